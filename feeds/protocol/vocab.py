@@ -1,0 +1,47 @@
+"""Closed vocabularies of the wire protocol (stages, sources, levels...)."""
+
+from __future__ import annotations
+
+import re
+
+PROTOCOL_VERSION = 1
+"""Version carried in every message's ``v`` field."""
+
+STAGES: tuple[str, ...] = (
+    "reported",  # 信息收集 / 上报
+    "filed",  # 立案
+    "dispatched",  # 派发
+    "handling",  # 处置
+    "closure_requested",  # 申结
+    "verifying",  # 核查
+    "closed",  # 结案
+    "cancelled",  # 不予立案 / 作废
+)
+OPEN_STAGES = frozenset(STAGES[:6])
+FINAL_STAGES = frozenset({"closed", "cancelled"})
+
+KINDS = frozenset({"component", "event"})  # 部件 / 事件
+SOURCES: tuple[str, ...] = (
+    "patrol",  # 监督员巡查
+    "hotline_12345",
+    "hotline_12341",
+    "mailbox",  # 政务信箱
+    "app",  # 西城随手拍
+    "city_platform",  # 市级平台
+    "sensor",  # 物联感知
+)
+WARNING_LEVELS: tuple[str, ...] = ("blue", "yellow", "orange", "red")
+HAZARDS = frozenset(
+    {"rainstorm", "snowstorm", "gale", "haze", "heat", "cold_wave", "thunder", "road_icing", "sandstorm", "fog"}
+)
+CROWD_LEVELS: tuple[str, ...] = ("normal", "busy", "crowded", "critical")
+SENSOR_KINDS = frozenset({"rain_gauge", "water_level", "manhole", "rfid"})
+ROLES = frozenset({"wall", "operator", "producer"})
+ACTIONS = frozenset({"urge", "difficult", "undifficult", "note"})
+
+CASE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+GRID_CODE = re.compile(r"110102\d{9}")
+UNIT_CODE = re.compile(r"110102(\d{3}(\d{3}(\d{3})?)?)?")
+PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+SUBCLASS_CODE = re.compile(r"\d{4,6}")
+DEPT_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")

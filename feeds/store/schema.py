@@ -1,0 +1,181 @@
+"""Relational schema of the case store (SQLAlchemy 2 Core).
+
+Times are integer epoch seconds (UTC) so that range scans and GROUP BY stay
+fast on SQLite and PostgreSQL alike. Case stage times are columns on
+``cases`` (first time each stage was reached) so that ten years of history
+need no per-stage rows; ``case_history`` keeps the full step-by-step
+workflow (rework loops, urges, notes) for every case that went through the
+live server, and for seeded cases with rework or urges.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_VERSION = 1
+"""Bumped on every schema change; recorded in ``meta`` (migrations come later)."""
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+"""Key/value facts: ``schema_version``, ``store_id``, ``created_at``."""
+
+units = Table(
+    "units",
+    metadata,
+    Column("code", String(15), primary_key=True),
+    Column("level", String(12), nullable=False),  # district/subdistrict/community/grid
+    Column("parent", String(15), nullable=True),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("lon", Float, nullable=False),  # centroid, WGS-84
+    Column("lat", Float, nullable=False),
+    Column("area_m2", Float, nullable=False),
+    Column("generated", Boolean, nullable=False),
+    Column("geometry", JSON, nullable=False),  # GeoJSON geometry, WGS-84
+    Index("ix_units_level_parent", "level", "parent"),
+)
+
+departments = Table(
+    "departments",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+)
+
+case_classes = Table(
+    "case_classes",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("kind", String(12), nullable=False),  # component / event
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+)
+
+case_subclasses = Table(
+    "case_subclasses",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("class_code", String(8), ForeignKey("case_classes.code"), nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("department", String(32), ForeignKey("departments.code"), nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("deadlines", JSON, nullable=False),  # {"filed": h, "dispatched": h, "handling": h, "verifying": h}
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(12), nullable=False),
+    Column("subclass", String(8), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("grid", String(15), nullable=False),
+    Column("community", String(12), nullable=False),
+    Column("subdistrict", String(9), nullable=False),
+    Column("department", String(32), nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("address", String(200), nullable=False, default=""),
+    Column("description", Text, nullable=False, default=""),
+    Column("stage", String(20), nullable=False),
+    Column("reported_at", BigInteger, nullable=False),
+    Column("filed_at", BigInteger),
+    Column("dispatched_at", BigInteger),
+    Column("handled_at", BigInteger),  # closure requested (申结) the last time
+    Column("closed_at", BigInteger),
+    Column("cancelled_at", BigInteger),
+    Column("deadline_at", BigInteger),  # deadline of the current stage
+    Column("handle_deadline_at", BigInteger),  # 处置时限
+    Column("on_time", Boolean),  # set at closing
+    Column("difficult", Boolean, nullable=False, default=False),
+    Column("urges", SmallInteger, nullable=False, default=0),
+    Column("reworks", SmallInteger, nullable=False, default=0),
+    Column("updated_seq", BigInteger, nullable=False, default=0),
+    Index("ix_cases_reported", "reported_at"),
+    Index("ix_cases_open", "stage", "deadline_at"),
+    Index("ix_cases_grid_reported", "grid", "reported_at"),
+    Index("ix_cases_subdistrict_reported", "subdistrict", "reported_at"),
+)
+
+case_history = Table(
+    "case_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(40), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("action", String(20), nullable=False),  # a stage name, or urge / difficult / undifficult / note
+    Column("deadline_at", BigInteger),
+    Column("actor", String(64), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("seq", BigInteger),  # event that recorded it (NULL for seeded history)
+    Index("ix_case_history_case", "case_id", "at"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("type", String(32), nullable=False),
+    Column("ts", BigInteger, nullable=False),
+    Column("frame", Text, nullable=False),  # the encoded wire frame, seq included
+)
+"""The durable event log: one row per event, ``seq`` strictly increasing."""
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(64), primary_key=True),  # weather alert_id, "crowd:<spot>", "sensor:<id>"
+    Column("kind", String(16), nullable=False),  # weather / crowd / sensor
+    Column("active", Boolean, nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("frame", Text, nullable=False),  # latest encoded wire frame
+)
+"""Latest state of every alert source (for snapshots)."""
+
+sensor_readings = Table(
+    "sensor_readings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sensor_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("alarm", Boolean, nullable=False),
+    Index("ix_sensor_readings_sensor_at", "sensor_id", "at"),
+)
+
+staff_positions = Table(
+    "staff_positions",
+    metadata,
+    Column("staff_id", String(64), primary_key=True),
+    Column("grid", String(15), nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("on_duty", Boolean, nullable=False),
+    Column("at", BigInteger, nullable=False),
+)
+"""Latest known position of each supervisor (volatile data, not in the event log)."""

@@ -1,0 +1,153 @@
+"""Wire protocol: round trips, validation naming the field, role permissions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from feeds import protocol as p
+
+T0 = 1_795_744_035.0  # a whole second, so ISO round trips are exact
+
+
+def _case(**kw: object) -> p.CaseInfo:
+    base: dict[str, object] = {
+        "id": "XC20261127000001",
+        "kind": "event",
+        "subclass": "0201",
+        "source": "patrol",
+        "grid": "110102001004001",
+        "lon": 116.3736,
+        "lat": 39.9075,
+        "stage": "reported",
+        "reported_at": T0,
+        "department": "D01",
+        "description": "西单北大街东侧有非法小广告",
+    }
+    base.update(kw)
+    return p.CaseInfo(**base)  # type: ignore[arg-type]
+
+
+ALL_SAMPLES: list[p.Message] = [
+    p.CaseCreated(_case(), seq=1, ts=T0),
+    p.CaseStageChanged("XC1", "handling", deadline=T0 + 3600, department="D01", rework=True, seq=2, ts=T0),
+    p.CaseClosed("XC1", on_time=False, seq=3, ts=T0),
+    p.CaseUrged("XC1", "operator-1", "请尽快处置", seq=4, ts=T0),
+    p.CaseDifficultChanged("XC1", True, "operator-1", seq=5, ts=T0),
+    p.CaseNoted("XC1", "operator-1", "已电话联系", seq=6, ts=T0),
+    p.WeatherWarning("W1", "rainstorm", "orange", True, "暴雨橙色预警", seq=7, ts=T0),
+    p.CrowdFlow("xidan", 41000, 50000, "crowded", seq=8, ts=T0),
+    p.SensorReading("WL01", "water_level", 12.5, "cm", 20.0, False, 116.36, 39.90, "桥下积水", seq=9, ts=T0),
+    p.StaffPositions((p.StaffPosition("S001", "110102001004001", 116.37, 39.9),), ts=T0),
+    p.Kpis({"reported": 10.0}, {"cases": 3220000}),
+    p.Hello("tok", last_seq=5, store_id="abc", client="test"),
+    p.Welcome("wall", "abc", 9, "backfill", 5.0, "srv"),
+    p.Snapshot(9, "abc", (_case(),), kpi=p.Kpis({"reported": 1.0}, {})),
+    p.CaughtUp(9),
+    p.Heartbeat(9, ts=T0),
+    p.Ping(1.5),
+    p.Pong(1.5),
+    p.Ack(event_seq=10, id="m1"),
+    p.Error("bad_field", "missing field 'case.kind'", "case.kind", id="m1"),
+    p.Action("urge", "XC1", id="a1"),
+    p.Query("drill", {"level": "district"}, id="q1"),
+    p.Result({"rows": []}, id="q1"),
+]
+
+
+@pytest.mark.parametrize("msg", ALL_SAMPLES, ids=lambda m: m.TYPE)
+def test_round_trip(msg: p.Message) -> None:
+    """Every message type decodes back to an equal message."""
+    assert p.decode(p.encode(msg), max_bytes=None) == msg
+
+
+def test_every_type_has_a_sample() -> None:
+    """The samples above cover every registered message type."""
+    assert {m.TYPE for m in ALL_SAMPLES} == set(p.MESSAGE_TYPES)
+
+
+def test_events_carry_seq_and_volatiles_do_not() -> None:
+    """Durable event types are exactly the case and alert messages."""
+    assert {t.split(".")[0] for t in p.EVENT_TYPES} == {"case", "alert"}
+    assert "staff.positions" not in p.EVENT_TYPES and "kpi" not in p.EVENT_TYPES
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda c: c.pop("kind"), "case.kind"),
+        (lambda c: c.update(kind="thing"), "case.kind"),
+        (lambda c: c.update(grid="11010200100400"), "case.grid"),
+        (lambda c: c.update(lat="39.9"), "case.lat"),
+        (lambda c: c.update(lon=float("nan")), "case.lon"),
+        (lambda c: c.update(reported_at="yesterday"), "case.reported_at"),
+        (lambda c: c.update(reported_at="2026-11-27T09:00:00"), "case.reported_at"),
+        (lambda c: c.update(description="x" * 1001), "case.description"),
+        (lambda c: c.update(urges=True), "case.urges"),
+        (lambda c: c.update(id="has space"), "case.id"),
+    ],
+)
+def test_bad_case_field_is_named(mutate: object, field: str) -> None:
+    """A bad case field is rejected with an error naming its path."""
+    frame = p.CaseCreated(_case()).to_wire()
+    mutate(frame["case"])  # type: ignore[operator]
+    with pytest.raises(p.ProtocolError) as err:
+        p.from_dict(json.loads(json.dumps(frame, allow_nan=True)))
+    assert err.value.field == field
+    assert field in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("not json", "bad_json"),
+        ("[1,2]", "bad_json"),
+        ('{"v":1}', "bad_field"),
+        ('{"type":"launch","v":1}', "unknown_type"),
+        ('{"type":"ping","v":2}', "bad_version"),
+        ('{"type":"ping"}', "bad_version"),
+    ],
+)
+def test_bad_frames(raw: str, code: str) -> None:
+    """Malformed frames give a coded error."""
+    with pytest.raises(p.ProtocolError) as err:
+        p.decode(raw)
+    assert err.value.code == code
+
+
+def test_oversized_frame_rejected_before_parsing() -> None:
+    """A frame over the size limit is refused as too_large."""
+    raw = json.dumps({"type": "ping", "v": 1, "pad": "x" * p.MAX_CLIENT_FRAME})
+    with pytest.raises(p.ProtocolError) as err:
+        p.decode(raw)
+    assert err.value.code == "too_large"
+
+
+def test_note_action_needs_text() -> None:
+    """A note action without text is refused naming 'text'."""
+    with pytest.raises(p.ProtocolError) as err:
+        p.decode('{"type":"action","v":1,"action":"note","case_id":"XC1"}')
+    assert err.value.field == "text"
+
+
+def test_roles() -> None:
+    """Walls only read, operators act, producers publish."""
+    assert not p.may_send("wall", "case.created")
+    assert not p.may_send("wall", "action")
+    assert p.may_send("operator", "action") and not p.may_send("operator", "case.created")
+    assert p.may_send("producer", "case.created") and p.may_send("producer", "staff.positions")
+    assert not p.may_send("producer", "snapshot") and not p.may_send("nobody", "ping")
+
+
+def test_timestamps_are_beijing_time() -> None:
+    """Times go out as ISO 8601 with the +08:00 offset."""
+    wire = p.CaseCreated(_case()).to_wire()
+    assert wire["case"]["reported_at"] == "2026-11-27T09:47:15+08:00"
+    assert wire["v"] == p.PROTOCOL_VERSION
+
+
+def test_error_reply_names_field() -> None:
+    """error_for turns a ProtocolError into an error message."""
+    err = p.error_for(p.ProtocolError("bad_field", "missing field 'x'", "x"), "m9")
+    assert (err.code, err.field, err.id) == ("bad_field", "x", "m9")
