@@ -1,0 +1,276 @@
+"""LiveState: folds protocol messages into what the wall's panels show.
+
+Pure Python, no Qt, no I/O, no clock of its own: every call takes ``now``
+(epoch seconds) so tests are deterministic. Not thread-safe: call it from one
+thread (the GUI thread drains the client's queue into :meth:`LiveState.apply`
+once per frame and calls :meth:`LiveState.tick` once a second).
+
+Memory stays flat however long it runs: closed cases leave the open set,
+the feed and every history are bounded, counters drop keys that reach zero
+and the deadline heap is compacted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from feeds.live.cases import OpenCases
+from feeds.live.changes import Changes
+from feeds.live.deadlines import DeadlineBook
+from feeds.live.environment import Environment
+from feeds.live.feed import FEED_SIZE
+from feeds.live.names import NameLookup
+from feeds.live.records import (
+    CaseView,
+    ChartView,
+    CrowdView,
+    GridValue,
+    KpiView,
+    OverdueView,
+    SensorView,
+    WeatherView,
+)
+from feeds.live.today import TodayStats
+from feeds.protocol import (
+    CaseClosed,
+    CaseCreated,
+    CaseDifficultChanged,
+    CaseStageChanged,
+    CaseUrged,
+    CrowdFlow,
+    Kpis,
+    Message,
+    SensorReading,
+    Snapshot,
+    StaffPosition,
+    StaffPositions,
+    WeatherWarning,
+)
+
+
+class LiveState:
+    """The wall's live picture of open cases, deadlines, alerts, KPIs and today's charts.
+
+    Args:
+        names: Resolves codes to bilingual names (:func:`feeds.live.names.load_names` in production).
+        feed_size: Rows kept for the rolling feed.
+        due_soon_s: Due-soon window upper bound (see :mod:`feeds.live.deadlines`).
+        due_soon_fraction: Due-soon window as a fraction of the stage allowance.
+        urgent_n: Countdowns in :attr:`OverdueView.urgent`.
+        top_types: Bars in :attr:`ChartView.top_types`.
+
+    Attributes:
+        last_seq: Highest event ``seq`` applied (the snapshot's ``head`` after a snapshot).
+        store_id: Store the state was built from (``None`` before the first snapshot).
+        ignored: Events dropped because their ``seq`` was not above ``last_seq``.
+        gaps: Times an event's ``seq`` skipped ahead of ``last_seq + 1``.
+        unknown: Case events for cases the state does not hold (e.g. outside the area).
+    """
+
+    def __init__(
+        self,
+        names: NameLookup,
+        *,
+        feed_size: int = FEED_SIZE,
+        due_soon_s: float = 3600.0,
+        due_soon_fraction: float = 0.2,
+        urgent_n: int = 8,
+        top_types: int = 10,
+    ) -> None:
+        self.names = names
+        self.top_types = top_types
+        self.last_seq = 0
+        self.store_id: str | None = None
+        self.ignored = self.gaps = 0
+        self._now = 0.0
+        self._cases = OpenCases(names, feed_size, DeadlineBook(due_soon_s, due_soon_fraction, urgent_n))
+        self._env = Environment(names)
+        self._today = TodayStats()
+        self._handlers: dict[type[Message], Callable[[Any, float, Changes], None]] = {
+            CaseCreated: self._on_created,
+            CaseStageChanged: self._on_stage,
+            CaseClosed: self._on_closed,
+            CaseUrged: self._on_urged,
+            CaseDifficultChanged: self._on_difficult,
+            WeatherWarning: self._on_weather,
+            CrowdFlow: self._on_crowd,
+            SensorReading: self._on_sensor,
+            StaffPositions: self._on_staff,
+            Kpis: self._on_kpis,
+        }
+
+    # ----------------------------------------------------------------- folding
+    def apply(self, msgs: Iterable[Message], now: float | None = None) -> Changes:
+        """Fold a batch of messages; returns what changed (repaint those parts once).
+
+        A :class:`Snapshot` resets everything. Events whose ``seq`` is not above
+        :attr:`last_seq` are ignored (duplicates after a resume); volatile
+        messages without ``seq`` (KPIs, staff) always apply. Other message types
+        (heartbeats, acks...) are skipped.
+        """
+        now = time.time() if now is None else now
+        self._now = now
+        ch = Changes()
+        if self._today.roll(now):
+            ch.kpi = ch.charts = True
+        for msg in msgs:
+            if isinstance(msg, Snapshot):
+                self._reset(msg, now, ch)
+                continue
+            handler = self._handlers.get(type(msg))
+            if handler is None:
+                continue
+            seq = msg.seq
+            if seq is not None:
+                if seq <= self.last_seq:
+                    self.ignored += 1
+                    ch.ignored += 1
+                    continue
+                if self.last_seq and seq != self.last_seq + 1:
+                    self.gaps += 1
+                self.last_seq = seq
+            handler(msg, now, ch)
+        self._cases.advance(now, ch)
+        return ch
+
+    def tick(self, now: float) -> Changes:
+        """Re-evaluate countdowns and the day at ``now`` (call once a second; cost O(transitions))."""
+        self._now = now
+        ch = Changes()
+        if self._today.roll(now):
+            ch.kpi = ch.charts = True
+        self._cases.advance(now, ch)
+        return ch
+
+    def _reset(self, snap: Snapshot, now: float, ch: Changes) -> None:
+        new_store = snap.store_id != self.store_id
+        self.store_id, self.last_seq = snap.store_id, snap.head
+        self._cases.clear()
+        self._env.clear()
+        if new_store:
+            self._today.clear()
+            self._today.roll(now)
+        for case in sorted(snap.cases, key=lambda c: c.reported_at):
+            self._cases.add(case, case.reported_at, now)
+            if new_store:
+                self._today.on_created(case)
+        for w in snap.weather:
+            self._env.on_weather(w, now)
+        for c in snap.crowd:
+            self._env.on_crowd(c, now)
+        for s in snap.sensors:
+            self._env.on_sensor(s, now)
+        self._env.staff = snap.staff
+        if snap.kpi is not None:
+            self._today.on_kpis(snap.kpi)
+        ch.mark_all()
+
+    # ------------------------------------------------------------- case events
+    def _on_created(self, m: CaseCreated, now: float, ch: Changes) -> None:
+        self._cases.add(m.case, m.ts or m.case.reported_at, now, ch)
+        if self._today.on_created(m.case):
+            ch.kpi = ch.charts = True
+
+    def _on_stage(self, m: CaseStageChanged, now: float, ch: Changes) -> None:
+        at = m.ts or now
+        if self._cases.move(m, at, now, ch) and self._today.on_stage(m.stage, at):
+            ch.kpi = True
+
+    def _on_closed(self, m: CaseClosed, now: float, ch: Changes) -> None:
+        at = m.ts or now
+        if self._cases.close(m, at, ch) and self._today.on_closed(m.on_time, at):
+            ch.kpi = True
+
+    def _on_urged(self, m: CaseUrged, now: float, ch: Changes) -> None:
+        self._cases.urge(m.case_id, ch)
+
+    def _on_difficult(self, m: CaseDifficultChanged, now: float, ch: Changes) -> None:
+        self._cases.mark_difficult(m.case_id, m.difficult, ch)
+
+    # ------------------------------------------------------------ environment
+    def _on_weather(self, m: WeatherWarning, now: float, ch: Changes) -> None:
+        self._env.on_weather(m, now)
+        ch.weather = True
+
+    def _on_crowd(self, m: CrowdFlow, now: float, ch: Changes) -> None:
+        self._env.on_crowd(m, now)
+        ch.crowd = True
+
+    def _on_sensor(self, m: SensorReading, now: float, ch: Changes) -> None:
+        self._env.on_sensor(m, now)
+        ch.sensors = True
+
+    def _on_staff(self, m: StaffPositions, now: float, ch: Changes) -> None:
+        self._env.staff = m.positions
+        ch.staff = True
+
+    def _on_kpis(self, m: Kpis, now: float, ch: Changes) -> None:
+        kpi, charts = self._today.on_kpis(m)
+        ch.kpi = ch.kpi or kpi
+        ch.charts = ch.charts or charts
+
+    # ------------------------------------------------------------------- views
+    def feed(self) -> list[CaseView]:
+        """Recent cases, newest first (at most ``feed_size``)."""
+        return self._cases.feed.rows()
+
+    def case(self, case_id: str) -> CaseView | None:
+        """An open case, else a feed row, else ``None``."""
+        return self._cases.get(case_id)
+
+    def open_cases(self) -> Iterator[CaseView]:
+        """Every open case (any order)."""
+        return iter(self._cases)
+
+    @property
+    def open_count(self) -> int:
+        """Number of open cases."""
+        return len(self._cases)
+
+    @property
+    def unknown(self) -> int:
+        """Case events for cases the state does not hold (e.g. outside the area)."""
+        return self._cases.unknown
+
+    def deadline_status(self, case_id: str) -> str:
+        """``"overdue"``, ``"due_soon"``, ``"ok"`` or ``""`` (no deadline tracked)."""
+        status = self._cases.book.status_of(case_id)
+        return "" if status is None else ("ok", "due_soon", "overdue")[status]
+
+    def overdue(self) -> OverdueView:
+        """Overdue/due-soon totals, loads by subdistrict and department, nearest countdowns."""
+        return self._cases.overdue(self._now)
+
+    def grid_values(self, grids: Iterable[str] | None = None) -> list[GridValue]:
+        """Values of ``grids`` (zeros included), or of every grid with an open case when ``None``."""
+        return self._cases.grid_values(grids)
+
+    def weather(self) -> list[WeatherView]:
+        """Active weather warnings, most severe first."""
+        return self._env.weather()
+
+    def crowd(self) -> list[CrowdView]:
+        """Crowd hot spots, fullest first."""
+        return self._env.crowd()
+
+    def sensors(self) -> list[SensorView]:
+        """Sensors, alarms first."""
+        return self._env.sensors()
+
+    def staff(self) -> tuple[StaffPosition, ...]:
+        """Latest staff positions."""
+        return self._env.staff
+
+    def kpi(self) -> KpiView:
+        """Today's KPI figures and the long-run totals."""
+        return self._today.kpi_view()
+
+    def charts(self) -> ChartView:
+        """Series for the chart strip."""
+        return self._today.chart_view(self.names, self._now, self.top_types)
+
+    def sizes(self) -> dict[str, int]:
+        """Sizes of every growing structure (memory tests, diagnostics)."""
+        return {**self._cases.sizes(), "history_days": self._today.history_days, **self._env.sizes}

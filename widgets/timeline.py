@@ -1,0 +1,237 @@
+"""WorkflowTimeline: one case's workflow (上报 → 立案 → 派发 → 处置 → 申结 → 核查 → 结案).
+
+A "metro line" of the stages across the top (reached, current, late, rework
+loop drawn as an arc back to handling) over a list of every step with its
+time, deadline and how early or late it finished; urges and marks are listed
+in time order. Red means late, amber means the running stage is due soon,
+green means closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from feeds.live import TimelineEntry, WorkflowStep, deadline_status, timeline_entries
+from feeds.live.workflow import MAIN_CHAIN
+from widgets.panel import Panel, clock, format_age, stage_name
+from widgets.theme import (
+    ACCENT,
+    CLOSED,
+    COMPARE,
+    DUE_SOON,
+    OVERDUE,
+    PANEL,
+    PANEL_EDGE,
+    TEXT,
+    TEXT_BRIGHT,
+    TEXT_DIM,
+    Scale,
+    colour,
+)
+
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+class _TimelineCanvas(QWidget):
+    def __init__(self, panel: WorkflowTimeline) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.panel.paint_content(p, QRectF(self.rect()))
+
+
+class WorkflowTimeline(Panel):
+    """Steps of one case with times, deadlines, early/late margins, rework loops and urges."""
+
+    def __init__(self, scale: Scale | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(scale, parent)
+        self.entries: list[TimelineEntry] = []
+        self.steps: tuple[WorkflowStep, ...] = ()
+        self.now = 0.0
+        self.canvas = _TimelineCanvas(self)
+        self.body.addWidget(self.canvas)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """UI strings from the translator."""
+        self.title_label.setText(self.tr("Workflow"))
+        self.words = {
+            "urge": self.tr("Urged"),
+            "difficult": self.tr("Marked difficult"),
+            "undifficult": self.tr("Difficult mark removed"),
+            "note": self.tr("Note"),
+            "rework": self.tr("rework"),
+            "due": self.tr("due %1"),
+            "early": self.tr("%1 early"),
+            "late": self.tr("%1 late"),
+            "left": self.tr("%1 left"),
+            "empty": self.tr("No case selected"),
+        }
+        self._update_note()
+        self.canvas.update()
+
+    def set_steps(self, steps: Sequence[WorkflowStep], now: float) -> None:
+        """Show a case's recorded steps (any order) as of ``now``."""
+        self.steps = tuple(steps)
+        self.now = now
+        self.entries = timeline_entries(self.steps, now)
+        self._update_note()
+        self.canvas.update()
+
+    def tick(self, now: float) -> None:
+        """Recompute the running stage's margin at ``now``."""
+        self.set_steps(self.steps, now)
+
+    def clear(self) -> None:
+        """Show no case."""
+        self.set_steps((), self.now)
+
+    def margin_text(self, entry: TimelineEntry) -> str:
+        """``12 min early`` / ``1 h 05 late`` / ``20 min left`` (empty without a deadline)."""
+        if entry.margin_s is None:
+            return ""
+        amount = format_age(abs(entry.margin_s))
+        if entry.current and not entry.late:
+            return self.words["left"].replace("%1", amount)
+        return self.words["late" if entry.late else "early"].replace("%1", amount)
+
+    def _update_note(self) -> None:
+        urges = sum(e.kind == "urge" for e in self.entries)
+        reworks = sum(e.rework for e in self.entries)
+        parts = []
+        if urges:
+            parts.append(f"{self.words['urge']} ×{urges}")
+        if reworks:
+            parts.append(f"{self.words['rework']} ×{reworks}")
+        self.note_label.setText(" · ".join(parts))
+
+    # ---------------------------------------------------------------- paint
+    def _tone(self, e: TimelineEntry) -> str:
+        if e.step.action == "closed":
+            return CLOSED
+        if e.late:
+            return OVERDUE
+        if e.current:
+            since = e.step.at
+            return DUE_SOON if deadline_status(e.step.deadline, since, self.now) == "due_soon" else ACCENT
+        return ACCENT
+
+    def paint_content(self, p: QPainter, rect: QRectF) -> None:
+        """Metro line, then the step list."""
+        s = self.scale
+        if not self.entries:
+            p.setFont(s.font(0.9))
+            p.setPen(colour(TEXT_DIM))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.words["empty"])
+            return
+        line_h = self._paint_chain(p, QRectF(rect.left(), rect.top(), rect.width(), s.base * 4.6))
+        self._paint_list(p, QRectF(rect.left(), rect.top() + line_h, rect.width(), rect.height() - line_h))
+
+    def _paint_chain(self, p: QPainter, rect: QRectF) -> float:
+        s = self.scale
+        last: dict[int, TimelineEntry] = {}
+        for e in self.entries:
+            if e.chain_index >= 0:
+                last[e.chain_index] = e
+        n = len(MAIN_CHAIN)
+        step_w = rect.width() / n
+        cy = rect.top() + s.base * 2.0
+        r = s.base * 0.42
+        centres = [QPointF(rect.left() + step_w * (i + 0.5), cy) for i in range(n)]
+        reached = max(last, default=-1)
+        for i in range(n - 1):
+            on = i + 1 <= reached
+            p.setPen(QPen(colour(ACCENT if on else PANEL_EDGE), s.line * (3 if on else 2)))
+            p.drawLine(centres[i], centres[i + 1])
+        reworks = sum(e.rework for e in self.entries)
+        if reworks:  # arc from verification back to handling
+            a, b = centres[MAIN_CHAIN.index("verifying")], centres[MAIN_CHAIN.index("handling")]
+            path = QPainterPath(QPointF(a.x(), a.y() - r))
+            top = rect.top() + s.base * 0.35
+            path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), QPointF(b.x(), b.y() - r))
+            p.setPen(QPen(colour(COMPARE), s.line * 2, Qt.PenStyle.DashLine))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(path)
+            p.setFont(s.font(0.65))
+            p.setPen(colour(COMPARE))
+            mid = QRectF((a.x() + b.x()) / 2 - step_w, rect.top(), step_w * 2, s.base * 0.75)
+            p.fillRect(mid.adjusted(step_w * 0.55, 0, -step_w * 0.55, 0), colour(PANEL))
+            p.drawText(mid, Qt.AlignmentFlag.AlignCenter, f"↺ {self.words['rework']} ×{reworks}")
+        name_font, time_font = s.font(0.7), s.font(0.65, numeric=True)
+        for i, c in enumerate(centres):
+            node = last.get(i)
+            tone = self._tone(node) if node is not None else None
+            p.setPen(QPen(colour(tone or PANEL_EDGE), s.line * 2))
+            p.setBrush(colour(tone, 0.9) if tone and not (node and node.current) else colour(PANEL_EDGE, 0.4))
+            p.drawEllipse(c, r, r)
+            if node is not None and node.current:
+                p.setBrush(colour(tone or ACCENT))
+                p.drawEllipse(c, r * 0.45, r * 0.45)
+            label = QRectF(c.x() - step_w / 2, cy + r + s.gap * 0.5, step_w, s.base * 0.95)
+            p.setFont(name_font)
+            p.setPen(colour(TEXT_BRIGHT if node else TEXT_DIM))
+            name = QFontMetrics(name_font).elidedText(
+                stage_name(MAIN_CHAIN[i]), Qt.TextElideMode.ElideRight, round(step_w - s.gap * 0.5)
+            )
+            p.drawText(label, Qt.AlignmentFlag.AlignCenter, name)
+            if node is not None:
+                p.setFont(time_font)
+                p.setPen(colour(tone or TEXT_DIM))
+                p.drawText(label.translated(0, s.base * 0.85), Qt.AlignmentFlag.AlignCenter, clock(node.step.at))
+        return rect.height()
+
+    def _paint_list(self, p: QPainter, rect: QRectF) -> None:
+        s = self.scale
+        body, small = s.font(0.78), s.font(0.7, numeric=True)
+        fm = QFontMetrics(body)
+        row_h = s.base * 1.35
+        time_w = QFontMetrics(small).horizontalAdvance("88:88") + s.gap * 2
+        name_w = rect.width() * 0.32
+        rows = list(reversed(self.entries))  # newest first: the running stage stays visible
+        y = rect.top()
+        p.setPen(QPen(colour(PANEL_EDGE), s.line))
+        p.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+        y += s.gap
+        for e in rows:
+            if y + row_h > rect.bottom() + 1:
+                break
+            p.setFont(small)
+            p.setPen(colour(TEXT_DIM))
+            p.drawText(QRectF(rect.left(), y, time_w, row_h), _LEFT, clock(e.step.at))
+            name = stage_name(e.step.action) if e.kind == "stage" else self.words.get(e.step.action, e.step.action)
+            if e.rework:
+                name = f"↺ {name} ({self.words['rework']})"
+            p.setFont(body)
+            p.setPen(colour(TEXT_BRIGHT if e.current else TEXT))
+            p.drawText(QRectF(rect.left() + time_w, y, name_w, row_h), _LEFT,
+                       fm.elidedText(name, Qt.TextElideMode.ElideRight, round(name_w - s.gap)))  # fmt: skip
+            detail = ""
+            if e.step.deadline is not None:
+                detail = self.words["due"].replace("%1", clock(e.step.deadline))
+            margin = self.margin_text(e)
+            extra = " ".join((e.step.actor + " " + e.step.note).split())  # plain text, one line
+            x = rect.left() + time_w + name_w
+            width = rect.right() - x
+            p.setFont(small)
+            if margin:
+                mw = QFontMetrics(small).horizontalAdvance(margin) + s.gap
+                p.setPen(colour(OVERDUE if e.late else DUE_SOON if self._tone(e) == DUE_SOON else TEXT_DIM))
+                p.drawText(
+                    QRectF(rect.right() - mw, y, mw, row_h),
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                    margin,
+                )
+                width -= mw
+            p.setPen(colour(TEXT_DIM))
+            text = " · ".join(t for t in (detail, extra) if t)
+            text = QFontMetrics(small).elidedText(text, Qt.TextElideMode.ElideRight, round(width - s.gap))
+            p.drawText(QRectF(x, y, width, row_h), _LEFT, text)
+            y += row_h
