@@ -20,64 +20,56 @@ from feeds.protocol import BEIJING
 from widgets.theme import Scale, panel_qss
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Vocab", text)
-
-
 def stage_name(stage: str) -> str:
     """Translated short name of a workflow stage (source strings are English)."""
-    t = QCoreApplication.translate
     names = {
-        "reported": t("Vocab", "Reported"),
-        "filed": t("Vocab", "Filed"),
-        "dispatched": t("Vocab", "Dispatched"),
-        "handling": t("Vocab", "Handling"),
-        "closure_requested": t("Vocab", "Closure requested"),
-        "verifying": t("Vocab", "Verifying"),
-        "closed": t("Vocab", "Closed"),
-        "cancelled": t("Vocab", "Cancelled"),
+        "reported": QCoreApplication.translate("Vocab", "Reported"),
+        "filed": QCoreApplication.translate("Vocab", "Filed"),
+        "dispatched": QCoreApplication.translate("Vocab", "Dispatched"),
+        "handling": QCoreApplication.translate("Vocab", "Handling"),
+        "closure_requested": QCoreApplication.translate("Vocab", "Closure requested"),
+        "verifying": QCoreApplication.translate("Vocab", "Verifying"),
+        "closed": QCoreApplication.translate("Vocab", "Closed"),
+        "cancelled": QCoreApplication.translate("Vocab", "Cancelled"),
     }
     return names.get(stage, stage)
 
 
 def hazard_name(hazard: str) -> str:
     """Translated name of a weather hazard."""
-    t = QCoreApplication.translate
     names = {
-        "rainstorm": t("Vocab", "Rainstorm"),
-        "snowstorm": t("Vocab", "Snowstorm"),
-        "gale": t("Vocab", "Gale"),
-        "haze": t("Vocab", "Haze"),
-        "heat": t("Vocab", "Heat"),
-        "cold_wave": t("Vocab", "Cold wave"),
-        "thunder": t("Vocab", "Thunderstorm"),
-        "road_icing": t("Vocab", "Road icing"),
-        "sandstorm": t("Vocab", "Sandstorm"),
-        "fog": t("Vocab", "Fog"),
+        "rainstorm": QCoreApplication.translate("Vocab", "Rainstorm"),
+        "snowstorm": QCoreApplication.translate("Vocab", "Snowstorm"),
+        "gale": QCoreApplication.translate("Vocab", "Gale"),
+        "haze": QCoreApplication.translate("Vocab", "Haze"),
+        "heat": QCoreApplication.translate("Vocab", "Heat"),
+        "cold_wave": QCoreApplication.translate("Vocab", "Cold wave"),
+        "thunder": QCoreApplication.translate("Vocab", "Thunderstorm"),
+        "road_icing": QCoreApplication.translate("Vocab", "Road icing"),
+        "sandstorm": QCoreApplication.translate("Vocab", "Sandstorm"),
+        "fog": QCoreApplication.translate("Vocab", "Fog"),
     }
     return names.get(hazard, hazard)
 
 
 def warning_level_name(level: str) -> str:
     """Translated name of a CMA warning level ("Orange warning")."""
-    t = QCoreApplication.translate
     names = {
-        "blue": t("Vocab", "Blue warning"),
-        "yellow": t("Vocab", "Yellow warning"),
-        "orange": t("Vocab", "Orange warning"),
-        "red": t("Vocab", "Red warning"),
+        "blue": QCoreApplication.translate("Vocab", "Blue warning"),
+        "yellow": QCoreApplication.translate("Vocab", "Yellow warning"),
+        "orange": QCoreApplication.translate("Vocab", "Orange warning"),
+        "red": QCoreApplication.translate("Vocab", "Red warning"),
     }
     return names.get(level, level)
 
 
 def crowd_level_name(level: str) -> str:
     """Translated name of a crowd level."""
-    t = QCoreApplication.translate
     names = {
-        "normal": t("Vocab", "Normal"),
-        "busy": t("Vocab", "Busy"),
-        "crowded": t("Vocab", "Crowded"),
-        "critical": t("Vocab", "Critical"),
+        "normal": QCoreApplication.translate("Vocab", "Normal"),
+        "busy": QCoreApplication.translate("Vocab", "Busy"),
+        "crowded": QCoreApplication.translate("Vocab", "Crowded"),
+        "critical": QCoreApplication.translate("Vocab", "Critical"),
     }
     return names.get(level, level)
 
@@ -95,19 +87,25 @@ def format_countdown(seconds: float) -> str:
         return f"{sign}{s // 60:02d}:{s % 60:02d}"
     if s < 86400:
         return f"{sign}{s // 3600}:{s % 3600 // 60:02d}"
-    return sign + _t("%1d %2h").replace("%1", str(s // 86400)).replace("%2", f"{s % 86400 // 3600:02d}")
+    return sign + QCoreApplication.translate("Vocab", "%1d %2h").replace("%1", str(s // 86400)).replace(
+        "%2", f"{s % 86400 // 3600:02d}"
+    )
 
 
 def format_age(seconds: float) -> str:
     """Compact age: ``now``, ``5 min``, ``1 h 05``, ``3 d``."""
     s = max(0, int(seconds))
     if s < 60:
-        return _t("now")
+        return QCoreApplication.translate("Vocab", "now")
     if s < 3600:
-        return _t("%1 min").replace("%1", str(s // 60))
+        return QCoreApplication.translate("Vocab", "%1 min").replace("%1", str(s // 60))
     if s < 86400:
-        return _t("%1 h %2").replace("%1", str(s // 3600)).replace("%2", f"{s % 3600 // 60:02d}")
-    return _t("%1 d").replace("%1", str(s // 86400))
+        return (
+            QCoreApplication.translate("Vocab", "%1 h %2")
+            .replace("%1", str(s // 3600))
+            .replace("%2", f"{s % 3600 // 60:02d}")
+        )
+    return QCoreApplication.translate("Vocab", "%1 d").replace("%1", str(s // 86400))
 
 
 def format_count(value: float | None) -> str:

@@ -1,0 +1,108 @@
+"""Application start-up: environment, QApplication, theme, fonts, translations, wall windows."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.i18n import Translations
+
+log = logging.getLogger(__name__)
+
+
+def prepare_environment(*, headless: bool) -> None:
+    """Set the environment Qt and QtWebEngine need before anything Qt is imported.
+
+    Args:
+        headless: Render without a display (``--screenshot`` with no ``DISPLAY``).
+    """
+    if headless and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium refuses to sandbox as root
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    for flag in ("--disable-background-networking", "--disable-component-update"):
+        if flag not in flags:
+            flags += " " + flag
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and "--disable-gpu" not in flags:
+        flags += " --disable-gpu"
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags.strip()
+
+
+@dataclass
+class WallOptions:
+    """How to show the wall (from the command line)."""
+
+    language: str | None = None
+    layout: Path | None = None
+    screens: tuple[int, ...] | None = None
+    workstation: bool = False
+    windowed: bool = False
+    size: tuple[int, int] = (1920, 1080)
+    screenshot: Path | None = None
+    after: float = 8.0
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def headless(self) -> bool:
+        """Whether the wall renders without a display."""
+        return self.screenshot is not None
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1920x1080"`` → ``(1920, 1080)``."""
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"size must look like 1920x1080, not {text!r}") from None
+    if w < 320 or h < 240 or w > 16384 or h > 16384:
+        raise ValueError(f"size {text!r} is out of range (320x240 to 16384x16384)")
+    return w, h
+
+
+def parse_screens(text: str | None) -> tuple[int, ...] | None:
+    """``"0,1,2"`` → ``(0, 1, 2)``; ``None`` stays ``None``."""
+    if not text:
+        return None
+    try:
+        screens = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise ValueError(f"--screens takes screen numbers like 0 or 0,1,2, not {text!r}") from None
+    if any(s < 0 for s in screens):
+        raise ValueError("screen numbers start at 0")
+    return screens
+
+
+def create_application(language: str) -> tuple[QApplication, Translations]:
+    """Create the QApplication with theme, font check and translations.
+
+    Returns:
+        ``(app, translations)``.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.fonts import cjk_missing_message, find_cjk_font
+    from desktop.i18n import Translations
+    from widgets.gridmap import register_schemes
+
+    register_schemes()  # must precede the QApplication
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("GridWall")
+    app.setOrganizationName("GridWall")
+    if find_cjk_font() is None:
+        message = cjk_missing_message()
+        log.error(message.replace("\n", " "))
+        sys.stderr.write(message + "\n")
+        if language == "zh":
+            language = "en"
+    translations = Translations()
+    translations.set_language(language)
+    return app, translations

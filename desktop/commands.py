@@ -1,0 +1,187 @@
+"""Handlers of the ``gridwall`` sub-commands (imported lazily by :mod:`desktop.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from feeds.server.config import QueryHandler
+
+log = logging.getLogger(__name__)
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, no traceback."""
+
+
+def _wall_options(args: argparse.Namespace) -> object:
+    from desktop.app import WallOptions, parse_screens, parse_size
+
+    try:
+        size = parse_size(args.size)
+        screens = parse_screens(args.screens)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if args.layout is not None and not args.layout.is_file():
+        raise UserError(f"layout file not found: {args.layout}")
+    return WallOptions(
+        language=args.lang,
+        layout=args.layout,
+        screens=screens,
+        workstation=args.workstation,
+        windowed=args.windowed,
+        size=size,
+        screenshot=args.screenshot,
+        after=args.after,
+    )
+
+
+def _run_wall(url: str, token: str, options: object, before_exec: object = None) -> int:
+    """Create the application, open the wall on ``url`` and run the event loop."""
+    from desktop.app import WallOptions, create_application, prepare_environment
+
+    assert isinstance(options, WallOptions)
+    prepare_environment(headless=options.headless)
+    from desktop.layout import LayoutError
+
+    app, translations = create_application(options.language or "zh")
+    from desktop.session import WallSession
+
+    try:
+        session = WallSession(url, token, options, translations)
+    except LayoutError as exc:
+        raise UserError(str(exc)) from None
+    session.show()
+    try:
+        return int(app.exec())
+    finally:
+        session.close()
+
+
+def cmd_wall(args: argparse.Namespace) -> int:
+    """``gridwall wall``: a wall or workstation on an existing server."""
+    if not args.server.startswith(("ws://", "wss://")):
+        raise UserError(f"--server must be a ws:// or wss:// URL, not {args.server!r}")
+    return _run_wall(args.server, args.token, _wall_options(args))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``gridwall demo``: embedded server, seeded history, live simulator and the wall."""
+    from desktop.demo import run_demo
+
+    return run_demo(args, _wall_options(args))
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    """``gridwall server``: run the case server until SIGINT/SIGTERM."""
+    from feeds.server import ServerConfig, run_server
+    from feeds.server.tokens import TokenBook, ensure_default_tokens
+    from feeds.store import StoreError
+
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise UserError("--tls-cert and --tls-key go together")
+    try:
+        if args.tokens is not None:
+            book = TokenBook.load(args.tokens)
+            tokens_path = args.tokens
+        else:
+            tokens_path, book = ensure_default_tokens()
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read tokens: {exc}") from None
+    ssl_context = None
+    if args.tls_cert is not None:
+        import ssl
+
+        ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        try:
+            ssl_context.load_cert_chain(args.tls_cert, args.tls_key)
+        except (OSError, ssl.SSLError) as exc:
+            raise UserError(f"cannot load the TLS certificate: {exc}") from None
+    log.info("tokens: %s", tokens_path)
+    config = ServerConfig(
+        host=args.host, port=args.port, store_url=args.db, tokens=book, ssl_context=ssl_context, queries=_queries()
+    )
+    try:
+        run_server(config)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    return 0
+
+
+def _queries() -> Mapping[str, QueryHandler]:
+    """Drill-down queries served next to the built-in ones (empty until analytics is present)."""
+    try:
+        from feeds.analytics.server import analytics_queries
+    except ImportError:
+        return {}
+    return dict(analytics_queries())
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    """``gridwall seed``: simulated history into the store."""
+    from feeds.simulator.seed import run_seed
+
+    days = args.days
+    if days is None and args.years is None:
+        days = 365
+    return run_seed(args.db, days=days, years=args.years, seed=args.seed, replace=args.replace, out=sys.stderr)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """``gridwall simulate``: the live producer."""
+    from feeds.simulator.live_thread import run_simulate
+
+    return int(
+        run_simulate(args.server, args.token, speed=args.speed, seed=args.seed, duration=args.duration, out=sys.stderr)
+    )
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    """``gridwall tail``: print live events."""
+    from feeds.tail import run_tail
+
+    run_tail(args.server, args.token)
+    return 0
+
+
+def cmd_import_geo(args: argparse.Namespace) -> int:
+    """``gridwall import-geo``: replace a level of generated geodata with a real GeoJSON file."""
+    from feeds.geo.errors import GeoDataError
+    from feeds.geo.importer import import_geojson
+    from feeds.store.engine import data_dir
+
+    target = data_dir() / "geo"
+    try:
+        report = import_geojson(args.file, args.level, target, code_property=args.code_property, crs=args.crs)
+    except GeoDataError as exc:
+        raise UserError(str(exc)) from None
+    print(
+        f"imported {report.feature_count} {args.level} features from {args.file} "
+        f"({report.total_area_m2 / 1e6:.2f} km²) into {target}"
+    )
+    return 0
+
+
+def cmd_tokens(args: argparse.Namespace) -> int:
+    """``gridwall tokens``: print the tokens file and its tokens."""
+    from feeds.server.tokens import TokenBook, ensure_default_tokens
+
+    path: Path
+    if args.tokens is not None:
+        try:
+            path, book = args.tokens, TokenBook.load(args.tokens)
+        except (OSError, ValueError) as exc:
+            raise UserError(f"cannot read tokens: {exc}") from None
+    else:
+        path, book = ensure_default_tokens()
+    print(f"# {path}")
+    for token, grant in book:
+        print(f"{grant.role:9} {grant.name:12} {token}")
+    return 0

@@ -1,0 +1,180 @@
+"""Wall layout configuration: which panels go where, on which screen.
+
+A layout file (TOML) lists screens; each screen is a grid of ``columns`` ×
+``rows`` cells and each panel takes a rectangle of cells::
+
+    [wall]
+    language = "zh"          # or "en"
+    cursor_idle_s = 3
+    drilldown = "panel"      # "panel" (inside the map area) or a screen index
+
+    [[screen]]
+    index = 0                # QScreen number; "span" = [0, 1, 2] covers several
+    columns = 24
+    rows = 14
+    panels = [
+      { name = "title", row = 0, col = 0, rowspan = 1, colspan = 24 },
+      ...
+    ]
+
+Bad files raise :class:`LayoutError` with the file, the screen and the field.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from resources import resource_path
+
+PANEL_NAMES = frozenset(
+    {
+        "title",
+        "map",
+        "kpi",
+        "weather",
+        "crowd",
+        "sensors",
+        "overdue",
+        "feed",
+        "trend",
+        "types",
+        "sources",
+        "ranking",
+        "warnings",
+    }
+)
+"""Panels the wall knows how to build."""
+
+
+class LayoutError(ValueError):
+    """A layout file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class PanelPlace:
+    """Where one panel sits in its screen's cell grid."""
+
+    name: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class ScreenLayout:
+    """The panels of one window (one screen, or several spanned)."""
+
+    screens: tuple[int, ...]
+    columns: int
+    rows: int
+    panels: tuple[PanelPlace, ...]
+
+
+@dataclass(frozen=True)
+class WallLayout:
+    """A whole wall: global options and one layout per window."""
+
+    screens: tuple[ScreenLayout, ...]
+    language: str = "zh"
+    cursor_idle_s: float = 3.0
+    drilldown: str = "panel"
+    source: str = "<built-in>"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def panel_names(self) -> set[str]:
+        """Every panel named anywhere in the layout."""
+        return {p.name for s in self.screens for p in s.panels}
+
+
+def _int(d: dict[str, Any], key: str, where: str, default: int | None = None, lo: int = 0) -> int:
+    value = d.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
+        raise LayoutError(f"{where}: '{key}' must be a whole number ≥ {lo}")
+    return value
+
+
+def _panel(d: Any, where: str, columns: int, rows: int) -> PanelPlace:
+    if not isinstance(d, dict):
+        raise LayoutError(f"{where}: each panel must be a table")
+    name = d.get("name")
+    if name not in PANEL_NAMES:
+        raise LayoutError(f"{where}: unknown panel name {name!r}; known: {', '.join(sorted(PANEL_NAMES))}")
+    place = PanelPlace(
+        name,
+        _int(d, "row", where),
+        _int(d, "col", where),
+        _int(d, "rowspan", where, 1, lo=1),
+        _int(d, "colspan", where, 1, lo=1),
+    )
+    if place.row + place.rowspan > rows or place.col + place.colspan > columns:
+        raise LayoutError(f"{where}: panel '{name}' does not fit in {columns}×{rows} cells")
+    return place
+
+
+def _overlaps(a: PanelPlace, b: PanelPlace) -> bool:
+    return not (
+        a.col + a.colspan <= b.col
+        or b.col + b.colspan <= a.col
+        or a.row + a.rowspan <= b.row
+        or b.row + b.rowspan <= a.row
+    )
+
+
+def _screen(d: Any, where: str) -> ScreenLayout:
+    if not isinstance(d, dict):
+        raise LayoutError(f"{where}: must be a table")
+    span = d.get("span")
+    if span is not None:
+        if not isinstance(span, list) or not span or not all(isinstance(i, int) and i >= 0 for i in span):
+            raise LayoutError(f"{where}: 'span' must be a list of screen numbers")
+        screens = tuple(span)
+    else:
+        screens = (_int(d, "index", where, 0),)
+    columns, rows = _int(d, "columns", where, 24, lo=1), _int(d, "rows", where, 14, lo=1)
+    raw = d.get("panels")
+    if not isinstance(raw, list) or not raw:
+        raise LayoutError(f"{where}: 'panels' must be a non-empty list")
+    panels = tuple(_panel(p, f"{where} panel {i + 1}", columns, rows) for i, p in enumerate(raw))
+    for i, a in enumerate(panels):
+        for b in panels[i + 1 :]:
+            if _overlaps(a, b):
+                raise LayoutError(f"{where}: panels '{a.name}' and '{b.name}' overlap")
+    return ScreenLayout(screens, columns, rows, panels)
+
+
+def parse_layout(data: dict[str, Any], source: str) -> WallLayout:
+    """Validate a decoded layout document."""
+    wall = data.get("wall", {})
+    if not isinstance(wall, dict):
+        raise LayoutError(f"{source}: [wall] must be a table")
+    language = wall.get("language", "zh")
+    if language not in ("zh", "en"):
+        raise LayoutError(f"{source}: [wall] language must be 'zh' or 'en'")
+    idle = wall.get("cursor_idle_s", 3)
+    if isinstance(idle, bool) or not isinstance(idle, (int, float)) or idle < 0:
+        raise LayoutError(f"{source}: [wall] cursor_idle_s must be a number ≥ 0")
+    drill = str(wall.get("drilldown", "panel"))
+    if drill != "panel" and not drill.isdigit():
+        raise LayoutError(f"{source}: [wall] drilldown must be 'panel' or a screen number")
+    raw_screens = data.get("screen")
+    if not isinstance(raw_screens, list) or not raw_screens:
+        raise LayoutError(f"{source}: at least one [[screen]] is needed")
+    screens = tuple(_screen(s, f"{source} [[screen]] {i + 1}") for i, s in enumerate(raw_screens))
+    extra = {k: v for k, v in wall.items() if k not in {"language", "cursor_idle_s", "drilldown"}}
+    return WallLayout(screens, language, float(idle), drill, source, extra)
+
+
+def load_layout(path: Path | None = None) -> WallLayout:
+    """Load a layout file, or the built-in single-screen layout when ``path`` is ``None``."""
+    path = path or resource_path("layouts", "single.toml")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LayoutError(f"layout file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise LayoutError(f"{path}: not valid TOML: {exc}") from None
+    return parse_layout(data, str(path))

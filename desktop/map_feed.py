@@ -1,0 +1,142 @@
+"""Turns live-state changes into the plain data the grid map takes."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from feeds.geo.units import load_hotspots
+from feeds.live import Changes, LiveState
+from feeds.live.records import CaseView
+from widgets.gridmap import GridMap
+
+NEW_FOR_S = 60.0
+"""A case counts as "new" (pulsing marker) for this long after it was reported."""
+
+
+def case_item(view: CaseView, status: str, now: float) -> dict[str, Any]:
+    """One marker for :meth:`GridMap.push_cases`."""
+    if view.stage == "closed":
+        marker = "closed"
+    elif status in ("overdue", "due_soon"):
+        marker = status
+    elif now - view.reported_at < NEW_FOR_S:
+        marker = "new"
+    else:
+        marker = "open"
+    return {
+        "id": view.id,
+        "lon": view.lon,
+        "lat": view.lat,
+        "status": marker,
+        "title_zh": view.type.zh,
+        "title_en": view.type.en,
+        "description": view.description,
+        "address": view.address,
+        "grid": view.grid,
+        "reported_at": view.reported_at,
+    }
+
+
+class MapFeed:
+    """Keeps one :class:`GridMap` in step with a :class:`LiveState`.
+
+    Args:
+        gmap: The map widget.
+        state: The live state.
+        mode: Grid colouring: ``density`` (open cases per grid) or ``overdue``.
+    """
+
+    def __init__(self, gmap: GridMap, state: LiveState, mode: str = "density") -> None:
+        self.gmap = gmap
+        self.state = state
+        self.mode = mode
+        self._shown: set[str] = set()
+        self._spots = {s.id: s for s in load_hotspots()}
+
+    def update(self, ch: Changes) -> None:
+        """Push what ``ch`` says changed (everything after a snapshot)."""
+        now = time.time()
+        if ch.reset:
+            self._push_all(now)
+        elif ch.map_cases and ch.cases:
+            self._push_some(ch.cases, now)
+        if ch.reset or ch.grid_values:
+            self._push_grid_values()
+        if ch.reset or ch.staff:
+            self.gmap.set_staff(
+                {"id": p.staff_id, "lon": p.lon, "lat": p.lat, "grid": p.grid, "on_duty": p.on_duty}
+                for p in self.state.staff()
+            )
+        if ch.reset or ch.crowd:
+            self._push_spots()
+        if ch.reset or ch.sensors:
+            self.gmap.set_sensors(
+                {
+                    "id": s.sensor_id,
+                    "lon": s.lon,
+                    "lat": s.lat,
+                    "kind": s.kind,
+                    "alarm": s.alarm,
+                    "name": s.name,
+                    "value": s.value,
+                    "unit": s.unit,
+                }
+                for s in self.state.sensors()
+            )
+
+    def set_mode(self, mode: str) -> None:
+        """Colour grids by ``density`` or ``overdue``."""
+        self.mode = mode
+        self._push_grid_values()
+
+    def _push_all(self, now: float) -> None:
+        items = [case_item(v, self.state.deadline_status(v.id), now) for v in self.state.open_cases()]
+        current = {item["id"] for item in items}
+        self.gmap.push_cases(updated=items, removed=sorted(self._shown - current))
+        self._shown = current
+
+    def _push_some(self, ids: set[str], now: float) -> None:
+        added, updated, removed = [], [], []
+        for case_id in ids:
+            view = self.state.case(case_id)
+            if view is None:
+                if case_id in self._shown:
+                    removed.append(case_id)
+                    self._shown.discard(case_id)
+                continue
+            item = case_item(view, self.state.deadline_status(case_id), now)
+            if view.stage == "closed":
+                self._shown.discard(case_id)
+                updated.append(item)  # the map fades closed markers out by itself
+            elif case_id in self._shown:
+                updated.append(item)
+            else:
+                added.append(item)
+                self._shown.add(case_id)
+        self.gmap.push_cases(added, updated, removed)
+
+    def _push_grid_values(self) -> None:
+        values = self.state.grid_values()
+        if self.mode == "overdue":
+            self.gmap.set_grid_values({g.grid: g.overdue for g in values if g.overdue}, "overdue")
+        else:
+            self.gmap.set_grid_values({g.grid: g.open for g in values if g.open}, "density")
+
+    def _push_spots(self) -> None:
+        levels = {c.spot_id: c for c in self.state.crowd()}
+        items = []
+        for spot in self._spots.values():
+            item: dict[str, Any] = {
+                "id": spot.id,
+                "name_zh": spot.name_zh,
+                "name_en": spot.name_en,
+                "lon": spot.lon,
+                "lat": spot.lat,
+                "level": "normal",
+            }
+            crowd = levels.get(spot.id)
+            if crowd is not None:
+                item.update(level=crowd.level, count=crowd.count, capacity=crowd.capacity)
+            items.append(item)
+        self.gmap.set_hotspots(items)

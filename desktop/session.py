@@ -1,0 +1,145 @@
+"""A running wall: client thread, live state, bridge, windows, kiosk and screenshot handling."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+from desktop.app import WallOptions
+from desktop.bridge import LiveBridge
+from desktop.controller import WallController
+from desktop.i18n import Translations
+from desktop.kiosk import IdleCursor, ScreensaverInhibitor, make_kiosk, screens_rect
+from desktop.layout import ScreenLayout, WallLayout, load_layout
+from desktop.wall import WallWindow
+from feeds.client import ClientThread
+from feeds.live import LiveState
+from feeds.live.names import load_names
+from widgets import theme
+from widgets.theme import Scale
+
+log = logging.getLogger(__name__)
+
+
+class WallSession(QObject):
+    """Everything one wall (or workstation) process shows, connected to a case server.
+
+    Args:
+        url: Case server URL.
+        token: Access token (``wall`` or ``operator``).
+        options: Display options from the command line.
+        translations: The application's translator switcher.
+    """
+
+    def __init__(self, url: str, token: str, options: WallOptions, translations: Translations) -> None:
+        super().__init__()
+        self.options = options
+        self.translations = translations
+        self.layout: WallLayout = load_layout(options.layout)
+        self.language = options.language or self.layout.language
+        translations.set_language(self.language)
+        self.client = ClientThread(url, token, client_name="gridwall-wall")
+        self.state = LiveState(load_names())
+        self.bridge = LiveBridge(self.client, self.state, self)
+        self.windows: list[QWidget] = []
+        self.wall_windows: list[WallWindow] = []
+        self._build_windows()
+        panels = [(name, w) for win in self.wall_windows for name, w in win.panels.items()]
+        self.controller = WallController(self.bridge, panels, self)
+        self._cursor: IdleCursor | None = None
+        self._inhibitor: ScreensaverInhibitor | None = None
+
+    # ------------------------------------------------------------------ windows
+    def _scale_for(self, screen_layout: ScreenLayout) -> Scale:
+        if self.options.workstation or self.options.windowed or self.options.headless:
+            return Scale(float(self.options.size[1]))
+        return Scale(float(screens_rect(self._screens_of(screen_layout)).height()))
+
+    def _screens_of(self, screen_layout: ScreenLayout) -> tuple[int, ...]:
+        return self.options.screens if self.options.screens is not None else screen_layout.screens
+
+    def _build_windows(self) -> None:
+        layouts = self.layout.screens
+        if self.options.workstation or self.options.headless or self.options.windowed:
+            layouts = layouts[:1]  # a desk window shows the first screen's layout
+        for screen_layout in layouts:
+            window = WallWindow(screen_layout, self._scale_for(screen_layout), self.language)
+            self.wall_windows.append(window)
+            if self.options.workstation:
+                main = QMainWindow()
+                main.setWindowTitle(QApplication.translate("WallSession", "GridWall · Operator workstation"))
+                main.setCentralWidget(window)
+                main.setStyleSheet(f"QMainWindow {{ background: {theme.BACKGROUND}; }}")
+                self.windows.append(main)
+            else:
+                self.windows.append(window)
+
+    def show(self) -> None:
+        """Show every window (kiosk, windowed or workstation) and start the feed."""
+        w, h = self.options.size
+        for window, wall in zip(self.windows, self.wall_windows, strict=True):
+            self._shortcuts(window)
+            if self.options.workstation or self.options.windowed or self.options.headless:
+                window.resize(w, h)
+                window.show()
+            else:
+                make_kiosk(window, self._screens_of(wall.screen_layout))
+        if not (self.options.workstation or self.options.windowed or self.options.headless):
+            self._cursor = IdleCursor(self.layout.cursor_idle_s, self)
+            self._inhibitor = ScreensaverInhibitor(self)
+        self.client.start()
+        self.bridge.start()
+        if self.options.screenshot is not None:
+            QTimer.singleShot(int(self.options.after * 1000), self._take_screenshot)
+
+    def _shortcuts(self, window: QWidget) -> None:
+        QShortcut(QKeySequence("F2"), window, self.toggle_language)
+        QShortcut(QKeySequence("Ctrl+Q"), window, QApplication.quit)
+        QShortcut(QKeySequence("F11"), window, lambda: _toggle_full_screen(window))
+
+    def toggle_language(self) -> None:
+        """Switch between Chinese and English (F2)."""
+        self.set_language("en" if self.language == "zh" else "zh")
+
+    def set_language(self, language: str) -> None:
+        """Switch the whole wall to ``zh`` or ``en``."""
+        if self.translations.set_language(language):
+            self.language = language
+            self.controller.set_language(language)
+
+    # --------------------------------------------------------------- screenshot
+    def _take_screenshot(self) -> None:
+        path: Path = self.options.screenshot  # type: ignore[assignment]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for i, window in enumerate(self.windows):
+            target = path if i == 0 else path.with_name(f"{path.stem}-{i}{path.suffix}")
+            if window.grab().save(str(target)):
+                log.info("screenshot saved: %s", target)
+            else:
+                log.error("could not save screenshot %s", target)
+        QApplication.quit()
+
+    def close(self) -> None:
+        """Stop the feed and close the windows."""
+        self.bridge.stop()
+        self.client.stop()
+        for window in self.windows:
+            window.close()
+
+
+def _toggle_full_screen(window: QWidget) -> None:
+    if window.isFullScreen():
+        window.showNormal()
+    else:
+        window.showFullScreen()
+    window.setWindowState(window.windowState() | Qt.WindowState.WindowActive)
+
+
+def primary_height() -> int:
+    """Height of the primary screen (1080 when unknown)."""
+    screen = QGuiApplication.primaryScreen()
+    return screen.geometry().height() if screen else 1080

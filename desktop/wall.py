@@ -1,0 +1,56 @@
+"""Wall windows: one per screen layout, panels placed on a grid of equal cells."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from desktop.layout import ScreenLayout
+from desktop.panels import build_panel
+from widgets import theme
+from widgets.gridmap import MapConfig
+from widgets.theme import Scale
+
+
+class WallWindow(QWidget):
+    """One window of the wall (a screen, or several screens spanned).
+
+    Args:
+        layout: Which panels go where.
+        scale: Sizes for the screen(s) this window sits on.
+        language: ``zh`` or ``en`` for domain names.
+        map_config: Basemap settings for a ``map`` panel.
+    """
+
+    def __init__(self, layout: ScreenLayout, scale: Scale, language: str, map_config: MapConfig | None = None) -> None:
+        super().__init__()
+        self.setObjectName("WallWindow")
+        self.setWindowTitle("GridWall")
+        self.setStyleSheet(f"QWidget#WallWindow {{ background: {theme.BACKGROUND}; }}")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.screen_layout = layout
+        self.scale = scale
+        self.panels: dict[str, QWidget] = {}
+        grid = QGridLayout(self)
+        gap = scale.gap
+        grid.setContentsMargins(gap, 0, gap, gap)
+        grid.setSpacing(gap)
+        for col in range(layout.columns):
+            grid.setColumnStretch(col, 1)
+        for row in range(layout.rows):
+            grid.setRowStretch(row, 1)
+        for place in layout.panels:
+            widget = build_panel(place.name, scale, language, map_config)
+            if place.name == "title":
+                grid.setRowMinimumHeight(place.row, scale.px(3.4))
+            grid.addWidget(widget, place.row, place.col, place.rowspan, place.colspan)
+            self.panels[place.name] = widget
+        self._closing_allowed = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for panel in self.panels.values():
+            stop = getattr(panel, "stop_animations", None)
+            if stop is not None:
+                stop()
+        super().closeEvent(event)

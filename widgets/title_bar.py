@@ -1,0 +1,181 @@
+"""The wall's title bar: centre name, clock, weather warning, connection state and latency.
+
+When the feed drops, the connection chip turns amber and reads
+"Reconnecting · last update 08:20:15" while the rest of the wall keeps its
+last good frame.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from feeds.protocol import BEIJING
+from widgets import theme
+from widgets.panel import hazard_name, warning_level_name
+from widgets.theme import Scale
+
+_LIVE_STATES = ("live",)
+_STALE_STATES = ("stale", "reconnecting", "connecting", "stopped")
+
+
+class TitleBar(QFrame):
+    """Top strip of the wall.
+
+    Feed it with :meth:`set_status`, :meth:`set_warning` and :meth:`tick` (once a second).
+    """
+
+    def __init__(self, scale: Scale | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("TitleBar")
+        self._scale = scale or Scale()
+        self._state = "connecting"
+        self._last_update: float | None = None
+        self._latency_ms: float | None = None
+        self._warning: tuple[str, str] | None = None
+        self._now = 0.0
+
+        self._name = QLabel()
+        self._subtitle = QLabel()
+        self._clock = QLabel()
+        self._date = QLabel()
+        self._warning_chip = QLabel()
+        self._status_chip = QLabel()
+        for label in (self._name, self._subtitle, self._clock, self._date, self._warning_chip, self._status_chip):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        self._clock.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._date.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        left = QVBoxLayout()
+        left.setSpacing(0)
+        left.addWidget(self._name)
+        left.addWidget(self._subtitle)
+        centre = QVBoxLayout()
+        centre.setSpacing(0)
+        centre.addWidget(self._clock)
+        centre.addWidget(self._date)
+        row = self._row = QHBoxLayout(self)
+        row.addLayout(left, 5)
+        row.addLayout(centre, 2)
+        row.addStretch(1)
+        row.addWidget(self._warning_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self._status_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.rescale()
+        self.retranslate()
+
+    # ------------------------------------------------------------------ feeding
+    def set_status(self, state: str, last_update: float | None, latency_ms: float | None = None) -> None:
+        """Connection state (``live``, ``stale``, ``reconnecting``…), last frame time, event-to-screen latency."""
+        self._state, self._last_update, self._latency_ms = state, last_update, latency_ms
+        self._show_status()
+
+    def set_warning(self, level: str | None, hazard: str | None = None) -> None:
+        """The most severe active weather warning, or ``None``."""
+        self._warning = (level, hazard or "") if level else None
+        self._show_warning()
+
+    def tick(self, now: float) -> None:
+        """Advance the clock (call once a second)."""
+        self._now = now
+        t = datetime.fromtimestamp(now, BEIJING)
+        self._clock.setText(t.strftime("%H:%M:%S"))
+        weekday = self._weekdays()[t.weekday()]
+        self._date.setText(f"{t:%Y-%m-%d}  {weekday}")
+
+    @property
+    def status_text(self) -> str:
+        """What the connection chip says (for tests and logs)."""
+        return self._status_chip.text()
+
+    @property
+    def stale_shown(self) -> bool:
+        """Whether the amber stale/reconnecting banner is showing."""
+        return self._state not in _LIVE_STATES
+
+    # --------------------------------------------------------------- rendering
+    def _weekdays(self) -> list[str]:
+        return [
+            self.tr("Monday"),
+            self.tr("Tuesday"),
+            self.tr("Wednesday"),
+            self.tr("Thursday"),
+            self.tr("Friday"),
+            self.tr("Saturday"),
+            self.tr("Sunday"),
+        ]
+
+    def _show_status(self) -> None:
+        s = self._scale
+        last = datetime.fromtimestamp(self._last_update, BEIJING).strftime("%H:%M:%S") if self._last_update else "—"
+        if self._state == "live":
+            latency = f" · {self._latency_ms:.0f} ms" if self._latency_ms is not None else ""
+            text = self.tr("● Live") + latency
+            fg, bg = theme.CLOSED, theme.PANEL
+        elif self._state == "connecting" and self._last_update is None:
+            text = self.tr("Connecting…")
+            fg, bg = theme.TEXT_DIM, theme.PANEL
+        else:
+            text = self.tr("Reconnecting · last update %1").replace("%1", last)
+            fg, bg = theme.BACKGROUND, theme.DUE_SOON
+        self._status_chip.setText(text)
+        self._status_chip.setStyleSheet(
+            f"color:{fg};background:{bg};border:{s.line}px solid {theme.PANEL_EDGE};"
+            f"border-radius:{s.radius}px;padding:{s.px(0.2)}px {s.px(0.6)}px;"
+        )
+
+    def _show_warning(self) -> None:
+        s = self._scale
+        if self._warning is None:
+            self._warning_chip.setText(self.tr("No weather warning"))
+            style = f"color:{theme.TEXT_DIM};background:transparent;"
+        else:
+            level, hazard = self._warning
+            self._warning_chip.setText(f"{hazard_name(hazard)} · {warning_level_name(level)}")
+            fg = theme.BACKGROUND if level in ("yellow", "orange") else theme.TEXT_BRIGHT
+            style = f"color:{fg};background:{theme.WARNING_COLOURS.get(level, theme.PANEL)};"
+        self._warning_chip.setStyleSheet(style + f"border-radius:{s.radius}px;padding:{s.px(0.2)}px {s.px(0.6)}px;")
+
+    # ---------------------------------------------------------- scale/language
+    def rescale(self) -> None:
+        """Re-apply sizes from the current :class:`Scale`."""
+        s = self._scale
+        self.setStyleSheet(
+            f"QFrame#TitleBar {{ background: qlineargradient(x1:0, y1:0, x2:0, y2:1, stop:0 #13213d, "
+            f"stop:1 {theme.BACKGROUND}); border-bottom: {s.line * 2}px solid {theme.ACCENT_DIM}; }}"
+        )
+        self._row.setContentsMargins(s.pad * 2, s.px(0.15), s.pad * 2, s.px(0.15))
+        self._name.setFont(s.font(1.7, bold=True))
+        self._name.setStyleSheet(f"color:{theme.TEXT_BRIGHT};")
+        self._subtitle.setFont(s.font(0.8))
+        self._subtitle.setStyleSheet(f"color:{theme.ACCENT};")
+        self._clock.setFont(s.font(1.8, bold=True, numeric=True))
+        self._clock.setStyleSheet(f"color:{theme.TEXT_BRIGHT};")
+        self._date.setFont(s.font(0.8))
+        self._date.setStyleSheet(f"color:{theme.TEXT_DIM};")
+        self._warning_chip.setFont(s.font(1.0, bold=True))
+        self._status_chip.setFont(s.font(1.0, bold=True))
+        self._show_status()
+        self._show_warning()
+
+    def set_scale(self, scale: Scale) -> None:
+        """Use another scale (the window moved to a bigger screen)."""
+        self._scale = scale
+        self.rescale()
+
+    def retranslate(self) -> None:
+        """Re-read every translated string."""
+        self._name.setText(self.tr("Xicheng District City Management Supervision and Command Centre"))
+        self._subtitle.setText(
+            self.tr("Grid-based city management · 15 subdistricts · 263 communities · 2,432 unit grids")
+        )
+        self._show_status()
+        self._show_warning()
+        if self._now:
+            self.tick(self._now)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
