@@ -48,7 +48,17 @@ def unfinished(ts: Path) -> list[str]:
 def update(ts: Path) -> None:
     """Run lupdate into ``ts`` (existing translations are kept; vanished ones dropped)."""
     subprocess.run(
-        [tool("lupdate"), *sources(), "-ts", str(ts), "-no-obsolete", "-source-language", "en", "-target-language", "zh_CN"],
+        [
+            tool("lupdate"),
+            *sources(),
+            "-ts",
+            str(ts),
+            "-no-obsolete",
+            "-source-language",
+            "en",
+            "-target-language",
+            "zh_CN",
+        ],
         check=True,
         capture_output=True,
     )
