@@ -1,0 +1,344 @@
+/* GridWall live grid map, core: panes, unit layers, grid colouring, batch API.
+ *
+ * The page is built once (folium); Python pushes JSON batches through
+ * window.gridwall.applyBatch(). Zoom rules, legend and attribution live in
+ * gridmap_controls.js, markers in gridmap_markers.js.
+ * Every text that reaches the DOM goes through textContent (gw.el), never innerHTML.
+ */
+(function () {
+  'use strict';
+
+  const LEVELS = ['subdistrict', 'community', 'grid'];
+  /* Sequential palette on dark, calm -> hot. */
+  const PALETTE = ['#0e4a5e', '#0a6679', '#078394', '#139d98', '#3db38f', '#8fc970', '#efc14a', '#f68d3b', '#ef4b3f'];
+  const TEXT = {
+    zh: { density: '网格实时案件数', overdue: '网格超期案件数', none: '无' },
+    en: { density: 'Open cases per grid', overdue: 'Overdue cases per grid', none: 'none' },
+  };
+  const NICE = [1, 2, 3, 5, 8, 10, 15, 20, 30, 50, 80, 100, 150, 200, 300, 500, 800, 1000];
+
+  const gw = {
+    map: null,
+    opts: {},
+    scale: 1,
+    lang: 'zh',
+    layers: {},            // level -> L.GeoJSON
+    units: { subdistrict: new Map(), community: new Map(), grid: new Map() },
+    typical: {},           // level -> typical cell side in metres
+    grid: { values: {}, mode: 'density', max: 1, coloured: 0 },
+    lastBatch: 0,
+    bridge: null,
+    channelReady: false,
+    userMoved: false,
+    fitted: false,
+    highlightLayer: null,
+    highlightCode: null,
+    pick: 'subdistrict',
+    clicks: 0,
+    errors: 0,
+  };
+
+  /* ---------- small DOM helpers (textContent only) ---------- */
+  gw.el = function (tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  };
+  gw.esc = function (text) {
+    const d = document.createElement('div');
+    d.textContent = String(text);
+    return d.innerHTML;
+  };
+  gw.name = function (props) {
+    if (!props) return '';
+    return (gw.lang === 'en' ? props.name_en || props.name_zh : props.name_zh || props.name_en) || props.code || '';
+  };
+  gw.t = function (key) {
+    return (TEXT[gw.lang] || TEXT.en)[key] || key;
+  };
+  gw.emit = function (name) {
+    const args = Array.prototype.slice.call(arguments, 1);
+    if (gw.bridge && typeof gw.bridge[name] === 'function') gw.bridge[name].apply(gw.bridge, args);
+  };
+  gw.px = function (value) { return value * gw.scale; };
+
+  /* ---------- init ---------- */
+  gw.init = function (map, opts) {
+    gw.map = map;
+    gw.opts = opts || {};
+    gw.scale = +gw.opts.scale || 1;
+    gw.lang = gw.opts.language === 'en' ? 'en' : 'zh';
+    const container = map.getContainer();
+    container.classList.add('gw-map');
+    if (!gw.opts.tiles) container.classList.add('gw-no-tiles');
+    document.documentElement.style.setProperty('--gw-s', String(gw.scale));
+    const panes = [['gw-grid', 360], ['gw-community', 370], ['gw-subglow', 380], ['gw-subdistrict', 390],
+      ['gw-highlight', 395], ['gw-label', 640], ['gw-hotspot', 590], ['gw-staff', 610], ['gw-sensor', 620]];
+    panes.forEach(function (p) { map.createPane(p[0]).style.zIndex = String(p[1]); });
+    if (gw.opts.controls) L.control.zoom({ position: 'topleft' }).addTo(map);
+    L.control.scale({ imperial: false, position: 'bottomright' }).addTo(map);
+    gw.attribution = L.control.attribution({ prefix: false, position: 'bottomright' }).addTo(map);
+    gw.legend = gw.makeLegend().addTo(map);
+    gw.updateAttribution();
+    map.on('zoomend', gw.updateZoomClasses);
+    map.on('resize', function () { if (!gw.userMoved) gw.fitDistrict(false); });
+    ['mousedown', 'wheel', 'touchstart', 'dblclick'].forEach(function (ev) {
+      container.addEventListener(ev, function () { gw.userMoved = true; }, { passive: true });
+    });
+    if (gw.initMarkers) gw.initMarkers();
+    gw.connectChannel();
+  };
+
+  gw.connectChannel = function () {
+    if (typeof QWebChannel === 'undefined' || typeof qt === 'undefined' || !qt.webChannelTransport) return;
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      gw.bridge = channel.objects.bridge;
+      gw.channelReady = true;
+      gw.emit('pageReady');
+    });
+  };
+
+  /* ---------- units ---------- */
+  function unitStyle(level, feature) {
+    const s = gw.scale;
+    if (level === 'subdistrict') {
+      return { color: '#7df3ff', weight: 1.7 * s, opacity: 0.95, fillColor: '#22d3ee', fillOpacity: 0.035,
+        className: 'gw-unit gw-subdistrict' };
+    }
+    if (level === 'community') {
+      return { color: '#2dd4bf', weight: 0.9 * s, opacity: 0.55, fillColor: '#000', fillOpacity: 0,
+        dashArray: (3 * s) + ' ' + (3 * s), className: 'gw-unit gw-community' };
+    }
+    const code = feature && feature.properties ? feature.properties.code : null;
+    return Object.assign({ color: '#4fd1c5', weight: 0.6 * s, opacity: 0.45, className: 'gw-unit gw-grid' },
+      gw.gridFill(code));
+  }
+
+  function glowStyle(width, opacity) {
+    return function () {
+      return { color: '#22d3ee', weight: width * gw.scale, opacity: opacity, fill: false, className: 'gw-glow' };
+    };
+  }
+
+  function unitTooltip(level) {
+    return function (layer) {
+      const p = layer.feature.properties;
+      const box = gw.el('div', 'gw-tip-body');
+      box.appendChild(gw.el('div', 'gw-tip-title', gw.name(p)));
+      box.appendChild(gw.el('div', 'gw-tip-sub', p.code));
+      if (level === 'grid' && p.code in gw.grid.values) {
+        box.appendChild(gw.el('div', 'gw-tip-value', gw.t(gw.grid.mode) + ': ' + gw.grid.values[p.code]));
+      }
+      return box;
+    };
+  }
+
+  function labelText(p) {
+    const name = gw.name(p);
+    return gw.lang === 'zh' ? name.replace(/街道$/, '') : name.replace(/\s+(Subdistrict|Street)$/i, '');
+  }
+
+  gw.setUnits = function (byLevel) {
+    ['glowWide', 'glowThin'].concat(LEVELS).forEach(function (key) {
+      if (gw.layers[key]) { gw.map.removeLayer(gw.layers[key]); delete gw.layers[key]; }
+    });
+    LEVELS.forEach(function (level) { gw.units[level].clear(); });
+    const subs = byLevel.subdistrict;
+    if (subs) {
+      gw.layers.glowWide = L.geoJSON(subs, { pane: 'gw-subglow', interactive: false, style: glowStyle(9, 0.10) });
+      gw.layers.glowThin = L.geoJSON(subs, { pane: 'gw-subglow', interactive: false, style: glowStyle(4, 0.22) });
+      gw.layers.glowWide.addTo(gw.map);
+      gw.layers.glowThin.addTo(gw.map);
+    }
+    LEVELS.forEach(function (level) {
+      const fc = byLevel[level];
+      if (!fc) return;
+      const layer = L.geoJSON(fc, {
+        pane: 'gw-' + level,
+        style: function (feature) { return unitStyle(level, feature); },
+        onEachFeature: function (feature, lyr) {
+          const code = String(feature.properties.code);
+          lyr._gwLevel = level;
+          gw.units[level].set(code, lyr);
+          lyr.on('click', gw.onUnitClick);
+          if (level === 'subdistrict') {
+            lyr.bindTooltip(gw.el('span', null, labelText(feature.properties)),
+              { permanent: true, direction: 'center', className: 'gw-label', pane: 'gw-label', interactive: false });
+          } else {
+            lyr.bindTooltip(unitTooltip(level), { sticky: true, className: 'gw-tip', direction: 'top' });
+          }
+        },
+      });
+      layer.addTo(gw.map);
+      gw.layers[level] = layer;
+      gw.typical[level] = typicalSide(layer);
+    });
+    gw.applyGridColours(true);
+    if (!gw.fitted || !gw.userMoved) gw.fitDistrict(false);
+    gw.updateZoomClasses();
+    if (gw.highlightCode) gw.highlight(gw.highlightCode);
+  };
+
+  function typicalSide(layer) {
+    const sides = [];
+    layer.eachLayer(function (l) {
+      const b = l.getBounds();
+      const h = b.getNorth() - b.getSouth();
+      const w = (b.getEast() - b.getWest()) * Math.cos(b.getCenter().lat * Math.PI / 180);
+      sides.push(Math.sqrt(Math.max(w * h, 0)) * 111320 * 0.85);
+    });
+    sides.sort(function (a, b) { return a - b; });
+    return sides.length ? sides[Math.floor(sides.length / 2)] : 0;
+  }
+
+  gw.fitDistrict = function (animate) {
+    const base = gw.layers.subdistrict || gw.layers.community || gw.layers.grid;
+    if (!base || !gw.map) return;
+    const bounds = base.getBounds();
+    if (!bounds.isValid()) return;
+    const pad = 24 * gw.scale;
+    gw.map.fitBounds(bounds, { padding: [pad, pad], animate: !!animate });
+    gw.fitted = true;
+  };
+
+  gw.onUnitClick = function (e) {
+    const layer = e.target;
+    if (e.originalEvent) L.DomEvent.stopPropagation(e);
+    gw.clicks += 1;
+    gw.emit('unitClicked', String(layer.feature.properties.code), layer._gwLevel);
+  };
+
+  /* Fire the very handler a user click fires (used by tests and keyboard shortcuts). */
+  gw.clickUnit = function (code) {
+    const layer = gw.findUnit(code);
+    if (!layer) return false;
+    layer.fire('click', { latlng: layer.getBounds().getCenter() });
+    return true;
+  };
+
+  gw.findUnit = function (code) {
+    for (const level of LEVELS) {
+      const layer = gw.units[level].get(String(code));
+      if (layer) return layer;
+    }
+    return null;
+  };
+
+  /* ---------- grid colouring ---------- */
+  function niceMax(v) {
+    for (const n of NICE) if (v <= n) return n;
+    return Math.pow(10, Math.ceil(Math.log10(v)));
+  }
+
+  gw.binOf = function (v) {
+    if (!(v > 0)) return -1;
+    const t = Math.sqrt(Math.min(v, gw.grid.max) / gw.grid.max);
+    return Math.min(PALETTE.length - 1, Math.floor(t * PALETTE.length));
+  };
+
+  gw.gridFill = function (code) {
+    const bin = gw.binOf(code === null ? 0 : gw.grid.values[code]);
+    if (bin < 0) return { fillColor: '#0b1a2a', fillOpacity: 0 };
+    return { fillColor: PALETTE[bin], fillOpacity: 0.6 + 0.32 * bin / (PALETTE.length - 1) };
+  };
+
+  gw.setGridValues = function (values, mode) {
+    gw.grid.values = values || {};
+    gw.grid.mode = mode || 'density';
+    gw.applyGridColours(false);
+  };
+
+  gw.applyGridColours = function (force) {
+    let max = 0;
+    for (const k in gw.grid.values) if (gw.grid.values[k] > max) max = gw.grid.values[k];
+    gw.grid.max = niceMax(Math.max(max, 1));
+    let coloured = 0;
+    gw.units.grid.forEach(function (layer, code) {
+      const bin = gw.binOf(gw.grid.values[code]);
+      if (bin >= 0) coloured += 1;
+      if (force || layer._gwBin !== bin) {
+        layer._gwBin = bin;
+        layer.setStyle(gw.gridFill(code));
+      }
+    });
+    gw.grid.coloured = coloured;
+    gw.updateLegend();
+  };
+
+  /* ---------- language, scale, highlight ---------- */
+  gw.setLanguage = function (lang) {
+    gw.lang = lang === 'en' ? 'en' : 'zh';
+    gw.units.subdistrict.forEach(function (layer) {
+      layer.setTooltipContent(gw.el('span', null, labelText(layer.feature.properties)));
+    });
+    gw.updateLegend();
+    gw.updateAttribution();
+    if (gw.relabelMarkers) gw.relabelMarkers();
+  };
+
+  gw.setScale = function (scale) {
+    gw.scale = +scale || 1;
+    document.documentElement.style.setProperty('--gw-s', String(gw.scale));
+    LEVELS.forEach(function (level) {
+      if (gw.layers[level]) gw.layers[level].setStyle(function (f) { return unitStyle(level, f); });
+    });
+    if (gw.layers.glowWide) gw.layers.glowWide.setStyle(glowStyle(9, 0.10));
+    if (gw.layers.glowThin) gw.layers.glowThin.setStyle(glowStyle(4, 0.22));
+    gw.updateZoomClasses();
+  };
+
+  gw.highlight = function (code, fly) {
+    if (gw.highlightLayer) { gw.map.removeLayer(gw.highlightLayer); gw.highlightLayer = null; }
+    gw.highlightCode = code || null;
+    const layer = code ? gw.findUnit(code) : null;
+    if (!layer) return false;
+    gw.highlightLayer = L.geoJSON(layer.toGeoJSON(), {
+      pane: 'gw-highlight', interactive: false,
+      style: { color: '#fde68a', weight: 3 * gw.scale, opacity: 1, fill: false, className: 'gw-highlight' },
+    }).addTo(gw.map);
+    if (fly) gw.map.flyToBounds(layer.getBounds(), { padding: [60 * gw.scale, 60 * gw.scale], duration: 0.8 });
+    return true;
+  };
+
+  /* ---------- batch API ---------- */
+  gw.applyBatch = function (b) {
+    try {
+      if (b.reset && gw.resetMarkers) gw.resetMarkers();
+      if (b.scale !== undefined) gw.setScale(b.scale);
+      if (b.language !== undefined) gw.setLanguage(b.language);
+      if (b.units) gw.setUnits(b.units);
+      if (b.grid) gw.setGridValues(b.grid.values, b.grid.mode);
+      if (gw.applyMarkers) gw.applyMarkers(b);
+      if (b.highlight !== undefined) gw.highlight(b.highlight && b.highlight.code, b.highlight && b.highlight.fly);
+    } catch (err) {
+      gw.errors += 1;
+      console.error('gridwall batch ' + b.id + ' failed: ' + (err && err.stack ? err.stack : err));
+    }
+    gw.lastBatch = b.id || gw.lastBatch;
+    return gw.lastBatch;
+  };
+
+  gw.state = function () {
+    const out = {
+      leaflet: typeof L === 'object' ? L.version : null,
+      channel: gw.channelReady,
+      lastBatch: gw.lastBatch,
+      language: gw.lang,
+      scale: gw.scale,
+      zoom: gw.map ? gw.map.getZoom() : null,
+      pick: gw.pick,
+      units: { subdistrict: gw.units.subdistrict.size, community: gw.units.community.size, grid: gw.units.grid.size },
+      gridColoured: gw.grid.coloured,
+      gridMode: gw.grid.mode,
+      gridMax: gw.grid.max,
+      highlight: gw.highlightCode,
+      clicks: gw.clicks,
+      errors: gw.errors,
+    };
+    return gw.markerState ? Object.assign(out, gw.markerState()) : out;
+  };
+
+  gw.PALETTE = PALETTE;
+  window.gridwall = gw;
+})();

@@ -1,0 +1,344 @@
+"""GridMap in a real QtWebEngine: offline Leaflet, batched updates, clicks, escaping, request blocking."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, QEventLoop
+from PySide6.QtWidgets import QApplication
+
+from widgets.gridmap import GridMap, MapConfig, register_schemes
+
+register_schemes()  # before pytest-qt creates the QApplication (tests/conftest.py should do this too)
+
+pytestmark = pytest.mark.webengine
+
+SUBS = ("110102001", "110102002")
+COMMUNITIES = ("110102001001", "110102001002", "110102002001")
+
+
+def _box(code: str, lon: float, lat: float, size: float, name_zh: str = "", name_en: str = "") -> dict[str, Any]:
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {
+        "type": "Feature",
+        "properties": {
+            "code": code,
+            "name_zh": name_zh or f"单元{code[-3:]}",
+            "name_en": name_en or f"Unit {code[-3:]}",
+        },
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+def synthetic_units() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Two subdistricts, three communities, twelve grids around Xicheng."""
+    subs = [_box(SUBS[0], 116.35, 39.90, 0.02, "西长安街街道", "Xichang'anjie"), _box(SUBS[1], 116.37, 39.90, 0.02)]
+    comms = [
+        _box(COMMUNITIES[0], 116.35, 39.90, 0.01),
+        _box(COMMUNITIES[1], 116.36, 39.91, 0.01),
+        _box(COMMUNITIES[2], 116.37, 39.90, 0.02),
+    ]
+    grids = []
+    for i in range(12):
+        community = COMMUNITIES[i % 3]
+        grids.append(_box(f"{community}{i + 1:03d}", 116.35 + 0.005 * (i % 4), 39.90 + 0.005 * (i // 4), 0.005))
+    return (
+        {"type": "FeatureCollection", "features": subs},
+        {"type": "FeatureCollection", "features": comms},
+        {"type": "FeatureCollection", "features": grids},
+    )
+
+
+def grid_codes() -> list[str]:
+    """Codes of the synthetic grids."""
+    return [f["properties"]["code"] for f in synthetic_units()[2]["features"]]
+
+
+def case(case_id: str, status: str = "open", **extra: Any) -> dict[str, Any]:
+    """A case near the synthetic units."""
+    n = sum(map(ord, case_id))
+    return {
+        "id": case_id,
+        "lon": 116.351 + (n % 37) * 0.001,
+        "lat": 39.901 + (n % 17) * 0.001,
+        "status": status,
+        "title_zh": "暴露垃圾",
+        "title_en": "Exposed garbage",
+        **extra,
+    }
+
+
+def pump_until(predicate: Any, timeout: float = 30.0) -> None:
+    """Process Qt events until ``predicate()`` holds (for module-scoped fixtures without qtbot)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not reached")
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def run_js(qtbot: Any, gmap: GridMap, script: str) -> Any:
+    """Run ``script`` in the page; return its (scalar) result."""
+    box: list[Any] = []
+    gmap.run_js(script, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+    return box[0]
+
+
+def js(qtbot: Any, gmap: GridMap, expression: str) -> Any:
+    """Evaluate a JS expression and return it through JSON (arrays do not survive runJavaScript as is)."""
+    return json.loads(run_js(qtbot, gmap, f"JSON.stringify((function () {{ return ({expression}); }})())"))
+
+
+def dispose(widget: GridMap) -> None:
+    """Close and really delete a map now (page before profile), not at interpreter exit."""
+    widget.close()
+    widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def state(qtbot: Any, gmap: GridMap) -> dict[str, Any]:
+    """``gridwall.state()`` once every queued update has been applied; the page has had no JS error."""
+    qtbot.waitUntil(lambda: gmap.is_idle, timeout=10_000)
+    result: dict[str, Any] = js(qtbot, gmap, "gridwall.state()")
+    assert result["errors"] == 0
+    assert gmap.page().console_errors == 0  # type: ignore[attr-defined]
+    return result
+
+
+def make_map(config: MapConfig | None = None) -> GridMap:
+    """A shown map that has finished loading."""
+    gmap = GridMap(config, flush_hz=20)
+    gmap.resize(900, 700)
+    gmap.show()
+    return gmap
+
+
+@pytest.fixture(scope="module")
+def gmap(qapp: QApplication) -> Iterator[GridMap]:
+    """One map for the module (a renderer start costs ~1 s), with the synthetic units set."""
+    widget = make_map()
+    widget.set_units(*synthetic_units())
+    pump_until(lambda: widget.is_idle and widget.applied_batch >= 1)
+    yield widget
+    dispose(widget)
+
+
+def test_page_loads_offline_and_leaflet_is_really_there(qtbot: Any, gmap: GridMap) -> None:
+    """The page is not blank: Leaflet, markercluster, our API and the channel are live, with zero network."""
+    assert run_js(qtbot, gmap, "typeof L") == "object"
+    assert run_js(qtbot, gmap, "typeof L.markerClusterGroup") == "function"
+    assert run_js(qtbot, gmap, "document.querySelectorAll('.leaflet-container.gw-map').length") == 1
+    st = state(qtbot, gmap)
+    assert st["leaflet"] == "1.9.3" and st["channel"] is True
+    attribution = run_js(qtbot, gmap, "document.querySelector('.leaflet-control-attribution').textContent")
+    assert "© OpenStreetMap contributors (ODbL)" in attribution
+    assert gmap.blocked_requests == 0, gmap.recent_blocked()
+
+
+def test_units_reach_the_page(qtbot: Any, gmap: GridMap) -> None:
+    """Each unit layer has the features that were set; subdistricts carry their labels."""
+    st = state(qtbot, gmap)
+    assert st["units"] == {"subdistrict": 2, "community": 3, "grid": 12}
+    labels = js(qtbot, gmap, "Array.from(document.querySelectorAll('.gw-label')).map(e => e.textContent)")
+    assert "西长安街" in labels
+
+
+def test_cases_pushed_in_batches(qtbot: Any, gmap: GridMap) -> None:
+    """Added, updated and removed cases show up as marker counts in the page."""
+    gmap.push_cases(added=[case(f"b{i}") for i in range(50)])
+    assert state(qtbot, gmap)["cases"] >= 50
+    gmap.push_cases(updated=[case(f"b{i}", "overdue") for i in range(10)])
+    gmap.push_cases(removed=[f"b{i}" for i in range(45, 50)])
+    st = state(qtbot, gmap)
+    assert st["cases"] == 45
+    assert st["casesByStatus"]["overdue"] == 10
+    assert st["clusterLayers"] == 45
+    assert st["visibleCaseIcons"] + st["visibleClusters"] > 0
+    gmap.push_cases(removed=[f"b{i}" for i in range(45)])
+    assert state(qtbot, gmap)["cases"] == 0
+
+
+def test_many_updates_in_one_tick_make_one_call(qtbot: Any, gmap: GridMap) -> None:
+    """500 separate pushes within a tick reach the page as ONE runJavaScript batch."""
+    qtbot.waitUntil(lambda: gmap.is_idle, timeout=10_000)
+    before = gmap.batches_sent
+    for i in range(500):
+        gmap.push_cases(added=[case(f"t{i}", "due_soon")])
+    st = state(qtbot, gmap)
+    assert gmap.batches_sent - before == 1
+    assert st["cases"] == 500 and st["casesByStatus"]["due_soon"] == 500
+    assert st["lastBatch"] == gmap.batches_sent
+    gmap.push_cases(removed=[f"t{i}" for i in range(500)])
+    assert state(qtbot, gmap)["cases"] == 0
+
+
+def test_grid_values_colour_the_grid(qtbot: Any, gmap: GridMap) -> None:
+    """Grids with a value are coloured; the legend names the mode."""
+    codes = grid_codes()
+    gmap.set_grid_values({codes[0]: 3, codes[1]: 0, codes[2]: 7, "110102999999999": 2}, "overdue")
+    st = state(qtbot, gmap)
+    assert st["gridColoured"] == 2 and st["gridMode"] == "overdue"
+    assert run_js(qtbot, gmap, "document.querySelector('.gw-legend-title').textContent") == "网格超期案件数"
+    fills = js(
+        qtbot,
+        gmap,
+        f"[gridwall.units.grid.get('{codes[0]}').options.fillColor, "
+        f"gridwall.units.grid.get('{codes[2]}').options.fillColor]",
+    )
+    assert fills[0] != fills[1]
+    gmap.set_grid_values({}, "density")
+    assert state(qtbot, gmap)["gridColoured"] == 0
+
+
+def test_unit_click_emits_drill_down(qtbot: Any, gmap: GridMap) -> None:
+    """The click handler of a unit reaches Python as sigUnitClicked(code, level)."""
+    code = grid_codes()[5]
+    with qtbot.waitSignal(gmap.sigUnitClicked, timeout=10_000) as blocker:
+        assert run_js(qtbot, gmap, f"gridwall.clickUnit('{code}')") is True
+    assert blocker.args == [code, "grid"]
+    with qtbot.waitSignal(gmap.sigUnitClicked, timeout=10_000) as blocker:
+        run_js(qtbot, gmap, f"gridwall.clickUnit('{SUBS[1]}')")
+    assert blocker.args == [SUBS[1], "subdistrict"]
+
+
+def test_case_click_emits_case_id(qtbot: Any, gmap: GridMap) -> None:
+    """Clicking a case marker reaches Python as sigCaseClicked(id)."""
+    gmap.push_cases(added=[case("click-me")])
+    state(qtbot, gmap)
+    with qtbot.waitSignal(gmap.sigCaseClicked, timeout=10_000) as blocker:
+        run_js(qtbot, gmap, "gridwall.clickCase('click-me')")
+    assert blocker.args == ["click-me"]
+    gmap.push_cases(removed=["click-me"])
+    state(qtbot, gmap)
+
+
+def test_untrusted_text_is_never_markup(qtbot: Any, gmap: GridMap) -> None:
+    """Citizen text with <img onerror> shows as text in the popup and never runs."""
+    evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    gmap.push_cases(added=[case("evil", description=evil, address=evil, title_zh=evil)])
+    state(qtbot, gmap)
+    run_js(qtbot, gmap, "gridwall.clickCase('evil')")
+    desc = run_js(qtbot, gmap, "document.querySelector('.gw-popup .gw-card-desc').textContent")
+    assert desc == evil
+    assert run_js(qtbot, gmap, "document.querySelectorAll('.leaflet-popup img, .leaflet-popup script').length") == 0
+    run_js(qtbot, gmap, "new Promise(r => setTimeout(r, 300))")
+    assert run_js(qtbot, gmap, "typeof window.__pwned") == "undefined"
+    run_js(qtbot, gmap, "gridwall.map.closePopup()")
+    gmap.push_cases(removed=["evil"])
+    state(qtbot, gmap)
+
+
+def test_language_switch(qtbot: Any, gmap: GridMap) -> None:
+    """Labels, legend and attribution follow the language."""
+    gmap.set_language("en")
+    assert state(qtbot, gmap)["language"] == "en"
+    labels = js(qtbot, gmap, "Array.from(document.querySelectorAll('.gw-label')).map(e => e.textContent)")
+    assert "Xichang'anjie" in labels
+    assert "generated" in run_js(qtbot, gmap, "document.querySelector('.leaflet-control-attribution').textContent")
+    gmap.set_language("zh")
+    assert state(qtbot, gmap)["language"] == "zh"
+
+
+def test_staff_hotspots_sensors(qtbot: Any, gmap: GridMap) -> None:
+    """Supervisors, hot spots and sensors are keyed layers replaced in place."""
+    gmap.set_staff([{"id": f"s{i}", "lon": 116.36 + i * 0.001, "lat": 39.905} for i in range(7)])
+    gmap.set_hotspots(
+        [
+            {
+                "id": "xidan",
+                "name_zh": "西单",
+                "name_en": "Xidan",
+                "lon": 116.373,
+                "lat": 39.907,
+                "level": "critical",
+                "count": 30000,
+                "capacity": 20000,
+            }
+        ]
+    )
+    gmap.set_sensors(
+        [
+            {
+                "id": "w1",
+                "kind": "water_level",
+                "lon": 116.36,
+                "lat": 39.91,
+                "alarm": True,
+                "value": 31.5,
+                "unit": "cm",
+            },
+            {"id": "w2", "kind": "rain_gauge", "lon": 116.365, "lat": 39.91, "alarm": False},
+        ]
+    )
+    st = state(qtbot, gmap)
+    assert (st["staff"], st["hotspots"], st["sensors"], st["sensorAlarms"]) == (7, 1, 2, 1)
+    assert run_js(qtbot, gmap, "document.querySelectorAll('.gw-hot--critical').length") == 1
+    assert "西单" in run_js(qtbot, gmap, "document.querySelector('.gw-hot-tip').textContent")
+    gmap.set_staff([{"id": "s1", "lon": 116.362, "lat": 39.906}])
+    assert state(qtbot, gmap)["staff"] == 1
+
+
+def test_external_requests_are_blocked_and_nothing_leaves(qtbot: Any, gmap: GridMap) -> None:
+    """fetch, images and scripts to outside hosts are blocked and counted; a local server sees nothing."""
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        before = gmap.blocked_requests
+        page = gmap.page()
+        errors_before = page.console_errors  # type: ignore[attr-defined]
+        run_js(
+            qtbot,
+            gmap,
+            f"""
+            fetch('http://127.0.0.1:{port}/fetch').catch(() => null);
+            fetch('https://example.com/x').catch(() => null);
+            const img = new Image(); img.src = 'http://127.0.0.1:{port}/img.png'; document.body.appendChild(img);
+            const s = document.createElement('script'); s.src = 'https://cdn.example.net/x.js';
+            document.head.appendChild(s); 1""",
+        )
+        qtbot.waitUntil(lambda: gmap.blocked_requests >= before + 3, timeout=10_000)
+        assert any("example.com" in url for url in gmap.recent_blocked())
+        # the foreign script is stopped even earlier, by the page's CSP (logged as a console error)
+        qtbot.waitUntil(lambda: page.console_errors == errors_before + 1, timeout=10_000)  # type: ignore[attr-defined]
+        page.console_errors = errors_before  # type: ignore[attr-defined]
+        assert hits == []
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_real_units_load(qtbot: Any, gmap: GridMap) -> None:
+    """The packaged Xicheng units (15 / 263 / ~2,432) load in one batch."""
+    from feeds.geo.units import load_units
+    from widgets.gridmap.adapters import unit_collections
+
+    registry = load_units()
+    gmap.set_units(*unit_collections(registry))
+    st = state(qtbot, gmap)
+    assert st["units"] == {
+        "subdistrict": len(registry.subdistricts),
+        "community": len(registry.communities),
+        "grid": len(registry.grids),
+    }
+    gmap.set_units(*synthetic_units())
+    state(qtbot, gmap)

@@ -1,0 +1,43 @@
+"""Local tile archives: a ``z/x/y.png`` directory or an MBTiles file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+class TileArchive:
+    """Reads basemap tiles from disk for the ``gridwall://tiles/`` scheme path.
+
+    Args:
+        path: A directory laid out ``{z}/{x}/{y}.png`` or an ``.mbtiles`` file.
+        tms: The directory numbers rows bottom-up (TMS). MBTiles always do.
+    """
+
+    def __init__(self, path: Path, tms: bool = False) -> None:
+        self._path = path.resolve()
+        self._tms = tms
+        self._db: sqlite3.Connection | None = None
+        if self._path.is_file() and self._path.suffix.lower() == ".mbtiles":
+            self._db = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True, check_same_thread=False)
+        elif not self._path.is_dir():
+            raise FileNotFoundError(f"tile archive not found: {path}")
+
+    def read(self, z: int, x: int, y: int) -> bytes | None:
+        """Return the PNG bytes of one tile (XYZ numbering), or None if absent."""
+        if not (0 <= z <= 22 and 0 <= x < 2**z and 0 <= y < 2**z):
+            return None
+        flipped = (2**z - 1) - y
+        if self._db is not None:
+            row = self._db.execute(
+                "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?", (z, x, flipped)
+            ).fetchone()
+            return bytes(row[0]) if row else None
+        tile = self._path / str(z) / str(x) / f"{flipped if self._tms else y}.png"
+        return tile.read_bytes() if tile.is_file() else None
+
+    def close(self) -> None:
+        """Release the MBTiles connection, if any."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
