@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
@@ -33,16 +34,25 @@ class WallSession(QObject):
         token: Access token (``wall`` or ``operator``).
         options: Display options from the command line.
         translations: The application's translator switcher.
+        client_options: Passed to :class:`ClientThread` (e.g. ``reconnect_delays``).
     """
 
-    def __init__(self, url: str, token: str, options: WallOptions, translations: Translations) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        options: WallOptions,
+        translations: Translations,
+        *,
+        client_options: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.options = options
         self.translations = translations
         self.layout: WallLayout = load_layout(options.layout)
         self.language = options.language or self.layout.language
         translations.set_language(self.language)
-        self.client = ClientThread(url, token, client_name="gridwall-wall")
+        self.client = ClientThread(url, token, client_name="gridwall-wall", **(client_options or {}))
         self.state = LiveState(load_names())
         self.bridge = LiveBridge(self.client, self.state, self)
         self.windows: list[QWidget] = []
@@ -124,11 +134,15 @@ class WallSession(QObject):
         QApplication.quit()
 
     def close(self) -> None:
-        """Stop the feed and close the windows."""
+        """Stop the feed, close the windows and free them (web pages before their profiles)."""
         self.bridge.stop()
         self.client.stop()
         for window in self.windows:
             window.close()
+            window.deleteLater()
+        self.windows.clear()
+        self.wall_windows.clear()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _toggle_full_screen(window: QWidget) -> None:
