@@ -1,1 +1,8 @@
-"""GridWall package."""
+"""The case store: SQLAlchemy Core schema, durable event log, state tables, snapshots, KPIs."""
+
+from __future__ import annotations
+
+from feeds.store.schema import SCHEMA_VERSION
+from feeds.store.store import SchemaTooNewError, Store, StoreBusyError, StoredEvent, StoreError, open_store
+
+__all__ = ["SCHEMA_VERSION", "SchemaTooNewError", "Store", "StoreBusyError", "StoreError", "StoredEvent", "open_store"]

@@ -26,8 +26,12 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
-"""Bumped on every schema change; recorded in ``meta`` (migrations come later)."""
+SCHEMA_VERSION = 2
+"""Bumped on every schema change; recorded in ``meta`` (migrations come later).
+
+History: 1 = first layout; 2 = ``kpi_daily`` counters, indexes on ``cases`` closed_at,
+(community, reported_at) and updated_seq.
+"""
 
 metadata = MetaData()
 
@@ -118,6 +122,9 @@ cases = Table(
     Index("ix_cases_open", "stage", "deadline_at"),
     Index("ix_cases_grid_reported", "grid", "reported_at"),
     Index("ix_cases_subdistrict_reported", "subdistrict", "reported_at"),
+    Index("ix_cases_closed", "closed_at"),
+    Index("ix_cases_community_reported", "community", "reported_at"),
+    Index("ix_cases_updated_seq", "updated_seq"),  # incremental sync of analytics caches
 )
 
 case_history = Table(
@@ -126,7 +133,7 @@ case_history = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("case_id", String(40), nullable=False),
     Column("at", BigInteger, nullable=False),
-    Column("action", String(20), nullable=False),  # a stage name, or urge / difficult / undifficult / note
+    Column("action", String(20), nullable=False),  # a stage name, rework, urge, difficult, undifficult or note
     Column("deadline_at", BigInteger),
     Column("actor", String(64), nullable=False, default=""),
     Column("note", Text, nullable=False, default=""),
@@ -179,3 +186,18 @@ staff_positions = Table(
     Column("at", BigInteger, nullable=False),
 )
 """Latest known position of each supervisor (volatile data, not in the event log)."""
+
+kpi_daily = Table(
+    "kpi_daily",
+    metadata,
+    Column("day", Integer, primary_key=True),  # Beijing calendar day: (epoch + 8 h) // 86400
+    Column("reported", Integer, nullable=False, default=0),  # cases reported that day
+    Column("filed", Integer, nullable=False, default=0),  # filings (立案) that happened that day
+    Column("dispatched", Integer, nullable=False, default=0),  # dispatches that happened that day
+    Column("closed", Integer, nullable=False, default=0),  # closings that happened that day
+    Column("closed_on_time", Integer, nullable=False, default=0),
+    Column("cohort_filed", Integer, nullable=False, default=0),  # cases reported that day, since filed
+    Column("cohort_closed", Integer, nullable=False, default=0),  # cases reported that day, since closed
+    Column("cohort_cancelled", Integer, nullable=False, default=0),  # cases reported that day, since cancelled
+)
+"""Incremental per-day counters kept in step with ``cases`` (KPIs without scanning millions of rows)."""

@@ -1,0 +1,114 @@
+"""Run a :class:`~feeds.client.CaseClient` on its own thread, for a GUI (or any sync code).
+
+Decoded messages and status changes land in two thread-safe queues that the
+GUI drains once per frame; requests (:meth:`ClientThread.publish`,
+:meth:`ClientThread.act`, :meth:`ClientThread.query`) can be made from any
+thread. The websockets connection never leaves the client's own loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import queue
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from feeds.client.case_client import CaseClient, NotConnectedError
+from feeds.client.status import ClientStatus
+from feeds.protocol import Ack, Message
+
+T = TypeVar("T")
+
+
+class ClientThread:
+    """A case client on a background thread.
+
+    Args:
+        url: Server URL.
+        token: Access token.
+        **client_options: Passed to :class:`CaseClient` (``last_seq``, ``store_id``,
+            ``client_name``, ``ssl_context``, ``reconnect_delays``, ``request_timeout``).
+
+    Attributes:
+        messages: Decoded messages, in order (the GUI drains it).
+        statuses: Status changes, in order.
+    """
+
+    def __init__(self, url: str, token: str, **client_options: Any) -> None:
+        self.messages: queue.Queue[Message] = queue.Queue()
+        self.statuses: queue.Queue[ClientStatus] = queue.Queue()
+        self.client = CaseClient(
+            url, token, on_message=self.messages.put_nowait, on_status=self._on_status, **client_options
+        )
+        self._status = self.client.status
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._main, name="gridwall-client", daemon=True)
+
+    @property
+    def status(self) -> ClientStatus:
+        """The latest status (safe to read from any thread)."""
+        return self._status
+
+    def start(self) -> ClientThread:
+        """Start the thread (returns at once; watch :attr:`statuses` for ``live``)."""
+        self._thread.start()
+        self._started.wait(10)
+        return self
+
+    def drain(self, limit: int | None = None) -> list[Message]:
+        """Take up to ``limit`` queued messages without blocking (all if ``None``)."""
+        out: list[Message] = []
+        while limit is None or len(out) < limit:
+            try:
+                out.append(self.messages.get_nowait())
+            except queue.Empty:
+                break
+        return out
+
+    def publish_async(self, msg: Message) -> concurrent.futures.Future[Ack]:
+        """Send an event or ``staff.positions``; the future resolves with the ``ack``."""
+        return self._submit(self.client.publish(msg))
+
+    def publish(self, msg: Message, timeout: float = 10.0) -> Ack:
+        """Blocking :meth:`publish_async` (raises ProtocolError if refused, NotConnectedError, TimeoutError)."""
+        return self.publish_async(msg).result(timeout)
+
+    def act(self, action: str, case_id: str, text: str = "", timeout: float = 10.0) -> Ack:
+        """Blocking operator action (``urge``, ``difficult``, ``undifficult``, ``note``)."""
+        return self._submit(self.client.act(action, case_id, text)).result(timeout)
+
+    def query(self, name: str, params: dict[str, Any] | None = None, timeout: float = 10.0) -> Any:
+        """Blocking query; returns the result data."""
+        return self._submit(self.client.query(name, params)).result(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the client and join the thread (idempotent)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.client.stop)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            coro.close()
+            failed: concurrent.futures.Future[T] = concurrent.futures.Future()
+            failed.set_exception(NotConnectedError("client thread not running"))
+            return failed
+        return asyncio.run_coroutine_threadsafe(coro, loop)
+
+    def _on_status(self, status: ClientStatus) -> None:
+        self._status = status
+        self.statuses.put_nowait(status)
+
+    def _main(self) -> None:
+        asyncio.run(self._run())
+
+    async def _run(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._started.set()
+        await self.client.run()

@@ -1,0 +1,189 @@
+"""The case server: websockets front, store behind, heartbeats and KPI broadcasts.
+
+Entry points: :class:`CaseServer` (start/stop on a running loop),
+:func:`serve` (asyncio, runs until cancelled or ``stop`` is set) and
+:func:`run_server` (blocking, stops cleanly on SIGINT/SIGTERM).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from websockets.asyncio.server import Server, ServerConnection
+from websockets.asyncio.server import serve as ws_serve
+from websockets.exceptions import ConnectionClosed
+
+from feeds.protocol import MAX_CLIENT_FRAME, Heartbeat, encode
+from feeds.server.config import ServerConfig
+from feeds.server.hub import Hub, ServerStats
+from feeds.server.queries import BUILTIN_QUERIES
+from feeds.server.session import Session
+from feeds.store import Store, open_store
+
+_log = logging.getLogger("feeds.server")
+_ws_log = logging.getLogger("feeds.server.websockets")
+_ws_log.setLevel(logging.WARNING)  # sessions log their own connect/disconnect line
+
+MAX_FRAME_SLACK = 2
+"""websockets' ``max_size`` is this many times ``MAX_CLIENT_FRAME``: frames in between get a clean ``too_large``."""
+
+
+class CaseServer:
+    """The running server (one event loop).
+
+    Args:
+        config: Settings; ``config.port`` 0 picks a free port (see :attr:`port`).
+    """
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self._hub: Hub | None = None
+        self._server: Server | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._own_store = config.store is None
+
+    @property
+    def hub(self) -> Hub:
+        """Shared state (available after :meth:`start`)."""
+        if self._hub is None:
+            raise RuntimeError("server not started")
+        return self._hub
+
+    @property
+    def store(self) -> Store:
+        """The store in use."""
+        return self.hub.store
+
+    @property
+    def stats(self) -> ServerStats:
+        """Connection, error and catch-up counters."""
+        return self.hub.stats
+
+    @property
+    def port(self) -> int:
+        """The bound TCP port."""
+        if self._server is None:
+            raise RuntimeError("server not started")
+        return int(self._server.sockets[0].getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        """``ws://host:port`` (``wss`` with TLS) clients can use."""
+        scheme = "wss" if self.config.ssl_context is not None else "ws"
+        host = self.config.host if self.config.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+        return f"{scheme}://{host}:{self.port}"
+
+    async def start(self) -> None:
+        """Open the store, start the journal and background tasks, and listen."""
+        cfg = self.config
+        if cfg.client_queue < 2 * cfg.max_batch:
+            raise ValueError(
+                f"client_queue ({cfg.client_queue}) must be at least twice max_batch ({cfg.max_batch}): "
+                "one committed batch is queued for every client at once"
+            )
+        store = cfg.store if cfg.store is not None else await asyncio.to_thread(open_store, cfg.store_url)
+        hub = self._hub = Hub(cfg, store, {**BUILTIN_QUERIES, **cfg.queries})
+        hub.fanout.head = await asyncio.to_thread(store.head)
+        self._tasks = [
+            asyncio.create_task(hub.journal.run(), name="journal"),
+            asyncio.create_task(self._heartbeats(), name="heartbeats"),
+            asyncio.create_task(self._kpis(), name="kpis"),
+        ]
+        self._server = await ws_serve(
+            self._handle,
+            cfg.host,
+            cfg.port,
+            ssl=cfg.ssl_context,
+            max_size=MAX_CLIENT_FRAME * MAX_FRAME_SLACK,
+            compression=None,  # frames are encoded once for all clients; per-client deflate would undo that
+            ping_interval=max(2 * cfg.heartbeat_s, 1.0),
+            ping_timeout=max(3 * cfg.heartbeat_s, 5.0),
+            close_timeout=2.0,
+            logger=_ws_log,
+        )
+        _log.info("listening on %s (store %s, head %d)", self.url, store.store_id, hub.fanout.head)
+
+    async def stop(self) -> None:
+        """Close connections (1001 going away), commit what is queued, release the store."""
+        if self._server is not None:
+            self._server.close(close_connections=True)
+            await self._server.wait_closed()
+        if self._hub is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._hub.journal.drain(), 5.0)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        if self._hub is not None:
+            await asyncio.to_thread(self._hub.journal.close)
+            if self._own_store:
+                await asyncio.to_thread(self._hub.store.close)
+        _log.info("stopped")
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        self.hub.stats.connections += 1
+        try:
+            await Session(self.hub, ws).run()
+        except ConnectionClosed:
+            pass
+        except Exception:
+            _log.exception("session with %s failed", ws.remote_address)
+
+    async def _heartbeats(self) -> None:
+        hub = self.hub
+        while True:
+            await asyncio.sleep(self.config.heartbeat_s)
+            hub.fanout.broadcast(encode(Heartbeat(hub.fanout.head)))
+
+    async def _kpis(self) -> None:
+        hub = self.hub
+        last: tuple[object, object] | None = None
+        while True:
+            try:
+                kpi = await asyncio.to_thread(hub.store.kpis)
+            except Exception:
+                _log.exception("KPI computation failed")
+            else:
+                if (kpi.today, kpi.totals) != last:
+                    last = (kpi.today, kpi.totals)
+                    hub.fanout.broadcast(encode(kpi))
+            await asyncio.sleep(self.config.kpi_interval_s)
+
+
+async def serve(config: ServerConfig, *, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> None:
+    """Run the server until cancelled (or until ``stop`` is set).
+
+    Args:
+        config: Settings.
+        ready: Set once the server listens.
+        stop: Set it to shut down cleanly.
+    """
+    server = CaseServer(config)
+    await server.start()
+    try:
+        if ready is not None:
+            ready.set()
+        await (stop.wait() if stop is not None else asyncio.Future())
+    finally:
+        await asyncio.shield(server.stop())
+
+
+def run_server(config: ServerConfig) -> None:
+    """Run the server in the calling thread until SIGINT or SIGTERM."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C raises KeyboardInterrupt instead
+                loop.add_signal_handler(sig, stop.set)
+        await serve(config, stop=stop)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())

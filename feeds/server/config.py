@@ -1,0 +1,62 @@
+"""Case server settings."""
+
+from __future__ import annotations
+
+import os
+import socket
+import ssl
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from feeds.server.tokens import TokenBook
+from feeds.store import Store
+
+QueryHandler = Callable[[Store, dict[str, Any]], Any]
+"""A read-only query: runs on a worker thread, returns JSON-able data or raises ProtocolError."""
+
+
+def _server_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+@dataclass
+class ServerConfig:
+    """How the case server listens, which store it uses and its limits.
+
+    Attributes:
+        host: Interface to bind (``0.0.0.0`` for all).
+        port: TCP port; 0 picks a free one (see ``CaseServer.port``).
+        store_url: Store to open (``None``: the default SQLite file); ignored if ``store`` is set.
+        store: An already open store (left open on shutdown).
+        tokens: Accepted tokens.
+        heartbeat_s: Interval of ``heartbeat`` messages (clients call data stale after 2.5×).
+        kpi_interval_s: How often KPIs are recomputed (broadcast only when changed).
+        hello_timeout_s: Time a client has to send ``hello``.
+        client_queue: Frames buffered per client before it is disconnected as too slow
+            (at least twice ``max_batch``).
+        backfill_page: Events read from the store per page when catching a client up.
+        max_backfill: A client missing more events than this gets a snapshot instead.
+        snapshot_cache_s: Reuse an encoded snapshot for this long (reconnect storms).
+        max_batch: Most events committed in one transaction (group commit).
+        ssl_context: Serve ``wss://`` with this context.
+        server_id: Name of this instance in ``welcome``.
+        queries: Extra read-only queries by name (added to the built-in ones).
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    store_url: str | None = None
+    store: Store | None = None
+    tokens: TokenBook = field(default_factory=TokenBook)
+    heartbeat_s: float = 5.0
+    kpi_interval_s: float = 3.0
+    hello_timeout_s: float = 10.0
+    client_queue: int = 2000
+    backfill_page: int = 500
+    max_backfill: int = 200_000
+    snapshot_cache_s: float = 1.0
+    max_batch: int = 64
+    ssl_context: ssl.SSLContext | None = None
+    server_id: str = field(default_factory=_server_id)
+    queries: Mapping[str, QueryHandler] = field(default_factory=dict)

@@ -1,0 +1,167 @@
+"""Fan-out of encoded frames to many clients without letting a slow one stall the rest.
+
+Each event is encoded once. :meth:`Fanout.broadcast` never waits:
+
+* clients that are keeping up (nothing queued, nothing being sent, socket
+  buffer below :data:`WRITE_LIMIT`) get the frame written at once, all of them
+  in one ``websockets.broadcast`` call (no task switch per client);
+* the others get it appended to their bounded queue, drained by their own
+  writer task with ``await send`` (backpressure from that client only).
+
+A client whose queue overflows is disconnected by its session with an
+``error`` (close code 1013); it resumes from its last ``seq`` when it
+reconnects. All of this runs on the server's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+from websockets.asyncio.server import ServerConnection
+from websockets.asyncio.server import broadcast as ws_broadcast
+from websockets.exceptions import ConnectionClosed
+
+from feeds.protocol import Error, encode
+
+_log = logging.getLogger("feeds.server")
+
+SLOW_CLOSE_CODE = 1013
+"""Close code for a client whose queue overflowed ("try again later")."""
+WRITE_LIMIT = 64 * 1024
+"""Bytes waiting in a client's transport above which its frames go through its queue."""
+
+
+class Subscriber:
+    """One client's outbound path: written at once while it keeps up, else its bounded queue and writer.
+
+    Queue items are ``(seq, frame)``; ``seq`` is 0 for frames without one
+    (replies, heartbeats, KPIs, staff). The writer skips events whose ``seq``
+    was already sent (the backlog and the live stream overlap on purpose).
+
+    Args:
+        ws: The client's connection.
+        limit: Queue bound (frames).
+        on_kick: Called once if the queue overflows.
+    """
+
+    def __init__(self, ws: ServerConnection, limit: int, on_kick: Callable[[Subscriber], None]) -> None:
+        self.ws = ws
+        self.sent_seq = 0
+        self.sent = 0
+        self.live = False  # the writer runs: direct writes are allowed
+        self.busy = False  # the writer is inside ``send``
+        self.kicked = False
+        self.kicked_event = asyncio.Event()
+        self._queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue(maxsize=limit)
+        self._on_kick = on_kick
+
+    def offer(self, frame: str, seq: int = 0) -> None:
+        """Send a frame now if the client keeps up, else queue it; an overflow disconnects the client."""
+        if self.kicked:
+            return
+        if self.keeping_up():
+            if not seq or seq > self.sent_seq:
+                ws_broadcast([self.ws], frame)
+                self.written(seq)
+            return
+        try:
+            self._queue.put_nowait((seq, frame))
+        except asyncio.QueueFull:
+            self.kicked = True
+            self.kicked_event.set()
+            self._on_kick(self)
+
+    @property
+    def backlog(self) -> int:
+        """Frames waiting to be sent."""
+        return self._queue.qsize()
+
+    def keeping_up(self) -> bool:
+        """Whether a frame can be written directly now without reordering or piling up."""
+        if not self.live or self.busy or self.kicked or not self._queue.empty():
+            return False
+        transport = self.ws.transport
+        return transport is not None and transport.get_write_buffer_size() < WRITE_LIMIT
+
+    def written(self, seq: int) -> None:
+        """Record a frame sent (directly, or by the writer)."""
+        self.sent += 1
+        if seq:
+            self.sent_seq = seq
+
+    async def write(self) -> None:
+        """Send queued frames in order until the connection closes (the writer task)."""
+        self.live = True
+        try:
+            while not self.kicked:
+                seq, frame = await self._queue.get()
+                if seq and seq <= self.sent_seq:
+                    continue
+                self.busy = True
+                try:
+                    await self.ws.send(frame)
+                finally:
+                    self.busy = False
+                self.written(seq)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.live = False
+
+    async def close_slow(self) -> None:
+        """Tell the client it fell behind, then close the connection (called by its session)."""
+        reason = f"client too slow: more than {self._queue.maxsize} frames queued"
+        frame = encode(Error("too_slow", reason + "; resume from your last seq"))
+        with contextlib.suppress(ConnectionClosed, TimeoutError):
+            await asyncio.wait_for(self.ws.send(frame), 1.0)
+        await self.ws.close(SLOW_CLOSE_CODE, "client too slow")
+
+
+class Fanout:
+    """The set of live subscribers and the broadcast to all of them."""
+
+    def __init__(self) -> None:
+        self._subscribers: set[Subscriber] = set()
+        self.kicked = 0
+        self.head = 0
+        self.direct = 0  # frames written at once (client keeping up)
+        self.queued = 0  # frames that went through a client's queue
+
+    def __len__(self) -> int:
+        return len(self._subscribers)
+
+    def subscribe(self, ws: ServerConnection, limit: int) -> Subscriber:
+        """Register a client; from now on it receives every broadcast (queued)."""
+        sub = Subscriber(ws, limit, self._kick)
+        self._subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        """Forget a client (idempotent)."""
+        self._subscribers.discard(sub)
+
+    def broadcast(self, frame: str, seq: int = 0) -> None:
+        """Send one encoded frame to every subscriber: directly if it keeps up, else queued (never waits)."""
+        if seq > self.head:
+            self.head = seq
+        direct: list[Subscriber] = []
+        for sub in list(self._subscribers):
+            if sub.keeping_up():
+                if not seq or seq > sub.sent_seq:
+                    direct.append(sub)
+            else:
+                self.queued += 1
+                sub.offer(frame, seq)
+        if direct:
+            self.direct += len(direct)
+            ws_broadcast([sub.ws for sub in direct], frame)
+            for sub in direct:
+                sub.written(seq)
+
+    def _kick(self, sub: Subscriber) -> None:
+        self.kicked += 1
+        self._subscribers.discard(sub)
+        _log.warning("disconnecting slow client %s: %d frames queued", sub.ws.remote_address, sub.backlog)

@@ -1,0 +1,99 @@
+"""What every client session shares: store, fan-out, journal, statistics, snapshot cache."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from feeds.protocol import Hello, encode
+from feeds.server.config import QueryHandler, ServerConfig
+from feeds.server.fanout import Fanout
+from feeds.server.journal import Journal
+from feeds.store import Store
+
+
+@dataclass
+class ServerStats:
+    """Counters exposed to tests, logs and the ``stats`` query."""
+
+    connections: int = 0
+    sessions: int = 0
+    frames_in: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    snapshots: int = 0
+    backfills: int = 0
+    backfilled_events: int = 0
+
+    def as_dict(self, hub: Hub) -> dict[str, Any]:
+        """JSON-able view including fan-out and journal figures."""
+        return {
+            "connections": self.connections,
+            "sessions": self.sessions,
+            "clients": len(hub.fanout),
+            "frames_in": self.frames_in,
+            "errors": dict(self.errors),
+            "snapshots": self.snapshots,
+            "backfills": self.backfills,
+            "backfilled_events": self.backfilled_events,
+            "kicked": hub.fanout.kicked,
+            "frames_direct": hub.fanout.direct,
+            "frames_queued": hub.fanout.queued,
+            "appended": hub.journal.appended,
+            "commits": hub.journal.commits,
+            "appends_deferred": hub.journal.deferred,
+            "head": hub.fanout.head,
+        }
+
+
+class Hub:
+    """Shared server state, owned by :class:`~feeds.server.app.CaseServer`.
+
+    Args:
+        config: Server settings.
+        store: The open store.
+        queries: Query handlers by name.
+    """
+
+    def __init__(self, config: ServerConfig, store: Store, queries: dict[str, QueryHandler]) -> None:
+        self.config = config
+        self.store = store
+        self.queries = queries
+        self.fanout = Fanout()
+        self.journal = Journal(store, self.fanout, config.max_batch)
+        self.stats = ServerStats()
+        self._snapshot: tuple[float, int, str] | None = None
+        self._snapshot_lock = asyncio.Lock()
+
+    async def resume_mode(self, hello: Hello) -> tuple[str, int]:
+        """``("backfill", head)`` if the client's ``last_seq`` continues the log, else ``("snapshot", head)``."""
+        first, head = await asyncio.to_thread(self.store.log_range)
+        last = hello.last_seq
+        if last is None or hello.store_id != self.store.store_id:
+            return "snapshot", head
+        if last > head or last < first - 1 or head - last > self.config.max_backfill:
+            return "snapshot", head
+        return "backfill", head
+
+    async def snapshot_frame(self) -> tuple[int, str]:
+        """The encoded snapshot and its ``head`` (shared for ``snapshot_cache_s`` between clients).
+
+        The cache is used only while no event was broadcast since it was built;
+        even so, the session backfills from the snapshot's ``head`` afterwards
+        (events committed but not yet broadcast).
+        """
+        async with self._snapshot_lock:
+            now = time.monotonic()
+            cached = self._snapshot
+            if cached is not None and now - cached[0] < self.config.snapshot_cache_s and cached[1] == self.fanout.head:
+                return cached[1], cached[2]
+
+            def build() -> tuple[int, str]:
+                snap = self.store.snapshot()
+                return snap.head, encode(snap)
+
+            head, frame = await asyncio.to_thread(build)
+            self._snapshot = (time.monotonic(), head, frame)
+            return head, frame

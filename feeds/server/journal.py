@@ -1,0 +1,135 @@
+"""Durable appends with group commit, then broadcast in ``seq`` order.
+
+Producers' events queue up here; one task takes everything waiting (up to
+``max_batch``), appends it in one store transaction, and only after the
+commit broadcasts the frames and resolves each request. If a batch is refused
+(a semantic error in one event), its requests are retried one by one so only
+the faulty one fails.
+
+Where the append runs: on SQLite it is tried on the event loop thread without
+waiting for the write lock (a few milliseconds of CPU, no fsync in WAL
+``synchronous=NORMAL``), and only if another writer holds the store (seeding,
+a second process) does it go to the dedicated writer thread. Running every
+append on a thread made the loop and that thread fight over the GIL (each
+socket write releases it): at 500 clients × 100 events/s the median latency
+went from about 5 ms to seconds. PostgreSQL appends (network round trips)
+always run on the writer thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from feeds.protocol import Message, ProtocolError
+from feeds.server.fanout import Fanout
+from feeds.store import Store, StoreBusyError, StoredEvent
+
+_log = logging.getLogger("feeds.server")
+
+_Request = tuple[list[Message], "asyncio.Future[list[StoredEvent]]"]
+
+
+class Journal:
+    """Serialises appends to the store and broadcasts committed events.
+
+    Args:
+        store: Where events are appended.
+        fanout: Where committed frames go.
+        max_batch: Most events per transaction.
+        inline: Try appends on the loop thread first (default: on SQLite).
+    """
+
+    def __init__(self, store: Store, fanout: Fanout, max_batch: int = 64, inline: bool | None = None) -> None:
+        self._store = store
+        self._fanout = fanout
+        self._max_batch = max_batch
+        self._queue: asyncio.Queue[_Request] = asyncio.Queue()
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="gridwall-journal")
+        self.appended = 0
+        self.commits = 0
+        self.deferred = 0  # appends that found the store locked and went to the writer thread
+        self.inline = inline if inline is not None else store.engine.dialect.name == "sqlite"
+
+    def submit(self, msgs: list[Message]) -> asyncio.Future[list[StoredEvent]]:
+        """Queue events for appending (order of calls = order of ``seq``)."""
+        future: asyncio.Future[list[StoredEvent]] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((msgs, future))
+        return future
+
+    async def append(self, msgs: list[Message]) -> list[StoredEvent]:
+        """Append and wait for the commit (raises ProtocolError if refused)."""
+        return await self.submit(msgs)
+
+    async def run(self) -> None:
+        """The writer loop (one task per server)."""
+        while True:
+            batch = [await self._queue.get()]
+            size = len(batch[0][0])
+            while size < self._max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+                size += len(batch[-1][0])
+            try:
+                await self._commit(batch)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+            await asyncio.sleep(0)  # an inline commit never yields: let the writers send before the next batch
+
+    async def drain(self) -> None:
+        """Wait until everything submitted so far is committed (or refused)."""
+        await self._queue.join()
+
+    async def _commit(self, batch: list[_Request]) -> None:
+        """Append a batch in one transaction; on a semantic refusal, retry its requests one by one."""
+        msgs = [m for request, _ in batch for m in request]
+        try:
+            stored = await self._append(msgs)
+        except ProtocolError as exc:
+            if len(batch) == 1:
+                self._fail(batch[0][1], exc)
+                return
+            for request, future in batch:
+                try:
+                    one = await self._append(request)
+                except Exception as one_exc:  # reported to the requester
+                    self._fail(future, one_exc)
+                else:
+                    self._deliver(one, future)
+        except Exception as exc:  # a store failure must not kill the journal
+            _log.exception("store append failed")
+            for _, future in batch:
+                self._fail(future, ProtocolError("internal", f"store error: {type(exc).__name__}"))
+        else:
+            start = 0
+            for request, future in batch:
+                self._deliver(stored[start : start + len(request)], future)
+                start += len(request)
+
+    async def _append(self, msgs: list[Message]) -> list[StoredEvent]:
+        """Append on the loop thread if the store is free at once, else on the writer thread."""
+        if self.inline:
+            try:
+                return self._store.append(msgs, wait=False)
+            except StoreBusyError:
+                self.deferred += 1
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._store.append, msgs)
+
+    def _deliver(self, stored: list[StoredEvent], future: asyncio.Future[Any]) -> None:
+        self.commits += 1
+        self.appended += len(stored)
+        for event in stored:
+            self._fanout.broadcast(event.frame, event.seq)
+        if not future.done():
+            future.set_result(stored)
+
+    @staticmethod
+    def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
+        if not future.done():
+            future.set_exception(exc)
+
+    def close(self) -> None:
+        """Wait for an append in progress, then stop the writer thread."""
+        self._executor.shutdown(wait=True)

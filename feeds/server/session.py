@@ -1,0 +1,287 @@
+"""One client connection: hello, catch-up (snapshot or backfill), then live frames and requests.
+
+The subscription is registered before anything is read from the store, so
+events committed while the client is being caught up are queued, and the
+writer drops those already sent (by ``seq``): nothing is lost, nothing is sent
+twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import time
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from feeds.protocol import (
+    EVENT_TYPES,
+    MAX_CLIENT_FRAME,
+    Ack,
+    Action,
+    CaseDifficultChanged,
+    CaseNoted,
+    CaseUrged,
+    CaughtUp,
+    Hello,
+    Message,
+    Ping,
+    Pong,
+    ProtocolError,
+    Query,
+    Result,
+    StaffPositions,
+    Welcome,
+    decode,
+    encode,
+    error_for,
+    may_send,
+)
+from feeds.server.fanout import Subscriber
+from feeds.server.hub import Hub
+from feeds.server.tokens import Grant
+from feeds.store import StoredEvent
+
+_log = logging.getLogger("feeds.server")
+
+POLICY_CLOSE_CODE = 1008
+URGE_NOTE_MAX = 500
+"""Longest ``text`` of an ``urge`` action (it becomes the ``note`` of ``case.urged``)."""
+MAX_IN_FLIGHT = 512
+"""Requests of one client being processed at once; beyond that its frames wait (TCP backpressure)."""
+
+
+def _request_id(raw: str | bytes) -> str | None:
+    """Best-effort ``id`` of a refused frame, to correlate the error reply."""
+    if len(raw) > MAX_CLIENT_FRAME:
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+
+
+class Session:
+    """Serves one connection from ``hello`` to close.
+
+    Args:
+        hub: Shared server state.
+        ws: The connection.
+    """
+
+    def __init__(self, hub: Hub, ws: ServerConnection) -> None:
+        self.hub = hub
+        self.ws = ws
+        self.grant = Grant("wall", "")
+        address = ws.remote_address
+        self.peer = f"{address[0]}:{address[1]}" if address else "?"
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._sub: Subscriber | None = None
+
+    async def run(self) -> None:
+        """Serve the connection until it closes."""
+        hello = await self._hello()
+        if hello is None:
+            return
+        hub = self.hub
+        sub = self._sub = hub.fanout.subscribe(self.ws, hub.config.client_queue)  # BEFORE reading the store
+        hub.stats.sessions += 1
+        mode, head = await hub.resume_mode(hello)
+        _log.info(
+            "connect %s %s %r client=%r resume=%s", self.peer, self.grant.role, self.grant.name, hello.client, mode
+        )
+        reader: asyncio.Task[None] | None = None
+        writer: asyncio.Task[None] | None = None
+        kicked: asyncio.Task[bool] | None = None
+        try:
+            welcome = Welcome(
+                self.grant.role, hub.store.store_id, head, mode, hub.config.heartbeat_s, hub.config.server_id
+            )
+            await self.ws.send(encode(welcome))
+            reader = asyncio.create_task(self._read())
+            last = await self._catch_up(mode, hello.last_seq or 0)
+            await self.ws.send(encode(CaughtUp(last)))
+            sub.sent_seq = last
+            writer = asyncio.create_task(sub.write())
+            kicked = asyncio.create_task(sub.kicked_event.wait())
+            await asyncio.wait({reader, writer, kicked}, return_when=asyncio.FIRST_COMPLETED)
+            if sub.kicked:
+                writer.cancel()
+                await sub.close_slow()
+        finally:
+            hub.fanout.unsubscribe(sub)
+            for task in (reader, writer, kicked, *self._tasks):
+                if task is not None:
+                    task.cancel()
+            code = self.ws.close_code if self.ws.close_code is not None else "-"
+            _log.info(
+                "disconnect %s %s %r code=%s sent=%d", self.peer, self.grant.role, self.grant.name, code, sub.sent
+            )
+
+    # -- session start -------------------------------------------------------
+
+    async def _hello(self) -> Hello | None:
+        try:
+            raw = await asyncio.wait_for(self.ws.recv(), self.hub.config.hello_timeout_s)
+        except TimeoutError:
+            await self._refuse_and_close(ProtocolError("timeout", "no 'hello' received in time"))
+            return None
+        try:
+            msg = decode(raw, max_bytes=MAX_CLIENT_FRAME)
+        except ProtocolError as exc:
+            await self._refuse_and_close(exc)
+            return None
+        if not isinstance(msg, Hello):
+            await self._refuse_and_close(ProtocolError("bad_field", "the first message must be 'hello'", "type"))
+            return None
+        grant = self.hub.config.tokens.check(msg.token)
+        if grant is None:
+            await self._refuse_and_close(ProtocolError("forbidden", "unknown token", "token"))
+            return None
+        self.grant = grant
+        return msg
+
+    async def _refuse_and_close(self, exc: ProtocolError) -> None:
+        self.hub.stats.errors[exc.code] += 1
+        _log.warning("refused %s: %s (%s)", self.peer, exc, exc.code)
+        try:
+            await self.ws.send(encode(error_for(exc)))
+            await self.ws.close(POLICY_CLOSE_CODE, str(exc)[:120])
+        except ConnectionClosed:
+            pass
+
+    async def _catch_up(self, mode: str, last_seq: int) -> int:
+        """Send the snapshot (if needed) and every event after it; returns the last ``seq`` sent."""
+        hub = self.hub
+        last = last_seq
+        if mode == "snapshot":
+            last, frame = await hub.snapshot_frame()
+            await self.ws.send(frame)
+            hub.stats.snapshots += 1
+        else:
+            hub.stats.backfills += 1
+        page = hub.config.backfill_page
+        while True:
+            events = await asyncio.to_thread(hub.store.events_page, last, page)
+            if self._sub is not None and self._sub.kicked:
+                return last  # fell behind while catching up: closed right after
+            for seq, frame in events:
+                await self.ws.send(frame)
+                last = seq
+            hub.stats.backfilled_events += len(events)
+            if len(events) < page:
+                return last
+
+    # -- requests ------------------------------------------------------------
+
+    async def _read(self) -> None:
+        try:
+            async for raw in self.ws:
+                self.hub.stats.frames_in += 1
+                await self._handle(raw)
+        except ConnectionClosed:
+            pass
+
+    def _reply(self, msg: Message) -> None:
+        if self._sub is not None:
+            self._sub.offer(encode(msg))
+
+    def _refuse(self, exc: ProtocolError, request_id: str | None) -> None:
+        self.hub.stats.errors[exc.code] += 1
+        _log.warning("error from %s %r: %s (%s, field %s)", self.peer, self.grant.name, exc, exc.code, exc.field)
+        self._reply(error_for(exc, request_id))
+
+    async def _handle(self, raw: str | bytes) -> None:
+        try:
+            msg = decode(raw, max_bytes=MAX_CLIENT_FRAME)
+        except ProtocolError as exc:
+            self._refuse(exc, _request_id(raw))
+            return
+        if not may_send(self.grant.role, msg.TYPE):
+            self._refuse(
+                ProtocolError("forbidden", f"role '{self.grant.role}' may not send '{msg.TYPE}'", "type"), msg.id
+            )
+        elif isinstance(msg, Ping):
+            self._reply(Pong(msg.t, id=msg.id))
+        elif isinstance(msg, Hello):
+            self._refuse(ProtocolError("conflict", "'hello' was already received", "type"), msg.id)
+        elif isinstance(msg, Action):
+            try:
+                event = self._event_for(msg)
+            except ProtocolError as exc:
+                self._refuse(exc, msg.id)
+                return
+            await self._publish([event], msg.id)
+        elif msg.TYPE in EVENT_TYPES:
+            await self._publish([dataclasses.replace(msg, seq=None, id=None)], msg.id)
+        else:
+            await self._in_flight.acquire()
+            self._spawn(self._request(msg))
+
+    def _event_for(self, action: Action) -> Message:
+        by = self.grant.name
+        if action.action == "urge":
+            if len(action.text) > URGE_NOTE_MAX:
+                raise ProtocolError("bad_field", f"field 'text' is longer than {URGE_NOTE_MAX} characters", "text")
+            return CaseUrged(action.case_id, by, action.text or None)
+        if action.action == "note":
+            return CaseNoted(action.case_id, by, action.text)
+        return CaseDifficultChanged(action.case_id, action.action == "difficult", by)
+
+    async def _publish(self, events: list[Message], request_id: str | None) -> None:
+        await self._in_flight.acquire()
+        future = self.hub.journal.submit(events)  # order of submission = order of seq
+        self._spawn(self._acknowledge(future, request_id))
+
+    async def _acknowledge(self, future: asyncio.Future[list[StoredEvent]], request_id: str | None) -> None:
+        try:
+            stored = await future
+        except ProtocolError as exc:
+            self._refuse(exc, request_id)
+        except Exception:
+            _log.exception("append failed for %s", self.peer)
+            self._refuse(ProtocolError("internal", "the event could not be stored"), request_id)
+        else:
+            self._reply(Ack(event_seq=stored[-1].seq, id=request_id))
+
+    async def _request(self, msg: Message) -> None:
+        try:
+            if isinstance(msg, StaffPositions):
+                await self._staff(msg)
+            elif isinstance(msg, Query):
+                self._reply(Result(await self._query(msg), id=msg.id))
+        except ProtocolError as exc:
+            self._refuse(exc, msg.id)
+        except Exception:
+            _log.exception("request %s from %s failed", msg.TYPE, self.peer)
+            self._refuse(ProtocolError("internal", f"'{msg.TYPE}' failed on the server"), msg.id)
+
+    async def _staff(self, msg: StaffPositions) -> None:
+        now = time.time()
+        await asyncio.to_thread(self.hub.store.update_staff, msg.positions, now)
+        self.hub.fanout.broadcast(encode(StaffPositions(msg.positions, ts=msg.ts or now)))
+        self._reply(Ack(id=msg.id))
+
+    async def _query(self, msg: Query) -> Any:
+        if msg.name == "stats":
+            return self.hub.stats.as_dict(self.hub)
+        handler = self.hub.queries.get(msg.name)
+        if handler is None:
+            raise ProtocolError("not_found", f"unknown query '{msg.name}'", "name")
+        return await asyncio.to_thread(handler, self.hub.store, msg.params)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._in_flight.release()

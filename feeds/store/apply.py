@@ -1,0 +1,236 @@
+"""Apply one durable event to the state tables, checking it against the store first.
+
+:class:`EventApplier` runs inside the append transaction: every check reads the
+same connection, so an event sees the effects of earlier events of its batch,
+and a :class:`~feeds.protocol.ProtocolError` raised here rolls the whole batch
+back (nothing of it is written).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from feeds.protocol import (
+    FINAL_STAGES,
+    STAGES,
+    CaseClosed,
+    CaseCreated,
+    CaseDifficultChanged,
+    CaseNoted,
+    CaseStageChanged,
+    CaseUrged,
+    CrowdFlow,
+    Message,
+    ProtocolError,
+    SensorReading,
+    WeatherWarning,
+)
+from feeds.store.counters import KpiDeltas
+from feeds.store.reference import Reference
+from feeds.store.schema import alerts, case_history, cases, sensor_readings
+
+_STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
+_CASE_STATE = (cases.c.stage, cases.c.reported_at, cases.c.filed_at, cases.c.dispatched_at)
+
+
+def stage_columns(stage: str, t: float, state: dict[str, Any], on_time: bool | None = None) -> dict[str, Any]:
+    """Column values for a case entering ``stage`` at ``t`` (first-reached times are kept).
+
+    Reaching a stage past ``filed``/``dispatched`` fills those times if the case skipped them.
+    """
+    values: dict[str, Any] = {"stage": stage}
+    at = int(t)
+    index = _STAGE_INDEX[stage]
+    if stage != "cancelled":
+        if index >= _STAGE_INDEX["filed"] and state.get("filed_at") is None:
+            values["filed_at"] = at
+        if index >= _STAGE_INDEX["dispatched"] and state.get("dispatched_at") is None:
+            values["dispatched_at"] = at
+    if stage == "closure_requested":
+        values["handled_at"] = at
+    elif stage == "closed":
+        values.update(closed_at=at, on_time=bool(on_time) if on_time is not None else True, deadline_at=None)
+    elif stage == "cancelled":
+        values.update(cancelled_at=at, deadline_at=None)
+    return values
+
+
+def count_stage(deltas: KpiDeltas, values: dict[str, Any], reported_at: float) -> None:
+    """KPI increments implied by :func:`stage_columns` output."""
+    if "filed_at" in values:
+        deltas.add("filed", values["filed_at"])
+        deltas.add("cohort_filed", reported_at)
+    if "dispatched_at" in values:
+        deltas.add("dispatched", values["dispatched_at"])
+    if "closed_at" in values:
+        deltas.add("closed", values["closed_at"])
+        if values.get("on_time"):
+            deltas.add("closed_on_time", values["closed_at"])
+        deltas.add("cohort_closed", reported_at)
+    if "cancelled_at" in values:
+        deltas.add("cohort_cancelled", reported_at)
+
+
+class EventApplier:
+    """Checks and applies events to ``cases``, ``case_history``, ``alerts`` and ``sensor_readings``.
+
+    Args:
+        conn: Connection inside the append transaction.
+        reference: Known grid and subclass codes.
+        deltas: Where KPI increments are collected.
+    """
+
+    def __init__(self, conn: Connection, reference: Reference, deltas: KpiDeltas) -> None:
+        self._conn = conn
+        self._ref = reference
+        self._deltas = deltas
+
+    def apply(self, msg: Message, seq: int, ts: float, frame: str) -> None:
+        """Apply one event (``msg`` carries its ``seq`` and ``ts``; ``frame`` is its encoding)."""
+        if isinstance(msg, CaseCreated):
+            self._created(msg, seq, ts)
+        elif isinstance(msg, CaseStageChanged):
+            self._stage(msg, seq, ts)
+        elif isinstance(msg, CaseClosed):
+            self._closed(msg, seq, ts)
+        elif isinstance(msg, CaseUrged):
+            self._open_case(msg.case_id, "case_id", "urge")
+            self._update(msg.case_id, seq, urges=cases.c.urges + 1)
+            self._history(msg.case_id, ts, "urge", seq, actor=msg.by, note=msg.note or "")
+        elif isinstance(msg, CaseDifficultChanged):
+            self._case(msg.case_id)
+            self._update(msg.case_id, seq, difficult=msg.difficult)
+            self._history(msg.case_id, ts, "difficult" if msg.difficult else "undifficult", seq, actor=msg.by)
+        elif isinstance(msg, CaseNoted):
+            self._case(msg.case_id)
+            self._update(msg.case_id, seq)
+            self._history(msg.case_id, ts, "note", seq, actor=msg.by, note=msg.text)
+        elif isinstance(msg, WeatherWarning):
+            self._alert(msg.alert_id, "weather", msg.active, msg.level, ts, frame)
+        elif isinstance(msg, CrowdFlow):
+            self._alert(f"crowd:{msg.spot_id}", "crowd", msg.level != "normal", msg.level, ts, frame)
+        elif isinstance(msg, SensorReading):
+            self._conn.execute(
+                insert(sensor_readings).values(
+                    sensor_id=msg.sensor_id, kind=msg.sensor_kind, at=int(ts), value=msg.value, alarm=msg.alarm
+                )
+            )
+            level = "alarm" if msg.alarm else "normal"
+            self._alert(f"sensor:{msg.sensor_id}", "sensor", msg.alarm, level, ts, frame)
+        else:
+            raise ProtocolError("unknown_type", f"'{msg.TYPE}' is not an event", "type")
+
+    # -- cases ---------------------------------------------------------------
+
+    def _created(self, msg: CaseCreated, seq: int, ts: float) -> None:
+        c = msg.case
+        if self._conn.execute(select(cases.c.id).where(cases.c.id == c.id)).first() is not None:
+            raise ProtocolError("conflict", f"case '{c.id}' already exists", "case.id")
+        if self._ref.grids and c.grid not in self._ref.grids:
+            raise ProtocolError("bad_field", f"unknown grid '{c.grid}'", "case.grid")
+        if self._ref.subclasses:
+            known = self._ref.subclasses.get(c.subclass)
+            if known is None:
+                raise ProtocolError("bad_field", f"unknown subclass '{c.subclass}'", "case.subclass")
+            if known[0] != c.kind:
+                raise ProtocolError("bad_field", f"subclass '{c.subclass}' is of kind '{known[0]}'", "case.kind")
+        reported = int(c.reported_at)
+        row: dict[str, Any] = {
+            "id": c.id,
+            "kind": c.kind,
+            "subclass": c.subclass,
+            "source": c.source,
+            "grid": c.grid,
+            "community": c.community,
+            "subdistrict": c.subdistrict,
+            "department": c.department,
+            "lon": c.lon,
+            "lat": c.lat,
+            "address": c.address,
+            "description": c.description,
+            "reported_at": reported,
+            "deadline_at": int(c.deadline) if c.deadline is not None else None,
+            "handle_deadline_at": int(c.handle_deadline) if c.handle_deadline is not None else None,
+            "difficult": c.difficult,
+            "urges": c.urges,
+            "reworks": c.reworks,
+            "updated_seq": seq,
+        }
+        stage_values = stage_columns(c.stage, ts, {}, on_time=True)
+        row.update(stage_values)
+        self._conn.execute(insert(cases).values(row))
+        self._deltas.add("reported", reported)
+        count_stage(self._deltas, stage_values, reported)
+        self._history(c.id, reported, "reported", seq, deadline=c.deadline)
+        if c.stage != "reported":
+            self._history(c.id, ts, c.stage, seq, deadline=c.deadline)
+
+    def _stage(self, msg: CaseStageChanged, seq: int, ts: float) -> None:
+        state = self._open_case(msg.case_id, "stage", f"move to '{msg.stage}'")
+        values = stage_columns(msg.stage, ts, state)
+        if msg.stage not in FINAL_STAGES:
+            values["deadline_at"] = int(msg.deadline) if msg.deadline is not None else None
+        if msg.stage == "handling" and msg.deadline is not None:
+            values["handle_deadline_at"] = int(msg.deadline)
+        if msg.department is not None:
+            values["department"] = msg.department
+        if msg.rework:
+            values["reworks"] = cases.c.reworks + 1
+        self._update(msg.case_id, seq, **values)
+        count_stage(self._deltas, values, state["reported_at"])
+        action = "rework" if msg.rework else msg.stage
+        self._history(msg.case_id, ts, action, seq, deadline=msg.deadline, note=msg.note or "")
+
+    def _closed(self, msg: CaseClosed, seq: int, ts: float) -> None:
+        state = self._open_case(msg.case_id, "case_id", "close")
+        values = stage_columns("closed", ts, state, on_time=msg.on_time)
+        self._update(msg.case_id, seq, **values)
+        count_stage(self._deltas, values, state["reported_at"])
+        self._history(msg.case_id, ts, "closed", seq)
+
+    def _case(self, case_id: str) -> dict[str, Any]:
+        row = self._conn.execute(select(*_CASE_STATE).where(cases.c.id == case_id)).mappings().first()
+        if row is None:
+            raise ProtocolError("not_found", f"unknown case '{case_id}'", "case_id")
+        return dict(row)
+
+    def _open_case(self, case_id: str, field: str, what: str) -> dict[str, Any]:
+        state = self._case(case_id)
+        if state["stage"] in FINAL_STAGES:
+            raise ProtocolError("conflict", f"case '{case_id}' is {state['stage']}: cannot {what}", field)
+        return state
+
+    def _update(self, case_id: str, seq: int, **values: Any) -> None:
+        self._conn.execute(update(cases).where(cases.c.id == case_id).values(updated_seq=seq, **values))
+
+    def _history(
+        self,
+        case_id: str,
+        t: float,
+        action: str,
+        seq: int,
+        *,
+        deadline: float | None = None,
+        actor: str = "",
+        note: str = "",
+    ) -> None:
+        self._conn.execute(
+            insert(case_history).values(
+                case_id=case_id,
+                at=int(t),
+                action=action,
+                deadline_at=int(deadline) if deadline is not None else None,
+                actor=actor,
+                note=note,
+                seq=seq,
+            )
+        )
+
+    # -- alerts --------------------------------------------------------------
+
+    def _alert(self, alert_id: str, kind: str, active: bool, level: str, ts: float, frame: str) -> None:
+        values = {"kind": kind, "active": active, "level": level, "updated_at": int(ts), "frame": frame}
+        if self._conn.execute(update(alerts).where(alerts.c.id == alert_id).values(values)).rowcount == 0:
+            self._conn.execute(insert(alerts).values(id=alert_id, **values))

@@ -1,0 +1,78 @@
+"""Where the store lives and how its SQLAlchemy engine is configured.
+
+The embedded default is one SQLite file, ``gridwall.db``, in the user data
+folder (``platformdirs.user_data_dir("gridwall")``, or ``$GRIDWALL_DATA_DIR``),
+in WAL mode with ``synchronous=NORMAL`` and a busy timeout. Any SQLAlchemy URL
+works too; ``postgresql://`` is read as ``postgresql+psycopg://``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+DB_FILE_NAME = "gridwall.db"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def data_dir() -> Path:
+    """The folder holding the default store (created if missing)."""
+    folder = Path(os.environ.get("GRIDWALL_DATA_DIR") or platformdirs.user_data_dir("gridwall"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def resolve_url(url: str | None) -> str:
+    """Turn ``None``, a file path or a URL into a SQLAlchemy URL.
+
+    Args:
+        url: ``None`` for the default SQLite file, a path to a SQLite file, or
+            any SQLAlchemy URL (``sqlite:///...``, ``postgresql://...``).
+    """
+    if not url:
+        return f"sqlite:///{data_dir() / DB_FILE_NAME}"
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Per-connection pragmas; hand transaction control to SQLAlchemy's ``begin`` hook."""
+    dbapi_connection.isolation_level = None  # the driver must not BEGIN on its own
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache per connection
+    cursor.close()
+
+
+def _on_sqlite_begin(conn: Any) -> None:
+    """Open a real (deferred) transaction, so reads see one consistent snapshot."""
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine for a resolved URL (SQLite gets WAL and proper transactions)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        if not database or database == ":memory:":
+            engine = create_engine(url, connect_args=connect_args, poolclass=StaticPool)
+        else:
+            if not database.startswith("file:"):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args=connect_args, pool_size=8, max_overflow=8)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)

@@ -1,0 +1,163 @@
+"""Snapshots, KPIs, staff positions, alerts, schema versions and bulk seeding."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, inspect, select, update
+from store_helpers import bulk_row, make_case
+
+from feeds.protocol import (
+    CaseClosed,
+    CaseCreated,
+    CaseStageChanged,
+    CrowdFlow,
+    SensorReading,
+    StaffPosition,
+    WeatherWarning,
+)
+from feeds.store import SCHEMA_VERSION, SchemaTooNewError, Store, StoreError, open_store
+from feeds.store.counters import beijing_day, day_start
+from feeds.store.schema import cases, meta, sensor_readings
+from feeds.store.snapshot import ACTIVE_WINDOW_S
+
+DAY = 86_400
+
+
+def test_snapshot_holds_open_recent_and_closed_today_cases(store: Store) -> None:
+    """Open cases of the active window, cases reported in 24 h and closed today are in; the rest is not."""
+    now = time.time()
+    today = day_start(beijing_day(now))
+    store.append_events(
+        [
+            CaseCreated(make_case("OPEN_BACKLOG", reported_at=now - ACTIVE_WINDOW_S - DAY)),
+            CaseCreated(make_case("OPEN_OLD", reported_at=now - 20 * DAY)),
+            CaseCreated(make_case("CLOSED_OLD", reported_at=now - 30 * DAY)),
+            CaseCreated(make_case("CLOSED_TODAY", reported_at=now - 10 * DAY)),
+            CaseCreated(make_case("RECENT", reported_at=now - 3600)),
+        ]
+    )
+    store.append_events(
+        [
+            CaseClosed("CLOSED_OLD", ts=now - 20 * DAY),
+            CaseClosed("CLOSED_TODAY", ts=max(today, now - 60)),
+            CaseStageChanged("RECENT", "cancelled"),
+        ]
+    )
+    snap = store.snapshot(now)
+    assert snap.head == store.head() == 8
+    assert snap.store_id == store.store_id
+    ids = [c.id for c in snap.cases]
+    assert sorted(ids) == ["CLOSED_TODAY", "OPEN_OLD", "RECENT"]
+    assert ids[0] == "OPEN_OLD"  # oldest report first
+    assert {c.id: c.stage for c in snap.cases}["RECENT"] == "cancelled"
+    assert snap.kpi is not None and snap.kpi.totals is not None and snap.kpi.totals["cases"] == 5
+
+
+def test_alerts_and_staff_in_snapshot(store: Store) -> None:
+    """Active warnings only; latest crowd and sensor state; fresh staff positions."""
+    store.append_events(
+        [
+            WeatherWarning("W-RAIN", "rainstorm", "yellow"),
+            WeatherWarning("W-HEAT", "heat", "orange"),
+            CrowdFlow("xidan", 900, 1000, "busy"),
+            CrowdFlow("xidan", 1200, 1000, "critical"),
+            SensorReading("rg-1", "rain_gauge", 42.0, "mm/h", 30.0, True, 116.36, 39.91),
+        ]
+    )
+    store.append_events([WeatherWarning("W-HEAT", "heat", "orange", active=False)])
+    store.update_staff([StaffPosition("s1", "110102001004001", 116.36, 39.91)])
+    store.update_staff(
+        [StaffPosition("s1", "110102001004002", 116.37, 39.92), StaffPosition("s2", "110102001004001", 116.36, 39.91)]
+    )
+    snap = store.snapshot()
+    assert [w.alert_id for w in snap.weather] == ["W-RAIN"]
+    assert [(c.spot_id, c.count, c.level) for c in snap.crowd] == [("xidan", 1200, "critical")]
+    assert [(s.sensor_id, s.alarm) for s in snap.sensors] == [("rg-1", True)]
+    assert {(p.staff_id, p.grid) for p in snap.staff} == {("s1", "110102001004002"), ("s2", "110102001004001")}
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(sensor_readings)).scalar_one() == 1
+
+
+def test_kpis_count_today_and_totals(store: Store) -> None:
+    """Today's reported/filed/dispatched/closed and rates; totals include bulk-seeded history."""
+    now = time.time()
+    today = day_start(beijing_day(now))
+    t = max(today + 1, now - 120)
+    store.append_events([CaseCreated(make_case(f"K{i}", reported_at=t)) for i in range(4)])
+    store.append_events(
+        [CaseStageChanged(f"K{i}", "filed", ts=t) for i in range(4)]
+        + [CaseStageChanged(f"K{i}", "dispatched", ts=t) for i in range(3)]
+        + [CaseClosed("K0", on_time=True, ts=t), CaseClosed("K1", on_time=False, ts=t)]
+    )
+    start = int(today - 400 * DAY)
+    store.bulk_insert_cases([bulk_row(i, start + i * DAY, closed=i != 0) for i in range(10)])
+    kpi = store.kpis(now)
+    assert kpi.today == {
+        "reported": 4,
+        "filed": 4,
+        "dispatched": 3,
+        "closed": 2,
+        "closure_rate": 0.5,
+        "on_time_rate": 0.5,
+    }
+    assert kpi.totals is not None
+    assert (kpi.totals["cases"], kpi.totals["closed"]) == (14, 11)
+    assert kpi.totals["closure_rate"] == round(11 / 14, 4)
+    assert kpi.totals["since"] == time.strftime("%Y-%m-%d", time.gmtime(start + 8 * 3600))
+
+
+def test_bulk_insert_matches_group_by_and_rebuilds_indexes(store: Store) -> None:
+    """Counters agree with a plain GROUP BY; deferred indexes are back; history rows land."""
+    base = int(time.time()) - 800 * DAY
+    rows = [bulk_row(i, base + i * 3 * 3600, closed=i % 7 != 0, on_time=i % 5 != 0) for i in range(2000)]
+    history = [{"case_id": "H0000001", "at": base, "action": "urge", "actor": "op"}]
+    assert store.bulk_insert_cases(iter(rows), history, chunk_rows=300) == 2000
+    with store.engine.connect() as conn:
+        total, closed = conn.execute(select(func.count(), func.count(cases.c.closed_at))).one()
+        names = {ix["name"] for ix in inspect(conn).get_indexes("cases")}
+    assert {ix.name for ix in cases.indexes} <= names
+    totals = store.kpis().totals
+    assert totals is not None and (totals["cases"], totals["closed"]) == (total, closed) == (2000, 1714)
+    found = store.case("H0000001")
+    assert found is not None and [h["action"] for h in found[1]] == ["urge"]
+    with pytest.raises(ValueError, match="grid"):
+        store.bulk_insert_cases([{k: v for k, v in bulk_row(9999, base).items() if k != "grid"}])
+
+
+def test_reopen_keeps_identity_and_refuses_newer_or_older_schema(tmp_path: Path) -> None:
+    """store_id persists; a newer schema_version is refused clearly, an older one too."""
+    path = str(tmp_path / "v.db")
+    first = open_store(path, load_reference_data=False)
+    store_id = first.store_id
+    first.append_events([CaseCreated(make_case("R1"))])
+    first.close()
+    again = open_store(path, load_reference_data=False)
+    assert (again.store_id, again.head()) == (store_id, 1)
+    for version, error, text in ((SCHEMA_VERSION + 1, SchemaTooNewError, "newer"), (1, StoreError, "older")):
+        with again.engine.connect() as conn, conn.begin():
+            conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(version)))
+        with pytest.raises(error, match=text):
+            open_store(path, load_reference_data=False)
+    again.close()
+
+
+def test_default_store_lives_in_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """open_store(None) creates gridwall.db under $GRIDWALL_DATA_DIR, in WAL mode."""
+    monkeypatch.setenv("GRIDWALL_DATA_DIR", str(tmp_path / "data"))
+    opened = open_store(None, load_reference_data=False)
+    try:
+        assert (tmp_path / "data" / "gridwall.db").exists()
+        with opened.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    finally:
+        opened.close()
+
+
+def test_reference_data_is_loaded_once(store: Store) -> None:
+    """Units and taxonomy are loaded into empty tables, and checked against."""
+    assert len(store.reference.grids) > 2000
+    assert store.reference.subclasses["1201"][0] == "event"
