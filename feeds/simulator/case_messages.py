@@ -1,0 +1,78 @@
+"""A planned case as the timed wire events that play it out: created, each stage, urges, 疑难, 督办, closed."""
+
+from __future__ import annotations
+
+import random
+
+from feeds.protocol import (
+    CaseClosed,
+    CaseCreated,
+    CaseDifficultChanged,
+    CaseInfo,
+    CaseNoted,
+    CaseStageChanged,
+    CaseUrged,
+)
+from feeds.simulator.district import District
+from feeds.simulator.plans import CasePlan
+from feeds.simulator.schedule import Timed
+
+CENTRE = "区城市管理指挥中心"
+"""Who urges, escalates and registers difficult cases (``by`` of those events)."""
+ESCALATION_NOTE = "督办：案件超期未处置，请责任单位加快办理并反馈。"
+URGE_NOTE = "超期催办"
+
+
+def case_info(plan: CasePlan, district: District) -> CaseInfo:
+    """The case as reported (stage ``reported``, filing deadline), placed at a point of its grid."""
+    lon, lat = district.random_point(plan.grid_code, random.Random(plan.case_id))
+    index = district.index(plan.grid_code)
+    return CaseInfo(
+        id=plan.case_id,
+        kind=plan.kind,
+        subclass=plan.subclass_code,
+        source=plan.source,
+        grid=plan.grid_code,
+        lon=lon,
+        lat=lat,
+        stage="reported",
+        reported_at=float(int(plan.reported_at)),
+        department=plan.department,
+        description=plan.description,
+        address=district.addresses[index],
+        deadline=plan.steps[0].deadline,
+    )
+
+
+def plan_messages(plan: CasePlan, district: District | None, *, after_stage: str | None = None) -> list[Timed]:
+    """Every event of a plan with its time, in publishing order.
+
+    Args:
+        plan: The case's plan (a new case) or its remaining steps (a case taken
+            over from a snapshot, see :mod:`feeds.simulator.continuation`).
+        district: Where to place a new case; not needed with ``after_stage``.
+        after_stage: Stage the case is already in: ``plan.steps`` are then the
+            remaining steps only and no ``case.created`` is sent.
+    """
+    out: list[Timed] = []
+    previous = after_stage
+    steps = plan.steps
+    if after_stage is None:
+        if district is None:
+            raise ValueError("a new case needs a district to be placed in")
+        out.append((plan.reported_at, CaseCreated(case_info(plan, district))))
+        previous, steps = steps[0].stage, steps[1:]
+    for step in steps:
+        if step.stage == "closed":
+            out.append((step.at, CaseClosed(plan.case_id, on_time=not plan.overdue)))
+        else:
+            rework = step.stage == "handling" and previous == "verifying"
+            out.append((step.at, CaseStageChanged(plan.case_id, step.stage, deadline=step.deadline, rework=rework)))
+        previous = step.stage
+    out += [(t, CaseUrged(plan.case_id, CENTRE, URGE_NOTE)) for t in plan.urges]
+    if plan.escalated_at is not None:
+        out.append((plan.escalated_at, CaseNoted(plan.case_id, CENTRE, ESCALATION_NOTE)))
+    if plan.difficult and plan.difficult_at is not None:
+        out.append((plan.difficult_at, CaseDifficultChanged(plan.case_id, True, CENTRE)))
+    out.sort(key=lambda item: item[0])  # stable: a step keeps its place among events of the same second
+    return out

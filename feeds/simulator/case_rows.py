@@ -1,0 +1,150 @@
+"""Turn a planned batch, cut at a moment, into ``cases`` and ``case_history`` rows for the store's bulk path.
+
+Columns are built with numpy and converted to Python objects one chunk at a
+time, so a year of cases never exists as millions of dicts at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from feeds.simulator.arrays import F64
+from feeds.simulator.as_of import HISTORY_ACTIONS, BatchState
+from feeds.simulator.descriptions import DescriptionTable
+from feeds.simulator.district import District
+from feeds.simulator.plans import STAGES, CaseBatch
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+HISTORY_ACTOR = "history"
+"""``case_history.actor`` of seeded entries."""
+
+
+def _times(values: F64) -> list[int | None]:
+    """Epoch seconds as Python ints, ``None`` for NaN."""
+    out = np.full(values.size, None, dtype=object)
+    known = ~np.isnan(values)
+    out[known] = values[known].astype(np.int64)
+    result: list[int | None] = out.tolist()
+    return result
+
+
+def _pick(table: NDArray[np.object_], index: NDArray[Any]) -> list[Any]:
+    picked: list[Any] = table[index].tolist()
+    return picked
+
+
+class CaseRows:
+    """Rows of one batch cut at ``state.at``.
+
+    Args:
+        batch: The planned cases (grid indices into ``district.grid_codes``).
+        state: The batch as of the seeding end (:func:`~feeds.simulator.as_of.batch_as_of`).
+        district: Grids, interior points, streets and addresses.
+        descriptions: Description templates.
+        rng: Draws each case's point and wording.
+    """
+
+    def __init__(
+        self,
+        batch: CaseBatch,
+        state: BatchState,
+        district: District,
+        descriptions: DescriptionTable,
+        rng: np.random.Generator,
+    ) -> None:
+        tax = batch.taxonomy
+        self.batch, self.state, self.district, self.descriptions = batch, state, district, descriptions
+        n = len(batch)
+        self._point = rng.integers(0, district.lon.shape[1], n)
+        self._variant = rng.integers(0, descriptions.variants, n)
+        self._kind = np.array([s.kind for s in tax.subclasses], dtype=object)
+        self._subclass = np.array([s.code for s in tax.subclasses], dtype=object)
+        self._department = np.array([s.department for s in tax.subclasses], dtype=object)
+        self._source = np.array([s.code for s in tax.sources], dtype=object)
+        self._grid = np.array(batch.grid_codes, dtype=object)
+        self._street = np.array(district.streets, dtype=object)
+        self._address = np.array(district.addresses, dtype=object)
+        self._stage = np.array(STAGES, dtype=object)
+        self._action = np.array(HISTORY_ACTIONS, dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.batch)
+
+    def ids(self, which: slice | NDArray[np.int64]) -> list[str]:
+        """Case numbers of the cases selected by ``which``."""
+        days = self.batch.day[which]
+        prefix = {int(d): f"XC{dt.date.fromordinal(_EPOCH_ORDINAL + int(d)):%Y%m%d}" for d in np.unique(days)}
+        return [f"{prefix[d]}{s:06d}" for d, s in zip(days.tolist(), self.batch.seq[which].tolist(), strict=True)]
+
+    def chunk(self, lo: int, hi: int) -> list[dict[str, Any]]:
+        """``cases`` rows of cases ``lo..hi-1``."""
+        b, st, sl = self.batch, self.state, slice(lo, hi)
+        sub = b.subclass[sl].astype(np.int64)
+        src = b.source[sl].astype(np.int64)
+        grid = b.grid[sl].astype(np.int64)
+        point = self._point[sl]
+        closed = st.stage[sl] == STAGES.index("closed")
+        on_time = np.full(closed.size, None, dtype=object)
+        on_time[closed] = st.on_time[sl][closed]
+        descriptions = self.descriptions.fill(
+            sub.tolist(), src.tolist(), self._variant[sl].tolist(), _pick(self._street, grid)
+        )
+        columns = zip(
+            self.ids(sl),
+            _pick(self._kind, sub),
+            _pick(self._subclass, sub),
+            _pick(self._source, src),
+            _pick(self._grid, grid),
+            _pick(self._department, sub),
+            self.district.lon[grid, point].tolist(),
+            self.district.lat[grid, point].tolist(),
+            _pick(self._address, grid),
+            descriptions,
+            _pick(self._stage, st.stage[sl]),
+            b.reported_at[sl].astype(np.int64).tolist(),
+            _times(st.filed_at[sl]),
+            _times(st.dispatched_at[sl]),
+            _times(st.handled_at[sl]),
+            _times(st.closed_at[sl]),
+            _times(st.cancelled_at[sl]),
+            _times(st.deadline_at[sl]),
+            _times(st.handle_deadline_at[sl]),
+            on_time.tolist(),
+            st.difficult[sl].tolist(),
+            st.urges[sl].tolist(),
+            st.reworks[sl].tolist(),
+            strict=True,
+        )
+        return [
+            {
+                "id": i, "kind": k, "subclass": s, "source": r, "grid": g, "department": d, "lon": x, "lat": y,
+                "address": a, "description": t, "stage": e, "reported_at": rep, "filed_at": fil,
+                "dispatched_at": dis, "handled_at": han, "closed_at": clo, "cancelled_at": can,
+                "deadline_at": dl, "handle_deadline_at": hdl, "on_time": ot, "difficult": dif, "urges": u,
+                "reworks": rw,
+            }
+            for (i, k, s, r, g, d, x, y, a, t, e, rep, fil, dis, han, clo, can, dl, hdl, ot, dif, u, rw) in columns
+        ]  # fmt: skip
+
+    def history(self, chunk_rows: int = 50_000) -> Iterator[dict[str, Any]]:
+        """``case_history`` rows: rework passes, urges and difficult registrations, by case."""
+        st = self.state
+        order = np.lexsort((st.hist_at, st.hist_case))
+        for lo in range(0, order.size, chunk_rows):
+            rows = order[lo : lo + chunk_rows]
+            ids = self.ids(st.hist_case[rows])
+            yield from (
+                {"case_id": i, "at": t, "action": a, "deadline_at": d, "actor": HISTORY_ACTOR}
+                for i, t, a, d in zip(
+                    ids,
+                    st.hist_at[rows].astype(np.int64).tolist(),
+                    _pick(self._action, st.hist_action[rows]),
+                    _times(st.hist_deadline[rows]),
+                    strict=True,
+                )
+            )

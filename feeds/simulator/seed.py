@@ -1,0 +1,228 @@
+"""Seed the store with simulated history, year by year, through its bulk path.
+
+:func:`seed_history` plans every case reported in ``[start, end)`` one year
+at a time (bounded memory), cuts each case at ``end`` (its stage, stage
+times, current deadline, urges, reworks, difficult flag, ``on_time`` once
+closed; :mod:`feeds.simulator.as_of`) and writes the rows with
+:meth:`feeds.store.Store.bulk_insert_cases` (Core ``executemany``, KPI
+counters kept in the same transactions). Cases still open at ``end`` are
+handed to the live simulator through the server's snapshot.
+
+Volumes ramp linearly back in time from 500,000 cases in the last year to
+144,000 ten years earlier (3.22M over ten years); the source mix moves from
+>99 % patrol to today's mix (:func:`~feeds.simulator.arrivals.source_shares_for_year`).
+:func:`run_seed` is the ``gridwall seed`` command.
+"""
+
+from __future__ import annotations
+
+import gc
+import secrets
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from feeds.simulator.arrivals import YEAR_S
+from feeds.simulator.calendar import DAY_S, local_date, local_day
+from feeds.simulator.district import load_district
+from feeds.simulator.progress import ProgressBar
+from feeds.simulator.seed_plan import Row, WindowDone, expected_cases, history_chunks
+from feeds.simulator.seed_store import SeedRefusedError, open_for_seeding
+from feeds.store import Store, StoreError
+
+CHUNK_ROWS = 50_000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    """What :func:`seed_history` wrote.
+
+    Attributes:
+        seed: Seed used (drawn at random when none was given).
+        start: First report time covered, epoch seconds.
+        end: The moment the cases were cut at.
+        cases: Cases written.
+        closed: Of which closed by ``end``.
+        cancelled: Of which cancelled.
+        open: Of which still open at ``end`` (the live simulator's backlog).
+        history_rows: ``case_history`` rows written.
+        seconds: Wall-clock seconds, planning included.
+        planning_s: Of which spent planning and cutting (the rest: building rows and writing).
+        last_seq_by_day: Highest daily sequence per local day, for the last two days.
+    """
+
+    seed: int
+    start: float
+    end: float
+    cases: int
+    closed: int
+    cancelled: int
+    open: int
+    history_rows: int
+    seconds: float
+    planning_s: float
+    last_seq_by_day: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        """Cases written per second, planning included."""
+        return self.cases / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def closure_rate(self) -> float:
+        """Closed / (cases - cancelled)."""
+        return self.closed / max(1, self.cases - self.cancelled)
+
+
+def seed_history(
+    store: Store,
+    start: float,
+    end: float,
+    *,
+    seed: int | None = None,
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> SeedReport:
+    """Write every case reported in ``[start, end)``, as it stood at ``end``, into ``store``.
+
+    Each year is planned, cut at ``end`` and written by one
+    :meth:`~feeds.store.Store.bulk_insert_cases` call (a transaction per
+    chunk), its rows built chunk by chunk as the store consumes them. The
+    garbage collector is paused meanwhile (millions of short-lived row dicts,
+    no cycles; 5-20 % faster).
+
+    Args:
+        store: An open store (normally empty: case ids start at sequence 1 each day).
+        start: First report time, epoch seconds.
+        end: Cut time (normally now); the live simulator continues from here.
+        seed: Seed of the history; random if ``None`` (see :attr:`SeedReport.seed`).
+        progress: Called with ``(cases written, cases expected)`` as the work goes.
+        chunk_rows: Rows per insert transaction.
+
+    Raises:
+        ValueError: If ``end <= start``.
+    """
+    if end <= start:
+        raise ValueError("the history span is empty (end must be after start)")
+    used_seed = seed if seed is not None else secrets.randbits(32)
+    district = load_district(0, frozenset(store.reference.grids) or None)
+    expected = expected_cases(start, end)
+    report = progress or (lambda _done, _total: None)
+    started = time.perf_counter()
+    cases = closed = cancelled = history_rows = 0
+    planning_s = 0.0
+    last_seq: dict[int, int] = {}
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    items = iter(history_chunks(start, end, used_seed, district, chunk_rows))
+    try:
+        while True:
+            done: list[WindowDone] = []
+
+            def window_rows(written: int = cases, done: list[WindowDone] = done) -> Iterator[Row]:
+                for item in items:
+                    if isinstance(item, WindowDone):
+                        done.append(item)
+                        return
+                    report(written, max(expected, written + len(item)))
+                    written += len(item)
+                    yield from item
+
+            def window_history(done: list[WindowDone] = done) -> Iterator[Row]:
+                yield from done[0].history if done else ()
+
+            store.bulk_insert_cases(window_rows(), window_history(), chunk_rows=chunk_rows)
+            if not done:
+                break
+            w = done[0]
+            cases, closed, cancelled = cases + w.cases, closed + w.closed, cancelled + w.cancelled
+            history_rows += len(w.history)
+            planning_s += w.planning_s
+            last_seq = w.last_seq
+            report(cases, max(expected, cases))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    last_day = local_day(end)
+    return SeedReport(
+        seed=used_seed,
+        start=start,
+        end=end,
+        cases=cases,
+        closed=closed,
+        cancelled=cancelled,
+        open=cases - closed - cancelled,
+        history_rows=history_rows,
+        seconds=time.perf_counter() - started,
+        planning_s=planning_s,
+        last_seq_by_day={d: s for d, s in last_seq.items() if d >= last_day - 1},
+    )
+
+
+def run_seed(
+    url: str | None,
+    *,
+    days: int | None = None,
+    years: float | None = None,
+    seed: int | None = None,
+    replace: bool = False,
+    out: TextIO = sys.stderr,
+) -> int:
+    """The ``gridwall seed`` command: history ending now, with a progress bar; returns the exit code.
+
+    Errors are one line on ``out`` (exit code 1); Ctrl+C stops cleanly after the
+    chunk being written (exit code 130; what was written stays consistent).
+
+    Args:
+        url: Store URL or SQLite path (``None``: the default store).
+        days: Days of history (exclusive with ``years``).
+        years: Years of history; ten (3.22M cases) when neither is given.
+        seed: Seed of the history (random if ``None``).
+        replace: If the store already holds cases, drop all its data first.
+        out: Where the progress bar and messages go.
+    """
+    if days is not None and years is not None:
+        out.write("gridwall seed: give --days or --years, not both\n")
+        return 2
+    span = days * DAY_S if days is not None else (years if years is not None else 10.0) * YEAR_S
+    if span <= 0:
+        out.write("gridwall seed: the history span must be positive\n")
+        return 2
+    end = time.time()
+    bar = ProgressBar(out)
+    try:
+        store = open_for_seeding(url, replace=replace)
+    except (SeedRefusedError, StoreError, SQLAlchemyError, OSError) as exc:
+        out.write(f"gridwall seed: {_one_line(exc)}\n")
+        return 1
+    try:
+        report = seed_history(store, end - span, end, seed=seed, progress=bar.update)
+    except KeyboardInterrupt:
+        bar.abort()
+        out.write(f"gridwall seed: interrupted after about {bar.done:,} cases (each chunk written is complete)\n")
+        return 130
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        bar.abort()
+        out.write(f"gridwall seed: {_one_line(exc)}\n")
+        return 1
+    finally:
+        store.close()
+    bar.finish(report.cases)
+    first, last = local_date(report.start), local_date(report.end)
+    out.write(
+        f"seeded {report.cases:,} cases reported {first} - {last} (Beijing) in {report.seconds:.1f} s "
+        f"({report.rate:,.0f} cases/s); closed {report.closure_rate:.2%} of filed, {report.open:,} open; "
+        f"seed {report.seed}\n"
+    )
+    return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first line of an error message, without SQLAlchemy's background links."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

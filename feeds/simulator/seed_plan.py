@@ -1,0 +1,90 @@
+"""The producer side of history seeding: plan each year, cut it at the end time, hand out row chunks.
+
+:func:`history_chunks` yields, for each yearly window oldest first, the
+window's ``cases`` rows in chunks and then one :class:`WindowDone` with its
+``case_history`` rows and counts; rows are built only when the store asks
+for the next chunk, so memory stays bounded by one planned year.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from feeds.simulator.arrivals import YEAR_S, history_windows, source_shares_for_year
+from feeds.simulator.as_of import STAGE_CODE, batch_as_of
+from feeds.simulator.batch import plan_cases_batch
+from feeds.simulator.calendar import local_date
+from feeds.simulator.case_rows import CaseRows
+from feeds.simulator.descriptions import DescriptionTable
+from feeds.simulator.district import District
+from feeds.taxonomy import load_taxonomy
+
+Row = dict[str, Any]
+
+
+@dataclass
+class WindowDone:
+    """End of one window: its history rows and what it held.
+
+    Attributes:
+        history: ``case_history`` rows of the window's cases.
+        cases: Cases in the window.
+        closed: Of which closed at the end time.
+        cancelled: Of which cancelled.
+        planning_s: Seconds spent planning and cutting the window.
+        last_seq: Highest daily sequence per local day so far.
+    """
+
+    history: list[Row]
+    cases: int
+    closed: int
+    cancelled: int
+    planning_s: float
+    last_seq: dict[int, int] = field(default_factory=dict)
+
+
+def expected_cases(start: float, end: float) -> int:
+    """Cases the history of ``[start, end)`` is expected to hold."""
+    return int(sum(volume * (hi - lo) / YEAR_S for lo, hi, volume in history_windows(start, end)))
+
+
+def history_chunks(
+    start: float, end: float, seed: int, district: District, chunk_rows: int
+) -> Iterator[list[Row] | WindowDone]:
+    """Plan ``[start, end)`` year by year; yield row chunks, then a :class:`WindowDone` per year."""
+    rng = np.random.default_rng(seed)
+    taxonomy = load_taxonomy()
+    descriptions = DescriptionTable(taxonomy.subclasses, [s.code for s in taxonomy.sources], seed=seed)
+    last_seq: dict[int, int] = {}
+    for lo, hi, volume in history_windows(start, end):
+        t0 = time.perf_counter()
+        batch = plan_cases_batch(
+            lo,
+            hi,
+            rng,
+            district.grid_codes,
+            district.weights,
+            taxonomy=taxonomy,
+            cases_per_year=volume,
+            source_shares=list(source_shares_for_year(local_date((lo + hi) / 2).year, taxonomy)),
+            seq_start=last_seq,
+        )
+        state = batch_as_of(batch, end)
+        rows = CaseRows(batch, state, district, descriptions, rng)
+        planning = time.perf_counter() - t0
+        for i in range(0, len(rows), chunk_rows):
+            yield rows.chunk(i, min(i + chunk_rows, len(rows)))
+        last_seq.update(batch.last_seq_by_day())
+        yield WindowDone(
+            history=list(rows.history(chunk_rows)),
+            cases=len(batch),
+            closed=int((state.stage == STAGE_CODE["closed"]).sum()),
+            cancelled=int((state.stage == STAGE_CODE["cancelled"]).sum()),
+            planning_s=planning,
+            last_seq=dict(last_seq),
+        )

@@ -1,0 +1,48 @@
+"""Open the store to be seeded: refuse one that already holds cases, or start it over (``--replace``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from feeds.store import Store, open_store
+from feeds.store.engine import make_engine, resolve_url
+from feeds.store.schema import cases, metadata
+
+
+class SeedRefusedError(RuntimeError):
+    """The store cannot be seeded as asked (the message is one line for the user)."""
+
+
+def holds_cases(store: Store) -> bool:
+    """Whether the store has at least one case."""
+    with store.engine.connect() as conn:
+        return conn.execute(select(cases.c.id).limit(1)).first() is not None
+
+
+def open_for_seeding(url: str | None, *, replace: bool) -> Store:
+    """Open the store at ``url`` ready for history.
+
+    With ``replace``, a store that holds cases is emptied first: every table
+    is dropped and created again, so it gets a new ``store_id`` and clients
+    holding the old one take a fresh snapshot. Stop servers using it first.
+
+    Raises:
+        SeedRefusedError: If the store holds cases and ``replace`` is false.
+    """
+    store = open_store(url)
+    if not holds_cases(store):
+        return store
+    totals = store.kpis().totals or {}
+    shown = store.engine.url.render_as_string(hide_password=True)
+    store.close()
+    if not replace:
+        raise SeedRefusedError(
+            f"the store {shown} already holds {int(totals.get('cases') or 0):,} cases; "
+            "use --replace to delete them and seed again"
+        )
+    engine = make_engine(resolve_url(url))
+    try:
+        metadata.drop_all(engine)
+    finally:
+        engine.dispose()
+    return open_store(url)

@@ -1,0 +1,182 @@
+"""History seeding: counts, stage mix as of the end, ids, history rows, KPIs, the command."""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from sqlalchemy import text
+
+from feeds.simulator.as_of import batch_as_of
+from feeds.simulator.calendar import DAY_S, epoch, local_day
+from feeds.simulator.model import STAGES, CaseBatch
+from feeds.simulator.seed import SeedReport, run_seed, seed_history
+from feeds.simulator.seed_plan import expected_cases
+from feeds.simulator.streets import street_of_grid
+from feeds.store import Store, open_store
+
+END = epoch(2024, 3, 20, 10, 30)
+START = END - 14 * DAY_S
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, SeedReport]]:
+    """Fourteen days of history ending 2024-03-20 10:30 Beijing time."""
+    store = open_store(str(tmp_path_factory.mktemp("seed") / "store.db"))
+    report = seed_history(store, START, END, seed=11)
+    yield store, report
+    store.close()
+
+
+def _rows(store: Store, sql: str) -> list[tuple[Any, ...]]:
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def test_seed_writes_the_expected_number_of_cases(seeded: tuple[Store, SeedReport]) -> None:
+    """All planned cases land in the store, about 1,370 a day, and the KPI counters agree."""
+    store, report = seeded
+    assert _rows(store, "SELECT count(*), count(DISTINCT id) FROM cases")[0] == (report.cases, report.cases)
+    assert abs(report.cases - expected_cases(START, END)) < 0.05 * report.cases
+    assert 14 * 1100 < report.cases < 14 * 1700
+    totals = store.kpis(now=END).totals or {}
+    assert totals["cases"] == report.cases
+    assert totals["closed"] == report.closed
+
+
+def test_older_cases_are_closed_and_open_ones_recent(seeded: tuple[Store, SeedReport]) -> None:
+    """Cases older than three days are ~99.6 % closed; most open cases are from the last day."""
+    store, report = seeded
+    cut = int(END - 3 * DAY_S)
+    closed, filed = _rows(
+        store, f"SELECT sum(stage = 'closed'), sum(stage != 'cancelled') FROM cases WHERE reported_at < {cut}"
+    )[0]
+    assert isinstance(closed, int) and isinstance(filed, int)
+    assert 0.990 < closed / filed < 0.999
+    open_recent, open_all = _rows(
+        store,
+        f"SELECT sum(reported_at >= {int(END - DAY_S)}), count(*) FROM cases "
+        "WHERE stage NOT IN ('closed', 'cancelled')",
+    )[0]
+    assert open_all == report.open
+    assert isinstance(open_recent, int) and open_recent > 0.75 * report.open
+    stages = dict(_rows(store, "SELECT stage, count(*) FROM cases GROUP BY stage"))
+    assert set(stages) <= set(STAGES)
+    assert stages["handling"] > 0 and stages["reported"] > 0
+
+
+def test_stage_times_and_deadlines_are_consistent(seeded: tuple[Store, SeedReport]) -> None:
+    """Closed cases have closing times before the end and no deadline; open ones a deadline; times ordered."""
+    store, _ = seeded
+    assert _rows(store, f"SELECT count(*) FROM cases WHERE closed_at > {int(END)} OR reported_at >= {int(END)}")[0] == (
+        0,
+    )
+    assert _rows(
+        store, "SELECT count(*) FROM cases WHERE stage = 'closed' AND (deadline_at IS NOT NULL OR on_time IS NULL)"
+    )[0] == (0,)
+    assert _rows(
+        store, "SELECT count(*) FROM cases WHERE stage NOT IN ('closed', 'cancelled') AND deadline_at IS NULL"
+    )[0] == (0,)
+    assert _rows(
+        store,
+        "SELECT count(*) FROM cases WHERE filed_at < reported_at OR dispatched_at < filed_at "
+        "OR handled_at < dispatched_at OR closed_at < handled_at",
+    )[0] == (0,)
+    late = _rows(store, "SELECT avg(on_time = 0) FROM cases WHERE stage = 'closed'")[0][0]
+    assert isinstance(late, float) and 0.02 < late < 0.08
+
+
+def test_case_numbers_continue_day_by_day(seeded: tuple[Store, SeedReport]) -> None:
+    """Each day's numbers run 1..N without gaps, and the report hands the last ones to the live simulator."""
+    store, report = seeded
+    per_day = _rows(
+        store, "SELECT substr(id, 3, 8), max(CAST(substr(id, 11) AS INTEGER)), count(*) FROM cases GROUP BY 1"
+    )
+    assert all(top == n for _, top, n in per_day)
+    today = local_day(END)
+    assert set(report.last_seq_by_day) == {today - 1, today}
+    last_day = max(per_day)
+    assert report.last_seq_by_day[today] == last_day[1]
+
+
+def test_history_rows_match_urges_and_reworks(seeded: tuple[Store, SeedReport]) -> None:
+    """Every counted urge and rework has its case_history row; difficult cases are registered."""
+    store, report = seeded
+    actions = dict(_rows(store, "SELECT action, count(*) FROM case_history GROUP BY action"))
+    urges, reworks, difficult = _rows(store, "SELECT sum(urges), sum(reworks), sum(difficult) FROM cases")[0]
+    assert actions["urge"] == urges and actions["rework"] == reworks
+    assert actions.get("difficult", 0) == difficult
+    assert sum(actions.values()) == report.history_rows
+    assert _rows(store, "SELECT count(*) FROM case_history h LEFT JOIN cases c ON c.id = h.case_id WHERE c.id IS NULL")[
+        0
+    ] == (0,)
+
+
+def test_cases_sit_in_their_grids_with_street_descriptions(seeded: tuple[Store, SeedReport]) -> None:
+    """Points fall near their grid, descriptions and addresses are filled, hot-spot grids draw more cases."""
+    store, _ = seeded
+    rows = _rows(store, "SELECT grid, lon, lat, description, address FROM cases LIMIT 500")
+    units = {u[0]: (u[1], u[2]) for u in _rows(store, "SELECT code, lon, lat FROM units WHERE level = 'grid'")}
+    for grid, lon, lat, description, address in rows:
+        clon, clat = units[str(grid)]
+        assert abs(float(str(lon)) - clon) < 0.01 and abs(float(str(lat)) - clat) < 0.01
+        street = street_of_grid(str(grid))
+        assert "街道" in str(address) and str(address).endswith(street) and street in str(description)
+    per_grid = [n for (n,) in _rows(store, "SELECT count(*) FROM cases GROUP BY grid")]
+    assert max(per_grid) > 3 * float(np.mean(per_grid))
+
+
+def test_same_seed_same_history(tmp_path: Path) -> None:
+    """Seeding the same span with the same seed twice gives identical rows."""
+    digests = []
+    for name in ("a", "b"):
+        store = open_store(str(tmp_path / f"{name}.db"))
+        seed_history(store, END - 2 * DAY_S, END, seed=3)
+        digests.append(_rows(store, "SELECT id, grid, subclass, stage, closed_at, lon FROM cases ORDER BY id"))
+        store.close()
+    assert digests[0] == digests[1] and len(digests[0]) > 2000
+
+
+def test_batch_as_of_agrees_with_each_plan(year_batch: CaseBatch) -> None:
+    """The vectorised cut gives every case the stage, deadline, urges and reworks its plan has at that time."""
+    at = epoch(2023, 7, 1, 9)
+    state = batch_as_of(year_batch, at)
+    rng = random.Random(5)
+    sample = [i for i in rng.sample(range(len(year_batch)), 1500) if year_batch.reported_at[i] < at]
+    sample += [int(i) for i in np.flatnonzero(year_batch.rework_count > 0)[:200] if year_batch.reported_at[i] < at]
+    for i in sample:
+        plan = year_batch.plan(i)
+        step = plan.stage_at(at)
+        assert step is not None
+        assert STAGES[state.stage[i]] == step.stage
+        if step.deadline is None:
+            assert np.isnan(state.deadline_at[i])
+        else:
+            assert state.deadline_at[i] == pytest.approx(step.deadline)
+        assert state.urges[i] == sum(1 for u in plan.urges if u <= at)
+        assert state.reworks[i] == max(0, sum(1 for s in plan.steps if s.stage == "handling" and s.at <= at) - 1)
+
+
+def test_run_seed_refuses_a_store_with_cases_unless_replace(tmp_path: Path) -> None:
+    """The command draws a progress bar, refuses to seed twice in one line, and starts over with replace."""
+    path = str(tmp_path / "cmd.db")
+    out = io.StringIO()
+    assert run_seed(path, days=1, seed=1, out=out) == 0
+    text_out = out.getvalue()
+    assert "seeding" in text_out and "cases/s" in text_out and "Traceback" not in text_out
+    first_id = open_store(path).store_id
+    out = io.StringIO()
+    assert run_seed(path, days=1, seed=1, out=out) == 1
+    assert out.getvalue().count("\n") == 1 and "--replace" in out.getvalue()
+    assert run_seed(path, days=1, seed=2, replace=True, out=io.StringIO()) == 0
+    store = open_store(path)
+    assert store.store_id != first_id
+    assert 800 < (store.kpis().totals or {})["cases"] < 2000
+    store.close()
+    out = io.StringIO()
+    assert run_seed(path, days=1, years=1.0, out=out) == 2 and "not both" in out.getvalue()
