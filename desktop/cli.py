@@ -67,7 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
     demo.add_argument("--port", type=int, default=0, help="server port (default: any free port)")
     demo.add_argument(
-        "--history-days", type=_positive(int), default=120, help="days of history to seed into an empty store"
+        "--history-days",
+        type=_positive(int),
+        default=3650,
+        help="days of history to seed into an empty store (default 3650: ten years, ~3.2M cases, ~1.5 GB, ~1.5 min)",
     )
     demo.add_argument("--speed", type=_positive(float), default=1.0, help="simulated time runs N× faster (default 1)")
     demo.add_argument("--seed", type=int, default=None, help="random seed for the simulator")
@@ -97,9 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
     span = seed.add_mutually_exclusive_group()
     span.add_argument("--days", type=_positive(int), help="days of history ending now")
-    span.add_argument("--years", type=_positive(float), help="years of history ending now (10 ≈ 3.22M cases)")
+    span.add_argument("--years", type=_positive(float), help="years of history ending now (default 10 ≈ 3.22M cases)")
     seed.add_argument("--seed", type=int, default=None, help="random seed")
-    seed.add_argument("--replace", action="store_true", help="delete existing seeded cases in the span first")
+    seed.add_argument(
+        "--replace", action="store_true", help="start the store over: drop all its data first (new store id)"
+    )
 
     tail = sub.add_parser("tail", help="print live events from a server, one line each")
     tail.add_argument("--server", default=f"ws://127.0.0.1:{DEFAULT_PORT}", help="server URL")

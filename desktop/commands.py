@@ -118,7 +118,7 @@ def cmd_server(args: argparse.Namespace) -> int:
 def _queries() -> Mapping[str, QueryHandler]:
     """Drill-down queries served next to the built-in ones (empty until analytics is present)."""
     try:
-        from feeds.analytics.server import analytics_queries
+        from feeds.analytics.server_queries import analytics_queries
     except ImportError:
         return {}
     return dict(analytics_queries())
@@ -128,10 +128,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     """``gridwall seed``: simulated history into the store."""
     from feeds.simulator.seed import run_seed
 
-    days = args.days
-    if days is None and args.years is None:
-        days = 365
-    return run_seed(args.db, days=days, years=args.years, seed=args.seed, replace=args.replace, out=sys.stderr)
+    return run_seed(args.db, days=args.days, years=args.years, seed=args.seed, replace=args.replace, out=sys.stderr)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

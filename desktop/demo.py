@@ -17,15 +17,6 @@ import time
 log = logging.getLogger(__name__)
 
 
-def _store_is_empty(store: object) -> bool:
-    from sqlalchemy import func, select
-
-    from feeds.store.schema import cases
-
-    with store.engine.connect() as conn:  # type: ignore[attr-defined]
-        return int(conn.execute(select(func.count()).select_from(cases)).scalar_one()) == 0
-
-
 def _seed_with_splash(store: object, days: int, seed: int | None, app: object) -> None:
     """Seed in a worker thread while a splash shows progress (console too)."""
     from PySide6.QtCore import QEventLoop
@@ -96,7 +87,9 @@ def run_demo(args: argparse.Namespace, options: object) -> int:
     except StoreError as exc:
         raise UserError(str(exc)) from None
     _, tokens = ensure_default_tokens()
-    if _store_is_empty(store):
+    from feeds.simulator.seed_store import holds_cases
+
+    if not holds_cases(store):
         _seed_with_splash(store, args.history_days, args.seed, app)
     server = ServerThread(
         ServerConfig(host="127.0.0.1", port=args.port, store=store, tokens=tokens, queries=_queries())

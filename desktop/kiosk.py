@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtCore import QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -40,18 +41,23 @@ def make_kiosk(window: QWidget, indexes: tuple[int, ...]) -> None:
 
 
 class IdleCursor(QObject):
-    """Hides the mouse cursor after ``idle_s`` seconds without movement; shows it again on move."""
+    """Hides the mouse cursor after ``idle_s`` seconds without movement; shows it again on move.
+
+    It polls the cursor position twice a second rather than filtering every event of the
+    application: an application-wide Python event filter crashed PySide6 6.11 here with the
+    web map and the feed threads running.
+    """
 
     def __init__(self, idle_s: float, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._hidden = False
+        self._idle_s = idle_s
+        self._last_pos = QCursor.pos()
+        self._still_since = time.monotonic()
         self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(max(1, int(idle_s * 1000)))
-        self._timer.timeout.connect(self._on_idle)
-        app = QApplication.instance()
-        if app is not None and idle_s > 0:
-            app.installEventFilter(self)
+        self._timer.setInterval(500)
+        self._timer.timeout.connect(self._on_poll)
+        if idle_s > 0:
             self._timer.start()
 
     @property
@@ -59,16 +65,15 @@ class IdleCursor(QObject):
         """Whether the cursor is currently hidden."""
         return self._hidden
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseMove, QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+    def _on_poll(self) -> None:
+        pos = QCursor.pos()
+        now = time.monotonic()
+        if pos != self._last_pos:
+            self._last_pos, self._still_since = pos, now
             if self._hidden:
                 QApplication.restoreOverrideCursor()
                 self._hidden = False
-            self._timer.start()
-        return False
-
-    def _on_idle(self) -> None:
-        if not self._hidden:
+        elif not self._hidden and now - self._still_since >= self._idle_s:
             QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
             self._hidden = True
 

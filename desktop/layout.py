@@ -7,6 +7,7 @@ A layout file (TOML) lists screens; each screen is a grid of ``columns`` ×
     language = "zh"          # or "en"
     cursor_idle_s = 3
     drilldown = "panel"      # "panel" (inside the map area) or a screen index
+    drilldown_idle_s = 90    # back to the overview after this long untouched (0: never)
 
     [[screen]]
     index = 0                # QScreen number; "span" = [0, 1, 2] covers several
@@ -82,6 +83,7 @@ class WallLayout:
     language: str = "zh"
     cursor_idle_s: float = 3.0
     drilldown: str = "panel"
+    drilldown_idle_s: float = 90.0
     source: str = "<built-in>"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -160,12 +162,16 @@ def parse_layout(data: dict[str, Any], source: str) -> WallLayout:
     drill = str(wall.get("drilldown", "panel"))
     if drill != "panel" and not drill.isdigit():
         raise LayoutError(f"{source}: [wall] drilldown must be 'panel' or a screen number")
+    drill_idle = wall.get("drilldown_idle_s", 90)
+    if isinstance(drill_idle, bool) or not isinstance(drill_idle, (int, float)) or drill_idle < 0:
+        raise LayoutError(f"{source}: [wall] drilldown_idle_s must be a number ≥ 0 (seconds; 0 = never)")
     raw_screens = data.get("screen")
     if not isinstance(raw_screens, list) or not raw_screens:
         raise LayoutError(f"{source}: at least one [[screen]] is needed")
     screens = tuple(_screen(s, f"{source} [[screen]] {i + 1}") for i, s in enumerate(raw_screens))
-    extra = {k: v for k, v in wall.items() if k not in {"language", "cursor_idle_s", "drilldown"}}
-    return WallLayout(screens, language, float(idle), drill, source, extra)
+    known = {"language", "cursor_idle_s", "drilldown", "drilldown_idle_s"}
+    extra = {k: v for k, v in wall.items() if k not in known}
+    return WallLayout(screens, language, float(idle), drill, float(drill_idle), source, extra)
 
 
 def load_layout(path: Path | None = None) -> WallLayout:

@@ -14,6 +14,7 @@ from widgets.kpi import KpiTiles
 from widgets.overdue import OverdueCounter
 from widgets.theme import Scale
 from widgets.title_bar import TitleBar
+from widgets.warnings_panel import WarningsPanel
 
 CHART_PANELS = ("trend", "types", "sources", "ranking")
 
@@ -33,6 +34,7 @@ def build_panel(name: str, scale: Scale, language: str, map_config: MapConfig | 
         "types": lambda: TopTypesChart(scale=scale),
         "sources": lambda: SourceMixChart(scale=scale),
         "ranking": lambda: SubdistrictRankingChart(scale=scale),
+        "warnings": lambda: WarningsPanel(scale),
     }
     if name not in builders:
         raise KeyError(f"panel '{name}' is not available in this version")

@@ -8,22 +8,25 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.app import WallOptions
 from desktop.bridge import LiveBridge
 from desktop.controller import WallController
+from desktop.drill import install_drilldown
 from desktop.i18n import Translations
 from desktop.kiosk import IdleCursor, ScreensaverInhibitor, make_kiosk, screens_rect
 from desktop.layout import ScreenLayout, WallLayout, load_layout
 from desktop.wall import WallWindow
+from desktop.workstation import Workstation
 from feeds.client import ClientThread
 from feeds.live import LiveState
 from feeds.live.names import load_names
-from widgets import theme
 from widgets.theme import Scale
 
 log = logging.getLogger(__name__)
+WORKSTATION_OVERVIEW = 0.62
+"""Overview panels on a workstation are sized for this fraction of the window height."""
 
 
 class WallSession(QObject):
@@ -60,12 +63,15 @@ class WallSession(QObject):
         self._build_windows()
         panels = [(name, w) for win in self.wall_windows for name, w in win.panels.items()]
         self.controller = WallController(self.bridge, panels, self)
+        self.drill = install_drilldown(self)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
 
     # ------------------------------------------------------------------ windows
     def _scale_for(self, screen_layout: ScreenLayout) -> Scale:
-        if self.options.workstation or self.options.windowed or self.options.headless:
+        if self.options.workstation:  # the overview shares the window with the case docks
+            return Scale(float(self.options.size[1]) * WORKSTATION_OVERVIEW)
+        if self.options.windowed or self.options.headless:
             return Scale(float(self.options.size[1]))
         return Scale(float(screens_rect(self._screens_of(screen_layout)).height()))
 
@@ -80,11 +86,7 @@ class WallSession(QObject):
             window = WallWindow(screen_layout, self._scale_for(screen_layout), self.language)
             self.wall_windows.append(window)
             if self.options.workstation:
-                main = QMainWindow()
-                main.setWindowTitle(QApplication.translate("WallSession", "GridWall · Operator workstation"))
-                main.setCentralWidget(window)
-                main.setStyleSheet(f"QMainWindow {{ background: {theme.BACKGROUND}; }}")
-                self.windows.append(main)
+                self.windows.append(Workstation(window))
             else:
                 self.windows.append(window)
 
@@ -120,6 +122,7 @@ class WallSession(QObject):
         if self.translations.set_language(language):
             self.language = language
             self.controller.set_language(language)
+            self.drill.set_language(language)
 
     # --------------------------------------------------------------- screenshot
     def _take_screenshot(self) -> None:
@@ -136,6 +139,7 @@ class WallSession(QObject):
     def close(self) -> None:
         """Stop the feed, close the windows and free them (web pages before their profiles)."""
         self.bridge.stop()
+        self.drill.shutdown()
         self.client.stop()
         for window in self.windows:
             window.close()

@@ -2,11 +2,514 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>Breadcrumb</name>
+    <message>
+        <location filename="../../widgets/drilldown/breadcrumb.py" line="62"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/breadcrumb.py" line="63"/>
+        <source>One level up (Alt+Left)</source>
+        <translation>返回上一级 (Alt+←)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/breadcrumb.py" line="64"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/breadcrumb.py" line="65"/>
+        <source>Back to the overview</source>
+        <translation>返回总览</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/breadcrumb.py" line="148"/>
+        <source>Remove this filter</source>
+        <translation>移除此筛选条件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="21"/>
+        <source>Cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="33"/>
+        <source>Overdue only</source>
+        <translation>仅超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="33"/>
+        <source>Not overdue</source>
+        <translation>未超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="35"/>
+        <source>Difficult only</source>
+        <translation>仅疑难</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="35"/>
+        <source>Not difficult</source>
+        <translation>非疑难</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="37"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="38"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="39"/>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="40"/>
+        <source>Stage</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="41"/>
+        <source>Class</source>
+        <translation>大类</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="42"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+</context>
+<context>
+    <name>CaseActions</name>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="64"/>
+        <source>Urge</source>
+        <translation>催办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="65"/>
+        <source>Urge the responsible department (催办)</source>
+        <translation>向责任部门催办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="66"/>
+        <source>Remove difficult mark</source>
+        <translation>取消疑难</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="66"/>
+        <source>Mark difficult</source>
+        <translation>列为疑难</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="67"/>
+        <source>Note for the case record</source>
+        <translation>案卷备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="68"/>
+        <source>Add note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="92"/>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="101"/>
+        <source>Urge sent</source>
+        <translation>已催办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="102"/>
+        <source>Marked as difficult</source>
+        <translation>已列为疑难</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="103"/>
+        <source>Difficult mark removed</source>
+        <translation>已取消疑难</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="104"/>
+        <source>Note added</source>
+        <translation>已添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/actions.py" line="108"/>
+        <source>Refused: %1</source>
+        <translation>未执行：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CaseBrowser</name>
+    <message>
+        <location filename="../../widgets/drilldown/browser.py" line="145"/>
+        <source>Whole district</source>
+        <translation>全区</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDetailView</name>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="123"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="124"/>
+        <source>Department</source>
+        <translation>责任部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="125"/>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="126"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="127"/>
+        <source>Handling deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="128"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="156"/>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="157"/>
+        <source>Difficult case</source>
+        <translation>疑难案件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="159"/>
+        <source>Case %1 · reported %2</source>
+        <translation>案件 %1 · 上报于 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="181"/>
+        <source>(no description)</source>
+        <translation>（无问题描述）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="241"/>
+        <source>handled %1 early</source>
+        <translation>提前 %1 处置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="242"/>
+        <source>handled %1 late</source>
+        <translation>超时 %1 处置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="243"/>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="244"/>
+        <source>%1 overdue</source>
+        <translation>已超期 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="250"/>
+        <source>urged %1×</source>
+        <translation>催办 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="250"/>
+        <source>reworked %1×</source>
+        <translation>返工 %1 次</translation>
+    </message>
+</context>
+<context>
+    <name>CaseExport</name>
+    <message>
+        <location filename="../../desktop/workstation.py" line="179"/>
+        <location filename="../../desktop/workstation.py" line="191"/>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="193"/>
+        <source>%1 cases exported to %2</source>
+        <translation>已导出 %1 件案件到 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="58"/>
+        <source>Case ID</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="59"/>
+        <source>Reported at</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="60"/>
+        <source>Type code</source>
+        <translation>类型代码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="61"/>
+        <source>Type</source>
+        <translation>案件类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="62"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="63"/>
+        <source>Subdistrict</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="64"/>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="65"/>
+        <source>Unit grid</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="66"/>
+        <source>Department</source>
+        <translation>责任部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="67"/>
+        <source>Stage</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="68"/>
+        <source>Handling deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="69"/>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="70"/>
+        <source>Difficult</source>
+        <translation>疑难</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="71"/>
+        <source>Urges</source>
+        <translation>催办次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="72"/>
+        <source>Reworks</source>
+        <translation>返工次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="73"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="74"/>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="81"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/export.py" line="81"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
     <name>CaseFeed</name>
     <message>
         <location filename="../../widgets/case_feed.py" line="289"/>
         <source>Latest cases</source>
         <translation>最新案件</translation>
+    </message>
+</context>
+<context>
+    <name>CaseFilterBar</name>
+    <message>
+        <location filename="../../widgets/drilldown/filters.py" line="90"/>
+        <source>Search description, address or case ID  (Ctrl+F)</source>
+        <translation>搜索问题描述、地址或案件编号 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/filters.py" line="91"/>
+        <source>Overdue only</source>
+        <translation>仅超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/filters.py" line="92"/>
+        <source>Difficult only</source>
+        <translation>仅疑难</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/filters.py" line="93"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/filters.py" line="115"/>
+        <source>All types</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/filters.py" line="116"/>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/filters.py" line="117"/>
+        <source>All stages</source>
+        <translation>全部环节</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/filters.py" line="118"/>
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+</context>
+<context>
+    <name>CaseListView</name>
+    <message>
+        <location filename="../../widgets/drilldown/case_list.py" line="98"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_list.py" line="99"/>
+        <source>Every matching case, not only this page (Ctrl+E)</source>
+        <translation>导出全部符合条件的案件，不只本页 (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_list.py" line="100"/>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_list.py" line="101"/>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_list.py" line="176"/>
+        <source>No cases</source>
+        <translation>无案件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_list.py" line="179"/>
+        <source>%1–%2 of %3</source>
+        <translation>第 %1–%2 件 / 共 %3 件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_list.py" line="196"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+</context>
+<context>
+    <name>CaseMiniMap</name>
+    <message>
+        <location filename="../../widgets/drilldown/minimap.py" line="81"/>
+        <source>generated grid outlines</source>
+        <translation>网格边界为生成示意</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/minimap.py" line="82"/>
+        <source>No map for this place</source>
+        <translation>暂无该位置地图</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/minimap.py" line="83"/>
+        <source>reported position lies outside this community</source>
+        <translation>上报位置不在本社区内</translation>
+    </message>
+</context>
+<context>
+    <name>CaseTable</name>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="44"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="45"/>
+        <source>Case</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="46"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="47"/>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="48"/>
+        <source>Department</source>
+        <translation>责任部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="49"/>
+        <source>Stage</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="50"/>
+        <source>Deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="51"/>
+        <source>Urges</source>
+        <translation>催办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="113"/>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="115"/>
+        <source>Difficult</source>
+        <translation>疑难</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_table.py" line="117"/>
+        <source>Urged %1×</source>
+        <translation>催办 %1 次</translation>
     </message>
 </context>
 <context>
@@ -30,14 +533,153 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../desktop/demo.py" line="37"/>
+        <location filename="../../desktop/demo.py" line="28"/>
         <source>Preparing the case history…</source>
         <translation>正在准备历史案件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/demo.py" line="66"/>
+        <location filename="../../desktop/demo.py" line="57"/>
         <source>%1 of %2 cases · %3 cases/s</source>
         <translation>已写入 %1 / %2 件 · %3 件/秒</translation>
+    </message>
+</context>
+<context>
+    <name>Drill</name>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="53"/>
+        <source>Reported</source>
+        <translation>上报数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="54"/>
+        <source>Filed</source>
+        <translation>立案数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="55"/>
+        <source>Dispatched</source>
+        <translation>派遣数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="56"/>
+        <source>Closed</source>
+        <translation>结案数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="57"/>
+        <source>Closure rate</source>
+        <translation>结案率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="58"/>
+        <source>On-time closure rate</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="59"/>
+        <source>On-time handling rate</source>
+        <translation>按期处置率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="60"/>
+        <source>Overdue, not handled</source>
+        <translation>超期未处置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="61"/>
+        <source>Rework rate</source>
+        <translation>返工率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="62"/>
+        <source>Mean handling time</source>
+        <translation>平均处置时长</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="74"/>
+        <location filename="../../widgets/drilldown/text.py" line="98"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="91"/>
+        <source>%1 pp</source>
+        <translation>%1 个百分点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="113"/>
+        <source>Subdistricts</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="114"/>
+        <source>Communities</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="115"/>
+        <source>Unit grids</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="116"/>
+        <source>Departments</source>
+        <translation>责任部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="120"/>
+        <source>District</source>
+        <translation>区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="121"/>
+        <source>Subdistrict</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="122"/>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="123"/>
+        <source>Unit grid</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="131"/>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="132"/>
+        <source>7 days</source>
+        <translation>近7天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="133"/>
+        <source>30 days</source>
+        <translation>近30天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="134"/>
+        <source>This year</source>
+        <translation>本年</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="135"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="164"/>
+        <source>Could not load: %1</source>
+        <translation>无法加载：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/text.py" line="169"/>
+        <source>%1 cases</source>
+        <translation>%1 件</translation>
     </message>
 </context>
 <context>
@@ -61,6 +703,24 @@
         <location filename="../../widgets/charts.py" line="126"/>
         <source>%1 today</source>
         <translation>今日 %1 件</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorGrid</name>
+    <message>
+        <location filename="../../widgets/drilldown/indicators.py" line="38"/>
+        <source>YoY</source>
+        <translation>同比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/indicators.py" line="38"/>
+        <source>PoP</source>
+        <translation>环比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/indicators.py" line="39"/>
+        <source>YoY: same period last year · PoP: previous period of the same length</source>
+        <translation>同比：去年同期 · 环比：上一同长周期</translation>
     </message>
 </context>
 <context>
@@ -117,6 +777,14 @@
     </message>
 </context>
 <context>
+    <name>LoadStatus</name>
+    <message>
+        <location filename="../../widgets/drilldown/status.py" line="35"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+</context>
+<context>
     <name>OverdueCounter</name>
     <message>
         <location filename="../../widgets/overdue.py" line="197"/>
@@ -152,6 +820,42 @@
         <location filename="../../widgets/overdue.py" line="256"/>
         <source>%1 open</source>
         <translation>在办 %1 件</translation>
+    </message>
+</context>
+<context>
+    <name>Queries</name>
+    <message>
+        <location filename="../../desktop/queries.py" line="68"/>
+        <source>not allowed for this connection (%1)</source>
+        <translation>此连接无权执行（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/queries.py" line="70"/>
+        <source>not found (%1)</source>
+        <translation>未找到（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/queries.py" line="73"/>
+        <source>not connected to the case server</source>
+        <translation>未连接案件服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/queries.py" line="75"/>
+        <source>the case server did not answer in time</source>
+        <translation>案件服务器响应超时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/queries.py" line="76"/>
+        <source>unexpected error (%1)</source>
+        <translation>意外错误（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>RangeBar</name>
+    <message>
+        <location filename="../../widgets/drilldown/range_bar.py" line="69"/>
+        <source>Apply</source>
+        <translation>应用</translation>
     </message>
 </context>
 <context>
@@ -267,6 +971,56 @@
         <location filename="../../widgets/charts.py" line="246"/>
         <source>top 5: %1</source>
         <translation>前五类占 %1</translation>
+    </message>
+</context>
+<context>
+    <name>UnitPage</name>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="29"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="30"/>
+        <source>Reported</source>
+        <translation>上报数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="31"/>
+        <source>Closure</source>
+        <translation>结案率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="32"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="38"/>
+        <source>On-time</source>
+        <translation>按期处置率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="33"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="39"/>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="36"/>
+        <source>Department</source>
+        <translation>责任部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="37"/>
+        <source>Cases</source>
+        <translation>案件数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="161"/>
+        <source>Case list</source>
+        <translation>案件列表</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="167"/>
+        <source>Latest cases in this grid</source>
+        <translation>本网格最新案件</translation>
     </message>
 </context>
 <context>
@@ -428,11 +1182,66 @@
     </message>
 </context>
 <context>
-    <name>WallSession</name>
+    <name>WarningsPanel</name>
     <message>
-        <location filename="../../desktop/session.py" line="74"/>
-        <source>GridWall · Operator workstation</source>
-        <translation>GridWall · 值班员工作台</translation>
+        <location filename="../../widgets/warnings_panel.py" line="90"/>
+        <source>Early warnings</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="92"/>
+        <source>Unusual today</source>
+        <translation>今日异常上升</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="93"/>
+        <source>Recurring hot spots · 30 days</source>
+        <translation>高发点位 · 近30天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="94"/>
+        <source>Next 7 days · top types</source>
+        <translation>未来7天预测 · 高发类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="95"/>
+        <source>No unusual rise today</source>
+        <translation>今日无异常上升</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="96"/>
+        <source>No recurring hot spot</source>
+        <translation>暂无高发点位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="97"/>
+        <source>No forecast yet</source>
+        <translation>暂无预测</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="98"/>
+        <source>%1 vs ~%2</source>
+        <translation>%1 件 / 常值 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="99"/>
+        <source>%1× in %2 days</source>
+        <translation>%2 天 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="100"/>
+        <source>≈%1 this week</source>
+        <translation>本周约 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="101"/>
+        <source>updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/warnings_panel.py" line="102"/>
+        <source>waiting for data</source>
+        <translation>等待数据</translation>
     </message>
 </context>
 <context>
@@ -509,6 +1318,34 @@
         <location filename="../../widgets/timeline.py" line="76"/>
         <source>No case selected</source>
         <translation>未选择案件</translation>
+    </message>
+</context>
+<context>
+    <name>Workstation</name>
+    <message>
+        <location filename="../../desktop/workstation.py" line="45"/>
+        <source>GridWall · Operator workstation</source>
+        <translation>GridWall · 值班员工作台</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="61"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="67"/>
+        <source>Cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="68"/>
+        <source>Drill-down</source>
+        <translation>钻取分析</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="236"/>
+        <source>Export cases</source>
+        <translation>导出案件</translation>
     </message>
 </context>
 </TS>

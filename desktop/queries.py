@@ -1,0 +1,234 @@
+"""Queries and operator actions off the GUI thread, answers back on it; the early-warnings refresh.
+
+:class:`QueryRunner` takes ``(request_id, name, params)`` from the views,
+runs each on a small worker pool against a :class:`QueryBackend` (the
+websocket :class:`~feeds.client.ClientThread`, or a local
+:class:`~feeds.analytics.QueryService` through :class:`ServiceBackend`) and
+hands the answer back on the GUI thread through a queued signal. Views drop
+answers to superseded requests themselves (they own the ids).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, Protocol, cast
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+
+from feeds.client.case_client import NotConnectedError
+from feeds.protocol import ProtocolError
+
+log = logging.getLogger(__name__)
+WORKERS = 3
+WARNINGS_INTERVAL_MS = 60_000
+
+
+class QueryBackend(Protocol):
+    """What answers queries and actions (blocking; called on worker threads)."""
+
+    def query(self, name: str, params: dict[str, Any] | None = None, timeout: float = 10.0) -> Any:
+        """Answer query ``name``."""
+        ...
+
+    def act(self, action: str, case_id: str, text: str = "", timeout: float = 10.0) -> Any:
+        """Perform an operator action."""
+        ...
+
+
+class ServiceBackend:
+    """A :class:`QueryBackend` over a local ``QueryService`` (tests, single-process tools).
+
+    Args:
+        service: Anything with ``handle(name, params) -> dict``.
+        act: Optional action handler; without one, actions are refused like a wall token's.
+    """
+
+    def __init__(self, service: Any, act: Callable[[str, str, str], Any] | None = None) -> None:
+        self.service = service
+        self._act = act
+
+    def query(self, name: str, params: dict[str, Any] | None = None, timeout: float = 10.0) -> Any:
+        """Answer from the service."""
+        return self.service.handle(name, dict(params or {}))
+
+    def act(self, action: str, case_id: str, text: str = "", timeout: float = 10.0) -> Any:
+        """Forward to the action handler, or refuse."""
+        if self._act is None:
+            raise ProtocolError("forbidden", "this connection may not act on cases", "type")
+        return self._act(action, case_id, text)
+
+
+def error_text(exc: BaseException) -> str:
+    """A short, translated sentence for a failed request (the server's message is kept)."""
+    if isinstance(exc, ProtocolError):
+        if exc.code == "forbidden":
+            return QCoreApplication.translate("Queries", "not allowed for this connection (%1)").replace("%1", str(exc))
+        if exc.code == "not_found":
+            return QCoreApplication.translate("Queries", "not found (%1)").replace("%1", str(exc))
+        return str(exc)
+    if isinstance(exc, NotConnectedError):
+        return QCoreApplication.translate("Queries", "not connected to the case server")
+    if isinstance(exc, (TimeoutError, concurrent.futures.TimeoutError)):
+        return QCoreApplication.translate("Queries", "the case server did not answer in time")
+    return QCoreApplication.translate("Queries", "unexpected error (%1)").replace("%1", type(exc).__name__)
+
+
+class QueryRunner(QObject):
+    """Runs requests on worker threads and answers on the GUI thread.
+
+    Signals:
+        sigResult(int, object): ``(request_id, data)`` (GUI thread).
+        sigError(int, str): ``(request_id, readable message)`` (GUI thread).
+        sigForbidden(int): emitted just before ``sigError`` when the server refused for the role
+            (a wall token asking for an operator action).
+
+    Args:
+        backend: What answers.
+        timeout: Seconds each request may take.
+        workers: Requests run at the same time.
+    """
+
+    sigResult = Signal(int, object)
+    sigError = Signal(int, str)
+    sigForbidden = Signal(int)
+    _sigDone = Signal(int, bool, object)
+
+    def __init__(
+        self, backend: QueryBackend, parent: QObject | None = None, *, timeout: float = 15.0, workers: int = WORKERS
+    ) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.timeout = timeout
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = concurrent.futures.ThreadPoolExecutor(
+            workers, thread_name_prefix="gridwall-query"
+        )
+        self.in_flight = 0
+        self.answered = 0
+        self.slowest_ms = 0.0
+        self._sigDone.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+
+    def submit(self, request_id: int, name: str, params: object) -> None:
+        """Run query ``name`` (GUI thread); the answer comes as ``sigResult``/``sigError``."""
+        args = dict(params) if isinstance(params, dict) else {}
+        self._run(request_id, lambda: self.backend.query(name, args, self.timeout))
+
+    def act(self, request_id: int, action: str, case_id: str, text: str = "") -> None:
+        """Perform an operator action; its ``ack`` (or refusal) comes back like a query's answer."""
+        self._run(request_id, lambda: _ack_dict(self.backend.act(action, case_id, text, self.timeout)))
+
+    def _run(self, request_id: int, call: Callable[[], Any]) -> None:
+        if self._pool is None:
+            self.sigError.emit(request_id, error_text(NotConnectedError("stopped")))
+            return
+        self.in_flight += 1
+        started = time.perf_counter()
+
+        def work() -> None:
+            try:
+                data = call()
+            except Exception as exc:
+                log.info("request %d failed: %s", request_id, exc)
+                self._sigDone.emit(request_id, False, exc)
+            else:
+                self._sigDone.emit(request_id, True, (data, time.perf_counter() - started))
+
+        self._pool.submit(work)
+
+    def _on_done(self, request_id: int, ok: bool, payload: object) -> None:
+        self.in_flight -= 1
+        self.answered += 1
+        if ok:
+            data, elapsed = cast(tuple[Any, float], payload)
+            self.slowest_ms = max(self.slowest_ms, elapsed * 1000)
+            self.sigResult.emit(request_id, data)
+        else:
+            exc = cast(BaseException, payload)
+            if isinstance(exc, ProtocolError) and exc.code == "forbidden":
+                self.sigForbidden.emit(request_id)
+            self.sigError.emit(request_id, error_text(exc))
+
+    def stop(self) -> None:
+        """Stop taking requests; running ones finish in the background (idempotent)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def _ack_dict(ack: Any) -> dict[str, Any]:
+    seq = getattr(ack, "event_seq", None)
+    return {"ok": True, "event_seq": seq}
+
+
+def wire_view(view: Any, runner: QueryRunner) -> None:
+    """Connect a view's requests and actions to the runner, and the runner's answers back to the view."""
+    view.sigRequest.connect(runner.submit)
+    view.sigAction.connect(runner.act)
+    runner.sigResult.connect(view.show_result)
+    runner.sigError.connect(view.show_error)
+    runner.sigForbidden.connect(view.forbid_actions)
+
+
+class WarningsFeed(QObject):
+    """Asks for ``warnings`` and ``forecast`` now and every minute, and hands them to the warnings panels.
+
+    Args:
+        runner: The query runner.
+        panels: :class:`~widgets.warnings_panel.WarningsPanel` widgets.
+        interval_ms: Refresh period.
+    """
+
+    def __init__(
+        self,
+        runner: QueryRunner,
+        panels: list[Any],
+        parent: QObject | None = None,
+        interval_ms: int = WARNINGS_INTERVAL_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.runner, self.panels = runner, panels
+        self._ids: dict[int, str] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.refresh)
+        runner.sigResult.connect(self._on_result)
+        runner.sigError.connect(self._on_error)
+
+    def start(self) -> None:
+        """Ask now, then every interval."""
+        if self.panels:
+            self.refresh()
+            self._timer.start()
+
+    def stop(self) -> None:
+        """Stop refreshing."""
+        self._timer.stop()
+
+    def on_status(self, status: object) -> None:
+        """Start once the connection is live (a status object with ``state``, or the state itself)."""
+        if getattr(status, "state", status) == "live" and not self._timer.isActive():
+            self.start()
+
+    def refresh(self) -> None:
+        """Ask for both answers."""
+        from widgets.drilldown.requests import next_request_id
+
+        for name, params in (("warnings", {"top": 12}), ("forecast", {"top": 5})):
+            request_id = next_request_id()
+            self._ids[request_id] = name
+            self.runner.submit(request_id, name, params)
+
+    def _on_result(self, request_id: int, data: object) -> None:
+        name = self._ids.pop(request_id, None)
+        if name is None or not isinstance(data, dict):
+            return
+        for panel in self.panels:
+            (panel.update_warnings if name == "warnings" else panel.update_forecast)(data)
+
+    def _on_error(self, request_id: int, message: str) -> None:
+        name = self._ids.pop(request_id, None)
+        if name is not None:
+            for panel in self.panels:
+                panel.show_stale(message)

@@ -1,0 +1,255 @@
+"""The operator workstation (``--workstation``): the overview with docks for cases and drill-down, CSV export.
+
+A resizable :class:`Workstation` main window holds the wall's overview
+panels in the centre and two docks on the right, tabbed: *Cases* (search,
+filters, sortable list, case detail with urge / difficult / note) and
+*Drill-down* (the same views the duty leader uses on the wall). Docks can
+be floated onto a second monitor. :class:`CaseExport` pages through the
+``cases`` query and writes every matching case to a CSV file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
+
+from desktop.queries import QueryRunner, wire_view
+from feeds.live import NameLookup
+from feeds.protocol import BEIJING
+from widgets import theme
+from widgets.drilldown import CaseBrowser, CaseListView, DrillDownView
+from widgets.drilldown.export import case_cells, case_header, csv_bytes
+from widgets.drilldown.requests import next_request_id
+from widgets.panel import format_count
+from widgets.theme import Scale
+
+log = logging.getLogger(__name__)
+EXPORT_PAGE = 500
+VIEW_SCALE = 0.8
+"""Drill-down and case views on a workstation are sized for this fraction of the window height."""
+
+
+class Workstation(QMainWindow):
+    """Overview in the middle; *Cases* and *Drill-down* docks on the right (tabbed, floatable)."""
+
+    def __init__(self, overview: QWidget) -> None:
+        super().__init__()
+        self.overview = overview
+        self.setWindowTitle(self.tr("GridWall · Operator workstation"))
+        self.setCentralWidget(overview)
+        self.setDockOptions(QMainWindow.DockOption.AllowTabbedDocks | QMainWindow.DockOption.AnimatedDocks)
+        self.setStyleSheet(
+            f"QMainWindow {{ background: {theme.BACKGROUND}; }}"
+            f"QMainWindow::separator {{ background: {theme.PANEL_EDGE}; width: 4px; }}"
+            f"QDockWidget {{ color: {theme.TEXT}; }}"
+            f"QDockWidget::title {{ background: {theme.PANEL_HEADER}; padding: 4px 8px; }}"
+            f"QTabBar::tab {{ background: {theme.PANEL_HEADER}; color: {theme.TEXT_DIM}; padding: 6px 16px; }}"
+            f"QTabBar::tab:selected {{ color: {theme.TEXT_BRIGHT}; border-bottom: 2px solid {theme.ACCENT}; }}"
+            f"QMenuBar {{ background: {theme.PANEL_HEADER}; color: {theme.TEXT}; }}"
+            f"QMenuBar::item:selected, QMenu::item:selected {{ background: {theme.ACCENT_SOFT}; }}"
+            f"QMenu {{ background: {theme.PANEL_HEADER}; color: {theme.TEXT}; border: 1px solid {theme.PANEL_EDGE}; }}"
+        )
+        self.cases_dock: QDockWidget | None = None
+        self.drill_dock: QDockWidget | None = None
+        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self._width_share = 0.6
+        self._fitted = False
+
+    def add_views(self, drill: DrillDownView, browser: CaseBrowser, width_share: float = 0.6) -> None:
+        """Put the case browser and the drill-down into tabbed docks taking ``width_share`` of the window."""
+        self.cases_dock = self._dock(browser, self.tr("Cases"), "CasesDock", "Ctrl+1")
+        self.drill_dock = self._dock(drill, self.tr("Drill-down"), "DrillDock", "Ctrl+2")
+        self.tabifyDockWidget(self.cases_dock, self.drill_dock)
+        self.cases_dock.raise_()
+        self._width_share = width_share
+
+    def _dock(self, widget: QWidget, title: str, name: str, shortcut: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        feature = QDockWidget.DockWidgetFeature
+        dock.setFeatures(feature.DockWidgetMovable | feature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        action: QAction = dock.toggleViewAction()
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False, d=dock: (d.show(), d.raise_()))
+        self.view_menu.addAction(action)
+        return dock
+
+    def fit_docks(self) -> None:
+        """Give the docks their share of the window's width (after the first resize)."""
+        if self.cases_dock is not None:
+            self.resizeDocks([self.cases_dock], [int(self.width() * self._width_share)], Qt.Orientation.Horizontal)
+
+    def show_cases(self) -> None:
+        """Bring the *Cases* tab to the front."""
+        if self.cases_dock is not None:
+            self.cases_dock.show()
+            self.cases_dock.raise_()
+
+    def show_drill(self) -> None:
+        """Bring the *Drill-down* tab to the front (a click on the overview drilled into something)."""
+        if self.drill_dock is not None:
+            self.drill_dock.show()
+            self.drill_dock.raise_()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Size the docks the first time the window shows."""
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_docks()
+
+
+class CaseExport(QObject):
+    """Fetches every case matching a list's parameters, page by page, and writes a CSV file.
+
+    The period end of the first page is pinned (``as_of``) for the next ones,
+    so new cases arriving meanwhile do not shift the pages; rows are
+    de-duplicated by id anyway.
+
+    Args:
+        runner: The query runner.
+        names: Display names for the cells.
+        page: Rows per ``cases`` request (the server allows at most 500).
+    """
+
+    def __init__(self, runner: QueryRunner, names: NameLookup, parent: QObject | None = None, page: int = EXPORT_PAGE):
+        super().__init__(parent)
+        self.runner, self.names, self.page = runner, names, page
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.total = 0
+        self.path: Path | None = None
+        self.target: CaseListView | None = None
+        self.lang = "zh"
+        self._params: dict[str, Any] = {}
+        self._rid = 0
+        self._offset = 0
+        runner.sigResult.connect(self._on_result)
+        runner.sigError.connect(self._on_error)
+
+    @property
+    def running(self) -> bool:
+        """Whether an export is under way."""
+        return self._rid != 0
+
+    def start(self, params: dict[str, Any], path: Path, target: CaseListView, lang: str = "zh") -> None:
+        """Export every case matching ``params`` (a list's parameters without paging) to ``path``."""
+        if self.running:
+            return
+        self._params = {k: v for k, v in params.items() if k not in ("offset", "limit")}
+        self.path, self.target, self.lang = path, target, lang
+        self.rows, self.total, self._offset = {}, 0, 0
+        target.show_export_progress(0, 0)
+        self._next()
+
+    def _next(self) -> None:
+        self._rid = next_request_id()
+        self.runner.submit(self._rid, "cases", {**self._params, "offset": self._offset, "limit": self.page})
+
+    def _on_result(self, request_id: int, data: object) -> None:
+        if request_id != self._rid or not isinstance(data, dict):
+            return
+        self.total = int(data.get("total") or 0)
+        end = (data.get("period") or {}).get("end_s")
+        if self._offset == 0 and self._params.get("range") != "custom" and isinstance(end, int):
+            self._params["as_of"] = end  # pin the to-date period's end: new cases do not shift the pages
+        page = data.get("rows") or []
+        for row in page:
+            self.rows.setdefault(str(row.get("id")), row)
+        self._offset += self.page
+        assert self.target is not None
+        self.target.show_export_progress(len(self.rows), self.total)
+        if page and self._offset < self.total:
+            self._next()
+        else:
+            self._finish()
+
+    def _on_error(self, request_id: int, message: str) -> None:
+        if request_id == self._rid:
+            self._rid = 0
+            if self.target is not None:
+                self.target.show_export_done(self.tr("Export failed: %1").replace("%1", message), ok=False)
+
+    def _finish(self) -> None:
+        self._rid = 0
+        assert self.path is not None and self.target is not None
+        data = csv_bytes(case_header(), (case_cells(r, self.lang, self.names) for r in self.rows.values()))
+        part = self.path.with_name(self.path.name + ".part")
+        try:
+            part.write_bytes(data)
+            part.replace(self.path)
+        except OSError as exc:
+            log.warning("export to %s failed: %s", self.path, exc)
+            self.target.show_export_done(self.tr("Export failed: %1").replace("%1", exc.strerror or str(exc)), False)
+            return
+        text = self.tr("%1 cases exported to %2").replace("%1", format_count(len(self.rows)))
+        self.target.show_export_done(text.replace("%2", self.path.name))
+
+
+class DockPlacement:
+    """The drill-down's placement on a workstation: its dock comes forward; idleness never hides it."""
+
+    def __init__(self, workstation: Workstation) -> None:
+        self.workstation = workstation
+
+    def show(self) -> None:
+        """Bring the dock's tab forward."""
+        self.workstation.show_drill()
+
+    def hide(self) -> None:
+        """Nothing: a desk keeps what the operator opened."""
+
+
+def workstation_views(
+    session: Any, registry: Any, shapes: Any, runner: QueryRunner
+) -> tuple[DrillDownView, DockPlacement, dict[str, Any]]:
+    """Drill-down and case browser (with actions, filters and export) in the session's workstation window."""
+    from feeds.taxonomy import load_taxonomy
+    from widgets.drilldown.shapes import filter_choices
+
+    workstation: Workstation = session.windows[0]
+    names = session.state.names
+    scale = Scale(max(720.0, float(session.options.size[1]) * VIEW_SCALE))
+    choices = filter_choices(load_taxonomy(), registry)
+    view = DrillDownView(names, scale, shapes=shapes, choices=choices, operator=True, closable=False)
+    browser = CaseBrowser(names, scale, choices, shapes=shapes, operator=True)
+    browser.set_language(session.language)
+    workstation.add_views(view, browser)
+    wire_view(browser, runner)
+    export = CaseExport(runner, names, session)
+    connect_export(view, export, workstation)
+    connect_export(browser, export, workstation)
+    return view, DockPlacement(workstation), {"browser": browser, "export": export}
+
+
+def ask_export_path(parent: QWidget) -> Path | None:
+    """Where to save an export (a file dialog: workstation only, never on a wall)."""
+    stamp = datetime.now(BEIJING).strftime("%Y%m%d-%H%M")
+    title = QCoreApplication.translate("Workstation", "Export cases")
+    suggested = str(Path.home() / f"gridwall-cases-{stamp}.csv")
+    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, "CSV (*.csv)")
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == ".csv" else path.with_suffix(".csv")
+
+
+def connect_export(
+    view: Any, export: CaseExport, parent: QWidget, choose: Callable[[QWidget], Path | None] = ask_export_path
+) -> None:
+    """Export a view's list (``sigExport``) to a file the operator chooses."""
+
+    def on_export(params: dict[str, Any]) -> None:
+        path = choose(parent)
+        if path is not None:
+            export.start(params, path, view.case_list, view.lang)
+
+    view.sigExport.connect(on_export)

@@ -1,0 +1,100 @@
+"""CSV of a case list: UTF-8 with a BOM (Excel reads Chinese right), citizen text kept as data.
+
+A cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return)
+would be run as a formula by a spreadsheet: it gets a leading apostrophe.
+Numbers stay numbers. Writing the file is the caller's job; this module
+only makes the bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from feeds.live import NameLookup
+from widgets.drilldown.text import format_time, pick
+from widgets.panel import stage_name
+
+translate = QCoreApplication.translate
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+def safe_cell(value: Any) -> Any:
+    """A value fit for a CSV cell: text that a spreadsheet would evaluate is quoted with ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text (``\\r\\n`` line ends, every cell through :func:`safe_cell`), without the BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """The file's bytes: BOM + :func:`csv_text`, UTF-8."""
+    return (BOM + csv_text(header, rows)).encode("utf-8")
+
+
+def case_header() -> list[str]:
+    """Column titles of the export (translated)."""
+    return [
+        translate("CaseExport", "Case ID"),
+        translate("CaseExport", "Reported at"),
+        translate("CaseExport", "Type code"),
+        translate("CaseExport", "Type"),
+        translate("CaseExport", "Source"),
+        translate("CaseExport", "Subdistrict"),
+        translate("CaseExport", "Community"),
+        translate("CaseExport", "Unit grid"),
+        translate("CaseExport", "Department"),
+        translate("CaseExport", "Stage"),
+        translate("CaseExport", "Handling deadline"),
+        translate("CaseExport", "Overdue"),
+        translate("CaseExport", "Difficult"),
+        translate("CaseExport", "Urges"),
+        translate("CaseExport", "Reworks"),
+        translate("CaseExport", "Address"),
+        translate("CaseExport", "Description"),
+    ]
+
+
+def case_cells(row: Mapping[str, Any], lang: str, names: NameLookup) -> list[Any]:
+    """One ``cases`` row as export cells, names in ``lang``."""
+    grid = str(row.get("grid") or "")
+    yes, no = translate("CaseExport", "yes"), translate("CaseExport", "no")
+    return [
+        row.get("id"),
+        format_time(row.get("reported_at"), year=True),
+        row.get("subclass"),
+        pick(row.get("subclass_name"), lang) or names.case_type(str(row.get("subclass"))).get(lang),
+        names.source(str(row.get("source"))).get(lang),
+        names.unit(grid[:9]).get(lang) if grid else "",
+        names.unit(grid[:12]).get(lang) if grid else "",
+        grid,
+        names.department(str(row.get("department"))).get(lang),
+        stage_name(str(row.get("stage"))),
+        format_time(row.get("handle_deadline_at"), year=True) if row.get("handle_deadline_at") else "",
+        yes if row.get("overdue") else no,
+        yes if row.get("difficult") else no,
+        int(row.get("urges") or 0),
+        int(row.get("reworks") or 0),
+        row.get("address") or "",
+        row.get("description") or "",
+    ]

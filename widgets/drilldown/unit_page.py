@@ -1,0 +1,168 @@
+"""One unit of the drill-down: its indicators with 同比/环比, its children ranked, its departments ranked.
+
+Fed with a ``drill`` answer (indicators, comparisons, children), a
+``ranking`` answer by department and, for a unit grid (which has no
+children), a first page of its cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from feeds.live import NameLookup
+from widgets.drilldown.case_table import CaseTable
+from widgets.drilldown.indicators import IndicatorGrid
+from widgets.drilldown.path import unit_level
+from widgets.drilldown.style import plain_label
+from widgets.drilldown.tables import Column, RankTable
+from widgets.drilldown.text import count_text, format_period, level_name, pick
+from widgets.theme import Scale
+
+translate = QCoreApplication.translate
+
+
+CHILD_COLUMNS = (
+    Column("name", lambda: translate("UnitPage", "Name")),
+    Column("reported", lambda: translate("UnitPage", "Reported"), bar=True),
+    Column("closure_rate", lambda: translate("UnitPage", "Closure")),
+    Column("ontime_handling_rate", lambda: translate("UnitPage", "On-time")),
+    Column("overdue_unhandled", lambda: translate("UnitPage", "Overdue")),
+)
+DEPARTMENT_COLUMNS = (
+    Column("name", lambda: translate("UnitPage", "Department")),
+    Column("reported", lambda: translate("UnitPage", "Cases"), bar=True),
+    Column("ontime_handling_rate", lambda: translate("UnitPage", "On-time")),
+    Column("overdue_unhandled", lambda: translate("UnitPage", "Overdue")),
+)
+
+
+class UnitPage(QWidget):
+    """Header, indicator tiles, children (or the grid's cases) and departments side by side.
+
+    Signals:
+        sigUnitActivated(str): a child unit row was clicked.
+        sigDepartmentActivated(str): a department row was clicked.
+        sigCasesWanted(): the case-list button was clicked.
+        sigCaseActivated(str): a case of a grid's list was clicked.
+    """
+
+    sigUnitActivated = Signal(str)
+    sigDepartmentActivated = Signal(str)
+    sigCasesWanted = Signal()
+    sigCaseActivated = Signal(str)
+
+    def __init__(self, names: NameLookup, scale: Scale, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = "zh"
+        self.drill: dict[str, Any] = {}
+        self.child_level = "subdistrict"
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(scale.gap)
+        head = QHBoxLayout()
+        self.title = plain_label(self, "DrillTitle")
+        self.subtitle = plain_label(self, "DrillSub")
+        head.addWidget(self.title)
+        head.addSpacing(scale.gap)
+        head.addWidget(self.subtitle)
+        head.addStretch(1)
+        self.cases_button = QPushButton(self)
+        self.cases_button.setObjectName("Primary")
+        self.cases_button.clicked.connect(self.sigCasesWanted)
+        head.addWidget(self.cases_button)
+        box.addLayout(head)
+        self.indicators = IndicatorGrid(scale, parent=self)
+        box.addWidget(self.indicators)
+        tables = QHBoxLayout()
+        tables.setSpacing(scale.pad)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        self.children_title = plain_label(self, "SectionTitle")
+        self.departments_title = plain_label(self, "SectionTitle")
+        self.left_stack = QStackedWidget(self)
+        self.children_table = RankTable(CHILD_COLUMNS, scale, self)
+        self.grid_cases = CaseTable(names, scale, self)
+        self.grid_cases.hide_columns("id", "place", "department", "urges", "flags")
+        self.left_stack.addWidget(self.children_table)
+        self.left_stack.addWidget(self.grid_cases)
+        self.departments_table = RankTable(DEPARTMENT_COLUMNS, scale, self)
+        left.addWidget(self.children_title)
+        left.addWidget(self.left_stack, 1)
+        right.addWidget(self.departments_title)
+        right.addWidget(self.departments_table, 1)
+        tables.addLayout(left, 1)
+        tables.addLayout(right, 1)
+        box.addLayout(tables, 1)
+        self.children_table.sigActivated.connect(self.sigUnitActivated)
+        self.departments_table.sigActivated.connect(self.sigDepartmentActivated)
+        self.grid_cases.sigCaseActivated.connect(self.sigCaseActivated)
+        self.grid_cases.sigSortChanged.connect(lambda _k, _o: self.sigCasesWanted.emit())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """UI strings from the translator."""
+        self._titles()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def set_language(self, lang: str) -> None:
+        """Domain names in ``lang``."""
+        self.lang = lang
+        self.children_table.rank_model.set_language(lang)
+        self.departments_table.rank_model.set_language(lang)
+        self.grid_cases.case_model.set_language(lang)
+        self._titles()
+
+    def show_unit(self, code: str, name: str) -> None:
+        """Before the figures arrive: the unit's name and empty figures."""
+        self.drill = {"unit": {"code": code, "level": unit_level(code), "name_zh": name, "name_en": name}}
+        self.child_level = {"district": "subdistrict", "subdistrict": "community", "community": "grid"}.get(
+            unit_level(code), ""
+        )
+        self.left_stack.setCurrentWidget(self.grid_cases if not self.child_level else self.children_table)
+        self.indicators.clear()
+        self.children_table.set_rows([])
+        self.departments_table.set_rows([])
+        self.grid_cases.case_model.set_rows([])
+        self._titles()
+
+    def show_drill(self, data: Mapping[str, Any]) -> None:
+        """Show a ``drill`` answer."""
+        self.drill = dict(data)
+        self.child_level = str(data.get("child_level") or "")
+        self.indicators.set_data(data.get("indicators") or {}, data.get("yoy"), data.get("pop"))
+        self.children_table.rank_model.parent_name = str((data.get("unit") or {}).get("name_en") or "")
+        self.children_table.set_rows(data.get("children") or [])
+        self.left_stack.setCurrentWidget(self.children_table if self.child_level else self.grid_cases)
+        self._titles()
+
+    def show_departments(self, data: Mapping[str, Any]) -> None:
+        """Show a ``ranking`` answer by department."""
+        self.departments_table.set_rows([r for r in data.get("rows") or [] if (r.get("value") or 0) > 0])
+
+    def show_grid_cases(self, data: Mapping[str, Any]) -> None:
+        """Show a ``cases`` answer in place of the children (a unit grid has none)."""
+        self.grid_cases.case_model.set_rows(data.get("rows") or [])
+
+    def _titles(self) -> None:
+        unit = self.drill.get("unit") or {}
+        self.title.setText(pick(unit, self.lang))
+        level = level_name(str(unit.get("level", "")))
+        period = format_period(self.drill.get("period"))
+        self.subtitle.setText(" · ".join(t for t in (level, period) if t))
+        reported = (self.drill.get("indicators") or {}).get("reported")
+        text = translate("UnitPage", "Case list") + (f" · {count_text(int(reported))}" if reported is not None else "")
+        self.cases_button.setText(text + "  ›")
+        n = len(self.drill.get("children") or [])
+        if self.child_level:
+            self.children_title.setText(f"{level_name(self.child_level, plural=True)} ({n})")
+        else:
+            self.children_title.setText(translate("UnitPage", "Latest cases in this grid"))
+        self.departments_title.setText(level_name("department", plural=True))
