@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from feeds.server.config import QueryHandler
+    from feeds.server.config import KpiEnricher, QueryHandler
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,13 @@ def cmd_server(args: argparse.Namespace) -> int:
             raise UserError(f"cannot load the TLS certificate: {exc}") from None
     log.info("tokens: %s", tokens_path)
     config = ServerConfig(
-        host=args.host, port=args.port, store_url=args.db, tokens=book, ssl_context=ssl_context, queries=_queries()
+        host=args.host,
+        port=args.port,
+        store_url=args.db,
+        tokens=book,
+        ssl_context=ssl_context,
+        queries=_queries(),
+        kpi_enricher=_kpi_enricher(),
     )
     try:
         run_server(config)
@@ -113,6 +119,15 @@ def cmd_server(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
+
+
+def _kpi_enricher() -> KpiEnricher | None:
+    """KPI rates and chart series from the analytics cube (same definitions as the drill-down)."""
+    try:
+        from feeds.analytics.server_queries import analytics_kpis
+    except ImportError:
+        return None
+    return analytics_kpis
 
 
 def _queries() -> Mapping[str, QueryHandler]:

@@ -71,7 +71,7 @@ def _seed_with_splash(store: object, days: int, seed: int | None, app: object) -
 def run_demo(args: argparse.Namespace, options: object) -> int:
     """Run the whole demo until the wall is closed."""
     from desktop.app import WallOptions, create_application, prepare_environment
-    from desktop.commands import UserError, _queries
+    from desktop.commands import UserError, _kpi_enricher, _queries
 
     assert isinstance(options, WallOptions)
     prepare_environment(headless=options.headless)
@@ -92,7 +92,14 @@ def run_demo(args: argparse.Namespace, options: object) -> int:
     if not holds_cases(store):
         _seed_with_splash(store, args.history_days, args.seed, app)
     server = ServerThread(
-        ServerConfig(host="127.0.0.1", port=args.port, store=store, tokens=tokens, queries=_queries())
+        ServerConfig(
+            host="127.0.0.1",
+            port=args.port,
+            store=store,
+            tokens=tokens,
+            queries=_queries(),
+            kpi_enricher=_kpi_enricher(),
+        )
     )
     try:
         server.start()

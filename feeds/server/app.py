@@ -16,7 +16,7 @@ from websockets.asyncio.server import Server, ServerConnection
 from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 
-from feeds.protocol import MAX_CLIENT_FRAME, Heartbeat, encode
+from feeds.protocol import MAX_CLIENT_FRAME, Heartbeat, Kpis, encode
 from feeds.server.config import ServerConfig
 from feeds.server.hub import Hub, ServerStats
 from feeds.server.queries import BUILTIN_QUERIES
@@ -141,12 +141,22 @@ class CaseServer:
             await asyncio.sleep(self.config.heartbeat_s)
             hub.fanout.broadcast(encode(Heartbeat(hub.fanout.head)))
 
+    def _kpi_message(self) -> Kpis:
+        kpi = self.hub.store.kpis()
+        enrich = self.config.kpi_enricher
+        if enrich is not None:
+            try:
+                kpi = enrich(self.hub.store, kpi)
+            except Exception:
+                _log.exception("KPI enrichment failed; sending the store's figures")
+        return kpi
+
     async def _kpis(self) -> None:
         hub = self.hub
         last: tuple[object, object] | None = None
         while True:
             try:
-                kpi = await asyncio.to_thread(hub.store.kpis)
+                kpi = await asyncio.to_thread(self._kpi_message)
             except Exception:
                 _log.exception("KPI computation failed")
             else:

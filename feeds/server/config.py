@@ -9,11 +9,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from feeds.protocol import Kpis
 from feeds.server.tokens import TokenBook
 from feeds.store import Store
 
 QueryHandler = Callable[[Store, dict[str, Any]], Any]
 """A read-only query: runs on a worker thread, returns JSON-able data or raises ProtocolError."""
+
+KpiEnricher = Callable[[Store, Kpis], Kpis]
+"""Refines the store's KPI message (e.g. rates and chart series from the analytics cube); worker thread."""
 
 
 def _server_id() -> str:
@@ -42,6 +46,7 @@ class ServerConfig:
         ssl_context: Serve ``wss://`` with this context.
         server_id: Name of this instance in ``welcome``.
         queries: Extra read-only queries by name (added to the built-in ones).
+        kpi_enricher: Refines each KPI message before it is broadcast (``None``: the store's figures).
     """
 
     host: str = "127.0.0.1"
@@ -60,3 +65,4 @@ class ServerConfig:
     ssl_context: ssl.SSLContext | None = None
     server_id: str = field(default_factory=_server_id)
     queries: Mapping[str, QueryHandler] = field(default_factory=dict)
+    kpi_enricher: KpiEnricher | None = None

@@ -174,6 +174,6 @@ def test_kpis_are_broadcast_when_they_change(server: ServerThread) -> None:
     wall = Wire(server.url, "wall-token")
     wall.hello()
     _publish(server.url, CaseCreated(make_case("K1")))
-    kpi = wall.until(lambda m: isinstance(m, Kpis) and bool(m.totals) and m.totals.get("cases") == 1, timeout=5)[-1]
+    kpi = wall.until(lambda m: isinstance(m, Kpis) and (m.totals or {}).get("cases") == 1, timeout=5)[-1]
     assert isinstance(kpi, Kpis) and kpi.seq is None and kpi.today is not None and kpi.today["reported"] == 1
     wall.close()

@@ -34,7 +34,7 @@ def test_tokens_file_errors_name_the_file(tmp_path: Path) -> None:
     """Bad JSON, an unknown role or a name over 64 characters is refused clearly."""
     path = tmp_path / "tokens.json"
     path.write_text("{oops", encoding="utf-8")
-    with pytest.raises(ValueError, match="tokens.json: not valid JSON"):
+    with pytest.raises(ValueError, match=r"tokens\.json: not valid JSON"):
         TokenBook.load(path)
     path.write_text(json.dumps({"t1": {"role": "admin"}}), encoding="utf-8")
     with pytest.raises(ValueError, match="unknown role 'admin'"):
