@@ -48,8 +48,7 @@ def colour(name: str, alpha: float = 1.0) -> QColor:
     return c
 
 
-@cache
-def cjk_family() -> str:
+def find_cjk_family() -> str | None:
     """The first installed family of :data:`CJK_FAMILIES`, else any family covering Simplified Chinese."""
     families = QFontDatabase.families()
     for name in CJK_FAMILIES:
@@ -58,7 +57,13 @@ def cjk_family() -> str:
     for name in families:
         if QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(name):
             return name
-    return QApplication.font().family()
+    return None
+
+
+@cache
+def cjk_family() -> str:
+    """:func:`find_cjk_family`, or the application font when no Chinese font is installed."""
+    return find_cjk_family() or QApplication.font().family()
 
 
 # -------------------------------------------------------------------- scale

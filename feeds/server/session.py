@@ -93,14 +93,14 @@ class Session:
         hub = self.hub
         sub = self._sub = hub.fanout.subscribe(self.ws, hub.config.client_queue)  # BEFORE reading the store
         hub.stats.sessions += 1
-        mode, head = await hub.resume_mode(hello)
-        _log.info(
-            "connect %s %s %r client=%r resume=%s", self.peer, self.grant.role, self.grant.name, hello.client, mode
-        )
         reader: asyncio.Task[None] | None = None
         writer: asyncio.Task[None] | None = None
         kicked: asyncio.Task[bool] | None = None
         try:
+            mode, head = await hub.resume_mode(hello)
+            _log.info(
+                "connect %s %s %r client=%r resume=%s", self.peer, self.grant.role, self.grant.name, hello.client, mode
+            )
             welcome = Welcome(
                 self.grant.role, hub.store.store_id, head, mode, hub.config.heartbeat_s, hub.config.server_id
             )

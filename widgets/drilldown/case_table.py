@@ -14,9 +14,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from feeds.live import NameLookup
+from widgets.drilldown.style import read_only_rows
 from widgets.drilldown.text import format_time, grid_label, pick
 from widgets.panel import stage_name
 from widgets.theme import CLOSED, DUE_SOON, OVERDUE, TEXT, TEXT_DIM, Scale
@@ -168,16 +169,8 @@ class CaseTable(QTableView):
         self.case_model = CaseTableModel(names, self)
         self.setModel(self.case_model)
         self.sort_key, self.order = "reported_at", "desc"
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
+        read_only_rows(self, scale.px(1.5))
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(scale.px(1.5))
         header = self.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)

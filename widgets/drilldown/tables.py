@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets.drilldown.style import read_only_rows
 from widgets.drilldown.text import format_value, pick
 from widgets.theme import ACCENT_SOFT, OVERDUE, TEXT, Scale, colour
 
@@ -169,17 +169,9 @@ class RankTable(QTableView):
         self.rank_model = RankModel(columns, self)
         self.setModel(self.rank_model)
         self.setItemDelegate(BarDelegate(self))
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
+        read_only_rows(self, scale.px(1.55))
         self.setSortingEnabled(True)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(scale.px(1.55))
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(scale.px(2))

@@ -19,18 +19,6 @@ from widgets.panel import format_count
 
 translate = QCoreApplication.translate
 
-INDICATORS: tuple[str, ...] = (
-    "reported",
-    "filed",
-    "dispatched",
-    "closed",
-    "closure_rate",
-    "ontime_closure_rate",
-    "ontime_handling_rate",
-    "overdue_unhandled",
-    "rework_rate",
-    "mean_handling_h",
-)
 """The ten indicators in display order (GB/T 30428.4 style; see docs/indicators.md)."""
 RATES = frozenset({"closure_rate", "ontime_closure_rate", "ontime_handling_rate", "rework_rate"})
 HIGHER_IS_BETTER = frozenset({"closure_rate", "ontime_closure_rate", "ontime_handling_rate"})
