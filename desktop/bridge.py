@@ -75,12 +75,7 @@ class LiveBridge(QObject):
                 break
             self.status = status
             self.sigStatus.emit(status)
-        drain_stamped = getattr(self.client, "drain_stamped", None)
-        if drain_stamped is not None:
-            stamped = drain_stamped(MAX_PER_TICK)
-        else:
-            now = time.monotonic()
-            stamped = [(now, m) for m in self.client.drain(MAX_PER_TICK)]
+        stamped = self.client.drain_stamped(MAX_PER_TICK)
         if not stamped:
             return
         changes: Changes = self.state.apply([msg for _, msg in stamped])

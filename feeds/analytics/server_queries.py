@@ -72,7 +72,7 @@ class AnalyticsQueries:
         last_week = service.handle(
             "trend", {"range": "custom", "start": week_ago, "end": week_ago + 86_400, "bucket": "hour"}
         )
-        types = service.handle("types", {"range": "today", "top": 20})
+        types = service.handle("types", {"range": "today", "top": 500})  # all of them: shares need the total
         ranking = service.handle("ranking", {"range": "today", "by": "subdistrict", "indicator": "reported"})
         period_day = str(trend["start"])[:10]
         charts: dict[str, Any] = {

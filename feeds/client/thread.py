@@ -9,9 +9,11 @@ thread. The websockets connection never leaves the client's own loop.
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import queue
 import threading
+import time
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -39,9 +41,8 @@ class ClientThread:
     def __init__(self, url: str, token: str, **client_options: Any) -> None:
         self.messages: queue.Queue[Message] = queue.Queue()
         self.statuses: queue.Queue[ClientStatus] = queue.Queue()
-        self.client = CaseClient(
-            url, token, on_message=self.messages.put_nowait, on_status=self._on_status, **client_options
-        )
+        self._arrivals: collections.deque[float] = collections.deque()  # monotonic time of each queued message
+        self.client = CaseClient(url, token, on_message=self._on_message, on_status=self._on_status, **client_options)
         self._status = self.client.status
         self._loop: asyncio.AbstractEventLoop | None = None
         self._started = threading.Event()
@@ -60,13 +61,22 @@ class ClientThread:
 
     def drain(self, limit: int | None = None) -> list[Message]:
         """Take up to ``limit`` queued messages without blocking (all if ``None``)."""
-        out: list[Message] = []
+        return [msg for _, msg in self.drain_stamped(limit)]
+
+    def drain_stamped(self, limit: int | None = None) -> list[tuple[float, Message]]:
+        """Like :meth:`drain`, with the ``time.monotonic()`` at which each message was decoded."""
+        out: list[tuple[float, Message]] = []
         while limit is None or len(out) < limit:
             try:
-                out.append(self.messages.get_nowait())
+                msg = self.messages.get_nowait()
             except queue.Empty:
                 break
+            out.append((self._arrivals.popleft() if self._arrivals else time.monotonic(), msg))
         return out
+
+    def _on_message(self, msg: Message) -> None:
+        self._arrivals.append(time.monotonic())  # before the message: a drain never outruns its stamp
+        self.messages.put_nowait(msg)
 
     def publish_async(self, msg: Message) -> concurrent.futures.Future[Ack]:
         """Send an event or ``staff.positions``; the future resolves with the ``ack``."""

@@ -26,6 +26,6 @@ def test_enriched_kpis_match_the_indicators(seeded: Store, service: QueryService
     start = service.handle("trend", {"range": "today", "bucket": "hour"})["start_s"]
     week = service.handle("indicators", {"range": "custom", "start": start - 7 * 86400, "end": start - 6 * 86400})
     assert sum(charts["hourly_last_week"]) == week["counts"]["reported"]
-    types = service.handle("types", {"range": "today", "top": 20})
+    types = service.handle("types", {"range": "today", "top": 500})
     assert charts["types_today"] == {r["code"]: r["count"] for r in types["rows"]}
     assert sum(charts["subdistricts_today"].values()) == today["counts"]["reported"]
