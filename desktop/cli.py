@@ -130,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
+    # websockets logs every reconnect attempt at INFO; the client reports its own state
+    logging.getLogger("websockets").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     if args.command is None:
         parser.print_help()
         return 0

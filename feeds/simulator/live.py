@@ -168,7 +168,9 @@ class LiveSimulator:
             await asyncio.wait_for(self._ready.wait(), self.connect_timeout)
         except TimeoutError:
             detail = self.client.status.detail or "no answer"
-            raise SimulatorError(f"cannot reach the case server at {self.url}: {detail}") from None
+            if not detail.startswith("cannot reach"):
+                detail = f"cannot reach the case server at {self.url}: {detail}"
+            raise SimulatorError(detail) from None
         if self._fatal is not None:
             raise self._fatal
 

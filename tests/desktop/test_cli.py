@@ -1,0 +1,66 @@
+"""The gridwall command line: readable help, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-m", "desktop.cli", *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_help_lists_every_command() -> None:
+    """--help names each sub-command."""
+    out = _run("--help")
+    assert out.returncode == 0
+    for command in ("demo", "wall", "server", "simulate", "seed", "tail", "import-geo", "tokens"):
+        assert command in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["launch"], "invalid choice"),
+        (["demo", "--speed", "0"], "must be greater than 0"),
+        (["demo", "--speed", "fast"], "is not a number"),
+        (["wall", "--server", "http://x", "--token", "t"], "ws:// or wss://"),
+        (["wall", "--server", "ws://x", "--token", "t", "--size", "big"], "1920x1080"),
+        (["wall", "--server", "ws://x", "--token", "t", "--layout", "/nonexistent.toml"], "layout file not found"),
+        (["server", "--tls-cert", "a.pem"], "go together"),
+        (["import-geo", "/nonexistent.geojson", "--level", "grid"], "nonexistent.geojson: file: cannot read"),
+    ],
+)
+def test_bad_arguments_give_one_line(args: list[str], needle: str) -> None:
+    """Bad input exits non-zero with one line on stderr and no traceback."""
+    out = _run(*args)
+    assert out.returncode != 0
+    assert needle in out.stderr
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_unreachable_server_for_simulate_is_one_line() -> None:
+    """simulate against a closed port says so in one line and exits 1."""
+    port = _free_port()
+    out = _run("simulate", "--server", f"ws://127.0.0.1:{port}", "--token", "x", timeout=120)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(port) in lines[0], out.stderr

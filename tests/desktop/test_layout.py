@@ -1,0 +1,70 @@
+"""Wall layout files: the shipped ones load; bad ones fail with a message naming the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.layout import PANEL_NAMES, LayoutError, load_layout
+from resources import resource_path
+
+
+@pytest.mark.parametrize("name", ["single.toml", "wall3x3.toml"])
+def test_shipped_layouts_load(name: str) -> None:
+    """Every shipped layout is valid and uses only known panels."""
+    layout = load_layout(resource_path("layouts", name))
+    assert layout.screens and layout.panel_names() <= PANEL_NAMES
+    assert "map" in layout.panel_names() and "title" in layout.panel_names()
+
+
+def test_default_is_single_screen() -> None:
+    """No path means the built-in 16:9 layout with every main panel."""
+    layout = load_layout(None)
+    assert len(layout.screens) == 1 and layout.language == "zh"
+    assert {"map", "kpi", "feed", "overdue", "weather", "crowd", "trend"} <= layout.panel_names()
+
+
+def test_three_by_three_spans_columns() -> None:
+    """The 3×3 wall puts the map on the centre column of screens."""
+    layout = load_layout(resource_path("layouts", "wall3x3.toml"))
+    map_screen = next(s for s in layout.screens if any(p.name == "map" for p in s.panels))
+    assert map_screen.screens == (1, 4, 7)
+
+
+GOOD_PANEL = '{ name = "map", row = 0, col = 0, rowspan = 2, colspan = 2 }'
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("[wall\nlanguage=", "not valid TOML"),
+        ("[wall]\nlanguage = 'fr'\n[[screen]]\npanels = [" + GOOD_PANEL + "]", "language"),
+        ("[wall]\n", "at least one [[screen]]"),
+        ("[[screen]]\ncolumns = 2\nrows = 2\npanels = [{ name = 'radar', row = 0, col = 0 }]", "unknown panel name"),
+        ("[[screen]]\ncolumns = 2\nrows = 2\npanels = [{ name = 'map', row = 1, col = 1, colspan = 2 }]", "does not fit"),
+        (
+            "[[screen]]\ncolumns = 4\nrows = 4\npanels = ["
+            + GOOD_PANEL
+            + ", { name = 'feed', row = 1, col = 1, rowspan = 2, colspan = 2 }]",
+            "overlap",
+        ),
+        ("[[screen]]\npanels = []", "non-empty list"),
+        ("[[screen]]\nspan = [0, -1]\npanels = [" + GOOD_PANEL + "]", "span"),
+        ("[wall]\ndrilldown = 'left'\n[[screen]]\npanels = [" + GOOD_PANEL + "]", "drilldown"),
+    ],
+)
+def test_bad_layouts_are_refused_clearly(tmp_path: Path, text: str, needle: str) -> None:
+    """A bad layout raises LayoutError whose message names the problem and the file."""
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LayoutError) as err:
+        load_layout(path)
+    assert needle in str(err.value)
+    assert str(path) in str(err.value)
+
+
+def test_missing_layout_file(tmp_path: Path) -> None:
+    """A missing file is a LayoutError, not a traceback."""
+    with pytest.raises(LayoutError, match="not found"):
+        load_layout(tmp_path / "nope.toml")
