@@ -42,7 +42,10 @@ GOOD_PANEL = '{ name = "map", row = 0, col = 0, rowspan = 2, colspan = 2 }'
         ("[wall]\nlanguage = 'fr'\n[[screen]]\npanels = [" + GOOD_PANEL + "]", "language"),
         ("[wall]\n", "at least one [[screen]]"),
         ("[[screen]]\ncolumns = 2\nrows = 2\npanels = [{ name = 'radar', row = 0, col = 0 }]", "unknown panel name"),
-        ("[[screen]]\ncolumns = 2\nrows = 2\npanels = [{ name = 'map', row = 1, col = 1, colspan = 2 }]", "does not fit"),
+        (
+            "[[screen]]\ncolumns = 2\nrows = 2\npanels = [{ name = 'map', row = 1, col = 1, colspan = 2 }]",
+            "does not fit",
+        ),
         (
             "[[screen]]\ncolumns = 4\nrows = 4\npanels = ["
             + GOOD_PANEL
