@@ -17,14 +17,26 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+NO_DISPLAY = (
+    "no display to show the wall on (DISPLAY and WAYLAND_DISPLAY are unset). Run it in a desktop "
+    "session, or headless with 'xvfb-run -a ./run demo', or render a picture with '--screenshot wall.png'"
+)
+
+
 def prepare_environment(*, headless: bool) -> None:
     """Set the environment Qt and QtWebEngine need before anything Qt is imported.
 
     Args:
         headless: Render without a display (``--screenshot`` with no ``DISPLAY``).
+
+    Raises:
+        RuntimeError: :data:`NO_DISPLAY` when a window is wanted on Linux and there is no display.
     """
-    if headless and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    no_display = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+    if headless and no_display:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif no_display and sys.platform.startswith("linux") and "QT_QPA_PLATFORM" not in os.environ:
+        raise RuntimeError(NO_DISPLAY)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium refuses to sandbox as root
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")

@@ -46,7 +46,10 @@ def _run_wall(url: str, token: str, options: object, before_exec: object = None)
     from desktop.app import WallOptions, create_application, prepare_environment
 
     assert isinstance(options, WallOptions)
-    prepare_environment(headless=options.headless)
+    try:
+        prepare_environment(headless=options.headless)
+    except RuntimeError as exc:
+        raise UserError(str(exc)) from None
     from desktop.layout import LayoutError
 
     app, translations = create_application(options.language or "zh")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from desktop.bridge import LiveBridge
@@ -16,6 +16,8 @@ from widgets.gridmap import GridMap
 from widgets.gridmap.adapters import unit_collections
 
 _LEVEL_RANK = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
+CYCLE_S = 30
+"""Seconds between colouring switches when the layout asks for ``cycle``."""
 
 
 class WallController(QObject):
@@ -24,16 +26,32 @@ class WallController(QObject):
     Args:
         bridge: The feed bridge (owns the live state).
         panels: Every panel widget of every window, by layout name (a name may appear in several windows).
+        map_colour: Grid colouring: ``density``, ``overdue`` or ``cycle`` (alternate every
+            :data:`CYCLE_S` seconds).
     """
 
-    def __init__(self, bridge: LiveBridge, panels: Iterable[tuple[str, QWidget]], parent: QObject | None = None):
+    def __init__(
+        self,
+        bridge: LiveBridge,
+        panels: Iterable[tuple[str, QWidget]],
+        parent: QObject | None = None,
+        *,
+        map_colour: str = "density",
+    ):
         super().__init__(parent)
         self.bridge = bridge
         self.state = bridge.state
         self.panels: dict[str, list[QWidget]] = {}
         for name, widget in panels:
             self.panels.setdefault(name, []).append(widget)
-        self.map_feeds = [MapFeed(m, self.state) for m in self._all("map") if isinstance(m, GridMap)]
+        first_mode = "density" if map_colour == "cycle" else map_colour
+        self.map_feeds = [MapFeed(m, self.state, first_mode) for m in self._all("map") if isinstance(m, GridMap)]
+        self._cycle: QTimer | None = None
+        if map_colour == "cycle" and self.map_feeds:
+            self._cycle = QTimer(self)
+            self._cycle.setInterval(CYCLE_S * 1000)
+            self._cycle.timeout.connect(self._on_cycle)
+            self._cycle.start()
         if self.map_feeds:
             from feeds.geo.units import load_units
 
@@ -47,6 +65,10 @@ class WallController(QObject):
 
     def _all(self, name: str) -> list[QWidget]:
         return self.panels.get(name, [])
+
+    def _on_cycle(self) -> None:
+        for feed in self.map_feeds:
+            feed.set_mode("overdue" if feed.mode == "density" else "density")
 
     def set_language(self, language: str) -> None:
         """Switch domain names (types, places) in every panel; UI strings follow the translator."""

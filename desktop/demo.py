@@ -74,7 +74,10 @@ def run_demo(args: argparse.Namespace, options: object) -> int:
     from desktop.commands import UserError, _kpi_enricher, _queries
 
     assert isinstance(options, WallOptions)
-    prepare_environment(headless=options.headless)
+    try:
+        prepare_environment(headless=options.headless)
+    except RuntimeError as exc:
+        raise UserError(str(exc)) from None
     app, translations = create_application(options.language or "zh")
 
     from feeds.server import ServerConfig, ServerThread

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from resources import resource_path
+from widgets.gridmap.config import MapConfig
 
 PANEL_NAMES = frozenset(
     {
@@ -86,6 +87,8 @@ class WallLayout:
     drilldown_idle_s: float = 90.0
     source: str = "<built-in>"
     extra: dict[str, Any] = field(default_factory=dict)
+    map_config: MapConfig = field(default_factory=MapConfig)
+    map_colour: str = "density"
 
     def panel_names(self) -> set[str]:
         """Every panel named anywhere in the layout."""
@@ -171,7 +174,55 @@ def parse_layout(data: dict[str, Any], source: str) -> WallLayout:
     screens = tuple(_screen(s, f"{source} [[screen]] {i + 1}") for i, s in enumerate(raw_screens))
     known = {"language", "cursor_idle_s", "drilldown", "drilldown_idle_s"}
     extra = {k: v for k, v in wall.items() if k not in known}
-    return WallLayout(screens, language, float(idle), drill, float(drill_idle), source, extra)
+    map_config, colour = _map_section(data.get("map", {}), source)
+    return WallLayout(screens, language, float(idle), drill, float(drill_idle), source, extra, map_config, colour)
+
+
+MAP_COLOURS = ("density", "overdue", "cycle")
+"""Grid colouring: open cases per grid, overdue cases per grid, or alternating every 30 s."""
+
+
+def _map_section(raw: Any, source: str) -> tuple[MapConfig, str]:
+    """The ``[map]`` table: basemap (none, a tile URL template or a local archive), CRS, colouring.
+
+    ::
+
+        [map]
+        colour = "density"            # or "overdue", or "cycle"
+        tiles = "https://tiles.example/{z}/{x}/{y}.png"   # omit for no basemap (default)
+        tiles_crs = "gcj02"           # Chinese sources (Amap, Tencent...); default "wgs84"
+        attribution = "© the tile provider"
+        local_tiles = "tiles/"        # a z/x/y.png folder or .mbtiles file, relative to this file
+    """
+    if not isinstance(raw, dict):
+        raise LayoutError(f"{source}: [map] must be a table")
+    unknown = set(raw) - {"colour", "tiles", "tiles_crs", "attribution", "local_tiles", "min_zoom", "max_zoom", "tms"}
+    if unknown:
+        raise LayoutError(f"{source}: [map] has unknown keys: {', '.join(sorted(unknown))}")
+    colour = raw.get("colour", "density")
+    if colour not in MAP_COLOURS:
+        raise LayoutError(f"{source}: [map] colour must be one of {', '.join(MAP_COLOURS)}")
+    local = raw.get("local_tiles")
+    local_path = None
+    if local is not None:
+        if not isinstance(local, str):
+            raise LayoutError(f"{source}: [map] local_tiles must be a path")
+        local_path = Path(local) if Path(local).is_absolute() else Path(source).parent / local
+        if not local_path.exists():
+            raise LayoutError(f"{source}: [map] local_tiles {local_path} does not exist")
+    try:
+        config = MapConfig(
+            tiles=raw.get("tiles"),
+            tiles_crs=raw.get("tiles_crs", "wgs84"),
+            attribution=str(raw.get("attribution", "")),
+            local_tiles_dir=local_path,
+            min_zoom=int(raw.get("min_zoom", 11)),
+            max_zoom=int(raw.get("max_zoom", 19)),
+            tms=bool(raw.get("tms", False)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise LayoutError(f"{source}: [map] {exc}") from None
+    return config, str(colour)
 
 
 def load_layout(path: Path | None = None) -> WallLayout:

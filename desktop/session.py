@@ -62,7 +62,7 @@ class WallSession(QObject):
         self.wall_windows: list[WallWindow] = []
         self._build_windows()
         panels = [(name, w) for win in self.wall_windows for name, w in win.panels.items()]
-        self.controller = WallController(self.bridge, panels, self)
+        self.controller = WallController(self.bridge, panels, self, map_colour=self.layout.map_colour)
         self.drill = install_drilldown(self)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
@@ -83,7 +83,7 @@ class WallSession(QObject):
         if self.options.workstation or self.options.headless or self.options.windowed:
             layouts = layouts[:1]  # a desk window shows the first screen's layout
         for screen_layout in layouts:
-            window = WallWindow(screen_layout, self._scale_for(screen_layout), self.language)
+            window = WallWindow(screen_layout, self._scale_for(screen_layout), self.language, self.layout.map_config)
             self.wall_windows.append(window)
             if self.options.workstation:
                 self.windows.append(Workstation(window))

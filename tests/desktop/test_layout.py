@@ -71,3 +71,37 @@ def test_missing_layout_file(tmp_path: Path) -> None:
     """A missing file is a LayoutError, not a traceback."""
     with pytest.raises(LayoutError, match="not found"):
         load_layout(tmp_path / "nope.toml")
+
+
+def test_map_section_builds_the_basemap_config(tmp_path: Path) -> None:
+    """[map] sets the colouring, a GCJ-02 tile source and a local archive relative to the file."""
+    (tmp_path / "tiles").mkdir()
+    path = tmp_path / "wall.toml"
+    path.write_text(
+        "[map]\ncolour = 'cycle'\ntiles_crs = 'gcj02'\nlocal_tiles = 'tiles'\nattribution = 'x'\n"
+        "[[screen]]\npanels = [" + GOOD_PANEL + "]",
+        encoding="utf-8",
+    )
+    layout = load_layout(path)
+    assert layout.map_colour == "cycle"
+    assert layout.map_config.local_tiles_dir == tmp_path / "tiles"
+    assert layout.map_config.is_gcj02 and layout.map_config.tile_url is not None
+
+
+@pytest.mark.parametrize(
+    ("section", "needle"),
+    [
+        ("colour = 'rainbow'", "colour must be one of"),
+        ("tiles_crs = 'bd09'", "tiles_crs"),
+        ("tiles = 'ftp://x/{z}/{x}/{y}.png'", "http(s) URL"),
+        ("local_tiles = 'missing-dir'", "does not exist"),
+        ("zoom = 3", "unknown keys: zoom"),
+    ],
+)
+def test_bad_map_section(tmp_path: Path, section: str, needle: str) -> None:
+    """A bad [map] table is refused naming the key."""
+    path = tmp_path / "wall.toml"
+    path.write_text(f"[map]\n{section}\n[[screen]]\npanels = [{GOOD_PANEL}]", encoding="utf-8")
+    with pytest.raises(LayoutError) as err:
+        load_layout(path)
+    assert needle in str(err.value)

@@ -1,0 +1,68 @@
+"""MapFeed: live-state changes become map updates (with a recording stand-in for the map)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from desktop.map_feed import MapFeed
+from feeds.geo.units import load_units
+from feeds.live import LiveState
+from feeds.live.names import load_names
+from feeds.protocol import CaseClosed, CaseCreated, CaseInfo, Snapshot
+from feeds.taxonomy import load_taxonomy
+
+
+class _RecordingMap:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Any]] = []
+
+    def push_cases(self, added: Any = (), updated: Any = (), removed: Any = ()) -> None:
+        self.calls.append(("cases", (list(added), list(updated), list(removed))))
+
+    def set_grid_values(self, values: Any, mode: str) -> None:
+        self.calls.append(("grid", (dict(values), mode)))
+
+    def set_staff(self, items: Any) -> None:
+        self.calls.append(("staff", list(items)))
+
+    def set_hotspots(self, items: Any) -> None:
+        self.calls.append(("spots", list(items)))
+
+    def set_sensors(self, items: Any) -> None:
+        self.calls.append(("sensors", list(items)))
+
+    def last(self, kind: str) -> Any:
+        return next(args for name, args in reversed(self.calls) if name == kind)
+
+
+def _case(n: int, deadline: float, age_s: float = 600) -> CaseInfo:
+    grid = load_units().grids[n]
+    sub = load_taxonomy().subclasses[n]
+    return CaseInfo(
+        f"XC{n:06d}", sub.kind, sub.code, "patrol", grid.code, grid.centroid[0], grid.centroid[1],
+        "handling", time.time() - age_s, sub.department, deadline=deadline,
+    )  # fmt: skip
+
+
+def test_cases_and_colours_follow_the_state() -> None:
+    """A snapshot pushes every open case; a new case is added, a closed one updated; colours by mode."""
+    state, gmap = LiveState(load_names()), _RecordingMap()
+    feed = MapFeed(gmap, state, "overdue")  # type: ignore[arg-type]
+    now = time.time()
+    overdue, fine = _case(1, now - 60), _case(2, now + 7200)
+    feed.update(state.apply([Snapshot(10, "store", (overdue, fine))], now))
+    added, updated, removed = gmap.last("cases")
+    assert {c["id"] for c in updated} == {overdue.id, fine.id} and not added and not removed
+    assert {c["id"]: c["status"] for c in updated}[overdue.id] == "overdue"
+    values, mode = gmap.last("grid")
+    assert mode == "overdue" and values == {overdue.grid: 1}
+    feed.update(state.apply([CaseCreated(_case(3, now + 3600, age_s=10), seq=11)], now))
+    added, _, _ = gmap.last("cases")
+    assert [c["id"] for c in added] == ["XC000003"] and added[0]["status"] == "new"
+    feed.update(state.apply([CaseClosed(fine.id, seq=12)], now))
+    _, updated, _ = gmap.last("cases")
+    assert [(c["id"], c["status"]) for c in updated] == [(fine.id, "closed")]
+    feed.set_mode("density")
+    values, mode = gmap.last("grid")
+    assert mode == "density" and values == {overdue.grid: 1, _case(3, 0).grid: 1}
