@@ -45,7 +45,8 @@
     if (!gw.legendTitle) return;
     gw.legendTitle.textContent = gw.t(gw.grid.mode);
     const m = gw.grid.max;
-    const ticks = [1, Math.max(1, Math.round(m / 4)), m];
+    const mid = Math.round(m / 4);
+    const ticks = [1, mid > 1 && mid < m ? mid : '', m];  // no repeated label on a small range
     gw.legendTicks.forEach(function (span, i) { span.textContent = String(ticks[i]); });
   };
 
