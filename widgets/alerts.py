@@ -10,11 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QWidget
 
 from feeds.live import CrowdView, SensorView, WeatherView
-from widgets.panel import Panel, clock, crowd_level_name, draw_bar, draw_sparkline, hazard_name, warning_level_name
+from widgets.panel import (
+    PaintedArea,
+    Panel,
+    clock,
+    crowd_level_name,
+    draw_bar,
+    draw_sparkline,
+    hazard_name,
+    warning_level_name,
+)
 from widgets.theme import (
     ACCENT,
     BACKGROUND,
@@ -33,36 +42,17 @@ _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class _Canvas(QWidget):
-    """A painted area owned by a panel (reads the panel's data, scale and language)."""
-
-    def __init__(self, panel: _AlertPanel) -> None:
-        super().__init__(panel)
-        self.panel = panel
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Delegate to the panel."""
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.panel.paint_content(p, QRectF(self.rect()))
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        """Delegate to the panel."""
-        self.panel.clicked_at(event.position().y())
-
-
 class _AlertPanel(Panel):
     def __init__(self, scale: Scale | None = None, parent: QWidget | None = None) -> None:
         super().__init__(scale, parent)
-        self.canvas = _Canvas(self)
+        self.canvas = PaintedArea(self, clickable=True)
         self.body.addWidget(self.canvas)
 
     def paint_content(self, p: QPainter, rect: QRectF) -> None:
         """Draw the panel's content (override)."""
 
-    def clicked_at(self, y: float) -> None:
-        """A click at height ``y`` of the content (override)."""
+    def clicked_at(self, x: float, y: float) -> None:
+        """A click at ``(x, y)`` of the content (override)."""
 
     def refresh_names(self) -> None:
         """Repaint in the new language."""
@@ -215,7 +205,7 @@ class CrowdPanel(_AlertPanel):
             draw_sparkline(p, spark, c.history, colour(level, 0.9), max(1.0, s.line * 1.4))
             y += h
 
-    def clicked_at(self, y: float) -> None:
+    def clicked_at(self, x: float, y: float) -> None:
         """Emit the clicked spot's id."""
         i = int(y // self.row_h())
         if 0 <= i < min(len(self.spots), self.visible_rows()):
@@ -292,7 +282,7 @@ class SensorPanel(_AlertPanel):
             draw_sparkline(p, spark, sen.history, colour(tone, 0.9), max(1.0, s.line * 1.4))
             y += h
 
-    def clicked_at(self, y: float) -> None:
+    def clicked_at(self, x: float, y: float) -> None:
         """Emit the clicked sensor's id."""
         i = int(y // self.row_h())
         if 0 <= i < len(self.sensors):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from feeds.protocol import BEIJING
@@ -158,6 +158,32 @@ def draw_sparkline(p: QPainter, rect: QRectF, values: Sequence[float], pen_colou
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(pen_colour)
     p.drawEllipse(pts[-1], width * 1.6, width * 1.6)
+
+
+class PaintedArea(QWidget):
+    """An expanding area whose painting and clicks are done by its owner panel.
+
+    The owner implements ``paint_content(painter, rect)`` and, if ``clickable``,
+    ``clicked_at(x, y)`` (content coordinates).
+    """
+
+    def __init__(self, owner: QWidget, *, clickable: bool = False) -> None:
+        super().__init__(owner)
+        self.owner = owner
+        self.clickable = clickable
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Let the owner paint."""
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.owner.paint_content(p, QRectF(self.rect()))  # type: ignore[attr-defined]
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """Pass a click to the owner."""
+        if self.clickable:
+            pos = event.position()
+            self.owner.clicked_at(pos.x(), pos.y())  # type: ignore[attr-defined]
 
 
 class Panel(QFrame):

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QFontMetrics, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QWidget
 
 from feeds.live import TimelineEntry, WorkflowStep, deadline_status, timeline_entries
 from feeds.live.workflow import MAIN_CHAIN
-from widgets.panel import Panel, clock, format_age, stage_name
+from widgets.panel import PaintedArea, Panel, clock, format_age, stage_name
 from widgets.theme import (
     ACCENT,
     CLOSED,
@@ -36,18 +36,6 @@ from widgets.theme import (
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
-class _TimelineCanvas(QWidget):
-    def __init__(self, panel: WorkflowTimeline) -> None:
-        super().__init__(panel)
-        self.panel = panel
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.panel.paint_content(p, QRectF(self.rect()))
-
-
 class WorkflowTimeline(Panel):
     """Steps of one case with times, deadlines, early/late margins, rework loops and urges."""
 
@@ -56,7 +44,7 @@ class WorkflowTimeline(Panel):
         self.entries: list[TimelineEntry] = []
         self.steps: tuple[WorkflowStep, ...] = ()
         self.now = 0.0
-        self.canvas = _TimelineCanvas(self)
+        self.canvas = PaintedArea(self)
         self.body.addWidget(self.canvas)
         self.retranslate()
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QMouseEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QFontMetrics, QPainter
+from PySide6.QtWidgets import QWidget
 
-from widgets.panel import Panel, clock
+from widgets.panel import PaintedArea, Panel, clock
 from widgets.theme import ACCENT, ACCENT_DIM, DUE_SOON, PANEL_EDGE, TEXT, TEXT_BRIGHT, TEXT_DIM, TRACK, Scale, colour
 
 ROTATE_MS = 10_000
@@ -43,22 +43,6 @@ def _name(named: Mapping[str, Any] | None, lang: str) -> str:
     return str(named.get("name_en" if lang == "en" else "name_zh") or named.get("code") or "")
 
 
-class _Canvas(QWidget):
-    def __init__(self, panel: WarningsPanel) -> None:
-        super().__init__(panel)
-        self.panel = panel
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.panel.paint_content(p, QRectF(self.rect()))
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self.panel.clicked_at(event.position().x(), event.position().y())
-
-
 class WarningsPanel(Panel):
     """Anomalies, hot spots and forecast, one row each, newest answer in place.
 
@@ -78,7 +62,8 @@ class WarningsPanel(Panel):
         self.page = 0
         self.rotating = False
         self._hits: list[tuple[QRectF, WarningRow]] = []
-        self.canvas = _Canvas(self)
+        self.canvas = PaintedArea(self, clickable=True)
+        self.canvas.setCursor(Qt.CursorShape.PointingHandCursor)
         self.body.addWidget(self.canvas)
         self._rotate = QTimer(self)
         self._rotate.setInterval(ROTATE_MS)
