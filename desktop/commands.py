@@ -170,9 +170,9 @@ def cmd_import_geo(args: argparse.Namespace) -> int:
     """``gridwall import-geo``: replace a level of generated geodata with a real GeoJSON file."""
     from feeds.geo.errors import GeoDataError
     from feeds.geo.importer import import_geojson
-    from feeds.store.engine import data_dir
+    from feeds.paths import geo_override_dir
 
-    target = data_dir() / "geo"
+    target = geo_override_dir()
     try:
         report = import_geojson(args.file, args.level, target, code_property=args.code_property, crs=args.crs)
     except GeoDataError as exc:

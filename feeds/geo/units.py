@@ -32,6 +32,7 @@ from feeds.geo.reference import (
     parent_code,
 )
 from feeds.geo.registry import Level, Unit, UnitRegistry
+from feeds.paths import geo_override_dir
 
 __all__ = ["OVERRIDE_FILES", "Hotspot", "Level", "Unit", "UnitRegistry", "clear_cache", "load_hotspots", "load_units"]
 
@@ -171,7 +172,8 @@ def load_units(override_dir: Path | None = None) -> UnitRegistry:
         override_dir: Folder that may hold ``subdistricts.geojson``,
             ``communities.geojson`` and/or ``grids.geojson`` written by
             :func:`feeds.geo.importer.import_geojson`; each one present
-            replaces the packaged file for its level.
+            replaces the packaged file for its level. Default: the user's
+            :func:`feeds.paths.geo_override_dir`, where ``gridwall import-geo`` writes.
 
     Returns:
         The registry. Generated units whose parent no longer exists are dropped.
@@ -179,6 +181,8 @@ def load_units(override_dir: Path | None = None) -> UnitRegistry:
     Raises:
         GeoDataError: If a file is unreadable or a real unit's parent is missing.
     """
+    if override_dir is None:
+        override_dir = geo_override_dir()
     key = _cache_key(override_dir)
     registry = _CACHE.get(key)
     if registry is None:

@@ -8,24 +8,17 @@ works too; ``postgresql://`` is read as ``postgresql+psycopg://``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
+from feeds.paths import data_dir
+
 DB_FILE_NAME = "gridwall.db"
 BUSY_TIMEOUT_MS = 10_000
-
-
-def data_dir() -> Path:
-    """The folder holding the default store (created if missing)."""
-    folder = Path(os.environ.get("GRIDWALL_DATA_DIR") or platformdirs.user_data_dir("gridwall"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def resolve_url(url: str | None) -> str:

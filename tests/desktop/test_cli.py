@@ -64,3 +64,32 @@ def test_unreachable_server_for_simulate_is_one_line() -> None:
     assert "Traceback" not in out.stderr
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and str(port) in lines[0], out.stderr
+
+
+def test_import_geo_is_what_the_app_then_loads(tmp_path: Path) -> None:
+    """gridwall import-geo writes into the data folder, and load_units() there serves the real level."""
+    import json
+
+    from feeds.geo.units import load_units
+
+    packaged = load_units(tmp_path / "empty")
+    features = [
+        {"type": "Feature", "properties": {"SQDM": c.code, "name": c.name_zh}, "geometry": c.geometry}
+        for c in packaged.communities
+    ]
+    source = tmp_path / "communities.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    data = tmp_path / "data"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), GRIDWALL_DATA_DIR=str(data))
+    command = ["import-geo", str(source), "--level", "community", "--code-property", "SQDM"]
+    out = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", *command], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    assert "imported 263 community features" in out.stdout
+    check = subprocess.run(
+        [sys.executable, "-c", "from feeds.geo.units import load_units; r = load_units(); "
+         "print(sum(not c.generated for c in r.communities), len(r.grids))"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert check.stdout.split() == ["263", str(len(packaged.grids))], check.stderr
