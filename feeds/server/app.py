@@ -162,6 +162,7 @@ class CaseServer:
             else:
                 if (kpi.today, kpi.totals) != last:
                     last = (kpi.today, kpi.totals)
+                    hub.latest_kpi = kpi
                     hub.fanout.broadcast(encode(kpi))
             await asyncio.sleep(self.config.kpi_interval_s)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from feeds.protocol import Hello, encode
+from feeds.protocol import Hello, Kpis, encode
 from feeds.server.config import QueryHandler, ServerConfig
 from feeds.server.fanout import Fanout
 from feeds.server.journal import Journal
@@ -66,6 +67,8 @@ class Hub:
         self.stats = ServerStats()
         self._snapshot: tuple[float, int, str] | None = None
         self._snapshot_lock = asyncio.Lock()
+        self.latest_kpi: Kpis | None = None
+        """The last KPI message broadcast (snapshots carry it, so a new wall sees the same figures)."""
 
     async def resume_mode(self, hello: Hello) -> tuple[str, int]:
         """``("backfill", head)`` if the client's ``last_seq`` continues the log, else ``("snapshot", head)``."""
@@ -92,6 +95,8 @@ class Hub:
 
             def build() -> tuple[int, str]:
                 snap = self.store.snapshot()
+                if self.latest_kpi is not None:
+                    snap = dataclasses.replace(snap, kpi=self.latest_kpi)
                 return snap.head, encode(snap)
 
             head, frame = await asyncio.to_thread(build)
