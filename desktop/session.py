@@ -53,6 +53,10 @@ class WallSession(QObject):
         self.options = options
         self.translations = translations
         self.layout: WallLayout = load_layout(options.layout)
+        if options.screens is not None and len(self.layout.screens) > 1:
+            log.warning(
+                "--screens is ignored: %s places its %d windows itself", self.layout.source, len(self.layout.screens)
+            )
         self.language = options.language or self.layout.language
         translations.set_language(self.language)
         self.client = ClientThread(url, token, client_name="gridwall-wall", **(client_options or {}))
@@ -76,7 +80,10 @@ class WallSession(QObject):
         return Scale(float(screens_rect(self._screens_of(screen_layout)).height()))
 
     def _screens_of(self, screen_layout: ScreenLayout) -> tuple[int, ...]:
-        return self.options.screens if self.options.screens is not None else screen_layout.screens
+        """``--screens`` places a one-window layout; a layout with several windows names its own."""
+        if self.options.screens is not None and len(self.layout.screens) == 1:
+            return self.options.screens
+        return screen_layout.screens
 
     def _build_windows(self) -> None:
         layouts = self.layout.screens

@@ -141,3 +141,15 @@ def test_stale_banner_while_server_is_down(qtbot: Any, tmp_path: Path, server: S
         assert wall.state.gaps == 0
     finally:
         restarted.stop()
+
+
+def test_language_switch_retranslates_the_wall(qtbot: Any, wall: WallSession) -> None:
+    """F2's switch turns the UI strings Chinese, and back to English."""
+    title = wall.wall_windows[0].panels["title"]
+    assert "Xicheng District" in title._name.text()  # type: ignore[attr-defined]
+    wall.set_language("zh")
+    assert wall.language == "zh"
+    qtbot.waitUntil(lambda: title._name.text() == "西城区城市管理监督指挥中心", timeout=5_000)  # type: ignore[attr-defined]
+    wall.toggle_language()
+    assert wall.language == "en"
+    qtbot.waitUntil(lambda: "Xicheng District" in title._name.text(), timeout=5_000)  # type: ignore[attr-defined]
