@@ -77,7 +77,7 @@
       ['gw-highlight', 395], ['gw-label', 640], ['gw-hotspot', 590], ['gw-staff', 610], ['gw-sensor', 620]];
     panes.forEach(function (p) { map.createPane(p[0]).style.zIndex = String(p[1]); });
     if (gw.opts.controls) L.control.zoom({ position: 'topleft' }).addTo(map);
-    L.control.scale({ imperial: false, position: 'bottomright' }).addTo(map);
+    L.control.scale({ imperial: false, position: 'bottomright', maxWidth: Math.round(100 * gw.scale) }).addTo(map);
     gw.attribution = L.control.attribution({ prefix: false, position: 'bottomright' }).addTo(map);
     gw.legend = gw.makeLegend().addTo(map);
     gw.updateAttribution();

@@ -1,0 +1,352 @@
+"""Event-to-screen benchmark: producer send → feed and counters updated on a live wall, vs a bare client.
+
+Usage: PYTHONPATH=. python bench/event_to_screen.py [--repeat 3] [--slow-rate 100 --slow-seconds 20]
+       [--fast-rate 1000 --fast-seconds 10]
+
+Processes (``time.monotonic()`` is system-wide on Linux, so stamps compare across them):
+
+* **server**: a real :class:`~feeds.server.ServerThread` on a fresh SQLite store (127.0.0.1, port 0).
+* **producer**: one websocket that publishes ``case.created`` at a fixed rate (pipelined, acks drained
+  in the background) and records the send time of every case id.
+* **baseline**: a bare :class:`~feeds.client.ClientThread` (no GUI); latency = send → decoded
+  (the ``drain_stamped`` arrival stamp).
+* **wall** (this process): a :class:`~desktop.session.WallSession`, windowed 1920x1080 on the offscreen
+  platform, map included. A slot connected to ``bridge.sigChanged`` after the controller's runs once
+  ``WallController._on_changed`` has updated the feed, overdue, KPI, chart and map panels for the batch;
+  latency = send → that moment for every event of the batch.
+
+Each phase (``--slow-rate`` for ``--slow-seconds``, then ``--fast-rate`` for ``--fast-seconds``) runs
+``--repeat`` times on the same wall (its state keeps growing, as in a day). An event that never
+arrives counts as infinitely late. Loss is checked on the wall: ``LiveState.last_seq`` equals the events
+sent so far, ``gaps == 0`` and every sent id is in the state.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
+
+import argparse
+import asyncio
+import contextlib
+import math
+import multiprocessing as mp
+import platform
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from feeds.protocol import CaseCreated, CaseInfo, Hello, Message, encode
+
+WALL, PRODUCER = "bench-wall", "bench-producer"
+Template = tuple[str, float, float, str, str, str]  # grid, lon, lat, subclass, kind, department
+
+
+# -- server, producer and baseline (child processes) -----------------------------
+
+
+def _serve(db: str, pipe: Connection) -> None:
+    from feeds.server import ServerConfig, ServerThread, TokenBook
+
+    book = TokenBook()
+    book.add(WALL, "wall", "wall")
+    book.add(PRODUCER, "producer", "simulator")
+    server = ServerThread(ServerConfig(host="127.0.0.1", port=0, store_url=db, tokens=book)).start()
+    pipe.send(server.url)
+    pipe.recv()  # "stop"
+    server.stop()
+
+
+def _case(case_id: str, t: Template, now: float) -> CaseInfo:
+    grid, lon, lat, subclass, kind, department = t
+    return CaseInfo(
+        id=case_id,
+        kind=kind,
+        subclass=subclass,
+        source="patrol",
+        grid=grid,
+        lon=lon,
+        lat=lat,
+        stage="reported",
+        reported_at=now,
+        department=department,
+        description=f"bench {case_id}",
+        deadline=now + 7200,
+    )
+
+
+async def _produce(url: str, templates: list[Template], pipe: Connection) -> None:
+    from websockets.asyncio.client import connect
+
+    ws = await connect(url, max_size=None, compression=None, proxy=None)
+    await ws.send(encode(Hello(PRODUCER, client="bench-producer")))
+    while '"caught_up"' not in str(await ws.recv()):
+        pass
+
+    async def drain_acks() -> None:
+        with contextlib.suppress(Exception):
+            async for _ in ws:
+                pass
+
+    acks = asyncio.create_task(drain_acks())
+    loop = asyncio.get_running_loop()
+    pipe.send("ready")
+    while True:
+        cmd = await loop.run_in_executor(None, pipe.recv)
+        if cmd == "stop":
+            break
+        tag, rate, seconds = cmd
+        total = int(rate * seconds)
+        sent: dict[str, float] = {}
+        start = time.monotonic()
+        for i in range(total):
+            due = start + i / rate
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            case_id = f"{tag}{i:06d}"
+            now = time.monotonic()
+            await ws.send(encode(CaseCreated(_case(case_id, templates[i % len(templates)], time.time()))))
+            sent[case_id] = now
+        pipe.send((sent, time.monotonic() - start))
+    acks.cancel()
+    await ws.close()
+
+
+def _producer(url: str, templates: list[Template], pipe: Connection) -> None:
+    asyncio.run(_produce(url, templates, pipe))
+
+
+def _baseline(url: str, pipe: Connection) -> None:
+    from feeds.client import ClientThread
+
+    client = ClientThread(url, WALL, client_name="bench-baseline").start()
+    while client.status.state != "live":
+        time.sleep(0.02)
+    pipe.send("ready")
+    arrived: dict[str, float] = {}
+    while True:
+        for stamp, msg in client.drain_stamped():
+            if isinstance(msg, CaseCreated):
+                arrived[msg.case.id] = stamp
+        if pipe.poll(0.02):
+            cmd = pipe.recv()
+            if cmd == "stop":
+                break
+            expected: int = cmd
+            deadline = time.monotonic() + 10
+            while len(arrived) < expected and time.monotonic() < deadline:
+                for stamp, msg in client.drain_stamped():
+                    if isinstance(msg, CaseCreated):
+                        arrived[msg.case.id] = stamp
+                time.sleep(0.02)
+            pipe.send(arrived)
+            arrived = {}
+    client.stop()
+
+
+# -- the wall (this process) -------------------------------------------------------
+
+
+def _spin_until(pred: Callable[[], bool], timeout: float) -> bool:
+    """Run the Qt event loop until ``pred()`` or ``timeout`` seconds."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    deadline = time.monotonic() + timeout
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: loop.quit() if pred() or time.monotonic() > deadline else None)
+    timer.start()
+    if not pred():
+        loop.exec()
+    timer.stop()
+    return pred()
+
+
+class WallProbe:
+    """Stamps every case of a drained batch when the controller has updated the panels for it."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.arrived: dict[str, float] = {}  # decoded by the wall's client thread
+        self.shown: dict[str, float] = {}  # panels updated
+        self._pending: list[str] = []
+        client = session.client
+        drain = client.drain_stamped
+
+        def drain_stamped(limit: int | None = None) -> list[tuple[float, Message]]:
+            out = drain(limit)
+            for stamp, msg in out:
+                if isinstance(msg, CaseCreated):
+                    self.arrived[msg.case.id] = stamp
+                    self._pending.append(msg.case.id)
+            return out
+
+        client.drain_stamped = drain_stamped  # the bridge calls it through the instance
+        session.bridge.sigChanged.connect(self._on_changed)  # after WallController._on_changed
+
+    def _on_changed(self, _changes: object) -> None:
+        done = time.monotonic()
+        for case_id in self._pending:
+            self.shown[case_id] = done
+        self._pending.clear()
+
+
+def _templates() -> list[Template]:
+    from feeds.geo.units import load_units
+    from feeds.taxonomy import load_taxonomy
+
+    grids = load_units().grids
+    subs = load_taxonomy().subclasses
+    return [
+        (g.code, g.centroid[0], g.centroid[1], subs[i % len(subs)].code, subs[i % len(subs)].kind,
+         subs[i % len(subs)].department)
+        for i, g in enumerate(grids)
+    ]  # fmt: skip
+
+
+def _pct(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, max(0, math.ceil(q * len(values)) - 1))]
+
+
+def _stats(sent: dict[str, float], got: dict[str, float]) -> dict[str, float]:
+    lat = sorted((got[k] - t) * 1000 if k in got else math.inf for k, t in sent.items())
+    return {
+        "n": sum(1 for k in sent if k in got),
+        "p50": _pct(lat, 0.50),
+        "p95": _pct(lat, 0.95),
+        "p99": _pct(lat, 0.99),
+        "max": lat[-1],
+    }
+
+
+def _machine() -> str:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    import PySide6
+
+    la = os.getloadavg()
+    return (
+        f"machine: {os.cpu_count()} cores ({model or platform.machine()}), load average {la[0]:.2f} {la[1]:.2f} "
+        f"{la[2]:.2f}; Python {platform.python_version()}, PySide6 {PySide6.__version__}, "
+        f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="GridWall event-to-screen latency vs a bare client")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--slow-rate", type=float, default=100.0)
+    parser.add_argument("--slow-seconds", type=float, default=20.0)
+    parser.add_argument("--fast-rate", type=float, default=1000.0)
+    parser.add_argument("--fast-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+
+    from desktop.app import WallOptions, create_application
+    from desktop.session import WallSession
+
+    print(_machine(), flush=True)
+    ctx = mp.get_context("spawn")
+    templates = _templates()
+    app, translations = create_application("en")
+    with tempfile.TemporaryDirectory() as tmp:
+        srv_pipe, srv_child = ctx.Pipe()
+        server = ctx.Process(target=_serve, args=(str(Path(tmp) / "bench.db"), srv_child), daemon=True)
+        server.start()
+        url = srv_pipe.recv()
+        t0 = time.monotonic()
+        session = WallSession(url, WALL, WallOptions(language="en", windowed=True, size=(1920, 1080)), translations)
+        probe = WallProbe(session)
+        session.show()
+        gmap = session.wall_windows[0].panels["map"]
+        ok = _spin_until(lambda: session.bridge.status.state == "live" and bool(gmap.is_ready), 90)
+        print(f"wall live with map ready: {ok} after {time.monotonic() - t0:.1f} s", flush=True)
+        base_pipe, base_child = ctx.Pipe()
+        baseline = ctx.Process(target=_baseline, args=(url, base_child), daemon=True)
+        baseline.start()
+        prod_pipe, prod_child = ctx.Pipe()
+        producer = ctx.Process(target=_producer, args=(url, templates, prod_child), daemon=True)
+        producer.start()
+        assert base_pipe.recv() == "ready" and prod_pipe.recv() == "ready"
+        _spin_until(lambda: False, 2.0)  # settle
+
+        phases = [(args.slow_rate, args.slow_seconds), (args.fast_rate, args.fast_seconds)]
+        results: dict[float, list[dict[str, Any]]] = {rate: [] for rate, _ in phases}
+        total_sent = 0
+        lost_ever = False
+        header = (
+            f"{'rate/s':>7} {'run':>3} {'sent':>6} {'base rcv':>8} {'wall rcv':>8}   "
+            f"{'baseline p50/p95/p99/max ms':<29} {'wall p50/p95/p99/max ms':<29} {'wall CPU':>8} {'seq/gaps ok':>11}"
+        )
+        print(header, flush=True)
+        for run in range(1, args.repeat + 1):
+            for rate, seconds in phases:
+                tag = f"EB{run}R{int(rate)}N"
+                cpu0, wall0 = time.process_time(), time.monotonic()
+                prod_pipe.send((tag, rate, seconds))
+                _spin_until(prod_pipe.poll, seconds + 60)
+                sent, took = prod_pipe.recv()
+                total_sent += len(sent)
+                _spin_until(lambda s=sent: all(k in probe.shown for k in s), 15)  # type: ignore[misc]
+                cpu = 100 * (time.process_time() - cpu0) / (time.monotonic() - wall0)
+                base_pipe.send(len(sent))
+                base = base_pipe.recv()
+                st = session.state
+                in_state = sum(1 for k in sent if st.case(k) is not None)
+                seq_ok = st.last_seq == total_sent and st.gaps == 0 and in_state == len(sent)
+                lost_ever |= not seq_ok
+                b, w = _stats(sent, base), _stats(sent, probe.shown)
+                results[rate].append({"base": b, "wall": w, "sent": len(sent), "took": took, "ok": seq_ok})
+                print(
+                    f"{rate:>7.0f} {run:>3} {len(sent):>6} {b['n']:>8} {w['n']:>8}   "
+                    f"{b['p50']:>6.1f}/{b['p95']:>6.1f}/{b['p99']:>6.1f}/{b['max']:>7.1f}  "
+                    f"{w['p50']:>6.1f}/{w['p95']:>6.1f}/{w['p99']:>6.1f}/{w['max']:>7.1f}  {cpu:>7.0f}% "
+                    f"{'yes' if seq_ok else 'NO'}:{st.last_seq}/{st.gaps}"
+                    + (f"  (send took {took:.1f} s)" if took > seconds * 1.05 else ""),
+                    flush=True,
+                )
+                _spin_until(lambda: False, 1.0)
+
+        print(f"\nmedians over {args.repeat} run(s):")
+        for rate, rows in results.items():
+            med = {
+                who: {k: statistics.median(r[who][k] for r in rows) for k in ("p50", "p95", "p99", "max")}
+                for who in ("base", "wall")
+            }
+            b, w = med["base"], med["wall"]
+            received = sum(r["wall"]["n"] for r in rows)
+            sent_n = sum(r["sent"] for r in rows)
+            print(
+                f"  {rate:.0f} events/s: wall received {received}/{sent_n}; baseline p50 {b['p50']:.1f} "
+                f"p99 {b['p99']:.1f} ms; wall p50 {w['p50']:.1f} p95 {w['p95']:.1f} p99 {w['p99']:.1f} "
+                f"max {w['max']:.1f} ms; wall/baseline p50 {w['p50'] / b['p50']:.1f}x, "
+                f"p99 {w['p99'] / b['p99']:.1f}x"
+            )
+        print(f"no event lost on the wall (last_seq, gaps, ids in state): {'yes' if not lost_ever else 'NO'}")
+        la = os.getloadavg()
+        print(f"load average at end: {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}", flush=True)
+
+        prod_pipe.send("stop")
+        base_pipe.send("stop")
+        producer.join(10)
+        baseline.join(10)
+        session.close()
+        srv_pipe.send("stop")
+        server.join(15)
+    del app
+
+
+if __name__ == "__main__":
+    main()
