@@ -1,7 +1,7 @@
 """Event-to-screen benchmark: producer send → feed and counters updated on a live wall, vs a bare client.
 
 Usage: PYTHONPATH=. python bench/event_to_screen.py [--repeat 3] [--slow-rate 100 --slow-seconds 20]
-       [--fast-rate 1000 --fast-seconds 10]
+       [--fast-rate 1000 --fast-seconds 10] [--no-wall] [--drain-ms N]
 
 Processes (``time.monotonic()`` is system-wide on Linux, so stamps compare across them):
 
@@ -18,7 +18,8 @@ Processes (``time.monotonic()`` is system-wide on Linux, so stamps compare acros
 Each phase (``--slow-rate`` for ``--slow-seconds``, then ``--fast-rate`` for ``--fast-seconds``) runs
 ``--repeat`` times on the same wall (its state keeps growing, as in a day). An event that never
 arrives counts as infinitely late. Loss is checked on the wall: ``LiveState.last_seq`` equals the events
-sent so far, ``gaps == 0`` and every sent id is in the state.
+sent so far, ``gaps == 0`` and every sent id is in the state. ``--no-wall`` is the control run without
+the GUI; ``--drain-ms`` overrides the bridge's drain interval in this process only (a what-if).
 """
 
 from __future__ import annotations
@@ -178,7 +179,9 @@ class WallProbe:
         self.session = session
         self.arrived: dict[str, float] = {}  # decoded by the wall's client thread
         self.shown: dict[str, float] = {}  # panels updated
+        self.update_ms: list[float] = []  # drain end → panels updated, per batch (apply + controller)
         self._pending: list[str] = []
+        self._drained = 0.0
         client = session.client
         drain = client.drain_stamped
 
@@ -188,6 +191,7 @@ class WallProbe:
                 if isinstance(msg, CaseCreated):
                     self.arrived[msg.case.id] = stamp
                     self._pending.append(msg.case.id)
+            self._drained = time.monotonic()
             return out
 
         client.drain_stamped = drain_stamped  # the bridge calls it through the instance
@@ -195,6 +199,8 @@ class WallProbe:
 
     def _on_changed(self, _changes: object) -> None:
         done = time.monotonic()
+        if self._pending:
+            self.update_ms.append((done - self._drained) * 1000)
         for case_id in self._pending:
             self.shown[case_id] = done
         self._pending.clear()
@@ -245,6 +251,51 @@ def _machine() -> str:
     )
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _busy_s() -> float:
+    """CPU seconds spent busy by the whole machine (all cores)."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU % (one core = 100) of named processes, and of the whole machine, since the last :meth:`reset`."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self.reset()
+
+    def reset(self) -> None:
+        self._t0 = time.monotonic()
+        self._cpu0 = {name: _cpu_s(pid) for name, pid in self.pids.items()}
+        self._busy0 = _busy_s()
+
+    def read(self) -> str:
+        dt = time.monotonic() - self._t0
+        parts = [f"{name} {100 * (_cpu_s(pid) - self._cpu0[name]) / dt:.0f}" for name, pid in self.pids.items()]
+        return " ".join(parts) + f" all {100 * (_busy_s() - self._busy0) / dt:.0f}"
+
+
+def _ms(x: float) -> str:
+    return "      -" if math.isnan(x) else f"{x:>7.1f}"
+
+
+def _row(rate: float, run: int, sent: int, b: dict[str, float], w: dict[str, float] | None) -> str:
+    wall = "-" if w is None else f"{w['n']:.0f}"
+    w = w or {k: math.nan for k in ("p50", "p95", "p99", "max")}
+    return (
+        f"{rate:>7.0f} {run:>3} {sent:>6} {b['n']:>8.0f} {wall:>8}  "
+        + "/".join(_ms(b[k]) for k in ("p50", "p95", "p99", "max"))
+        + "  "
+        + "/".join(_ms(w[k]) for k in ("p50", "p95", "p99", "max"))
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="GridWall event-to-screen latency vs a bare client")
     parser.add_argument("--repeat", type=int, default=3)
@@ -252,6 +303,8 @@ def main() -> None:
     parser.add_argument("--slow-seconds", type=float, default=20.0)
     parser.add_argument("--fast-rate", type=float, default=1000.0)
     parser.add_argument("--fast-seconds", type=float, default=10.0)
+    parser.add_argument("--no-wall", action="store_true", help="control run: server, producer and baseline only")
+    parser.add_argument("--drain-ms", type=int, default=0, help="override the bridge's drain interval (0: as shipped)")
     args = parser.parse_args()
 
     from desktop.app import WallOptions, create_application
@@ -266,13 +319,19 @@ def main() -> None:
         server = ctx.Process(target=_serve, args=(str(Path(tmp) / "bench.db"), srv_child), daemon=True)
         server.start()
         url = srv_pipe.recv()
-        t0 = time.monotonic()
-        session = WallSession(url, WALL, WallOptions(language="en", windowed=True, size=(1920, 1080)), translations)
-        probe = WallProbe(session)
-        session.show()
-        gmap = session.wall_windows[0].panels["map"]
-        ok = _spin_until(lambda: session.bridge.status.state == "live" and bool(gmap.is_ready), 90)
-        print(f"wall live with map ready: {ok} after {time.monotonic() - t0:.1f} s", flush=True)
+        session: Any = None
+        probe: WallProbe | None = None
+        if not args.no_wall:
+            t0 = time.monotonic()
+            session = WallSession(url, WALL, WallOptions(language="en", windowed=True, size=(1920, 1080)), translations)
+            probe = WallProbe(session)
+            if args.drain_ms:
+                session.bridge._drain.setInterval(args.drain_ms)  # what-if only; the project file is unchanged
+            print(f"bridge drain interval: {session.bridge._drain.interval()} ms", flush=True)
+            session.show()
+            gmap = session.wall_windows[0].panels["map"]
+            ok = _spin_until(lambda: session.bridge.status.state == "live" and bool(gmap.is_ready), 90)
+            print(f"wall live with map ready: {ok} after {time.monotonic() - t0:.1f} s", flush=True)
         base_pipe, base_child = ctx.Pipe()
         baseline = ctx.Process(target=_baseline, args=(url, base_child), daemon=True)
         baseline.start()
@@ -280,61 +339,73 @@ def main() -> None:
         producer = ctx.Process(target=_producer, args=(url, templates, prod_child), daemon=True)
         producer.start()
         assert base_pipe.recv() == "ready" and prod_pipe.recv() == "ready"
+        pids = {"server": server.pid, "producer": producer.pid, "baseline": baseline.pid, "wall": os.getpid()}
+        meter = CpuMeter({k: v for k, v in pids.items() if v is not None and (k != "wall" or probe)})
         _spin_until(lambda: False, 2.0)  # settle
 
-        phases = [(args.slow_rate, args.slow_seconds), (args.fast_rate, args.fast_seconds)]
+        phases = [
+            (r, sec) for r, sec in ((args.slow_rate, args.slow_seconds), (args.fast_rate, args.fast_seconds)) if sec > 0
+        ]
         results: dict[float, list[dict[str, Any]]] = {rate: [] for rate, _ in phases}
         total_sent = 0
         lost_ever = False
-        header = (
-            f"{'rate/s':>7} {'run':>3} {'sent':>6} {'base rcv':>8} {'wall rcv':>8}   "
-            f"{'baseline p50/p95/p99/max ms':<29} {'wall p50/p95/p99/max ms':<29} {'wall CPU':>8} {'seq/gaps ok':>11}"
+        print(
+            f"{'rate/s':>7} {'run':>3} {'sent':>6} {'base rcv':>8} {'wall rcv':>8}  "
+            f"{'baseline p50/p95/p99/max ms':<31}  {'wall p50/p95/p99/max ms':<31}  no loss  CPU % (core = 100)",
+            flush=True,
         )
-        print(header, flush=True)
         for run in range(1, args.repeat + 1):
             for rate, seconds in phases:
                 tag = f"EB{run}R{int(rate)}N"
-                cpu0, wall0 = time.process_time(), time.monotonic()
+                meter.reset()
+                batches = len(probe.update_ms) if probe is not None else 0
                 prod_pipe.send((tag, rate, seconds))
                 _spin_until(prod_pipe.poll, seconds + 60)
                 sent, took = prod_pipe.recv()
                 total_sent += len(sent)
-                _spin_until(lambda s=sent: all(k in probe.shown for k in s), 15)  # type: ignore[misc]
-                cpu = 100 * (time.process_time() - cpu0) / (time.monotonic() - wall0)
+                if probe is not None:
+                    _spin_until(lambda s=sent, p=probe: all(k in p.shown for k in s), 15)  # type: ignore[misc]
                 base_pipe.send(len(sent))
                 base = base_pipe.recv()
-                st = session.state
-                in_state = sum(1 for k in sent if st.case(k) is not None)
-                seq_ok = st.last_seq == total_sent and st.gaps == 0 and in_state == len(sent)
-                lost_ever |= not seq_ok
-                b, w = _stats(sent, base), _stats(sent, probe.shown)
-                results[rate].append({"base": b, "wall": w, "sent": len(sent), "took": took, "ok": seq_ok})
-                print(
-                    f"{rate:>7.0f} {run:>3} {len(sent):>6} {b['n']:>8} {w['n']:>8}   "
-                    f"{b['p50']:>6.1f}/{b['p95']:>6.1f}/{b['p99']:>6.1f}/{b['max']:>7.1f}  "
-                    f"{w['p50']:>6.1f}/{w['p95']:>6.1f}/{w['p99']:>6.1f}/{w['max']:>7.1f}  {cpu:>7.0f}% "
-                    f"{'yes' if seq_ok else 'NO'}:{st.last_seq}/{st.gaps}"
-                    + (f"  (send took {took:.1f} s)" if took > seconds * 1.05 else ""),
-                    flush=True,
-                )
+                cpu = meter.read()
+                b = _stats(sent, base)
+                w = _stats(sent, probe.shown) if probe is not None else None
+                ok = "-"
+                if session is not None:
+                    st = session.state
+                    in_state = sum(1 for k in sent if st.case(k) is not None)
+                    seq_ok = st.last_seq == total_sent and st.gaps == 0 and in_state == len(sent)
+                    lost_ever |= not seq_ok
+                    ok = f"{'yes' if seq_ok else 'NO'}:{st.last_seq}/{st.gaps}"
+                results[rate].append({"base": b, "wall": w, "sent": len(sent)})
+                if probe is not None:
+                    upd = sorted(probe.update_ms[batches:]) or [math.nan]
+                    cpu += (
+                        f"; per batch {len(upd)} x apply+panels p50 {_pct(upd, 0.5):.1f} p99 {_pct(upd, 0.99):.1f} ms"
+                    )
+                late = f"  (sending took {took:.1f} s)" if took > seconds * 1.05 else ""
+                print(f"{_row(rate, run, len(sent), b, w)}  {ok:<7}  {cpu}{late}", flush=True)
                 _spin_until(lambda: False, 1.0)
 
         print(f"\nmedians over {args.repeat} run(s):")
         for rate, rows in results.items():
-            med = {
-                who: {k: statistics.median(r[who][k] for r in rows) for k in ("p50", "p95", "p99", "max")}
-                for who in ("base", "wall")
-            }
-            b, w = med["base"], med["wall"]
-            received = sum(r["wall"]["n"] for r in rows)
+            keys = ("p50", "p95", "p99", "max")
+            b = {k: statistics.median(r["base"][k] for r in rows) for k in keys}
             sent_n = sum(r["sent"] for r in rows)
-            print(
-                f"  {rate:.0f} events/s: wall received {received}/{sent_n}; baseline p50 {b['p50']:.1f} "
-                f"p99 {b['p99']:.1f} ms; wall p50 {w['p50']:.1f} p95 {w['p95']:.1f} p99 {w['p99']:.1f} "
-                f"max {w['max']:.1f} ms; wall/baseline p50 {w['p50'] / b['p50']:.1f}x, "
-                f"p99 {w['p99'] / b['p99']:.1f}x"
+            line = (
+                f"  {rate:.0f} events/s: baseline received {sum(r['base']['n'] for r in rows):.0f}/{sent_n}, "
+                f"p50 {b['p50']:.1f} p99 {b['p99']:.1f} ms"
             )
-        print(f"no event lost on the wall (last_seq, gaps, ids in state): {'yes' if not lost_ever else 'NO'}")
+            if probe is not None:
+                w = {k: statistics.median(r["wall"][k] for r in rows) for k in keys}
+                line += (
+                    f"; wall received {sum(r['wall']['n'] for r in rows):.0f}/{sent_n}, p50 {w['p50']:.1f} "
+                    f"p95 {w['p95']:.1f} p99 {w['p99']:.1f} max {w['max']:.1f} ms; "
+                    f"wall/baseline p50 {w['p50'] / b['p50']:.1f}x, p99 {w['p99'] / b['p99']:.1f}x"
+                )
+            print(line)
+        if probe is not None:
+            print(f"no event lost on the wall (last_seq, gaps, ids in state): {'yes' if not lost_ever else 'NO'}")
         la = os.getloadavg()
         print(f"load average at end: {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}", flush=True)
 
@@ -342,7 +413,8 @@ def main() -> None:
         base_pipe.send("stop")
         producer.join(10)
         baseline.join(10)
-        session.close()
+        if session is not None:
+            session.close()
         srv_pipe.send("stop")
         server.join(15)
     del app

@@ -18,7 +18,7 @@ from feeds.client import ClientThread
 from feeds.client.status import ClientStatus
 from feeds.live import Changes, LiveState
 
-DRAIN_MS = 100
+DRAIN_MS = 50
 MAX_PER_TICK = 5000
 
 
