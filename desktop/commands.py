@@ -9,7 +9,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.app import WallOptions
+
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.i18n import Translations
     from feeds.server.config import KpiEnricher, QueryHandler
 
 log = logging.getLogger(__name__)
@@ -19,8 +24,8 @@ class UserError(Exception):
     """A problem the user can fix; printed as one line, no traceback."""
 
 
-def _wall_options(args: argparse.Namespace) -> object:
-    from desktop.app import WallOptions, parse_screens, parse_size
+def _wall_options(args: argparse.Namespace) -> WallOptions:
+    from desktop.app import parse_screens, parse_size
 
     try:
         size = parse_size(args.size)
@@ -41,24 +46,24 @@ def _wall_options(args: argparse.Namespace) -> object:
     )
 
 
-def _run_wall(url: str, token: str, options: object, before_exec: object = None) -> int:
-    """Create the application, open the wall on ``url`` and run the event loop."""
-    from desktop.app import WallOptions, create_application, prepare_environment
+def start_application(options: WallOptions) -> tuple[QApplication, Translations]:
+    """Check the layout and the display, then create the application (before any slow work)."""
+    from desktop.app import create_application, prepare_environment
+    from desktop.layout import LayoutError, load_layout
 
-    assert isinstance(options, WallOptions)
     try:
+        load_layout(options.layout)  # fail fast on a bad layout file
         prepare_environment(headless=options.headless)
-    except RuntimeError as exc:
+    except (LayoutError, RuntimeError) as exc:
         raise UserError(str(exc)) from None
-    from desktop.layout import LayoutError
+    return create_application(options.language or "zh")
 
-    app, translations = create_application(options.language or "zh")
+
+def run_wall_session(app: QApplication, url: str, token: str, options: WallOptions, translations: Translations) -> int:
+    """Open the wall on ``url`` and run the event loop until it is closed."""
     from desktop.session import WallSession
 
-    try:
-        session = WallSession(url, token, options, translations)
-    except LayoutError as exc:
-        raise UserError(str(exc)) from None
+    session = WallSession(url, token, options, translations)
     session.show()
     try:
         return int(app.exec())
@@ -70,7 +75,9 @@ def cmd_wall(args: argparse.Namespace) -> int:
     """``gridwall wall``: a wall or workstation on an existing server."""
     if not args.server.startswith(("ws://", "wss://")):
         raise UserError(f"--server must be a ws:// or wss:// URL, not {args.server!r}")
-    return _run_wall(args.server, args.token, _wall_options(args))
+    options = _wall_options(args)
+    app, translations = start_application(options)
+    return run_wall_session(app, args.server, args.token, options, translations)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

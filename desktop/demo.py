@@ -14,6 +14,8 @@ import sys
 import threading
 import time
 
+from desktop.app import WallOptions
+
 log = logging.getLogger(__name__)
 
 
@@ -68,17 +70,11 @@ def _seed_with_splash(store: object, days: int, seed: int | None, app: object) -
     log.info("seeded %s", result.get("report"))
 
 
-def run_demo(args: argparse.Namespace, options: object) -> int:
+def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     """Run the whole demo until the wall is closed."""
-    from desktop.app import WallOptions, create_application, prepare_environment
-    from desktop.commands import UserError, _kpi_enricher, _queries
+    from desktop.commands import UserError, _kpi_enricher, _queries, run_wall_session, start_application
 
-    assert isinstance(options, WallOptions)
-    try:
-        prepare_environment(headless=options.headless)
-    except RuntimeError as exc:
-        raise UserError(str(exc)) from None
-    app, translations = create_application(options.language or "zh")
+    app, translations = start_application(options)
 
     from feeds.server import ServerConfig, ServerThread
     from feeds.server.tokens import ensure_default_tokens
@@ -115,20 +111,9 @@ def run_demo(args: argparse.Namespace, options: object) -> int:
         raise UserError("the tokens file lacks a producer or wall token; see 'gridwall tokens'")
     simulator = SimulatorThread(server.url, producer, speed=args.speed, seed=args.seed)
     simulator.start()
-    from desktop.layout import LayoutError
-    from desktop.session import WallSession
-
     try:
-        session = WallSession(server.url, viewer, options, translations)
-    except LayoutError as exc:
-        simulator.stop()
-        server.stop()
-        raise UserError(str(exc)) from None
-    session.show()
-    try:
-        return int(app.exec())
+        return run_wall_session(app, server.url, viewer, options, translations)
     finally:
-        session.close()
         simulator.stop()
         server.stop()
         store.close()

@@ -93,3 +93,17 @@ def test_import_geo_is_what_the_app_then_loads(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120, env=env,
     )  # fmt: skip
     assert check.stdout.split() == ["263", str(len(packaged.grids))], check.stderr
+
+
+def test_demo_refuses_a_bad_layout_before_any_work(tmp_path: Path) -> None:
+    """A bad layout file stops the demo in one line before a store is created or seeded."""
+    layout = tmp_path / "bad.toml"
+    layout.write_text('[[screen]]\npanels = [{ name = "radar", row = 0, col = 0 }]\n', encoding="utf-8")
+    data = tmp_path / "data"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), GRIDWALL_DATA_DIR=str(data))
+    out = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "demo", "--layout", str(layout), "--screenshot", str(tmp_path / "x.png")],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert out.returncode == 1 and "unknown panel name 'radar'" in out.stderr
+    assert not (data / "gridwall.db").exists()
