@@ -142,7 +142,7 @@ class CaseServer:
             hub.fanout.broadcast(encode(Heartbeat(hub.fanout.head)))
 
     def _kpi_message(self) -> Kpis:
-        kpi = self.hub.store.kpis()
+        kpi = self.hub.store.kpis(self.config.clock())
         enrich = self.config.kpi_enricher
         if enrich is not None:
             try:

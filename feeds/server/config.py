@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import ssl
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,8 @@ class ServerConfig:
         server_id: Name of this instance in ``welcome``.
         queries: Extra read-only queries by name (added to the built-in ones).
         kpi_enricher: Refines each KPI message before it is broadcast (``None``: the store's figures).
+        clock: The server's "now" (epoch seconds) for snapshots, KPIs and staff positions; tests
+            and simulated-time runs inject one, everyone else keeps ``time.time``.
     """
 
     host: str = "127.0.0.1"
@@ -66,3 +69,4 @@ class ServerConfig:
     server_id: str = field(default_factory=_server_id)
     queries: Mapping[str, QueryHandler] = field(default_factory=dict)
     kpi_enricher: KpiEnricher | None = None
+    clock: Callable[[], float] = time.time

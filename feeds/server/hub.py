@@ -94,7 +94,7 @@ class Hub:
                 return cached[1], cached[2]
 
             def build() -> tuple[int, str]:
-                snap = self.store.snapshot()
+                snap = self.store.snapshot(self.config.clock())
                 if self.latest_kpi is not None:
                     snap = dataclasses.replace(snap, kpi=self.latest_kpi)
                 return snap.head, encode(snap)

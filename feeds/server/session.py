@@ -12,7 +12,6 @@ import asyncio
 import dataclasses
 import json
 import logging
-import time
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection
@@ -264,7 +263,7 @@ class Session:
             self._refuse(ProtocolError("internal", f"'{msg.TYPE}' failed on the server"), msg.id)
 
     async def _staff(self, msg: StaffPositions) -> None:
-        now = time.time()
+        now = self.hub.config.clock()
         await asyncio.to_thread(self.hub.store.update_staff, msg.positions, now)
         self.hub.fanout.broadcast(encode(StaffPositions(msg.positions, ts=msg.ts or now)))
         self._reply(Ack(id=msg.id))

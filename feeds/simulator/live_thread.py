@@ -25,14 +25,18 @@ class SimulatorThread:
         token: Producer token.
         speed: Simulated seconds per real second.
         seed: Seed (random if ``None``).
+        start: Simulated start, epoch seconds (default: now, or just after the newest
+            case the server holds); tests pass a fixed time so they do not depend on the hour.
 
     Attributes:
         simulator: The simulator (read :attr:`LiveSimulator.stats` from any thread).
         error: Why it stopped on its own (token refused ...), else ``None``.
     """
 
-    def __init__(self, url: str, token: str, speed: float = 1.0, seed: int | None = None) -> None:
-        self.simulator = LiveSimulator(url, token, speed=speed, seed=seed)
+    def __init__(
+        self, url: str, token: str, speed: float = 1.0, seed: int | None = None, start: float | None = None
+    ) -> None:
+        self.simulator = LiveSimulator(url, token, speed=speed, seed=seed, start=start)
         self.error: BaseException | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
@@ -94,6 +98,7 @@ def run_simulate(
     *,
     speed: float = 1.0,
     seed: int | None = None,
+    start: float | None = None,
     duration: float | None = None,
     out: TextIO = sys.stderr,
     connect_timeout: float = 10.0,
@@ -103,9 +108,10 @@ def run_simulate(
     Prints a status line every :data:`STATUS_EVERY_S` seconds and a summary at
     the end; stops after ``duration`` real seconds, on Ctrl+C or SIGTERM. An
     unreachable server (after ``connect_timeout`` seconds) or a refused token
-    is one line and exit code 1.
+    is one line and exit code 1. ``start`` is the simulated start (see
+    :class:`LiveSimulator`).
     """
-    sim = LiveSimulator(url, token, speed=speed, seed=seed, connect_timeout=connect_timeout)
+    sim = LiveSimulator(url, token, speed=speed, seed=seed, start=start, connect_timeout=connect_timeout)
     started = time.monotonic()
 
     async def main() -> None:

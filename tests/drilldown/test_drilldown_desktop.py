@@ -52,7 +52,7 @@ class FakeChart(QObject):
 
 @pytest.fixture
 def wall(qtbot: QtBot, names: TableNames, runner: FakeRunner) -> Wall:
-    """A window with a 'map' in a grid cell and a drill-down over it (idle return after 0.3 s)."""
+    """A window with a 'map' in a grid cell and a drill-down over it (idle return after an hour: never in a test)."""
     window = QWidget()
     grid = QGridLayout(window)
     map_panel, side = QLabel("map"), QLabel("feed")
@@ -64,7 +64,7 @@ def wall(qtbot: QtBot, names: TableNames, runner: FakeRunner) -> Wall:
     view = DrillDownView(names, SCALE)
     view.set_language("en")
     placement = CellPlacement(view, window, map_panel)
-    controller = DrillController(view, runner, placement, idle_s=0.3, clock=lambda: NOW)  # type: ignore[arg-type]
+    controller = DrillController(view, runner, placement, idle_s=3600, clock=lambda: NOW)  # type: ignore[arg-type]
     return controller, window, side
 
 
@@ -118,11 +118,13 @@ def test_close_and_idle_return(qtbot: QtBot, wall: Wall, runner: FakeRunner) -> 
     assert not controller.is_open and not controller.view.isVisible()
     assert controller.view.path.unit == "110102"
     controller.drill("unit", "110102001004")
-    qtbot.wait(200)
-    controller.view.case_list.sigPageWanted.emit()  # use keeps it open
-    qtbot.wait(200)
-    assert controller.is_open
-    qtbot.waitUntil(lambda: not controller.is_open, timeout=2000)
+    assert controller.idle_timer.isActive() and controller.idle_timer.interval() == 3600 * 1000
+    controller.idle_timer.stop()
+    controller.view.case_list.sigPageWanted.emit()  # use restarts the countdown
+    assert controller.idle_timer.isActive() and controller.is_open
+    controller.idle_timer.setInterval(1)  # now let the countdown run out
+    controller.touch()
+    qtbot.waitUntil(lambda: not controller.is_open, timeout=60_000)
     assert controller.view.path.crumbs[-1].key == "110102" and controller.view.path.range == RangeSpec()
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from server_helpers import Wire
+from waiting import wait_until
 
 from feeds.protocol import Heartbeat, Kpis, Snapshot
 from feeds.server import ServerThread
@@ -21,7 +21,7 @@ def _enrich(store: Store, kpis: Kpis) -> Kpis:
 def test_late_wall_gets_the_enriched_kpi_in_its_snapshot(start_server: Callable[..., ServerThread]) -> None:
     """KPIs are broadcast only when they change; a wall that connects afterwards still sees them at once."""
     server = start_server(kpi_enricher=_enrich, kpi_interval_s=0.2)
-    time.sleep(0.6)  # the KPI loop has run and broadcast to nobody
+    assert wait_until(lambda: server.server.hub.latest_kpi is not None)  # the KPI loop has broadcast to nobody
     late = Wire(server.url, "wall-token")
     try:
         snap = next(m for m in late.hello() if isinstance(m, Snapshot))
@@ -39,7 +39,7 @@ def test_a_failing_enricher_falls_back_to_the_store(start_server: Callable[..., 
         raise RuntimeError("cube exploded")
 
     server = start_server(kpi_enricher=broken, kpi_interval_s=0.2)
-    time.sleep(0.6)
+    assert wait_until(lambda: server.server.hub.latest_kpi is not None)
     wall = Wire(server.url, "wall-token")
     try:
         snap = next(m for m in wall.hello() if isinstance(m, Snapshot))

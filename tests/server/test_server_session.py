@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from server_helpers import Wire, make_case
+from waiting import WAIT_S, wait_until
 from websockets.exceptions import ConnectionClosed
 
 from feeds.protocol import (
@@ -134,7 +135,6 @@ def test_clean_stop_closes_clients_with_1001(start_server: Callable[..., ServerT
 def test_locked_store_defers_the_append_and_keeps_the_loop_responsive(server: ServerThread) -> None:
     """While another writer holds SQLite's lock, pings are answered and the event commits afterwards."""
     import threading
-    import time
 
     from sqlalchemy import update
 
@@ -148,19 +148,18 @@ def test_locked_store_defers_the_append_and_keeps_the_loop_responsive(server: Se
         with server.server.store.engine.connect() as conn, conn.begin():
             conn.execute(update(meta).where(meta.c.key == "created_at").values(value=meta.c.value))
             locked.set()
-            release.wait(5)
+            release.wait(WAIT_S * 2)  # held until the test releases it (or long after any reply timeout)
 
     holder = threading.Thread(target=hold_lock)
     holder.start()
-    assert locked.wait(5)
+    assert locked.wait(WAIT_S)
     producer.send(CaseCreated(make_case("LOCK1"), id="e"))
-    time.sleep(0.2)
-    started = time.monotonic()
+    assert wait_until(lambda: server.server.hub.journal.deferred == 1)  # the append met the lock
     producer.send(Ping(2.0, id="during"))
-    assert isinstance(producer.reply("during"), Pong)
-    assert time.monotonic() - started < 0.5
+    assert isinstance(producer.reply("during", timeout=WAIT_S), Pong)
+    assert not release.is_set() and holder.is_alive()  # answered while the lock was still held
     release.set()
-    holder.join(5)
+    holder.join(WAIT_S)
     ack = producer.reply("e")
     assert ack.TYPE == "ack" and ack.event_seq == 1  # type: ignore[attr-defined]
     assert server.server.hub.journal.deferred == 1

@@ -6,22 +6,26 @@ import collections
 import io
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from waiting import wait_until
 
 from feeds.client import ClientThread
 from feeds.protocol import CaseCreated, Message, StaffPositions, decode
 from feeds.server import ServerConfig, ServerThread, TokenBook
-from feeds.simulator.calendar import DAY_S, local_day
+from feeds.simulator.calendar import DAY_S, epoch, local_day
 from feeds.simulator.live import LiveStats
 from feeds.simulator.live_thread import SimulatorThread, run_simulate
 from feeds.simulator.outbox import delivery_key
 from feeds.simulator.seed import SeedReport, seed_history
 from feeds.simulator.weather import Weather
 from feeds.store import open_store
+
+START = epoch(2026, 6, 10, 10)
+"""Simulated start of the live tests: a Wednesday at 10:00 Beijing (busy hours whatever the real clock says)."""
 
 
 @dataclass
@@ -36,10 +40,10 @@ class Backend:
 
 
 def _seeded(path: str, days: float, seed: int) -> SeedReport:
+    """``days`` of history up to :data:`START`."""
     store = open_store(path)
     try:
-        end = time.time()
-        return seed_history(store, end - days * DAY_S, end, seed=seed)
+        return seed_history(store, START - days * DAY_S, START, seed=seed)
     finally:
         store.close()
 
@@ -49,23 +53,19 @@ def _tokens() -> tuple[TokenBook, str, str]:
     return book, book.issue("producer", "simulator"), book.issue("wall", "wall")
 
 
+def _config(path: str, book: TokenBook, port: int = 0) -> ServerConfig:
+    """A server whose "now" is :data:`START` (its snapshot holds the cases open then)."""
+    return ServerConfig(port=port, store_url=path, tokens=book, heartbeat_s=1.0, clock=lambda: START)
+
+
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
     """Three days of history and a server over them."""
     path = str(tmp_path_factory.mktemp("live") / "store.db")
     report = _seeded(path, 3, seed=21)
     book, producer, wall = _tokens()
-    with ServerThread(ServerConfig(port=0, store_url=path, tokens=book, heartbeat_s=1.0)) as server:
+    with ServerThread(_config(path, book)) as server:
         yield Backend(server, path, producer, wall, report)
-
-
-def _wait(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 def _seed_with_warning(t: float) -> int:
@@ -75,14 +75,11 @@ def _seed_with_warning(t: float) -> int:
 
 def test_live_simulator_publishes_everything_the_store_accepts(backend: Backend) -> None:
     """At 600x: cases, stages, closings, weather, crowds, sensors committed without errors; staff reach a wall."""
-    seed = _seed_with_warning(time.time() + 60)
+    seed = _seed_with_warning(START + 60)
     wall = ClientThread(backend.server.url, backend.wall).start()
-    sim = SimulatorThread(backend.server.url, backend.producer, speed=600, seed=seed).start()
+    sim = SimulatorThread(backend.server.url, backend.producer, speed=600, seed=seed, start=START).start()
     try:
-        done = _wait(
-            lambda: sim.stats.taken_over_closed > 0 and sim.stats.published.get("case.closed", 0) > 20,
-            timeout=12.0,
-        )
+        done = wait_until(lambda: sim.stats.taken_over_closed > 0 and sim.stats.published.get("case.closed", 0) > 20)
         stats: LiveStats = sim.stats
     finally:
         sim.stop()
@@ -93,13 +90,13 @@ def test_live_simulator_publishes_everything_the_store_accepts(backend: Backend)
     assert stats.errors == {} and stats.conflicts == 0
     assert not backend.server.server.stats.errors
     assert stats.taken_over > 0 and stats.taken_over_closed > 0
-    assert _wait(lambda: any(isinstance(m, StaffPositions) for m in list(wall.messages.queue)), timeout=3.0)
+    assert wait_until(lambda: any(isinstance(m, StaffPositions) for m in list(wall.messages.queue)))
     messages = wall.drain()
     wall.stop()
     positions = [p for m in messages if isinstance(m, StaffPositions) for p in m.positions]
     assert positions and all(p.grid.startswith("110102") for p in positions)
     created = [m.case for m in messages if isinstance(m, CaseCreated)]
-    today = local_day(time.time())
+    today = local_day(START)
     last = backend.report.last_seq_by_day.get(today, 0)
     todays = [int(c.id[-6:]) for c in created if local_day(c.reported_at) == today]
     assert not todays or min(todays) == last + 1
@@ -110,9 +107,9 @@ def test_simulator_loses_and_duplicates_nothing_across_a_server_restart(tmp_path
     path = str(tmp_path / "store.db")
     _seeded(path, 1, seed=2)
     book, producer, _ = _tokens()
-    first = ServerThread(ServerConfig(port=0, store_url=path, tokens=book, heartbeat_s=1.0)).start()
+    first = ServerThread(_config(path, book)).start()
     port = first.port
-    sim = SimulatorThread(first.url, producer, speed=1200, seed=4)
+    sim = SimulatorThread(first.url, producer, speed=1200, seed=4, start=START)
     released: list[object] = []
     add = sim.simulator.outbox.add
 
@@ -124,11 +121,11 @@ def test_simulator_loses_and_duplicates_nothing_across_a_server_restart(tmp_path
     sim.start()
     second: ServerThread | None = None
     try:
-        assert _wait(lambda: sim.stats.total > 200, timeout=10.0)
+        assert wait_until(lambda: sim.stats.total > 200)
         first.stop()
-        time.sleep(1.0)
-        second = ServerThread(ServerConfig(port=port, store_url=path, tokens=book, heartbeat_s=1.0)).start()
-        assert _wait(lambda: sim.stats.total > len(released) // 2 + 400 and sim.stats.pending < 50, timeout=15.0)
+        assert wait_until(lambda: sim.simulator.client.status.state != "live")
+        second = ServerThread(_config(path, book, port)).start()
+        assert wait_until(lambda: sim.stats.total > len(released) // 2 + 400 and sim.stats.pending < 50)
     finally:
         sim.stop()
         if second is not None:
@@ -165,9 +162,9 @@ def test_run_simulate_says_one_clear_line_when_it_cannot_run(backend: Backend) -
 
 
 def test_run_simulate_runs_for_its_duration(backend: Backend) -> None:
-    """With a producer token the command publishes for the given time and prints a summary."""
+    """With a producer token the command publishes for (at least) the given time and prints a summary."""
     out = io.StringIO()
     t0 = time.monotonic()
     assert run_simulate(backend.server.url, backend.producer, speed=300, seed=8, duration=1.5, out=out) == 0
-    assert 1.4 < time.monotonic() - t0 < 6.0
+    assert time.monotonic() - t0 >= 1.5  # never stops early; how much later depends on the machine
     assert "simulate: done" in out.getvalue() and "events" in out.getvalue()
