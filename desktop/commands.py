@@ -5,91 +5,31 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from desktop.app import WallOptions
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
-
-    from desktop.i18n import Translations
-    from feeds.server.config import KpiEnricher, QueryHandler
+from desktop.startup import UserError, run_wall_session, server_config, start_application, wall_options
 
 log = logging.getLogger(__name__)
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as one line, no traceback."""
-
-
-def _wall_options(args: argparse.Namespace) -> WallOptions:
-    from desktop.app import parse_screens, parse_size
-
-    try:
-        size = parse_size(args.size)
-        screens = parse_screens(args.screens)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    if args.layout is not None and not args.layout.is_file():
-        raise UserError(f"layout file not found: {args.layout}")
-    return WallOptions(
-        language=args.lang,
-        layout=args.layout,
-        screens=screens,
-        workstation=args.workstation,
-        windowed=args.windowed,
-        size=size,
-        screenshot=args.screenshot,
-        after=args.after,
-    )
-
-
-def start_application(options: WallOptions) -> tuple[QApplication, Translations]:
-    """Check the layout and the display, then create the application (before any slow work)."""
-    from desktop.app import create_application, prepare_environment
-    from desktop.layout import LayoutError, load_layout
-
-    try:
-        load_layout(options.layout)  # fail fast on a bad layout file
-        prepare_environment(headless=options.headless)
-    except (LayoutError, RuntimeError) as exc:
-        raise UserError(str(exc)) from None
-    return create_application(options.language or "zh")
-
-
-def run_wall_session(app: QApplication, url: str, token: str, options: WallOptions, translations: Translations) -> int:
-    """Open the wall on ``url`` and run the event loop until it is closed."""
-    from desktop.session import WallSession
-
-    session = WallSession(url, token, options, translations)
-    session.show()
-    try:
-        return int(app.exec())
-    finally:
-        session.close()
 
 
 def cmd_wall(args: argparse.Namespace) -> int:
     """``gridwall wall``: a wall or workstation on an existing server."""
     if not args.server.startswith(("ws://", "wss://")):
         raise UserError(f"--server must be a ws:// or wss:// URL, not {args.server!r}")
-    options = _wall_options(args)
-    app, translations = start_application(options)
-    return run_wall_session(app, args.server, args.token, options, translations)
+    options = wall_options(args)
+    return run_wall_session(start_application(options), args.server, args.token, options)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """``gridwall demo``: embedded server, seeded history, live simulator and the wall."""
     from desktop.demo import run_demo
 
-    return run_demo(args, _wall_options(args))
+    return run_demo(args, wall_options(args))
 
 
 def cmd_server(args: argparse.Namespace) -> int:
     """``gridwall server``: run the case server until SIGINT/SIGTERM."""
-    from feeds.server import ServerConfig, run_server
+    from feeds.server import run_server
     from feeds.server.tokens import TokenBook, ensure_default_tokens
     from feeds.store import StoreError
 
@@ -113,15 +53,7 @@ def cmd_server(args: argparse.Namespace) -> int:
         except (OSError, ssl.SSLError) as exc:
             raise UserError(f"cannot load the TLS certificate: {exc}") from None
     log.info("tokens: %s", tokens_path)
-    config = ServerConfig(
-        host=args.host,
-        port=args.port,
-        store_url=args.db,
-        tokens=book,
-        ssl_context=ssl_context,
-        queries=_queries(),
-        kpi_enricher=_kpi_enricher(),
-    )
+    config = server_config(book, host=args.host, port=args.port, store_url=args.db, ssl_context=ssl_context)
     try:
         run_server(config)
     except StoreError as exc:
@@ -129,24 +61,6 @@ def cmd_server(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
-
-
-def _kpi_enricher() -> KpiEnricher | None:
-    """KPI rates and chart series from the analytics cube (same definitions as the drill-down)."""
-    try:
-        from feeds.analytics.server_queries import analytics_kpis
-    except ImportError:
-        return None
-    return analytics_kpis
-
-
-def _queries() -> Mapping[str, QueryHandler]:
-    """Drill-down queries served next to the built-in ones (empty until analytics is present)."""
-    try:
-        from feeds.analytics.server_queries import analytics_queries
-    except ImportError:
-        return {}
-    return dict(analytics_queries())
 
 
 def cmd_seed(args: argparse.Namespace) -> int:

@@ -13,72 +13,77 @@ import logging
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from desktop.app import WallOptions
+from desktop.startup import StartedApp, UserError, run_wall_session, server_config, start_application
+
+if TYPE_CHECKING:
+    from feeds.simulator.seed import SeedReport
+    from feeds.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def _seed_with_splash(store: object, days: int, seed: int | None, app: object) -> None:
-    """Seed in a worker thread while a splash shows progress (console too)."""
+def seed_with_splash(store: Store, days: int, seed: int | None, started: StartedApp) -> SeedReport:
+    """Seed in a worker thread while a splash (and the console's progress bar) show progress."""
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from desktop.splash import ProgressSplash
+    from feeds.simulator.progress import ProgressBar
     from feeds.simulator.seed import seed_history
 
     splash = ProgressSplash(QApplication.translate("Demo", "Preparing the case history…"))
     splash.show()
+    bar = ProgressBar(sys.stderr, label="[gridwall] seeding history")
     progress = {"done": 0, "total": 1}
-    result: dict[str, object] = {}
+    reports: list[SeedReport] = []
+    errors: list[BaseException] = []
     end = time.time()
     start = end - days * 86400.0
 
     def work() -> None:
         try:
-            result["report"] = seed_history(
-                store,  # type: ignore[arg-type]
-                start,
-                end,
-                seed=seed,
-                progress=lambda done, total: progress.update(done=done, total=max(total, 1)),
+            reports.append(
+                seed_history(
+                    store,
+                    start,
+                    end,
+                    seed=seed,
+                    progress=lambda done, total: progress.update(done=done, total=max(total, 1)),
+                )
             )
         except BaseException as exc:  # reported on the GUI thread
-            result["error"] = exc
+            errors.append(exc)
 
     worker = threading.Thread(target=work, name="gridwall-seed", daemon=True)
-    t0 = time.monotonic()
     worker.start()
-    last_print = 0.0
     while worker.is_alive():
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 100)  # type: ignore[attr-defined]
+        started.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 100)
         worker.join(0.05)
         done, total = progress["done"], progress["total"]
-        frac = done / total
-        rate = done / max(time.monotonic() - t0, 1e-6)
+        bar.update(done, total)
         detail = QApplication.translate("Demo", "%1 of %2 cases · %3 cases/s").replace("%1", f"{done:,}")
-        detail = detail.replace("%2", f"~{total:,}").replace("%3", f"{rate:,.0f}")
-        splash.set_progress(frac, detail)
-        if time.monotonic() - last_print > 1.0:
-            sys.stderr.write(f"\r[gridwall] seeding history: {frac:5.1%}  {done:,}/{total:,} cases")
-            sys.stderr.flush()
-            last_print = time.monotonic()
-    sys.stderr.write("\n")
+        detail = detail.replace("%2", f"~{total:,}").replace("%3", f"{bar.rate(done):,.0f}")
+        splash.set_progress(done / total, detail)
     splash.close()
-    if "error" in result:
-        raise result["error"]  # type: ignore[misc]
-    log.info("seeded %s", result.get("report"))
+    if errors:
+        bar.abort()
+        raise errors[0]
+    bar.finish(progress["done"])
+    log.info("seeded %s", reports[0])
+    return reports[0]
 
 
 def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     """Run the whole demo until the wall is closed."""
-    from desktop.commands import UserError, _kpi_enricher, _queries, run_wall_session, start_application
+    started = start_application(options)
 
-    app, translations = start_application(options)
-
-    from feeds.server import ServerConfig, ServerThread
+    from feeds.server import ServerThread
     from feeds.server.tokens import ensure_default_tokens
     from feeds.simulator.live_thread import SimulatorThread
+    from feeds.simulator.seed_store import holds_cases
     from feeds.store import StoreError, open_store
 
     try:
@@ -86,20 +91,9 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     except StoreError as exc:
         raise UserError(str(exc)) from None
     _, tokens = ensure_default_tokens()
-    from feeds.simulator.seed_store import holds_cases
-
     if not holds_cases(store):
-        _seed_with_splash(store, args.history_days, args.seed, app)
-    server = ServerThread(
-        ServerConfig(
-            host="127.0.0.1",
-            port=args.port,
-            store=store,
-            tokens=tokens,
-            queries=_queries(),
-            kpi_enricher=_kpi_enricher(),
-        )
-    )
+        seed_with_splash(store, args.history_days, args.seed, started)
+    server = ServerThread(server_config(tokens, port=args.port, store=store))
     try:
         server.start()
     except RuntimeError as exc:
@@ -112,7 +106,7 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     simulator = SimulatorThread(server.url, producer, speed=args.speed, seed=args.seed)
     simulator.start()
     try:
-        return run_wall_session(app, server.url, viewer, options, translations)
+        return run_wall_session(started, server.url, viewer, options)
     finally:
         simulator.stop()
         server.stop()

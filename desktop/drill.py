@@ -16,16 +16,23 @@ running, in every run tried with PySide6 6.11 / Python 3.11.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from typing import Any, Protocol, cast
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
-from desktop.queries import QueryRunner, wire_view
+from desktop.app import WallOptions
+from desktop.layout import WallLayout
+from desktop.queries import QueryBackend, QueryRunner, wire_view
 from feeds.analytics.periods import local_midnight
+from feeds.live import NameLookup
 from widgets.drilldown import DrillDownView, RangeSpec
 from widgets.drilldown.path import DISTRICT, Crumb
+
+if TYPE_CHECKING:
+    from desktop.wall import WallWindow
+    from desktop.workstation import Workstation
 
 REFRESH_MS = 30_000
 
@@ -256,14 +263,34 @@ class DrillController(QObject):
             self.view.refresh()
 
 
-def install_drilldown(session: Any) -> DrillController:
-    """Build the drill-down (and on a workstation the case browser and export) for a running session.
+def install_drilldown(
+    parent: QObject,
+    *,
+    backend: QueryBackend,
+    names: NameLookup,
+    layout: WallLayout,
+    options: WallOptions,
+    language: str,
+    wall_windows: Sequence[WallWindow],
+    panels: Mapping[str, Sequence[QWidget]],
+    workstation: Workstation | None = None,
+) -> DrillController:
+    """Build the drill-down (and on a workstation the case browser and export) for a running wall.
 
-    Needs ``session.options``, ``.layout``, ``.language``, ``.client``, ``.bridge``,
-    ``.state.names``, ``.wall_windows``, ``.windows`` and ``.controller.panels``. The
-    returned controller owns the query runner (``.runner``), the warnings refresh
-    (``.warnings_feed``, started when the connection is live), any window it made
-    (``.windows``) and, on a workstation, ``.extra["browser"]`` and ``.extra["export"]``.
+    Args:
+        parent: Owner of the runner, the controller and the warnings refresh (the session).
+        backend: What answers queries and actions (the session's client thread).
+        names: Domain names for the views.
+        layout: Where the drill-down shows (``[wall] drilldown``) and its idle time.
+        options: Display options (windowed or headless walls keep the drill-down in the map's cell).
+        language: Domain-name language at start.
+        wall_windows: The wall windows (the one holding the map hosts the drill-down).
+        panels: Every panel by layout name, for their clicks.
+        workstation: The operator window, when this is a workstation.
+
+    The returned controller owns the query runner (``.runner``), the warnings refresh
+    (``.warnings_feed``: call its ``on_status`` with the connection status), any window it
+    made (``.windows``) and, on a workstation, ``.extra["browser"]`` and ``.extra["export"]``.
     Call ``shutdown()`` on close.
     """
     from desktop.queries import WarningsFeed
@@ -271,21 +298,20 @@ def install_drilldown(session: Any) -> DrillController:
     from widgets.drilldown.shapes import RegistryShapes
     from widgets.theme import Scale
 
-    options, layout = session.options, session.layout
-    names = session.state.names
     registry = load_units()
     shapes = RegistryShapes(registry)
-    runner = QueryRunner(session.client, session)
-    panels: dict[str, list[QWidget]] = session.controller.panels
+    runner = QueryRunner(backend, parent)
     windows: list[QWidget] = []
     placement: Placement
-    if options.workstation:
+    maps: Sequence[QWidget] = []
+    if workstation is not None:
         from desktop.workstation import workstation_views
 
-        view, placement, extra = workstation_views(session, registry, shapes, runner)
-        idle_s, maps = 0.0, []
+        height = float(options.size[1])
+        view, placement, extra = workstation_views(workstation, names, language, height, registry, shapes, runner)
+        idle_s = 0.0
     else:
-        host = next((w for w in session.wall_windows if "map" in w.panels), session.wall_windows[0])
+        host = next((w for w in wall_windows if "map" in w.panels), wall_windows[0])
         screen = layout.drilldown
         screens = QApplication.screens()
         as_window = screen.isdigit() and not (options.windowed or options.headless) and int(screen) < len(screens)
@@ -301,15 +327,13 @@ def install_drilldown(session: Any) -> DrillController:
         else:
             view = DrillDownView(names, host.scale, shapes=shapes)
             placement = CellPlacement(view, host, host.panels.get("map") or next(iter(host.panels.values())))
-            maps = []
         idle_s, extra = layout.drilldown_idle_s, {}
-    view.set_language(session.language)
-    controller = DrillController(view, runner, placement, idle_s=idle_s, maps=maps, parent=session)
+    view.set_language(language)
+    controller = DrillController(view, runner, placement, idle_s=idle_s, maps=maps, parent=parent)
     for name, widgets in panels.items():
         for widget in widgets:
             controller.attach(name, widget)
-    controller.warnings_feed = WarningsFeed(runner, panels.get("warnings", []), session)
+    controller.warnings_feed = WarningsFeed(runner, list(panels.get("warnings", [])), parent)
     controller.windows = windows
     controller.extra = extra
-    session.bridge.sigStatus.connect(controller.warnings_feed.on_status)
     return controller

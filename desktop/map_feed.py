@@ -9,6 +9,7 @@ from feeds.geo.units import load_hotspots
 from feeds.live import Changes, LiveState
 from feeds.live.records import CaseView
 from widgets.gridmap import GridMap
+from widgets.gridmap.adapters import hotspot_item
 
 NEW_FOR_S = 60.0
 """A case counts as "new" (pulsing marker) for this long after it was reported."""
@@ -127,16 +128,9 @@ class MapFeed:
         levels = {c.spot_id: c for c in self.state.crowd()}
         items = []
         for spot in self._spots.values():
-            item: dict[str, Any] = {
-                "id": spot.id,
-                "name_zh": spot.name_zh,
-                "name_en": spot.name_en,
-                "lon": spot.lon,
-                "lat": spot.lat,
-                "level": "normal",
-            }
             crowd = levels.get(spot.id)
-            if crowd is not None:
-                item.update(level=crowd.level, count=crowd.count, capacity=crowd.capacity)
-            items.append(item)
+            if crowd is None:
+                items.append(hotspot_item(spot))
+            else:
+                items.append(hotspot_item(spot, crowd.level, crowd.count, crowd.capacity))
         self.gmap.set_hotspots(items)

@@ -38,6 +38,7 @@ class WallSession(QObject):
         options: Display options from the command line.
         translations: The application's translator switcher.
         client_options: Passed to :class:`ClientThread` (e.g. ``reconnect_delays``).
+        layout: The wall layout, when the caller has read it already (else read from ``options.layout``).
     """
 
     def __init__(
@@ -48,11 +49,12 @@ class WallSession(QObject):
         translations: Translations,
         *,
         client_options: dict[str, Any] | None = None,
+        layout: WallLayout | None = None,
     ) -> None:
         super().__init__()
         self.options = options
         self.translations = translations
-        self.layout: WallLayout = load_layout(options.layout)
+        self.layout: WallLayout = layout if layout is not None else load_layout(options.layout)
         if options.screens is not None and len(self.layout.screens) > 1:
             log.warning(
                 "--screens is ignored: %s places its %d windows itself", self.layout.source, len(self.layout.screens)
@@ -67,7 +69,18 @@ class WallSession(QObject):
         self._build_windows()
         panels = [(name, w) for win in self.wall_windows for name, w in win.panels.items()]
         self.controller = WallController(self.bridge, panels, self, map_colour=self.layout.map_colour)
-        self.drill = install_drilldown(self)
+        self.drill = install_drilldown(
+            self,
+            backend=self.client,
+            names=self.state.names,
+            layout=self.layout,
+            options=options,
+            language=self.language,
+            wall_windows=self.wall_windows,
+            panels=self.controller.panels,
+            workstation=self.windows[0] if isinstance(self.windows[0], Workstation) else None,
+        )
+        self.bridge.sigStatus.connect(self.drill.warnings_feed.on_status)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
 

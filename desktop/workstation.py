@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
@@ -29,6 +29,10 @@ from widgets.drilldown.export import case_cells, case_header, csv_bytes
 from widgets.drilldown.requests import next_request_id
 from widgets.panel import format_count
 from widgets.theme import Scale
+
+if TYPE_CHECKING:
+    from feeds.geo.units import UnitRegistry
+    from widgets.drilldown.shapes import RegistryShapes
 
 log = logging.getLogger(__name__)
 EXPORT_PAGE = 500
@@ -209,22 +213,36 @@ class DockPlacement:
 
 
 def workstation_views(
-    session: Any, registry: Any, shapes: Any, runner: QueryRunner
+    workstation: Workstation,
+    names: NameLookup,
+    language: str,
+    height: float,
+    registry: UnitRegistry,
+    shapes: RegistryShapes,
+    runner: QueryRunner,
 ) -> tuple[DrillDownView, DockPlacement, dict[str, Any]]:
-    """Drill-down and case browser (with actions, filters and export) in the session's workstation window."""
+    """Drill-down and case browser (with actions, filters and export) in the workstation's docks.
+
+    Args:
+        workstation: The operator window.
+        names: Domain names.
+        language: Domain-name language at start.
+        height: Window height the views are sized for (a share of it: :data:`VIEW_SCALE`).
+        registry: Units for the filters.
+        shapes: Unit outlines for the mini-maps.
+        runner: Answers the views' requests.
+    """
     from feeds.taxonomy import load_taxonomy
     from widgets.drilldown.shapes import filter_choices
 
-    workstation: Workstation = session.windows[0]
-    names = session.state.names
-    scale = Scale(max(720.0, float(session.options.size[1]) * VIEW_SCALE))
+    scale = Scale(max(720.0, height * VIEW_SCALE))
     choices = filter_choices(load_taxonomy(), registry)
     view = DrillDownView(names, scale, shapes=shapes, choices=choices, operator=True, closable=False)
     browser = CaseBrowser(names, scale, choices, shapes=shapes, operator=True)
-    browser.set_language(session.language)
+    browser.set_language(language)
     workstation.add_views(view, browser)
     wire_view(browser, runner)
-    export = CaseExport(runner, names, session)
+    export = CaseExport(runner, names, workstation)
     connect_export(view, export, workstation)
     connect_export(browser, export, workstation)
     return view, DockPlacement(workstation), {"browser": browser, "export": export}

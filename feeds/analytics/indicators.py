@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from feeds.protocol.answers import INDICATORS
+
 # -- per-case bits -----------------------------------------------------------
 FILED = 1 << 0  # filed_at IS NOT NULL
 DISPATCHED = 1 << 1  # dispatched_at IS NOT NULL
@@ -83,19 +85,6 @@ COUNTER_MATRIX: NDArray[np.int64] = np.array(
 )
 """``COUNTER_MATRIX[bits, k]`` is 1 when a case with these bits counts towards counter ``k``."""
 
-INDICATORS: tuple[str, ...] = (
-    "reported",
-    "filed",
-    "dispatched",
-    "closed",
-    "closure_rate",
-    "ontime_closure_rate",
-    "ontime_handling_rate",
-    "overdue_unhandled",
-    "rework_rate",
-    "mean_handling_h",
-)
-"""Indicator names, in display order."""
 
 INDICATOR_LABELS: dict[str, tuple[str, str]] = {
     "reported": ("上报数", "reported"),

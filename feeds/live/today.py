@@ -99,7 +99,7 @@ class TodayStats:
         self.types: dict[str, int] = {}
         self.sources: dict[str, int] = {}
         self.subdistricts: dict[str, int] = {}
-        self.counts = dict.fromkeys((*_COUNT_KEYS, "on_time"), 0.0)
+        self.counts = dict.fromkeys(_COUNT_KEYS, 0.0)
         self._rates: dict[str, float] = {}
         self._server_last_week: list[float] | None = None
         self.origin = "local"
@@ -151,7 +151,6 @@ class TodayStats:
         if beijing_day(at) != self.day:
             return False
         self.counts["closed"] += 1
-        self.counts["on_time"] += on_time
         return True
 
     def on_kpis(self, kpis: Kpis) -> tuple[bool, bool]:
@@ -162,8 +161,6 @@ class TodayStats:
             if n is not None:
                 self.counts[key] = n
         self._rates = {k: n for k in ("closure_rate", "on_time_rate") if (n := _num(today.get(k))) is not None}
-        if "on_time_rate" in self._rates:
-            self.counts["on_time"] = self._rates["on_time_rate"] * self.counts["closed"]
         if kpis.totals:
             self._totals = {k: v for k, v in kpis.totals.items() if k != "charts"}
         self.origin = "server"
@@ -191,8 +188,10 @@ class TodayStats:
     def kpi_view(self) -> KpiView:
         """Today's KPI figures and the server's long-run totals."""
         c = self.counts
-        closure = self._rates.get("closure_rate", c["closed"] / c["reported"] if c["reported"] else None)
-        on_time = self._rates.get("on_time_rate", c["on_time"] / c["closed"] if c["closed"] else None)
+        # the rates are the documented indicators (feeds/analytics/indicators.py), sent by the server;
+        # the wall never substitutes a formula of its own
+        closure = self._rates.get("closure_rate")
+        on_time = self._rates.get("on_time_rate")
         t = self._totals
         since = t.get("since")
         return KpiView(

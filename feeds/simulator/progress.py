@@ -36,12 +36,16 @@ class ProgressBar:
         self._last_tenth = -1
         self.done = 0
 
+    def rate(self, done: int) -> float:
+        """Items per second since the bar was made."""
+        elapsed = time.perf_counter() - self._start
+        return done / elapsed if elapsed > 0 else 0.0
+
     def line(self, done: int, total: int) -> str:
         """The progress line for ``done`` of ``total``."""
         total = max(total, done, 1)
         share = done / total
-        elapsed = time.perf_counter() - self._start
-        rate = done / elapsed if elapsed > 0 else 0.0
+        rate = self.rate(done)
         eta = (total - done) / rate if rate > 0 else 0.0
         filled = int(share * self.width)
         bar = "#" * filled + "-" * (self.width - filled)

@@ -9,9 +9,9 @@ Definitions (documented in ``docs/server.md``):
 
 * ``today.reported/filed/dispatched/closed``: how many of those steps
   happened today (Beijing calendar day).
-* ``today.closure_rate``: share of the cases filed from today's reports that
-  are already closed.
-* ``today.on_time_rate``: share of today's closings that were on time.
+* Today's rates (结案率, 按期结案率) are not counted here: they are the
+  indicators of ``feeds/analytics/indicators.py`` (``docs/indicators.md``), the
+  only definition, added to the KPI message by the server's KPI enricher.
 * ``totals.cases``: all cases; ``totals.closed``: closed cases;
   ``totals.closure_rate``: closed / (cases − cancelled);
   ``totals.since``: first day with a case (ISO date, Beijing).
@@ -120,8 +120,6 @@ def read_kpis(conn: Connection, now: float) -> Kpis:
         "filed": t["filed"],
         "dispatched": t["dispatched"],
         "closed": t["closed"],
-        "closure_rate": _rate(t["cohort_closed"], t["cohort_filed"]),
-        "on_time_rate": _rate(t["closed_on_time"], t["closed"]),
     }
     totals = {
         "cases": cases,

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from feeds.analytics.indicators import INDICATORS
+from feeds.protocol.answers import INDICATORS
 from widgets.drilldown.text import format_change, format_value, indicator_name
 from widgets.theme import CLOSED, OVERDUE, PANEL_EDGE, TEXT, TEXT_BRIGHT, TEXT_DIM, TRACK, Scale, colour
 

@@ -1,0 +1,111 @@
+"""What every way of starting a wall shares: options, the application, the server settings.
+
+``gridwall wall`` and ``gridwall demo`` both go through :func:`wall_options`,
+:func:`start_application` (the layout file is read and checked once, before any
+slow work) and :func:`run_wall_session`; ``gridwall server`` and ``gridwall demo``
+both build their :class:`~feeds.server.ServerConfig` with :func:`server_config`.
+Nothing here imports Qt at module level, so the back-end commands stay Qt-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ssl
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from desktop.app import WallOptions, parse_screens, parse_size
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.i18n import Translations
+    from desktop.layout import WallLayout
+    from feeds.server import ServerConfig
+    from feeds.server.tokens import TokenBook
+    from feeds.store import Store
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, no traceback."""
+
+
+def wall_options(args: argparse.Namespace) -> WallOptions:
+    """The display options of ``gridwall wall`` and ``gridwall demo``."""
+    try:
+        size = parse_size(args.size)
+        screens = parse_screens(args.screens)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if args.layout is not None and not args.layout.is_file():
+        raise UserError(f"layout file not found: {args.layout}")
+    return WallOptions(
+        language=args.lang,
+        layout=args.layout,
+        screens=screens,
+        workstation=args.workstation,
+        windowed=args.windowed,
+        size=size,
+        screenshot=args.screenshot,
+        after=args.after,
+    )
+
+
+@dataclass(frozen=True)
+class StartedApp:
+    """The application, its translator switcher and the wall layout (read once)."""
+
+    app: QApplication
+    translations: Translations
+    layout: WallLayout
+
+
+def start_application(options: WallOptions) -> StartedApp:
+    """Read and check the layout and the display, then create the application (before any slow work)."""
+    from desktop.app import create_application, prepare_environment
+    from desktop.layout import LayoutError, load_layout
+
+    try:
+        layout = load_layout(options.layout)
+        prepare_environment(headless=options.headless)
+    except (LayoutError, RuntimeError) as exc:
+        raise UserError(str(exc)) from None
+    app, translations = create_application(options.language or layout.language)
+    return StartedApp(app, translations, layout)
+
+
+def run_wall_session(started: StartedApp, url: str, token: str, options: WallOptions) -> int:
+    """Open the wall on ``url`` and run the event loop until it is closed."""
+    from desktop.session import WallSession
+
+    session = WallSession(url, token, options, started.translations, layout=started.layout)
+    session.show()
+    try:
+        return int(started.app.exec())
+    finally:
+        session.close()
+
+
+def server_config(
+    tokens: TokenBook,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    store: Store | None = None,
+    store_url: str | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> ServerConfig:
+    """The case server's settings with the drill-down queries and the KPI indicators of ``feeds.analytics``."""
+    from feeds.analytics.server_queries import analytics_kpis, analytics_queries
+    from feeds.server import ServerConfig
+
+    return ServerConfig(
+        host=host,
+        port=port,
+        store=store,
+        store_url=store_url,
+        tokens=tokens,
+        ssl_context=ssl_context,
+        queries=analytics_queries(),
+        kpi_enricher=analytics_kpis,
+    )
