@@ -63,7 +63,8 @@ def seed_with_splash(store: Store, days: int, seed: int | None, started: Started
         started.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 100)
         worker.join(0.05)
         done, total = progress["done"], progress["total"]
-        bar.update(done, total)
+        if done:
+            bar.update(done, total)
         detail = QApplication.translate("Demo", "%1 of %2 cases · %3 cases/s").replace("%1", f"{done:,}")
         detail = detail.replace("%2", f"~{total:,}").replace("%3", f"{bar.rate(done):,.0f}")
         splash.set_progress(done / total, detail)
