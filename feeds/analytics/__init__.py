@@ -10,11 +10,12 @@ from __future__ import annotations
 from feeds.analytics.cube import CaseCube
 from feeds.analytics.cube_events import apply_events
 from feeds.analytics.cube_store import build, load, open_cube, save, sync
-from feeds.analytics.indicators import COUNTERS, INDICATOR_LABELS, INDICATORS, derive
+from feeds.analytics.indicators import COUNTERS, INDICATOR_LABELS, derive
 from feeds.analytics.periods import Period
 from feeds.analytics.reference import IndicatorEngine, SqlIndicators
 from feeds.analytics.selection import Filters, Selection
 from feeds.analytics.service import QUERY_NAMES, QueryService
+from feeds.protocol.answers import INDICATORS
 
 __all__ = [
     "COUNTERS",

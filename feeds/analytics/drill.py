@@ -16,6 +16,7 @@ from feeds.analytics.periods import DAY_S, HOUR_S, UTC_OFFSET_S, Period, previou
 from feeds.analytics.reference import IndicatorEngine
 from feeds.analytics.selection import CHILD_LEVEL, Selection
 from feeds.protocol import iso
+from feeds.protocol.answers import INDICATORS
 
 ZERO = [0] * len(ind.COUNTERS)
 MAX_BUCKETS = 10_000
@@ -65,7 +66,7 @@ def drill(eng: IndicatorEngine, names: Names, p: Params, *, children: bool = Tru
 def ranking(eng: IndicatorEngine, names: Names, p: Params) -> dict[str, Any]:
     """Subdistricts (communities, grids) or departments ranked by one indicator."""
     by = p.text("by", "subdistrict", choices=frozenset(RANK_BY))
-    indicator = p.text("indicator", "reported", choices=frozenset(ind.INDICATORS))
+    indicator = p.text("indicator", "reported", choices=frozenset(INDICATORS))
     order = p.text("order", "desc", choices=frozenset({"asc", "desc"}))
     limit = p.integer("limit", 100, 1, 5000)
     sel, period = p.selection()
