@@ -8,6 +8,8 @@ from collections.abc import Callable
 WAIT_S = 60.0
 """Longest wait for a condition. Generous on purpose: a healthy run returns in milliseconds to
 seconds even on a loaded 2-core machine; only a real failure waits this long."""
+WAIT_MS = int(WAIT_S * 1000)
+"""The same in milliseconds, for ``qtbot.waitUntil`` / ``qtbot.waitSignal``."""
 
 
 def wait_until(condition: Callable[[], object], timeout: float = WAIT_S, interval: float = 0.02) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from waiting import WAIT_MS, WAIT_S, wait_until
 
 from desktop.app import WallOptions
 from desktop.i18n import Translations
@@ -76,7 +77,7 @@ def wall(qtbot: Any, server: ServerThread) -> Iterator[WallSession]:
         client_options={"reconnect_delays": backoff(initial=0.2, maximum=0.5)},
     )
     session.show()
-    qtbot.waitUntil(lambda: session.bridge.status.state == "live", timeout=15_000)
+    qtbot.waitUntil(lambda: session.bridge.status.state == "live", timeout=WAIT_MS)
     gmap = session.wall_windows[0].panels["map"]
     qtbot.waitUntil(lambda: gmap.is_ready, timeout=30_000)  # type: ignore[attr-defined]
     yield session
@@ -86,11 +87,9 @@ def wall(qtbot: Any, server: ServerThread) -> Iterator[WallSession]:
 def _publish(server: ServerThread, msgs: list[CaseCreated]) -> None:
     producer = ClientThread(server.url, PRODUCER).start()
     try:
-        deadline = time.monotonic() + 10
-        while producer.status.state != "live" and time.monotonic() < deadline:
-            time.sleep(0.02)
+        assert wait_until(lambda: producer.status.state == "live")
         for msg in msgs:
-            producer.publish(msg, timeout=10)
+            producer.publish(msg, timeout=WAIT_S)
     finally:
         producer.stop()
 
@@ -99,7 +98,7 @@ def _map_state(qtbot: Any, session: WallSession) -> dict[str, Any]:
     gmap = session.wall_windows[0].panels["map"]
     out: dict[str, Any] = {}
     gmap.run_js("JSON.stringify(gridwall.state())", lambda r: out.update(json.loads(r or "{}")))  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: bool(out), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(out), timeout=WAIT_MS)
     return out
 
 
@@ -114,12 +113,12 @@ def test_events_reach_feed_counters_and_map(qtbot: Any, server: ServerThread, wa
     feed = wall.wall_windows[0].panels["feed"]
     overdue = wall.wall_windows[0].panels["overdue"]
     ids = {"XCTEST000001", "XCTEST000002", "XCTEST000003"}
-    qtbot.waitUntil(lambda: ids <= {r.id for r in feed.model.rows()}, timeout=10_000)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: wall.state.overdue().overdue == 1, timeout=10_000)
-    qtbot.waitUntil(lambda: overdue.overdue_value.text() == "1", timeout=5_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ids <= {r.id for r in feed.model.rows()}, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: wall.state.overdue().overdue == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: overdue.overdue_value.text() == "1", timeout=WAIT_MS)  # type: ignore[attr-defined]
     row = next(r for r in feed.model.rows() if r.id == "XCTEST000001")  # type: ignore[attr-defined]
     assert row.description.endswith("<b>plain</b>")  # kept literally, shown as plain text
-    qtbot.waitUntil(lambda: _map_cases(_map_state(qtbot, wall)) == 3, timeout=15_000)
+    qtbot.waitUntil(lambda: _map_cases(_map_state(qtbot, wall)) == 3, timeout=WAIT_MS)
     gmap = wall.wall_windows[0].panels["map"]
     assert gmap.blocked_requests == 0  # type: ignore[attr-defined]  # the page never tried the network
 
@@ -130,14 +129,14 @@ def test_stale_banner_while_server_is_down(qtbot: Any, tmp_path: Path, server: S
     assert not title.stale_shown  # type: ignore[attr-defined]
     port = server.port
     server.stop()
-    qtbot.waitUntil(lambda: title.stale_shown, timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: title.stale_shown, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert "Reconnecting · last update" in title.status_text  # type: ignore[attr-defined]
     restarted = _server(tmp_path / "wall.db", port)
     try:
-        qtbot.waitUntil(lambda: not title.stale_shown, timeout=15_000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: not title.stale_shown, timeout=WAIT_MS)  # type: ignore[attr-defined]
         _publish(restarted, [CaseCreated(_case(4))])
         feed = wall.wall_windows[0].panels["feed"]
-        qtbot.waitUntil(lambda: "XCTEST000004" in {r.id for r in feed.model.rows()}, timeout=10_000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: "XCTEST000004" in {r.id for r in feed.model.rows()}, timeout=WAIT_MS)  # type: ignore[attr-defined]
         assert wall.state.gaps == 0
     finally:
         restarted.stop()
@@ -149,7 +148,7 @@ def test_language_switch_retranslates_the_wall(qtbot: Any, wall: WallSession) ->
     assert "Xicheng District" in title._name.text()  # type: ignore[attr-defined]
     wall.set_language("zh")
     assert wall.language == "zh"
-    qtbot.waitUntil(lambda: title._name.text() == "西城区城市管理监督指挥中心", timeout=5_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: title._name.text() == "西城区城市管理监督指挥中心", timeout=WAIT_MS)  # type: ignore[attr-defined]
     wall.toggle_language()
     assert wall.language == "en"
-    qtbot.waitUntil(lambda: "Xicheng District" in title._name.text(), timeout=5_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Xicheng District" in title._name.text(), timeout=WAIT_MS)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from drill_fixtures import NOW, SHOWCASE_ID
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
+from waiting import WAIT_MS
 
 from desktop.drill import CellPlacement, DrillController, hour_range
 from desktop.queries import QueryRunner, ServiceBackend, WarningsFeed
@@ -145,7 +146,7 @@ def test_query_runner_answers_on_the_gui_thread(qtbot: QtBot, service: QueryServ
     runner.submit(1, "indicators", {"unit": "110102001"})
     runner.submit(2, "drill", {"unit": "999"})
     runner.act(3, "urge", SHOWCASE_ID, "")
-    qtbot.waitUntil(lambda: len(got) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: len(got) == 3, timeout=WAIT_MS)
     assert threads == [True] and got[1]["indicators"]["reported"] >= 0
     assert "params.unit" in got[2] or "unit" in got[2]
     assert got[3].startswith("not allowed for this connection") and forbidden == [3]
@@ -190,7 +191,7 @@ def test_warnings_feed_refreshes_panels(qtbot: QtBot, service: QueryService) -> 
     feed.on_status("connecting")
     assert panel.updated_at is None
     feed.on_status("live")
-    qtbot.waitUntil(lambda: bool(panel.rows["forecast"]), timeout=5000)
+    qtbot.waitUntil(lambda: bool(panel.rows["forecast"]), timeout=WAIT_MS)
     feed.stop()
     runner.stop()
 

@@ -11,6 +11,7 @@ import pytest
 from drill_fixtures import SHOWCASE_GRID, seed_store, showcase_id
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
+from waiting import WAIT_MS
 
 from desktop.app import WallOptions
 from desktop.i18n import Translations
@@ -52,7 +53,7 @@ def _session(qtbot: Any, server: ServerThread, token: str, **options: Any) -> Wa
         server.url, token, WallOptions(language="en", size=(1920, 1080), **options), Translations(), client_options=FAST
     )
     session.show()
-    qtbot.waitUntil(lambda: session.bridge.status.state == "live", timeout=15_000)
+    qtbot.waitUntil(lambda: session.bridge.status.state == "live", timeout=WAIT_MS)
     return session
 
 
@@ -79,8 +80,8 @@ def test_duty_leader_drills_from_the_map_to_a_case(qtbot: Any, server: ServerThr
         view = wall.drill.view
         assert not view.isVisible()
         gmap.run_js(f"gridwall.clickUnit('{SUB}')")  # type: ignore[attr-defined]
-        qtbot.waitUntil(lambda: view.isVisible() and view.path.unit == SUB, timeout=10_000)
-        qtbot.waitUntil(lambda: _settled(view) and bool(view.unit_page.indicators.values), timeout=15_000)
+        qtbot.waitUntil(lambda: view.isVisible() and view.path.unit == SUB, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: _settled(view) and bool(view.unit_page.indicators.values), timeout=WAIT_MS)
         qtbot.mouseClick(view.range_bar.buttons["7d"], Qt.MouseButton.LeftButton)  # the case came in yesterday
         qtbot.waitUntil(lambda: _settled(view) and view.unit_page.drill.get("period", {}).get("label") == "7d")
         page = view.unit_page
@@ -88,16 +89,16 @@ def test_duty_leader_drills_from_the_map_to_a_case(qtbot: Any, server: ServerThr
         assert page.indicators.tile_texts("reported")[2] != "—"  # 环比: the previous period is in the store
         assert COMM in page.children_table.codes() and page.departments_table.codes()
         _click_row(qtbot, page.children_table, COMM)
-        qtbot.waitUntil(lambda: view.path.unit == COMM and _settled(view), timeout=10_000)
+        qtbot.waitUntil(lambda: view.path.unit == COMM and _settled(view), timeout=WAIT_MS)
         assert page.drill["unit"]["code"] == COMM and SHOWCASE_GRID in page.children_table.codes()
         _click_row(qtbot, page.children_table, SHOWCASE_GRID)
-        qtbot.waitUntil(lambda: view.path.unit == SHOWCASE_GRID and _settled(view), timeout=10_000)
+        qtbot.waitUntil(lambda: view.path.unit == SHOWCASE_GRID and _settled(view), timeout=WAIT_MS)
         assert page.drill["child_level"] is None or page.drill["children"] == []
         qtbot.mouseClick(page.cases_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: view.page_name == "cases" and _settled(view), timeout=10_000)
+        qtbot.waitUntil(lambda: view.page_name == "cases" and _settled(view), timeout=WAIT_MS)
         assert view.case_list.total >= 1
         _click_row(qtbot, view.case_list.table, CASE_ID)
-        qtbot.waitUntil(lambda: view.case_detail.case_id == CASE_ID and _settled(view), timeout=10_000)
+        qtbot.waitUntil(lambda: view.case_detail.case_id == CASE_ID and _settled(view), timeout=WAIT_MS)
         detail = view.case_detail
         assert view.breadcrumb.texts() == ["Xicheng District", "Xichang'anjie", "Xichang'anjie Community 004",
                                            "Grid 10", "Cases", CASE_ID]  # fmt: skip
@@ -116,22 +117,22 @@ def test_operator_urges_and_the_wall_sees_it(qtbot: Any, server: ServerThread) -
     wall = _session(qtbot, server, WALL, windowed=True)
     desk = _session(qtbot, server, OPERATOR, workstation=True)
     try:
-        qtbot.waitUntil(lambda: wall.state.case(CASE_ID) is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: wall.state.case(CASE_ID) is not None, timeout=WAIT_MS)
         before = wall.state.case(CASE_ID).urges  # type: ignore[union-attr]
         browser = desk.drill.extra["browser"]
         browser.open_case(CASE_ID)
-        qtbot.waitUntil(lambda: browser.case_detail.case_id == CASE_ID and not browser.book.busy, timeout=10_000)
+        qtbot.waitUntil(lambda: browser.case_detail.case_id == CASE_ID and not browser.book.busy, timeout=WAIT_MS)
         actions = browser.case_detail.action_bar
         assert actions is not None and actions.urge_button.isEnabled()
         qtbot.mouseClick(actions.urge_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: actions.status_text() == "Urge sent ✓", timeout=10_000)
-        qtbot.waitUntil(lambda: wall.state.case(CASE_ID).urges == before + 1, timeout=10_000)  # type: ignore[union-attr]
-        qtbot.waitUntil(lambda: not browser.book.busy, timeout=10_000)  # the detail reloads with the urge
+        qtbot.waitUntil(lambda: actions.status_text() == "Urge sent ✓", timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: wall.state.case(CASE_ID).urges == before + 1, timeout=WAIT_MS)  # type: ignore[union-attr]
+        qtbot.waitUntil(lambda: not browser.book.busy, timeout=WAIT_MS)  # the detail reloads with the urge
         urges = [e for e in browser.case_detail.timeline.entries if e.kind == "urge"]
         assert urges[-1].step.actor == "operator 1"
         wall_client = ClientThread(server.url, WALL, **FAST).start()
         try:
-            qtbot.waitUntil(lambda: wall_client.status.state == "live", timeout=10_000)
+            qtbot.waitUntil(lambda: wall_client.status.state == "live", timeout=WAIT_MS)
             with pytest.raises(ProtocolError) as refused:
                 wall_client.act("urge", CASE_ID)
             assert refused.value.code == "forbidden"
@@ -149,10 +150,10 @@ def test_workstation_export_writes_the_list(qtbot: Any, server: ServerThread, tm
     try:
         browser = desk.drill.extra["browser"]
         browser.unit_combo.setCurrentIndex(browser.unit_combo.findData(SUB))
-        qtbot.waitUntil(lambda: browser.case_list.total > 0 and not browser.book.busy, timeout=10_000)
+        qtbot.waitUntil(lambda: browser.case_list.total > 0 and not browser.book.busy, timeout=WAIT_MS)
         target = tmp_path / "sub.csv"
         desk.drill.extra["export"].start(browser.export_params(), target, browser.case_list, "en")
-        qtbot.waitUntil(lambda: target.exists(), timeout=20_000)
+        qtbot.waitUntil(lambda: target.exists(), timeout=WAIT_MS)
         lines = target.read_bytes().decode("utf-8-sig").splitlines()
         assert len(lines) == browser.case_list.total + 1 and lines[0].startswith("Case ID,")
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 
 import pytest
@@ -135,13 +134,11 @@ def test_centroids_lie_in_xicheng(registry: UnitRegistry) -> None:
 
 
 def test_load_units_is_cached_and_quick() -> None:
-    """A repeated load is served from the cache; a cold build stays well under a second."""
+    """A repeated load is served from the cache; a cold build gives the same units (speed: bench/unit_speed.py)."""
     assert load_units() is load_units()
     from feeds.geo.units import _build
 
-    start = time.perf_counter()
     fresh = _build(None)
-    assert time.perf_counter() - start < 1.0
     assert len(fresh.grids) == len(load_units().grids)
 
 

@@ -1,9 +1,8 @@
-"""Memory stays flat: 100k events leave every structure bounded; folding stays fast."""
+"""Memory stays flat: 100k events leave every structure bounded (folding speed: bench/unit_speed.py)."""
 
 from __future__ import annotations
 
 import random
-import time
 
 from live_factories import SUB_A, T0, created, fake_names, snapshot
 
@@ -47,12 +46,10 @@ def test_memory_bounded_after_100k_events() -> None:
     st = LiveState(fake_names())
     st.apply([snapshot(0)], now=T0)
     msgs = _stream(100_000, rng)
-    start = time.perf_counter()
     for i in range(0, len(msgs), 500):
         now = T0 + i * 0.5
         st.apply(msgs[i : i + 500], now=now)
         st.tick(now)
-    elapsed = time.perf_counter() - start
     sizes = st.sizes()
     assert st.last_seq == 100_000 and st.ignored == 0
     assert sizes["feed"] == 200
@@ -63,7 +60,6 @@ def test_memory_bounded_after_100k_events() -> None:
     view = st.overdue()
     assert view.open == sizes["open"] and view.overdue + view.due_soon <= view.open
     assert sum(v.open for v in st.grid_values()) == sizes["open"]
-    assert elapsed < 10.0  # measured ≈ 1 s on the dev box (2 cores); generous for slow CI
 
 
 def test_counts_match_a_full_recount() -> None:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from waiting import WAIT_S
 from websockets.sync.client import ClientConnection, connect
 
 from feeds.protocol import CaseInfo, Hello, Message, decode, encode
@@ -49,7 +50,7 @@ class Wire:
         self.token = token
         self._stack = contextlib.ExitStack()
         self.ws: ClientConnection = self._stack.enter_context(
-            connect(url, max_size=None, max_queue=None, compression=None, proxy=None, open_timeout=5)
+            connect(url, max_size=None, max_queue=None, compression=None, proxy=None, open_timeout=WAIT_S)
         )
         self.received: list[Message] = []
 
@@ -66,13 +67,13 @@ class Wire:
         """Send a frame as is."""
         self.ws.send(frame)
 
-    def recv(self, timeout: float = 5.0) -> Message:
+    def recv(self, timeout: float = WAIT_S) -> Message:
         """The next message (TimeoutError if none)."""
         msg = decode(self.ws.recv(timeout=timeout), max_bytes=None)
         self.received.append(msg)
         return msg
 
-    def until(self, stop: Callable[[Message], bool], timeout: float = 5.0) -> list[Message]:
+    def until(self, stop: Callable[[Message], bool], timeout: float = WAIT_S) -> list[Message]:
         """Messages up to and including the first one matching ``stop``."""
         deadline = time.monotonic() + timeout
         out: list[Message] = []
@@ -82,7 +83,7 @@ class Wire:
             if stop(msg):
                 return out
 
-    def reply(self, request_id: str, timeout: float = 5.0) -> Message:
+    def reply(self, request_id: str, timeout: float = WAIT_S) -> Message:
         """The ack/result/error answering ``request_id``."""
         return self.until(lambda m: m.id == request_id, timeout)[-1]
 

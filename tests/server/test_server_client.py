@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from server_helpers import make_case
+from waiting import WAIT_S
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
@@ -30,7 +31,7 @@ from feeds.server import ServerThread
 FAST = backoff(initial=0.05, maximum=0.3)
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+def wait_for(predicate: Callable[[], bool], timeout: float = WAIT_S) -> None:
     """Poll until ``predicate()`` holds (AssertionError on timeout)."""
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -55,7 +56,7 @@ def clients() -> Iterator[Callable[..., ClientThread]]:
     started: list[ClientThread] = []
 
     def start(url: str, token: str) -> ClientThread:
-        client = ClientThread(url, token, reconnect_delays=FAST, request_timeout=5).start()
+        client = ClientThread(url, token, reconnect_delays=FAST, request_timeout=WAIT_S).start()
         started.append(client)
         return client
 
@@ -147,17 +148,20 @@ def _start(ws: ServerConnection, head: int, heartbeat_s: float) -> None:
 def test_silence_makes_the_client_stale_then_live_again(clients: Callable[..., ClientThread]) -> None:
     """No frame for 2.5 heartbeats: status stale; the next frame makes it live again."""
 
+    stale_seen = threading.Event()
+
     def script(ws: ServerConnection, n: int) -> None:
         _start(ws, 0, 0.2)
-        time.sleep(1.5)
+        stale_seen.wait(WAIT_S)  # silent until the client has called it stale
         ws.send(encode(Heartbeat(0)))
 
     fake = ScriptedServer(script)
     try:
         wall = clients(fake.url, "t")
-        wait_for(lambda: wall.status.state == "stale", timeout=5)
+        wait_for(lambda: wall.status.state == "stale")
+        stale_seen.set()
         assert wall.status.last_update is not None
-        wait_for(lambda: wall.status.state == "live", timeout=5)
+        wait_for(lambda: wall.status.state == "live")
     finally:
         fake.close()
 

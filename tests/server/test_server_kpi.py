@@ -45,6 +45,6 @@ def test_a_failing_enricher_falls_back_to_the_store(start_server: Callable[..., 
         snap = next(m for m in wall.hello() if isinstance(m, Snapshot))
         assert snap.kpi is not None and snap.kpi.today is not None and "reported" in snap.kpi.today
         assert snap.kpi.totals is not None and "charts" not in snap.kpi.totals
-        assert wall.until(lambda m: isinstance(m, Heartbeat), timeout=5)
+        assert wall.until(lambda m: isinstance(m, Heartbeat))
     finally:
         wall.close()

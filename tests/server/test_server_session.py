@@ -55,7 +55,7 @@ def test_heartbeats_and_pong(server: ServerThread) -> None:
     """Heartbeats carry the head; a ping is answered by a pong echoing t and id."""
     wall = Wire(server.url, "wall-token")
     wall.hello()
-    beats = [m for m in wall.until(lambda m: isinstance(m, Heartbeat), timeout=3)]
+    beats = [m for m in wall.until(lambda m: isinstance(m, Heartbeat))]
     assert isinstance(beats[-1], Heartbeat) and beats[-1].head == 0
     wall.send(Ping(123.5, id="k1"))
     pong = wall.reply("k1")
@@ -113,7 +113,7 @@ def test_hello_timeout(start_server: Callable[..., ServerThread]) -> None:
     """A client that never says hello gets an error and is closed."""
     server = start_server(hello_timeout_s=0.3)
     wire = Wire(server.url, "wall-token")
-    reply = wire.recv(timeout=3)
+    reply = wire.recv()
     assert isinstance(reply, Error) and reply.code == "timeout"
     with pytest.raises(ConnectionClosed):
         wire.recv()
@@ -127,7 +127,7 @@ def test_clean_stop_closes_clients_with_1001(start_server: Callable[..., ServerT
     server.stop()
     with pytest.raises(ConnectionClosed) as closed:
         while True:
-            wall.recv(timeout=5)
+            wall.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1001
     assert not server._thread.is_alive()
 
@@ -173,6 +173,6 @@ def test_kpis_are_broadcast_when_they_change(server: ServerThread) -> None:
     wall = Wire(server.url, "wall-token")
     wall.hello()
     _publish(server.url, CaseCreated(make_case("K1")))
-    kpi = wall.until(lambda m: isinstance(m, Kpis) and (m.totals or {}).get("cases") == 1, timeout=5)[-1]
+    kpi = wall.until(lambda m: isinstance(m, Kpis) and (m.totals or {}).get("cases") == 1)[-1]
     assert isinstance(kpi, Kpis) and kpi.seq is None and kpi.today is not None and kpi.today["reported"] == 1
     wall.close()

@@ -8,6 +8,7 @@ import io
 import socket
 
 from server_helpers import Wire, make_case
+from waiting import WAIT_S
 
 from feeds.client import backoff
 from feeds.protocol import CaseCreated, CaseNoted, CaseStageChanged
@@ -29,7 +30,7 @@ def test_tail_prints_snapshot_summary_and_one_line_per_event(server: ServerThrea
             await asyncio.sleep(0.02)
         await asyncio.to_thread(producer.send, CaseStageChanged("T1", "filed", id="b"))
         await asyncio.to_thread(producer.send, CaseNoted("T1", "sim", "bad\x1b[31mred\nline", id="c"))
-        return await asyncio.wait_for(task, 10)
+        return await asyncio.wait_for(task, WAIT_S)
 
     assert asyncio.run(scenario()) == 2
     lines = out.getvalue().splitlines()
@@ -53,7 +54,7 @@ def test_tail_names_case_type_and_subdistrict(server: ServerThread) -> None:
         producer = await asyncio.to_thread(Wire, server.url, "prod-token")
         await asyncio.to_thread(producer.hello)
         await asyncio.to_thread(producer.send, CaseCreated(make_case("T9")))
-        printed = await asyncio.wait_for(task, 10)
+        printed = await asyncio.wait_for(task, WAIT_S)
         await asyncio.to_thread(producer.close)
         return printed
 
@@ -70,9 +71,15 @@ def test_unreachable_server_gives_one_clear_line_and_keeps_retrying() -> None:
     out, err = io.StringIO(), io.StringIO()
 
     async def scenario() -> None:
-        run = tail(f"ws://127.0.0.1:{port}", "t", out=out, err=err, reconnect_delays=backoff(0.05, 0.1))
+        run = asyncio.ensure_future(
+            tail(f"ws://127.0.0.1:{port}", "t", out=out, err=err, reconnect_delays=backoff(0.05, 0.1))
+        )
+        for _ in range(int(WAIT_S / 0.05)):  # until the first line, however slow the machine
+            if err.getvalue() or run.done():
+                break
+            await asyncio.sleep(0.05)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(run, 1.0)
+            await asyncio.wait_for(run, 1.0)  # a second of retries (0.05-0.1 s apart) that must print nothing
 
     asyncio.run(scenario())
     lines = err.getvalue().splitlines()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 
 import numpy as np
 import pytest
@@ -117,12 +116,10 @@ def test_hot_spot_weights_bias_grids(grid_codes: list[str]) -> None:
         plan_cases_batch(0.0, 3600.0, np.random.default_rng(), grid_codes, weights[:-1])
 
 
-def test_batch_of_a_year_is_fast(grid_codes: list[str]) -> None:
-    """Planning a year of ~500k cases takes well under the 5 s budget."""
-    began = time.perf_counter()
+def test_batch_of_a_year_has_a_years_volume(grid_codes: list[str]) -> None:
+    """A year's batch holds ~500k cases (its speed budget is measured in bench/unit_speed.py)."""
     batch = plan_cases_batch(epoch(2022, 1, 1), epoch(2023, 1, 1), np.random.default_rng(9), grid_codes)
     assert len(batch) > 450_000
-    assert time.perf_counter() - began < 5.0
 
 
 def test_expected_rate_rhythm_and_volume() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, QEventLoop
 from PySide6.QtWidgets import QApplication
+from waiting import WAIT_MS
 
 from widgets.gridmap import GridMap, MapConfig, register_schemes
 
@@ -87,7 +88,7 @@ def run_js(qtbot: Any, gmap: GridMap, script: str) -> Any:
     """Run ``script`` in the page; return its (scalar) result."""
     box: list[Any] = []
     gmap.run_js(script, box.append)
-    qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(box), timeout=WAIT_MS)
     return box[0]
 
 
@@ -105,7 +106,7 @@ def dispose(widget: GridMap) -> None:
 
 def state(qtbot: Any, gmap: GridMap) -> dict[str, Any]:
     """``gridwall.state()`` once every queued update has been applied; the page has had no JS error."""
-    qtbot.waitUntil(lambda: gmap.is_idle, timeout=10_000)
+    qtbot.waitUntil(lambda: gmap.is_idle, timeout=WAIT_MS)
     result: dict[str, Any] = js(qtbot, gmap, "gridwall.state()")
     assert result["errors"] == 0
     assert gmap.page().console_errors == 0  # type: ignore[attr-defined]
@@ -167,7 +168,7 @@ def test_cases_pushed_in_batches(qtbot: Any, gmap: GridMap) -> None:
 
 def test_many_updates_in_one_tick_make_one_call(qtbot: Any, gmap: GridMap) -> None:
     """500 separate pushes within a tick reach the page as ONE runJavaScript batch."""
-    qtbot.waitUntil(lambda: gmap.is_idle, timeout=10_000)
+    qtbot.waitUntil(lambda: gmap.is_idle, timeout=WAIT_MS)
     before = gmap.batches_sent
     for i in range(500):
         gmap.push_cases(added=[case(f"t{i}", "due_soon")])
@@ -200,10 +201,10 @@ def test_grid_values_colour_the_grid(qtbot: Any, gmap: GridMap) -> None:
 def test_unit_click_emits_drill_down(qtbot: Any, gmap: GridMap) -> None:
     """The click handler of a unit reaches Python as sigUnitClicked(code, level)."""
     code = grid_codes()[5]
-    with qtbot.waitSignal(gmap.sigUnitClicked, timeout=10_000) as blocker:
+    with qtbot.waitSignal(gmap.sigUnitClicked, timeout=WAIT_MS) as blocker:
         assert run_js(qtbot, gmap, f"gridwall.clickUnit('{code}')") is True
     assert blocker.args == [code, "grid"]
-    with qtbot.waitSignal(gmap.sigUnitClicked, timeout=10_000) as blocker:
+    with qtbot.waitSignal(gmap.sigUnitClicked, timeout=WAIT_MS) as blocker:
         run_js(qtbot, gmap, f"gridwall.clickUnit('{SUBS[1]}')")
     assert blocker.args == [SUBS[1], "subdistrict"]
 
@@ -212,7 +213,7 @@ def test_case_click_emits_case_id(qtbot: Any, gmap: GridMap) -> None:
     """Clicking a case marker reaches Python as sigCaseClicked(id)."""
     gmap.push_cases(added=[case("click-me")])
     state(qtbot, gmap)
-    with qtbot.waitSignal(gmap.sigCaseClicked, timeout=10_000) as blocker:
+    with qtbot.waitSignal(gmap.sigCaseClicked, timeout=WAIT_MS) as blocker:
         run_js(qtbot, gmap, "gridwall.clickCase('click-me')")
     assert blocker.args == ["click-me"]
     gmap.push_cases(removed=["click-me"])
@@ -316,10 +317,10 @@ def test_external_requests_are_blocked_and_nothing_leaves(qtbot: Any, gmap: Grid
             const s = document.createElement('script'); s.src = 'https://cdn.example.net/x.js';
             document.head.appendChild(s); 1""",
         )
-        qtbot.waitUntil(lambda: gmap.blocked_requests >= before + 3, timeout=10_000)
+        qtbot.waitUntil(lambda: gmap.blocked_requests >= before + 3, timeout=WAIT_MS)
         assert any("example.com" in url for url in gmap.recent_blocked())
         # the foreign script is stopped even earlier, by the page's CSP (logged as a console error)
-        qtbot.waitUntil(lambda: page.console_errors == errors_before + 1, timeout=10_000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: page.console_errors == errors_before + 1, timeout=WAIT_MS)  # type: ignore[attr-defined]
         page.console_errors = errors_before  # type: ignore[attr-defined]
         assert hits == []
     finally:

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from waiting import WAIT_MS
 
 from feeds.live import (
     CaseView,
@@ -87,7 +88,7 @@ def test_feed_inserts_new_rows_and_highlights_them(feed: CaseFeed, qtbot: QtBot)
     assert feed._glow_timer.isActive()
     assert feed.view.slide_px == 2 * feed.delegate.row_h  # new rows start above the top and slide down
     assert feed.view.visualRect(feed.model.index(2)).top() < 0 + feed.delegate.row_h
-    qtbot.waitUntil(lambda: feed.view.slide_px == 0, timeout=3000)
+    qtbot.waitUntil(lambda: feed.view.slide_px == 0, timeout=WAIT_MS)
     assert feed.view.visualRect(feed.model.index(0)).top() == 0
 
 
@@ -217,7 +218,7 @@ def test_kpi_tiles_show_values_and_count_up(qtbot: QtBot) -> None:
     assert w.total_caption.text() == "cases since 2016"
     w.set_animated(True)
     w.update_kpi(KpiView(1100, 1010, 1000, 870, 0.8341, 0.9815, None, None, None, None, "server"))
-    qtbot.waitUntil(lambda: w.tiles["reported"].number.text() == "1,100", timeout=3000)
+    qtbot.waitUntil(lambda: w.tiles["reported"].number.text() == "1,100", timeout=WAIT_MS)
     assert w.total_value.text() == "—"
 
 
