@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QWidget
 
 from desktop.bridge import LiveBridge
 from desktop.map_feed import MapFeed
+from desktop.panels import Placed, Translatable, widgets_of
 from feeds.client.status import ClientStatus
-from feeds.live import Changes
+from feeds.live import Changes, LiveState
 from widgets.gridmap import GridMap
 from widgets.gridmap.adapters import unit_collections
 
-_LEVEL_RANK = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
 CYCLE_S = 30
 """Seconds between colouring switches when the layout asks for ``cycle``."""
 
@@ -23,9 +23,13 @@ CYCLE_S = 30
 class WallController(QObject):
     """Routes each :class:`Changes` batch to the panels it concerns, once per batch.
 
+    What a panel reads and how it follows is its :class:`~desktop.panels.PanelKind`;
+    each part of the state is read once per batch however many panels show it. Maps
+    follow through a :class:`MapFeed` each.
+
     Args:
         bridge: The feed bridge (owns the live state).
-        panels: Every panel widget of every window, by layout name (a name may appear in several windows).
+        panels: Every built panel of every window (a kind may appear in several windows).
         map_colour: Grid colouring: ``density``, ``overdue`` or ``cycle`` (alternate every
             :data:`CYCLE_S` seconds).
     """
@@ -33,7 +37,7 @@ class WallController(QObject):
     def __init__(
         self,
         bridge: LiveBridge,
-        panels: Iterable[tuple[str, QWidget]],
+        panels: Iterable[Placed[Any]],
         parent: QObject | None = None,
         *,
         map_colour: str = "density",
@@ -41,11 +45,9 @@ class WallController(QObject):
         super().__init__(parent)
         self.bridge = bridge
         self.state = bridge.state
-        self.panels: dict[str, list[QWidget]] = {}
-        for name, widget in panels:
-            self.panels.setdefault(name, []).append(widget)
+        self.placed = list(panels)
         first_mode = "density" if map_colour == "cycle" else map_colour
-        self.map_feeds = [MapFeed(m, self.state, first_mode) for m in self._all("map") if isinstance(m, GridMap)]
+        self.map_feeds = [MapFeed(m, self.state, first_mode) for m in widgets_of(self.placed, GridMap)]
         self._cycle: QTimer | None = None
         if map_colour == "cycle" and self.map_feeds:
             self._cycle = QTimer(self)
@@ -63,69 +65,35 @@ class WallController(QObject):
         bridge.sigSecond.connect(self._on_second)
         self._on_second(time.time())
 
-    def _all(self, name: str) -> list[QWidget]:
-        return self.panels.get(name, [])
-
     def _on_cycle(self) -> None:
         for feed in self.map_feeds:
             feed.set_mode("overdue" if feed.mode == "density" else "density")
 
     def set_language(self, language: str) -> None:
         """Switch domain names (types, places) in every panel; UI strings follow the translator."""
-        for widgets in self.panels.values():
-            for w in widgets:
-                setter = getattr(w, "set_language", None)
-                if setter is not None:
-                    setter(language)
+        for panel in self.placed:
+            if isinstance(panel.widget, Translatable):
+                panel.widget.set_language(language)
 
     def _on_changed(self, ch: Changes) -> None:
-        s = self.state
         now = time.time()
-        everything = ch.reset
-        if everything or ch.feed:
-            rows = s.feed()
-            for w in self._all("feed"):
-                w.update_cases(rows, now)  # type: ignore[attr-defined]
-        if everything or ch.overdue:
-            view = s.overdue()
-            for w in self._all("overdue"):
-                w.update_overdue(view)  # type: ignore[attr-defined]
-        if everything or ch.weather:
-            warnings = s.weather()
-            for w in self._all("weather"):
-                w.update_weather(warnings)  # type: ignore[attr-defined]
-            worst = max(warnings, key=lambda x: _LEVEL_RANK.get(x.level, 0), default=None)
-            for w in self._all("title"):
-                w.set_warning(worst.level if worst else None, worst.hazard if worst else None)  # type: ignore[attr-defined]
-        if everything or ch.crowd:
-            crowd = s.crowd()
-            for w in self._all("crowd"):
-                w.update_crowd(crowd)  # type: ignore[attr-defined]
-        if everything or ch.sensors:
-            sensors = s.sensors()
-            for w in self._all("sensors"):
-                w.update_sensors(sensors)  # type: ignore[attr-defined]
-        if everything or ch.kpi:
-            kpi = s.kpi()
-            for w in self._all("kpi"):
-                w.update_kpi(kpi)  # type: ignore[attr-defined]
-        if everything or ch.charts:
-            charts = s.charts()
-            for name in ("trend", "types", "sources", "ranking"):
-                for w in self._all(name):
-                    w.update_charts(charts)  # type: ignore[attr-defined]
+        read: dict[Callable[[LiveState], Any], Any] = {}
+        for panel in self.placed:
+            for follow in panel.kind.follows:
+                if ch.reset or follow.changed(ch):
+                    if follow.read not in read:
+                        read[follow.read] = follow.read(self.state)
+                    follow.show(panel.widget, read[follow.read], now)
         for feed in self.map_feeds:
             feed.update(ch)
 
     def _on_status(self, status: ClientStatus) -> None:
-        for w in self._all("title"):
-            w.set_status(status.state, status.last_update, self.bridge.latency_ms)  # type: ignore[attr-defined]
+        for panel in self.placed:
+            if panel.kind.status is not None:
+                panel.kind.status(panel.widget, status.state, status.last_update, self.bridge.latency_ms)
 
     def _on_second(self, now: float) -> None:
-        status = self.bridge.status
-        for w in self._all("title"):
-            w.tick(now)  # type: ignore[attr-defined]
-            w.set_status(status.state, status.last_update, self.bridge.latency_ms)  # type: ignore[attr-defined]
-        for name in ("feed", "overdue"):
-            for w in self._all(name):
-                w.tick(now)  # type: ignore[attr-defined]
+        for panel in self.placed:
+            if panel.kind.tick is not None:
+                panel.kind.tick(panel.widget, now)
+        self._on_status(self.bridge.status)

@@ -16,7 +16,7 @@ running, in every run tried with PySide6 6.11 / Python 3.11.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from PySide6.QtCore import QObject, QTimer
@@ -24,11 +24,14 @@ from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
 from desktop.app import WallOptions
 from desktop.layout import WallLayout
+from desktop.panels import Placed, widgets_of
 from desktop.queries import QueryBackend, QueryRunner, wire_view
 from feeds.analytics.periods import local_midnight
 from feeds.live import NameLookup
 from widgets.drilldown import DrillDownView, RangeSpec
 from widgets.drilldown.path import DISTRICT, Crumb
+from widgets.gridmap import GridMap
+from widgets.warnings_panel import WarningsPanel
 
 if TYPE_CHECKING:
     from desktop.wall import WallWindow
@@ -156,19 +159,10 @@ class DrillController(QObject):
         self.refresh_timer.timeout.connect(self._on_refresh)
 
     # ------------------------------------------------------------- attaching
-    def attach(self, name: str, widget: QObject) -> None:
-        """Connect a wall panel's clicks by its layout name (``map``, ``trend``... ``warnings``)."""
-        if name == "map":
-            widget.sigUnitClicked.connect(lambda code, _level: self.drill("unit", code))  # type: ignore[attr-defined]
-            widget.sigCaseClicked.connect(lambda case_id: self.drill("case", case_id))  # type: ignore[attr-defined]
-        elif name in ("trend", "types", "sources", "ranking"):
-            widget.sigDrillDown.connect(self.drill)  # type: ignore[attr-defined]
-        elif name == "overdue":
-            widget.sigDrillDown.connect(lambda kind, key: self.drill("overdue_" + kind, key))  # type: ignore[attr-defined]
-        elif name == "feed":
-            widget.sigCaseActivated.connect(lambda case_id: self.drill("case", case_id))  # type: ignore[attr-defined]
-        elif name == "warnings":
-            widget.sigDrillDown.connect(self.drill)  # type: ignore[attr-defined]
+    def attach(self, panel: Placed[Any]) -> None:
+        """Connect a wall panel's clicks (as its :class:`~desktop.panels.PanelKind` says)."""
+        if panel.kind.clicks is not None:
+            panel.kind.clicks(panel.widget, self.drill)
 
     def drill(self, kind: str, key: str) -> None:
         """Open the drill-down at what a click names.
@@ -272,7 +266,7 @@ def install_drilldown(
     options: WallOptions,
     language: str,
     wall_windows: Sequence[WallWindow],
-    panels: Mapping[str, Sequence[QWidget]],
+    panels: Sequence[Placed[Any]],
     workstation: Workstation | None = None,
 ) -> DrillController:
     """Build the drill-down (and on a workstation the case browser and export) for a running wall.
@@ -285,7 +279,7 @@ def install_drilldown(
         options: Display options (windowed or headless walls keep the drill-down in the map's cell).
         language: Domain-name language at start.
         wall_windows: The wall windows (the one holding the map hosts the drill-down).
-        panels: Every panel by layout name, for their clicks.
+        panels: Every built panel, for their clicks.
         workstation: The operator window, when this is a workstation.
 
     The returned controller owns the query runner (``.runner``), the warnings refresh
@@ -303,7 +297,7 @@ def install_drilldown(
     runner = QueryRunner(backend, parent)
     windows: list[QWidget] = []
     placement: Placement
-    maps: Sequence[QWidget] = []
+    maps: Sequence[GridMap] = []
     if workstation is not None:
         from desktop.workstation import workstation_views
 
@@ -323,17 +317,16 @@ def install_drilldown(
             window = WindowPlacement(view, int(screen), lambda w: make_kiosk(w, (int(screen),)))
             windows.append(window.window)
             placement = window
-            maps = panels.get("map", [])
+            maps = widgets_of(panels, GridMap)
         else:
             view = DrillDownView(names, host.scale, shapes=shapes)
             placement = CellPlacement(view, host, host.panels.get("map") or next(iter(host.panels.values())))
         idle_s, extra = layout.drilldown_idle_s, {}
     view.set_language(language)
     controller = DrillController(view, runner, placement, idle_s=idle_s, maps=maps, parent=parent)
-    for name, widgets in panels.items():
-        for widget in widgets:
-            controller.attach(name, widget)
-    controller.warnings_feed = WarningsFeed(runner, list(panels.get("warnings", [])), parent)
+    for panel in panels:
+        controller.attach(panel)
+    controller.warnings_feed = WarningsFeed(runner, widgets_of(panels, WarningsPanel), parent)
     controller.windows = windows
     controller.extra = extra
     return controller

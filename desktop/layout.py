@@ -28,27 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.panels import PANELS
 from resources import resource_path
 from widgets.gridmap.config import MapConfig
-
-PANEL_NAMES = frozenset(
-    {
-        "title",
-        "map",
-        "kpi",
-        "weather",
-        "crowd",
-        "sensors",
-        "overdue",
-        "feed",
-        "trend",
-        "types",
-        "sources",
-        "ranking",
-        "warnings",
-    }
-)
-"""Panels the wall knows how to build."""
 
 
 class LayoutError(ValueError):
@@ -106,8 +88,8 @@ def _panel(d: Any, where: str, columns: int, rows: int) -> PanelPlace:
     if not isinstance(d, dict):
         raise LayoutError(f"{where}: each panel must be a table")
     name = d.get("name")
-    if name not in PANEL_NAMES:
-        raise LayoutError(f"{where}: unknown panel name {name!r}; known: {', '.join(sorted(PANEL_NAMES))}")
+    if not isinstance(name, str) or name not in PANELS:
+        raise LayoutError(f"{where}: unknown panel name {name!r}; known: {', '.join(sorted(PANELS))}")
     place = PanelPlace(
         name,
         _int(d, "row", where),

@@ -1,11 +1,21 @@
-"""Builds wall panels by the names used in layout files."""
+"""Every wall panel, registered once: its layout name, how it is built, what it reads and how it follows.
+
+A panel is one :class:`PanelKind` entry in :data:`PANELS`. The layout file's names
+(``desktop/layout.py``), the wall windows (``desktop/wall.py``), the live wiring
+(``desktop/controller.py``) and the drill-down clicks (``desktop/drill.py``) all read
+this table and nothing else, so adding a panel is its widget (in ``widgets/``) plus one
+entry here; the type checker sees every call the entry makes on its widget.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from PySide6.QtWidgets import QWidget
 
+from feeds.live import Changes, ChartView, LiveState, WeatherView
 from widgets.alerts import CrowdPanel, SensorPanel, WeatherPanel
 from widgets.case_feed import CaseFeed
 from widgets.charts import HourlyTrendChart, SourceMixChart, SubdistrictRankingChart, TopTypesChart
@@ -16,30 +26,195 @@ from widgets.theme import Scale
 from widgets.title_bar import TitleBar
 from widgets.warnings_panel import WarningsPanel
 
-CHART_PANELS = ("trend", "types", "sources", "ranking")
+W = TypeVar("W", bound=QWidget)
+V_contra = TypeVar("V_contra", bound=QWidget, contravariant=True)
+T = TypeVar("T")
+
+DrillTo = Callable[[str, str], None]
+"""Opens the drill-down at ``(kind, key)`` (see :meth:`desktop.drill.DrillController.drill`)."""
 
 
-def build_panel(name: str, scale: Scale, language: str, map_config: MapConfig | None = None) -> QWidget:
-    """A new panel widget for the layout name ``name``."""
-    builders: dict[str, Callable[[], QWidget]] = {
-        "title": lambda: TitleBar(scale),
-        "map": lambda: GridMap(map_config, scale=scale.height / 1080.0, language=language),
-        "kpi": lambda: KpiTiles(scale),
-        "weather": lambda: WeatherPanel(scale),
-        "crowd": lambda: CrowdPanel(scale),
-        "sensors": lambda: SensorPanel(scale),
-        "overdue": lambda: OverdueCounter(scale),
-        "feed": lambda: CaseFeed(scale),
-        "trend": lambda: HourlyTrendChart(scale),
-        "types": lambda: TopTypesChart(scale=scale),
-        "sources": lambda: SourceMixChart(scale=scale),
-        "ranking": lambda: SubdistrictRankingChart(scale=scale),
-        "warnings": lambda: WarningsPanel(scale),
-    }
-    if name not in builders:
-        raise KeyError(f"panel '{name}' is not available in this version")
-    widget = builders[name]()
-    setter = getattr(widget, "set_language", None)
-    if setter is not None and name != "map":
-        setter(language)
-    return widget
+@dataclass(frozen=True)
+class PanelContext:
+    """What a panel is built with: the screen's scale, the language and the map settings."""
+
+    scale: Scale
+    language: str
+    map_config: MapConfig | None = None
+
+
+@dataclass(frozen=True)
+class Follow(Generic[V_contra, T]):
+    """How a panel follows one part of the live state.
+
+    Attributes:
+        changed: Whether a batch of changes touches that part (a snapshot touches all).
+        read: Reads it from the live state; called once per batch and shared by every panel
+            with the same ``read`` (so use the :class:`LiveState` method itself).
+        show: Hands it to the widget, with the batch's time.
+    """
+
+    changed: Callable[[Changes], bool]
+    read: Callable[[LiveState], T]
+    show: Callable[[V_contra, T, float], object]
+
+
+@dataclass(frozen=True)
+class PanelKind(Generic[W]):
+    """One kind of wall panel.
+
+    Attributes:
+        name: Its name in layout files.
+        build: Makes the widget.
+        follows: Parts of the live state it shows (see :class:`Follow`).
+        tick: Called every second with the time (clocks, countdowns, ages).
+        status: Called with the connection state, the last frame time and the latency.
+        clicks: Connects the widget's clicks to the drill-down.
+    """
+
+    name: str
+    build: Callable[[PanelContext], W]
+    follows: tuple[Follow[W, Any], ...] = ()
+    tick: Callable[[W, float], object] | None = None
+    status: Callable[[W, str, float | None, float | None], object] | None = None
+    clicks: Callable[[W, DrillTo], object] | None = None
+
+
+@runtime_checkable
+class Translatable(Protocol):
+    """A widget that shows domain names (types, places) in a language of its own."""
+
+    def set_language(self, lang: str) -> None:
+        """Switch to ``zh`` or ``en``."""
+        ...
+
+
+@runtime_checkable
+class Animated(Protocol):
+    """A widget with running animations to stop before it closes."""
+
+    def stop_animations(self) -> None:
+        """Stop every animation timer."""
+        ...
+
+
+@dataclass(frozen=True)
+class Placed(Generic[W]):
+    """A built panel: its kind and its widget."""
+
+    kind: PanelKind[W]
+    widget: W
+
+
+# ---------------------------------------------------------------- the panels
+def _worst_warning(title: TitleBar, warnings: list[WeatherView], now: float) -> None:
+    rank = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
+    worst = max(warnings, key=lambda x: rank.get(x.level, 0), default=None)
+    title.set_warning(worst.level if worst else None, worst.hazard if worst else None)
+
+
+def _map_clicks(gmap: GridMap, drill: DrillTo) -> None:
+    gmap.sigUnitClicked.connect(lambda code, _level: drill("unit", code))
+    gmap.sigCaseClicked.connect(lambda case_id: drill("case", case_id))
+
+
+Chart = HourlyTrendChart | TopTypesChart | SourceMixChart | SubdistrictRankingChart
+"""The charts of the bottom strip: they read the chart series and drill by their bars."""
+CHART_SERIES: Follow[Chart, ChartView] = Follow(
+    lambda ch: ch.charts, LiveState.charts, lambda w, c, _now: w.update_charts(c)
+)
+
+
+def _chart_clicks(chart: Chart, drill: DrillTo) -> None:
+    chart.sigDrillDown.connect(drill)
+
+
+def _map(ctx: PanelContext) -> GridMap:
+    return GridMap(ctx.map_config, scale=ctx.scale.height / 1080.0, language=ctx.language)
+
+
+PANELS: dict[str, PanelKind[Any]] = {
+    entry.name: entry
+    for entry in (
+        PanelKind[TitleBar](
+            "title",
+            lambda ctx: TitleBar(ctx.scale),
+            follows=(Follow(lambda ch: ch.weather, LiveState.weather, _worst_warning),),
+            tick=TitleBar.tick,
+            status=TitleBar.set_status,
+        ),
+        # the map follows the live state through desktop.map_feed.MapFeed (cases, grid colours,
+        # staff, hot spots, sensors in one batch per tick)
+        PanelKind[GridMap]("map", _map, clicks=_map_clicks),
+        PanelKind[KpiTiles](
+            "kpi",
+            lambda ctx: KpiTiles(ctx.scale),
+            follows=(Follow(lambda ch: ch.kpi, LiveState.kpi, lambda w, kpi, _now: w.update_kpi(kpi)),),
+        ),
+        PanelKind[WeatherPanel](
+            "weather",
+            lambda ctx: WeatherPanel(ctx.scale),
+            follows=(Follow(lambda ch: ch.weather, LiveState.weather, lambda w, v, _now: w.update_weather(v)),),
+        ),
+        PanelKind[CrowdPanel](
+            "crowd",
+            lambda ctx: CrowdPanel(ctx.scale),
+            follows=(Follow(lambda ch: ch.crowd, LiveState.crowd, lambda w, v, _now: w.update_crowd(v)),),
+        ),
+        PanelKind[SensorPanel](
+            "sensors",
+            lambda ctx: SensorPanel(ctx.scale),
+            follows=(Follow(lambda ch: ch.sensors, LiveState.sensors, lambda w, v, _now: w.update_sensors(v)),),
+        ),
+        PanelKind[OverdueCounter](
+            "overdue",
+            lambda ctx: OverdueCounter(ctx.scale),
+            follows=(Follow(lambda ch: ch.overdue, LiveState.overdue, lambda w, v, _now: w.update_overdue(v)),),
+            tick=OverdueCounter.tick,
+            clicks=lambda w, drill: w.sigDrillDown.connect(lambda kind, key: drill("overdue_" + kind, key)),
+        ),
+        PanelKind[CaseFeed](
+            "feed",
+            lambda ctx: CaseFeed(ctx.scale),
+            follows=(Follow(lambda ch: ch.feed, LiveState.feed, lambda w, rows, now: w.update_cases(rows, now)),),
+            tick=CaseFeed.tick,
+            clicks=lambda w, drill: w.sigCaseActivated.connect(lambda case_id: drill("case", case_id)),
+        ),
+        PanelKind[HourlyTrendChart](
+            "trend", lambda ctx: HourlyTrendChart(ctx.scale), follows=(CHART_SERIES,), clicks=_chart_clicks
+        ),
+        PanelKind[TopTypesChart](
+            "types", lambda ctx: TopTypesChart(scale=ctx.scale), follows=(CHART_SERIES,), clicks=_chart_clicks
+        ),
+        PanelKind[SourceMixChart](
+            "sources", lambda ctx: SourceMixChart(scale=ctx.scale), follows=(CHART_SERIES,), clicks=_chart_clicks
+        ),
+        PanelKind[SubdistrictRankingChart](
+            "ranking",
+            lambda ctx: SubdistrictRankingChart(scale=ctx.scale),
+            follows=(CHART_SERIES,),
+            clicks=_chart_clicks,
+        ),
+        # early warnings and forecasts are query answers, refreshed by desktop.queries.WarningsFeed
+        PanelKind[WarningsPanel](
+            "warnings",
+            lambda ctx: WarningsPanel(ctx.scale),
+            clicks=lambda w, drill: w.sigDrillDown.connect(drill),
+        ),
+    )
+}
+"""Every panel a layout may name, by name."""
+
+
+def build_panel(name: str, ctx: PanelContext) -> Placed[Any]:
+    """A new panel of kind ``name`` (a name from :data:`PANELS`), in ``ctx.language``."""
+    kind = PANELS[name]
+    widget = kind.build(ctx)
+    if isinstance(widget, Translatable) and not isinstance(widget, GridMap):  # the map takes it when built
+        widget.set_language(ctx.language)
+    return Placed(kind, widget)
+
+
+def widgets_of(placed: Iterable[Placed[Any]], cls: type[W]) -> list[W]:
+    """The built panels that are ``cls`` widgets."""
+    return [p.widget for p in placed if isinstance(p.widget, cls)]

@@ -67,7 +67,7 @@ class WallSession(QObject):
         self.windows: list[QWidget] = []
         self.wall_windows: list[WallWindow] = []
         self._build_windows()
-        panels = [(name, w) for win in self.wall_windows for name, w in win.panels.items()]
+        panels = [panel for window in self.wall_windows for panel in window.placed]
         self.controller = WallController(self.bridge, panels, self, map_colour=self.layout.map_colour)
         self.drill = install_drilldown(
             self,
@@ -77,7 +77,7 @@ class WallSession(QObject):
             options=options,
             language=self.language,
             wall_windows=self.wall_windows,
-            panels=self.controller.panels,
+            panels=panels,
             workstation=self.windows[0] if isinstance(self.windows[0], Workstation) else None,
         )
         self.bridge.sigStatus.connect(self.drill.warnings_feed.on_status)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from desktop.layout import ScreenLayout
-from desktop.panels import build_panel
+from desktop.panels import Animated, PanelContext, Placed, build_panel
 from widgets import theme
 from widgets.gridmap import MapConfig
 from widgets.theme import Scale
@@ -31,7 +33,9 @@ class WallWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.screen_layout = layout
         self.scale = scale
+        self.placed: list[Placed[Any]] = []
         self.panels: dict[str, QWidget] = {}
+        """The panels by layout name."""
         grid = QGridLayout(self)
         gap = scale.gap
         grid.setContentsMargins(gap, 0, gap, gap)
@@ -40,17 +44,18 @@ class WallWindow(QWidget):
             grid.setColumnStretch(col, 1)
         for row in range(layout.rows):
             grid.setRowStretch(row, 1)
+        context = PanelContext(scale, language, map_config)
         for place in layout.panels:
-            widget = build_panel(place.name, scale, language, map_config)
+            panel = build_panel(place.name, context)
             if place.name == "title":
                 grid.setRowMinimumHeight(place.row, scale.px(3.4))
-            grid.addWidget(widget, place.row, place.col, place.rowspan, place.colspan)
-            self.panels[place.name] = widget
+            grid.addWidget(panel.widget, place.row, place.col, place.rowspan, place.colspan)
+            self.placed.append(panel)
+            self.panels[place.name] = panel.widget
         self._closing_allowed = True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for panel in self.panels.values():
-            stop = getattr(panel, "stop_animations", None)
-            if stop is not None:
-                stop()
+            if isinstance(panel, Animated):
+                panel.stop_animations()
         super().closeEvent(event)

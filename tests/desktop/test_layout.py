@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.layout import PANEL_NAMES, LayoutError, load_layout
+from desktop.layout import LayoutError, load_layout
+from desktop.panels import PANELS
 from resources import resource_path
 
 
@@ -14,7 +15,7 @@ from resources import resource_path
 def test_shipped_layouts_load(name: str) -> None:
     """Every shipped layout is valid and uses only known panels."""
     layout = load_layout(resource_path("layouts", name))
-    assert layout.screens and layout.panel_names() <= PANEL_NAMES
+    assert layout.screens and layout.panel_names() <= set(PANELS)
     assert "map" in layout.panel_names() and "title" in layout.panel_names()
 
 

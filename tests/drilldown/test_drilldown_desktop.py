@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from waiting import WAIT_MS
 
 from desktop.drill import CellPlacement, DrillController, hour_range
+from desktop.panels import PANELS, Placed
 from desktop.queries import QueryRunner, ServiceBackend, WarningsFeed
 from desktop.workstation import CaseExport
 from feeds.analytics import QueryService
@@ -73,7 +74,7 @@ def test_map_click_opens_the_panel_over_the_map_cell(wall: Wall, runner: FakeRun
     """A unit click opens the drill-down over the map's cell; the neighbour panel stays visible."""
     controller, window, side = wall
     gmap = FakeMap()
-    controller.attach("map", gmap)
+    controller.attach(Placed(PANELS["map"], gmap))
     assert not controller.view.isVisible()
     gmap.sigUnitClicked.emit("110102001", "subdistrict")
     assert controller.is_open and controller.view.isVisible() and side.isVisible()
@@ -91,9 +92,9 @@ def test_chart_counter_and_warning_clicks_map_to_selections(wall: Wall, runner: 
     """Each click kind opens the selection that explains it."""
     controller, _, _ = wall
     chart, counter, warnings = FakeChart(), FakeChart(), FakeChart()
-    controller.attach("types", chart)
-    controller.attach("overdue", counter)
-    controller.attach("warnings", warnings)
+    controller.attach(Placed(PANELS["types"], chart))
+    controller.attach(Placed(PANELS["overdue"], counter))
+    controller.attach(Placed(PANELS["warnings"], warnings))
     chart.sigDrillDown.emit("type", "1201")
     assert runner.params("drill") == {"unit": "110102", "range": "today", "filters": {"subclass": "1201"}}
     chart.sigDrillDown.emit("hour", "9")
