@@ -136,13 +136,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     from desktop import commands
+    from desktop.startup import UserError
 
     handler: Callable[[argparse.Namespace], int] = getattr(commands, "cmd_" + args.command.replace("-", "_"))
     try:
         return handler(args)
     except KeyboardInterrupt:
         return 130
-    except commands.UserError as exc:
+    except UserError as exc:
         sys.stderr.write(f"gridwall {args.command}: {exc}\n")
         return 1
 

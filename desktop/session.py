@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -146,7 +145,8 @@ class WallSession(QObject):
 
     # --------------------------------------------------------------- screenshot
     def _take_screenshot(self) -> None:
-        path: Path = self.options.screenshot  # type: ignore[assignment]
+        path = self.options.screenshot
+        assert path is not None  # only scheduled with --screenshot
         path.parent.mkdir(parents=True, exist_ok=True)
         for i, window in enumerate(self.windows):
             target = path if i == 0 else path.with_name(f"{path.stem}-{i}{path.suffix}")

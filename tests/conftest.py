@@ -1,7 +1,12 @@
-"""Test-wide set-up: headless Qt, QtWebEngine usable as root, no network."""
+"""Test-wide set-up: headless Qt, QtWebEngine usable as root, no network.
+
+The feeds-only job (``.ci/feeds-only``) runs the Qt-free tests where PySide6 is not
+installed at all; then there is no map scheme to register.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -12,6 +17,8 @@ os.environ.setdefault("GRIDWALL_DATA_DIR", os.path.join(os.environ.get("TMPDIR",
 
 def pytest_configure(config: object) -> None:
     """Register the map's URL scheme before pytest-qt creates the QApplication."""
+    if importlib.util.find_spec("PySide6") is None:
+        return
     from widgets.gridmap import register_schemes
 
     register_schemes()
