@@ -83,8 +83,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
     """``gridwall tail``: print live events."""
     from feeds.tail import run_tail
 
-    run_tail(args.server, args.token)
-    return 0
+    return run_tail(args.server, args.token)
 
 
 def cmd_import_geo(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from feeds.client.status import ClientStatus
 from feeds.live import Changes, LiveState
 from widgets.gridmap import GridMap
 from widgets.gridmap.adapters import unit_collections
+from widgets.panel import Panel
 
 CYCLE_S = 30
 """Seconds between colouring switches when the layout asks for ``cycle``."""
@@ -26,6 +27,10 @@ class WallController(QObject):
     What a panel reads and how it follows is its :class:`~desktop.panels.PanelKind`;
     each part of the state is read once per batch however many panels show it. Maps
     follow through a :class:`MapFeed` each.
+
+    Nothing reaches a panel before the first snapshot: until then every panel
+    shows "no data" (never a zero or an all-clear). While the connection is not
+    live the panels keep their figures greyed, "as of" the last data received.
 
     Args:
         bridge: The feed bridge (owns the live state).
@@ -63,6 +68,8 @@ class WallController(QObject):
         bridge.sigChanged.connect(self._on_changed)
         bridge.sigStatus.connect(self._on_status)
         bridge.sigSecond.connect(self._on_second)
+        self._freshness: tuple[str, float | None] | None = None
+        self._show_freshness()
         self._on_second(time.time())
 
     def _on_cycle(self) -> None:
@@ -75,7 +82,25 @@ class WallController(QObject):
             if isinstance(panel.widget, Translatable):
                 panel.widget.set_language(language)
 
+    def _show_freshness(self) -> None:
+        status = self.bridge.status
+        if self.state.store_id is None:  # no snapshot yet: nothing to show
+            freshness: tuple[str, float | None] = ("none", None)
+        elif status.state == "live":
+            freshness = ("live", None)
+        else:
+            freshness = ("stale", status.last_update)
+        if freshness == self._freshness:
+            return
+        self._freshness = freshness
+        for panel in self.placed:
+            if isinstance(panel.widget, Panel):
+                panel.widget.set_freshness(*freshness)
+
     def _on_changed(self, ch: Changes) -> None:
+        if self.state.store_id is None:
+            return  # a day roll before any data: there is nothing to show
+        self._show_freshness()
         now = time.time()
         read: dict[Callable[[LiveState], Any], Any] = {}
         for panel in self.placed:
@@ -90,7 +115,10 @@ class WallController(QObject):
     def _on_status(self, status: ClientStatus) -> None:
         for panel in self.placed:
             if panel.kind.status is not None:
-                panel.kind.status(panel.widget, status.state, status.last_update, self.bridge.latency_ms)
+                panel.kind.status(
+                    panel.widget, status.state, status.last_update, self.bridge.latency_ms, status.detail
+                )
+        self._show_freshness()
 
     def _on_second(self, now: float) -> None:
         for panel in self.placed:

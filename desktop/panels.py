@@ -68,7 +68,8 @@ class PanelKind(Generic[W]):
         build: Makes the widget.
         follows: Parts of the live state it shows (see :class:`Follow`).
         tick: Called every second with the time (clocks, countdowns, ages).
-        status: Called with the connection state, the last frame time and the latency.
+        status: Called with the connection state, the last data time (``None``: none yet), the
+            latency and the reason of a failure (may be empty).
         clicks: Connects the widget's clicks to the drill-down.
     """
 
@@ -76,7 +77,7 @@ class PanelKind(Generic[W]):
     build: Callable[[PanelContext], W]
     follows: tuple[Follow[W, Any], ...] = ()
     tick: Callable[[W, float], object] | None = None
-    status: Callable[[W, str, float | None, float | None], object] | None = None
+    status: Callable[[W, str, float | None, float | None, str], object] | None = None
     clicks: Callable[[W, DrillTo], object] | None = None
 
 

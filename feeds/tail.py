@@ -3,7 +3,8 @@
 One line per event (Beijing time, seq, type, case id, case type, subdistrict,
 stage...), a summary of the snapshot, and connection status changes. Problems
 (an unreachable server, stale data) go to stderr, once per distinct reason,
-while the client keeps retrying; no tracebacks.
+while the client keeps retrying; no tracebacks. A refused token is not retried:
+``gridwall tail`` prints the reason in one line and exits with status 1.
 """
 
 from __future__ import annotations
@@ -75,6 +76,14 @@ def _clock(t: float | None) -> str:
     return datetime.fromtimestamp(t, BEIJING).strftime("%H:%M:%S") if t is not None else "--:--:--"
 
 
+class AccessRefused(RuntimeError):
+    """The server refused the token (the message is the one-line reason)."""
+
+
+def _is_refusal(msg: Message) -> bool:
+    return isinstance(msg, Error) and msg.code == "forbidden" and msg.field == "token"
+
+
 def format_message(msg: Message, names: Names) -> str | None:
     """One line for an event or a session milestone; ``None`` for what tail does not print."""
     head = f"{_clock(msg.ts)}  #{msg.seq:<7} {msg.TYPE:<15}" if msg.seq is not None else ""
@@ -138,13 +147,19 @@ async def tail(
     stop_after: int | None = None,
     reconnect_delays: Callable[[], Generator[float]] | None = None,
 ) -> int:
-    """Follow the stream until cancelled (or ``stop_after`` events); returns events printed."""
+    """Follow the stream until cancelled (or ``stop_after`` events); returns events printed.
+
+    Raises:
+        AccessRefused: The server refused the token (not retried).
+    """
     lookup = names or Names()
     printed = 0
     done = asyncio.Event()
 
     def on_message(msg: Message) -> None:
         nonlocal printed
+        if _is_refusal(msg):
+            return  # said once, by AccessRefused
         line = format_message(msg, lookup)
         if line is None:
             return
@@ -158,7 +173,7 @@ async def tail(
 
     def on_status(status: ClientStatus) -> None:
         was, previous[0] = previous[0], status.state
-        if status.state == "stopped" or (status.state == "live" and was != "stale"):
+        if status.state in ("stopped", "refused") or (status.state == "live" and was != "stale"):
             return  # "caught up ... live" already says it
         print(format_status(status), file=out if status.state == "live" else err, flush=True)
 
@@ -169,6 +184,7 @@ async def tail(
         on_status=on_status,
         client_name="gridwall-tail",
         reconnect_delays=reconnect_delays,
+        stop_when_refused=True,
     )
     runner = asyncio.create_task(client.run())
     stopper = asyncio.create_task(done.wait())
@@ -179,10 +195,18 @@ async def tail(
         stopper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await runner
+    if client.refused is not None:
+        raise AccessRefused(f"the server at {url} refused the token: {clean(client.refused, 200)}")
     return printed
 
 
-def run_tail(url: str, token: str, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
-    """Blocking ``gridwall tail``: runs until Ctrl+C."""
-    with contextlib.suppress(KeyboardInterrupt):
+def run_tail(url: str, token: str, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Blocking ``gridwall tail``: runs until Ctrl+C (exit status 0), or 1 when the token is refused."""
+    try:
         asyncio.run(tail(url, token, out=out, err=err))
+    except KeyboardInterrupt:
+        pass
+    except AccessRefused as exc:
+        print(f"gridwall tail: {exc}", file=err, flush=True)
+        return 1
+    return 0

@@ -22,6 +22,7 @@ from widgets.panel import (
     draw_bar,
     draw_sparkline,
     hazard_name,
+    no_data_text,
     warning_level_name,
 )
 from widgets.theme import (
@@ -58,6 +59,19 @@ class _AlertPanel(Panel):
         """Repaint in the new language."""
         self.canvas.update()
 
+    def freshness_changed(self) -> None:
+        """Repaint ("no data" replaces the content until the first data)."""
+        self.canvas.update()
+
+    def paint_no_data(self, p: QPainter, rect: QRectF) -> bool:
+        """Draw "no data" and return True when nothing has been received yet."""
+        if self.has_data:
+            return False
+        p.setFont(self.scale.font(0.9))
+        p.setPen(colour(TEXT_DIM))
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, no_data_text())
+        return True
+
     def row_h(self) -> float:
         """Height of one row."""
         return self.scale.base * 1.55
@@ -81,11 +95,13 @@ class WeatherPanel(_AlertPanel):
     def update_weather(self, warnings: Sequence[WeatherView]) -> None:
         """Active warnings, most severe first (as :meth:`feeds.live.LiveState.weather` gives them)."""
         self.warnings = tuple(warnings)
-        self.note_label.setText(clock(self.warnings[0].issued_at) if self.warnings else "")
+        self.set_note(clock(self.warnings[0].issued_at) if self.warnings else "")
         self.canvas.update()
 
     def badge_text(self) -> str:
-        """The headline shown in the badge ("Rainstorm · Orange warning"), or the no-warning text."""
+        """The headline shown in the badge ("Rainstorm · Orange warning"), the no-warning text, or "no data"."""
+        if not self.has_data:
+            return no_data_text()
         if not self.warnings:
             return self.none_text
         w = self.warnings[0]
@@ -94,6 +110,8 @@ class WeatherPanel(_AlertPanel):
     def paint_content(self, p: QPainter, rect: QRectF) -> None:
         """Badge, text and the other warnings."""
         s = self.scale
+        if self.paint_no_data(p, rect):
+            return
         if not self.warnings:
             p.setFont(s.font(1.0))
             p.setPen(colour(TEXT_DIM))
@@ -162,7 +180,7 @@ class CrowdPanel(_AlertPanel):
         """Spots to show, fullest first (as :meth:`feeds.live.LiveState.crowd` gives them)."""
         self.spots = tuple(spots)
         alarms = sum(1 for c in self.spots if c.level in ("crowded", "critical"))
-        self.note_label.setText(self.tr("%1 crowded").replace("%1", str(alarms)) if alarms else "")
+        self.set_note(self.tr("%1 crowded").replace("%1", str(alarms)) if alarms else "")
         self.canvas.update()
 
     def visible_rows(self) -> int:
@@ -172,6 +190,8 @@ class CrowdPanel(_AlertPanel):
     def paint_content(self, p: QPainter, rect: QRectF) -> None:
         """One row per spot."""
         s = self.scale
+        if self.paint_no_data(p, rect):
+            return
         if not self.spots:
             p.setFont(s.font(0.9))
             p.setPen(colour(TEXT_DIM))
@@ -240,12 +260,14 @@ class SensorPanel(_AlertPanel):
         """Sensors to show, alarms first (as :meth:`feeds.live.LiveState.sensors` gives them)."""
         self.sensors = tuple(sensors)
         alarms = sum(s.alarm for s in self.sensors)
-        self.note_label.setText(self.tr("%1 in alarm").replace("%1", str(alarms)) if alarms else "")
+        self.set_note(self.tr("%1 in alarm").replace("%1", str(alarms)) if alarms else "")
         self.canvas.update()
 
     def paint_content(self, p: QPainter, rect: QRectF) -> None:
         """One row per sensor."""
         s = self.scale
+        if self.paint_no_data(p, rect):
+            return
         if not self.sensors:
             p.setFont(s.font(0.9))
             p.setPen(colour(TEXT_DIM))

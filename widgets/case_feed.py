@@ -304,7 +304,7 @@ class CaseFeed(Panel):
             self.model.now = now
         inserted = self.model.update_rows(rows)
         if rows:
-            self.note_label.setText(clock(rows[0].reported_at, seconds=True))
+            self.set_note(clock(rows[0].reported_at, seconds=True))
         if inserted:
             self._slide_in(inserted)
             if not self._glow_timer.isActive():

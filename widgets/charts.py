@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from feeds.live import ChartView, Ranked
-from widgets.panel import Panel, format_count
+from widgets.panel import Panel, format_count, no_data_text
 from widgets.theme import ACCENT, ACCENT_DIM, COMPARE, PANEL, PANEL_EDGE, TEXT, TEXT_DIM, Scale, colour
 
 
@@ -39,6 +39,18 @@ class _ChartPanel(Panel):
         self.vb.disableAutoRange()
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.body.addWidget(self.plot)
+        self.no_data = QLabel(no_data_text(), self)
+        self.no_data.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_data.setStyleSheet(f"color: {TEXT_DIM};")
+        self.no_data.hide()
+        self.body.addWidget(self.no_data)
+
+    def freshness_changed(self) -> None:
+        """No data: the words "no data" instead of an empty chart with a zero axis."""
+        self.plot.setVisible(self.has_data)
+        self.no_data.setText(no_data_text())
+        self.no_data.setFont(self.scale.font(0.9))
+        self.no_data.setVisible(not self.has_data)
 
     def _style_axes(self) -> None:
         s = self.scale
@@ -123,7 +135,7 @@ class HourlyTrendChart(_ChartPanel):
         self.bars.setOpts(height=self.today, brushes=brushes)
         top = max(float(self.today.max()), float(self.last_week.max()) if has_week else 0.0, 1.0)
         self.vb.setRange(xRange=(-0.6, 23.6), yRange=(0, top * 1.12), padding=0)
-        self.note_label.setText(self.tr("%1 today").replace("%1", format_count(sum(charts.hourly_today))))
+        self.set_note(self.tr("%1 today").replace("%1", format_count(sum(charts.hourly_today))))
 
     def key_at(self, pos: QPointF) -> str | None:
         """The hour under ``pos``."""
@@ -243,7 +255,7 @@ class TopTypesChart(_RankingChart):
     def retranslate(self) -> None:
         """UI strings from the translator."""
         self.title_label.setText(self.tr("Top case types today"))
-        self.note_label.setText(self.tr("top 5: %1").replace("%1", f"{100 * self.top5_share:.1f}%"))
+        self.set_note(self.tr("top 5: %1").replace("%1", f"{100 * self.top5_share:.1f}%"))
 
     def highlighted(self, index: int) -> bool:
         """The five most frequent types are bright."""

@@ -1,7 +1,10 @@
 """KpiTiles: today's reported / filed / dispatched / closed, closure rates, and the ten-year story.
 
 Big numbers in calm colours (KPIs are not alarms); values count up smoothly
-when they change (``set_animated(False)`` for tests and screenshots).
+when they change (``set_animated(False)`` for tests and screenshots). The two
+rates are over the last 24 hours (the server's window, ``docs/protocol.md``),
+so they mean something at 03:00 as at noon; their captions say so. Before any
+data every tile shows a dash.
 """
 
 from __future__ import annotations
@@ -105,8 +108,8 @@ class KpiTiles(Panel):
             "filed": self.tr("Filed"),
             "dispatched": self.tr("Dispatched"),
             "closed": self.tr("Closed"),
-            "closure_rate": self.tr("Closure rate"),
-            "on_time_rate": self.tr("On-time closure"),
+            "closure_rate": self.tr("Closure rate · 24 h"),
+            "on_time_rate": self.tr("On-time closure · 24 h"),
         }
         for key, text in captions.items():
             self.tiles[key].caption.setText(text)
@@ -142,6 +145,14 @@ class KpiTiles(Panel):
         for key in self.KEYS:
             self.tiles[key].set_value(getattr(kpi, key))
         self._show_totals()
+
+    def freshness_changed(self) -> None:
+        """No data: every tile a dash (stale data stays, greyed by the base class)."""
+        if not self.has_data:
+            self.kpi = None
+            for tile in self.tiles.values():
+                tile.set_value(None)
+            self._show_totals()
 
     def _show_totals(self) -> None:
         k = self.kpi

@@ -94,7 +94,7 @@ class LoadBars(QWidget):
 
 
 class CountdownList(QWidget):
-    """Painted rows ``mm:ss  type · place · department`` for the nearest deadlines, ticking each second.
+    """Painted rows ``in 2 h 31 min  type · place · department`` for the nearest deadlines, ticking each second.
 
     Signals:
         sigClicked(str): A row was clicked; carries the case id.
@@ -129,16 +129,18 @@ class CountdownList(QWidget):
         big = s.font(1.0, bold=True, numeric=True)
         body = s.font(0.8)
         fm = QFontMetrics(body)
-        time_w = QFontMetrics(big).horizontalAdvance("88:88") + s.gap * 2
+        texts = self.texts()
+        widest = max((QFontMetrics(big).horizontalAdvance(t) for t in texts), default=0)
+        time_w = min(widest + s.gap * 2, self.width() * 0.5)
         y = s.base * 1.1
-        for c in self.items:
+        for c, left_text in zip(self.items, texts, strict=True):
             if y + self._row_h() > self.height() + 1:
                 break
             left = c.deadline - self.now
             col = OVERDUE if left <= 0 else DUE_SOON if left < 3600 else TEXT
             p.setFont(big)
             p.setPen(colour(col))
-            p.drawText(QRectF(0, y, time_w, self._row_h()), Qt.AlignmentFlag.AlignVCenter, format_countdown(left))
+            p.drawText(QRectF(0, y, time_w, self._row_h()), Qt.AlignmentFlag.AlignVCenter, left_text)
             p.setFont(body)
             p.setPen(colour(TEXT))
             text = f"{c.type.get(self.lang)} · {c.place.get(self.lang)} · {c.department.get(self.lang)}"
@@ -165,8 +167,8 @@ class OverdueCounter(Panel):
     def __init__(self, scale: Scale | None = None, parent: QWidget | None = None) -> None:
         super().__init__(scale, parent)
         self.view: OverdueView | None = None
-        self.overdue_caption, self.overdue_value = QLabel(self), QLabel("0", self)
-        self.soon_caption, self.soon_value = QLabel(self), QLabel("0", self)
+        self.overdue_caption, self.overdue_value = QLabel(self), QLabel(format_count(None), self)
+        self.soon_caption, self.soon_value = QLabel(self), QLabel(format_count(None), self)
         numbers = QHBoxLayout()
         for cap, val in ((self.overdue_caption, self.overdue_value), (self.soon_caption, self.soon_value)):
             cap.setTextFormat(Qt.TextFormat.PlainText)
@@ -237,6 +239,19 @@ class OverdueCounter(Panel):
         self.countdowns.update()
         self._show_open()
 
+    def freshness_changed(self) -> None:
+        """No data: dashes and empty lists, never "0 overdue"."""
+        if self.has_data:
+            return
+        self.view = None
+        for val in (self.overdue_value, self.soon_value):
+            val.setText(format_count(None))
+            val.setStyleSheet(f"color: {TEXT_DIM};")
+        self.by_subdistrict.set_loads(())
+        self.by_department.set_loads(())
+        self.countdowns.items = ()
+        self.countdowns.update()
+
     def tick(self, now: float) -> None:
         """Advance the countdowns to ``now`` (call once a second)."""
         self.countdowns.now = now
@@ -253,4 +268,4 @@ class OverdueCounter(Panel):
 
     def _show_open(self) -> None:
         if self.view is not None:
-            self.note_label.setText(self.tr("%1 open").replace("%1", format_count(self.view.open)))
+            self.set_note(self.tr("%1 open").replace("%1", format_count(self.view.open)))

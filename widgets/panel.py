@@ -2,6 +2,9 @@
 
 Every panel is a :class:`Panel`: a dark rounded frame with an accent tick,
 a title and an optional note on the right, sized by a :class:`~widgets.theme.Scale`.
+A panel also knows how fresh its data is (:meth:`Panel.set_freshness`): with no
+data yet it says so instead of showing zeros or an all-clear, and with stale data
+it greys its content and shows the time of the last data in its note.
 Panels take plain data through ``update_*`` methods, switch the language of
 domain names with :meth:`Panel.set_language` and re-read their own strings
 on ``QEvent.LanguageChange`` (:meth:`Panel.retranslate`).
@@ -14,10 +17,14 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from feeds.protocol import BEIJING
-from widgets.theme import Scale, panel_qss
+from widgets.theme import DUE_SOON, Scale, panel_qss
+
+FRESHNESS = ("none", "live", "stale")
+"""How fresh a panel's data is: ``none`` (nothing received yet), ``live``, ``stale`` (kept, greyed)."""
+STALE_OPACITY = 0.4
 
 
 def stage_name(stage: str) -> str:
@@ -79,33 +86,50 @@ def clock(t: float, seconds: bool = False) -> str:
     return datetime.fromtimestamp(t, BEIJING).strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
-def format_countdown(seconds: float) -> str:
-    """``mm:ss`` under an hour, ``h:mm`` under a day, ``Nd hh h`` beyond; a leading ``-`` when past."""
-    sign = "-" if seconds < 0 else ""
+translate = QCoreApplication.translate
+
+
+def format_duration(seconds: float) -> str:
+    """A length of time in words, never clock-like: ``45 s``, ``31 min``, ``2 h 31 min``, ``3 d 4 h``.
+
+    The one duration format of every panel (countdowns, ages, margins), in the
+    interface language (``2 小时 31 分``).
+    """
     s = int(abs(seconds))
-    if s < 3600:
-        return f"{sign}{s // 60:02d}:{s % 60:02d}"
-    if s < 86400:
-        return f"{sign}{s // 3600}:{s % 3600 // 60:02d}"
-    return sign + QCoreApplication.translate("Vocab", "%1d %2h").replace("%1", str(s // 86400)).replace(
-        "%2", f"{s % 86400 // 3600:02d}"
-    )
+    if s < 60:
+        text, a, b = translate("Vocab", "%1 s"), s, 0
+    elif s < 3600:
+        text, a, b = translate("Vocab", "%1 min"), s // 60, 0
+    elif s < 86400:
+        a, b = s // 3600, s % 3600 // 60
+        text = translate("Vocab", "%1 h %2 min") if b else translate("Vocab", "%1 h")
+    else:
+        a, b = s // 86400, s % 86400 // 3600
+        text = translate("Vocab", "%1 d %2 h") if b else translate("Vocab", "%1 d")
+    return text.replace("%1", str(a)).replace("%2", str(b))
+
+
+def format_countdown(seconds: float) -> str:
+    """Time left to a deadline: ``in 2 h 31 min`` (剩 2 小时 31 分), or ``31 min overdue`` (超期 31 分) when past."""
+    text = translate("Vocab", "in %1") if seconds >= 0 else translate("Vocab", "%1 overdue")
+    return text.replace("%1", format_duration(seconds))
 
 
 def format_age(seconds: float) -> str:
-    """Compact age: ``now``, ``5 min``, ``1 h 05``, ``3 d``."""
-    s = max(0, int(seconds))
-    if s < 60:
-        return QCoreApplication.translate("Vocab", "now")
-    if s < 3600:
-        return QCoreApplication.translate("Vocab", "%1 min").replace("%1", str(s // 60))
-    if s < 86400:
-        return (
-            QCoreApplication.translate("Vocab", "%1 h %2")
-            .replace("%1", str(s // 3600))
-            .replace("%2", f"{s % 3600 // 60:02d}")
-        )
-    return QCoreApplication.translate("Vocab", "%1 d").replace("%1", str(s // 86400))
+    """How long ago: ``now`` under a minute, else :func:`format_duration` (``5 min``, ``1 h 5 min``)."""
+    if seconds < 60:
+        return translate("Vocab", "now")
+    return format_duration(seconds)
+
+
+def no_data_text() -> str:
+    """What a panel shows instead of figures it does not have."""
+    return translate("Vocab", "No data")
+
+
+def as_of_text(t: float) -> str:
+    """``as of 08:20`` (数据截至 08:20): the time of the stale data a panel keeps showing."""
+    return translate("Vocab", "as of %1").replace("%1", clock(t))
 
 
 def format_count(value: float | None) -> str:
@@ -202,6 +226,9 @@ class Panel(QFrame):
         self.setObjectName("Panel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.lang = "zh"
+        self.freshness = "live"
+        self.as_of: float | None = None
+        self._note = ""
         self.scale = scale or Scale.for_widget(self)
         self._accent = QFrame(self)
         self._accent.setObjectName("PanelAccent")
@@ -245,6 +272,52 @@ class Panel(QFrame):
     def rescale(self) -> None:
         """Hook: resize the panel's own content (override)."""
 
+    # ----------------------------------------------------------- freshness
+    def set_note(self, text: str) -> None:
+        """The panel's own note (shown while its data is live; freshness notes take its place otherwise)."""
+        self._note = text
+        self._show_note()
+
+    @property
+    def has_data(self) -> bool:
+        """Whether any data has been received (``False``: show "no data", never a zero)."""
+        return self.freshness != "none"
+
+    def set_freshness(self, freshness: str, as_of: float | None = None) -> None:
+        """``none`` (no data yet), ``live``, or ``stale`` (greyed, "as of" ``as_of``, epoch seconds)."""
+        if freshness not in FRESHNESS:
+            raise ValueError(f"unknown freshness {freshness!r}")
+        if (freshness, as_of) == (self.freshness, self.as_of):
+            return
+        dim = freshness == "stale"
+        if dim != (self.freshness == "stale"):
+            for w in self._content():
+                effect = QGraphicsOpacityEffect(w) if dim else None
+                if effect is not None:
+                    effect.setOpacity(STALE_OPACITY)
+                w.setGraphicsEffect(effect)
+        self.freshness, self.as_of = freshness, as_of
+        self._show_note()
+        self.freshness_changed()
+
+    def freshness_changed(self) -> None:
+        """Hook: show or hide the "no data" state (override; the base repaints)."""
+        self.update()
+
+    def _content(self) -> list[QWidget]:
+        own = (self._accent, self.title_label, self.note_label)
+        return [w for w in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                if w not in own and not w.isWindow()]  # fmt: skip
+
+    def _show_note(self) -> None:
+        if self.freshness == "live":
+            self.note_label.setText(self._note)
+            self.note_label.setStyleSheet("")
+            return
+        stale = self.freshness == "stale" and self.as_of is not None
+        self.note_label.setText(as_of_text(self.as_of) if stale and self.as_of is not None else no_data_text())
+        self.note_label.setStyleSheet(f"color: {DUE_SOON};" if stale else "")
+
     # ------------------------------------------------------------ language
     def set_language(self, lang: str) -> None:
         """Show domain names (types, places) in ``"zh"`` or ``"en"``."""
@@ -262,4 +335,5 @@ class Panel(QFrame):
         """Retranslate when the application's translator changes."""
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            self._show_note()
         super().changeEvent(event)

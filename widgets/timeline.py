@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from feeds.live import TimelineEntry, WorkflowStep, deadline_status, timeline_entries
 from feeds.live.workflow import MAIN_CHAIN
-from widgets.panel import PaintedArea, Panel, clock, format_age, stage_name
+from widgets.panel import PaintedArea, Panel, clock, format_countdown, format_duration, stage_name
 from widgets.theme import (
     ACCENT,
     CLOSED,
@@ -60,7 +60,6 @@ class WorkflowTimeline(Panel):
             "due": self.tr("due %1"),
             "early": self.tr("%1 early"),
             "late": self.tr("%1 late"),
-            "left": self.tr("%1 left"),
             "empty": self.tr("No case selected"),
         }
         self._update_note()
@@ -83,12 +82,12 @@ class WorkflowTimeline(Panel):
         self.set_steps((), self.now)
 
     def margin_text(self, entry: TimelineEntry) -> str:
-        """``12 min early`` / ``1 h 05 late`` / ``20 min left`` (empty without a deadline)."""
+        """``12 min early`` / ``1 h 5 min late`` / ``in 20 min`` (empty without a deadline)."""
         if entry.margin_s is None:
             return ""
-        amount = format_age(abs(entry.margin_s))
         if entry.current and not entry.late:
-            return self.words["left"].replace("%1", amount)
+            return format_countdown(abs(entry.margin_s))  # the wall's countdown words
+        amount = format_duration(entry.margin_s)
         return self.words["late" if entry.late else "early"].replace("%1", amount)
 
     def _update_note(self) -> None:
@@ -99,7 +98,7 @@ class WorkflowTimeline(Panel):
             parts.append(f"{self.words['urge']} ×{urges}")
         if reworks:
             parts.append(f"{self.words['rework']} ×{reworks}")
-        self.note_label.setText(" · ".join(parts))
+        self.set_note(" · ".join(parts))
 
     # ---------------------------------------------------------------- paint
     def _tone(self, e: TimelineEntry) -> str:

@@ -2,7 +2,10 @@
 
 When the feed drops, the connection chip turns amber and reads
 "Reconnecting · last update 08:20:15" while the rest of the wall keeps its
-last good frame.
+last good frame. It never claims an update it did not receive: with no data
+yet it says "Connecting…" or "Server unreachable · retrying", and a refused
+token reads "Invalid token · access refused" in red. The weather chip stays
+hidden until the first data says whether a warning is in force.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from widgets.panel import hazard_name, warning_level_name
 from widgets.theme import Scale
 
 _LIVE_STATES = ("live",)
-_STALE_STATES = ("stale", "reconnecting", "connecting", "stopped")
+_STALE_STATES = ("stale", "reconnecting", "connecting", "refused", "stopped")
 
 
 class TitleBar(QFrame):
@@ -34,7 +37,9 @@ class TitleBar(QFrame):
         self._state = "connecting"
         self._last_update: float | None = None
         self._latency_ms: float | None = None
+        self._detail = ""
         self._warning: tuple[str, str] | None = None
+        self._warning_known = False
         self._now = 0.0
 
         self._name = QLabel()
@@ -66,14 +71,18 @@ class TitleBar(QFrame):
         self.retranslate()
 
     # ------------------------------------------------------------------ feeding
-    def set_status(self, state: str, last_update: float | None, latency_ms: float | None = None) -> None:
-        """Connection state (``live``, ``stale``, ``reconnecting``…), last frame time, event-to-screen latency."""
-        self._state, self._last_update, self._latency_ms = state, last_update, latency_ms
+    def set_status(
+        self, state: str, last_update: float | None, latency_ms: float | None = None, detail: str = ""
+    ) -> None:
+        """Connection state (``live``, ``stale``, ``reconnecting``, ``refused``…), last data time
+        (``None``: none received), event-to-screen latency, and the reason of a failure (may be empty)."""
+        self._state, self._last_update, self._latency_ms, self._detail = state, last_update, latency_ms, detail
         self._show_status()
 
     def set_warning(self, level: str | None, hazard: str | None = None) -> None:
-        """The most severe active weather warning, or ``None``."""
+        """The most severe active weather warning, or ``None`` (known: no warning in force)."""
         self._warning = (level, hazard or "") if level else None
+        self._warning_known = True
         self._show_warning()
 
     def tick(self, now: float) -> None:
@@ -113,7 +122,13 @@ class TitleBar(QFrame):
             latency = f" · {self._latency_ms:.0f} ms" if self._latency_ms is not None else ""
             text = self.tr("● Live") + latency
             fg, bg = theme.CLOSED, theme.PANEL
-        elif self._state == "connecting" and self._last_update is None:
+        elif self._state == "refused":
+            text = self.tr("Invalid token · access refused")
+            fg, bg = theme.TEXT_BRIGHT, theme.OVERDUE
+        elif self._last_update is None and self._state in ("connecting", "reconnecting") and self._detail:
+            text = self.tr("Server unreachable · retrying")
+            fg, bg = theme.BACKGROUND, theme.DUE_SOON
+        elif self._last_update is None:
             text = self.tr("Connecting…")
             fg, bg = theme.TEXT_DIM, theme.PANEL
         else:
@@ -127,6 +142,7 @@ class TitleBar(QFrame):
 
     def _show_warning(self) -> None:
         s = self._scale
+        self._warning_chip.setVisible(self._warning_known)
         if self._warning is None:
             self._warning_chip.setText(self.tr("No weather warning"))
             style = f"color:{theme.TEXT_DIM};background:transparent;"

@@ -16,7 +16,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QWidget
 
-from widgets.panel import PaintedArea, Panel, clock
+from widgets.panel import PaintedArea, Panel, clock, no_data_text
 from widgets.theme import ACCENT, ACCENT_DIM, DUE_SOON, PANEL_EDGE, TEXT, TEXT_BRIGHT, TEXT_DIM, TRACK, Scale, colour
 
 ROTATE_MS = 10_000
@@ -141,6 +141,10 @@ class WarningsPanel(Panel):
         """Repaint in the new language."""
         self.canvas.update()
 
+    def freshness_changed(self) -> None:
+        """Repaint (empty sections say "no data" until an answer arrives)."""
+        self.canvas.update()
+
     def stop_animations(self) -> None:
         """Stop the section rotation (window closing)."""
         self._rotate.stop()
@@ -160,7 +164,7 @@ class WarningsPanel(Panel):
             text = self.words["updated"].replace("%1", clock(self.updated_at))
             if self.stale:
                 text = f"{text} · {self.stale}"
-        self.note_label.setText(text)
+        self.set_note(text)
 
     # ---------------------------------------------------------------- layout
     def _row_h(self) -> float:
@@ -211,7 +215,7 @@ class WarningsPanel(Panel):
         rows = self.rows[name]
         if not rows:
             p.setFont(s.font(0.75))
-            p.drawText(QRectF(rect.left(), y, rect.width(), self._row_h()), _LEFT, self.words["none_" + name])
+            p.drawText(QRectF(rect.left(), y, rect.width(), self._row_h()), _LEFT, self.empty_text(name))
             return rect.bottom()
         for row in rows:
             if y + self._row_h() > rect.bottom() + 1:
@@ -271,6 +275,10 @@ class WarningsPanel(Panel):
         p.setFont(s.font(0.68, numeric=True))
         p.setPen(colour(TEXT))
         p.drawText(QRectF(area.right(), right.top(), label_w, right.height()), _RIGHT, row.figure)
+
+    def empty_text(self, section: str) -> str:
+        """What an empty section says: "no unusual rise" is a finding only an answer can give, else "no data"."""
+        return self.words["none_" + section] if self.updated_at is not None and self.has_data else no_data_text()
 
     def clicked_at(self, x: float, y: float) -> None:
         """Drill into the row under a click."""

@@ -19,6 +19,10 @@ from feeds.store import Store
 
 Handler = Callable[[Store, dict[str, Any]], Any]
 
+RATE_WINDOW_S = 86_400
+"""The wall's rates (结案率, 按期结案率) are over the last 24 hours: a window that means
+the same at 03:00 as at noon (today's few night-time cases would make them noise)."""
+
 
 class AnalyticsQueries:
     """Lazily started query services, one per store, and their handlers.
@@ -52,36 +56,31 @@ class AnalyticsQueries:
             service.save_cache()
 
     def enrich_kpis(self, store: Store, kpis: Kpis) -> Kpis:
-        """The store's KPI message with today's rates and chart series from the indicators.
+        """The store's KPI message with the rates of the last 24 h and last week's hourly profile.
 
-        Counts stay the store's throughput of the day (steps that happened today); the
-        rates become the documented indicators of today's report cohort
-        (``docs/indicators.md``), so the tile and a drill-down for today agree; ``charts``
-        carries today's hourly reports, the same weekday a week earlier, the top types
-        and the subdistrict ranking.
+        Counts stay the store's throughput of the day (steps that happened today). The
+        rates are the documented indicators (``docs/indicators.md``) of the cases reported
+        in the last :data:`RATE_WINDOW_S` seconds (``today.rate_window_s``), so a tile and a
+        drill-down over the same window agree. ``charts`` carries the same weekday a week
+        earlier, hour by hour; today's series are the wall's own count of the cases it
+        holds (one state for the tile and every chart, ``feeds/live/today.py``).
         """
         service = self.service(store)
         today = dict(kpis.today or {})
-        block = service.handle("indicators", {"range": "today"})["indicators"]
+        now = int(service.clock())
+        window = {"range": "custom", "start": now - RATE_WINDOW_S, "end": now + 1}
+        block = service.handle("indicators", window)["indicators"]
         for key, source in (("closure_rate", "closure_rate"), ("on_time_rate", "ontime_closure_rate")):
             if block.get(source) is not None:
                 today[key] = round(float(block[source]), 4)
+        today["rate_window_s"] = RATE_WINDOW_S
         trend = service.handle("trend", {"range": "today", "bucket": "hour"})
         day_start = int(trend["start_s"])
         week_ago = day_start - 7 * 86_400
         last_week = service.handle(
             "trend", {"range": "custom", "start": week_ago, "end": week_ago + 86_400, "bucket": "hour"}
         )
-        types = service.handle("types", {"range": "today", "top": 500})  # all of them: shares need the total
-        ranking = service.handle("ranking", {"range": "today", "by": "subdistrict", "indicator": "reported"})
-        period_day = str(trend["start"])[:10]
-        charts: dict[str, Any] = {
-            "day": period_day,
-            "hourly_today": _hours(trend["counts"]),
-            "types_today": {row["code"]: int(row["count"]) for row in types["rows"]},
-            "subdistricts_today": {row["code"]: int(row["value"] or 0) for row in ranking["rows"]},
-            "hourly_last_week": _hours(last_week["counts"]),
-        }
+        charts: dict[str, Any] = {"day": str(trend["start"])[:10], "hourly_last_week": _hours(last_week["counts"])}
         totals = dict(kpis.totals or {})
         totals["charts"] = charts
         return Kpis(today, totals, seq=kpis.seq, ts=kpis.ts, id=kpis.id)

@@ -20,7 +20,7 @@ from typing import Any, cast
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidURI
 
-from feeds.client.status import STALE_FACTOR, ClientStatus, State, backoff
+from feeds.client.status import STALE_FACTOR, ClientStatus, State, backoff, refusal_backoff
 from feeds.protocol import (
     Ack,
     Action,
@@ -69,7 +69,15 @@ class CaseClient:
         client_name: Sent in ``hello`` (shows in the server log).
         ssl_context: TLS settings for ``wss://`` (``None``: system defaults).
         reconnect_delays: Delay generator factory (default :func:`~feeds.client.status.backoff`).
+        refused_delays: Delays after the server refused the token (default
+            :func:`~feeds.client.status.refusal_backoff`: minutes, not seconds).
+        stop_when_refused: Stop :meth:`run` (state ``stopped``, :attr:`refused` set) instead of
+            retrying a refused token (for command-line tools that should exit).
         request_timeout: Seconds to wait for an ``ack``/``result``.
+
+    Attributes:
+        refused: Why the server refused the token (``None`` while it is accepted).
+        retry_in: The pause chosen before the next connection attempt (seconds).
     """
 
     def __init__(
@@ -84,6 +92,8 @@ class CaseClient:
         client_name: str = "gridwall",
         ssl_context: ssl.SSLContext | None = None,
         reconnect_delays: Callable[[], Generator[float]] | None = None,
+        refused_delays: Callable[[], Generator[float]] | None = None,
+        stop_when_refused: bool = False,
         request_timeout: float = 10.0,
     ) -> None:
         self.url = url
@@ -95,6 +105,11 @@ class CaseClient:
         self.client_name = client_name
         self._ssl = ssl_context
         self._delays = reconnect_delays or backoff()
+        self._refused_delays = refused_delays or refusal_backoff()
+        self.stop_when_refused = stop_when_refused
+        self.refused: str | None = None
+        self.retry_in: float | None = None
+        self._welcomed = False
         self.request_timeout = request_timeout
         self.heartbeat_s = 5.0
         self.last_update: float | None = None
@@ -119,7 +134,8 @@ class CaseClient:
     async def run(self) -> None:
         """Connect, catch up and stream; reconnect with backoff after any failure, until :meth:`stop`."""
         self._task = asyncio.current_task()
-        refused = self._delays()
+        failed = self._delays()
+        refusals = self._refused_delays()
         connector = connect(
             self.url,
             ssl=self._ssl,
@@ -138,11 +154,20 @@ class CaseClient:
                     detail = await self._serve(ws)
                     if self._stopping:
                         break
+                    if self.refused is not None:  # a wrong or revoked token: say so, and wait minutes
+                        self._set_state("refused", f"access refused: {self.refused}")
+                        if self.stop_when_refused:
+                            break
+                        self.retry_in = next(refusals)
+                        await asyncio.sleep(self.retry_in)
+                        continue
+                    refusals = self._refused_delays()
                     self._set_state("reconnecting", detail)
-                    if not self._caught_up:  # refused or dropped before catching up: do not hammer the server
-                        await asyncio.sleep(next(refused))
+                    if not self._caught_up:  # dropped before catching up: do not hammer the server
+                        self.retry_in = next(failed)
+                        await asyncio.sleep(self.retry_in)
                     else:
-                        refused = self._delays()
+                        failed = self._delays()
         except asyncio.CancelledError:
             if not self._stopping:
                 raise
@@ -166,13 +191,15 @@ class CaseClient:
         """One session; returns why it ended."""
         self._ws = ws
         self._caught_up = False
+        self._welcomed = False
         self._last_rx = time.monotonic()
         pinger = asyncio.create_task(self._ping(ws))
         try:
             await ws.send(encode(Hello(self._token, self.last_seq, self.store_id, self.client_name)))
             async for raw in ws:
                 self._last_rx = time.monotonic()
-                self.last_update = time.time()
+                if self._welcomed:
+                    self.last_update = time.time()
                 self._receive(raw)
             return f"server closed the connection ({ws.close_code} {ws.close_reason})".strip()
         except ConnectionClosed as exc:
@@ -230,6 +257,8 @@ class CaseClient:
                 future.set_result(msg)
             return
         elif isinstance(msg, Welcome):
+            self._welcomed, self.refused = True, None
+            self.last_update = time.time()
             self.heartbeat_s = msg.heartbeat_s
             if msg.store_id != self.store_id:
                 self.last_seq = None
@@ -242,7 +271,10 @@ class CaseClient:
         elif isinstance(msg, Heartbeat) and self._caught_up and msg.head > (self.last_seq or 0):
             raise _Resync(f"heartbeat head {msg.head} is ahead of the last event {self.last_seq}")
         elif isinstance(msg, Error):
-            _log.warning("server error: %s (%s)", msg.message, msg.code)
+            if msg.code == "forbidden" and msg.field == "token":
+                self.refused = msg.message or "token refused"
+            if self.refused is None or not self.stop_when_refused:  # else the caller reports the refusal
+                _log.warning("server error: %s (%s)", msg.message, msg.code)
         try:
             self._on_message(msg)
         except Exception:

@@ -152,10 +152,10 @@ class LiveState:
         if new_store:
             self._today.clear()
             self._today.roll(now)
-        for case in sorted(snap.cases, key=lambda c: c.reported_at):
+        ordered = sorted(snap.cases, key=lambda c: c.reported_at)
+        for case in ordered:
             self._cases.add(case, case.reported_at, now)
-            if new_store:
-                self._today.on_created(case)
+        self._today.recount(ordered)  # today's reports, the tile and every chart from this one snapshot
         for w in snap.weather:
             self._env.on_weather(w, now)
         for c in snap.crowd:

@@ -1,31 +1,33 @@
 """Today's counters (Beijing day): hourly trend, type/source/subdistrict mix and KPI figures.
 
-Server figures win: a :class:`~feeds.protocol.Kpis` message replaces the
-counts, and events folded afterwards increment them until the next one, so
-tiles and charts move live while any drift is corrected every KPI message.
-Rates (fractions 0–1) are the server's as long as it has sent any: its
-closure rate is a cohort rate (closed ÷ filed among today's cases) that the
-wall cannot recompute from events; before the first KPI message the wall
-shows ``closed ÷ reported`` and ``on-time ÷ closed`` of what it saw.
+One moment, one state: every figure about today's reports (the 上报 tile, the
+hourly bars, the type, source and subdistrict charts) is counted here from the
+same cases, so they always agree. A snapshot holds every case reported in the
+last 24 hours, so each snapshot recounts today from its cases, and each
+``case.created`` then adds to all of them at once. The server's own counts of
+today's reports (``today.reported``, ``charts.hourly_today``, ``types_today``,
+``sources_today``, ``subdistricts_today``) are not used: they are read at
+another moment (the KPI loop, the analytics cube's last sync) and would make
+the tile and the charts disagree.
 
-The server may add a ``charts`` object to the KPI message (as ``Kpis.charts``
-or, until the protocol has that field, ``Kpis.totals["charts"]``)::
+From a :class:`~feeds.protocol.Kpis` message the wall takes what it cannot
+count itself: today's filed / dispatched / closed (steps of cases it may not
+hold; events folded afterwards increment them until the next message), the
+rates (fractions 0–1) over the server's window (``today.rate_window_s``, the
+last 24 hours: never a formula of the wall's own), the long-run totals, and
+``charts.hourly_last_week`` (as ``Kpis.charts`` or ``Kpis.totals["charts"]``)::
 
     {"day": "2026-08-10",                    # Beijing date the figures are for
-     "hourly_today": [24 ints],             # cases reported per hour so far today
-     "hourly_last_week": [24 numbers],      # same weekday seven days earlier
-     "types_today": {"1201": 310, ...},     # subclass code -> cases today
-     "sources_today": {"patrol": 800, ...},
-     "subdistricts_today": {"110102001": 90, ...}}
+     "hourly_last_week": [24 numbers]}      # same weekday seven days earlier
 
-Every key is optional. Without ``hourly_last_week`` the wall uses the hourly
-counts it observed itself a week ago (partial if it was not running all day).
+Without ``hourly_last_week`` the wall uses the hourly counts it observed itself
+a week ago (partial if it was not running all day).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -35,6 +37,7 @@ from feeds.protocol import CaseInfo, Kpis
 
 _OFFSET = 8 * 3600  # Beijing is UTC+8 all year
 _COUNT_KEYS = ("reported", "filed", "dispatched", "closed")
+_SERVER_COUNTS = ("filed", "dispatched", "closed")  # "reported" is counted here, with the charts
 HISTORY_DAYS = 8
 
 
@@ -57,17 +60,6 @@ def _num(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     return float(value)
-
-
-def _counts(value: Any) -> dict[str, int] | None:
-    if not isinstance(value, Mapping):
-        return None
-    out: dict[str, int] = {}
-    for key, raw in list(value.items())[:1000]:
-        n = _num(raw)
-        if isinstance(key, str) and n is not None and n >= 0:
-            out[key] = int(n)
-    return out
 
 
 def _hours(value: Any) -> list[float] | None:
@@ -101,8 +93,17 @@ class TodayStats:
         self.subdistricts: dict[str, int] = {}
         self.counts = dict.fromkeys(_COUNT_KEYS, 0.0)
         self._rates: dict[str, float] = {}
+        self.rate_window_s: float | None = None
         self._server_last_week: list[float] | None = None
         self.origin = "local"
+
+    def recount(self, cases: Iterable[CaseInfo]) -> None:
+        """Count today's reports again from a snapshot's cases (its last 24 h hold all of today)."""
+        self.hourly = [0] * 24
+        self.types, self.sources, self.subdistricts = {}, {}, {}
+        self.counts["reported"] = 0.0
+        for case in cases:
+            self.on_created(case)
 
     def clear(self) -> None:
         """Forget today and the observed history (a different store)."""
@@ -156,11 +157,12 @@ class TodayStats:
     def on_kpis(self, kpis: Kpis) -> tuple[bool, bool]:
         """Take the server's figures; returns ``(kpi_changed, charts_changed)``."""
         today = kpis.today or {}
-        for key in _COUNT_KEYS:
+        for key in _SERVER_COUNTS:
             n = _num(today.get(key))
             if n is not None:
                 self.counts[key] = n
         self._rates = {k: n for k in ("closure_rate", "on_time_rate") if (n := _num(today.get(k))) is not None}
+        self.rate_window_s = _num(today.get("rate_window_s"))
         if kpis.totals:
             self._totals = {k: v for k, v in kpis.totals.items() if k != "charts"}
         self.origin = "server"
@@ -171,18 +173,10 @@ class TodayStats:
         day = charts.get("day")
         if day is not None and day != day_iso(self.day):
             return False
-        hourly = _hours(charts.get("hourly_today"))
-        if hourly is not None:
-            self.hourly = [int(x) for x in hourly]
-        self._server_last_week = _hours(charts.get("hourly_last_week")) or self._server_last_week
-        for key, attr in (
-            ("types_today", "types"),
-            ("sources_today", "sources"),
-            ("subdistricts_today", "subdistricts"),
-        ):
-            counts = _counts(charts.get(key))
-            if counts is not None:
-                setattr(self, attr, counts)
+        last_week = _hours(charts.get("hourly_last_week"))
+        if last_week is None:
+            return False
+        self._server_last_week = last_week
         return True
 
     def kpi_view(self) -> KpiView:

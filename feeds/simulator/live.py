@@ -271,7 +271,7 @@ class LiveSimulator:
             self._fail(f"the case server at {self.url} refused the token ({msg.message})")
 
     def _on_status(self, status: ClientStatus) -> None:
-        if status.state in ("connecting", "reconnecting", "stopped"):
+        if status.state in ("connecting", "reconnecting", "refused", "stopped"):
             self._can_send.clear()
             if self._resume is not None:
                 self._resume.cancel()

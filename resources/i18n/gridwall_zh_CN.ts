@@ -213,27 +213,17 @@
         <translation>提前 %1 处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="242"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="241"/>
         <source>handled %1 late</source>
         <translation>超时 %1 处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="243"/>
-        <source>%1 left</source>
-        <translation>剩余 %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="244"/>
-        <source>%1 overdue</source>
-        <translation>已超期 %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="250"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="246"/>
         <source>urged %1×</source>
         <translation>催办 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="250"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="246"/>
         <source>reworked %1×</source>
         <translation>返工 %1 次</translation>
     </message>
@@ -457,57 +447,57 @@
 <context>
     <name>CaseTable</name>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="44"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="45"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="45"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="46"/>
         <source>Case</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="46"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="47"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="47"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="48"/>
         <source>Place</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="48"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="49"/>
         <source>Department</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="49"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="50"/>
         <source>Stage</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="50"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="51"/>
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="51"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="52"/>
         <source>Urges</source>
         <translation>催办</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="113"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="114"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="115"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="116"/>
         <source>Difficult</source>
         <translation>疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="117"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="118"/>
         <source>Urged %1×</source>
         <translation>催办 %1 次</translation>
     </message>
@@ -515,17 +505,17 @@
 <context>
     <name>CrowdPanel</name>
     <message>
-        <location filename="../../widgets/alerts.py" line="167"/>
+        <location filename="../../widgets/alerts.py" line="175"/>
         <source>Crowd flow at hot spots</source>
         <translation>重点区域人流</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="168"/>
+        <location filename="../../widgets/alerts.py" line="176"/>
         <source>No crowd readings</source>
         <translation>暂无人流数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="175"/>
+        <location filename="../../widgets/alerts.py" line="183"/>
         <source>%1 crowded</source>
         <translation>%1 处拥挤</translation>
     </message>
@@ -533,12 +523,12 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../desktop/demo.py" line="28"/>
+        <location filename="../../desktop/demo.py" line="30"/>
         <source>Preparing the case history…</source>
         <translation>正在准备历史案件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/demo.py" line="57"/>
+        <location filename="../../desktop/demo.py" line="59"/>
         <source>%1 of %2 cases · %3 cases/s</source>
         <translation>已写入 %1 / %2 件 · %3 件/秒</translation>
     </message>
@@ -546,138 +536,138 @@
 <context>
     <name>Drill</name>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="53"/>
+        <location filename="../../widgets/drilldown/text.py" line="41"/>
         <source>Reported</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="54"/>
+        <location filename="../../widgets/drilldown/text.py" line="42"/>
         <source>Filed</source>
         <translation>立案数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="55"/>
+        <location filename="../../widgets/drilldown/text.py" line="43"/>
         <source>Dispatched</source>
         <translation>派遣数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="56"/>
+        <location filename="../../widgets/drilldown/text.py" line="44"/>
         <source>Closed</source>
         <translation>结案数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="57"/>
+        <location filename="../../widgets/drilldown/text.py" line="45"/>
         <source>Closure rate</source>
         <translation>结案率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="58"/>
+        <location filename="../../widgets/drilldown/text.py" line="46"/>
         <source>On-time closure rate</source>
         <translation>按期结案率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="59"/>
+        <location filename="../../widgets/drilldown/text.py" line="47"/>
         <source>On-time handling rate</source>
         <translation>按期处置率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="60"/>
+        <location filename="../../widgets/drilldown/text.py" line="48"/>
         <source>Overdue, not handled</source>
         <translation>超期未处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="61"/>
+        <location filename="../../widgets/drilldown/text.py" line="49"/>
         <source>Rework rate</source>
         <translation>返工率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="62"/>
+        <location filename="../../widgets/drilldown/text.py" line="50"/>
         <source>Mean handling time</source>
         <translation>平均处置时长</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="74"/>
-        <location filename="../../widgets/drilldown/text.py" line="98"/>
+        <location filename="../../widgets/drilldown/text.py" line="62"/>
+        <location filename="../../widgets/drilldown/text.py" line="86"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="91"/>
+        <location filename="../../widgets/drilldown/text.py" line="79"/>
         <source>%1 pp</source>
         <translation>%1 个百分点</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="113"/>
+        <location filename="../../widgets/drilldown/text.py" line="101"/>
         <source>Subdistricts</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="114"/>
+        <location filename="../../widgets/drilldown/text.py" line="102"/>
         <source>Communities</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="115"/>
+        <location filename="../../widgets/drilldown/text.py" line="103"/>
         <source>Unit grids</source>
         <translation>单元网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="116"/>
+        <location filename="../../widgets/drilldown/text.py" line="104"/>
         <source>Departments</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="120"/>
+        <location filename="../../widgets/drilldown/text.py" line="108"/>
         <source>District</source>
         <translation>区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="121"/>
+        <location filename="../../widgets/drilldown/text.py" line="109"/>
         <source>Subdistrict</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="122"/>
+        <location filename="../../widgets/drilldown/text.py" line="110"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="123"/>
+        <location filename="../../widgets/drilldown/text.py" line="111"/>
         <source>Unit grid</source>
         <translation>单元网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="131"/>
+        <location filename="../../widgets/drilldown/text.py" line="119"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="132"/>
+        <location filename="../../widgets/drilldown/text.py" line="120"/>
         <source>7 days</source>
         <translation>近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="133"/>
+        <location filename="../../widgets/drilldown/text.py" line="121"/>
         <source>30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="134"/>
+        <location filename="../../widgets/drilldown/text.py" line="122"/>
         <source>This year</source>
         <translation>本年</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="135"/>
+        <location filename="../../widgets/drilldown/text.py" line="123"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="164"/>
+        <location filename="../../widgets/drilldown/text.py" line="152"/>
         <source>Could not load: %1</source>
         <translation>无法加载：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="169"/>
+        <location filename="../../widgets/drilldown/text.py" line="157"/>
         <source>%1 cases</source>
         <translation>%1 件</translation>
     </message>
@@ -685,22 +675,22 @@
 <context>
     <name>HourlyTrendChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="99"/>
+        <location filename="../../widgets/charts.py" line="111"/>
         <source>Cases per hour</source>
         <translation>每小时案件数</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="100"/>
+        <location filename="../../widgets/charts.py" line="112"/>
         <source>today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="101"/>
+        <location filename="../../widgets/charts.py" line="113"/>
         <source>same day last week</source>
         <translation>上周同日</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="126"/>
+        <location filename="../../widgets/charts.py" line="138"/>
         <source>%1 today</source>
         <translation>今日 %1 件</translation>
     </message>
@@ -708,17 +698,17 @@
 <context>
     <name>IndicatorGrid</name>
     <message>
-        <location filename="../../widgets/drilldown/indicators.py" line="38"/>
+        <location filename="../../widgets/drilldown/indicators.py" line="39"/>
         <source>YoY</source>
         <translation>同比</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/indicators.py" line="38"/>
+        <location filename="../../widgets/drilldown/indicators.py" line="39"/>
         <source>PoP</source>
         <translation>环比</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/indicators.py" line="39"/>
+        <location filename="../../widgets/drilldown/indicators.py" line="40"/>
         <source>YoY: same period last year · PoP: previous period of the same length</source>
         <translation>同比：去年同期 · 环比：上一同长周期</translation>
     </message>
@@ -726,52 +716,52 @@
 <context>
     <name>KpiTiles</name>
     <message>
-        <location filename="../../widgets/kpi.py" line="102"/>
+        <location filename="../../widgets/kpi.py" line="105"/>
         <source>Today</source>
         <translation>今日概况</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi.py" line="104"/>
+        <location filename="../../widgets/kpi.py" line="107"/>
         <source>Reported</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi.py" line="105"/>
+        <location filename="../../widgets/kpi.py" line="108"/>
         <source>Filed</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi.py" line="106"/>
+        <location filename="../../widgets/kpi.py" line="109"/>
         <source>Dispatched</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi.py" line="107"/>
+        <location filename="../../widgets/kpi.py" line="110"/>
         <source>Closed</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi.py" line="108"/>
-        <source>Closure rate</source>
-        <translation>结案率</translation>
+        <location filename="../../widgets/kpi.py" line="111"/>
+        <source>Closure rate · 24 h</source>
+        <translation>结案率 · 近24小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi.py" line="109"/>
-        <source>On-time closure</source>
-        <translation>按期结案率</translation>
+        <location filename="../../widgets/kpi.py" line="112"/>
+        <source>On-time closure · 24 h</source>
+        <translation>按期结案率 · 近24小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi.py" line="113"/>
+        <location filename="../../widgets/kpi.py" line="116"/>
         <source>closed</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi.py" line="150"/>
+        <location filename="../../widgets/kpi.py" line="161"/>
         <source>cases since %1</source>
         <translation>件 · 自 %1 年以来</translation>
     </message>
     <message>
-        <location filename="../../widgets/kpi.py" line="150"/>
+        <location filename="../../widgets/kpi.py" line="161"/>
         <source>cases in total</source>
         <translation>件 · 累计</translation>
     </message>
@@ -787,37 +777,37 @@
 <context>
     <name>OverdueCounter</name>
     <message>
-        <location filename="../../widgets/overdue.py" line="197"/>
+        <location filename="../../widgets/overdue.py" line="199"/>
         <source>Overdue cases</source>
         <translation>超期案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="198"/>
+        <location filename="../../widgets/overdue.py" line="200"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="199"/>
+        <location filename="../../widgets/overdue.py" line="201"/>
         <source>Due soon</source>
         <translation>即将超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="200"/>
+        <location filename="../../widgets/overdue.py" line="202"/>
         <source>By subdistrict</source>
         <translation>按街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="201"/>
+        <location filename="../../widgets/overdue.py" line="203"/>
         <source>By department</source>
         <translation>按部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="202"/>
+        <location filename="../../widgets/overdue.py" line="204"/>
         <source>Nearest deadlines</source>
         <translation>最近时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="256"/>
+        <location filename="../../widgets/overdue.py" line="271"/>
         <source>%1 open</source>
         <translation>在办 %1 件</translation>
     </message>
@@ -861,17 +851,17 @@
 <context>
     <name>SensorPanel</name>
     <message>
-        <location filename="../../widgets/alerts.py" line="245"/>
+        <location filename="../../widgets/alerts.py" line="255"/>
         <source>Sensors</source>
         <translation>物联感知</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="246"/>
+        <location filename="../../widgets/alerts.py" line="256"/>
         <source>No sensor readings</source>
         <translation>暂无传感器数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="253"/>
+        <location filename="../../widgets/alerts.py" line="263"/>
         <source>%1 in alarm</source>
         <translation>%1 处告警</translation>
     </message>
@@ -879,7 +869,7 @@
 <context>
     <name>SourceMixChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="274"/>
+        <location filename="../../widgets/charts.py" line="286"/>
         <source>Sources today</source>
         <translation>今日案件来源</translation>
     </message>
@@ -887,7 +877,7 @@
 <context>
     <name>SubdistrictRankingChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="296"/>
+        <location filename="../../widgets/charts.py" line="308"/>
         <source>Subdistricts today</source>
         <translation>今日街道排名</translation>
     </message>
@@ -895,67 +885,77 @@
 <context>
     <name>TitleBar</name>
     <message>
-        <location filename="../../widgets/title_bar.py" line="100"/>
+        <location filename="../../widgets/title_bar.py" line="109"/>
         <source>Monday</source>
         <translation>星期一</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="101"/>
+        <location filename="../../widgets/title_bar.py" line="110"/>
         <source>Tuesday</source>
         <translation>星期二</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="102"/>
+        <location filename="../../widgets/title_bar.py" line="111"/>
         <source>Wednesday</source>
         <translation>星期三</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="103"/>
+        <location filename="../../widgets/title_bar.py" line="112"/>
         <source>Thursday</source>
         <translation>星期四</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="104"/>
+        <location filename="../../widgets/title_bar.py" line="113"/>
         <source>Friday</source>
         <translation>星期五</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="105"/>
+        <location filename="../../widgets/title_bar.py" line="114"/>
         <source>Saturday</source>
         <translation>星期六</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="106"/>
+        <location filename="../../widgets/title_bar.py" line="115"/>
         <source>Sunday</source>
         <translation>星期日</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="114"/>
+        <location filename="../../widgets/title_bar.py" line="123"/>
         <source>● Live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="117"/>
+        <location filename="../../widgets/title_bar.py" line="126"/>
+        <source>Invalid token · access refused</source>
+        <translation>令牌无效 · 拒绝访问</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/title_bar.py" line="129"/>
+        <source>Server unreachable · retrying</source>
+        <translation>无法连接服务器 · 重试中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/title_bar.py" line="132"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="120"/>
+        <location filename="../../widgets/title_bar.py" line="135"/>
         <source>Reconnecting · last update %1</source>
         <translation>重连中 · 最后更新 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="131"/>
+        <location filename="../../widgets/title_bar.py" line="147"/>
         <source>No weather warning</source>
         <translation>无气象预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="169"/>
+        <location filename="../../widgets/title_bar.py" line="185"/>
         <source>Xicheng District City Management Supervision and Command Centre</source>
         <translation>西城区城市管理监督指挥中心</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="171"/>
+        <location filename="../../widgets/title_bar.py" line="187"/>
         <source>Grid-based city management · 15 subdistricts · 263 communities · 2,432 unit grids</source>
         <translation>网格化城市管理 · 15个街道 · 263个社区 · 2432个单元网格</translation>
     </message>
@@ -963,12 +963,12 @@
 <context>
     <name>TopTypesChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="245"/>
+        <location filename="../../widgets/charts.py" line="257"/>
         <source>Top case types today</source>
         <translation>今日高发案件类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="246"/>
+        <location filename="../../widgets/charts.py" line="258"/>
         <source>top 5: %1</source>
         <translation>前五类占 %1</translation>
     </message>
@@ -1026,220 +1026,250 @@
 <context>
     <name>Vocab</name>
     <message>
-        <location filename="../../widgets/panel.py" line="26"/>
+        <location filename="../../widgets/panel.py" line="33"/>
         <source>Reported</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="27"/>
+        <location filename="../../widgets/panel.py" line="34"/>
         <source>Filed</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="28"/>
+        <location filename="../../widgets/panel.py" line="35"/>
         <source>Dispatched</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="29"/>
+        <location filename="../../widgets/panel.py" line="36"/>
         <source>Handling</source>
         <translation>处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="30"/>
+        <location filename="../../widgets/panel.py" line="37"/>
         <source>Closure requested</source>
         <translation>申请结案</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="31"/>
+        <location filename="../../widgets/panel.py" line="38"/>
         <source>Verifying</source>
         <translation>核查</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="32"/>
+        <location filename="../../widgets/panel.py" line="39"/>
         <source>Closed</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="33"/>
+        <location filename="../../widgets/panel.py" line="40"/>
         <source>Cancelled</source>
         <translation>不予立案</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="41"/>
+        <location filename="../../widgets/panel.py" line="48"/>
         <source>Rainstorm</source>
         <translation>暴雨</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="42"/>
+        <location filename="../../widgets/panel.py" line="49"/>
         <source>Snowstorm</source>
         <translation>暴雪</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="43"/>
+        <location filename="../../widgets/panel.py" line="50"/>
         <source>Gale</source>
         <translation>大风</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="44"/>
+        <location filename="../../widgets/panel.py" line="51"/>
         <source>Haze</source>
         <translation>霾</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="45"/>
+        <location filename="../../widgets/panel.py" line="52"/>
         <source>Heat</source>
         <translation>高温</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="46"/>
+        <location filename="../../widgets/panel.py" line="53"/>
         <source>Cold wave</source>
         <translation>寒潮</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="47"/>
+        <location filename="../../widgets/panel.py" line="54"/>
         <source>Thunderstorm</source>
         <translation>雷电</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="48"/>
+        <location filename="../../widgets/panel.py" line="55"/>
         <source>Road icing</source>
         <translation>道路结冰</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="49"/>
+        <location filename="../../widgets/panel.py" line="56"/>
         <source>Sandstorm</source>
         <translation>沙尘暴</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="50"/>
+        <location filename="../../widgets/panel.py" line="57"/>
         <source>Fog</source>
         <translation>大雾</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="58"/>
+        <location filename="../../widgets/panel.py" line="65"/>
         <source>Blue warning</source>
         <translation>蓝色预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="59"/>
+        <location filename="../../widgets/panel.py" line="66"/>
         <source>Yellow warning</source>
         <translation>黄色预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="60"/>
+        <location filename="../../widgets/panel.py" line="67"/>
         <source>Orange warning</source>
         <translation>橙色预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="61"/>
+        <location filename="../../widgets/panel.py" line="68"/>
         <source>Red warning</source>
         <translation>红色预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="69"/>
+        <location filename="../../widgets/panel.py" line="76"/>
         <source>Normal</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="70"/>
+        <location filename="../../widgets/panel.py" line="77"/>
         <source>Busy</source>
         <translation>较多</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="71"/>
+        <location filename="../../widgets/panel.py" line="78"/>
         <source>Crowded</source>
         <translation>拥挤</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="72"/>
+        <location filename="../../widgets/panel.py" line="79"/>
         <source>Critical</source>
         <translation>严重拥挤</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="90"/>
-        <source>%1d %2h</source>
-        <translation>%1天%2时</translation>
+        <location filename="../../widgets/panel.py" line="100"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="99"/>
-        <source>now</source>
-        <translation>刚刚</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/panel.py" line="101"/>
+        <location filename="../../widgets/panel.py" line="102"/>
         <source>%1 min</source>
-        <translation>%1分钟</translation>
+        <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="104"/>
-        <source>%1 h %2</source>
-        <translation>%1小时%2分</translation>
+        <location filename="../../widgets/panel.py" line="105"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="105"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="108"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
     </message>
     <message>
         <location filename="../../widgets/panel.py" line="108"/>
         <source>%1 d</source>
-        <translation>%1天</translation>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="114"/>
+        <source>in %1</source>
+        <translation>剩 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="114"/>
+        <source>%1 overdue</source>
+        <translation>超期 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="121"/>
+        <source>now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="127"/>
+        <source>No data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="132"/>
+        <source>as of %1</source>
+        <translation>数据截至 %1</translation>
     </message>
 </context>
 <context>
     <name>WarningsPanel</name>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="90"/>
+        <location filename="../../widgets/warnings_panel.py" line="75"/>
         <source>Early warnings</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="92"/>
+        <location filename="../../widgets/warnings_panel.py" line="77"/>
         <source>Unusual today</source>
         <translation>今日异常上升</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="93"/>
+        <location filename="../../widgets/warnings_panel.py" line="78"/>
         <source>Recurring hot spots · 30 days</source>
         <translation>高发点位 · 近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="94"/>
+        <location filename="../../widgets/warnings_panel.py" line="79"/>
         <source>Next 7 days · top types</source>
         <translation>未来7天预测 · 高发类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="95"/>
+        <location filename="../../widgets/warnings_panel.py" line="80"/>
         <source>No unusual rise today</source>
         <translation>今日无异常上升</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="96"/>
+        <location filename="../../widgets/warnings_panel.py" line="81"/>
         <source>No recurring hot spot</source>
         <translation>暂无高发点位</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="97"/>
+        <location filename="../../widgets/warnings_panel.py" line="82"/>
         <source>No forecast yet</source>
         <translation>暂无预测</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="98"/>
+        <location filename="../../widgets/warnings_panel.py" line="83"/>
         <source>%1 vs ~%2</source>
         <translation>%1 件 / 常值 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="99"/>
+        <location filename="../../widgets/warnings_panel.py" line="84"/>
         <source>%1× in %2 days</source>
         <translation>%2 天 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="100"/>
+        <location filename="../../widgets/warnings_panel.py" line="85"/>
         <source>≈%1 this week</source>
         <translation>本周约 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="101"/>
+        <location filename="../../widgets/warnings_panel.py" line="86"/>
         <source>updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="102"/>
+        <location filename="../../widgets/warnings_panel.py" line="87"/>
         <source>waiting for data</source>
         <translation>等待数据</translation>
     </message>
@@ -1247,17 +1277,17 @@
 <context>
     <name>WeatherPanel</name>
     <message>
-        <location filename="../../widgets/alerts.py" line="86"/>
+        <location filename="../../widgets/alerts.py" line="90"/>
         <source>Weather warning</source>
         <translation>气象预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="87"/>
+        <location filename="../../widgets/alerts.py" line="91"/>
         <source>No weather warning in force</source>
         <translation>当前无气象预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="88"/>
+        <location filename="../../widgets/alerts.py" line="92"/>
         <source>also in force:</source>
         <translation>同时生效：</translation>
     </message>
@@ -1265,57 +1295,52 @@
 <context>
     <name>WorkflowTimeline</name>
     <message>
-        <location filename="../../widgets/timeline.py" line="65"/>
+        <location filename="../../widgets/timeline.py" line="53"/>
         <source>Workflow</source>
         <translation>案件流程</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="67"/>
+        <location filename="../../widgets/timeline.py" line="55"/>
         <source>Urged</source>
         <translation>催办</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="68"/>
+        <location filename="../../widgets/timeline.py" line="56"/>
         <source>Marked difficult</source>
         <translation>列为疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="69"/>
+        <location filename="../../widgets/timeline.py" line="57"/>
         <source>Difficult mark removed</source>
         <translation>取消疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="70"/>
+        <location filename="../../widgets/timeline.py" line="58"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="71"/>
+        <location filename="../../widgets/timeline.py" line="59"/>
         <source>rework</source>
         <translation>返工</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="72"/>
+        <location filename="../../widgets/timeline.py" line="60"/>
         <source>due %1</source>
         <translation>时限 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="73"/>
+        <location filename="../../widgets/timeline.py" line="61"/>
         <source>%1 early</source>
         <translation>提前 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="74"/>
+        <location filename="../../widgets/timeline.py" line="62"/>
         <source>%1 late</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="75"/>
-        <source>%1 left</source>
-        <translation>剩余 %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/timeline.py" line="76"/>
+        <location filename="../../widgets/timeline.py" line="63"/>
         <source>No case selected</source>
         <translation>未选择案件</translation>
     </message>

@@ -73,9 +73,9 @@ def test_volatile_messages_apply_without_seq(state: LiveState) -> None:
     """KPIs and staff positions have no seq and always apply; heartbeats are skipped."""
     state.apply([snapshot(5)], now=T0)
     pos = StaffPosition("s1", GRID_A1, 116.37, 39.91)
-    ch = state.apply([StaffPositions((pos,)), Kpis({"reported": 5.0}, {}), Heartbeat(5)], now=T0)
+    ch = state.apply([StaffPositions((pos,)), Kpis({"filed": 5.0}, {}), Heartbeat(5)], now=T0)
     assert ch.staff and ch.kpi and state.staff() == (pos,)
-    assert state.kpi().reported == 5 and state.last_seq == 5
+    assert state.kpi().filed == 5 and state.last_seq == 5
 
 
 def test_per_grid_density_and_overdue(state: LiveState) -> None:
@@ -123,13 +123,13 @@ def test_events_for_unknown_cases_are_counted(state: LiveState) -> None:
     assert state.unknown == 2 and not ch.feed and state.last_seq == 2
 
 
-def test_new_snapshot_from_same_store_keeps_today_counts() -> None:
-    """A re-snapshot from the same store keeps the hourly counts the wall observed."""
+def test_new_snapshot_recounts_today_from_its_cases() -> None:
+    """A re-snapshot holds every report of the last 24 h: today's counts are recounted from it, not kept."""
     st = LiveState(fake_names())
     st.apply([snapshot(1), created(2, "a"), created(3, "b")], now=T0)
     closed_today = make_case("c", reported_at=T0)
-    st.apply([snapshot(9, (closed_today,))], now=T0 + 5)
-    assert sum(st.charts().hourly_today) == 2
+    st.apply([snapshot(9, (closed_today, make_case("a", reported_at=T0), make_case("b", reported_at=T0)))], now=T0 + 5)
+    assert sum(st.charts().hourly_today) == 3 == st.kpi().reported
     st.apply([snapshot(1, (closed_today,), store_id="other")], now=T0 + 6)
     assert sum(st.charts().hourly_today) == 1 and st.last_seq == 1
 

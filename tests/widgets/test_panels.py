@@ -158,9 +158,9 @@ def test_overdue_counter_numbers_bars_and_ticking(qtbot: QtBot) -> None:
     assert (w.overdue_value.text(), w.soon_value.text()) == ("4", "1")
     assert OVERDUE in w.overdue_value.styleSheet()
     assert [u.code for u in w.by_subdistrict.loads] == ["110102001", "110102003"]
-    assert w.countdowns.texts() == ["10:00", "2:05"]
+    assert w.countdowns.texts() == ["in 10 min", "in 2 h 5 min"]
     w.tick(NOW + 1)
-    assert w.countdowns.texts() == ["09:59", "2:04"]
+    assert w.countdowns.texts() == ["in 9 min", "in 2 h 4 min"]
     assert w.note_label.text() == "120 open"
     assert not w.grab().isNull()
     y = round(SCALE.base * 1.1 + SCALE.base * 1.25 * 0.5)
@@ -236,7 +236,7 @@ def test_workflow_timeline_margins_rework_and_urges(qtbot: QtBot) -> None:
     assert w.note_label.text() == "Urged ×1 · rework ×1"
     filed, dispatched, current = w.entries[1], w.entries[2], w.entries[-1]
     assert w.margin_text(filed) == "40 min early" and w.margin_text(dispatched) == "15 min late"
-    assert w.margin_text(current) == "10 min left" and current.rework
+    assert w.margin_text(current) == "in 10 min" and current.rework
     w.tick(NOW + 1200)
     assert w.margin_text(w.entries[-1]) == "10 min late"
     assert not w.grab().isNull()
@@ -272,6 +272,7 @@ def test_scale_fonts_and_formats(qtbot: QtBot) -> None:
     assert Scale(1080).base == 18 and Scale(3240).base == 54 and Scale(300).base == 11
     assert Scale(3240).font(2).pixelSize() == 108
     assert cjk_family() in ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC")
-    assert format_countdown(59) == "00:59" and format_countdown(3725) == "1:02" and format_countdown(-5) == "-00:05"
-    assert format_age(30) == "now" and format_age(3900) == "1 h 05" and format_rate(0.9963) == "99.63%"
+    assert format_countdown(59) == "in 59 s" and format_countdown(3725) == "in 1 h 2 min"
+    assert format_countdown(-5) == "5 s overdue"
+    assert format_age(30) == "now" and format_age(3900) == "1 h 5 min" and format_rate(0.9963) == "99.63%"
     assert format_rate(99.63) == "99.63%" and format_rate(None) == "—"

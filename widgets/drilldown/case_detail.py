@@ -18,7 +18,7 @@ from widgets.drilldown.minimap import CaseMiniMap, UnitShapes
 from widgets.drilldown.steps import epoch, steps_from_detail
 from widgets.drilldown.style import plain_label
 from widgets.drilldown.text import format_time, grid_label, pick
-from widgets.panel import format_age, stage_name
+from widgets.panel import format_countdown, format_duration, stage_name
 from widgets.theme import CLOSED, DUE_SOON, OVERDUE, PANEL_EDGE, Scale
 from widgets.timeline import WorkflowTimeline
 
@@ -236,14 +236,10 @@ class CaseDetailView(QWidget):
             if handling is None or handling.get("margin_s") is None:
                 return text
             margin, status = float(handling["margin_s"]), str(handling.get("status", ""))
-        amount = format_age(abs(margin))
-        words = {
-            "on_time": self.tr("handled %1 early"),
-            "late": self.tr("handled %1 late"),
-            "pending": self.tr("%1 left"),
-            "overdue": self.tr("%1 overdue"),
-        }
-        return f"{text} · {words[status].replace('%1', amount)}" if status in words else text
+        if status in ("pending", "overdue"):
+            return f"{text} · {format_countdown(margin)}"  # the wall's countdown words
+        words = {"on_time": self.tr("handled %1 early"), "late": self.tr("handled %1 late")}
+        return f"{text} · {words[status].replace('%1', format_duration(margin))}" if status in words else text
 
     def _record_text(self, c: Mapping[str, Any]) -> str:
         urges, reworks = int(c.get("urges") or 0), int(c.get("reworks") or 0)
