@@ -72,7 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=3650,
         help="days of history to seed into an empty store (default 3650: ten years, ~3.2M cases, ~1.5 GB, ~1.5 min)",
     )
-    demo.add_argument("--speed", type=_positive(float), default=1.0, help="simulated time runs N× faster (default 1)")
+    demo.add_argument(
+        "--speed",
+        type=_positive(float),
+        default=1.0,
+        help="catch up N× faster from the newest case in the store, never past real time (default 1)",
+    )
     demo.add_argument("--seed", type=int, default=None, help="random seed for the simulator")
     _wall_options(demo)
 
@@ -92,7 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulate", help="publish realistic live cases, alerts and patrols to a server")
     sim.add_argument("--server", default=f"ws://127.0.0.1:{DEFAULT_PORT}", help="server URL")
     sim.add_argument("--token", required=True, help="producer token")
-    sim.add_argument("--speed", type=_positive(float), default=1.0, help="simulated time runs N× faster (default 1)")
+    sim.add_argument(
+        "--speed",
+        type=_positive(float),
+        default=1.0,
+        help="catch up N× faster from the newest case in the store, never past real time (default 1)",
+    )
     sim.add_argument("--seed", type=int, default=None, help="random seed")
     sim.add_argument("--duration", type=_positive(float), help="stop after this many real seconds")
 

@@ -60,7 +60,7 @@ def demo_messages(rng: random.Random) -> list[Message]:
 
     now_h = beijing_hour(NOW)
     hourly = [0] * 24
-    opened: list[CaseInfo] = []
+    today: list[CaseInfo] = []  # like a real snapshot: every case reported today, open or closed
     day0 = NOW - (NOW + 8 * 3600) % 86400
     i = 0
     for h in range(now_h + 1):
@@ -68,28 +68,19 @@ def demo_messages(rng: random.Random) -> list[Message]:
         for _ in range(hourly[h]):
             i += 1
             t = day0 + h * 3600 + rng.random() * (3600 if h < now_h else NOW - day0 - h * 3600 - 1)
-            if rng.random() < 0.35 or h >= now_h - 1:
-                opened.append(case(i, t, rng.choice(("filed", "dispatched", "handling", "verifying"))))
-    opened.sort(key=lambda c: c.reported_at)
-    live, snap = opened[-14:], opened[:-14]
-    counts = {s.code: 0 for s in subs}
-    srcs = {s: 0 for s in sources}
-    subds: dict[str, int] = {}
-    for c in opened:  # a plausible mix for today (closed cases are not in the open set)
-        counts[c.subclass] += 3
-        srcs[c.source] += 3
-        subds[c.grid[:9]] = subds.get(c.grid[:9], 0) + 3
+            open_now = rng.random() < 0.35 or h >= now_h - 1
+            today.append(
+                case(i, t, rng.choice(("filed", "dispatched", "handling", "verifying")) if open_now else "closed")
+            )
+    today.sort(key=lambda c: c.reported_at)
+    live, snap = today[-14:], today[:-14]
     total = sum(hourly)
     charts = {
         "day": datetime.fromtimestamp(NOW, BEIJING).date().isoformat(),
-        "hourly_today": hourly,
         "hourly_last_week": [round(d * 10.5 * rng.uniform(0.85, 1.15)) for d in DIURNAL],
-        "types_today": {k: v for k, v in counts.items() if v},
-        "sources_today": srcs,
-        "subdistricts_today": subds,
     }
-    today = {"reported": float(total), "filed": total * 0.97, "dispatched": total * 0.95, "closed": total * 0.71,
-             "closure_rate": 0.9642, "on_time_rate": 0.9815}  # fmt: skip
+    figures = {"filed": total * 0.97, "dispatched": total * 0.95, "closed": total * 0.71,
+               "closure_rate": 0.9642, "on_time_rate": 0.9815, "rate_window_s": 86400}  # fmt: skip
     totals = {"cases": 3_220_000, "closed": 3_208_086, "closure_rate": 0.9963, "since": "2016-01-01", "charts": charts}
     hot = load_hotspots()[:10]
     crowd = []
@@ -110,7 +101,7 @@ def demo_messages(rng: random.Random) -> list[Message]:
         "请注意防范城市内涝和下凹式立交桥积水。"
     )
     warning = WeatherWarning("w1", "rainstorm", "orange", text=text)
-    msgs: list[Message] = [Snapshot(1000, "demo", tuple(snap), (warning,), kpi=Kpis(today, totals))]
+    msgs: list[Message] = [Snapshot(1000, "demo", tuple(snap), (warning,), kpi=Kpis(figures, totals))]
     msgs += crowd + sensors
     seq = 1001
     for c in live:

@@ -39,6 +39,8 @@ _OFFSET = 8 * 3600  # Beijing is UTC+8 all year
 _COUNT_KEYS = ("reported", "filed", "dispatched", "closed")
 _SERVER_COUNTS = ("filed", "dispatched", "closed")  # "reported" is counted here, with the charts
 HISTORY_DAYS = 8
+RATE_WINDOW_S = 86_400.0
+"""The window of the rates the tiles show ("· 24 h"); rates over another window are not shown."""
 
 
 def beijing_day(t: float) -> int:
@@ -183,9 +185,11 @@ class TodayStats:
         """Today's KPI figures and the server's long-run totals."""
         c = self.counts
         # the rates are the documented indicators (feeds/analytics/indicators.py), sent by the server;
-        # the wall never substitutes a formula of its own
-        closure = self._rates.get("closure_rate")
-        on_time = self._rates.get("on_time_rate")
+        # the wall never substitutes a formula of its own, and shows them only over the window its
+        # tiles are labelled with (an older server's rates of "today so far" are noise at night)
+        windowed = self.rate_window_s == RATE_WINDOW_S
+        closure = self._rates.get("closure_rate") if windowed else None
+        on_time = self._rates.get("on_time_rate") if windowed else None
         t = self._totals
         since = t.get("since")
         return KpiView(

@@ -4,7 +4,12 @@ It connects with the project's :class:`~feeds.client.CaseClient` as a
 producer, takes over the server's snapshot (open cases continue, case numbers
 continue, the weather is brought up to date; :class:`~feeds.simulator.script.LiveScript`)
 and then publishes every event when the simulated clock reaches it:
-``simulated time = start + speed × elapsed real time``. Events are sent as
+``simulated time = min(start + speed × elapsed real time, real time)``: the
+simulated clock never passes the real one, because walls that read the store
+judge deadlines, ages and "today" by the real clock (a case stamped half an hour
+ahead would show as "just now" and push later runs' start into the future). So
+``speed > 1`` fast-forwards from the newest case in the store (at most
+:data:`MAX_CATCH_UP_S` back) up to the present, then runs in real time. Events are sent as
 soon as they are due (pipelined, one frame each; the server commits them in
 groups); delivery is tracked by :class:`~feeds.simulator.outbox.Outbox` so
 that across reconnects nothing planned is lost or published twice. Staff
@@ -18,6 +23,7 @@ import contextlib
 import logging
 import secrets
 import time
+from collections.abc import Callable
 
 from feeds.client import CaseClient, ClientStatus, NotConnectedError
 from feeds.protocol import CaughtUp, Error, Message, ProtocolError, Snapshot, StaffPositions, Welcome
@@ -38,6 +44,8 @@ MAX_TICK_S = 0.05
 """Longest real sleep of the clock loop (so due events never wait longer)."""
 RESEND_GRACE_S = 1.0
 """After a reconnect, real seconds to let the backfilled stream confirm events before resending the rest."""
+MAX_CATCH_UP_S = 86_400.0
+"""With ``speed > 1`` the simulation starts after the newest case in the store, but at most this far back."""
 
 
 class SimulatorError(RuntimeError):
@@ -52,10 +60,12 @@ class LiveSimulator:
         token: A producer token.
         speed: Simulated seconds per real second.
         seed: Seed of the simulation (random if ``None``; see :attr:`seed`).
-        start: Simulated start (default: now, or just after the newest case the server holds).
+        start: Simulated start (default: now; with ``speed > 1`` just after the newest case the
+            server holds if that is earlier, at most :data:`MAX_CATCH_UP_S` ago).
         connect_timeout: Give up (:class:`SimulatorError`) if not connected within this many
             seconds; ``None`` keeps trying (the client reconnects forever).
         staff_interval: Real seconds between staff-position messages.
+        clock: The real clock the simulated one may never pass (epoch seconds; tests inject one).
     """
 
     def __init__(
@@ -68,6 +78,7 @@ class LiveSimulator:
         start: float | None = None,
         connect_timeout: float | None = None,
         staff_interval: float = STAFF_INTERVAL_S,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -76,6 +87,7 @@ class LiveSimulator:
         self.connect_timeout = connect_timeout
         self.staff_interval = staff_interval
         self._start = start
+        self._clock = clock
         self.client = CaseClient(
             url, token, on_message=self._on_message, on_status=self._on_status, client_name="simulator"
         )
@@ -96,8 +108,8 @@ class LiveSimulator:
     # -- clock and state -----------------------------------------------------
 
     def sim_now(self) -> float:
-        """The simulated clock (epoch seconds)."""
-        return self._sim0 + self.speed * (time.monotonic() - self._t0)
+        """The simulated clock (epoch seconds); never later than the real clock."""
+        return min(self._sim0 + self.speed * (time.monotonic() - self._t0), self._clock())
 
     @property
     def stats(self) -> LiveStats:
@@ -132,7 +144,7 @@ class LiveSimulator:
         try:
             await self._wait_ready()
             snapshot = self._snapshot
-            self._sim0 = self._start if self._start is not None else _start_after(snapshot)
+            self._sim0 = self._start if self._start is not None else _start_after(snapshot, self._clock(), self.speed)
             self.script = await asyncio.to_thread(self._make_script, snapshot, self._sim0)
             self._t0 = time.monotonic()
             _log.info("simulating from %s at %g× (seed %d)", time.ctime(self._sim0), self.speed, self.seed)
@@ -283,7 +295,20 @@ class LiveSimulator:
         self._ready.set()
 
 
-def _start_after(snapshot: Snapshot | None) -> float:
-    """Now, or just after the newest case the server holds if that is later (never run time backwards)."""
+def _start_after(snapshot: Snapshot | None, now: float, speed: float) -> float:
+    """Where the simulation starts: now; with ``speed > 1`` after the newest case if that is earlier (a catch-up).
+
+    A store holding cases after ``now`` (written by a run before the simulated clock was
+    capped) is not followed into the future: the simulation starts now, with a warning.
+    """
     newest = max((c.reported_at for c in snapshot.cases), default=0.0) if snapshot else 0.0
-    return max(time.time(), newest + 1.0)
+    if newest > now:
+        _log.warning(
+            "the store holds cases up to %s, %.0f min ahead of the clock; simulating from now",
+            time.ctime(newest),
+            (newest - now) / 60,
+        )
+        return now
+    if speed > 1 and newest > 0:
+        return max(newest + 1.0, now - MAX_CATCH_UP_S)
+    return now

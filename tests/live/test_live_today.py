@@ -53,6 +53,8 @@ def test_kpis_count_live_between_server_messages(state: LiveState) -> None:
     k = state.kpi()
     assert (k.reported, k.closed, k.origin) == (2, 701, "server")  # reports: the two cases this state holds
     assert k.closure_rate == 0.875 and k.total_cases == 3_220_000 and k.since == "2010-01-01"
+    state.apply([Kpis({"closure_rate": 0.0, "on_time_rate": 0.0}, {})], now=T0)  # no window: "today so far"
+    assert state.kpi().closure_rate is None and state.kpi().on_time_rate is None  # the tiles say "24 h"
 
 
 def test_server_charts_payload_gives_last_week_only(state: LiveState) -> None:
