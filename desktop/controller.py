@@ -115,9 +115,7 @@ class WallController(QObject):
     def _on_status(self, status: ClientStatus) -> None:
         for panel in self.placed:
             if panel.kind.status is not None:
-                panel.kind.status(
-                    panel.widget, status.state, status.last_update, self.bridge.latency_ms, status.detail
-                )
+                panel.kind.status(panel.widget, status.state, status.last_update, self.bridge.latency_ms, status.detail)
         self._show_freshness()
 
     def _on_second(self, now: float) -> None:

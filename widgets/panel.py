@@ -289,20 +289,25 @@ class Panel(QFrame):
             raise ValueError(f"unknown freshness {freshness!r}")
         if (freshness, as_of) == (self.freshness, self.as_of):
             return
-        dim = freshness == "stale"
-        if dim != (self.freshness == "stale"):
-            for w in self._content():
-                effect = QGraphicsOpacityEffect(w) if dim else None
-                if effect is not None:
-                    effect.setOpacity(STALE_OPACITY)
-                w.setGraphicsEffect(effect)
         self.freshness, self.as_of = freshness, as_of
+        for w in self._content():
+            effect = w.graphicsEffect()
+            if effect is None and freshness == "stale":
+                effect = QGraphicsOpacityEffect(w)
+                effect.setOpacity(STALE_OPACITY)
+                w.setGraphicsEffect(effect)
+            if effect is not None:
+                effect.setEnabled(freshness == "stale")
         self._show_note()
         self.freshness_changed()
 
     def freshness_changed(self) -> None:
         """Hook: show or hide the "no data" state (override; the base repaints)."""
         self.update()
+
+    def is_dimmed(self) -> bool:
+        """Whether the content is greyed (stale data)."""
+        return any((e := w.graphicsEffect()) is not None and e.isEnabled() for w in self._content())
 
     def _content(self) -> list[QWidget]:
         own = (self._accent, self.title_label, self.note_label)

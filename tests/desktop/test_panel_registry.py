@@ -13,7 +13,7 @@ from desktop.layout import LayoutError, parse_layout
 from desktop.panels import PANELS, Follow, PanelContext, PanelKind, Placed, build_panel
 from feeds.client.status import ClientStatus
 from feeds.live import Changes, LiveState, load_names
-from feeds.protocol import Kpis
+from feeds.protocol import Kpis, Snapshot
 from widgets.theme import Scale
 
 
@@ -59,7 +59,7 @@ def test_a_new_panel_is_one_entry_and_reads_once_per_batch(qtbot: QtBot) -> None
 
     def read(state: LiveState) -> float:
         reads.append(1)
-        return state.kpi().reported
+        return state.kpi().filed
 
     kind = PanelKind[QLabel](
         "reported",
@@ -71,7 +71,9 @@ def test_a_new_panel_is_one_entry_and_reads_once_per_batch(qtbot: QtBot) -> None
         qtbot.addWidget(label)
     bridge = FakeBridge()
     controller = WallController(bridge, [Placed(kind, label) for label in labels])  # type: ignore[arg-type]
-    bridge.state.apply([Kpis({"reported": 812.0}, {"cases": 1})], now=0.0)
+    bridge.state.apply(
+        [Snapshot(1, "s", ()), Kpis({"filed": 812.0}, {"cases": 1})], now=0.0
+    )  # data only after a snapshot
     bridge.sigChanged.emit(Changes(kpi=True))
     assert [label.text() for label in labels] == ["812", "812"] and len(reads) == 1
     bridge.sigChanged.emit(Changes(weather=True))

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.bridge import LiveBridge
 from desktop.controller import WallController
-from desktop.panels import build_panel
+from desktop.panels import PanelContext, Placed, build_panel
 from feeds.client import ClientStatus, ClientThread
 from feeds.geo.units import load_units
 from feeds.live import LiveState, load_names
@@ -39,12 +39,12 @@ def test_tiles_and_charts_agree_after_live_cases(qtbot: Any) -> None:
     client = ClientThread("ws://127.0.0.1:9", "unused")  # never started: the test feeds the state itself
     bridge = LiveBridge(client, state)
     names = ("kpi", "trend", "types", "sources", "ranking")
-    panels: list[tuple[str, QWidget]] = [(n, build_panel(n, Scale(1080), "en")) for n in names]
-    for _, w in panels:
-        qtbot.addWidget(w)
-        w.resize(480, 300)
+    panels: list[Placed[QWidget]] = [build_panel(n, PanelContext(Scale(1080), "en")) for n in names]
+    for p in panels:
+        qtbot.addWidget(p.widget)
+        p.widget.resize(480, 300)
     controller = WallController(bridge, panels)  # keep it: it owns the routing
-    kpi, trend, types, sources = (w for _, w in panels[:4])
+    kpi, trend, types, sources = (p.widget for p in panels[:4])
     assert isinstance(kpi, KpiTiles) and isinstance(trend, HourlyTrendChart)
     assert isinstance(types, TopTypesChart) and isinstance(sources, SourceMixChart)
     kpi.set_animated(False)

@@ -102,9 +102,9 @@ def test_stale_panels_keep_their_figures_greyed_with_the_time(qtbot: QtBot) -> N
     assert w.note_label.text() == "120 open"
     w.set_freshness("stale", NOW)
     assert w.overdue_value.text() == "4" and w.note_label.text() == "as of 03:08"
-    assert w.by_subdistrict.graphicsEffect() is not None and w.title_label.graphicsEffect() is None
+    assert w.is_dimmed() and w.title_label.graphicsEffect() is None
     w.set_freshness("live")
-    assert w.note_label.text() == "120 open" and w.by_subdistrict.graphicsEffect() is None
+    assert w.note_label.text() == "120 open" and not w.is_dimmed()
 
 
 def test_warnings_panel_says_no_unusual_rise_only_after_an_answer(qtbot: QtBot) -> None:
