@@ -79,7 +79,8 @@ class MapFeed:
                     "lat": s.lat,
                     "kind": s.kind,
                     "alarm": s.alarm,
-                    "name": s.name,
+                    "name_zh": s.name.zh,
+                    "name_en": s.name.en,
                     "value": s.value,
                     "unit": s.unit,
                 }

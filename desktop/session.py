@@ -80,6 +80,10 @@ class WallSession(QObject):
             workstation=self.windows[0] if isinstance(self.windows[0], Workstation) else None,
         )
         self.bridge.sigStatus.connect(self.drill.warnings_feed.on_status)
+        browser = self.drill.extra.get("browser")
+        if browser is not None:  # the workstation's case list loads once the connection is live
+            self.bridge.sigStatus.connect(lambda status: browser.on_connection(status.state))
+            browser.on_connection(self.bridge.status.state)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
 

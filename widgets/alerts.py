@@ -285,7 +285,7 @@ class SensorPanel(_AlertPanel):
             p.setFont(name_font)
             p.setPen(colour(OVERDUE if sen.alarm else TEXT))
             label = QFontMetrics(name_font).elidedText(
-                sen.name or sen.sensor_id, Qt.TextElideMode.ElideRight, round(name_w - s.gap)
+                sen.name.get(self.lang), Qt.TextElideMode.ElideRight, round(name_w - s.gap)
             )
             p.drawText(QRectF(rect.left(), y, name_w, h), _LEFT, label)
             bar_w = rect.width() - name_w - spark_w - val_w - s.gap * 2

@@ -37,12 +37,12 @@ from feeds.geo.projection import GRID_SIZE, XICHENG_FRAME, LocalFrame, area_m2
 from feeds.geo.reference import (
     COMMUNITIES_GENERATED_FILE,
     GRIDS_GENERATED_FILE,
-    SUBDISTRICT_NAME_EN,
     SUBDISTRICTS_FILE,
     CommunityRecord,
     read_communities,
 )
 from feeds.geo.tessellate import tessellate
+from feeds.romanize import english_name
 
 TARGET_GRID_COUNT = 2432
 _GENERATOR = "python -m feeds.geo.generate"
@@ -135,7 +135,7 @@ def _features(code: str, record: CommunityRecord, members: list[Any], out: Gener
                 "code": record.code,
                 "level": "community",
                 "name_zh": short,
-                "name_en": f"{SUBDISTRICT_NAME_EN.get(code, code)} Community {record.code[-3:]}",
+                "name_en": english_name(short),
                 "parent": code,
                 "area_m2": round(area_m2(union), 1),
                 "generated": True,

@@ -33,6 +33,7 @@ from feeds.geo.reference import (
 )
 from feeds.geo.registry import Level, Unit, UnitRegistry
 from feeds.paths import geo_override_dir
+from feeds.romanize import english_name
 
 __all__ = ["OVERRIDE_FILES", "Hotspot", "Level", "Unit", "UnitRegistry", "clear_cache", "load_hotspots", "load_units"]
 
@@ -86,12 +87,13 @@ def _units_from_features(
         if len(code) != CODE_LENGTH[level] or not code.startswith(DISTRICT_CODE):
             raise GeoDataError(f"{path}: feature {index}: field 'code' {code!r} is not a {level} code")
         area = props.get("area_m2")
+        name_zh = str(props.get("name_zh") or props.get("name") or code)
         units.append(
             Unit(
                 code=code,
                 level=cast(Level, level),
-                name_zh=str(props.get("name_zh") or props.get("name") or code),
-                name_en=str(props.get("name_en") or SUBDISTRICT_NAME_EN.get(code, "")),
+                name_zh=name_zh,
+                name_en=str(props.get("name_en") or SUBDISTRICT_NAME_EN.get(code) or english_name(name_zh)),
                 parent=parent_code(code),
                 geometry=geometry_to_geojson(geom) if cleaned is not None else feat["geometry"],
                 centroid=(float(centroids[index][0]), float(centroids[index][1])),

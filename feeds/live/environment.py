@@ -98,7 +98,17 @@ class Environment:
         """Every sensor, alarms first, then by value relative to threshold."""
         views = [
             SensorView(
-                m.sensor_id, m.sensor_kind, m.name, m.value, m.unit, m.threshold, m.alarm, m.lon, m.lat, tuple(h), at
+                m.sensor_id,
+                m.sensor_kind,
+                self._names.sensor(m.sensor_id, m.name),
+                m.value,
+                m.unit,
+                m.threshold,
+                m.alarm,
+                m.lon,
+                m.lat,
+                tuple(h),
+                at,
             )
             for m, h, at in self._sensors.values()
         ]

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from feeds.romanize import english_name
+
 
 @dataclass(frozen=True, slots=True)
 class Label:
@@ -50,6 +52,10 @@ class NameLookup(Protocol):
 
     def spot(self, spot_id: str) -> Label:
         """Name of a crowd hot spot."""
+        ...
+
+    def sensor(self, sensor_id: str, name: str) -> Label:
+        """Name of a sensor that calls itself ``name`` (producers send one language only)."""
         ...
 
 
@@ -109,6 +115,11 @@ class TableNames:
     def spot(self, spot_id: str) -> Label:
         """Name of a crowd hot spot."""
         return self._spots.get(spot_id) or Label.plain(spot_id)
+
+    def sensor(self, sensor_id: str, name: str) -> Label:
+        """A sensor's name with its English form (:func:`feeds.romanize.english_name`)."""
+        text = name or sensor_id
+        return Label(text, english_name(text))
 
 
 def _table(items: Iterable[Any], key: str = "code") -> dict[str, Label]:

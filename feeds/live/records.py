@@ -148,7 +148,7 @@ class SensorView:
 
     sensor_id: str
     kind: str
-    name: str
+    name: Label
     value: float
     unit: str
     threshold: float

@@ -136,7 +136,7 @@
 
   function labelText(p) {
     const name = gw.name(p);
-    return gw.lang === 'zh' ? name.replace(/街道$/, '') : name.replace(/\s+(Subdistrict|Street)$/i, '');
+    return gw.lang === 'zh' ? name.replace(/街道$/, '') : name.replace(/\s+Subdistrict$/i, '');
   }
 
   gw.setUnits = function (byLevel) {

@@ -256,7 +256,7 @@
   }
   function sensorTip(p) {
     const box = gw.el('div', 'gw-tip-body');
-    box.appendChild(gw.el('div', 'gw-tip-title', p.name || p.id));
+    box.appendChild(gw.el('div', 'gw-tip-title', gw.name(p) || p.id));
     let line = lookup(SENSOR_TEXT, p.kind);
     if (typeof p.value === 'number') line += ' · ' + p.value + ' ' + (p.unit || '');
     box.appendChild(gw.el('div', 'gw-tip-sub' + (p.alarm ? ' gw-st-overdue' : ''), line));

@@ -100,7 +100,7 @@ def test_duty_leader_drills_from_the_map_to_a_case(qtbot: Any, server: ServerThr
         _click_row(qtbot, view.case_list.table, CASE_ID)
         qtbot.waitUntil(lambda: view.case_detail.case_id == CASE_ID and _settled(view), timeout=WAIT_MS)
         detail = view.case_detail
-        assert view.breadcrumb.texts() == ["Xicheng District", "Xichang'anjie", "Xichang'anjie Community 004",
+        assert view.breadcrumb.texts() == ["Xicheng District", "Xichang'anjie", "Fuyoujienan Community",
                                            "Grid 10", "Cases", CASE_ID]  # fmt: skip
         actions = [e.step.action for e in detail.timeline.entries]
         assert actions[:4] == ["reported", "filed", "dispatched", "handling"] and "urge" in actions
@@ -156,5 +156,20 @@ def test_workstation_export_writes_the_list(qtbot: Any, server: ServerThread, tm
         qtbot.waitUntil(lambda: target.exists(), timeout=WAIT_MS)
         lines = target.read_bytes().decode("utf-8-sig").splitlines()
         assert len(lines) == browser.case_list.total + 1 and lines[0].startswith("Case ID,")
+    finally:
+        desk.close()
+
+
+def test_workstation_lists_the_default_filter_at_start(qtbot: Any, server: ServerThread) -> None:
+    """The case list fills as soon as the connection is live, no filter touched, with the first case beside it."""
+    desk = _session(qtbot, server, OPERATOR, workstation=True)
+    try:
+        browser = desk.drill.extra["browser"]
+        model = browser.case_list.table.case_model
+        qtbot.waitUntil(lambda: browser.case_list.total > 0 and not browser.book.busy, timeout=15_000)
+        assert browser.unit == "110102" and browser.range.params() == {"range": "7d"}
+        assert model.rowCount() == min(browser.case_list.total, browser.case_list.page_size)
+        assert browser.case_detail.case_id == model.case_id(0)
+        assert browser.case_detail.badges["stage"].isVisibleTo(browser.case_detail)
     finally:
         desk.close()

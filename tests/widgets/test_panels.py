@@ -199,7 +199,9 @@ def test_crowd_and_sensor_panels(qtbot: QtBot) -> None:
     with qtbot.waitSignal(crowd.sigSpotClicked) as blocker:
         qtbot.mouseClick(crowd.canvas, Qt.MouseButton.LeftButton, pos=QPoint(10, 5))
     assert blocker.args == ["xidan"]
-    reading = SensorView("s1", "water_level", "下穿", 31.0, "cm", 25.0, True, 116.3, 39.9, (20.0, 31.0), NOW)
+    reading = SensorView(
+        "s1", "water_level", Label("下穿", "Underpass"), 31.0, "cm", 25.0, True, 116.3, 39.9, (20.0, 31.0), NOW
+    )
     sensors.update_sensors([reading, replace(reading, sensor_id="s2", alarm=False, value=3.0)])
     assert sensors.note_label.text() == "1 in alarm"
     assert not crowd.grab().isNull() and not sensors.grab().isNull()

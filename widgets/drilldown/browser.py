@@ -63,6 +63,7 @@ class CaseBrowser(QWidget):
         self.lang = "zh"
         self.book = RequestBook()
         self.range = RangeSpec("7d")
+        self._live = False
         box = QVBoxLayout(self)
         box.setContentsMargins(scale.pad, round(scale.pad * 0.7), scale.pad, scale.pad)
         box.setSpacing(scale.gap)
@@ -171,6 +172,13 @@ class CaseBrowser(QWidget):
         """Ask for the list page again."""
         self._request("cases", "cases", self.list_params())
 
+    def on_connection(self, state: str) -> None:
+        """Load the list when the connection becomes live (at start, and again after a reconnect)."""
+        live = state == "live"
+        if live and not self._live:
+            self.refresh()
+        self._live = live
+
     def open_case(self, case_id: str) -> None:
         """Show a case on the right."""
         self._request("case", "case", {"id": case_id})
@@ -191,6 +199,9 @@ class CaseBrowser(QWidget):
         answer: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
         if slot == "cases":
             self.case_list.show_page(answer)
+            model = self.case_list.table.case_model
+            if not self.case_detail.case_id and not self.book.is_pending("case") and model.rowCount():
+                self.open_case(model.case_id(0))  # never an empty detail beside a full list
         elif slot == "case":
             self.case_detail.show_case(answer)
         elif slot == "action":

@@ -103,6 +103,7 @@ class CaseDetailView(QWidget):
             self.action_bar = CaseActions(scale, self)
             self.action_bar.sigAction.connect(lambda a, t: self.sigAction.emit(a, self.case_id, t))
             box.addWidget(self.action_bar)
+        self.clear()  # no blank badges before the first case
         self.retranslate()
 
     def set_wide(self, wide: bool) -> None:

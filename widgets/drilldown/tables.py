@@ -77,7 +77,7 @@ class RankModel(QAbstractTableModel):
         return (item.get("indicators") or {}).get(key)
 
     def short_name(self, item: Mapping[str, Any]) -> str:
-        """The row's name; in English without the parent's name in front (``Community 004``)."""
+        """The row's name; in English without the parent's name in front, if it starts with it."""
         name = pick(item, self.lang)
         prefix = self.parent_name + " "
         if self.lang == "en" and self.parent_name and name.startswith(prefix) and len(name) > len(prefix):

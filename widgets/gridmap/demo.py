@@ -67,7 +67,8 @@ def fake_feed(seed: int = 7, cases_n: int = 1500) -> dict[str, Any]:
             {
                 "id": f"W{i:02d}",
                 "kind": "water_level",
-                "name": f"下凹桥积水监测 {i}",
+                "name_zh": f"下凹桥积水监测 {i}",
+                "name_en": f"Underpass water level {i}",
                 "lon": lon,
                 "lat": lat,
                 "alarm": i < 2,

@@ -103,8 +103,8 @@ class MapModel:
         self._delta["hotspots"] = self.hotspots
 
     def set_sensors(self, sensors: Iterable[Mapping[str, Any]]) -> None:
-        """Replace sensors (``id, lon, lat, kind, alarm``, optional ``name, value, unit``)."""
-        keys = ("id", "kind", "name", "alarm", "value", "unit")
+        """Replace sensors (``id, lon, lat, kind, alarm``, optional ``name_zh, name_en, value, unit``)."""
+        keys = ("id", "kind", "name_zh", "name_en", "alarm", "value", "unit")
         self.sensors = [self._slim_point(p, keys) for p in sensors]
         self._delta["sensors"] = self.sensors
 
