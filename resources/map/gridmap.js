@@ -2,7 +2,7 @@
  *
  * The page is built once (folium); Python pushes JSON batches through
  * window.gridwall.applyBatch(). Zoom rules, legend and attribution live in
- * gridmap_controls.js, markers in gridmap_markers.js.
+ * gridmap_controls.js, markers in gridmap_markers.js, label placement in gridmap_labels.js.
  * Every text that reaches the DOM goes through textContent (gw.el), never innerHTML.
  */
 (function () {
@@ -87,6 +87,7 @@
       container.addEventListener(ev, function () { gw.userMoved = true; }, { passive: true });
     });
     if (gw.initMarkers) gw.initMarkers();
+    if (gw.initLabels) gw.initLabels();
     gw.connectChannel();
   };
 
@@ -311,6 +312,7 @@
       if (b.grid) gw.setGridValues(b.grid.values, b.grid.mode);
       if (gw.applyMarkers) gw.applyMarkers(b);
       if (b.highlight !== undefined) gw.highlight(b.highlight && b.highlight.code, b.highlight && b.highlight.fly);
+      if (gw.scheduleLabels) gw.scheduleLabels();
     } catch (err) {
       gw.errors += 1;
       console.error('gridwall batch ' + b.id + ' failed: ' + (err && err.stack ? err.stack : err));

@@ -39,11 +39,19 @@ LOCAL_ASSETS: dict[str, str] = {
     "gridmap.js": f"{SCHEME}://map/gridmap.js",
     "gridmap_controls.js": f"{SCHEME}://map/gridmap_controls.js",
     "gridmap_markers.js": f"{SCHEME}://map/gridmap_markers.js",
+    "gridmap_labels.js": f"{SCHEME}://map/gridmap_labels.js",
     "gridmap.css": f"{SCHEME}://map/gridmap.css",
 }
 """Every asset the page may load, by file name, and where it is served."""
 
-_EXTRA_JS = ("leaflet.markercluster.js", "qwebchannel.js", "gridmap.js", "gridmap_controls.js", "gridmap_markers.js")
+_EXTRA_JS = (
+    "leaflet.markercluster.js",
+    "qwebchannel.js",
+    "gridmap.js",
+    "gridmap_controls.js",
+    "gridmap_markers.js",
+    "gridmap_labels.js",
+)
 _EXTRA_CSS = ("MarkerCluster.css", "gridmap.css")
 
 _SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc\s*=\s*\"([^\"]*)\"[^>]*>\s*</script>", re.IGNORECASE)

@@ -173,7 +173,7 @@ class GridMap(QWidget):
         self._schedule()
 
     def set_sensors(self, sensors: Iterable[Mapping[str, Any]]) -> None:
-        """Show sensors: ``id, lon, lat, kind, alarm`` and optionally ``name, value, unit``."""
+        """Show sensors: ``id, lon, lat, kind, alarm`` and optionally ``name_zh, name_en, value, unit``."""
         self._model.set_sensors(sensors)
         self._schedule()
 

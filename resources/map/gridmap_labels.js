@@ -1,0 +1,136 @@
+/* GridWall live grid map, label placement: labels never overlap each other, cluster bubbles or controls.
+ *
+ * Greedy placement by priority: crowd labels of hot spots in alarm first, then subdistrict names
+ * by area (largest first). Each label tries its own spot, then small shifts up, down and sideways;
+ * the first box that is inside the map and meets no obstacle (cluster bubbles, map controls) and no
+ * label placed before it wins. A label with no free spot is hidden until the next placement.
+ * Placement runs after every zoom, pan, resize and batch (debounced), never per event.
+ */
+(function () {
+  'use strict';
+  const gw = window.gridwall;
+  const DEBOUNCE_MS = 60;
+  /* Candidate shifts in label heights (dy) and label widths (dx), nearest first. */
+  const SHIFTS = [[0, 0], [0, -1.1], [0, 1.1], [-0.6, 0], [0.6, 0], [-0.45, -1.1], [0.45, -1.1], [-0.45, 1.1],
+    [0.45, 1.1], [0, -2.2], [0, 2.2]];
+  let timer = null;
+  gw.labelLayout = { placed: [], hidden: [], obstacles: [], runs: 0 };
+
+  function box(rect, origin, pad) {
+    return { x: rect.left - origin.left - pad, y: rect.top - origin.top - pad,
+      w: rect.width + 2 * pad, h: rect.height + 2 * pad };
+  }
+  function meets(a, b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  }
+  function inside(a, frame) {
+    return a.x >= 0 && a.y >= 0 && a.x + a.w <= frame.w && a.y + a.h <= frame.h;
+  }
+
+  /* Every label that wants a place, most important first: {el, text, kind, rank}. */
+  function candidates() {
+    const out = [];
+    if (gw.hotspots) {
+      gw.hotspots.forEach(function (m) {
+        const tip = m._gwLabelled && m.getTooltip() ? m.getTooltip().getElement() : null;
+        if (tip) out.push({ el: tip, kind: 'hotspot', rank: m._gw.level === 'critical' ? 0 : 1 });
+      });
+    }
+    gw.units.subdistrict.forEach(function (layer) {
+      const tip = layer.getTooltip() ? layer.getTooltip().getElement() : null;
+      if (!tip) return;
+      const b = layer.getBounds();
+      const area = (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+      out.push({ el: tip, kind: 'subdistrict', rank: 2 + 1 / (1 + area * 1e4) });
+    });
+    out.sort(function (a, b) { return a.rank - b.rank; });
+    return out;
+  }
+
+  /* Boxes nothing may cover: visible cluster bubbles and the map's own controls (legend, scale, zoom). */
+  function obstacles(origin, frame) {
+    const out = [];
+    const container = gw.map.getContainer();
+    const pad = 1 * gw.scale;
+    container.querySelectorAll('.leaflet-marker-pane .gw-cluster, .leaflet-control').forEach(function (el) {
+      const b = box(el.getBoundingClientRect(), origin, pad);
+      if (b.w > 0 && b.h > 0 && meets(b, { x: 0, y: 0, w: frame.w, h: frame.h })) out.push(b);
+    });
+    return out;
+  }
+
+  gw.placeLabels = function () {
+    timer = null;
+    if (!gw.map) return gw.labelLayout;
+    const origin = gw.map.getContainer().getBoundingClientRect();
+    const frame = { w: origin.width, h: origin.height };
+    const blocked = obstacles(origin, frame);
+    const placed = [];
+    const hidden = [];
+    const pad = 2 * gw.scale;
+    for (const label of candidates()) {
+      const el = label.el;
+      el.style.marginLeft = '0px';
+      el.style.marginTop = '0px';
+      el.style.visibility = '';
+      const home = box(el.getBoundingClientRect(), origin, pad);
+      const text = el.textContent;
+      let spot = null;
+      for (const [fx, fy] of SHIFTS) {
+        const dx = Math.round(fx * home.w);
+        const dy = Math.round(fy * home.h);
+        const b = { x: home.x + dx, y: home.y + dy, w: home.w, h: home.h };
+        if (!inside(b, frame)) continue;
+        if (blocked.some(function (o) { return meets(b, o); })) continue;
+        if (placed.some(function (p) { return meets(b, p); })) continue;
+        spot = { dx: dx, dy: dy, box: b };
+        break;
+      }
+      if (spot) {
+        el.style.marginLeft = spot.dx + 'px';
+        el.style.marginTop = spot.dy + 'px';
+        placed.push(Object.assign({ text: text, kind: label.kind, dx: spot.dx, dy: spot.dy }, spot.box));
+      } else {
+        el.style.visibility = 'hidden';
+        hidden.push({ text: text, kind: label.kind });
+      }
+    }
+    const moved = placed.filter(function (p) { return p.dx !== 0 || p.dy !== 0; }).length;
+    gw.labelLayout = { placed: placed, hidden: hidden, moved: moved, obstacles: blocked, runs: gw.labelLayout.runs + 1,
+      batch: gw.lastBatch };
+    return gw.labelLayout;
+  };
+
+  /* What the page shows now, measured from the DOM (for tests): visible labels, cluster bubbles, controls. */
+  gw.labelBoxes = function () {
+    const container = gw.map.getContainer();
+    const origin = container.getBoundingClientRect();
+    function measure(selector) {
+      const out = [];
+      container.querySelectorAll(selector).forEach(function (el) {
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden') {
+          out.push(Object.assign({ text: el.textContent }, box(r, origin, 0)));
+        }
+      });
+      return out;
+    }
+    return {
+      labels: measure('.leaflet-tooltip.gw-label, .leaflet-tooltip.gw-hot-tip'),
+      clusters: measure('.leaflet-marker-pane .gw-cluster'),
+      controls: measure('.leaflet-control'),
+      frame: { w: origin.width, h: origin.height },
+    };
+  };
+
+  gw.labelsPending = function () { return timer !== null; };
+
+  gw.scheduleLabels = function () {
+    if (timer === null) timer = setTimeout(gw.placeLabels, DEBOUNCE_MS);
+  };
+
+  gw.initLabels = function () {
+    gw.map.on('zoomend moveend resize', gw.scheduleLabels);
+    if (gw.clusters) gw.clusters.on('animationend', gw.scheduleLabels);
+  };
+})();

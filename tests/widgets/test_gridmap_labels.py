@@ -1,0 +1,94 @@
+"""Map labels in a real QtWebEngine: never over each other, over cluster bubbles or over the map's controls."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from itertools import combinations
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from test_gridmap_web import dispose, js, pump_until
+
+from feeds.geo.units import load_hotspots, load_units
+from widgets.gridmap import GridMap
+from widgets.gridmap.adapters import hotspot_item, unit_collections
+
+pytestmark = pytest.mark.webengine
+
+
+def _cases(count: int) -> list[dict[str, Any]]:
+    """Open cases spread over the district, denser near the subdistrict centres (where the labels are)."""
+    rng = random.Random(7)
+    registry = load_units()
+    subs = registry.subdistricts
+    out = []
+    for i in range(count):
+        lon, lat = subs[i % len(subs)].centroid
+        out.append({"id": f"C{i:04d}", "lon": lon + rng.gauss(0, 0.004), "lat": lat + rng.gauss(0, 0.003),
+                    "status": ("open", "overdue", "due_soon")[i % 3], "title_zh": "暴露垃圾", "title_en": "garbage"})  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def crowded_map(qapp: QApplication) -> Iterator[GridMap]:
+    """The real district at a 1080p wall's map size, 600 open cases and three crowded hot spots."""
+    widget = GridMap(flush_hz=20)
+    widget.resize(940, 760)
+    widget.show()
+    widget.set_units(*unit_collections(load_units()))
+    widget.push_cases(added=_cases(600))
+    spots = load_hotspots()
+    widget.set_hotspots([hotspot_item(s, "critical" if i < 3 else "normal", 9000, 8000) for i, s in enumerate(spots)])
+    pump_until(lambda: widget.is_idle and widget.applied_batch >= 1, timeout=60)
+    yield widget
+    dispose(widget)
+
+
+def _settled(qtbot: Any, gmap: GridMap) -> dict[str, Any]:
+    """Wait until every batch is applied and labels were placed after the last one; return the measured boxes."""
+    qtbot.waitUntil(lambda: gmap.is_idle, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: js(qtbot, gmap, "!gridwall.labelsPending() && gridwall.labelLayout.batch === gridwall.lastBatch"),
+        timeout=10_000,
+    )
+    boxes: dict[str, Any] = js(qtbot, gmap, "gridwall.labelBoxes()")
+    return boxes
+
+
+def _meets(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_labels_never_overlap_labels_clusters_or_controls(qtbot: Any, crowded_map: GridMap, language: str) -> None:
+    """Every shown label box is inside the map and meets no other label, cluster bubble or control."""
+    crowded_map.set_language(language)
+    boxes = _settled(qtbot, crowded_map)
+    labels, frame = boxes["labels"], boxes["frame"]
+    layout = js(qtbot, crowded_map, "gridwall.labelLayout")
+    assert boxes["clusters"] and len(labels) == len(layout["placed"])
+    assert len(labels) >= 12, layout["hidden"]  # most names still find a place
+    assert layout["moved"] + len(layout["hidden"]) > 0  # the scene really has conflicts to solve
+    crossing = [(a["text"], b["text"]) for a, b in combinations(labels, 2) if _meets(a, b)]
+    assert crossing == []
+    covered = [a["text"] for a in labels for o in boxes["clusters"] + boxes["controls"] if _meets(a, o)]
+    assert covered == []
+    assert all(a["x"] >= 0 and a["y"] >= 0 and a["x"] + a["w"] <= frame["w"] + 0.5 for a in labels)
+    assert sum(a["text"].endswith(("critical", "严重拥挤")) for a in labels) == 3  # alarms are placed first
+
+
+def test_labels_are_placed_again_after_a_zoom(qtbot: Any, crowded_map: GridMap) -> None:
+    """After zooming in, clusters split and move; the labels are placed anew and still meet nothing."""
+    crowded_map.set_language("en")
+    runs = js(qtbot, crowded_map, "gridwall.labelLayout.runs")
+    crowded_map.run_js("gridwall.map.setZoom(gridwall.map.getZoom() + 1, {animate: false})")
+    qtbot.waitUntil(lambda: js(qtbot, crowded_map, "gridwall.labelLayout.runs") > runs, timeout=10_000)
+    qtbot.waitUntil(lambda: not js(qtbot, crowded_map, "gridwall.labelsPending()"), timeout=10_000)
+    boxes = js(qtbot, crowded_map, "gridwall.labelBoxes()")
+    assert not [1 for a, b in combinations(boxes["labels"], 2) if _meets(a, b)]
+    assert not [1 for a in boxes["labels"] for o in boxes["clusters"] if _meets(a, o)]
+    crowded_map.run_js("gridwall.fitDistrict(false)")
