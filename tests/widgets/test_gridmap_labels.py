@@ -26,8 +26,9 @@ def _cases(count: int) -> list[dict[str, Any]]:
     out = []
     for i in range(count):
         lon, lat = subs[i % len(subs)].centroid
+        status = ("open", "overdue", "due_soon")[i % 3]
         out.append({"id": f"C{i:04d}", "lon": lon + rng.gauss(0, 0.004), "lat": lat + rng.gauss(0, 0.003),
-                    "status": ("open", "overdue", "due_soon")[i % 3], "title_zh": "暴露垃圾", "title_en": "garbage"})  # fmt: skip
+                    "status": status, "title_zh": "暴露垃圾", "title_en": "garbage"})  # fmt: skip
     return out
 
 
