@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check that the wall runs on this machine (see 'self-test --help')"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="everything on one machine: server, history, live simulator and the wall")
@@ -126,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("--code-property", default="code", help="feature property holding the unit code")
     geo.add_argument("--crs", choices=("wgs84", "gcj02"), default="wgs84", help="coordinate system of the file")
 
+    from desktop.selftest import add_arguments as self_test_arguments
+
+    self_test_arguments(sub.add_parser("self-test", help="offscreen wall on a temporary store: checks, screenshot"))
+
     tokens = sub.add_parser("tokens", help="show (creating if needed) the access tokens file")
     tokens.add_argument("--tokens", type=Path, help="tokens file (default: in the user config folder)")
     return parser
@@ -142,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # websockets logs every reconnect attempt at INFO; the client reports its own state
     logging.getLogger("websockets").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    if args.self_test and args.command is None:
+        args = parser.parse_args(["self-test"])
     if args.command is None:
         parser.print_help()
         return 0

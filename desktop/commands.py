@@ -104,6 +104,13 @@ def cmd_import_geo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_self_test(args: argparse.Namespace) -> int:
+    """``gridwall self-test`` (or ``--self-test``): offscreen wall on a temporary store, checked."""
+    from desktop.selftest import run_self_test
+
+    return run_self_test(args.screenshot, timeout_s=args.timeout)
+
+
 def cmd_tokens(args: argparse.Namespace) -> int:
     """``gridwall tokens``: print the tokens file and its tokens."""
     from feeds.server.tokens import TokenBook, ensure_default_tokens
