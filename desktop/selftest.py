@@ -66,7 +66,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_self_test(screenshot: Path | None = None, *, timeout_s: float = DEFAULT_TIMEOUT_S, out: TextIO | None = None) -> int:
+def run_self_test(
+    screenshot: Path | None = None, *, timeout_s: float = DEFAULT_TIMEOUT_S, out: TextIO | None = None
+) -> int:
     """Run every check; 0 when all pass, 1 with ``self-test FAILED: <reason>`` printed otherwise."""
     stream = out or sys.stdout
     target = screenshot or default_screenshot()
@@ -146,18 +148,15 @@ class _SelfTest:
         return app
 
     def check_fonts(self) -> None:
-        from PySide6.QtGui import QFont, QRawFont
-
         from widgets.theme import find_cjk_family
 
         family = find_cjk_family()
         if family is None:
             raise SelfTestFailure("no font with Chinese glyphs is installed (e.g. apt-get install fonts-wqy-microhei)")
-        raw = QRawFont.fromFont(QFont(family))
-        missing = [c for c in CJK_SAMPLE if not raw.supportsCharacter(ord(c))]  # the QChar overload misreads str
+        missing = missing_glyphs(family)
         if missing:
-            raise SelfTestFailure(f"font '{family}' lacks the glyphs {''.join(missing)}")
-        self.ok("fonts", f"'{raw.familyName()}' has all {len(CJK_SAMPLE)} sample Chinese glyphs")
+            raise SelfTestFailure(f"font '{family}' lacks the glyphs {missing}")
+        self.ok("fonts", f"'{family}' has all {len(CJK_SAMPLE)} sample Chinese glyphs")
 
     def start_backend(self, folder: Path, stack: ExitStack) -> str:
         from desktop.commands import _kpi_enricher, _queries
@@ -263,6 +262,14 @@ class _SelfTest:
         if not image.save(str(path)):
             raise SelfTestFailure(f"could not write the screenshot {path}")
         self.ok("screenshot", f"{image.width()}×{image.height()} → {path}")
+
+
+def missing_glyphs(family: str, text: str = CJK_SAMPLE) -> str:
+    """The characters of ``text`` the font ``family`` has no glyph for (a QApplication must exist)."""
+    from PySide6.QtGui import QFont, QRawFont
+
+    raw = QRawFont.fromFont(QFont(family))
+    return "".join(c for c in text if not raw.supportsCharacter(ord(c)))  # the QChar overload misreads str
 
 
 def _case_count(state: dict[str, Any]) -> int:

@@ -1,0 +1,94 @@
+"""``gridwall --self-test``: the real run in a subprocess, and its failure reporting."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop import cli, selftest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", header[16:24])
+    return int(width), int(height)
+
+
+@pytest.mark.webengine
+def test_self_test_passes_and_writes_a_screenshot(tmp_path: Path) -> None:
+    """The self-test in the venv passes every check and saves a full-HD screenshot."""
+    shot = tmp_path / "selftest.png"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), GRIDWALL_DATA_DIR=str(tmp_path / "user-data"))
+    out = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "self-test", "--screenshot", str(shot), "--timeout", "240"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    for check in ("fonts", "store", "server", "connect", "data", "map", "screenshot"):
+        assert any(line.startswith(f"  ok  {check} ") for line in lines), out.stdout
+    assert lines[-1].startswith("self-test passed in ")
+    assert _png_size(shot) == (1920, 1080)
+    user_data = tmp_path / "user-data"
+    assert not user_data.exists() or not any(user_data.iterdir()), "the self-test wrote into the user's data folder"
+
+
+def test_a_failed_check_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing check ends the run with 'self-test FAILED: <reason>' and exit status 1."""
+
+    def fail(self: Any, screenshot: Path) -> None:
+        raise selftest.SelfTestFailure("the map did not paint (timed out: no grid is coloured)")
+
+    monkeypatch.setattr(selftest._SelfTest, "run", fail)
+    out = io.StringIO()
+    assert selftest.run_self_test(Path("x.png"), out=out) == 1
+    assert out.getvalue().splitlines()[-1] == "self-test FAILED: the map did not paint (timed out: no grid is coloured)"
+
+
+def test_top_level_option_runs_the_self_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``gridwall --self-test`` is the ``self-test`` sub-command with its defaults."""
+    calls: list[tuple[Path | None, float]] = []
+    monkeypatch.setattr(selftest, "run_self_test", lambda shot, timeout_s: calls.append((shot, timeout_s)) or 0)
+    assert cli.main(["--self-test"]) == 0
+    assert calls == [(None, selftest.DEFAULT_TIMEOUT_S)]
+
+
+@pytest.mark.parametrize(
+    ("state", "problem"),
+    [
+        ({}, "no answer"),
+        ({"leaflet": None}, "Leaflet is not loaded"),
+        ({"leaflet": "1.9.3", "errors": 2}, "2 script errors"),
+        ({"leaflet": "1.9.3", "errors": 0, "units": {"grid": 0}}, "no grid polygons"),
+        ({"leaflet": "1.9.3", "errors": 0, "units": {"grid": 9}, "gridColoured": 0}, "no grid is coloured"),
+        ({"leaflet": "1.9.3", "errors": 0, "units": {"grid": 9}, "gridColoured": 3, "cases": 0}, "no case markers"),
+        ({"leaflet": "1.9.3", "errors": 0, "units": {"grid": 9}, "gridColoured": 3, "cases": {"open": 4}}, ""),
+    ],
+)
+def test_map_state_problems(state: dict[str, Any], problem: str) -> None:
+    """The page state is judged field by field, naming the first thing missing."""
+    found = selftest._map_problems(state)
+    assert problem in found if problem else found == ""
+
+
+def test_font_check_names_missing_glyphs(qapp: Any) -> None:
+    """A Latin-only font lacks the sample's Chinese glyphs; the installed CJK font has them all."""
+    from widgets.theme import find_cjk_family
+
+    assert selftest.missing_glyphs("DejaVu Sans", "网格A") == "网格"
+    family = find_cjk_family()
+    assert family is not None
+    assert selftest.missing_glyphs(family) == ""
