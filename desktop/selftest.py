@@ -159,7 +159,7 @@ class _SelfTest:
         self.ok("fonts", f"'{family}' has all {len(CJK_SAMPLE)} sample Chinese glyphs")
 
     def start_backend(self, folder: Path, stack: ExitStack) -> str:
-        from desktop.commands import _kpi_enricher, _queries
+        from feeds.analytics.server_queries import analytics_kpis, analytics_queries
         from feeds.server import ServerConfig, ServerThread, TokenBook
         from feeds.simulator.live_thread import SimulatorThread
         from feeds.simulator.seed import seed_history
@@ -179,8 +179,8 @@ class _SelfTest:
             store=store,
             tokens=book,
             kpi_interval_s=0.5,
-            queries=_queries(),
-            kpi_enricher=_kpi_enricher(),
+            queries=dict(analytics_queries()),
+            kpi_enricher=analytics_kpis,
         )
         server = ServerThread(config)
         try:

@@ -27,12 +27,13 @@ install -m 644 resources/geo/ATTRIBUTION_OSM.txt "$stage/usr/share/doc/gridwall/
 # Shared libraries the bundle needs from the system, and the packages that hold them.
 sonames=$(find "$bundle" -type f \( -name '*.so*' -o -perm -u+x \) -print0 |
   xargs -0 readelf -d 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
+carried=$(find "$bundle" -name '*.so*' -printf '%f\n' | sort -u)
 packages=""
 for soname in $sonames; do
-  [ -n "$(find "$bundle" -name "$soname" -print -quit)" ] && continue  # carried in the bundle
+  grep -qxF "$soname" <<<"$carried" && continue  # in the bundle
   owner=$(dpkg -S "*/$soname" 2>/dev/null | grep -v -e '^diversion' | head -1 | cut -d: -f1) || true
   if [ -z "$owner" ]; then
-    echo "[deb] no Debian package holds $soname" >&2
+    echo "[deb] $soname is not installed here, so its package is unknown: install it on the build machine" >&2
     exit 1
   fi
   packages="$packages $owner"
