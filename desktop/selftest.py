@@ -15,6 +15,7 @@ temporary.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -159,8 +160,8 @@ class _SelfTest:
         self.ok("fonts", f"'{family}' has all {len(CJK_SAMPLE)} sample Chinese glyphs")
 
     def start_backend(self, folder: Path, stack: ExitStack) -> str:
-        from feeds.analytics.server_queries import analytics_kpis, analytics_queries
-        from feeds.server import ServerConfig, ServerThread, TokenBook
+        from desktop.startup import server_config
+        from feeds.server import ServerThread, TokenBook
         from feeds.simulator.live_thread import SimulatorThread
         from feeds.simulator.seed import seed_history
         from feeds.store import open_store
@@ -173,15 +174,7 @@ class _SelfTest:
         book = TokenBook()
         book.add(WALL_TOKEN, "wall", "selftest-wall")
         book.add(PRODUCER_TOKEN, "producer", "selftest-simulator")
-        config = ServerConfig(
-            host="127.0.0.1",
-            port=0,
-            store=store,
-            tokens=book,
-            kpi_interval_s=0.5,
-            queries=dict(analytics_queries()),
-            kpi_enricher=analytics_kpis,
-        )
+        config = dataclasses.replace(server_config(book, store=store), kpi_interval_s=0.5)
         server = ServerThread(config)
         try:
             server.start()
