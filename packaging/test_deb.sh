@@ -35,8 +35,11 @@ cp "$deb" "$root/tmp/"
 echo "[deb-test] installing $(basename "$deb") into a clean $suite root ($root)"
 mount -t devpts devpts "$root/dev/pts"
 chroot "$root" apt-get update -qq
+before=$(chroot "$root" dpkg-query -W -f='${Status}\n' | grep -c 'install ok installed')
 chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
   "/tmp/$(basename "$deb")" >/dev/null
+after=$(chroot "$root" dpkg-query -W -f='${Status}\n' | grep -c 'install ok installed')
+echo "[deb-test] apt installed $((after - before)) packages (gridwall and its dependencies)"
 if chroot "$root" sh -c 'command -v python3 || ls /usr/bin/python3*' >/dev/null 2>&1; then
   echo "[deb-test] note: the root has a Python (pulled in by a dependency?)"
 else
