@@ -20,6 +20,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from feeds.client.case_client import NotConnectedError
 from feeds.protocol import ProtocolError
+from feeds.protocol.answers import ForecastAnswer, WarningsAnswer, parse_answer
+from widgets.warnings_panel import WarningsPanel
 
 log = logging.getLogger(__name__)
 WORKERS = 3
@@ -111,9 +113,10 @@ class QueryRunner(QObject):
         self._sigDone.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
     def submit(self, request_id: int, name: str, params: object) -> None:
-        """Run query ``name`` (GUI thread); the answer comes as ``sigResult``/``sigError``."""
+        """Run query ``name`` (GUI thread); the typed answer (:func:`~feeds.protocol.answers.parse_answer`,
+        parsed on the worker thread) comes as ``sigResult``, a failure as ``sigError``."""
         args = dict(params) if isinstance(params, dict) else {}
-        self._run(request_id, lambda: self.backend.query(name, args, self.timeout))
+        self._run(request_id, lambda: parse_answer(name, self.backend.query(name, args, self.timeout)))
 
     def act(self, request_id: int, action: str, case_id: str, text: str = "") -> None:
         """Perform an operator action; its ``ack`` (or refusal) comes back like a query's answer."""
@@ -183,7 +186,7 @@ class WarningsFeed(QObject):
     def __init__(
         self,
         runner: QueryRunner,
-        panels: list[Any],
+        panels: list[WarningsPanel],
         parent: QObject | None = None,
         interval_ms: int = WARNINGS_INTERVAL_MS,
     ) -> None:
@@ -222,10 +225,11 @@ class WarningsFeed(QObject):
 
     def _on_result(self, request_id: int, data: object) -> None:
         name = self._ids.pop(request_id, None)
-        if name is None or not isinstance(data, dict):
-            return
         for panel in self.panels:
-            (panel.update_warnings if name == "warnings" else panel.update_forecast)(data)
+            if name == "warnings" and isinstance(data, WarningsAnswer):
+                panel.update_warnings(data)
+            elif name == "forecast" and isinstance(data, ForecastAnswer):
+                panel.update_forecast(data)
 
     def _on_error(self, request_id: int, message: str) -> None:
         name = self._ids.pop(request_id, None)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 from desktop.queries import QueryRunner, wire_view
 from feeds.live import NameLookup
 from feeds.protocol import BEIJING
+from feeds.protocol.answers import CaseListAnswer, CaseRow
 from widgets import theme
 from widgets.drilldown import CaseBrowser, CaseListView, DrillDownView
 from widgets.drilldown.export import case_cells, case_header, csv_bytes
@@ -128,7 +129,7 @@ class CaseExport(QObject):
     def __init__(self, runner: QueryRunner, names: NameLookup, parent: QObject | None = None, page: int = EXPORT_PAGE):
         super().__init__(parent)
         self.runner, self.names, self.page = runner, names, page
-        self.rows: dict[str, dict[str, Any]] = {}
+        self.rows: dict[str, CaseRow] = {}
         self.total = 0
         self.path: Path | None = None
         self.target: CaseListView | None = None
@@ -159,15 +160,15 @@ class CaseExport(QObject):
         self.runner.submit(self._rid, "cases", {**self._params, "offset": self._offset, "limit": self.page})
 
     def _on_result(self, request_id: int, data: object) -> None:
-        if request_id != self._rid or not isinstance(data, dict):
+        if request_id != self._rid or not isinstance(data, CaseListAnswer):
             return
-        self.total = int(data.get("total") or 0)
-        end = (data.get("period") or {}).get("end_s")
-        if self._offset == 0 and self._params.get("range") != "custom" and isinstance(end, int):
+        self.total = data.total
+        end = data.period.end_s
+        if self._offset == 0 and self._params.get("range") != "custom" and end is not None:
             self._params["as_of"] = end  # pin the to-date period's end: new cases do not shift the pages
-        page = data.get("rows") or []
+        page = data.rows
         for row in page:
-            self.rows.setdefault(str(row.get("id")), row)
+            self.rows.setdefault(row.id, row)
         self._offset += self.page
         assert self.target is not None
         self.target.show_export_progress(len(self.rows), self.total)

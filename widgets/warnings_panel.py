@@ -8,14 +8,13 @@ on a row emits ``sigDrillDown`` so the duty leader can see why it is there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QWidget
 
+from feeds.protocol.answers import ForecastAnswer, Hotspot, Named, WarningsAnswer
 from widgets.panel import PaintedArea, Panel, clock, no_data_text
 from widgets.theme import ACCENT, ACCENT_DIM, DUE_SOON, PANEL_EDGE, TEXT, TEXT_BRIGHT, TEXT_DIM, TRACK, Scale, colour
 
@@ -31,16 +30,14 @@ class WarningRow:
 
     kind: str
     key: str
-    type_name: Mapping[str, Any]
-    place: Mapping[str, Any] | None
+    type_name: Named
+    place: Named | None
     figure: str
     bars: tuple[float, ...] = ()
 
 
-def _name(named: Mapping[str, Any] | None, lang: str) -> str:
-    if not named:
-        return ""
-    return str(named.get("name_en" if lang == "en" else "name_zh") or named.get("code") or "")
+def _name(named: Named | None, lang: str) -> str:
+    return named.name(lang) if named is not None else ""
 
 
 class WarningsPanel(Panel):
@@ -90,44 +87,41 @@ class WarningsPanel(Panel):
         self.canvas.update()
 
     # ------------------------------------------------------------------ data
-    def update_warnings(self, data: Mapping[str, Any], now: float | None = None) -> None:
+    def update_warnings(self, answer: WarningsAnswer, now: float | None = None) -> None:
         """Take a ``warnings`` answer."""
-        anomalies = data.get("anomalies") or {}
-        hotspots = data.get("hotspots") or {}
         self.rows["anomalies"] = [
             WarningRow(
                 "anomaly",
-                f"{r['unit']['code']}/{r['subclass']['code']}",
-                r["subclass"],
-                r["unit"],
-                self._figure("vs", r.get("observed", 0), f"{float(r.get('baseline') or 0):.1f}"),
+                f"{r.unit.code}/{r.subclass.code}",
+                r.subclass,
+                r.unit,
+                self._figure("vs", r.observed, f"{r.baseline:.1f}"),
             )
-            for r in anomalies.get("rows") or []
+            for r in answer.anomalies
         ]
         self.rows["hotspots"] = [
             WarningRow(
                 "hotspot",
-                f"{r['grid']['code']}/{r['subclass']['code']}",
-                r["subclass"],
+                f"{r.grid.code}/{r.subclass.code}",
+                r.subclass,
                 _grid_place(r),
-                self._figure("times", r.get("count", 0), r.get("days", 0)),
+                self._figure("times", r.count, r.days),
             )
-            for r in hotspots.get("rows") or []
+            for r in answer.hotspots
         ]
-        self.totals["anomalies"] = int(anomalies.get("total") or len(self.rows["anomalies"]))
-        self.totals["hotspots"] = int(hotspots.get("total") or len(self.rows["hotspots"]))
+        self.totals["anomalies"] = answer.anomalies_total
+        self.totals["hotspots"] = answer.hotspots_total
         self._fresh(now)
 
     def _figure(self, word: str, a: object, b: object) -> str:
         return self.words[word].replace("%1", str(a)).replace("%2", str(b))
 
-    def update_forecast(self, data: Mapping[str, Any], now: float | None = None) -> None:
+    def update_forecast(self, answer: ForecastAnswer, now: float | None = None) -> None:
         """Take a ``forecast`` answer (today first)."""
         rows = []
-        for s in data.get("series") or []:
-            values = tuple(float(v) for v in s.get("forecast") or ())
-            week = self.words["week"].replace("%1", f"{sum(values):,.0f}")
-            rows.append(WarningRow("forecast", str(s["subclass"]["code"]), s["subclass"], None, week, values))
+        for s in answer.series:
+            week = self.words["week"].replace("%1", f"{sum(s.forecast):,.0f}")
+            rows.append(WarningRow("forecast", s.subclass.code, s.subclass, None, week, s.forecast))
         self.rows["forecast"] = rows
         self.totals["forecast"] = len(rows)
         self._fresh(now)
@@ -292,7 +286,7 @@ class WarningsPanel(Panel):
         return [r.key for r in self.rows[section]]
 
 
-def _short_place(place: Mapping[str, Any] | None, lang: str) -> str:
+def _short_place(place: Named | None, lang: str) -> str:
     """A unit's name (a subdistrict without its 街道 suffix in Chinese)."""
     if not place:
         return ""
@@ -300,8 +294,7 @@ def _short_place(place: Mapping[str, Any] | None, lang: str) -> str:
     return name[:-2] if lang == "zh" and name.endswith("街道") and len(name) > 3 else name
 
 
-def _grid_place(row: Mapping[str, Any]) -> dict[str, str]:
+def _grid_place(row: Hotspot) -> Named:
     """A hot spot's grid named with its community in English (the grid's own English name is only "Grid n")."""
-    grid, community = row.get("grid") or {}, row.get("community") or {}
-    en = " · ".join(str(x) for x in (community.get("name_en"), grid.get("name_en")) if x)
-    return {"code": str(grid.get("code", "")), "name_zh": str(grid.get("name_zh") or ""), "name_en": en}
+    en = " · ".join(x for x in (row.community.name_en, row.grid.name_en) if x)
+    return Named(row.grid.code, row.grid.name_zh, en)

@@ -10,11 +10,12 @@ and in any case through the service's periodic sync from the store.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from feeds.analytics.service import QUERY_NAMES, QueryService
 from feeds.protocol import Kpis, Message
+from feeds.protocol.answers import DrillAnswer, TrendAnswer
 from feeds.store import Store
 
 Handler = Callable[[Store, dict[str, Any]], Any]
@@ -69,18 +70,17 @@ class AnalyticsQueries:
         today = dict(kpis.today or {})
         now = int(service.clock())
         window = {"range": "custom", "start": now - RATE_WINDOW_S, "end": now + 1}
-        block = service.handle("indicators", window)["indicators"]
-        for key, source in (("closure_rate", "closure_rate"), ("on_time_rate", "ontime_closure_rate")):
-            if block.get(source) is not None:
-                today[key] = round(float(block[source]), 4)
+        block = DrillAnswer.from_wire(service.handle("indicators", window)).indicators
+        for key, value in (("closure_rate", block.closure_rate), ("on_time_rate", block.ontime_closure_rate)):
+            if value is not None:
+                today[key] = round(value, 4)
         today["rate_window_s"] = RATE_WINDOW_S
-        trend = service.handle("trend", {"range": "today", "bucket": "hour"})
-        day_start = int(trend["start_s"])
-        week_ago = day_start - 7 * 86_400
-        last_week = service.handle(
-            "trend", {"range": "custom", "start": week_ago, "end": week_ago + 86_400, "bucket": "hour"}
+        trend = TrendAnswer.from_wire(service.handle("trend", {"range": "today", "bucket": "hour"}))
+        week_ago = trend.start_s - 7 * 86_400
+        last_week = TrendAnswer.from_wire(
+            service.handle("trend", {"range": "custom", "start": week_ago, "end": week_ago + 86_400, "bucket": "hour"})
         )
-        charts: dict[str, Any] = {"day": str(trend["start"])[:10], "hourly_last_week": _hours(last_week["counts"])}
+        charts: dict[str, Any] = {"day": trend.start[:10], "hourly_last_week": _hours(last_week.counts)}
         totals = dict(kpis.totals or {})
         totals["charts"] = charts
         return Kpis(today, totals, seq=kpis.seq, ts=kpis.ts, id=kpis.id)
@@ -103,7 +103,7 @@ def _started_service(store: Store) -> QueryService:
     return service
 
 
-def _hours(counts: list[Any]) -> list[int]:
+def _hours(counts: Sequence[int]) -> list[int]:
     """24 hourly counts (padded with zeros after the current hour)."""
     hours = [int(c) for c in counts[:24]]
     return hours + [0] * (24 - len(hours))

@@ -14,6 +14,7 @@ from feeds.analytics import QueryService
 from feeds.geo.units import load_units
 from feeds.live import TableNames, load_names
 from feeds.protocol import ProtocolError
+from feeds.protocol.answers import parse_answer
 from feeds.store import Store, open_store
 from widgets.drilldown.shapes import RegistryShapes
 
@@ -51,7 +52,7 @@ def shapes() -> RegistryShapes:
 
 
 class FakeRunner(QObject):
-    """Records requests; answers them on demand from a QueryService (or with given data/errors).
+    """Records requests; answers them on demand from a QueryService (typed like :class:`QueryRunner`'s).
 
     Signals:
         sigResult(int, object): an answer.
@@ -91,7 +92,7 @@ class FakeRunner(QObject):
             except ProtocolError as exc:
                 self.sigError.emit(request_id, str(exc))
             else:
-                self.sigResult.emit(request_id, data)
+                self.sigResult.emit(request_id, parse_answer(name, data))  # typed, as QueryRunner hands it
         return len(calls)
 
 

@@ -22,6 +22,7 @@ from desktop.queries import QueryRunner, ServiceBackend, WarningsFeed
 from desktop.workstation import CaseExport
 from feeds.analytics import QueryService
 from feeds.live import TableNames
+from feeds.protocol.answers import DrillAnswer, ForecastAnswer, WarningsAnswer
 from widgets.drilldown import DrillDownView, RangeSpec
 from widgets.drilldown.export import BOM
 from widgets.theme import Scale
@@ -83,7 +84,7 @@ def test_map_click_opens_the_panel_over_the_map_cell(wall: Wall, runner: FakeRun
     assert grid.getItemPosition(grid.indexOf(controller.view)) == (0, 0, 2, 2)
     assert runner.params("drill")["unit"] == "110102001"
     runner.answer_all()
-    assert controller.view.unit_page.drill["unit"]["code"] == "110102001"
+    assert controller.view.unit_page.drill.unit.code == "110102001"
     gmap.sigCaseClicked.emit(SHOWCASE_ID)
     assert runner.params("case") == {"id": SHOWCASE_ID}
 
@@ -148,7 +149,9 @@ def test_query_runner_answers_on_the_gui_thread(qtbot: QtBot, service: QueryServ
     runner.submit(2, "drill", {"unit": "999"})
     runner.act(3, "urge", SHOWCASE_ID, "")
     qtbot.waitUntil(lambda: len(got) == 3, timeout=WAIT_MS)
-    assert threads == [True] and got[1]["indicators"]["reported"] >= 0
+    answer = got[1]
+    assert threads == [True] and isinstance(answer, DrillAnswer)  # typed at the boundary, on the worker thread
+    assert (answer.indicators.reported or 0) >= 0
     assert "params.unit" in got[2] or "unit" in got[2]
     assert got[3].startswith("not allowed for this connection") and forbidden == [3]
     runner.stop()
@@ -161,13 +164,13 @@ def test_warnings_panel_rows_and_clicks(qtbot: QtBot, service: QueryService) -> 
     panel.set_language("en")
     panel.resize(480, 600)
     panel.show()
-    warnings = service.handle("warnings", {"top": 12, "hotspot_min": 3})
-    forecast = service.handle("forecast", {"top": 5})
+    warnings = WarningsAnswer.from_wire(service.handle("warnings", {"top": 12, "hotspot_min": 3}))
+    forecast = ForecastAnswer.from_wire(service.handle("forecast", {"top": 5}))
     panel.update_warnings(warnings, now=NOW)
     panel.update_forecast(forecast, now=NOW)
-    hot = warnings["hotspots"]["rows"][0]
-    assert panel.row_keys("hotspots")[0] == f"{hot['grid']['code']}/{hot['subclass']['code']}"
-    assert len(panel.row_keys("forecast")) == len(forecast["series"]) > 0
+    hot = warnings.hotspots[0]
+    assert panel.row_keys("hotspots")[0] == f"{hot.grid.code}/{hot.subclass.code}"
+    assert len(panel.row_keys("forecast")) == len(forecast.series) > 0
     assert panel.note_label.text().startswith("updated ")
     panel.grab()
     assert not panel.rotating  # tall enough for all three sections

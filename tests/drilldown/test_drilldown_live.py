@@ -83,17 +83,17 @@ def test_duty_leader_drills_from_the_map_to_a_case(qtbot: Any, server: ServerThr
         qtbot.waitUntil(lambda: view.isVisible() and view.path.unit == SUB, timeout=WAIT_MS)
         qtbot.waitUntil(lambda: _settled(view) and bool(view.unit_page.indicators.values), timeout=WAIT_MS)
         qtbot.mouseClick(view.range_bar.buttons["7d"], Qt.MouseButton.LeftButton)  # the case came in yesterday
-        qtbot.waitUntil(lambda: _settled(view) and view.unit_page.drill.get("period", {}).get("label") == "7d")
+        qtbot.waitUntil(lambda: _settled(view) and view.unit_page.drill.period.label == "7d")
         page = view.unit_page
-        assert page.drill["unit"]["code"] == SUB and page.indicators.values["reported"] > 0
+        assert page.drill.unit.code == SUB and (page.indicators.values.reported or 0) > 0
         assert page.indicators.tile_texts("reported")[2] != "—"  # 环比: the previous period is in the store
         assert COMM in page.children_table.codes() and page.departments_table.codes()
         _click_row(qtbot, page.children_table, COMM)
         qtbot.waitUntil(lambda: view.path.unit == COMM and _settled(view), timeout=WAIT_MS)
-        assert page.drill["unit"]["code"] == COMM and SHOWCASE_GRID in page.children_table.codes()
+        assert page.drill.unit.code == COMM and SHOWCASE_GRID in page.children_table.codes()
         _click_row(qtbot, page.children_table, SHOWCASE_GRID)
         qtbot.waitUntil(lambda: view.path.unit == SHOWCASE_GRID and _settled(view), timeout=WAIT_MS)
-        assert page.drill["child_level"] is None or page.drill["children"] == []
+        assert page.drill.child_level == "" and page.drill.children == ()
         qtbot.mouseClick(page.cases_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: view.page_name == "cases" and _settled(view), timeout=WAIT_MS)
         assert view.case_list.total >= 1

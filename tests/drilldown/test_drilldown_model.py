@@ -9,6 +9,7 @@ import pytest
 
 from feeds.analytics import QueryService
 from feeds.live import TableNames
+from feeds.protocol.answers import CaseDetailAnswer, CaseRow
 from widgets.drilldown.export import BOM, case_cells, case_header, csv_bytes, safe_cell
 from widgets.drilldown.path import Crumb, DrillPath, RangeSpec, unit_chain
 from widgets.drilldown.requests import RequestBook
@@ -89,7 +90,7 @@ def test_steps_from_history_rows(service: QueryService) -> None:
     """The showcase case's history becomes its steps: stages, the rework's second handling and an urge."""
     from drill_fixtures import SHOWCASE_ID
 
-    steps = steps_from_detail(service.handle("case", {"id": SHOWCASE_ID}))
+    steps = steps_from_detail(CaseDetailAnswer.from_wire(service.handle("case", {"id": SHOWCASE_ID})))
     actions = [s.action for s in steps]
     assert actions == ["reported", "filed", "dispatched", "handling", "closure_requested", "handling", "urge"]
     assert steps[0].deadline is not None and steps[-1].note == "请尽快处置"
@@ -98,11 +99,13 @@ def test_steps_from_history_rows(service: QueryService) -> None:
 def test_steps_rebuilt_without_history(service: QueryService) -> None:
     """A seeded case without history rows gets its steps from the stage times, with stage deadlines."""
     rows = service.handle("cases", {"range": "30d", "filters": {"stage": "closed"}, "limit": 1})["rows"]
-    detail = service.handle("case", {"id": rows[0]["id"]})
-    assert detail["history"] == []
+    detail = CaseDetailAnswer.from_wire(service.handle("case", {"id": rows[0]["id"]}))
+    assert detail.history == ()
     steps = steps_from_detail(detail)
     assert [s.action for s in steps][:2] == ["reported", "filed"] and steps[-1].action == "closed"
-    assert steps[0].deadline == pytest.approx(detail["case"]["reported_at_s"] + 3600 * detail["stages"][0]["allowed_h"])
+    reported, allowed_h = detail.case.reported_at, detail.stages[0].allowed_h
+    assert reported is not None and allowed_h is not None
+    assert steps[0].deadline == pytest.approx(reported + 3600 * allowed_h)
 
 
 def test_csv_cells_keep_citizen_text_as_data() -> None:
@@ -121,7 +124,7 @@ def test_csv_bytes_have_bom_and_parse_back(names: TableNames) -> None:
         "reported_at": "2025-12-20T08:00:00+08:00", "handle_deadline_at": None, "overdue": True,
         "difficult": False, "urges": 2, "reworks": 0, "address": "@西单, \"北口\"", "description": "=cmd|' /C calc'!A0",
     }  # fmt: skip
-    data = csv_bytes(case_header(), [case_cells(row, "zh", names)])
+    data = csv_bytes(case_header(), [case_cells(CaseRow.from_wire(row), "zh", names)])
     assert data.startswith(BOM.encode("utf-8"))
     parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert parsed[0] == case_header() and len(parsed) == 2

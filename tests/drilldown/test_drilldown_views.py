@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from feeds.analytics import QueryService
 from feeds.live import Label, TableNames
+from feeds.protocol.answers import CaseDetailAnswer, CaseListAnswer, DrillAnswer, Indicators
 from widgets.drilldown import CaseDetailView, CaseListView, DrillDownView, FilterChoices
 from widgets.drilldown.shapes import RegistryShapes
 from widgets.drilldown.text import format_change
@@ -44,17 +45,17 @@ def test_district_page_shows_figures_deltas_and_children(qtbot: QtBot, names: Ta
     assert runner.params("ranking")["by"] == "department"
     view.open_unit("110102", {}, view.path.range.__class__("30d"))
     runner.answer_all()
-    drill = runner.service.handle("drill", {"range": "30d"})  # type: ignore[union-attr]
+    drill = DrillAnswer.from_wire(runner.service.handle("drill", {"range": "30d"}))  # type: ignore[union-attr]
     tiles = view.unit_page.indicators
     value, yoy, pop = tiles.tile_texts("reported")
-    assert value == f"{drill['indicators']['reported']:,}"
-    assert yoy == format_change("reported", drill["yoy"]["change"]["reported"])[0] and yoy.startswith(("▲", "▼", "±"))
-    assert pop == format_change("reported", drill["pop"]["change"]["reported"])[0]
+    assert value == f"{drill.indicators.reported:,.0f}"
+    assert yoy == format_change("reported", drill.yoy.change["reported"])[0] and yoy.startswith(("▲", "▼", "±"))
+    assert pop == format_change("reported", drill.pop.change["reported"])[0]
     assert tiles.tile_texts("closure_rate")[1].endswith("pp") or tiles.tile_texts("closure_rate")[1] == "±0"
     table = view.unit_page.children_table
     assert (
         len(table.codes()) == 15
-        and table.codes()[0] == max(drill["children"], key=lambda c: c["indicators"]["reported"])["unit"]["code"]
+        and table.codes()[0] == max(drill.children, key=lambda c: c.indicators.reported or 0).who.code
     )
     assert view.unit_page.departments_table.codes()  # departments ranked
     assert view.breadcrumb.texts() == ["Xicheng District"] and not view.book.busy
@@ -99,10 +100,10 @@ def test_stale_answers_are_dropped_and_errors_read_clearly(
     view.open_unit("110102002")
     for request_id, name, params in old:  # the subdistrict's late answers
         runner.sigResult.emit(request_id, service.handle(name, params))
-    assert view.book.dropped == len(old) and view.unit_page.indicators.values == {}
+    assert view.book.dropped == len(old) and view.unit_page.indicators.values == Indicators()
     runner.calls = [c for c in runner.calls if c not in old]
     runner.answer_all()
-    assert view.unit_page.drill["unit"]["code"] == "110102002"
+    assert view.unit_page.drill.unit.code == "110102002"
     runner.calls.clear()
     view.refresh()
     request_id = runner.calls[0][0]
@@ -137,14 +138,14 @@ def test_case_list_sorting_paging_and_filter_params(
     lst = view.case_list
     model = lst.table.case_model
     assert lst.total > 50 and model.rowCount() == 50
-    times = [r["reported_at"] for r in model.rows]
+    times = [r.reported_at for r in model.rows]
     assert times == sorted(times, reverse=True)
     lst.table.click_header("urges")
     assert runner.params("cases")["sort"] == "urges" and runner.params("cases")["order"] == "desc"
     lst.table.click_header("urges")
     assert runner.params("cases")["order"] == "asc"
     runner.answer_all()
-    urges = [r["urges"] for r in model.rows]
+    urges = [r.urges for r in model.rows]
     assert urges == sorted(urges)
     lst.turn(1)
     assert runner.params("cases")["offset"] == 50
@@ -159,7 +160,7 @@ def test_case_list_sorting_paging_and_filter_params(
     assert params["filters"] == {"subclass": "1201", "department": "D01", "overdue": True}
     assert params["q"] == "号" and params["offset"] == 0
     runner.answer_all()
-    assert all(r["subclass"] == "1201" and r["overdue"] for r in model.rows)
+    assert all(r.subclass == "1201" and r.overdue for r in model.rows)
     exported = view.export_params()
     assert set(exported) >= {"unit", "range", "filters", "q", "sort"} and "offset" not in exported
 
@@ -173,13 +174,13 @@ def test_case_detail_timeline_map_and_plain_text(
     detail.set_language("en")
     detail.resize(944, 640)
     detail.show()
-    data = service.handle("case", {"id": SHOWCASE_ID})
+    data = CaseDetailAnswer.from_wire(service.handle("case", {"id": SHOWCASE_ID}))
     detail.show_case(data)
     assert detail.title.text() == "exposed garbage"
     assert detail.badges["overdue"].isVisibleTo(detail) and detail.badges["stage"].text() == "Handling"
     assert detail.field_values["source"].text() == "12345 citizen hotline"
     assert "overdue" in detail.field_values["deadline"].text()
-    desc = data["case"]["description"]
+    desc = data.case.description
     assert "<b>" in desc and detail.description.text() == desc
     assert detail.description.textFormat() == Qt.TextFormat.PlainText
     entries = detail.timeline.entries
@@ -227,10 +228,10 @@ def test_case_list_view_alone(qtbot: QtBot, names: TableNames, service: QuerySer
     lst = CaseListView(names, SCALE)
     qtbot.addWidget(lst)
     lst.set_language("en")
-    lst.show_page(service.handle("cases", {"unit": SUB, "range": "year", "limit": 50}))
+    lst.show_page(CaseListAnswer.from_wire(service.handle("cases", {"unit": SUB, "range": "year", "limit": 50})))
     assert lst.table.case_model.rowCount() == 50 and lst.count_label.text().startswith("1–50 of ")
     assert lst.next_button.isEnabled() and not lst.prev_button.isEnabled()
-    assert lst.table.case_model.text(0, "place").startswith(names.unit(lst.table.case_model.rows[0]["grid"][:12]).en)
+    assert lst.table.case_model.text(0, "place").startswith(names.unit(lst.table.case_model.rows[0].grid[:12]).en)
 
 
 def test_breadcrumb_fits_long_paths_without_clipping(qtbot: QtBot) -> None:

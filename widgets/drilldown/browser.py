@@ -7,7 +7,6 @@ and :meth:`CaseBrowser.show_error` in, stale answers dropped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -15,6 +14,7 @@ from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from feeds.live import NameLookup
+from feeds.protocol.answers import CaseDetailAnswer, CaseListAnswer
 from widgets.drilldown.busy import BusyBar
 from widgets.drilldown.case_detail import CaseDetailView
 from widgets.drilldown.case_list import CaseListView
@@ -196,14 +196,13 @@ class CaseBrowser(QWidget):
         if not self.book.busy:
             self.busy.stop()
         self.status.set_error("")
-        answer: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
-        if slot == "cases":
-            self.case_list.show_page(answer)
+        if slot == "cases" and isinstance(data, CaseListAnswer):
+            self.case_list.show_page(data)
             model = self.case_list.table.case_model
             if not self.case_detail.case_id and not self.book.is_pending("case") and model.rowCount():
                 self.open_case(model.case_id(0))  # never an empty detail beside a full list
-        elif slot == "case":
-            self.case_detail.show_case(answer)
+        elif slot == "case" and isinstance(data, CaseDetailAnswer):
+            self.case_detail.show_case(data)
         elif slot == "action":
             self.case_detail.show_action_result(True)
             if self.case_detail.case_id:

@@ -6,18 +6,18 @@ citizen-written: they are shown as plain text only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from feeds.live import NameLookup
+from feeds.protocol.answers import CaseDetailAnswer, CaseRecord, UnitRef
 from widgets.drilldown.actions import CaseActions
 from widgets.drilldown.minimap import CaseMiniMap, UnitShapes
-from widgets.drilldown.steps import epoch, steps_from_detail
+from widgets.drilldown.steps import steps_from_detail
 from widgets.drilldown.style import plain_label
-from widgets.drilldown.text import format_time, grid_label, pick
+from widgets.drilldown.text import format_time, grid_label
 from widgets.panel import format_countdown, format_duration, stage_name
 from widgets.theme import CLOSED, DUE_SOON, OVERDUE, PANEL_EDGE, Scale
 from widgets.timeline import WorkflowTimeline
@@ -48,7 +48,7 @@ class CaseDetailView(QWidget):
         super().__init__(parent)
         self.names, self.scale, self.shapes = names, scale, shapes
         self.lang = "zh"
-        self.data: dict[str, Any] = {}
+        self.data: CaseDetailAnswer | None = None
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(scale.gap)
@@ -116,7 +116,7 @@ class CaseDetailView(QWidget):
     @property
     def case_id(self) -> str:
         """The id of the case shown ('' when none)."""
-        return str((self.data.get("case") or {}).get("id", ""))
+        return self.data.case.id if self.data else ""
 
     def retranslate(self) -> None:
         """UI strings from the translator."""
@@ -130,7 +130,7 @@ class CaseDetailView(QWidget):
         }
         for key, label in self.field_names.items():
             label.setText(titles[key])
-        if self.data:
+        if self.data is not None:
             self.show_case(self.data)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -142,58 +142,56 @@ class CaseDetailView(QWidget):
     def set_language(self, lang: str) -> None:
         """Domain names in ``lang``."""
         self.lang = lang
-        if self.data:
+        if self.data is not None:
             self.show_case(self.data)
 
     # ------------------------------------------------------------------- show
-    def show_case(self, data: Mapping[str, Any]) -> None:
+    def show_case(self, data: CaseDetailAnswer) -> None:
         """Show a ``case`` answer."""
-        self.data = dict(data)
-        c: Mapping[str, Any] = data.get("case") or {}
+        self.data = data
+        c = data.case
         lang = self.lang
-        stage = str(c.get("stage", ""))
-        self.title.setText(pick(data.get("subclass"), lang) or str(c.get("subclass", "")))
+        stage = c.stage
+        self.title.setText(data.subclass.name(lang) or c.subclass)
         self._badge("stage", stage_name(stage), CLOSED if stage == "closed" else PANEL_EDGE)
-        self._badge("overdue", self.tr("Overdue") if c.get("overdue") else "", OVERDUE)
-        self._badge("difficult", self.tr("Difficult case") if c.get("difficult") else "", DUE_SOON)
+        self._badge("overdue", self.tr("Overdue") if c.overdue else "", OVERDUE)
+        self._badge("difficult", self.tr("Difficult case") if c.difficult else "", DUE_SOON)
         self.case_label.setText(
-            self.tr("Case %1 · reported %2")
-            .replace("%1", str(c.get("id", "")))
-            .replace("%2", format_time(c.get("reported_at"), year=True))
+            self.tr("Case %1 · reported %2").replace("%1", c.id).replace("%2", format_time(c.reported_at, year=True))
         )
-        units = data.get("units") or []
-        place = [pick(u, lang) for u in units[:2]]
+        units = data.units
+        place = [u.name(lang) for u in units[:2]]
         if len(units) > 2:
-            place.append(grid_label(str(units[2].get("code", "")), lang))
+            place.append(grid_label(units[2].code, lang))
         values = {
-            "source": pick(data.get("source"), lang),
-            "department": pick(data.get("department"), lang),
+            "source": data.source.name(lang),
+            "department": data.department.name(lang),
             "place": " › ".join(place),
-            "address": str(c.get("address") or "—"),
+            "address": c.address or "—",
             "deadline": self._deadline_text(data),
             "record": self._record_text(c),
         }
         for key, label in self.field_values.items():
             label.setText(values[key])
-        tone = "ErrorLine" if c.get("overdue") else "FieldValue"
+        tone = "ErrorLine" if c.overdue else "FieldValue"
         self.field_values["deadline"].setObjectName(tone)
         self.field_values["deadline"].style().polish(self.field_values["deadline"])
-        text = str(c.get("description") or "")
+        text = c.description
         self.description.setText(text or self.tr("(no description)"))
         self._show_map(c, units)
-        now = epoch(data.get("as_of")) or 0.0
+        now = data.as_of or 0.0
         self.timeline.set_steps(steps_from_detail(data), now)
         if self.action_bar is not None:
             self.action_bar.set_case(
-                str(c.get("id", "")),
+                c.id,
                 is_open=stage in OPEN_STAGES,
-                overdue=bool(c.get("overdue")),
-                difficult=bool(c.get("difficult")),
+                overdue=c.overdue,
+                difficult=c.difficult,
             )
 
     def clear(self) -> None:
         """Show no case."""
-        self.data = {}
+        self.data = None
         self.title.setText("")
         for label in (*self.field_values.values(), *self.badges.values(), self.case_label, self.description):
             label.setText("")
@@ -224,38 +222,37 @@ class CaseDetailView(QWidget):
         badge.setText(text)
         badge.setStyleSheet(f"background: {background};")
 
-    def _deadline_text(self, data: Mapping[str, Any]) -> str:
-        c: Mapping[str, Any] = data.get("case") or {}
-        if not c.get("handle_deadline_at"):
+    def _deadline_text(self, data: CaseDetailAnswer) -> str:
+        c = data.case
+        deadline, now = c.handle_deadline_at, data.as_of
+        if deadline is None:
             return "—"
-        text = format_time(c.get("handle_deadline_at"), year=True)
-        deadline, now = epoch(c.get("handle_deadline_at")), epoch(data.get("as_of"))
-        if c.get("stage") in UNHANDLED and deadline is not None and now is not None:
+        text = format_time(deadline, year=True)
+        if c.stage in UNHANDLED and now is not None:
             margin, status = deadline - now, ("overdue" if now > deadline else "pending")
         else:  # closure requested: judged by the stage table (early > 0, late < 0)
-            handling = next((s for s in data.get("stages") or () if s.get("stage") == "handling"), None)
-            if handling is None or handling.get("margin_s") is None:
+            handling = next((s for s in data.stages if s.stage == "handling"), None)
+            if handling is None or handling.margin_s is None:
                 return text
-            margin, status = float(handling["margin_s"]), str(handling.get("status", ""))
+            margin, status = handling.margin_s, handling.status
         if status in ("pending", "overdue"):
             return f"{text} · {format_countdown(margin)}"  # the wall's countdown words
         words = {"on_time": self.tr("handled %1 early"), "late": self.tr("handled %1 late")}
         return f"{text} · {words[status].replace('%1', format_duration(margin))}" if status in words else text
 
-    def _record_text(self, c: Mapping[str, Any]) -> str:
-        urges, reworks = int(c.get("urges") or 0), int(c.get("reworks") or 0)
+    def _record_text(self, c: CaseRecord) -> str:
+        urges, reworks = c.urges, c.reworks
         parts = [self.tr("urged %1×").replace("%1", str(urges)), self.tr("reworked %1×").replace("%1", str(reworks))]
         return " · ".join(parts)
 
-    def _show_map(self, c: Mapping[str, Any], units: list[Mapping[str, Any]]) -> None:
+    def _show_map(self, c: CaseRecord, units: Sequence[UnitRef]) -> None:
         if self.shapes is None:
             self.minimap.clear()
             return
-        grid = str(c.get("grid") or (units[2]["code"] if len(units) > 2 else ""))
+        grid = c.grid or (units[2].code if len(units) > 2 else "")
         community = grid[:12]
-        lon, lat = c.get("lon"), c.get("lat")
-        point = (float(lon), float(lat)) if isinstance(lon, (int, float)) and isinstance(lat, (int, float)) else None
-        status = "closed" if c.get("stage") == "closed" else "overdue" if c.get("overdue") else "open"
+        point = (c.lon, c.lat) if c.lon is not None and c.lat is not None else None
+        status = "closed" if c.stage == "closed" else "overdue" if c.overdue else "open"
         siblings = [self.shapes.geometry(code) for code in self.shapes.children(community) if code != grid]
         self.minimap.set_place(
             self.shapes.geometry(grid),

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from feeds.live import NameLookup
+from feeds.protocol.answers import CaseListAnswer
 from widgets.drilldown.case_table import CaseTable
 from widgets.drilldown.filters import CaseFilterBar, FilterChoices
 from widgets.panel import format_count
@@ -145,17 +146,17 @@ class CaseListView(QWidget):
             self.filter_bar.set_filters(filters or {}, self.filter_bar.query_text())
 
     # ----------------------------------------------------------------- show
-    def show_page(self, data: Mapping[str, Any]) -> None:
+    def show_page(self, page: CaseListAnswer) -> None:
         """Show a ``cases`` answer."""
-        same_page = (int(data.get("offset") or 0), data.get("sort"), data.get("order")) == self._shown
-        self.total = int(data.get("total") or 0)
-        self.offset = int(data.get("offset") or 0)
-        self._shown = (self.offset, data.get("sort"), data.get("order"))
+        same_page = (page.offset, page.sort, page.order) == self._shown
+        self.total = page.total
+        self.offset = page.offset
+        self._shown = (self.offset, page.sort, page.order)
         bar = self.table.verticalScrollBar()
         keep = bar.value() if same_page else 0  # a refresh of the same page keeps the scroll position
-        self.table.case_model.set_rows(data.get("rows") or [])
-        if data.get("sort"):
-            self.table.set_sort(str(data["sort"]), str(data.get("order") or "desc"))
+        self.table.case_model.set_rows(page.rows)
+        if page.sort:
+            self.table.set_sort(page.sort, page.order or "desc")
         bar.blockSignals(True)
         bar.setValue(keep)
         bar.blockSignals(False)

@@ -8,7 +8,7 @@ text: table cells never render HTML and tool tips escape it.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +17,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from feeds.live import NameLookup
+from feeds.protocol.answers import CaseRow
 from widgets.drilldown.style import read_only_rows
-from widgets.drilldown.text import format_time, grid_label, pick
+from widgets.drilldown.text import format_time, grid_label
 from widgets.panel import stage_name
 from widgets.theme import CLOSED, DUE_SOON, OVERDUE, TEXT, TEXT_DIM, Scale
 
@@ -60,7 +61,7 @@ class CaseTableModel(QAbstractTableModel):
     def __init__(self, names: NameLookup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.names = names
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[CaseRow] = []
         self.lang = "zh"
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
@@ -77,10 +78,10 @@ class CaseTableModel(QAbstractTableModel):
             return COLUMNS[section].title()
         return None
 
-    def set_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def set_rows(self, rows: Sequence[CaseRow]) -> None:
         """Show a page."""
         self.beginResetModel()
-        self.rows = [dict(r) for r in rows]
+        self.rows = list(rows)
         self.endResetModel()
 
     def set_language(self, lang: str) -> None:
@@ -94,28 +95,28 @@ class CaseTableModel(QAbstractTableModel):
         r = self.rows[row]
         lang = self.lang
         if key == "reported_at":
-            return format_time(r.get("reported_at"))
+            return format_time(r.reported_at)
         if key == "id":
-            return str(r.get("id", ""))
+            return r.id
         if key == "type":
-            return pick(r.get("subclass_name"), lang) or self.names.case_type(str(r.get("subclass"))).get(lang)
+            return r.subclass_name.name(lang) or self.names.case_type(r.subclass).get(lang)
         if key == "place":
-            grid = str(r.get("grid") or "")
+            grid = r.grid
             return f"{self.names.unit(grid[:12]).get(lang)} · {grid_label(grid, lang)}" if len(grid) == 15 else grid
         if key == "department":
-            return self.names.department(str(r.get("department"))).get(lang)
+            return self.names.department(r.department).get(lang)
         if key == "stage":
-            return stage_name(str(r.get("stage")))
+            return stage_name(r.stage)
         if key == "deadline":
-            return format_time(r.get("handle_deadline_at")) if r.get("handle_deadline_at") else ""
+            return format_time(r.handle_deadline_at) if r.handle_deadline_at else ""
         if key == "urges":
-            return str(r.get("urges") or "") if r.get("urges") else ""
+            return str(r.urges) if r.urges else ""
         if key == "flags":
-            flags = [translate("CaseTable", "Overdue")] if r.get("overdue") else []
-            if r.get("difficult"):
+            flags = [translate("CaseTable", "Overdue")] if r.overdue else []
+            if r.difficult:
                 flags.append(translate("CaseTable", "Difficult"))
-            if r.get("urges"):
-                flags.append(translate("CaseTable", "Urged %1×").replace("%1", str(r["urges"])))
+            if r.urges:
+                flags.append(translate("CaseTable", "Urged %1×").replace("%1", str(r.urges)))
             return " · ".join(flags)
         return ""
 
@@ -130,19 +131,19 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(self._tone(r, key))
         if role == Qt.ItemDataRole.ToolTipRole and key in ("id", "type", "place"):
-            lines = [str(r.get("address") or ""), str(r.get("description") or "")]
+            lines = [r.address, r.description]
             return plain_tooltip("\n".join(t for t in lines if t))
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "urges":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     @staticmethod
-    def _tone(r: Mapping[str, Any], key: str) -> str:
-        if key in ("deadline", "flags") and r.get("overdue"):
+    def _tone(r: CaseRow, key: str) -> str:
+        if key in ("deadline", "flags") and r.overdue:
             return OVERDUE
-        if key == "flags" and r.get("difficult"):
+        if key == "flags" and r.difficult:
             return DUE_SOON
-        if key == "stage" and r.get("stage") == "closed":
+        if key == "stage" and r.stage == "closed":
             return CLOSED
         if key in ("reported_at", "id"):
             return TEXT_DIM
@@ -150,7 +151,7 @@ class CaseTableModel(QAbstractTableModel):
 
     def case_id(self, row: int) -> str:
         """The id of a row's case."""
-        return str(self.rows[row].get("id", ""))
+        return self.rows[row].id
 
 
 class CaseTable(QTableView):

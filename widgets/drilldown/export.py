@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from feeds.live import NameLookup
-from widgets.drilldown.text import format_time, pick
+from feeds.protocol.answers import CaseRow
+from widgets.drilldown.text import format_time
 from widgets.panel import stage_name
 
 translate = QCoreApplication.translate
@@ -75,26 +76,26 @@ def case_header() -> list[str]:
     ]
 
 
-def case_cells(row: Mapping[str, Any], lang: str, names: NameLookup) -> list[Any]:
+def case_cells(row: CaseRow, lang: str, names: NameLookup) -> list[Any]:
     """One ``cases`` row as export cells, names in ``lang``."""
-    grid = str(row.get("grid") or "")
+    grid = row.grid
     yes, no = translate("CaseExport", "yes"), translate("CaseExport", "no")
     return [
-        row.get("id"),
-        format_time(row.get("reported_at"), year=True),
-        row.get("subclass"),
-        pick(row.get("subclass_name"), lang) or names.case_type(str(row.get("subclass"))).get(lang),
-        names.source(str(row.get("source"))).get(lang),
+        row.id,
+        format_time(row.reported_at, year=True),
+        row.subclass,
+        row.subclass_name.name(lang) or names.case_type(row.subclass).get(lang),
+        names.source(row.source).get(lang),
         names.unit(grid[:9]).get(lang) if grid else "",
         names.unit(grid[:12]).get(lang) if grid else "",
         grid,
-        names.department(str(row.get("department"))).get(lang),
-        stage_name(str(row.get("stage"))),
-        format_time(row.get("handle_deadline_at"), year=True) if row.get("handle_deadline_at") else "",
-        yes if row.get("overdue") else no,
-        yes if row.get("difficult") else no,
-        int(row.get("urges") or 0),
-        int(row.get("reworks") or 0),
-        row.get("address") or "",
-        row.get("description") or "",
+        names.department(row.department).get(lang),
+        stage_name(row.stage),
+        format_time(row.handle_deadline_at, year=True) if row.handle_deadline_at else "",
+        yes if row.overdue else no,
+        yes if row.difficult else no,
+        row.urges,
+        row.reworks,
+        row.address,
+        row.description,
     ]

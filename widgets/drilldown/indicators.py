@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from feeds.protocol.answers import INDICATORS
+from feeds.protocol.answers import INDICATORS, Change, Comparison, Indicators
 from widgets.drilldown.text import format_change, format_value, indicator_name
 from widgets.theme import CLOSED, OVERDUE, PANEL_EDGE, TEXT, TEXT_BRIGHT, TEXT_DIM, TRACK, Scale, colour
 
@@ -28,9 +25,9 @@ class IndicatorGrid(QWidget):
         super().__init__(parent)
         self.scale = scale
         self.columns = columns
-        self.values: dict[str, Any] = {}
-        self.yoy: dict[str, Any] = {}
-        self.pop: dict[str, Any] = {}
+        self.values = Indicators()
+        self.yoy: dict[str, Change] = {}
+        self.pop: dict[str, Change] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.retranslate()
 
@@ -46,26 +43,21 @@ class IndicatorGrid(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-    def set_data(
-        self,
-        indicators: Mapping[str, Any],
-        yoy: Mapping[str, Any] | None = None,
-        pop: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Show ``indicators`` with the ``change`` objects of the ``yoy`` and ``pop`` comparisons."""
-        self.values = dict(indicators)
-        self.yoy = dict((yoy or {}).get("change") or {})
-        self.pop = dict((pop or {}).get("change") or {})
+    def set_data(self, indicators: Indicators, yoy: Comparison | None = None, pop: Comparison | None = None) -> None:
+        """Show ``indicators`` with the changes of the ``yoy`` and ``pop`` comparisons."""
+        self.values = indicators
+        self.yoy = dict(yoy.change) if yoy else {}
+        self.pop = dict(pop.change) if pop else {}
         self.update()
 
     def clear(self) -> None:
         """Show dashes."""
-        self.set_data({})
+        self.set_data(Indicators())
 
     def tile_texts(self, key: str) -> tuple[str, str, str]:
         """``(value, yoy text, pop text)`` of one indicator, as drawn."""
         return (
-            format_value(key, self.values.get(key)),
+            format_value(key, self.values.value(key)),
             format_change(key, self.yoy.get(key))[0],
             format_change(key, self.pop.get(key))[0],
         )
@@ -107,7 +99,7 @@ class IndicatorGrid(QWidget):
         name = QFontMetrics(name_font).elidedText(indicator_name(key), Qt.TextElideMode.ElideRight, int(inner.width()))
         p.drawText(QRectF(inner.left(), y, inner.width(), s.base * 1.0), _LEFT, name)
         y += s.base * 1.0
-        value = self.values.get(key)
+        value = self.values.value(key)
         hot = key == "overdue_unhandled" and isinstance(value, (int, float)) and value > 0
         p.setFont(value_font)
         p.setPen(colour(OVERDUE if hot else TEXT_BRIGHT))

@@ -7,11 +7,11 @@ from the case's stage times, with each stage's deadline from ``stages``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from feeds.live import WorkflowStep
+from feeds.protocol.answers import CaseDetailAnswer
 
 
 def epoch(value: Any) -> float | None:
@@ -26,9 +26,9 @@ def epoch(value: Any) -> float | None:
         return None
 
 
-def _stage_deadlines(detail: Mapping[str, Any]) -> dict[str, float | None]:
+def _stage_deadlines(detail: CaseDetailAnswer) -> dict[str, float | None]:
     """Deadline of leaving each stage: ``stages`` judges the stage *reached*, counted from the one before."""
-    by_target = {str(s.get("stage")): epoch(s.get("deadline_at")) for s in detail.get("stages") or ()}
+    by_target = {s.stage: s.deadline_at for s in detail.stages}
     return {
         "reported": by_target.get("filed"),
         "filed": by_target.get("dispatched"),
@@ -37,37 +37,19 @@ def _stage_deadlines(detail: Mapping[str, Any]) -> dict[str, float | None]:
     }
 
 
-def steps_from_detail(detail: Mapping[str, Any]) -> list[WorkflowStep]:
+def steps_from_detail(detail: CaseDetailAnswer) -> list[WorkflowStep]:
     """The steps of a ``case`` answer: its history rows, else rebuilt from the stage times."""
-    history = detail.get("history") or ()
-    if history:
-        return [WorkflowStep.from_row(_row(h)) for h in history]
-    case = detail.get("case") or {}
+    if detail.history:
+        return [WorkflowStep(h.at, h.action, h.deadline_at, h.actor, h.note) for h in detail.history]
+    case = detail.case
     deadlines = _stage_deadlines(detail)
     times = [
-        ("reported", case.get("reported_at_s", case.get("reported_at"))),
-        ("filed", case.get("filed_at_s", case.get("filed_at"))),
-        ("dispatched", case.get("dispatched_at_s", case.get("dispatched_at"))),
-        ("handling", case.get("dispatched_at_s", case.get("dispatched_at"))),
-        ("closure_requested", case.get("handled_at_s", case.get("handled_at"))),
-        ("closed", case.get("closed_at_s", case.get("closed_at"))),
-        ("cancelled", case.get("cancelled_at_s", case.get("cancelled_at"))),
+        ("reported", case.reported_at),
+        ("filed", case.filed_at),
+        ("dispatched", case.dispatched_at),
+        ("handling", case.dispatched_at),
+        ("closure_requested", case.handled_at),
+        ("closed", case.closed_at),
+        ("cancelled", case.cancelled_at),
     ]
-    steps = []
-    for action, raw in times:
-        at = epoch(raw)
-        if at is not None:
-            steps.append(WorkflowStep(at, action, deadlines.get(action)))
-    return steps
-
-
-def _row(h: Mapping[str, Any]) -> dict[str, Any]:
-    """A history row with epoch ``at``/``deadline_at`` whatever the wire gave (ISO or numbers)."""
-    at = epoch(h.get("at"))
-    return {
-        "at": at if at is not None else epoch(h.get("at_iso")) or 0.0,
-        "action": h.get("action", ""),
-        "deadline_at": epoch(h.get("deadline_at", h.get("deadline"))),
-        "actor": h.get("actor") or "",
-        "note": h.get("note") or "",
-    }
+    return [WorkflowStep(at, action, deadlines.get(action)) for action, at in times if at is not None]

@@ -1,14 +1,13 @@
 """Ranked tables of the drill-down: child units (subdistricts, communities, grids) and departments.
 
-Rows are the ``children`` of a ``drill`` answer or the ``rows`` of a
-``ranking`` answer (``{code, name_zh, name_en, indicators}`` or
-``{unit: {...}, indicators}``). Sorting is local (every row is there); the
-first value column carries a bar. A click or Enter on a row drills into it.
+Rows are the ``children`` of a ``drill`` answer or the ``rows`` of a ``ranking``
+answer (:class:`~feeds.protocol.answers.Figures`: who, and their indicators). Sorting
+is local (every row is there); the first value column carries a bar. A click or Enter on a row drills into it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from feeds.protocol.answers import Figures
 from widgets.drilldown.style import read_only_rows
-from widgets.drilldown.text import format_value, pick
+from widgets.drilldown.text import format_value
 from widgets.theme import ACCENT_SOFT, OVERDUE, TEXT, Scale, colour
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -46,7 +46,7 @@ class RankModel(QAbstractTableModel):
     def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[Figures] = []
         self.lang = "zh"
         self.parent_name = ""
         self._peak: dict[str, float] = {}
@@ -74,11 +74,11 @@ class RankModel(QAbstractTableModel):
         item = self.rows[row]
         if key == "name":
             return self.short_name(item)
-        return (item.get("indicators") or {}).get(key)
+        return item.indicators.value(key)
 
-    def short_name(self, item: Mapping[str, Any]) -> str:
+    def short_name(self, item: Figures) -> str:
         """The row's name; in English without the parent's name in front, if it starts with it."""
-        name = pick(item, self.lang)
+        name = item.who.name(self.lang)
         prefix = self.parent_name + " "
         if self.lang == "en" and self.parent_name and name.startswith(prefix) and len(name) > len(prefix):
             return name[len(prefix) :]
@@ -103,15 +103,15 @@ class RankModel(QAbstractTableModel):
             peak = self._peak.get(col.key) or 0.0
             return float(raw or 0) / peak if peak > 0 else 0.0
         if role == Qt.ItemDataRole.ToolTipRole and col.key == "name":
-            return str(self.rows[index.row()].get("code", ""))
+            return self.rows[index.row()].who.code
         return None
 
-    def set_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Replace the rows (``{code, name_zh, name_en, indicators}``; a nested ``unit`` is flattened)."""
+    def set_rows(self, rows: Sequence[Figures]) -> None:
+        """Replace the rows."""
         self.beginResetModel()
-        self.rows = [({**r["unit"], **r} if isinstance(r.get("unit"), Mapping) else dict(r)) for r in rows]
+        self.rows = list(rows)
         self._peak = {
-            c.key: max((float((r.get("indicators") or {}).get(c.key) or 0) for r in self.rows), default=0.0)
+            c.key: max((r.indicators.value(c.key) or 0.0 for r in self.rows), default=0.0)
             for c in self.columns
             if c.bar
         }
@@ -125,7 +125,7 @@ class RankModel(QAbstractTableModel):
 
     def code(self, row: int) -> str:
         """The unit or department code of a row."""
-        return str(self.rows[row].get("code", ""))
+        return self.rows[row].who.code
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column; empty values last whatever the order."""
@@ -186,7 +186,7 @@ class RankTable(QTableView):
         palette.setColor(palette.ColorRole.Text, QColor(TEXT))
         self.setPalette(palette)
 
-    def set_rows(self, rows: Sequence[Mapping[str, Any]], sort_key: str | None = None) -> None:
+    def set_rows(self, rows: Sequence[Figures], sort_key: str | None = None) -> None:
         """Show rows, sorted by ``sort_key`` descending (default: the first bar column)."""
         self.rank_model.set_rows(rows)
         columns = self.rank_model.columns

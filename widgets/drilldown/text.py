@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 
 from feeds.live import Label
 from feeds.protocol import BEIJING
+from feeds.protocol.answers import Change, PeriodRef
 from widgets.drilldown.steps import epoch
 from widgets.panel import format_count
 
@@ -63,22 +64,22 @@ def format_value(key: str, value: Any) -> str:
     return format_count(float(value))
 
 
-def format_change(key: str, change: Mapping[str, Any] | None) -> tuple[str, str]:
+def format_change(key: str, change: Change | None) -> tuple[str, str]:
     """``("▲ 2.6%", tone)`` for a 同比/环比 change; tone is ``good``, ``bad``, ``neutral`` or ``none``.
 
     Rates change in percentage points; counts and hours by their ratio (or by
     the difference when the earlier value was 0).
     """
-    if not change or change.get("before") is None or change.get("delta") is None:
+    if change is None or change.before is None or change.delta is None:
         return "—", "none"
-    delta = float(change["delta"])
+    delta = change.delta
     if abs(delta) < 1e-12:
         return "±0", "neutral"
     arrow = "▲" if delta > 0 else "▼"
     if key in RATES:
         text = translate("Drill", "%1 pp").replace("%1", f"{abs(delta) * 100:.1f}")
-    elif change.get("ratio") is not None:
-        text = f"{abs(float(change['ratio'])) * 100:.1f}%"
+    elif change.ratio is not None:
+        text = f"{abs(change.ratio) * 100:.1f}%"
     else:
         text = (
             f"{abs(delta):,.0f}"
@@ -140,11 +141,11 @@ def format_time(value: Any, *, date: bool = True, year: bool = False) -> str:
     return datetime.fromtimestamp(t, BEIJING).strftime(fmt)
 
 
-def format_period(period: Mapping[str, Any] | None) -> str:
-    """``12-01 00:00 – 12-20 15:30`` of a ``period`` object."""
-    if not period:
+def format_period(period: PeriodRef) -> str:
+    """``12-01 00:00 – 12-20 15:30`` of an answer's period (empty before the answer)."""
+    if not period.start:
         return ""
-    return f"{format_time(period.get('start'))} – {format_time(period.get('end'))}"
+    return f"{format_time(period.start)} – {format_time(period.end)}"
 
 
 def load_failed(message: str) -> str:

@@ -7,19 +7,17 @@ children), a first page of its cases.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from feeds.live import NameLookup
+from feeds.protocol.answers import CaseListAnswer, DrillAnswer, PeriodRef, RankingAnswer, UnitRef
 from widgets.drilldown.case_table import CaseTable
 from widgets.drilldown.indicators import IndicatorGrid
 from widgets.drilldown.path import unit_level
 from widgets.drilldown.style import plain_label
 from widgets.drilldown.tables import Column, RankTable
-from widgets.drilldown.text import count_text, format_period, level_name, pick
+from widgets.drilldown.text import count_text, format_period, level_name
 from widgets.theme import Scale
 
 translate = QCoreApplication.translate
@@ -58,7 +56,8 @@ class UnitPage(QWidget):
     def __init__(self, names: NameLookup, scale: Scale, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = "zh"
-        self.drill: dict[str, Any] = {}
+        self.drill = DrillAnswer(UnitRef(), PeriodRef())
+        """The figures shown (the last ``drill`` answer, or just the unit's name before it)."""
         self.child_level = "subdistrict"
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -122,7 +121,7 @@ class UnitPage(QWidget):
 
     def show_unit(self, code: str, name: str) -> None:
         """Before the figures arrive: the unit's name and empty figures."""
-        self.drill = {"unit": {"code": code, "level": unit_level(code), "name_zh": name, "name_en": name}}
+        self.drill = DrillAnswer(UnitRef(code, name, name, unit_level(code)), PeriodRef())
         self.child_level = {"district": "subdistrict", "subdistrict": "community", "community": "grid"}.get(
             unit_level(code), ""
         )
@@ -133,34 +132,34 @@ class UnitPage(QWidget):
         self.grid_cases.case_model.set_rows([])
         self._titles()
 
-    def show_drill(self, data: Mapping[str, Any]) -> None:
+    def show_drill(self, answer: DrillAnswer) -> None:
         """Show a ``drill`` answer."""
-        self.drill = dict(data)
-        self.child_level = str(data.get("child_level") or "")
-        self.indicators.set_data(data.get("indicators") or {}, data.get("yoy"), data.get("pop"))
-        self.children_table.rank_model.parent_name = str((data.get("unit") or {}).get("name_en") or "")
-        self.children_table.set_rows(data.get("children") or [])
+        self.drill = answer
+        self.child_level = answer.child_level
+        self.indicators.set_data(answer.indicators, answer.yoy, answer.pop)
+        self.children_table.rank_model.parent_name = answer.unit.name_en
+        self.children_table.set_rows(answer.children)
         self.left_stack.setCurrentWidget(self.children_table if self.child_level else self.grid_cases)
         self._titles()
 
-    def show_departments(self, data: Mapping[str, Any]) -> None:
+    def show_departments(self, answer: RankingAnswer) -> None:
         """Show a ``ranking`` answer by department."""
-        self.departments_table.set_rows([r for r in data.get("rows") or [] if (r.get("value") or 0) > 0])
+        self.departments_table.set_rows([r for r in answer.rows if (r.value or 0) > 0])
 
-    def show_grid_cases(self, data: Mapping[str, Any]) -> None:
+    def show_grid_cases(self, answer: CaseListAnswer) -> None:
         """Show a ``cases`` answer in place of the children (a unit grid has none)."""
-        self.grid_cases.case_model.set_rows(data.get("rows") or [])
+        self.grid_cases.case_model.set_rows(answer.rows)
 
     def _titles(self) -> None:
-        unit = self.drill.get("unit") or {}
-        self.title.setText(pick(unit, self.lang))
-        level = level_name(str(unit.get("level", "")))
-        period = format_period(self.drill.get("period"))
+        unit = self.drill.unit
+        self.title.setText(unit.name(self.lang))
+        level = level_name(unit.level)
+        period = format_period(self.drill.period)
         self.subtitle.setText(" · ".join(t for t in (level, period) if t))
-        reported = (self.drill.get("indicators") or {}).get("reported")
+        reported = self.drill.indicators.reported
         text = translate("UnitPage", "Case list") + (f" · {count_text(int(reported))}" if reported is not None else "")
         self.cases_button.setText(text + "  ›")
-        n = len(self.drill.get("children") or [])
+        n = len(self.drill.children)
         if self.child_level:
             self.children_title.setText(f"{level_name(self.child_level, plural=True)} ({n})")
         else:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from feeds.live import NameLookup
+from feeds.protocol.answers import CaseDetailAnswer, CaseListAnswer, DrillAnswer, RankingAnswer
 from widgets.drilldown.breadcrumb import Breadcrumb
 from widgets.drilldown.busy import BusyBar
 from widgets.drilldown.case_detail import CaseDetailView
@@ -250,18 +251,17 @@ class DrillDownView(QWidget):
         if slot is None:
             return
         self._idle_check()
-        answer: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
-        if slot == "drill":
-            self.unit_page.show_drill(answer)
-        elif slot == "ranking":
-            self.unit_page.show_departments(answer)
-        elif slot == "grid_cases":
-            self.unit_page.show_grid_cases(answer)
-        elif slot == "cases":
-            self.case_list.show_page(answer)
-        elif slot == "case":
-            self.case_detail.show_case(answer)
-            grid = str((answer.get("case") or {}).get("grid") or "")
+        if slot == "drill" and isinstance(data, DrillAnswer):
+            self.unit_page.show_drill(data)
+        elif slot == "ranking" and isinstance(data, RankingAnswer):
+            self.unit_page.show_departments(data)
+        elif slot == "grid_cases" and isinstance(data, CaseListAnswer):
+            self.unit_page.show_grid_cases(data)
+        elif slot == "cases" and isinstance(data, CaseListAnswer):
+            self.case_list.show_page(data)
+        elif slot == "case" and isinstance(data, CaseDetailAnswer):
+            self.case_detail.show_case(data)
+            grid = data.case.grid
             if grid and self.path.current.kind == "case":
                 self.path.place_case(self.path.current.key, grid)
                 self._update_crumbs()
