@@ -15,6 +15,7 @@ from feeds.analytics.params import Params
 from feeds.analytics.reference import overdue_expr, where_clause
 from feeds.protocol import ProtocolError, iso
 from feeds.protocol import vocab as v
+from feeds.protocol.answers import CASE_TIMES
 from feeds.store.schema import case_history, cases
 
 SORTS = {
@@ -42,18 +43,7 @@ _LIST_COLUMNS = (
     cases.c.address,
     cases.c.description,
 )
-_TIME_COLUMNS = frozenset(
-    {
-        "reported_at",
-        "filed_at",
-        "dispatched_at",
-        "handled_at",
-        "closed_at",
-        "cancelled_at",
-        "deadline_at",
-        "handle_deadline_at",
-    }
-)
+_TIME_COLUMNS = frozenset(CASE_TIMES)
 _STAGE_TIMES = (  # (stage whose deadline is judged, started at, reached at, taxonomy key)
     ("filed", "reported_at", "filed_at", "filed"),
     ("dispatched", "filed_at", "dispatched_at", "dispatched"),

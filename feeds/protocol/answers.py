@@ -394,7 +394,7 @@ class CaseListAnswer:
         )
 
 
-def _epoch(value: object) -> float | None:
+def epoch(value: object) -> float | None:
     """Epoch seconds of a number or an ISO 8601 string (``None`` when absent or unreadable)."""
     n = _num(value)
     if n is not None:
@@ -407,7 +407,7 @@ def _epoch(value: object) -> float | None:
     return None
 
 
-_CASE_TIMES = (
+CASE_TIMES = (
     "reported_at",
     "filed_at",
     "dispatched_at",
@@ -417,6 +417,7 @@ _CASE_TIMES = (
     "deadline_at",
     "handle_deadline_at",
 )
+"""The time columns of a case (sent as ISO strings, with the epoch seconds under ``<name>_s``)."""
 
 
 @dataclass(frozen=True)
@@ -454,7 +455,7 @@ class CaseRecord:
     def from_wire(cls, d: object) -> CaseRecord:
         """From the ``case`` object of a ``case`` answer (times from ``<time>_s``, else the ISO string)."""
         m = _map(d)
-        times = {k: _epoch(m.get(f"{k}_s", m.get(k))) for k in _CASE_TIMES}
+        times = {k: epoch(m.get(f"{k}_s", m.get(k))) for k in CASE_TIMES}
         on_time = m.get("on_time")
         return cls(
             id=_text(m.get("id")),
@@ -492,11 +493,11 @@ class HistoryRow:
     @classmethod
     def from_wire(cls, d: Wire) -> HistoryRow:
         """From one ``history`` row (times as numbers or ISO strings)."""
-        at = _epoch(d.get("at"))
+        at = epoch(d.get("at"))
         return cls(
-            at if at is not None else _epoch(d.get("at_iso")) or 0.0,
+            at if at is not None else epoch(d.get("at_iso")) or 0.0,
             _text(d.get("action")),
-            _epoch(d.get("deadline_at", d.get("deadline"))),
+            epoch(d.get("deadline_at", d.get("deadline"))),
             _text(d.get("actor")),
             _text(d.get("note")),
         )
@@ -521,9 +522,9 @@ class StageCheck:
         """From one ``stages`` entry."""
         return cls(
             _text(d.get("stage")),
-            _epoch(d.get("started_at")),
-            _epoch(d.get("reached_at")),
-            _epoch(d.get("deadline_at")),
+            epoch(d.get("started_at")),
+            epoch(d.get("reached_at")),
+            epoch(d.get("deadline_at")),
             _num(d.get("allowed_h")),
             _num(d.get("used_h")),
             _num(d.get("margin_s")),
@@ -556,7 +557,7 @@ class CaseDetailAnswer:
             tuple(UnitRef.from_wire(u) for u in _rows(d.get("units"))),
             tuple(HistoryRow.from_wire(h) for h in _rows(d.get("history"))),
             tuple(StageCheck.from_wire(st) for st in _rows(d.get("stages"))),
-            _epoch(d.get("as_of")),
+            epoch(d.get("as_of")),
         )
 
 

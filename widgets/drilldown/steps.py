@@ -7,23 +7,8 @@ from the case's stage times, with each stage's deadline from ``stages``.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from feeds.live import WorkflowStep
 from feeds.protocol.answers import CaseDetailAnswer
-
-
-def epoch(value: Any) -> float | None:
-    """Epoch seconds from an ISO 8601 string or a number (``None`` stays ``None``)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    try:
-        return datetime.fromisoformat(str(value)).timestamp()
-    except ValueError:
-        return None
 
 
 def _stage_deadlines(detail: CaseDetailAnswer) -> dict[str, float | None]:

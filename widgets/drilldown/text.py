@@ -14,8 +14,7 @@ from PySide6.QtCore import QCoreApplication
 
 from feeds.live import Label
 from feeds.protocol import BEIJING
-from feeds.protocol.answers import Change, PeriodRef
-from widgets.drilldown.steps import epoch
+from feeds.protocol.answers import Change, PeriodRef, epoch
 from widgets.panel import format_count
 
 translate = QCoreApplication.translate
