@@ -1,18 +1,16 @@
 """Words and number formats of the drill-down: indicator names, 同比/环比 deltas, levels, ranges, times.
 
 Source strings are English (translated by the application's translator);
-domain names come from the query answers in both languages (:func:`pick`).
+domain names come from the query answers in both languages (:meth:`~feeds.protocol.answers.Named.name`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from feeds.live import Label
 from feeds.protocol import BEIJING
 from feeds.protocol.answers import Change, PeriodRef, epoch
 from widgets.panel import format_count
@@ -23,16 +21,6 @@ translate = QCoreApplication.translate
 RATES = frozenset({"closure_rate", "ontime_closure_rate", "ontime_handling_rate", "rework_rate"})
 HIGHER_IS_BETTER = frozenset({"closure_rate", "ontime_closure_rate", "ontime_handling_rate"})
 LOWER_IS_BETTER = frozenset({"overdue_unhandled", "rework_rate", "mean_handling_h"})
-
-
-def pick(named: Mapping[str, Any] | Label | None, lang: str, fallback: str = "") -> str:
-    """The name in ``lang`` of ``{name_zh, name_en}`` (or a :class:`Label`)."""
-    if named is None:
-        return fallback
-    if isinstance(named, Label):
-        return named.get(lang)
-    value = named.get("name_en" if lang == "en" else "name_zh") or named.get("name_zh") or named.get("code")
-    return str(value) if value is not None else fallback
 
 
 def indicator_name(key: str) -> str:
