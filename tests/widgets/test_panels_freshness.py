@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from feeds.live import KpiView, OverdueView
 from feeds.protocol import BEIJING
+from feeds.protocol.answers import WarningsAnswer
 from widgets.alerts import CrowdPanel, SensorPanel, WeatherPanel
 from widgets.charts import HourlyTrendChart, SourceMixChart, SubdistrictRankingChart, TopTypesChart
 from widgets.kpi import KpiTiles
@@ -114,7 +115,7 @@ def test_warnings_panel_says_no_unusual_rise_only_after_an_answer(qtbot: QtBot) 
     w.resize(480, 400)
     w.show()
     assert w.empty_text("anomalies") == "No data" and w.note_label.text() == "waiting for data"
-    w.update_warnings({"anomalies": {"rows": [], "total": 0}, "hotspots": {"rows": []}}, now=NOW)
+    w.update_warnings(WarningsAnswer((), 0, (), 0), now=NOW)
     assert w.empty_text("anomalies") == "No unusual rise today"
     w.set_freshness("none")  # the wall lost (or never had) its server: no finding stands
     assert w.empty_text("anomalies") == "No data"
