@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from server_helpers import TOKENS
+from waiting import wait_until
 
 from feeds.client import ClientThread
 from feeds.client.status import REFUSED_FIRST_S
 from feeds.server import ServerThread, TokenBook
 from feeds.tail import run_tail
 
-WAIT_S = 30.0
-
-
-def _wait(predicate: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-
 
 def test_wrong_token_is_refused_once_then_retried_after_minutes(server: ServerThread) -> None:
     """State 'refused' with the server's reason, no 'last update' (nothing was received), next try ≥ 54 s away."""
     client = ClientThread(server.url, "not-a-token").start()
     try:
-        _wait(lambda: client.status.state == "refused" and client.client.retry_in is not None, "the refusal")
+        assert wait_until(lambda: client.status.state == "refused" and client.client.retry_in is not None)
         status = client.status
         assert status.last_update is None
         assert "unknown token" in status.detail
@@ -46,7 +37,7 @@ def test_revoked_token_is_refused_after_the_data_it_had(
     first = start_server()
     client = ClientThread(first.url, "wall-token").start()
     try:
-        _wait(lambda: client.status.state == "live", "live")
+        assert wait_until(lambda: client.status.state == "live")
         port = first.port
         first.stop()
         revoked = TokenBook()
@@ -54,7 +45,7 @@ def test_revoked_token_is_refused_after_the_data_it_had(
             if token != "wall-token":
                 revoked.add(token, role, name)
         start_server(port=port, tokens=revoked)
-        _wait(lambda: client.status.state == "refused", "the refusal after the restart")
+        assert wait_until(lambda: client.status.state == "refused")
         assert client.status.last_update is not None  # the wall keeps (greyed) what it had, with its time
         assert client.client.retry_in is not None and client.client.retry_in >= REFUSED_FIRST_S * 0.9
     finally:
