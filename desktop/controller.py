@@ -94,7 +94,7 @@ class WallController(QObject):
             return
         self._freshness = freshness
         for panel in self.placed:
-            if isinstance(panel.widget, Panel):
+            if isinstance(panel.widget, Panel | GridMap):
                 panel.widget.set_freshness(*freshness)
 
     def _on_changed(self, ch: Changes) -> None:

@@ -16,6 +16,7 @@ from feeds.protocol import BEIJING
 from feeds.protocol.answers import WarningsAnswer
 from widgets.alerts import CrowdPanel, SensorPanel, WeatherPanel
 from widgets.charts import HourlyTrendChart, SourceMixChart, SubdistrictRankingChart, TopTypesChart
+from widgets.gridmap.freshness import FreshnessBadge
 from widgets.kpi import KpiTiles
 from widgets.overdue import OverdueCounter
 from widgets.panel import Panel, format_age, format_countdown, format_duration
@@ -175,3 +176,21 @@ def test_one_countdown_form_in_both_languages(
 def test_ages_use_the_same_duration_words(qapp: QApplication) -> None:
     """Feed ages and margins are the same words as the countdowns."""
     assert format_age(30) == "now" and format_age(3900) == format_duration(3900) == "1 h 5 min"
+
+
+def test_map_badge_says_no_data_then_as_of_then_hides(qtbot: QtBot) -> None:
+    """The map cannot be greyed: a badge over it says "No data", then "as of 03:08", and goes while live."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(800, 600)
+    host.show()
+    badge = FreshnessBadge(host)
+    assert not badge.isVisible()
+    badge.set_freshness("none")
+    assert badge.isVisible() and badge.text() == "No data"
+    badge.set_freshness("stale", NOW)
+    assert badge.text() == "as of 03:08" and abs(badge.x() + badge.width() / 2 - 400) <= 1
+    host.resize(1000, 600)
+    assert abs(badge.x() + badge.width() / 2 - 500) <= 1
+    badge.set_freshness("live")
+    assert not badge.isVisible()

@@ -18,6 +18,7 @@ from feeds.geo.gcj02 import wgs84_to_gcj02
 from widgets.gridmap.blocker import ExternalRequestBlocker
 from widgets.gridmap.bridge import MapBridge, MapPage
 from widgets.gridmap.config import MapConfig
+from widgets.gridmap.freshness import FreshnessBadge
 from widgets.gridmap.model import MapModel
 from widgets.gridmap.page import build_page_html
 from widgets.gridmap.scheme import PAGE_URL, SCHEME_BYTES, GridwallSchemeHandler, schemes_registered
@@ -115,6 +116,7 @@ class GridMap(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
+        self.freshness_badge = FreshnessBadge(self, scale)
 
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -133,6 +135,10 @@ class GridMap(QWidget):
         self._load()
 
     # ----- public API -----
+    def set_freshness(self, freshness: str, as_of: float | None = None) -> None:
+        """Say "no data" (``none``) or "as of 08:20" (``stale``) over the map; nothing while ``live``."""
+        self.freshness_badge.set_freshness(freshness, as_of)
+
     def set_units(
         self, subdistricts: Mapping[str, Any], communities: Mapping[str, Any], grids: Mapping[str, Any]
     ) -> None:
