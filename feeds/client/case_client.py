@@ -42,6 +42,11 @@ from feeds.protocol import (
 
 _log = logging.getLogger("feeds.client")
 
+DEAD_FACTOR = 3.0
+"""The link is dead when nothing arrived for this many heartbeat intervals (15 s by default):
+the server sends a ``heartbeat`` every interval and answers every ``ping``, so silence means
+a frozen server or a broken network. The client drops the connection and reconnects."""
+
 MessageHandler = Callable[[Message], None]
 StatusHandler = Callable[[ClientStatus], None]
 
@@ -119,6 +124,7 @@ class CaseClient:
         self._status = ClientStatus("connecting", None, last_seq, "", time.time())
         self._ws: ClientConnection | None = None
         self._caught_up = False
+        self._dead = ""
         self._last_rx = time.monotonic()
         self._pending: dict[str, asyncio.Future[Message]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -192,6 +198,7 @@ class CaseClient:
         self._ws = ws
         self._caught_up = False
         self._welcomed = False
+        self._dead = ""
         self._last_rx = time.monotonic()
         pinger = asyncio.create_task(self._ping(ws))
         try:
@@ -203,7 +210,7 @@ class CaseClient:
                 self._receive(raw)
             return f"server closed the connection ({ws.close_code} {ws.close_reason})".strip()
         except ConnectionClosed as exc:
-            return f"connection lost: {exc}"
+            return self._dead or f"connection lost: {exc}"
         except _Resync as exc:
             self.resyncs += 1
             _log.warning("%s; resyncing from seq %s", exc, self.last_seq)
@@ -223,10 +230,15 @@ class CaseClient:
             while True:
                 await asyncio.sleep(min(self.heartbeat_s / 4, 0.25))
                 now = time.monotonic()
-                if self._caught_up:
-                    silent = now - self._last_rx
-                    if silent > STALE_FACTOR * self.heartbeat_s and self._status.state == "live":
-                        self._set_state("stale", f"no data for {silent:.0f} s")
+                silent = now - self._last_rx
+                if silent > DEAD_FACTOR * self.heartbeat_s:
+                    _log.warning("no frame from %s for %.1f s: dropping the connection", self.url, silent)
+                    self._dead = f"no data for {silent:.0f} s: server not answering"
+                    if ws.transport is not None:
+                        ws.transport.abort()  # a frozen peer would not answer a closing handshake
+                    return
+                if self._caught_up and silent > STALE_FACTOR * self.heartbeat_s and self._status.state == "live":
+                    self._set_state("stale", f"no data for {silent:.0f} s")
                 if now >= next_ping:
                     next_ping = now + self.heartbeat_s
                     await ws.send(encode(Ping(time.time())))

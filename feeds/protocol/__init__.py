@@ -17,11 +17,13 @@ from feeds.protocol.cases import (
 from feeds.protocol.codec import (
     EVENT_TYPES,
     MAX_CLIENT_FRAME,
+    MAX_PRODUCER_FRAME,
     MESSAGE_TYPES,
     decode,
     encode,
     error_for,
     from_dict,
+    max_frame,
     may_send,
 )
 from feeds.protocol.control import (
@@ -43,6 +45,7 @@ from feeds.protocol.messages import CaseInfo, Message
 from feeds.protocol.vocab import (
     CROWD_LEVELS,
     FINAL_STAGES,
+    NEXT_STAGES,
     OPEN_STAGES,
     PROTOCOL_VERSION,
     SOURCES,
@@ -56,7 +59,9 @@ __all__ = [
     "EVENT_TYPES",
     "FINAL_STAGES",
     "MAX_CLIENT_FRAME",
+    "MAX_PRODUCER_FRAME",
     "MESSAGE_TYPES",
+    "NEXT_STAGES",
     "OPEN_STAGES",
     "PROTOCOL_VERSION",
     "SOURCES",
@@ -94,5 +99,6 @@ __all__ = [
     "error_for",
     "from_dict",
     "iso",
+    "max_frame",
     "may_send",
 ]

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from feeds.protocol import alerts, cases, control
+from feeds.protocol import alerts, cases, control, fields
 from feeds.protocol import vocab as v
 from feeds.protocol.fields import ProtocolError
 from feeds.protocol.messages import Message
 
 MAX_CLIENT_FRAME = 64 * 1024
-"""Largest frame a client may send (bytes of UTF-8)."""
+"""Largest frame a client may send before ``hello`` and as ``wall`` or ``operator`` (bytes of UTF-8)."""
+MAX_PRODUCER_FRAME = 1024 * 1024
+"""Largest frame a ``producer`` may send (a ``staff.positions`` of 5,000 positions is about 480 KB)."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A JSON escape of a UTF-16 surrogate: only then can a decoded string hold a lone one."""
 
 MESSAGE_TYPES: dict[str, type[Message]] = {
     cls.TYPE: cls
@@ -57,6 +62,34 @@ def may_send(role: str, msg_type: str) -> bool:
     return msg_type in _ROLE_MAY_SEND.get(role, frozenset())
 
 
+def max_frame(role: str | None) -> int:
+    """Largest frame (bytes) a client holding ``role`` may send (``None``: before ``hello``)."""
+    return MAX_PRODUCER_FRAME if role == "producer" else MAX_CLIENT_FRAME
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _lone_surrogate_path(data: Any) -> str | None:
+    """Dotted path of the first string (or key) that is not valid Unicode, or ``None``."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not fields.valid_unicode(value):
+                return path or "frame"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                key_path = f"{path}.{key}" if path else str(key)
+                if not fields.valid_unicode(key):
+                    return path or "frame"
+                stack.append((key_path, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+    return None
+
+
 def decode(raw: str | bytes, *, max_bytes: int | None = MAX_CLIENT_FRAME) -> Message:
     """Parse and validate one frame.
 
@@ -67,13 +100,23 @@ def decode(raw: str | bytes, *, max_bytes: int | None = MAX_CLIENT_FRAME) -> Mes
     Raises:
         ProtocolError: naming the field when anything is wrong.
     """
-    size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
+    try:
+        size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
+    except UnicodeEncodeError:
+        raise ProtocolError("bad_json", "frame is not valid Unicode") from None
     if max_bytes is not None and size > max_bytes:
         raise ProtocolError("too_large", f"frame of {size} bytes exceeds the limit of {max_bytes}")
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ProtocolError("bad_json", "frame is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ProtocolError("bad_json", f"frame is not valid JSON: {exc}") from None
+        raise ProtocolError("bad_json", f"frame is not valid JSON: {fields.clip(str(exc), 200)}") from None
+    text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    if _SURROGATE_ESCAPE.search(text):
+        bad = _lone_surrogate_path(data)
+        if bad is not None:
+            raise ProtocolError("bad_json", f"'{fields.clip(bad, 100)}' holds text that is not valid Unicode", bad)
     return from_dict(data)
 
 
@@ -86,9 +129,9 @@ def from_dict(data: Any) -> Message:
         raise ProtocolError("bad_field", "missing field 'type'", "type")
     cls = MESSAGE_TYPES.get(msg_type)
     if cls is None:
-        raise ProtocolError("unknown_type", f"unknown message type '{msg_type[:40]}'", "type")
+        raise ProtocolError("unknown_type", f"unknown message type '{fields.clip(msg_type, 40)}'", "type")
     version = data.get("v")
-    if version != v.PROTOCOL_VERSION:
+    if type(version) is not int or version != v.PROTOCOL_VERSION:  # neither true nor 1.0
         raise ProtocolError(
             "bad_version", f"unsupported protocol version {version!r}; expected {v.PROTOCOL_VERSION}", "v"
         )
@@ -102,4 +145,5 @@ def encode(msg: Message) -> str:
 
 def error_for(exc: ProtocolError, request_id: str | None = None) -> control.Error:
     """The error reply for a refused frame."""
-    return control.Error(exc.code, str(exc), exc.field, id=request_id)
+    field = fields.clip(exc.field, 200) if exc.field is not None else None
+    return control.Error(exc.code, fields.clip(str(exc), 1000), field, id=request_id)

@@ -18,6 +18,22 @@ BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 _MISSING = object()
 
+TS_MIN = 0.0
+"""Earliest timestamp accepted on the wire (1970-01-01T00:00:00Z)."""
+TS_MAX = 4_102_444_800.0
+"""First timestamp refused on the wire (2100-01-01T00:00:00Z): every accepted time has a 4-digit year in any offset."""
+
+
+def valid_unicode(value: str) -> bool:
+    """Whether ``value`` can be encoded as UTF-8 (no lone UTF-16 surrogates)."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
 
 class ProtocolError(ValueError):
     """A message that cannot be accepted.
@@ -33,6 +49,12 @@ class ProtocolError(ValueError):
         super().__init__(message)
         self.code = code
         self.field = field
+
+
+def clip(value: str, max_chars: int) -> str:
+    """``value`` cut to ``max_chars`` and made encodable (a lone surrogate becomes ``?``)."""
+    cut = value[:max_chars]
+    return cut if valid_unicode(cut) else cut.encode("utf-8", "replace").decode("utf-8")
 
 
 def _path(path: str, name: str) -> str:
@@ -89,6 +111,8 @@ def text(
     p = _path(path, name)
     if not isinstance(value, str):
         raise ProtocolError("bad_field", f"field '{p}' must be a string", p)
+    if not valid_unicode(value):
+        raise ProtocolError("bad_field", f"field '{p}' is not valid Unicode (lone surrogate)", p)
     if len(value) > max_len:
         raise ProtocolError("bad_field", f"field '{p}' is longer than {max_len} characters", p)
     if choices is not None and value not in choices:
@@ -173,7 +197,13 @@ def timestamp(d: Mapping[str, Any], name: str, path: str = "", *, required: bool
         raise ProtocolError("bad_field", f"field '{p}' must be an ISO 8601 timestamp", p) from None
     if parsed.tzinfo is None:
         raise ProtocolError("bad_field", f"field '{p}' must carry a UTC offset", p)
-    return parsed.timestamp()
+    try:
+        epoch = parsed.timestamp()
+    except (OverflowError, ValueError):
+        epoch = TS_MAX
+    if not TS_MIN <= epoch < TS_MAX:
+        raise ProtocolError("bad_field", f"field '{p}' must lie between 1970 and 2099", p)
+    return epoch
 
 
 def req_ts(d: Mapping[str, Any], name: str, path: str = "") -> float:

@@ -19,6 +19,30 @@ STAGES: tuple[str, ...] = (
 )
 OPEN_STAGES = frozenset(STAGES[:6])
 FINAL_STAGES = frozenset({"closed", "cancelled"})
+NEXT_STAGES: dict[str, frozenset[str]] = {
+    "reported": frozenset({"filed", "cancelled"}),
+    "filed": frozenset({"dispatched", "cancelled"}),
+    "dispatched": frozenset({"dispatched", "handling", "cancelled"}),  # dispatched again: reassigned
+    "handling": frozenset({"closure_requested", "dispatched", "cancelled"}),  # dispatched: sent back for reassignment
+    "closure_requested": frozenset({"verifying", "handling", "cancelled"}),  # handling: closure refused (rework)
+    "verifying": frozenset({"closed", "handling", "cancelled"}),  # handling: verification failed (rework)
+    "closed": frozenset(),
+    "cancelled": frozenset(),
+}
+"""The workflow 立案→派发→处置→申结→核查→结案: the stages a case may move to from each stage."""
+REWORK_FROM = frozenset({"closure_requested", "verifying"})
+"""Stages from which a move back to ``handling`` is a rework (返工)."""
+STAGE_NAMES_ZH = {
+    "reported": "上报",
+    "filed": "立案",
+    "dispatched": "派发",
+    "handling": "处置",
+    "closure_requested": "申结",
+    "verifying": "核查",
+    "closed": "结案",
+    "cancelled": "作废",
+}
+"""Chinese stage names, for error messages."""
 
 KINDS = frozenset({"component", "event"})  # 部件 / 事件
 SOURCES: tuple[str, ...] = (

@@ -16,19 +16,19 @@ from websockets.asyncio.server import Server, ServerConnection
 from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 
-from feeds.protocol import MAX_CLIENT_FRAME, Heartbeat, Kpis, encode
+from feeds.protocol import Heartbeat, Kpis, encode, max_frame
 from feeds.server.config import ServerConfig
 from feeds.server.hub import Hub, ServerStats
-from feeds.server.queries import BUILTIN_QUERIES
-from feeds.server.session import Session
+from feeds.server.queries import merge_queries
+from feeds.server.session import FRAME_SLACK, Session
 from feeds.store import Store, open_store
 
 _log = logging.getLogger("feeds.server")
 _ws_log = logging.getLogger("feeds.server.websockets")
 _ws_log.setLevel(logging.WARNING)  # sessions log their own connect/disconnect line
 
-MAX_FRAME_SLACK = 2
-"""websockets' ``max_size`` is this many times ``MAX_CLIENT_FRAME``: frames in between get a clean ``too_large``."""
+DRAIN_TIMEOUT_S = 10.0
+"""Longest wait at shutdown for queued appends to commit, and again for their acks to be sent."""
 
 
 class CaseServer:
@@ -85,7 +85,7 @@ class CaseServer:
                 "one committed batch is queued for every client at once"
             )
         store = cfg.store if cfg.store is not None else await asyncio.to_thread(open_store, cfg.store_url)
-        hub = self._hub = Hub(cfg, store, {**BUILTIN_QUERIES, **cfg.queries})
+        hub = self._hub = Hub(cfg, store, merge_queries(cfg.queries))
         hub.fanout.head = await asyncio.to_thread(store.head)
         self._tasks = [
             asyncio.create_task(hub.journal.run(), name="journal"),
@@ -97,7 +97,7 @@ class CaseServer:
             cfg.host,
             cfg.port,
             ssl=cfg.ssl_context,
-            max_size=MAX_CLIENT_FRAME * MAX_FRAME_SLACK,
+            max_size=max_frame(None) * FRAME_SLACK,  # raised per session once a producer said hello
             compression=None,  # frames are encoded once for all clients; per-client deflate would undo that
             ping_interval=max(2 * cfg.heartbeat_s, 1.0),
             ping_timeout=max(3 * cfg.heartbeat_s, 5.0),
@@ -107,13 +107,21 @@ class CaseServer:
         _log.info("listening on %s (store %s, head %d)", self.url, store.store_id, hub.fanout.head)
 
     async def stop(self) -> None:
-        """Close connections (1001 going away), commit what is queued, release the store."""
+        """Drain, then close: stop listening and reading, commit what was read, send its acks, close with 1001."""
+        hub = self._hub
+        if self._server is not None:
+            self._server.server.close()  # no new connections; open ones go on for now
+        if hub is not None:
+            hub.closing = True
+            sessions = list(hub.sessions)
+            await asyncio.gather(*(s.stop_reading() for s in sessions))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(hub.journal.drain(), DRAIN_TIMEOUT_S)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*(s.flush() for s in sessions)), DRAIN_TIMEOUT_S)
         if self._server is not None:
             self._server.close(close_connections=True)
             await self._server.wait_closed()
-        if self._hub is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._hub.journal.drain(), 5.0)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

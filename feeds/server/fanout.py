@@ -98,18 +98,26 @@ class Subscriber:
         try:
             while not self.kicked:
                 seq, frame = await self._queue.get()
-                if seq and seq <= self.sent_seq:
-                    continue
-                self.busy = True
                 try:
-                    await self.ws.send(frame)
+                    if seq and seq <= self.sent_seq:
+                        continue
+                    self.busy = True
+                    try:
+                        await self.ws.send(frame)
+                    finally:
+                        self.busy = False
+                    self.written(seq)
                 finally:
-                    self.busy = False
-                self.written(seq)
+                    self._queue.task_done()
         except ConnectionClosed:
             pass
         finally:
             self.live = False
+
+    async def flush(self) -> None:
+        """Wait until every queued frame was handed to the connection (no-op unless the writer runs)."""
+        if self.live and not self.kicked:
+            await self._queue.join()
 
     async def close_slow(self) -> None:
         """Tell the client it fell behind, then close the connection (called by its session)."""

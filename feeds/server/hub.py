@@ -7,13 +7,16 @@ import dataclasses
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feeds.protocol import Hello, Kpis, encode
 from feeds.server.config import QueryHandler, ServerConfig
 from feeds.server.fanout import Fanout
 from feeds.server.journal import Journal
 from feeds.store import Store
+
+if TYPE_CHECKING:
+    from feeds.server.session import Session
 
 
 @dataclass
@@ -67,6 +70,10 @@ class Hub:
         self.stats = ServerStats()
         self._snapshot: tuple[float, int, str] | None = None
         self._snapshot_lock = asyncio.Lock()
+        self.sessions: set[Session] = set()
+        """Sessions past ``hello`` (shutdown drains them; revocation closes some)."""
+        self.closing = False
+        """Set when shutdown begins: sessions stop reading and wait to be drained."""
         self.latest_kpi: Kpis | None = None
         """The last KPI message broadcast (snapshots carry it, so a new wall sees the same figures)."""
 

@@ -2,9 +2,12 @@
 
 Producers' events queue up here; one task takes everything waiting (up to
 ``max_batch``), appends it in one store transaction, and only after the
-commit broadcasts the frames and resolves each request. If a batch is refused
-(a semantic error in one event), its requests are retried one by one so only
-the faulty one fails.
+commit broadcasts the frames and resolves each request. If a batch fails for
+any reason (a semantic error in one event, or the store raising), its requests
+are retried one by one so only the faulty one fails. A store that cannot take
+writes (read-only file, disk full, locked by another process) fails each
+request with ``unavailable`` and a message saying why; nothing is acknowledged
+that was not committed.
 
 Where the append runs: on SQLite it is tried on the event loop thread without
 waiting for the write lock (a few milliseconds of CPU, no fsync in WAL
@@ -23,11 +26,39 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
+
 from feeds.protocol import Message, ProtocolError
 from feeds.server.fanout import Fanout
 from feeds.store import Store, StoreBusyError, StoredEvent
 
 _log = logging.getLogger("feeds.server")
+
+_STORE_FAILURES = (
+    ("readonly", "the store file is read-only"),
+    ("read-only", "the store file is read-only"),
+    ("disk is full", "the disk is full"),
+    ("disk full", "the disk is full"),
+    ("no space", "the disk is full"),
+    ("database is locked", "another process holds the store's write lock"),
+    ("disk i/o error", "the disk reported an I/O error"),
+    ("unable to open", "the store file cannot be opened"),
+)
+
+
+def store_failure(exc: BaseException) -> str | None:
+    """A plain reason if ``exc`` means the store cannot take writes (else ``None``: a bug)."""
+    if isinstance(exc, StoreBusyError):
+        return "another process holds the store's write lock"
+    if isinstance(exc, (OSError, OperationalError)):
+        text = str(exc).lower()
+        for needle, reason in _STORE_FAILURES:
+            if needle in text:
+                return reason
+        if isinstance(exc, OSError):
+            return f"the file system failed ({exc.strerror or exc})"
+    return None
+
 
 _Request = tuple[list[Message], "asyncio.Future[list[StoredEvent]]"]
 
@@ -51,6 +82,7 @@ class Journal:
         self.appended = 0
         self.commits = 0
         self.deferred = 0  # appends that found the store locked and went to the writer thread
+        self.unavailable = 0  # requests refused because the store could not take writes
         self.inline = inline if inline is not None else store.engine.dialect.name == "sqlite"
 
     def submit(self, msgs: list[Message]) -> asyncio.Future[list[StoredEvent]]:
@@ -83,25 +115,21 @@ class Journal:
         await self._queue.join()
 
     async def _commit(self, batch: list[_Request]) -> None:
-        """Append a batch in one transaction; on a semantic refusal, retry its requests one by one."""
+        """Append a batch in one transaction; if that fails, retry its requests one by one."""
         msgs = [m for request, _ in batch for m in request]
         try:
             stored = await self._append(msgs)
-        except ProtocolError as exc:
+        except Exception as exc:  # a refusal or a store failure: never let it fail another request
             if len(batch) == 1:
-                self._fail(batch[0][1], exc)
+                self._fail(batch[0][1], self._reason(exc))
                 return
             for request, future in batch:
                 try:
                     one = await self._append(request)
                 except Exception as one_exc:  # reported to the requester
-                    self._fail(future, one_exc)
+                    self._fail(future, self._reason(one_exc))
                 else:
                     self._deliver(one, future)
-        except Exception as exc:  # a store failure must not kill the journal
-            _log.exception("store append failed")
-            for _, future in batch:
-                self._fail(future, ProtocolError("internal", f"store error: {type(exc).__name__}"))
         else:
             start = 0
             for request, future in batch:
@@ -124,6 +152,18 @@ class Journal:
             self._fanout.broadcast(event.frame, event.seq)
         if not future.done():
             future.set_result(stored)
+
+    def _reason(self, exc: Exception) -> ProtocolError:
+        """What the requester is told: the refusal itself, or why the store could not take the write."""
+        if isinstance(exc, ProtocolError):
+            return exc
+        why = store_failure(exc)
+        if why is None:
+            _log.error("store append failed", exc_info=exc)
+            return ProtocolError("internal", f"the event could not be stored ({type(exc).__name__})")
+        self.unavailable += 1
+        _log.error("store refuses writes: %s", why)
+        return ProtocolError("unavailable", f"the store refuses writes: {why}; nothing was stored, send it again later")
 
     @staticmethod
     def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:

@@ -7,6 +7,7 @@ naming the offending parameter.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from feeds.protocol import ProtocolError, iso
@@ -59,3 +60,23 @@ BUILTIN_QUERIES: dict[str, QueryHandler] = {
     "kpis": query_kpis,
     "case": query_case,
 }
+
+
+def _either_case(extra: QueryHandler) -> QueryHandler:
+    def handle(store: Store, params: dict[str, Any]) -> Any:
+        return query_case(store, params) if "case_id" in params else extra(store, params)
+
+    return handle
+
+
+def merge_queries(extra: Mapping[str, QueryHandler]) -> dict[str, QueryHandler]:
+    """The built-in queries plus ``extra``; an extra ``case`` keeps the documented form working.
+
+    ``case`` with ``params.case_id`` is always the built-in (``{case, history}``,
+    docs/protocol.md); an extra handler of that name (the analytics detail, which
+    takes ``params.id``) answers every other form.
+    """
+    merged = {**BUILTIN_QUERIES, **extra}
+    if "case" in extra:
+        merged["case"] = _either_case(extra["case"])
+    return merged

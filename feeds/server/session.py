@@ -9,6 +9,7 @@ twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
@@ -19,7 +20,6 @@ from websockets.exceptions import ConnectionClosed
 
 from feeds.protocol import (
     EVENT_TYPES,
-    MAX_CLIENT_FRAME,
     Ack,
     Action,
     CaseDifficultChanged,
@@ -38,8 +38,10 @@ from feeds.protocol import (
     decode,
     encode,
     error_for,
+    max_frame,
     may_send,
 )
+from feeds.protocol import vocab as v
 from feeds.server.fanout import Subscriber
 from feeds.server.hub import Hub
 from feeds.server.tokens import Grant
@@ -48,22 +50,34 @@ from feeds.store import StoredEvent
 _log = logging.getLogger("feeds.server")
 
 POLICY_CLOSE_CODE = 1008
+MAX_CLOSE_REASON = 123
+"""Bytes of UTF-8 a close frame's reason may hold (RFC 6455: 125 bytes of payload minus the code)."""
+FRAME_SLACK = 2
+"""websockets' ``max_size`` is this many times the role's frame limit: frames in between get a clean ``too_large``."""
 URGE_NOTE_MAX = 500
 """Longest ``text`` of an ``urge`` action (it becomes the ``note`` of ``case.urged``)."""
 MAX_IN_FLIGHT = 512
 """Requests of one client being processed at once; beyond that its frames wait (TCP backpressure)."""
 
 
-def _request_id(raw: str | bytes) -> str | None:
-    """Best-effort ``id`` of a refused frame, to correlate the error reply."""
-    if len(raw) > MAX_CLIENT_FRAME:
+def _request_id(raw: str | bytes, limit: int) -> str | None:
+    """Best-effort ``id`` of a refused frame, to correlate the error reply (only a well-formed one)."""
+    if len(raw) > limit:
         return None
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     value = data.get("id") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+    return value if isinstance(value, str) and v.PLAIN_ID.fullmatch(value) else None
+
+
+def close_reason(text: str) -> str:
+    """``text`` cut to what a close frame can carry (whole UTF-8 characters only)."""
+    return text.encode("utf-8", "replace")[:MAX_CLOSE_REASON].decode("utf-8", "ignore")
+
+
+BINARY_REFUSED = ProtocolError("bad_json", "binary frames are not accepted: send UTF-8 JSON text frames")
 
 
 class Session:
@@ -83,6 +97,8 @@ class Session:
         self._tasks: set[asyncio.Task[None]] = set()
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._sub: Subscriber | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self.token = ""
 
     async def run(self) -> None:
         """Serve the connection until it closes."""
@@ -92,6 +108,7 @@ class Session:
         hub = self.hub
         sub = self._sub = hub.fanout.subscribe(self.ws, hub.config.client_queue)  # BEFORE reading the store
         hub.stats.sessions += 1
+        hub.sessions.add(self)
         reader: asyncio.Task[None] | None = None
         writer: asyncio.Task[None] | None = None
         kicked: asyncio.Task[bool] | None = None
@@ -104,7 +121,7 @@ class Session:
                 self.grant.role, hub.store.store_id, head, mode, hub.config.heartbeat_s, hub.config.server_id
             )
             await self.ws.send(encode(welcome))
-            reader = asyncio.create_task(self._read())
+            reader = self._reader = asyncio.create_task(self._read())
             last = await self._catch_up(mode, hello.last_seq or 0)
             await self.ws.send(encode(CaughtUp(last)))
             sub.sent_seq = last
@@ -114,7 +131,10 @@ class Session:
             if sub.kicked:
                 writer.cancel()
                 await sub.close_slow()
+            elif hub.closing and not writer.done():
+                await self.ws.wait_closed()  # the server drains this session, then closes it
         finally:
+            hub.sessions.discard(self)
             hub.fanout.unsubscribe(sub)
             for task in (reader, writer, kicked, *self._tasks):
                 if task is not None:
@@ -132,8 +152,11 @@ class Session:
         except TimeoutError:
             await self._refuse_and_close(ProtocolError("timeout", "no 'hello' received in time"))
             return None
+        if isinstance(raw, bytes):
+            await self._refuse_and_close(BINARY_REFUSED)
+            return None
         try:
-            msg = decode(raw, max_bytes=MAX_CLIENT_FRAME)
+            msg = decode(raw, max_bytes=max_frame(None))
         except ProtocolError as exc:
             await self._refuse_and_close(exc)
             return None
@@ -145,6 +168,8 @@ class Session:
             await self._refuse_and_close(ProtocolError("forbidden", "unknown token", "token"))
             return None
         self.grant = grant
+        self.token = msg.token
+        self.ws.protocol.max_message_size = max_frame(grant.role) * FRAME_SLACK
         return msg
 
     async def _refuse_and_close(self, exc: ProtocolError) -> None:
@@ -152,7 +177,7 @@ class Session:
         _log.warning("refused %s: %s (%s)", self.peer, exc, exc.code)
         try:
             await self.ws.send(encode(error_for(exc)))
-            await self.ws.close(POLICY_CLOSE_CODE, str(exc)[:120])
+            await self.ws.close(POLICY_CLOSE_CODE, close_reason(str(exc)))
         except ConnectionClosed:
             pass
 
@@ -178,6 +203,26 @@ class Session:
             if len(events) < page:
                 return last
 
+    async def stop_reading(self) -> None:
+        """Shutdown, step 1: take no more frames from this client (unread ones are not acknowledged)."""
+        reader = self._reader
+        if reader is not None and not reader.done():
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+
+    async def flush(self) -> None:
+        """Shutdown, step 2 (after the journal drained): send every reply to what was read, acks included."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._sub is not None:
+            await self._sub.flush()
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close the connection (e.g. 1001 at shutdown, 1008 for a revoked token)."""
+        with contextlib.suppress(ConnectionClosed):
+            await self.ws.close(code, close_reason(reason))
+
     # -- requests ------------------------------------------------------------
 
     async def _read(self) -> None:
@@ -189,19 +234,38 @@ class Session:
             pass
 
     def _reply(self, msg: Message) -> None:
-        if self._sub is not None:
-            self._sub.offer(encode(msg))
+        if self._sub is None:
+            return
+        try:
+            frame = encode(msg)
+        except (ValueError, TypeError):  # a reply that cannot be encoded must still be answered
+            _log.exception("cannot encode a '%s' reply to %s", msg.TYPE, self.peer)
+            frame = encode(error_for(ProtocolError("internal", f"the '{msg.TYPE}' reply could not be encoded"), msg.id))
+        self._sub.offer(frame)
 
     def _refuse(self, exc: ProtocolError, request_id: str | None) -> None:
         self.hub.stats.errors[exc.code] += 1
-        _log.warning("error from %s %r: %s (%s, field %s)", self.peer, self.grant.name, exc, exc.code, exc.field)
+        _log.warning(
+            "refused frame from %s %r: %s (%s, field %s)", self.peer, self.grant.name, exc, exc.code, exc.field
+        )
         self._reply(error_for(exc, request_id))
 
     async def _handle(self, raw: str | bytes) -> None:
         try:
-            msg = decode(raw, max_bytes=MAX_CLIENT_FRAME)
+            await self._dispatch(raw)
+        except Exception:  # whatever a frame holds, the session answers and goes on
+            _log.exception("frame from %s could not be handled", self.peer)
+            self._refuse(ProtocolError("internal", "the frame could not be handled"), None)
+
+    async def _dispatch(self, raw: str | bytes) -> None:
+        if isinstance(raw, bytes):
+            self._refuse(BINARY_REFUSED, None)
+            return
+        limit = max_frame(self.grant.role)
+        try:
+            msg = decode(raw, max_bytes=limit)
         except ProtocolError as exc:
-            self._refuse(exc, _request_id(raw))
+            self._refuse(exc, _request_id(raw, limit))
             return
         if not may_send(self.grant.role, msg.TYPE):
             self._refuse(

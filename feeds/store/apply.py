@@ -27,12 +27,17 @@ from feeds.protocol import (
     SensorReading,
     WeatherWarning,
 )
+from feeds.protocol.vocab import NEXT_STAGES, REWORK_FROM, STAGE_NAMES_ZH
 from feeds.store.counters import KpiDeltas
 from feeds.store.reference import Reference
 from feeds.store.schema import alerts, case_history, cases, sensor_readings
 
 _STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
 _CASE_STATE = (cases.c.stage, cases.c.reported_at, cases.c.filed_at, cases.c.dispatched_at)
+
+
+def _stage_name(stage: str) -> str:
+    return f"'{stage}' ({STAGE_NAMES_ZH.get(stage, stage)})"
 
 
 def stage_columns(stage: str, t: float, state: dict[str, Any], on_time: bool | None = None) -> dict[str, Any]:
@@ -100,7 +105,7 @@ class EventApplier:
             self._update(msg.case_id, seq, urges=cases.c.urges + 1)
             self._history(msg.case_id, ts, "urge", seq, actor=msg.by, note=msg.note or "")
         elif isinstance(msg, CaseDifficultChanged):
-            self._case(msg.case_id)
+            self._open_case(msg.case_id, "case_id", "change its difficult mark")
             self._update(msg.case_id, seq, difficult=msg.difficult)
             self._history(msg.case_id, ts, "difficult" if msg.difficult else "undifficult", seq, actor=msg.by)
         elif isinstance(msg, CaseNoted):
@@ -169,6 +174,14 @@ class EventApplier:
 
     def _stage(self, msg: CaseStageChanged, seq: int, ts: float) -> None:
         state = self._open_case(msg.case_id, "stage", f"move to '{msg.stage}'")
+        self._check_move(msg.case_id, state["stage"], msg.stage, "stage")
+        if msg.rework and state["stage"] not in REWORK_FROM:
+            raise ProtocolError(
+                "conflict",
+                f"case '{msg.case_id}' is at stage {_stage_name(state['stage'])}: "
+                "a rework goes back to handling from closure_requested or verifying only",
+                "rework",
+            )
         values = stage_columns(msg.stage, ts, state)
         if msg.stage not in FINAL_STAGES:
             values["deadline_at"] = int(msg.deadline) if msg.deadline is not None else None
@@ -185,6 +198,7 @@ class EventApplier:
 
     def _closed(self, msg: CaseClosed, seq: int, ts: float) -> None:
         state = self._open_case(msg.case_id, "case_id", "close")
+        self._check_move(msg.case_id, state["stage"], "closed", "case_id")
         values = stage_columns("closed", ts, state, on_time=msg.on_time)
         self._update(msg.case_id, seq, **values)
         count_stage(self._deltas, values, state["reported_at"])
@@ -201,6 +215,19 @@ class EventApplier:
         if state["stage"] in FINAL_STAGES:
             raise ProtocolError("conflict", f"case '{case_id}' is {state['stage']}: cannot {what}", field)
         return state
+
+    @staticmethod
+    def _check_move(case_id: str, current: str, target: str, field: str) -> None:
+        """Refuse a move the workflow does not allow (``conflict`` naming the case's stage)."""
+        allowed = NEXT_STAGES.get(current, frozenset())
+        if target not in allowed:
+            nexts = ", ".join(s for s in STAGES if s in allowed) or "none"
+            raise ProtocolError(
+                "conflict",
+                f"case '{case_id}' is at stage {_stage_name(current)}: cannot move to {_stage_name(target)} "
+                f"(allowed next: {nexts})",
+                field,
+            )
 
     def _update(self, case_id: str, seq: int, **values: Any) -> None:
         self._conn.execute(update(cases).where(cases.c.id == case_id).values(updated_seq=seq, **values))

@@ -91,10 +91,12 @@ def _events(store: Store) -> list[Message]:
         CaseStageChanged(handling[0], "verifying", ts=t + 260),
         CaseStageChanged(handling[0], "handling", deadline=t + 86_400, rework=True, ts=t + 300),
         CaseStageChanged(handling[0], "closure_requested", ts=t + 400),
+        CaseStageChanged(handling[0], "verifying", ts=t + 450),
         CaseClosed(handling[0], on_time=False, ts=t + 500),
         CaseStageChanged(handling[1], "closure_requested", department="D02", ts=t + 550),
+        CaseDifficultChanged(handling[1], True, "op1", ts=t + 560),  # then closed: the store refuses it after
+        CaseStageChanged(handling[1], "verifying", ts=t + 570),
         CaseClosed(handling[1], ts=t + 600),
-        CaseDifficultChanged(handling[1], True, "op1", ts=t + 650),  # on a closed case
         CaseDifficultChanged(handling[2], True, "op1", ts=t + 700),
         CaseUrged(handling[2], "op1", ts=t + 710),
         CaseStageChanged(reported[0], "cancelled", ts=t + 800),

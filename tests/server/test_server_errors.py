@@ -8,7 +8,7 @@ import pytest
 from server_helpers import Wire, make_case
 from websockets.exceptions import ConnectionClosed
 
-from feeds.protocol import MAX_CLIENT_FRAME, Ack, CaseCreated, CaseStageChanged, Error, Ping, Pong
+from feeds.protocol import MAX_PRODUCER_FRAME, Ack, CaseCreated, CaseStageChanged, Error, Ping, Pong
 from feeds.server import ServerThread
 
 VALID_CASE = CaseCreated(make_case("E1")).to_wire()
@@ -30,7 +30,7 @@ def _bad_field_case() -> str:
         (json.dumps({**VALID_CASE, "v": 7}), "bad_version", "v"),
         (_bad_field_case(), "bad_field", "case.lat"),
         (json.dumps({"type": "case.created", "v": 1, "id": "m1"}), "bad_field", "case"),
-        ("x" * (MAX_CLIENT_FRAME + 10), "too_large", None),
+        ("x" * (MAX_PRODUCER_FRAME + 10), "too_large", None),
     ],
 )
 def test_bad_frame_gets_an_error_and_changes_nothing(
@@ -93,7 +93,7 @@ def test_oversized_frame_beyond_websockets_limit_closes_1009(server: ServerThrea
     """Far larger than the limit: websockets closes with 1009 (message too big); the server survives."""
     producer = Wire(server.url, "prod-token")
     producer.hello()
-    producer.send_raw("x" * (MAX_CLIENT_FRAME * 4))
+    producer.send_raw("x" * (MAX_PRODUCER_FRAME * 4))
     with pytest.raises(ConnectionClosed) as closed:
         while True:
             producer.recv()

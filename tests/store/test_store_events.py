@@ -77,7 +77,13 @@ def test_workflow_events_update_case_row_and_history(store: Store) -> None:
     assert row["handle_deadline_at"] == int(deadline)
     assert (row["reworks"], row["urges"], row["difficult"]) == (1, 1, True)
     assert row["updated_seq"] == store.head()
-    store.append_events([CaseClosed("W1", on_time=False, ts=t0 + 400)])
+    store.append_events(
+        [
+            CaseStageChanged("W1", "closure_requested", ts=t0 + 340),
+            CaseStageChanged("W1", "verifying", ts=t0 + 350),
+            CaseClosed("W1", on_time=False, ts=t0 + 400),
+        ]
+    )
     row = _row(store, "W1")
     assert (row["stage"], row["closed_at"], row["on_time"], row["deadline_at"]) == (
         "closed",
@@ -100,6 +106,8 @@ def test_workflow_events_update_case_row_and_history(store: Store) -> None:
         "urge",
         "difficult",
         "note",
+        "closure_requested",
+        "verifying",
         "closed",
     ]
     assert history[6]["actor"] == "duty leader" and history[8]["note"] == "called the department"
@@ -122,7 +130,9 @@ def test_workflow_events_update_case_row_and_history(store: Store) -> None:
 )
 def test_semantic_errors_name_the_field_and_write_nothing(store: Store, bad: Message, code: str, field: str) -> None:
     """A bad event anywhere in a batch refuses the whole batch; nothing of it is written."""
-    store.append_events([CaseCreated(make_case("B0")), CaseCreated(make_case("B1")), CaseClosed("B0")])
+    store.append_events(
+        [CaseCreated(make_case("B0", stage="verifying")), CaseCreated(make_case("B1")), CaseClosed("B0")]
+    )
     head, n_cases, n_history = store.head(), _count(store, cases), _count(store, case_history)
     batch: list[Message] = [CaseCreated(make_case("B2", grid=OTHER_GRID)), CaseUrged("B1", "op"), bad]
     with pytest.raises(ProtocolError) as err:

@@ -34,8 +34,8 @@ def test_snapshot_holds_open_recent_and_closed_today_cases(store: Store) -> None
         [
             CaseCreated(make_case("OPEN_BACKLOG", reported_at=now - ACTIVE_WINDOW_S - DAY)),
             CaseCreated(make_case("OPEN_OLD", reported_at=now - 20 * DAY)),
-            CaseCreated(make_case("CLOSED_OLD", reported_at=now - 30 * DAY)),
-            CaseCreated(make_case("CLOSED_TODAY", reported_at=now - 10 * DAY)),
+            CaseCreated(make_case("CLOSED_OLD", reported_at=now - 30 * DAY, stage="verifying")),
+            CaseCreated(make_case("CLOSED_TODAY", reported_at=now - 10 * DAY, stage="verifying")),
             CaseCreated(make_case("RECENT", reported_at=now - 3600)),
         ]
     )
@@ -90,6 +90,7 @@ def test_kpis_count_today_and_totals(store: Store) -> None:
     store.append_events(
         [CaseStageChanged(f"K{i}", "filed", ts=t) for i in range(4)]
         + [CaseStageChanged(f"K{i}", "dispatched", ts=t) for i in range(3)]
+        + [CaseStageChanged(f"K{i}", s, ts=t) for i in (0, 1) for s in ("handling", "closure_requested", "verifying")]
         + [CaseClosed("K0", on_time=True, ts=t), CaseClosed("K1", on_time=False, ts=t)]
     )
     start = int(today - 400 * DAY)
