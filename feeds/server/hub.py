@@ -7,7 +7,7 @@ import dataclasses
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from feeds.protocol import Hello, Kpis, encode
 from feeds.server.config import QueryHandler, ServerConfig
@@ -15,8 +15,20 @@ from feeds.server.fanout import Fanout
 from feeds.server.journal import Journal
 from feeds.store import Store
 
-if TYPE_CHECKING:
-    from feeds.server.session import Session
+
+class Drainable(Protocol):
+    """What shutdown and token revocation need of a session (``feeds.server.session.Session``)."""
+
+    token: str
+
+    async def stop_reading(self) -> None:
+        """Take no more frames."""
+
+    async def flush(self) -> None:
+        """Send every reply to what was read."""
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close the connection."""
 
 
 @dataclass
@@ -70,7 +82,7 @@ class Hub:
         self.stats = ServerStats()
         self._snapshot: tuple[float, int, str] | None = None
         self._snapshot_lock = asyncio.Lock()
-        self.sessions: set[Session] = set()
+        self.sessions: set[Drainable] = set()
         """Sessions past ``hello`` (shutdown drains them; revocation closes some)."""
         self.closing = False
         """Set when shutdown begins: sessions stop reading and wait to be drained."""
