@@ -54,6 +54,7 @@ def cmd_server(args: argparse.Namespace) -> int:
             raise UserError(f"cannot load the TLS certificate: {exc}") from None
     log.info("tokens: %s", tokens_path)
     config = server_config(book, host=args.host, port=args.port, store_url=args.db, ssl_context=ssl_context)
+    config.tokens_path = tokens_path  # re-read on change or SIGHUP: a token is revoked without a restart
     try:
         run_server(config)
     except StoreError as exc:

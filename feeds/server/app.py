@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from pathlib import Path
 
 from websockets.asyncio.server import Server, ServerConnection
 from websockets.asyncio.server import serve as ws_serve
@@ -21,6 +22,7 @@ from feeds.server.config import ServerConfig
 from feeds.server.hub import Hub, ServerStats
 from feeds.server.queries import merge_queries
 from feeds.server.session import FRAME_SLACK, Session
+from feeds.server.tokens import TokenBook
 from feeds.store import Store, open_store
 
 _log = logging.getLogger("feeds.server")
@@ -92,6 +94,8 @@ class CaseServer:
             asyncio.create_task(self._heartbeats(), name="heartbeats"),
             asyncio.create_task(self._kpis(), name="kpis"),
         ]
+        if cfg.tokens_path is not None:
+            self._tasks.append(asyncio.create_task(self._watch_tokens(cfg.tokens_path), name="tokens"))
         self._server = await ws_serve(
             self._handle,
             cfg.host,
@@ -143,6 +147,44 @@ class CaseServer:
         except Exception:
             _log.exception("session with %s failed", ws.remote_address)
 
+    async def reload_tokens(self) -> int:
+        """Re-read ``config.tokens_path``; disconnect (1008, told why) clients whose token is gone.
+
+        A file that cannot be read or is not valid keeps the tokens in force (logged).
+        Returns the number of sessions revoked.
+        """
+        path = self.config.tokens_path
+        if path is None:
+            return 0
+        try:
+            book = await asyncio.to_thread(TokenBook.load, path)
+        except (OSError, ValueError) as exc:
+            _log.error("tokens file not reloaded, the previous tokens stay in force: %s", exc)
+            return 0
+        self.config.tokens = book
+        _log.info("tokens reloaded from %s: %d tokens", path, len(book))
+        revoked = [s for s in list(self.hub.sessions) if book.check_digest(s.token_digest) != s.grant]
+        for session in revoked:
+            _log.warning("token of %r (%s) revoked: disconnecting", session.grant.name, session.grant.role)
+        await asyncio.gather(*(s.revoke("token revoked: ask the operator for a new token") for s in revoked))
+        return len(revoked)
+
+    async def _watch_tokens(self, path: Path) -> None:
+        def stamp() -> tuple[int, int] | None:
+            try:
+                st = path.stat()
+            except OSError:
+                return None
+            return st.st_mtime_ns, st.st_size
+
+        last = await asyncio.to_thread(stamp)
+        while True:
+            await asyncio.sleep(self.config.tokens_poll_s)
+            now = await asyncio.to_thread(stamp)
+            if now is not None and now != last:
+                last = now
+                await self.reload_tokens()
+
     async def _heartbeats(self) -> None:
         hub = self.hub
         while True:
@@ -176,7 +218,7 @@ class CaseServer:
 
 
 async def serve(config: ServerConfig, *, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> None:
-    """Run the server until cancelled (or until ``stop`` is set).
+    """Run the server until cancelled (or until ``stop`` is set); SIGHUP re-reads the tokens file.
 
     Args:
         config: Settings.
@@ -185,6 +227,16 @@ async def serve(config: ServerConfig, *, ready: asyncio.Event | None = None, sto
     """
     server = CaseServer(config)
     await server.start()
+    loop = asyncio.get_running_loop()
+    reloads: set[asyncio.Task[int]] = set()
+
+    def on_sighup() -> None:
+        task = loop.create_task(server.reload_tokens())
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    with contextlib.suppress(NotImplementedError, AttributeError, RuntimeError, ValueError):  # Windows; not main thread
+        loop.add_signal_handler(signal.SIGHUP, on_sighup)
     try:
         if ready is not None:
             ready.set()

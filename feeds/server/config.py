@@ -8,6 +8,7 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from feeds.protocol import Kpis
@@ -35,6 +36,10 @@ class ServerConfig:
         store_url: Store to open (``None``: the default SQLite file); ignored if ``store`` is set.
         store: An already open store (left open on shutdown).
         tokens: Accepted tokens.
+        tokens_path: The file ``tokens`` came from: re-read when it changes (checked every
+            ``tokens_poll_s``) or on SIGHUP under ``run_server``; clients whose token is gone are
+            told why and disconnected.
+        tokens_poll_s: How often ``tokens_path`` is checked for changes.
         heartbeat_s: Interval of ``heartbeat`` messages (clients call data stale after 2.5×).
         kpi_interval_s: How often KPIs are recomputed (broadcast only when changed).
         hello_timeout_s: Time a client has to send ``hello``.
@@ -57,6 +62,8 @@ class ServerConfig:
     store_url: str | None = None
     store: Store | None = None
     tokens: TokenBook = field(default_factory=TokenBook)
+    tokens_path: Path | None = None
+    tokens_poll_s: float = 2.0
     heartbeat_s: float = 5.0
     kpi_interval_s: float = 3.0
     hello_timeout_s: float = 10.0

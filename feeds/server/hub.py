@@ -13,19 +13,24 @@ from feeds.protocol import Hello, Kpis, encode
 from feeds.server.config import QueryHandler, ServerConfig
 from feeds.server.fanout import Fanout
 from feeds.server.journal import Journal
+from feeds.server.tokens import Grant
 from feeds.store import Store
 
 
 class Drainable(Protocol):
     """What shutdown and token revocation need of a session (``feeds.server.session.Session``)."""
 
-    token: str
+    token_digest: bytes
+    grant: Grant
 
     async def stop_reading(self) -> None:
         """Take no more frames."""
 
     async def flush(self) -> None:
         """Send every reply to what was read."""
+
+    async def revoke(self, reason: str) -> None:
+        """Tell the client its token was revoked, and close."""
 
     async def close(self, code: int, reason: str) -> None:
         """Close the connection."""

@@ -44,7 +44,7 @@ from feeds.protocol import (
 from feeds.protocol import vocab as v
 from feeds.server.fanout import Subscriber
 from feeds.server.hub import Hub
-from feeds.server.tokens import Grant
+from feeds.server.tokens import Grant, digest
 from feeds.store import StoredEvent
 
 _log = logging.getLogger("feeds.server")
@@ -98,7 +98,7 @@ class Session:
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._sub: Subscriber | None = None
         self._reader: asyncio.Task[None] | None = None
-        self.token = ""
+        self.token_digest = b""
 
     async def run(self) -> None:
         """Serve the connection until it closes."""
@@ -168,7 +168,7 @@ class Session:
             await self._refuse_and_close(ProtocolError("forbidden", "unknown token", "token"))
             return None
         self.grant = grant
-        self.token = msg.token
+        self.token_digest = digest(msg.token)
         self.ws.protocol.max_message_size = max_frame(grant.role) * FRAME_SLACK
         return msg
 
@@ -217,6 +217,14 @@ class Session:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         if self._sub is not None:
             await self._sub.flush()
+
+    async def revoke(self, reason: str) -> None:
+        """The token was revoked: tell the client why (``forbidden``, field ``token``), then close 1008."""
+        self._refuse(ProtocolError("forbidden", reason, "token"), None)
+        if self._sub is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._sub.flush(), 2.0)
+        await self.close(POLICY_CLOSE_CODE, reason)
 
     async def close(self, code: int, reason: str) -> None:
         """Close the connection (e.g. 1001 at shutdown, 1008 for a revoked token)."""

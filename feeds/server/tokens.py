@@ -1,12 +1,16 @@
 """Access tokens: each token grants one role (``wall``, ``operator``, ``producer``) to a named client.
 
-A tokens file is JSON: ``{"<token>": {"role": "wall", "name": "lobby wall"}}``.
-:func:`ensure_default_tokens` writes one with random tokens (mode 0600) in the
-user config folder for the one-machine demo.
+A tokens file is JSON: ``{"<token>": {"role": "wall", "name": "lobby wall"}}``; a key
+may also be the token's hash, ``"sha256:<64 hex digits>"`` (see :func:`hash_token`), so
+that the file on a server holds no usable secret. In memory the server keeps only the
+SHA-256 digests and compares them in constant time. :func:`ensure_default_tokens`
+writes a file with random plain tokens (mode 0600) in the user config folder for the
+one-machine demo, whose own clients read them from there.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import os
@@ -21,6 +25,7 @@ import platformdirs
 from feeds.protocol.vocab import ROLES
 
 TOKENS_FILE_NAME = "tokens.json"
+HASH_PREFIX = "sha256:"
 MAX_NAME = 64
 """Longest client name (it becomes the ``by`` of operator events)."""
 
@@ -33,30 +38,61 @@ class Grant:
     name: str
 
 
+def digest(token: str) -> bytes:
+    """SHA-256 of a token (what the server keeps and compares)."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).digest()
+
+
+def hash_token(token: str) -> str:
+    """The ``"sha256:<hex>"`` form of a token, for a tokens file without plain secrets."""
+    return HASH_PREFIX + digest(token).hex()
+
+
+def _key_digest(key: str) -> bytes:
+    """Digest of a tokens-file key: a plain token, or its ``sha256:`` hash."""
+    if key.startswith(HASH_PREFIX):
+        hex_digest = key[len(HASH_PREFIX) :]
+        try:
+            raw = bytes.fromhex(hex_digest)
+        except ValueError:
+            raw = b""
+        if len(raw) != hashlib.sha256().digest_size:
+            raise ValueError(f"{key[:12]}…: a hashed token must be 'sha256:' and 64 hex digits")
+        return raw
+    return digest(key)
+
+
 class TokenBook:
-    """Tokens known to the server. Lookups compare in constant time.
+    """Tokens known to the server, kept as SHA-256 digests. Lookups compare in constant time.
 
     Args:
-        grants: Initial ``token -> Grant`` entries.
+        grants: Initial ``token -> Grant`` entries (plain tokens or ``sha256:`` hashes).
 
     Raises:
         ValueError: For an unknown role, an empty token or a name over 64 characters.
     """
 
     def __init__(self, grants: Mapping[str, Grant] | None = None) -> None:
-        self._grants: dict[str, Grant] = {}
+        self._grants: dict[bytes, Grant] = {}
+        self._plain: dict[str, Grant] = {}  # only tokens issued or added in plain text (the demo's own clients)
+        self._keys: dict[bytes, str] = {}  # how each entry is written back (plain or hashed)
         for token, grant in (grants or {}).items():
             self.add(token, grant.role, grant.name)
 
     def add(self, token: str, role: str, name: str = "") -> None:
-        """Add (or replace) a token."""
+        """Add (or replace) a token, given plain or as its ``sha256:`` hash."""
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; expected one of {', '.join(sorted(ROLES))}")
         if not token:
             raise ValueError("empty token")
         if len(name) > MAX_NAME:
             raise ValueError(f"name {name[:20]!r}… is longer than {MAX_NAME} characters")
-        self._grants[token] = Grant(role, name or role)
+        key = _key_digest(token)
+        grant = Grant(role, name or role)
+        self._grants[key] = grant
+        self._keys[key] = token
+        if not token.startswith(HASH_PREFIX):
+            self._plain[token] = grant
 
     def issue(self, role: str, name: str = "") -> str:
         """Create, add and return a new random token for ``role``."""
@@ -65,20 +101,24 @@ class TokenBook:
         return token
 
     def check(self, token: str) -> Grant | None:
-        """The grant of ``token``, or ``None`` if unknown."""
+        """The grant of ``token``, or ``None`` if unknown (every entry is compared: constant time)."""
+        return self.check_digest(digest(token))
+
+    def check_digest(self, presented: bytes) -> Grant | None:
+        """The grant of a token given by its digest, or ``None``."""
         found: Grant | None = None
-        presented = token.encode()
         for known, grant in self._grants.items():
-            if hmac.compare_digest(presented, known.encode()):
+            if hmac.compare_digest(presented, known):
                 found = grant
         return found
 
     def token_for(self, role: str) -> str | None:
-        """Some token holding ``role`` (for the demo's own clients), or ``None``."""
-        return next((t for t, g in self._grants.items() if g.role == role), None)
+        """Some plain token holding ``role`` (for the demo's own clients), or ``None``."""
+        return next((t for t, g in self._plain.items() if g.role == role), None)
 
     def __iter__(self) -> Iterator[tuple[str, Grant]]:
-        return iter(self._grants.items())
+        """``(key, grant)``: the plain token, or its ``sha256:`` hash if added hashed."""
+        return iter((self._keys[k], g) for k, g in self._grants.items())
 
     def __len__(self) -> int:
         return len(self._grants)
@@ -114,7 +154,7 @@ class TokenBook:
 
     def to_mapping(self) -> dict[str, dict[str, str]]:
         """The JSON form (see :meth:`from_mapping`)."""
-        return {t: {"role": g.role, "name": g.name} for t, g in self._grants.items()}
+        return {key: {"role": g.role, "name": g.name} for key, g in self}
 
     def save(self, path: Path) -> None:
         """Write the tokens file, readable by the owner only."""
