@@ -154,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    from feeds.logfile import add_rotating_log
+    from feeds.paths import data_dir
+
+    add_rotating_log(data_dir() / "logs" / f"gridwall-{args.command}.jsonl")  # structured, rotated at 10 MB × 5
     from desktop import commands
     from desktop.startup import UserError
 

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from feeds.store import Store
 
 
+FREEZE_S = 3.0
+"""A GUI thread silent this long is logged as frozen (see :class:`feeds.watchdog.FreezeWatchdog`)."""
+
+
 class UserError(Exception):
     """A problem the user can fix; printed as one line, no traceback."""
 
@@ -75,14 +79,26 @@ def start_application(options: WallOptions) -> StartedApp:
 
 
 def run_wall_session(started: StartedApp, url: str, token: str, options: WallOptions) -> int:
-    """Open the wall on ``url`` and run the event loop until it is closed."""
+    """Open the wall on ``url`` and run the event loop until it is closed.
+
+    A watchdog logs any freeze of the GUI thread longer than ``FREEZE_S`` (with its stack).
+    """
+    from PySide6.QtCore import QTimer
+
     from desktop.session import WallSession
+    from feeds.watchdog import FreezeWatchdog
 
     session = WallSession(url, token, options, started.translations, layout=started.layout)
     session.show()
+    watchdog = FreezeWatchdog(FREEZE_S).start()
+    beat = QTimer()
+    beat.timeout.connect(watchdog.beat)
+    beat.start(250)
     try:
         return int(started.app.exec())
     finally:
+        beat.stop()
+        watchdog.stop()
         session.close()
 
 

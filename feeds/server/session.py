@@ -174,12 +174,23 @@ class Session:
 
     async def _refuse_and_close(self, exc: ProtocolError) -> None:
         self.hub.stats.errors[exc.code] += 1
-        _log.warning("refused %s: %s (%s)", self.peer, exc, exc.code)
+        _log.warning("refused %s: %s (%s)", self.peer, exc, exc.code, extra=self._refusal(exc))
         try:
             await self.ws.send(encode(error_for(exc)))
             await self.ws.close(POLICY_CLOSE_CODE, close_reason(str(exc)))
         except ConnectionClosed:
             pass
+
+    def _refusal(self, exc: ProtocolError) -> dict[str, Any]:
+        """Structured fields of a refused-frame log record (see ``feeds.logfile``)."""
+        return {
+            "event": "refused_frame",
+            "peer": self.peer,
+            "client": self.grant.name,
+            "role": self.grant.role,
+            "code": exc.code,
+            "field": exc.field,
+        }
 
     async def _catch_up(self, mode: str, last_seq: int) -> int:
         """Send the snapshot (if needed) and every event after it; returns the last ``seq`` sent."""
@@ -254,7 +265,13 @@ class Session:
     def _refuse(self, exc: ProtocolError, request_id: str | None) -> None:
         self.hub.stats.errors[exc.code] += 1
         _log.warning(
-            "refused frame from %s %r: %s (%s, field %s)", self.peer, self.grant.name, exc, exc.code, exc.field
+            "refused frame from %s %r: %s (%s, field %s)",
+            self.peer,
+            self.grant.name,
+            exc,
+            exc.code,
+            exc.field,
+            extra=self._refusal(exc),
         )
         self._reply(error_for(exc, request_id))
 

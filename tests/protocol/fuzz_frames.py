@@ -10,6 +10,7 @@ decoder fuzz (tests/protocol) and the live-server fuzz (tests/server).
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import random
@@ -67,7 +68,7 @@ frame_seeds = st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 11)),
 def _value(rnd: random.Random, depth: int = 0) -> Any:
     roll = rnd.random()
     if roll < 0.6 or depth > 3:
-        return rnd.choice(NASTY)
+        return copy.deepcopy(rnd.choice(NASTY))  # never share (and so never mutate) a NASTY list or dict
     if roll < 0.7:
         return _text(rnd, rnd.randint(0, 12))
     if roll < 0.75:

@@ -46,7 +46,7 @@ class ServerProcess:
 
     def start(self, timeout: float = 60.0) -> ServerProcess:
         """Start the process and wait for it to listen."""
-        env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}"}
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, (ROOT, HERE, HERE.parent)))}
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__)), str(self.store), str(self.port), str(self.heartbeat_s)],
             stdout=subprocess.PIPE,
@@ -56,15 +56,19 @@ class ServerProcess:
         )
         assert self.proc.stdout is not None
         deadline = time.monotonic() + timeout
+        said: list[str] = []
         while time.monotonic() < deadline:
             line = self.proc.stdout.readline()
             if not line:
-                raise RuntimeError(f"server process exited with {self.proc.wait()}")
+                self.kill()
+                raise RuntimeError(f"server process exited with {self.proc.returncode}:\n{''.join(said)}")
+            said.append(line)
             found = re.search(r"listening on (wss?://\S+)", line)
             if found:
                 self.url = found.group(1)
                 self.port = int(self.url.rsplit(":", 1)[1])
                 return self
+        self.kill()
         raise RuntimeError("server process did not listen in time")
 
     def signal(self, sig: signal.Signals) -> None:
@@ -76,17 +80,18 @@ class ServerProcess:
         """Wait for the process to exit; returns its exit code."""
         assert self.proc is not None
         code = self.proc.wait(timeout)
-        if self.proc.stdout is not None:
+        if self.proc.stdout is not None and not self.proc.stdout.closed:
             self.proc.stdout.close()
         return code
 
     def kill(self) -> None:
-        """SIGKILL and reap (idempotent)."""
-        if self.proc is not None and self.proc.poll() is None:
+        """SIGKILL and reap (idempotent); closes the output pipe."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGCONT)
             self.proc.kill()
-        if self.proc is not None:
-            self.wait()
+        self.wait()
 
 
 def _main(store: str, port: str, heartbeat_s: str) -> None:

@@ -84,9 +84,9 @@ def test_a_bad_first_frame_gets_its_error_and_close_1008(
 
 @pytest.mark.parametrize(("frame", "code", "field"), BAD_FRAMES + BAD_EVENTS, ids=range(len(BAD_FRAMES + BAD_EVENTS)))
 def test_a_bad_frame_in_session_gets_its_error_and_the_session_goes_on(
-    server: ServerThread, frame: str | bytes, code: str, field: str | None
+    server: ServerThread, frame: str | bytes, code: str, field: str | None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """After hello: the same frames and values the store cannot hold are answered; nothing is stored."""
+    """After hello: the same frames and values the store cannot hold are answered and logged; nothing is stored."""
     producer = Wire(server.url, "prod-token")
     producer.hello()
     producer.ws.send(frame)
@@ -95,6 +95,8 @@ def test_a_bad_frame_in_session_gets_its_error_and_the_session_goes_on(
     producer.send(Ping(1.0, id="after"))
     assert isinstance(producer.reply("after"), Pong)
     assert server.server.store.head() == 0
+    logged = [r for r in caplog.records if getattr(r, "event", None) == "refused_frame"]
+    assert [(r.code, r.field) for r in logged] == [(code, field)]  # type: ignore[attr-defined]
     producer.close()
 
 

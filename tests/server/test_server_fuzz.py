@@ -89,6 +89,9 @@ def test_every_fuzzed_frame_is_answered_and_a_healthy_wall_sees_no_gap(server: S
     assert healthy_acks and set(healthy_acks) <= set(seqs)
     assert tally.frames >= EXAMPLES * BATCH
     assert server.server.stats.errors["internal"] == 0
-    print(f"fuzzed frames={tally.frames} events={head} healthy={len(healthy_acks)} errors={tally.codes}")
+    print(
+        f"server fuzz: {tally.frames} frames, {head} events, "
+        f"healthy producer {len(healthy_acks)} acked, errors {tally.codes}"
+    )
     for ws in (fuzzer, wall, healthy):
         ws.close()
