@@ -131,6 +131,9 @@ class TitleBar(QFrame):
         elif self._last_update is None:
             text = self.tr("Connecting…")
             fg, bg = theme.TEXT_DIM, theme.PANEL
+        elif self._state == "stale":  # still connected, nothing recent: not (yet) reconnecting
+            text = self.tr("No recent data · last update %1").replace("%1", last)
+            fg, bg = theme.BACKGROUND, theme.DUE_SOON
         else:
             text = self.tr("Reconnecting · last update %1").replace("%1", last)
             fg, bg = theme.BACKGROUND, theme.DUE_SOON

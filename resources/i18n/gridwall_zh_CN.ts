@@ -231,13 +231,13 @@
 <context>
     <name>CaseExport</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="179"/>
-        <location filename="../../desktop/workstation.py" line="191"/>
+        <location filename="../../desktop/workstation.py" line="183"/>
+        <location filename="../../desktop/workstation.py" line="195"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="193"/>
+        <location filename="../../desktop/workstation.py" line="197"/>
         <source>%1 cases exported to %2</source>
         <translation>已导出 %1 件案件到 %2</translation>
     </message>
@@ -523,12 +523,12 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../desktop/demo.py" line="30"/>
+        <location filename="../../desktop/demo.py" line="37"/>
         <source>Preparing the case history…</source>
         <translation>正在准备历史案件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/demo.py" line="59"/>
+        <location filename="../../desktop/demo.py" line="68"/>
         <source>%1 of %2 cases · %3 cases/s</source>
         <translation>已写入 %1 / %2 件 · %3 件/秒</translation>
     </message>
@@ -941,21 +941,26 @@
     </message>
     <message>
         <location filename="../../widgets/title_bar.py" line="135"/>
+        <source>No recent data · last update %1</source>
+        <translation>数据滞后 · 最后更新 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/title_bar.py" line="138"/>
         <source>Reconnecting · last update %1</source>
         <translation>重连中 · 最后更新 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="147"/>
+        <location filename="../../widgets/title_bar.py" line="150"/>
         <source>No weather warning</source>
         <translation>无气象预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="185"/>
+        <location filename="../../widgets/title_bar.py" line="188"/>
         <source>Xicheng District City Management Supervision and Command Centre</source>
         <translation>西城区城市管理监督指挥中心</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="187"/>
+        <location filename="../../widgets/title_bar.py" line="190"/>
         <source>Grid-based city management · 15 subdistricts · 263 communities · 2,432 unit grids</source>
         <translation>网格化城市管理 · 15个街道 · 263个社区 · 2432个单元网格</translation>
     </message>
@@ -1348,27 +1353,27 @@
 <context>
     <name>Workstation</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="45"/>
+        <location filename="../../desktop/workstation.py" line="49"/>
         <source>GridWall · Operator workstation</source>
         <translation>GridWall · 值班员工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="61"/>
+        <location filename="../../desktop/workstation.py" line="65"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="67"/>
+        <location filename="../../desktop/workstation.py" line="71"/>
         <source>Cases</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="68"/>
+        <location filename="../../desktop/workstation.py" line="72"/>
         <source>Drill-down</source>
         <translation>钻取分析</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="236"/>
+        <location filename="../../desktop/workstation.py" line="254"/>
         <source>Export cases</source>
         <translation>导出案件</translation>
     </message>

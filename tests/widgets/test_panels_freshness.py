@@ -137,6 +137,8 @@ def test_title_bar_never_claims_an_update_it_did_not_receive(qtbot: QtBot, chine
     assert bar._warning_chip.isVisibleTo(bar) and bar._warning_chip.text() == "无气象预警"
     bar.set_status("reconnecting", NOW)
     assert bar.status_text == "重连中 · 最后更新 03:08:09"
+    bar.set_status("stale", NOW)  # connected but silent: stale, not reconnecting
+    assert bar.status_text == "数据滞后 · 最后更新 03:08:09"
 
 
 def test_title_bar_refusal_in_english(qtbot: QtBot) -> None:
