@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from feeds.client import ClientThread
-from feeds.protocol import StaffPositions
+from feeds.protocol import ProtocolError, Snapshot, StaffPositions
 from feeds.simulator.district import load_district
 from feeds.simulator.script import LiveScript
 
@@ -112,19 +112,24 @@ def main() -> int:
         time.sleep(20)  # the wall starts, takes its snapshot and loads the map
         end = time.time()
         start = end - DAY_S
-        snapshot = producer.query("head")
-        script = LiveScript(start=start, seed=args.seed, district=load_district(0))
+        snapshot = next(m for m in producer.drain() if isinstance(m, Snapshot))
+        script = LiveScript(
+            start=start, seed=args.seed, district=load_district(0), cases=snapshot.cases, weather=snapshot.weather
+        )
         speed = DAY_S / (args.minutes * 60)
         real0 = time.monotonic()
-        published = 0
+        published = refused = 0
         next_sample = real0
         sim = start
-        print(f"store head {snapshot['head']}; playing 24 h at {speed:.0f}x; work dir {work}")
+        print(f"store head {snapshot.head}, {len(snapshot.cases)} cases in the snapshot; 24 h at {speed:.0f}x; {work}")
         while sim < end:
             sim = min(end, start + (time.monotonic() - real0) * speed)
             for msg in script.advance(sim):
-                producer.publish(msg, timeout=30)
-                published += 1
+                try:
+                    producer.publish(msg, timeout=30)
+                    published += 1
+                except ProtocolError:  # e.g. a case number the seeded history already used
+                    refused += 1
             positions = script.positions(sim)
             if positions:
                 producer.publish(StaffPositions(tuple(positions)), timeout=30)
@@ -141,7 +146,7 @@ def main() -> int:
                 print(line, flush=True)
                 next_sample = now + args.sample_s
             time.sleep(0.02)
-        print(f"published {published} events in {time.monotonic() - real0:.0f} s")
+        print(f"published {published} events ({refused} refused) in {time.monotonic() - real0:.0f} s")
         for name, col in (("server", 3), ("wall", 4), ("renderer", 5)):
             values = [s[col] for s in samples]
             first, last, peak = values[0], values[-1], max(values)

@@ -138,6 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LOGGED_COMMANDS = frozenset({"server", "wall", "demo", "simulate"})
+"""Commands that also log to a rotating JSON-lines file in the data folder (``feeds.logfile``)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridwall`` command."""
     parser = build_parser()
@@ -154,10 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    from feeds.logfile import add_rotating_log
-    from feeds.paths import data_dir
+    if args.command in LOGGED_COMMANDS:  # the long-running ones; one-shot commands print to the console
+        from feeds.logfile import add_rotating_log
+        from feeds.paths import data_dir
 
-    add_rotating_log(data_dir() / "logs" / f"gridwall-{args.command}.jsonl")  # structured, rotated at 10 MB × 5
+        add_rotating_log(data_dir() / "logs" / f"gridwall-{args.command}.jsonl")  # structured, 10 MB × 5
     from desktop import commands
     from desktop.startup import UserError
 
