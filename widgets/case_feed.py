@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QVariantAnimation,
     Signal,
 )
-from PySide6.QtGui import QFontMetrics, QLinearGradient, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from feeds.live import CaseView, deadline_status
@@ -224,10 +224,11 @@ class CaseRowDelegate(QStyledItemDelegate):
 
 
 class FeedView(QListView):
-    """The list view: rows slide by :attr:`slide_px` (new rows come in from the top), the last row fades out.
+    """The list view: rows slide by :attr:`slide_px` (new rows come in from the top); only whole rows show.
 
     The slide is an extra vertical offset, independent of the scroll bar, so it
-    also works while the list is shorter than the view.
+    also works while the list is shorter than the view. Below the last row that
+    fits whole the view shows the panel colour: a row is never cut in half.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -238,17 +239,19 @@ class FeedView(QListView):
         """Scroll position plus the running slide."""
         return super().verticalOffset() + self.slide_px
 
+    def cut_y(self) -> int:
+        """Viewport y below which nothing is shown: the bottom of the last row that fits whole."""
+        row_h = max(1, int(getattr(self.itemDelegate(), "row_h", 40)))
+        top = -(self.verticalOffset() % row_h)
+        return top + max(0, (self.viewport().height() - top) // row_h) * row_h
+
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Rows, then a fade to the panel colour along the bottom edge."""
+        """Rows, then the panel colour over any row that does not fit whole."""
         super().paintEvent(event)
-        delegate = self.itemDelegate()
-        fade = getattr(delegate, "row_h", 40) * 0.45
         vp = self.viewport()
-        p = QPainter(vp)
-        grad = QLinearGradient(0, vp.height() - fade, 0, vp.height())
-        grad.setColorAt(0, colour(PANEL, 0.0))
-        grad.setColorAt(1, colour(PANEL, 1.0))
-        p.fillRect(QRectF(0, vp.height() - fade, vp.width(), fade), grad)
+        cut = self.cut_y()
+        if cut < vp.height():
+            QPainter(vp).fillRect(QRectF(0, cut, vp.width(), vp.height() - cut), colour(PANEL))
 
 
 class CaseFeed(Panel):

@@ -12,12 +12,15 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QBrush, QFontMetrics
 from PySide6.QtWidgets import QLabel, QWidget
 
 from feeds.live import ChartView, Ranked
 from widgets.panel import Panel, format_count, no_data_text
 from widgets.theme import ACCENT, ACCENT_DIM, COMPARE, PANEL, PANEL_EDGE, TEXT, TEXT_DIM, Scale, colour
+
+_TEXT_MARGIN = 8
+"""Pixels a pyqtgraph TextItem adds around its text (its document margin on both sides)."""
 
 
 class _ChartPanel(Panel):
@@ -166,6 +169,10 @@ class _RankingChart(_ChartPanel):
         self.plot.getAxis("bottom").hide()
         self._brushes = (QBrush(colour(ACCENT)), QBrush(colour(ACCENT_DIM)))
         self._total = 0
+        self._all: tuple[Ranked, ...] = ()
+        self._shares = True
+        self.names_shown: list[str] = []
+        self.vb.sigResized.connect(self._fit)  # the plot's final size: refit bars, names and values
         self.rescale()
 
     def rescale(self) -> None:
@@ -173,11 +180,11 @@ class _RankingChart(_ChartPanel):
         self._style_axes()
         for item in self.values:
             item.setFont(self.scale.font(0.72, numeric=True))
-        self._relabel()
+        self._fit()
 
     def refresh_names(self) -> None:
         """Relabel the axis in the new language."""
-        self._relabel()
+        self._fit()
 
     def short_name(self, item: Ranked) -> str:
         """Axis label of an item (override to shorten)."""
@@ -187,46 +194,79 @@ class _RankingChart(_ChartPanel):
         """Whether bar ``index`` is drawn in the bright accent (override)."""
         return True
 
-    def value_text(self, item: Ranked) -> str:
-        """Label at the end of a bar: count and share."""
-        share = f" · {100 * item.count / self._total:.0f}%" if self._total else ""
-        return f"{format_count(item.count)}{share}"
+    def value_text(self, item: Ranked, share: bool = True) -> str:
+        """Label at the end of a bar: count and (if ``share`` and known) share."""
+        tail = f" · {100 * item.count / self._total:.0f}%" if share and self._total else ""
+        return f"{format_count(item.count)}{tail}"
 
     def set_items(self, items: Sequence[Ranked], total: int | None = None) -> None:
-        """Show up to ``max_bars`` items (largest first); ``total`` is the base for shares."""
-        self.items = tuple(items[: self.max_bars])
+        """Show the largest items that fit (at most ``max_bars``); ``total`` is the base for shares."""
+        self._all = tuple(items)
         self._total = sum(i.count for i in items) if total is None else total
+        self._fit()
+
+    def rows_that_fit(self) -> int:
+        """Bars the plot has height for: one text line each, never squeezed (at most ``max_bars``)."""
+        height = self.vb.height() or self.plot.height()
+        line = QFontMetrics(self.scale.font(0.7)).height() * 1.2
+        return max(1, min(self.max_bars, int(height // line))) if height > 0 else self.max_bars
+
+    def _fit(self) -> None:
+        """Choose bars, names and value texts for the space there is; numbers are never cut."""
+        self.items = self._all[: self.rows_that_fit()]
         n = len(self.items)
         self.widths[:] = 0
         self.widths[:n] = [i.count for i in self.items]
         brushes = [self._brushes[0] if self.highlighted(i) else self._brushes[1] for i in range(self.max_bars)]
         self.bars.setOpts(width=self.widths, brushes=brushes)
-        peak = max(float(self.widths.max()), 1.0)
-        for i, item in enumerate(self.values):
-            if i < n:
-                item.setText(self.value_text(self.items[i]))
-                item.setPos(self.widths[i] + peak * 0.02, i)
-            else:
-                item.setText("")
-        self.vb.setRange(xRange=(0, peak * 1.42), yRange=(-0.55, max(n, 1) - 0.45), padding=0)
-        self._relabel()
-
-    def _relabel(self) -> None:
-        names = [self.short_name(i) for i in self.items]
-        fm = QFontMetrics(self.scale.font(0.7))
-        widest = max((fm.horizontalAdvance(n) for n in names), default=0)
         axis = self.plot.getAxis("left")
-        axis.setWidth(min(widest + self.scale.gap * 2, max(60, self.width() // 2)))
-        axis.setTicks([[(i, n) for i, n in enumerate(names)], []])
+        margins = max(0.0, self.plot.width() - self.vb.width() - axis.width()) if self.vb.width() > 0 else 0.0
+        names = self._relabel()
+        fm = QFontMetrics(self.scale.font(0.72, numeric=True))
+        room = max(1.0, self.plot.width() - names - margins)  # the bars' area in pixels
+        pad = _TEXT_MARGIN + self.scale.gap  # a text item's own margins plus a gap after the bar
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Refit the name axis to the new width."""
-        super().resizeEvent(event)
-        self._relabel()
+        def text_w(text: str) -> float:
+            return fm.horizontalAdvance(text) + pad
+
+        self._shares = all(text_w(self.value_text(i)) < room * 0.55 for i in self.items)
+        texts = [self.value_text(i, self._shares) for i in self.items]
+        peak = max(float(self.widths.max()), 1.0)
+        # the widest "bar + gap + text" sets the x range, so every value ends inside the plot
+        right = peak * 1.05
+        for width, text in zip(self.widths[:n], texts, strict=True):
+            free = 1.0 - text_w(text) / room
+            right = max(right, (width + peak * 0.02) / max(free, 0.05))
+        for i, item in enumerate(self.values):
+            item.setText(texts[i] if i < n else "")
+            if i < n:
+                item.setPos(self.widths[i] + peak * 0.02, i)
+        self.vb.setRange(xRange=(0, right), yRange=(-0.55, max(n, 1) - 0.45), padding=0)
+
+    def _relabel(self) -> int:
+        """Name the bars on the axis, elided only when even 45 % of the width is too little; returns its width."""
+        fm = QFontMetrics(self.scale.font(0.7))
+        full = [self.short_name(i) for i in self.items]
+        widest = max((fm.horizontalAdvance(n) for n in full), default=0)
+        width = min(widest + self.scale.gap * 2, max(60, int(self.width() * 0.45)))
+        fit = width - self.scale.gap * 2
+        self.names_shown = [fm.elidedText(n, Qt.TextElideMode.ElideRight, fit) for n in full]
+        axis = self.plot.getAxis("left")
+        axis.setWidth(width)
+        axis.setTicks([[(i, n) for i, n in enumerate(self.names_shown)], []])
+        return width
 
     def axis_labels(self) -> list[str]:
-        """The names on the axis, top to bottom (for tests)."""
+        """The full names of the bars shown, top to bottom (for tests)."""
         return [self.short_name(i) for i in self.items]
+
+    def value_fits(self) -> list[bool]:
+        """Whether each shown value text ends inside the plot (for tests): numbers are never cut."""
+        view = self.vb.sceneBoundingRect()
+        return [
+            view.contains(item.mapRectToScene(item.boundingRect()).adjusted(1, 1, -1, -1).topRight())
+            for item in self.values[: len(self.items)]
+        ]
 
     def key_at(self, pos: QPointF) -> str | None:
         """The code of the bar row under ``pos``."""
@@ -312,7 +352,7 @@ class SubdistrictRankingChart(_RankingChart):
         name = item.name.get(self.lang)
         return name[:-2] if self.lang == "zh" and name.endswith("街道") and len(name) > 3 else name
 
-    def value_text(self, item: Ranked) -> str:
+    def value_text(self, item: Ranked, share: bool = True) -> str:
         """Count only."""
         return format_count(item.count)
 

@@ -49,6 +49,39 @@ class LoadBars(QWidget):
         """How many rows fit under the heading."""
         return max(0, int((self.height() - self.scale.base * 1.1) // self._row_h()))
 
+    def short_name(self, load: UnitLoad) -> str:
+        """A row's name: subdistricts drop 街道 in Chinese (西长安街街道 → 西长安街)."""
+        name = load.name.get(self.lang)
+        return name[:-2] if self.lang == "zh" and name.endswith("街道") and len(name) > 3 else name
+
+    def row_layout(self) -> list[tuple[QRectF, str, QRectF | None, QRectF, QRectF]]:
+        """Per shown row: name rect and text, bar rect (None when there is no room), the two number rects.
+
+        Numbers get the width of the widest number shown, names the width of the
+        widest name; the bar takes what is left and is dropped below two text
+        heights. A name is elided only when it alone does not fit beside the numbers.
+        """
+        s = self.scale
+        rows = self.loads[: self.visible_rows()]
+        small, body = QFontMetrics(s.font(0.72)), QFontMetrics(s.font(0.8))
+        digit = max((small.horizontalAdvance(str(max(u.overdue, u.due_soon))) for u in rows), default=0)
+        half = digit + s.gap
+        names = [self.short_name(u) for u in rows]
+        name_need = max((body.horizontalAdvance(n) for n in names), default=0) + s.gap
+        room = self.width() - 2 * half
+        name_w = min(name_need, room)
+        bar_w = room - name_w - s.gap
+        out = []
+        y = s.base * 1.1
+        for name in names:
+            h = self._row_h()
+            shown = body.elidedText(name, Qt.TextElideMode.ElideRight, round(name_w - s.gap))
+            bar = QRectF(name_w, y + h * 0.3, bar_w, h * 0.4) if bar_w >= s.base * 2 else None
+            num = self.width() - 2 * half
+            out.append((QRectF(0, y, name_w, h), shown, bar, QRectF(num, y, half, h), QRectF(num + half, y, half, h)))
+            y += h
+        return out
+
     def paintEvent(self, event: QPaintEvent) -> None:
         """Heading, then one bar per unit."""
         s = self.scale
@@ -62,29 +95,19 @@ class LoadBars(QWidget):
         if not self.loads:
             return
         body = s.font(0.8)
-        fm = QFontMetrics(body)
-        rows = self.loads[: self.visible_rows()]
         peak = max((u.overdue + u.due_soon for u in self.loads), default=1) or 1
-        name_w = self.width() * 0.42
-        num_w = QFontMetrics(small).horizontalAdvance("8888 888") + s.gap
-        y = s.base * 1.1
-        for u in rows:
-            rect = QRectF(0, y, self.width(), self._row_h())
+        for u, (name_r, name, bar, over_r, soon_r) in zip(self.loads, self.row_layout(), strict=False):
             p.setFont(body)
             p.setPen(colour(TEXT))
-            name = fm.elidedText(u.name.get(self.lang), Qt.TextElideMode.ElideRight, round(name_w - s.gap))
-            p.drawText(QRectF(0, y, name_w, rect.height()), Qt.AlignmentFlag.AlignVCenter, name)
-            bar = QRectF(name_w, y + rect.height() * 0.3, self.width() - name_w - num_w, rect.height() * 0.4)
-            draw_bar(p, bar, [(u.overdue, colour(OVERDUE)), (u.due_soon, colour(DUE_SOON))], peak, colour(TRACK),
-                     bar.height() / 2)  # fmt: skip
+            p.drawText(name_r, Qt.AlignmentFlag.AlignVCenter, name)
+            if bar is not None:
+                draw_bar(p, bar, [(u.overdue, colour(OVERDUE)), (u.due_soon, colour(DUE_SOON))], peak, colour(TRACK),
+                         bar.height() / 2)  # fmt: skip
             p.setFont(small)
-            num = QRectF(self.width() - num_w, y, num_w, rect.height())
-            half = num_w / 2
             p.setPen(colour(OVERDUE if u.overdue else TEXT_DIM))
-            p.drawText(num.adjusted(0, 0, -half, 0), _RIGHT, str(u.overdue))
+            p.drawText(over_r, _RIGHT, str(u.overdue))
             p.setPen(colour(DUE_SOON if u.due_soon else TEXT_DIM))
-            p.drawText(num.adjusted(half, 0, 0, 0), _RIGHT, str(u.due_soon))
-            y += self._row_h()
+            p.drawText(soon_r, _RIGHT, str(u.due_soon))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """Emit the code of the clicked row."""
