@@ -248,7 +248,7 @@ class _RankingChart(_ChartPanel):
         fm = QFontMetrics(self.scale.font(0.7))
         full = [self.short_name(i) for i in self.items]
         widest = max((fm.horizontalAdvance(n) for n in full), default=0)
-        width = min(widest + self.scale.gap * 2, max(60, int(self.width() * 0.45)))
+        width = min(widest + self.scale.gap * 2 + 2, max(60, int(self.width() * 0.45)))  # 2 px: rounding
         fit = width - self.scale.gap * 2
         self.names_shown = [fm.elidedText(n, Qt.TextElideMode.ElideRight, fit) for n in full]
         axis = self.plot.getAxis("left")

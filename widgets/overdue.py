@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from feeds.live import Countdown, OverdueView, UnitLoad
@@ -54,6 +54,15 @@ class LoadBars(QWidget):
         name = load.name.get(self.lang)
         return name[:-2] if self.lang == "zh" and name.endswith("街道") and len(name) > 3 else name
 
+    def natural_width(self) -> float:
+        """Width for every name whole, both numbers and a short bar."""
+        s = self.scale
+        rows = self.loads[: max(self.visible_rows(), 1)]
+        small, body = QFontMetrics(s.font(0.72)), QFontMetrics(s.font(0.8))
+        digit = max((small.horizontalAdvance(str(max(u.overdue, u.due_soon))) for u in rows), default=0)
+        names = max((body.horizontalAdvance(self.short_name(u)) for u in rows), default=0)
+        return names + 2 * (digit + s.gap) + s.gap * 2 + s.base * 2
+
     def row_layout(self) -> list[tuple[QRectF, str, QRectF | None, QRectF, QRectF]]:
         """Per shown row: name rect and text, bar rect (None when there is no room), the two number rects.
 
@@ -67,7 +76,7 @@ class LoadBars(QWidget):
         digit = max((small.horizontalAdvance(str(max(u.overdue, u.due_soon))) for u in rows), default=0)
         half = digit + s.gap
         names = [self.short_name(u) for u in rows]
-        name_need = max((body.horizontalAdvance(n) for n in names), default=0) + s.gap
+        name_need = max((body.horizontalAdvance(n) for n in names), default=0) + s.gap + 2  # 2 px: rounding
         room = self.width() - 2 * half
         name_w = min(name_need, room)
         bar_w = room - name_w - s.gap
@@ -256,6 +265,7 @@ class OverdueCounter(Panel):
         self.soon_value.setStyleSheet(f"color: {DUE_SOON if view.due_soon else TEXT_BRIGHT};")
         self.by_subdistrict.set_loads(view.by_subdistrict)
         self.by_department.set_loads(view.by_department)
+        self._choose_columns()
         self.countdowns.items = view.urgent
         if view.as_of > self.countdowns.now:
             self.countdowns.now = view.as_of
@@ -274,6 +284,17 @@ class OverdueCounter(Panel):
         self.by_department.set_loads(())
         self.countdowns.items = ()
         self.countdowns.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Show both load columns only where both fit."""
+        super().resizeEvent(event)
+        self._choose_columns()
+
+    def _choose_columns(self) -> None:
+        """Subdistricts and departments side by side when both fit whole, else subdistricts alone (full width)."""
+        room = self.contentsRect().width() - 2 * self.scale.pad - self._bars.spacing()
+        both = self.by_subdistrict.natural_width() + self.by_department.natural_width() <= room
+        self.by_department.setVisible(both)
 
     def tick(self, now: float) -> None:
         """Advance the countdowns to ``now`` (call once a second)."""

@@ -1,9 +1,10 @@
 /* GridWall live grid map, label placement: labels never overlap each other, cluster bubbles or controls.
  *
  * Greedy placement by priority: crowd labels of hot spots in alarm first, then subdistrict names
- * by area (largest first). Each label tries its own spot, then small shifts up, down and sideways;
- * the first box that is inside the map and meets no obstacle (cluster bubbles, map controls) and no
- * label placed before it wins. A label with no free spot is hidden until the next placement.
+ * by area (largest first). Each label tries its own spot, then small shifts up, down and sideways,
+ * then (a subdistrict name) any point inside its subdistrict, nearest first; the first box that is
+ * inside the map and meets no obstacle (cluster bubbles, map controls) and no label placed before
+ * it wins. A label with no free spot is hidden until the next placement.
  * Placement runs after every zoom, pan, resize and batch (debounced), never per event.
  */
 (function () {
@@ -27,7 +28,50 @@
     return a.x >= 0 && a.y >= 0 && a.x + a.w <= frame.w && a.y + a.h <= frame.h;
   }
 
-  /* Every label that wants a place, most important first: {el, text, kind, rank}. */
+  /* Container-pixel rings of a polygon layer (Polygon or MultiPolygon). */
+  function rings(layer) {
+    const out = [];
+    (function walk(part) {
+      if (!part.length) return;
+      if (part[0] instanceof L.LatLng) out.push(part.map(function (ll) { return gw.map.latLngToContainerPoint(ll); }));
+      else part.forEach(walk);
+    })(layer.getLatLngs());
+    return out;
+  }
+  function insideRings(x, y, polys) {
+    let hit = false;
+    for (const ring of polys) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const a = ring[i], b = ring[j];
+        if ((a.y > y) !== (b.y > y) && x < (b.x - a.x) * (y - a.y) / (b.y - a.y) + a.x) hit = !hit;
+      }
+    }
+    return hit;
+  }
+  /* Shifts (px) that put the label's centre on points inside its unit, nearest first. */
+  function shiftsInside(layer, home) {
+    const polys = rings(layer);
+    const cx = home.x + home.w / 2;
+    const cy = home.y + home.h / 2;
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    polys.forEach(function (ring) {
+      ring.forEach(function (p) {
+        minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y);
+      });
+    });
+    const stepX = Math.max(4, home.w / 4);
+    const stepY = Math.max(4, home.h / 2);
+    const out = [];
+    for (let y = minY + stepY / 2; y < maxY; y += stepY) {
+      for (let x = minX + stepX / 2; x < maxX; x += stepX) {
+        if (insideRings(x, y, polys)) out.push([Math.round(x - cx), Math.round(y - cy)]);
+      }
+    }
+    out.sort(function (a, b) { return a[0] * a[0] + 4 * a[1] * a[1] - (b[0] * b[0] + 4 * b[1] * b[1]); });
+    return out;
+  }
+
+  /* Every label that wants a place, most important first: {el, kind, rank, layer}. */
   function candidates() {
     const out = [];
     if (gw.hotspots) {
@@ -41,7 +85,7 @@
       if (!tip) return;
       const b = layer.getBounds();
       const area = (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
-      out.push({ el: tip, kind: 'subdistrict', rank: 2 + 1 / (1 + area * 1e4) });
+      out.push({ el: tip, kind: 'subdistrict', rank: 2 + 1 / (1 + area * 1e4), layer: layer });
     });
     out.sort(function (a, b) { return a.rank - b.rank; });
     return out;
@@ -76,9 +120,9 @@
       const home = box(el.getBoundingClientRect(), origin, pad);
       const text = el.textContent;
       let spot = null;
-      for (const [fx, fy] of SHIFTS) {
-        const dx = Math.round(fx * home.w);
-        const dy = Math.round(fy * home.h);
+      const shifts = SHIFTS.map(function (f) { return [Math.round(f[0] * home.w), Math.round(f[1] * home.h)]; });
+      const more = label.layer ? shiftsInside(label.layer, home) : [];
+      for (const [dx, dy] of shifts.concat(more)) {
         const b = { x: home.x + dx, y: home.y + dy, w: home.w, h: home.h };
         if (!inside(b, frame)) continue;
         if (blocked.some(function (o) { return meets(b, o); })) continue;

@@ -43,7 +43,7 @@
 
   gw.initMarkers = function () {
     gw.clusters = L.markerClusterGroup({
-      maxClusterRadius: function () { return 40 * gw.scale; },
+      maxClusterRadius: function () { return 70 * gw.scale; },
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: true,
       disableClusteringAtZoom: 17,

@@ -19,27 +19,25 @@ pytestmark = pytest.mark.webengine
 
 
 def _cases(count: int) -> list[dict[str, Any]]:
-    """Open cases spread over the district, denser near the subdistrict centres (where the labels are)."""
-    rng = random.Random(7)
-    registry = load_units()
-    subs = registry.subdistricts
+    """Open cases on random grids all over the district, as on the wall (760 were open there)."""
+    rng = random.Random(3)
+    grids = load_units().grids
     out = []
     for i in range(count):
-        lon, lat = subs[i % len(subs)].centroid
+        lon, lat = rng.choice(grids).centroid
         status = ("open", "overdue", "due_soon")[i % 3]
-        out.append({"id": f"C{i:04d}", "lon": lon + rng.gauss(0, 0.004), "lat": lat + rng.gauss(0, 0.003),
-                    "status": status, "title_zh": "暴露垃圾", "title_en": "garbage"})  # fmt: skip
+        out.append({"id": f"C{i:04d}", "lon": lon, "lat": lat, "status": status, "title_zh": "暴露垃圾"})
     return out
 
 
 @pytest.fixture(scope="module")
 def crowded_map(qapp: QApplication) -> Iterator[GridMap]:
-    """The real district at a 1080p wall's map size, 600 open cases and three crowded hot spots."""
+    """The real district at a 1080p wall's map size, 760 open cases and three crowded hot spots."""
     widget = GridMap(flush_hz=20)
     widget.resize(940, 760)
     widget.show()
     widget.set_units(*unit_collections(load_units()))
-    widget.push_cases(added=_cases(600))
+    widget.push_cases(added=_cases(760))
     spots = load_hotspots()
     widget.set_hotspots([hotspot_item(s, "critical" if i < 3 else "normal", 9000, 8000) for i, s in enumerate(spots)])
     pump_until(lambda: widget.is_idle and widget.applied_batch >= 1, timeout=60)
@@ -72,7 +70,8 @@ def test_labels_never_overlap_labels_clusters_or_controls(qtbot: Any, crowded_ma
     labels, frame = boxes["labels"], boxes["frame"]
     layout = js(qtbot, crowded_map, "gridwall.labelLayout")
     assert boxes["clusters"] and len(labels) == len(layout["placed"])
-    assert len(labels) >= 12, layout["hidden"]  # most names still find a place
+    names = [a for a in labels if not a["text"].endswith(("critical", "严重拥挤"))]
+    assert len(names) >= 14, layout["hidden"]  # the subdistrict names (15) still find a place
     assert layout["moved"] + len(layout["hidden"]) > 0  # the scene really has conflicts to solve
     crossing = [(a["text"], b["text"]) for a, b in combinations(labels, 2) if _meets(a, b)]
     assert crossing == []

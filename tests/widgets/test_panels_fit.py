@@ -61,23 +61,45 @@ def test_chart_values_are_never_cut(wall: Any) -> None:
         assert chart.vb.height() / len(chart.items) >= line  # bars never squeezed below a text line
 
 
+def _load_bars(wall: Any) -> list[Any]:
+    """The overdue panel's load columns that are shown (departments go when both do not fit)."""
+    return [b for b in (wall.overdue.by_subdistrict, wall.overdue.by_department) if b.isVisibleTo(wall)]
+
+
 def test_names_keep_enough_to_read(wall: Any) -> None:
-    """Names are shown whole, or cut to no fewer than four characters (never two plus "…")."""
-    shown = [
-        (n, full)
-        for c in (wall.types, wall.sources, wall.ranking)
-        for n, full in zip(c.names_shown, c.axis_labels(), strict=True)
-    ]
-    for bars in (wall.overdue.by_subdistrict, wall.overdue.by_department):
+    """Names are shown whole where the wall has room, and never cut to fewer than four characters."""
+    charts = (wall.types, wall.sources, wall.ranking)
+    shown = [(n, full) for c in charts for n, full in zip(c.names_shown, c.axis_labels(), strict=True)]
+    for bars in _load_bars(wall):
         shown += [(row[1], bars.short_name(u)) for u, row in zip(bars.loads, bars.row_layout(), strict=False)]
-    assert shown
-    cut = [(n, full) for n, full in shown if n != full and len(n.rstrip("…")) < 4]
-    assert cut == []
+    assert shown and wall.overdue.by_subdistrict.isVisibleTo(wall)
+    assert [(n, full) for n, full in shown if n != full and len(n.rstrip("…")) < 4] == []
+    if wall.height() >= 1080:  # a wall has room for every chart name
+        assert [c.names_shown for c in charts] == [c.axis_labels() for c in charts]
+
+
+def test_a_bigger_wall_never_cuts_more(qtbot: Any, state: LiveState) -> None:
+    """Every name shown at 3840×2160 is at least as long as at 1920×1080 (sizes scale, so the text does)."""
+    shown: dict[int, list[str]] = {}
+    for width, height in ((1920, 1080), (3840, 2160)):
+        wall = _wall_class()(Scale(height), "en")
+        qtbot.addWidget(wall)
+        wall.resize(width, height)
+        wall.show()
+        qtbot.waitExposed(wall)
+        for _ in range(2):
+            wall.fill(state, demo_steps(), NOW)
+            QApplication.processEvents()
+        rows = [r[1] for b in _load_bars(wall) for r in b.row_layout()]
+        shown[height] = rows + [n for c in (wall.types, wall.sources, wall.ranking) for n in c.names_shown]
+        wall.close()
+    assert len(shown[2160]) == len(shown[1080])
+    assert [len(a) >= len(b) for a, b in zip(shown[2160], shown[1080], strict=True)] == [True] * len(shown[1080])
 
 
 def test_overdue_numbers_fit_their_cells(wall: Any) -> None:
     """Every overdue and due-soon count fits its cell, and every row lies inside its panel."""
-    for bars in (wall.overdue.by_subdistrict, wall.overdue.by_department):
+    for bars in _load_bars(wall):
         fm = QFontMetrics(bars.scale.font(0.72))
         rows = bars.row_layout()
         assert rows
