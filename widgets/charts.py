@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QFontMetrics
 from PySide6.QtWidgets import QLabel, QWidget
 
 from feeds.live import ChartView, Ranked
-from widgets.panel import Panel, format_count, no_data_text
+from widgets.panel import Panel, format_count, no_data_text, short_unit_name
 from widgets.theme import ACCENT, ACCENT_DIM, COMPARE, PANEL, PANEL_EDGE, TEXT, TEXT_DIM, Scale, colour
 
 _TEXT_MARGIN = 8
@@ -349,8 +349,7 @@ class SubdistrictRankingChart(_RankingChart):
 
     def short_name(self, item: Ranked) -> str:
         """``西长安街街道`` → ``西长安街``."""
-        name = item.name.get(self.lang)
-        return name[:-2] if self.lang == "zh" and name.endswith("街道") and len(name) > 3 else name
+        return short_unit_name(item.name.get(self.lang), self.lang)
 
     def value_text(self, item: Ranked, share: bool = True) -> str:
         """Count only."""

@@ -13,7 +13,7 @@ from PySide6.QtGui import QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QRes
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from feeds.live import Countdown, OverdueView, UnitLoad
-from widgets.panel import Panel, draw_bar, format_count, format_countdown
+from widgets.panel import Panel, draw_bar, format_count, format_countdown, short_unit_name
 from widgets.theme import DUE_SOON, OVERDUE, TEXT, TEXT_BRIGHT, TEXT_DIM, TRACK, Scale, colour
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -51,17 +51,22 @@ class LoadBars(QWidget):
 
     def short_name(self, load: UnitLoad) -> str:
         """A row's name: subdistricts drop 街道 in Chinese (西长安街街道 → 西长安街)."""
-        name = load.name.get(self.lang)
-        return name[:-2] if self.lang == "zh" and name.endswith("街道") and len(name) > 3 else name
+        return short_unit_name(load.name.get(self.lang), self.lang)
+
+    def _columns(self) -> tuple[list[str], float, float]:
+        """Names of the rows shown, the width of one number cell and the width the widest name needs."""
+        s = self.scale
+        rows = self.loads[: self.visible_rows()]
+        small, body = QFontMetrics(s.font(0.72)), QFontMetrics(s.font(0.8))
+        digit = max((small.horizontalAdvance(str(max(u.overdue, u.due_soon))) for u in rows), default=0)
+        names = [self.short_name(u) for u in rows]
+        name_need = max((body.horizontalAdvance(n) for n in names), default=0) + s.gap + 2  # 2 px: rounding
+        return names, digit + s.gap, name_need
 
     def natural_width(self) -> float:
         """Width for every name whole, both numbers and a short bar."""
-        s = self.scale
-        rows = self.loads[: max(self.visible_rows(), 1)]
-        small, body = QFontMetrics(s.font(0.72)), QFontMetrics(s.font(0.8))
-        digit = max((small.horizontalAdvance(str(max(u.overdue, u.due_soon))) for u in rows), default=0)
-        names = max((body.horizontalAdvance(self.short_name(u)) for u in rows), default=0)
-        return names + 2 * (digit + s.gap) + s.gap * 2 + s.base * 2
+        _, half, name_need = self._columns()
+        return name_need + 2 * half + self.scale.gap + self.scale.base * 2
 
     def row_layout(self) -> list[tuple[QRectF, str, QRectF | None, QRectF, QRectF]]:
         """Per shown row: name rect and text, bar rect (None when there is no room), the two number rects.
@@ -71,12 +76,8 @@ class LoadBars(QWidget):
         heights. A name is elided only when it alone does not fit beside the numbers.
         """
         s = self.scale
-        rows = self.loads[: self.visible_rows()]
-        small, body = QFontMetrics(s.font(0.72)), QFontMetrics(s.font(0.8))
-        digit = max((small.horizontalAdvance(str(max(u.overdue, u.due_soon))) for u in rows), default=0)
-        half = digit + s.gap
-        names = [self.short_name(u) for u in rows]
-        name_need = max((body.horizontalAdvance(n) for n in names), default=0) + s.gap + 2  # 2 px: rounding
+        body = QFontMetrics(s.font(0.8))
+        names, half, name_need = self._columns()
         room = self.width() - 2 * half
         name_w = min(name_need, room)
         bar_w = room - name_w - s.gap

@@ -145,6 +145,11 @@ def format_rate(value: float | None, digits: int = 2) -> str:
     return f"{pct:.{digits}f}%"
 
 
+def short_unit_name(name: str, lang: str) -> str:
+    """A subdistrict's name without 街道 in Chinese, where space is short (西长安街街道 → 西长安街)."""
+    return name[:-2] if lang == "zh" and name.endswith("街道") and len(name) > 3 else name
+
+
 def draw_bar(
     p: QPainter, rect: QRectF, parts: Sequence[tuple[float, QColor]], total: float, track: QColor, radius: float
 ) -> None:
