@@ -6,6 +6,7 @@ countdowns are painted rows (no child widgets per row), updated in place.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -17,6 +18,9 @@ from widgets.panel import Panel, draw_bar, format_count, format_countdown, short
 from widgets.theme import DUE_SOON, OVERDUE, TEXT, TEXT_BRIGHT, TEXT_DIM, TRACK, Scale, colour
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+QWIDGETSIZE_MAX = (1 << 24) - 1
+DEPARTMENT_NAME_SHARE = 0.5
+"""The department column is shown if its longest name keeps at least this share of its width."""
 
 
 class LoadBars(QWidget):
@@ -63,10 +67,10 @@ class LoadBars(QWidget):
         name_need = max((body.horizontalAdvance(n) for n in names), default=0) + s.gap + 2  # 2 px: rounding
         return names, digit + s.gap, name_need
 
-    def natural_width(self) -> float:
-        """Width for every name whole, both numbers and a short bar."""
+    def natural_width(self, name_share: float = 1.0) -> float:
+        """Width for ``name_share`` of the widest name, both numbers and a short bar."""
         _, half, name_need = self._columns()
-        return name_need + 2 * half + self.scale.gap + self.scale.base * 2
+        return name_need * name_share + 2 * half + self.scale.gap + self.scale.base * 2
 
     def row_layout(self) -> list[tuple[QRectF, str, QRectF | None, QRectF, QRectF]]:
         """Per shown row: name rect and text, bar rect (None when there is no room), the two number rects.
@@ -292,10 +296,13 @@ class OverdueCounter(Panel):
         self._choose_columns()
 
     def _choose_columns(self) -> None:
-        """Subdistricts and departments side by side when both fit whole, else subdistricts alone (full width)."""
+        """Subdistricts take the width their names need; departments the rest, if their names keep at
+        least :data:`DEPARTMENT_NAME_SHARE` of their width, else subdistricts alone take the full width."""
         room = self.contentsRect().width() - 2 * self.scale.pad - self._bars.spacing()
-        both = self.by_subdistrict.natural_width() + self.by_department.natural_width() <= room
+        need = math.ceil(self.by_subdistrict.natural_width())
+        both = need + self.by_department.natural_width(DEPARTMENT_NAME_SHARE) <= room
         self.by_department.setVisible(both)
+        self.by_subdistrict.setMaximumWidth(need if both else QWIDGETSIZE_MAX)
 
     def tick(self, now: float) -> None:
         """Advance the countdowns to ``now`` (call once a second)."""
