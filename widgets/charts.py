@@ -205,6 +205,11 @@ class _RankingChart(_ChartPanel):
         self._total = sum(i.count for i in items) if total is None else total
         self._fit()
 
+    @property
+    def all_items(self) -> tuple[Ranked, ...]:
+        """Every item given, shown or not (the bars show the largest that fit)."""
+        return self._all
+
     def rows_that_fit(self) -> int:
         """Bars the plot has height for: one text line each, never squeezed (at most ``max_bars``)."""
         height = self.vb.height() or self.plot.height()

@@ -64,7 +64,7 @@ def test_tiles_and_charts_agree_after_live_cases(qtbot: Any) -> None:
         "hourly bars": int(trend.today.sum()),
         "hourly note": int(trend.note_label.text().split()[0]),
         "types": types._total,
-        "sources": sum(i.count for i in sources.items),
+        "sources": sum(i.count for i in sources.all_items),
     }
     assert set(shown.values()) == {20}, shown
     assert kpi.tiles["filed"].number.text() == "12" and controller.state is state
