@@ -5,7 +5,7 @@ Usage: PYTHONPATH=. python bench/soak.py [--minutes 10] [--sample-s 10] [--seed 
 Processes: the case server (``gridwall server`` on a fresh SQLite store seeded with 30 days),
 a wall (``gridwall wall --windowed``, offscreen, 1920x1080) with its QtWebEngine renderer
 process(es), and this script as the producer. The producer plays the simulator's timeline
-(:class:`~feeds.simulator.script.LiveScript`) for the 24 hours that end now, compressed into
+(:class:`~feeds.simulator.live.script.LiveScript`) for the 24 hours that end now, compressed into
 ``--minutes`` real minutes (so at 10 minutes, 144× the real rate; every case, stage change,
 weather, crowd and sensor event and staff position of the day), publishing each message
 through the producer path and waiting for its ack. Every ``--sample-s`` it records the
@@ -28,8 +28,8 @@ from pathlib import Path
 
 from feeds.client import ClientThread
 from feeds.protocol import ProtocolError, Snapshot, StaffPositions
-from feeds.simulator.district import load_district
-from feeds.simulator.script import LiveScript
+from feeds.simulator.live.script import LiveScript
+from feeds.simulator.model.district import load_district
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY_S = 86_400.0

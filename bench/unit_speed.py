@@ -27,9 +27,9 @@ import numpy as np
 
 from feeds.geo.units import _build
 from feeds.live import LiveState
-from feeds.simulator.batch import plan_cases_batch
-from feeds.simulator.calendar import epoch
-from feeds.simulator.district import load_district
+from feeds.simulator.model.batch import plan_cases_batch
+from feeds.simulator.model.calendar import epoch
+from feeds.simulator.model.district import load_district
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "live"))
 from live_factories import T0, fake_names, snapshot

@@ -66,14 +66,14 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     """``gridwall seed``: simulated history into the store."""
-    from feeds.simulator.seed import run_seed
+    from feeds.simulator.history.seed import run_seed
 
     return run_seed(args.db, days=args.days, years=args.years, seed=args.seed, replace=args.replace, out=sys.stderr)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """``gridwall simulate``: the live producer."""
-    from feeds.simulator.live_thread import run_simulate
+    from feeds.simulator.live.live_thread import run_simulate
 
     return int(
         run_simulate(args.server, args.token, speed=args.speed, seed=args.seed, duration=args.duration, out=sys.stderr)

@@ -19,7 +19,7 @@ from desktop.app import WallOptions
 from desktop.startup import StartedApp, UserError, run_wall_session, server_config, start_application
 
 if TYPE_CHECKING:
-    from feeds.simulator.seed import SeedReport
+    from feeds.simulator.history.seed import SeedReport
     from feeds.store import Store
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,8 @@ def seed_with_splash(store: Store, days: int, seed: int | None, started: Started
     from PySide6.QtWidgets import QApplication
 
     from desktop.splash import ProgressSplash
-    from feeds.simulator.progress import ProgressBar
-    from feeds.simulator.seed import seed_history
+    from feeds.simulator.history.progress import ProgressBar
+    from feeds.simulator.history.seed import seed_history
 
     splash = ProgressSplash(QApplication.translate("Demo", "Preparing the case history…"))
     splash.show()
@@ -83,8 +83,8 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
 
     from feeds.server import ServerThread
     from feeds.server.tokens import ensure_default_tokens
-    from feeds.simulator.live_thread import SimulatorThread
-    from feeds.simulator.seed_store import holds_cases
+    from feeds.simulator.history.seed_store import holds_cases
+    from feeds.simulator.live.live_thread import SimulatorThread
     from feeds.store import StoreError, open_store
 
     try:

@@ -162,8 +162,8 @@ class _SelfTest:
     def start_backend(self, folder: Path, stack: ExitStack) -> str:
         from desktop.startup import server_config
         from feeds.server import ServerThread, TokenBook
-        from feeds.simulator.live_thread import SimulatorThread
-        from feeds.simulator.seed import seed_history
+        from feeds.simulator.history.seed import seed_history
+        from feeds.simulator.live.live_thread import SimulatorThread
         from feeds.store import open_store
 
         store = open_store(str(folder / "selftest.db"))

@@ -71,8 +71,8 @@ def main() -> int:
     from desktop.session import WallSession
     from feeds.analytics.server_queries import AnalyticsQueries
     from feeds.server import ServerConfig, ServerThread, TokenBook
-    from feeds.simulator.live_thread import SimulatorThread
-    from feeds.simulator.seed import seed_history
+    from feeds.simulator.history.seed import seed_history
+    from feeds.simulator.live.live_thread import SimulatorThread
     from feeds.store import open_store
 
     for stale in args.db.parent.glob(args.db.name + "*"):

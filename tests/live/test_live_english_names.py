@@ -8,7 +8,7 @@ from feeds.geo.hotspots import load_hotspots
 from feeds.geo.units import load_units
 from feeds.live import load_names
 from feeds.romanize import english_name, has_cjk, pinyin
-from feeds.simulator.sensors import SENSORS
+from feeds.simulator.environment.sensors import SENSORS
 from feeds.taxonomy import load_taxonomy
 
 

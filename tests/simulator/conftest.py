@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from feeds.simulator.calendar import epoch
 from feeds.simulator.model import CaseBatch, plan_cases_batch
+from feeds.simulator.model.calendar import epoch
 
 SUBDISTRICTS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 20)
 YEAR_SEED = 20231231

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from feeds.simulator.calendar import (
+from feeds.simulator.model.calendar import (
     PATROL_HOURLY,
     day_type,
     epoch,

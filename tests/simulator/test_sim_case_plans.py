@@ -10,12 +10,11 @@ import pytest
 
 from feeds.protocol.vocab import SOURCES as PROTOCOL_SOURCES
 from feeds.protocol.vocab import STAGES as PROTOCOL_STAGES
-from feeds.simulator.calendar import epoch
+from feeds.simulator.live.stream import CaseStream
 from feeds.simulator.model import (
     STAGES,
     CaseBatch,
     CasePlan,
-    CaseStream,
     arrivals,
     describe,
     expected_rate,
@@ -23,6 +22,7 @@ from feeds.simulator.model import (
     source_shares_for_year,
     yearly_volumes,
 )
+from feeds.simulator.model.calendar import epoch
 from feeds.taxonomy import load_taxonomy
 
 NEXT = {

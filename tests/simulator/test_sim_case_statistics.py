@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from feeds.simulator.calendar import DAY_S, HOUR_S, UTC_OFFSET_S
 from feeds.simulator.model import CaseBatch, batch_statistics
+from feeds.simulator.model.calendar import DAY_S, HOUR_S, UTC_OFFSET_S
 
 
 @pytest.fixture(scope="module")

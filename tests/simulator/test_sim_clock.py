@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from feeds.protocol import Snapshot
 from feeds.server import ServerConfig, ServerThread, TokenBook
-from feeds.simulator.calendar import DAY_S, epoch
-from feeds.simulator.live import MAX_CATCH_UP_S, LiveSimulator, _start_after
-from feeds.simulator.seed import seed_history
+from feeds.simulator.history.seed import seed_history
+from feeds.simulator.live.live import MAX_CATCH_UP_S, LiveSimulator, _start_after
+from feeds.simulator.model.calendar import DAY_S, epoch
 from feeds.store import open_store
 from feeds.store.schema import cases, events
 

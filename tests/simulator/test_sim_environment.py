@@ -8,7 +8,6 @@ from collections import Counter
 import pytest
 
 from feeds.protocol.vocab import CROWD_LEVELS, HAZARDS, SENSOR_KINDS, WARNING_LEVELS
-from feeds.simulator.calendar import epoch, local_date
 from feeds.simulator.environment import (
     LEVELS,
     SENSORS,
@@ -23,6 +22,7 @@ from feeds.simulator.environment import (
     crowd_level,
     crowd_level_changes,
 )
+from feeds.simulator.model.calendar import epoch, local_date
 from feeds.taxonomy import load_taxonomy
 
 TEN_YEARS = (epoch(2014, 1, 1), epoch(2024, 1, 1))

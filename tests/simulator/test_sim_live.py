@@ -16,12 +16,12 @@ from waiting import wait_until
 from feeds.client import ClientThread
 from feeds.protocol import CaseCreated, Message, StaffPositions, decode
 from feeds.server import ServerConfig, ServerThread, TokenBook
-from feeds.simulator.calendar import DAY_S, epoch, local_day
-from feeds.simulator.live import LiveStats
-from feeds.simulator.live_thread import SimulatorThread, run_simulate
-from feeds.simulator.outbox import delivery_key
-from feeds.simulator.seed import SeedReport, seed_history
-from feeds.simulator.weather import Weather
+from feeds.simulator.environment.weather import Weather
+from feeds.simulator.history.seed import SeedReport, seed_history
+from feeds.simulator.live.live import LiveStats
+from feeds.simulator.live.live_thread import SimulatorThread, run_simulate
+from feeds.simulator.live.outbox import delivery_key
+from feeds.simulator.model.calendar import DAY_S, epoch, local_day
 from feeds.store import open_store
 
 START = epoch(2026, 6, 10, 10)

@@ -10,14 +10,14 @@ import pytest
 
 from feeds.protocol import CaseClosed, CaseCreated, CaseInfo, CaseStageChanged, Message, encode
 from feeds.protocol import WeatherWarning as WeatherAlert
-from feeds.simulator.as_of import batch_as_of
-from feeds.simulator.calendar import DAY_S, HOUR_S, epoch
-from feeds.simulator.continuation import continue_case, draw_after
-from feeds.simulator.district import District, load_district
+from feeds.simulator.environment.weather import Weather
+from feeds.simulator.history.as_of import batch_as_of
+from feeds.simulator.live.continuation import continue_case, draw_after
+from feeds.simulator.live.outbox import Outbox, delivery_key
+from feeds.simulator.live.script import LiveScript, last_seq_by_day
 from feeds.simulator.model import plan_cases_batch
-from feeds.simulator.outbox import Outbox, delivery_key
-from feeds.simulator.script import LiveScript, last_seq_by_day
-from feeds.simulator.weather import Weather
+from feeds.simulator.model.calendar import DAY_S, HOUR_S, epoch
+from feeds.simulator.model.district import District, load_district
 
 START = epoch(2023, 7, 12, 9, 0)
 NEXT = {

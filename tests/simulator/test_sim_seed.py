@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
-from feeds.simulator.as_of import batch_as_of
-from feeds.simulator.calendar import DAY_S, epoch, local_day
+from feeds.simulator.history.as_of import batch_as_of
+from feeds.simulator.history.seed import SeedReport, run_seed, seed_history
+from feeds.simulator.history.seed_plan import expected_cases
 from feeds.simulator.model import STAGES, CaseBatch
-from feeds.simulator.seed import SeedReport, run_seed, seed_history
-from feeds.simulator.seed_plan import expected_cases
-from feeds.simulator.streets import street_of_grid
+from feeds.simulator.model.calendar import DAY_S, epoch, local_day
+from feeds.simulator.model.streets import street_of_grid
 from feeds.store import Store, open_store
 
 END = epoch(2024, 3, 20, 10, 30)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from feeds.protocol import StaffPosition
-from feeds.simulator.patrol import PatrolRoster
+from feeds.simulator.environment.patrol import PatrolRoster
 
 MOVED_DEG = 1.5e-5
 """Least change of latitude or longitude (about 1.5 m) that counts as a move."""

@@ -11,7 +11,7 @@ import time
 from typing import TextIO
 
 from feeds.protocol import BEIJING
-from feeds.simulator.live import LiveSimulator, LiveStats, SimulatorError
+from feeds.simulator.live.live import LiveSimulator, LiveStats, SimulatorError
 
 STATUS_EVERY_S = 10.0
 """Real seconds between two status lines of ``gridwall simulate``."""

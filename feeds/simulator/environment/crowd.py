@@ -6,8 +6,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from feeds.simulator.calendar import DAY_S, HOUR_S, UTC_OFFSET_S, day_type, local_day
-from feeds.simulator.noise import hash_normal
+from feeds.simulator.model.calendar import DAY_S, HOUR_S, UTC_OFFSET_S, day_type, local_day
+from feeds.simulator.model.noise import hash_normal
 
 CROWD_THRESHOLDS = (("busy", 0.6), ("crowded", 0.8), ("critical", 1.0))
 """Occupancy ratios (count / capacity) at which each crowd level starts."""

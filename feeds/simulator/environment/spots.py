@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from feeds.geo.units import Hotspot, load_hotspots
-from feeds.simulator.crowd import CrowdSpot
+from feeds.simulator.environment.crowd import CrowdSpot
 
 HOTSPOT_CROWDS: dict[str, tuple[str, int]] = {
     "xidan-shopping-district": ("shopping", 30_000),
@@ -38,7 +38,7 @@ class WatchedSpot:
 
     Attributes:
         hotspot: Position and names.
-        crowd: Id, capacity and profile for :func:`~feeds.simulator.crowd.crowd_at`.
+        crowd: Id, capacity and profile for :func:`~feeds.simulator.environment.crowd.crowd_at`.
     """
 
     hotspot: Hotspot

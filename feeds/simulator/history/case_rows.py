@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from feeds.simulator.arrays import F64
-from feeds.simulator.as_of import HISTORY_ACTIONS, BatchState
-from feeds.simulator.descriptions import DescriptionTable
-from feeds.simulator.district import District
-from feeds.simulator.plans import STAGES, CaseBatch
+from feeds.simulator.history.as_of import HISTORY_ACTIONS, BatchState
+from feeds.simulator.model.arrays import F64
+from feeds.simulator.model.descriptions import DescriptionTable
+from feeds.simulator.model.district import District
+from feeds.simulator.model.plans import STAGES, CaseBatch
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 HISTORY_ACTOR = "history"
@@ -43,7 +43,7 @@ class CaseRows:
 
     Args:
         batch: The planned cases (grid indices into ``district.grid_codes``).
-        state: The batch as of the seeding end (:func:`~feeds.simulator.as_of.batch_as_of`).
+        state: The batch as of the seeding end (:func:`~feeds.simulator.history.as_of.batch_as_of`).
         district: Grids, interior points, streets and addresses.
         descriptions: Description templates.
         rng: Draws each case's point and wording.

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 from feeds.protocol import CrowdFlow, SensorReading
 from feeds.protocol import WeatherWarning as WeatherAlert
-from feeds.simulator.crowd import crowd_at
-from feeds.simulator.schedule import Timed
-from feeds.simulator.sensors import SENSORS, SensorNetwork
-from feeds.simulator.spots import WatchedSpot
-from feeds.simulator.weather import Weather, WeatherWarning
+from feeds.simulator.environment.crowd import crowd_at
+from feeds.simulator.environment.sensors import SENSORS, SensorNetwork
+from feeds.simulator.environment.spots import WatchedSpot
+from feeds.simulator.environment.weather import Weather, WeatherWarning
+from feeds.simulator.live.schedule import Timed
 
 CHECK_S = 60.0
 """Simulated seconds between two looks at crowds and sensors."""

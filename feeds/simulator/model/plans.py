@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from feeds.simulator.arrays import F64, I64, Bool
-from feeds.simulator.calendar import HOUR_S
-from feeds.simulator.descriptions import DEFAULT_PLACES, describe
-from feeds.simulator.lifecycle import URGE_INTERVAL_S
+from feeds.simulator.model.arrays import F64, I64, Bool
+from feeds.simulator.model.calendar import HOUR_S
+from feeds.simulator.model.descriptions import DEFAULT_PLACES, describe
+from feeds.simulator.model.lifecycle import URGE_INTERVAL_S
 from feeds.taxonomy import Subclass, Taxonomy
 
 STAGES = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from feeds.simulator.calendar import HOUR_S
-from feeds.simulator.plans import CaseBatch
+from feeds.simulator.model.calendar import HOUR_S
+from feeds.simulator.model.plans import CaseBatch
 
 TOP5 = ("非法小广告", "机动车乱停放", "暴露垃圾", "沿街晾挂", "无照经营游商")
 

@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from feeds.simulator.arrays import F64, I64
-from feeds.simulator.arrivals import CASES_PER_YEAR, hour_rates
-from feeds.simulator.calendar import DAY_S, HOUR_S, UTC_OFFSET_S, month_of_day
-from feeds.simulator.lifecycle import DEFAULT_PARAMS, LifecycleParams, plan_lifecycles
-from feeds.simulator.plans import CaseBatch
+from feeds.simulator.model.arrays import F64, I64
+from feeds.simulator.model.arrivals import CASES_PER_YEAR, hour_rates
+from feeds.simulator.model.calendar import DAY_S, HOUR_S, UTC_OFFSET_S, month_of_day
+from feeds.simulator.model.lifecycle import DEFAULT_PARAMS, LifecycleParams, plan_lifecycles
+from feeds.simulator.model.plans import CaseBatch
 from feeds.taxonomy import Taxonomy, load_taxonomy
 
 

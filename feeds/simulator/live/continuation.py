@@ -6,7 +6,7 @@ the start is ``deadline - hours``. The next step is drawn from the model's
 lognormal duration for that stage *conditioned on not having happened yet*
 (inverse CDF on ``[F(elapsed), 1)``), later steps unconditionally, with the
 same night deferral, rework and closing rules as new cases
-(:mod:`feeds.simulator.lifecycle`). Cases far past any plausible handling
+(:mod:`feeds.simulator.model.lifecycle`). Cases far past any plausible handling
 time are the long tail the model leaves open (0.29 % of filed cases, plus
 65 % of difficult ones): they stay open, except difficult ones, which close
 with the model's 35 % chance some weeks later.
@@ -22,9 +22,9 @@ import random
 from statistics import NormalDist
 
 from feeds.protocol import CaseInfo
-from feeds.simulator.calendar import DAY_S, HOUR_S, UTC_OFFSET_S
-from feeds.simulator.lifecycle import DEFAULT_PARAMS, MAX_REWORKS, MAX_URGES, URGE_INTERVAL_S, LifecycleParams
-from feeds.simulator.plans import CasePlan, StageStep
+from feeds.simulator.model.calendar import DAY_S, HOUR_S, UTC_OFFSET_S
+from feeds.simulator.model.lifecycle import DEFAULT_PARAMS, MAX_REWORKS, MAX_URGES, URGE_INTERVAL_S, LifecycleParams
+from feeds.simulator.model.plans import CasePlan, StageStep
 from feeds.taxonomy import Subclass, Taxonomy, load_taxonomy
 
 _NORMAL = NormalDist()
@@ -120,7 +120,7 @@ def continue_case(
     """The rest of an open case's workflow after ``now``, or ``None`` if nothing more will happen.
 
     The returned plan's ``steps`` are the remaining steps only (feed it to
-    :func:`~feeds.simulator.case_messages.plan_messages` with ``after_stage=case.stage``).
+    :func:`~feeds.simulator.live.case_messages.plan_messages` with ``after_stage=case.stage``).
     """
     tax = taxonomy or load_taxonomy()
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zlib
 
-from feeds.simulator.descriptions import DEFAULT_PLACES
+from feeds.simulator.model.descriptions import DEFAULT_PLACES
 
 STREETS_BY_SUBDISTRICT: dict[str, tuple[str, ...]] = {
     "110102001": ("西单北大街", "府右街", "西长安街", "南长街", "灵境胡同", "西安门大街"),

@@ -19,17 +19,17 @@ from dataclasses import dataclass
 
 from feeds.protocol import CaseClosed, CaseInfo, Message, StaffPosition
 from feeds.protocol import WeatherWarning as WeatherAlert
-from feeds.simulator.arrivals import CASES_PER_YEAR
-from feeds.simulator.boost import case_boost
-from feeds.simulator.case_messages import plan_messages
-from feeds.simulator.continuation import continue_case
-from feeds.simulator.district import District
-from feeds.simulator.env_feed import EnvironmentFeed
-from feeds.simulator.patrol import PatrolRoster
-from feeds.simulator.schedule import Schedule
-from feeds.simulator.spots import WatchedSpot, watched_spots
-from feeds.simulator.staff_feed import StaffFeed
-from feeds.simulator.stream import CaseStream
+from feeds.simulator.environment.boost import case_boost
+from feeds.simulator.environment.patrol import PatrolRoster
+from feeds.simulator.environment.spots import WatchedSpot, watched_spots
+from feeds.simulator.live.case_messages import plan_messages
+from feeds.simulator.live.continuation import continue_case
+from feeds.simulator.live.env_feed import EnvironmentFeed
+from feeds.simulator.live.schedule import Schedule
+from feeds.simulator.live.staff_feed import StaffFeed
+from feeds.simulator.live.stream import CaseStream
+from feeds.simulator.model.arrivals import CASES_PER_YEAR
+from feeds.simulator.model.district import District
 from feeds.taxonomy import Taxonomy, load_taxonomy
 
 PLAN_STEP_S = 300.0

@@ -6,9 +6,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from feeds.simulator.calendar import HOUR_S
-from feeds.simulator.noise import hash_unit
-from feeds.simulator.weather import Weather
+from feeds.simulator.environment.weather import Weather
+from feeds.simulator.model.calendar import HOUR_S
+from feeds.simulator.model.noise import hash_unit
 
 
 @dataclass(frozen=True)

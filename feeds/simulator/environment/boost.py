@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from feeds.simulator.weather import WeatherWarning
+from feeds.simulator.environment.weather import WeatherWarning
 from feeds.taxonomy import Taxonomy, load_taxonomy
 
 _BOOSTS = {

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from feeds.simulator.arrays import F64, I64, Bool
-from feeds.simulator.calendar import DAY_S, HOUR_S, UTC_OFFSET_S
+from feeds.simulator.model.arrays import F64, I64, Bool
+from feeds.simulator.model.calendar import DAY_S, HOUR_S, UTC_OFFSET_S
 from feeds.taxonomy import Taxonomy
 
 MAX_REWORKS = 2

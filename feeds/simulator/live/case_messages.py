@@ -13,9 +13,9 @@ from feeds.protocol import (
     CaseStageChanged,
     CaseUrged,
 )
-from feeds.simulator.district import District
-from feeds.simulator.plans import CasePlan
-from feeds.simulator.schedule import Timed
+from feeds.simulator.live.schedule import Timed
+from feeds.simulator.model.district import District
+from feeds.simulator.model.plans import CasePlan
 
 CENTRE = "区城市管理指挥中心"
 """Who urges, escalates and registers difficult cases (``by`` of those events)."""
@@ -49,7 +49,7 @@ def plan_messages(plan: CasePlan, district: District | None, *, after_stage: str
 
     Args:
         plan: The case's plan (a new case) or its remaining steps (a case taken
-            over from a snapshot, see :mod:`feeds.simulator.continuation`).
+            over from a snapshot, see :mod:`feeds.simulator.live.continuation`).
         district: Where to place a new case; not needed with ``after_stage``.
         after_stage: Stage the case is already in: ``plan.steps`` are then the
             remaining steps only and no ``case.created`` is sent.

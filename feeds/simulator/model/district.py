@@ -24,8 +24,8 @@ import numpy as np
 import shapely
 
 from feeds.geo.units import UnitRegistry, load_hotspots, load_units
-from feeds.simulator.arrays import F64
-from feeds.simulator.streets import street_of_grid
+from feeds.simulator.model.arrays import F64
+from feeds.simulator.model.streets import street_of_grid
 
 SUBDISTRICT_BUSYNESS: dict[str, float] = {
     "110102001": 1.25,  # 西长安街: 西单, government quarter
@@ -81,7 +81,7 @@ class District:
         return self._index[grid_code]
 
     def street_of(self, grid_code: str) -> str:
-        """Street name of a grid (see :func:`feeds.simulator.streets.street_of_grid`)."""
+        """Street name of a grid (see :func:`feeds.simulator.model.streets.street_of_grid`)."""
         i = self._index.get(grid_code)
         return self.streets[i] if i is not None else street_of_grid(grid_code)
 

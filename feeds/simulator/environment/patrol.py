@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from feeds.simulator.calendar import HOUR_S, day_start, day_type, local_day
-from feeds.simulator.noise import hash_unit
+from feeds.simulator.model.calendar import HOUR_S, day_start, day_type, local_day
+from feeds.simulator.model.noise import hash_unit
 
 SHIFTS = {"early": (7.0, 15.0), "late": (11.0, 19.0), "night": (17.0, 25.0)}
 """Patrol shifts in local hours (the night shift ends at 01:00)."""

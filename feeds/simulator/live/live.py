@@ -2,7 +2,7 @@
 
 It connects with the project's :class:`~feeds.client.CaseClient` as a
 producer, takes over the server's snapshot (open cases continue, case numbers
-continue, the weather is brought up to date; :class:`~feeds.simulator.script.LiveScript`)
+continue, the weather is brought up to date; :class:`~feeds.simulator.live.script.LiveScript`)
 and then publishes every event when the simulated clock reaches it:
 ``simulated time = min(start + speed × elapsed real time, real time)``: the
 simulated clock never passes the real one, because walls that read the store
@@ -11,7 +11,7 @@ ahead would show as "just now" and push later runs' start into the future). So
 ``speed > 1`` fast-forwards from the newest case in the store (at most
 :data:`MAX_CATCH_UP_S` back) up to the present, then runs in real time. Events are sent as
 soon as they are due (pipelined, one frame each; the server commits them in
-groups); delivery is tracked by :class:`~feeds.simulator.outbox.Outbox` so
+groups); delivery is tracked by :class:`~feeds.simulator.live.outbox.Outbox` so
 that across reconnects nothing planned is lost or published twice. Staff
 positions (volatile) go out every :data:`STAFF_INTERVAL_S` real seconds.
 """
@@ -27,10 +27,10 @@ from collections.abc import Callable
 
 from feeds.client import CaseClient, ClientStatus, NotConnectedError
 from feeds.protocol import CaughtUp, Error, Message, ProtocolError, Snapshot, StaffPositions, Welcome
-from feeds.simulator.district import load_district
-from feeds.simulator.live_stats import LiveStats
-from feeds.simulator.outbox import Entry, Outbox
-from feeds.simulator.script import LiveScript
+from feeds.simulator.live.live_stats import LiveStats
+from feeds.simulator.live.outbox import Entry, Outbox
+from feeds.simulator.live.script import LiveScript
+from feeds.simulator.model.district import load_district
 
 __all__ = ["LiveSimulator", "LiveStats", "SimulatorError"]
 

@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from feeds.simulator.arrivals import CASES_PER_YEAR
-from feeds.simulator.batch import plan_cases_batch
-from feeds.simulator.calendar import DAY_S, UTC_OFFSET_S
-from feeds.simulator.lifecycle import DEFAULT_PARAMS, LifecycleParams
-from feeds.simulator.plans import CasePlan
+from feeds.simulator.model.arrivals import CASES_PER_YEAR
+from feeds.simulator.model.batch import plan_cases_batch
+from feeds.simulator.model.calendar import DAY_S, UTC_OFFSET_S
+from feeds.simulator.model.lifecycle import DEFAULT_PARAMS, LifecycleParams
+from feeds.simulator.model.plans import CasePlan
 from feeds.taxonomy import Taxonomy, load_taxonomy
 
 

@@ -1,6 +1,6 @@
 """Every case of a planned batch as it stood at one moment (vectorised): what the history seeder writes.
 
-A :class:`~feeds.simulator.plans.CaseBatch` holds whole lifecycles, future
+A :class:`~feeds.simulator.model.plans.CaseBatch` holds whole lifecycles, future
 steps included. :func:`batch_as_of` cuts them at time ``at``: the stage each
 case was in, the first time it reached each stage, the deadline of that
 stage, its urges, reworks and difficult flag so far, and the
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from feeds.simulator.arrays import F64, I64, Bool
-from feeds.simulator.calendar import HOUR_S
-from feeds.simulator.lifecycle import MAX_URGES, URGE_INTERVAL_S
-from feeds.simulator.plans import STAGES, CaseBatch
+from feeds.simulator.model.arrays import F64, I64, Bool
+from feeds.simulator.model.calendar import HOUR_S
+from feeds.simulator.model.lifecycle import MAX_URGES, URGE_INTERVAL_S
+from feeds.simulator.model.plans import STAGES, CaseBatch
 
 STAGE_CODE = {stage: code for code, stage in enumerate(STAGES)}
 HISTORY_ACTIONS = ("closure_requested", "verifying", "rework", "urge", "difficult")
@@ -30,7 +30,7 @@ class BatchState:
 
     Attributes:
         at: The moment, epoch seconds.
-        stage: Index into :data:`~feeds.simulator.plans.STAGES`.
+        stage: Index into :data:`~feeds.simulator.model.plans.STAGES`.
         filed_at: First filing.
         dispatched_at: First dispatch.
         handled_at: Latest closure request (申结).

@@ -15,13 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from feeds.simulator.arrivals import YEAR_S, history_windows, source_shares_for_year
-from feeds.simulator.as_of import STAGE_CODE, batch_as_of
-from feeds.simulator.batch import plan_cases_batch
-from feeds.simulator.calendar import local_date
-from feeds.simulator.case_rows import CaseRows
-from feeds.simulator.descriptions import DescriptionTable
-from feeds.simulator.district import District
+from feeds.simulator.history.as_of import STAGE_CODE, batch_as_of
+from feeds.simulator.history.case_rows import CaseRows
+from feeds.simulator.model.arrivals import YEAR_S, history_windows, source_shares_for_year
+from feeds.simulator.model.batch import plan_cases_batch
+from feeds.simulator.model.calendar import local_date
+from feeds.simulator.model.descriptions import DescriptionTable
+from feeds.simulator.model.district import District
 from feeds.taxonomy import load_taxonomy
 
 Row = dict[str, Any]

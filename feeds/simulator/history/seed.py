@@ -3,14 +3,14 @@
 :func:`seed_history` plans every case reported in ``[start, end)`` one year
 at a time (bounded memory), cuts each case at ``end`` (its stage, stage
 times, current deadline, urges, reworks, difficult flag, ``on_time`` once
-closed; :mod:`feeds.simulator.as_of`) and writes the rows with
+closed; :mod:`feeds.simulator.history.as_of`) and writes the rows with
 :meth:`feeds.store.Store.bulk_insert_cases` (Core ``executemany``, KPI
 counters kept in the same transactions). Cases still open at ``end`` are
 handed to the live simulator through the server's snapshot.
 
 Volumes ramp linearly back in time from 500,000 cases in the last year to
 144,000 ten years earlier (3.22M over ten years); the source mix moves from
->99 % patrol to today's mix (:func:`~feeds.simulator.arrivals.source_shares_for_year`).
+>99 % patrol to today's mix (:func:`~feeds.simulator.model.arrivals.source_shares_for_year`).
 :func:`run_seed` is the ``gridwall seed`` command.
 """
 
@@ -26,12 +26,12 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from feeds.simulator.arrivals import YEAR_S
-from feeds.simulator.calendar import DAY_S, local_date, local_day
-from feeds.simulator.district import load_district
-from feeds.simulator.progress import ProgressBar
-from feeds.simulator.seed_plan import Row, WindowDone, expected_cases, history_chunks
-from feeds.simulator.seed_store import SeedRefusedError, open_for_seeding
+from feeds.simulator.history.progress import ProgressBar
+from feeds.simulator.history.seed_plan import Row, WindowDone, expected_cases, history_chunks
+from feeds.simulator.history.seed_store import SeedRefusedError, open_for_seeding
+from feeds.simulator.model.arrivals import YEAR_S
+from feeds.simulator.model.calendar import DAY_S, local_date, local_day
+from feeds.simulator.model.district import load_district
 from feeds.store import Store, StoreError
 
 CHUNK_ROWS = 50_000

@@ -1,6 +1,6 @@
 """When cases arrive: the hourly arrival rate per source, yearly volumes, source mix over the years.
 
-The rate is constant within each hour (see :mod:`feeds.simulator.calendar`),
+The rate is constant within each hour (see :mod:`feeds.simulator.model.calendar`),
 so per-hour Poisson counts with uniform times inside the hour are an exact
 non-homogeneous Poisson process, not an approximation.
 """
@@ -12,8 +12,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from feeds.simulator.arrays import F64
-from feeds.simulator.calendar import DAY_S, HOUR_S, source_rates
+from feeds.simulator.model.arrays import F64
+from feeds.simulator.model.calendar import DAY_S, HOUR_S, source_rates
 from feeds.taxonomy import Taxonomy, load_taxonomy
 
 CASES_PER_YEAR = 500_000

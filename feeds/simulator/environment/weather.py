@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from feeds.simulator.calendar import HOUR_S, day_start, local_day
-from feeds.simulator.noise import hash_unit
+from feeds.simulator.model.calendar import HOUR_S, day_start, local_day
+from feeds.simulator.model.noise import hash_unit
 
 LEVELS = ("blue", "yellow", "orange", "red")
 """CMA warning colours in rising severity."""
