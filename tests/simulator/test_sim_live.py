@@ -124,8 +124,11 @@ def test_simulator_loses_and_duplicates_nothing_across_a_server_restart(tmp_path
         assert wait_until(lambda: sim.stats.total > 200)
         first.stop()
         assert wait_until(lambda: sim.simulator.client.status.state != "live")
+        at_kill = sim.stats.total
         second = ServerThread(_config(path, book, port)).start()
-        assert wait_until(lambda: sim.stats.total > len(released) // 2 + 400 and sim.stats.pending < 50)
+        # Progress through the second server, however fast this machine commits; the checks
+        # below compare every released event with the store whatever is still pending.
+        assert wait_until(lambda: sim.stats.total > at_kill + 150)
     finally:
         sim.stop()
         if second is not None:
