@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from feeds.live import Countdown, OverdueView, UnitLoad
@@ -19,6 +19,8 @@ from widgets.theme import DUE_SOON, OVERDUE, TEXT, TEXT_BRIGHT, TEXT_DIM, TRACK,
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 QWIDGETSIZE_MAX = (1 << 24) - 1
+REFERENCE_HEIGHT = 1080
+"""Screen height at which the load columns measure their text (see :meth:`LoadBars.natural_width`)."""
 DEPARTMENT_NAME_SHARE = 0.5
 """The department column is shown if its longest name keeps at least this share of its width."""
 
@@ -67,10 +69,20 @@ class LoadBars(QWidget):
         name_need = max((body.horizontalAdvance(n) for n in names), default=0) + s.gap + 2  # 2 px: rounding
         return names, digit + s.gap, name_need
 
-    def natural_width(self, name_share: float = 1.0) -> float:
-        """Width for ``name_share`` of the widest name, both numbers and a short bar."""
-        _, half, name_need = self._columns()
-        return name_need * name_share + 2 * half + self.scale.gap + self.scale.base * 2
+    def natural_width(self, name_share: float = 1.0, reference: bool = True) -> float:
+        """Width for ``name_share`` of the widest name, both numbers and a short bar.
+
+        With ``reference``, text is measured at the 1080p font size and scaled, so what
+        the panel chooses to show is the same at every wall size despite font hinting.
+        """
+        s = self.scale
+        ref = Scale(REFERENCE_HEIGHT) if reference else s
+        factor = s.base / ref.base
+        small, body = QFontMetricsF(ref.font(0.72)), QFontMetricsF(ref.font(0.8))
+        rows = self.loads[: self.visible_rows()]
+        digit = max((small.horizontalAdvance(str(max(u.overdue, u.due_soon))) for u in rows), default=0.0) * factor
+        names = max((body.horizontalAdvance(self.short_name(u)) for u in rows), default=0.0) * factor
+        return (names + s.gap) * name_share + 2 * (digit + s.gap) + s.gap + s.base * 2
 
     def row_layout(self) -> list[tuple[QRectF, str, QRectF | None, QRectF, QRectF]]:
         """Per shown row: name rect and text, bar rect (None when there is no room), the two number rects.
@@ -299,10 +311,10 @@ class OverdueCounter(Panel):
         """Subdistricts take the width their names need; departments the rest, if their names keep at
         least :data:`DEPARTMENT_NAME_SHARE` of their width, else subdistricts alone take the full width."""
         room = self.contentsRect().width() - 2 * self.scale.pad - self._bars.spacing()
-        need = math.ceil(self.by_subdistrict.natural_width())
-        both = need + self.by_department.natural_width(DEPARTMENT_NAME_SHARE) <= room
-        self.by_department.setVisible(both)
-        self.by_subdistrict.setMaximumWidth(need if both else QWIDGETSIZE_MAX)
+        sub, dep = self.by_subdistrict, self.by_department
+        both = sub.natural_width() + dep.natural_width(DEPARTMENT_NAME_SHARE) <= room
+        dep.setVisible(both)
+        sub.setMaximumWidth(math.ceil(sub.natural_width(reference=False)) + 1 if both else QWIDGETSIZE_MAX)
 
     def tick(self, now: float) -> None:
         """Advance the countdowns to ``now`` (call once a second)."""

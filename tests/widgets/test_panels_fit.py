@@ -130,3 +130,22 @@ def test_no_label_text_is_clipped(wall: Any) -> None:
             if need > label.contentsRect().width() + 1:
                 clipped.append(label.text())
     assert clipped == []
+
+
+def test_overdue_columns_choose_alike_at_every_scale(qtbot: Any, state: LiveState) -> None:
+    """The department column shows at a width at 1080p exactly when it shows at twice that width at 4K."""
+    from widgets.overdue import OverdueCounter
+
+    shown: dict[int, list[bool]] = {}
+    for height in (1080, 2160):
+        panel = OverdueCounter(Scale(height))
+        qtbot.addWidget(panel)
+        panel.set_language("en")
+        panel.update_overdue(state.overdue())
+        panel.show()
+        shown[height] = []
+        for width in range(300, 720, 20):
+            panel.resize(width * height // 1080, 330 * height // 1080)
+            QApplication.processEvents()
+            shown[height].append(panel.by_department.isVisibleTo(panel))
+    assert shown[1080] == shown[2160] and True in shown[1080] and False in shown[1080]
