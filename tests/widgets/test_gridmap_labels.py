@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 from test_gridmap_web import dispose, js, pump_until
+from waiting import WAIT_MS
 
 from feeds.geo.units import load_hotspots, load_units
 from widgets.gridmap import GridMap
@@ -47,10 +48,10 @@ def crowded_map(qapp: QApplication) -> Iterator[GridMap]:
 
 def _settled(qtbot: Any, gmap: GridMap) -> dict[str, Any]:
     """Wait until every batch is applied and labels were placed after the last one; return the measured boxes."""
-    qtbot.waitUntil(lambda: gmap.is_idle, timeout=10_000)
+    qtbot.waitUntil(lambda: gmap.is_idle, timeout=WAIT_MS)
     qtbot.waitUntil(
         lambda: js(qtbot, gmap, "!gridwall.labelsPending() && gridwall.labelLayout.batch === gridwall.lastBatch"),
-        timeout=10_000,
+        timeout=WAIT_MS,
     )
     boxes: dict[str, Any] = js(qtbot, gmap, "gridwall.labelBoxes()")
     return boxes
@@ -82,13 +83,24 @@ def test_labels_never_overlap_labels_clusters_or_controls(qtbot: Any, crowded_ma
 
 
 def test_labels_are_placed_again_after_a_zoom(qtbot: Any, crowded_map: GridMap) -> None:
-    """After zooming in, clusters split and move; the labels are placed anew and still meet nothing."""
+    """After zooming in, clusters split and move (animated); once they settle the labels meet nothing."""
     crowded_map.set_language("en")
     runs = js(qtbot, crowded_map, "gridwall.labelLayout.runs")
     crowded_map.run_js("gridwall.map.setZoom(gridwall.map.getZoom() + 1, {animate: false})")
-    qtbot.waitUntil(lambda: js(qtbot, crowded_map, "gridwall.labelLayout.runs") > runs, timeout=10_000)
-    qtbot.waitUntil(lambda: not js(qtbot, crowded_map, "gridwall.labelsPending()"), timeout=10_000)
-    boxes = js(qtbot, crowded_map, "gridwall.labelBoxes()")
-    assert not [1 for a, b in combinations(boxes["labels"], 2) if _meets(a, b)]
-    assert not [1 for a in boxes["labels"] for o in boxes["clusters"] if _meets(a, o)]
+
+    def settled_and_clear() -> bool:
+        if (
+            js(qtbot, crowded_map, "gridwall.labelsPending()")
+            or js(qtbot, crowded_map, "gridwall.labelLayout.runs") <= runs
+        ):
+            return False
+        boxes = js(qtbot, crowded_map, "gridwall.labelBoxes()")
+        crossing = [1 for a, b in combinations(boxes["labels"], 2) if _meets(a, b)]
+        return (
+            bool(boxes["labels"])
+            and not crossing
+            and not [1 for a in boxes["labels"] for o in boxes["clusters"] if _meets(a, o)]
+        )
+
+    qtbot.waitUntil(settled_and_clear, timeout=WAIT_MS)  # the cluster animation ends with a new placement
     crowded_map.run_js("gridwall.fitDistrict(false)")
