@@ -8,6 +8,7 @@ from typing import Any
 from feeds.geo.units import load_hotspots
 from feeds.live import Changes, LiveState
 from feeds.live.records import CaseView
+from feeds.privacy import mask_text
 from widgets.gridmap import GridMap
 from widgets.gridmap.adapters import hotspot_item
 
@@ -32,8 +33,8 @@ def case_item(view: CaseView, status: str, now: float) -> dict[str, Any]:
         "status": marker,
         "title_zh": view.type.zh,
         "title_en": view.type.en,
-        "description": view.description,
-        "address": view.address,
+        "description": mask_text(view.description),  # a wall view: never personal data
+        "address": mask_text(view.address),
         "grid": view.grid,
         "reported_at": view.reported_at,
     }

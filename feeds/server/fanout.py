@@ -1,6 +1,8 @@
 """Fan-out of encoded frames to many clients without letting a slow one stall the rest.
 
-Each event is encoded once. :meth:`Fanout.broadcast` never waits:
+Each event is encoded once, plus once more with personal data masked
+(:func:`feeds.privacy.mask_frame`) when a ``wall``-role client is subscribed.
+:meth:`Fanout.broadcast` never waits:
 
 * clients that are keeping up (nothing queued, nothing being sent, socket
   buffer below :data:`WRITE_LIMIT`) get the frame written at once, all of them
@@ -24,6 +26,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.asyncio.server import broadcast as ws_broadcast
 from websockets.exceptions import ConnectionClosed
 
+from feeds.privacy import mask_frame
 from feeds.protocol import Error, encode
 
 _log = logging.getLogger("feeds.server")
@@ -45,10 +48,14 @@ class Subscriber:
         ws: The client's connection.
         limit: Queue bound (frames).
         on_kick: Called once if the queue overflows.
+        private: Whether the client gets frames with personal data masked (a ``wall`` role).
     """
 
-    def __init__(self, ws: ServerConnection, limit: int, on_kick: Callable[[Subscriber], None]) -> None:
+    def __init__(
+        self, ws: ServerConnection, limit: int, on_kick: Callable[[Subscriber], None], private: bool = False
+    ) -> None:
         self.ws = ws
+        self.private = private
         self.sent_seq = 0
         self.sent = 0
         self.live = False  # the writer runs: direct writes are allowed
@@ -141,9 +148,9 @@ class Fanout:
     def __len__(self) -> int:
         return len(self._subscribers)
 
-    def subscribe(self, ws: ServerConnection, limit: int) -> Subscriber:
-        """Register a client; from now on it receives every broadcast (queued)."""
-        sub = Subscriber(ws, limit, self._kick)
+    def subscribe(self, ws: ServerConnection, limit: int, private: bool = False) -> Subscriber:
+        """Register a client; from now on it receives every broadcast (queued; masked if ``private``)."""
+        sub = Subscriber(ws, limit, self._kick, private)
         self._subscribers.add(sub)
         return sub
 
@@ -152,22 +159,29 @@ class Fanout:
         self._subscribers.discard(sub)
 
     def broadcast(self, frame: str, seq: int = 0) -> None:
-        """Send one encoded frame to every subscriber: directly if it keeps up, else queued (never waits)."""
+        """Send one encoded frame to every subscriber: directly if it keeps up, else queued (never waits).
+
+        Private subscribers get the frame masked, computed once per broadcast.
+        """
         if seq > self.head:
             self.head = seq
-        direct: list[Subscriber] = []
+        masked: str | None = None
+        direct: dict[bool, list[Subscriber]] = {False: [], True: []}
         for sub in list(self._subscribers):
+            if sub.private and masked is None:
+                masked = mask_frame(frame)
             if sub.keeping_up():
                 if not seq or seq > sub.sent_seq:
-                    direct.append(sub)
+                    direct[sub.private].append(sub)
             else:
                 self.queued += 1
-                sub.offer(frame, seq)
-        if direct:
-            self.direct += len(direct)
-            ws_broadcast([sub.ws for sub in direct], frame)
-            for sub in direct:
-                sub.written(seq)
+                sub.offer(masked if sub.private and masked is not None else frame, seq)
+        for private, subs in direct.items():
+            if subs:
+                self.direct += len(subs)
+                ws_broadcast([sub.ws for sub in subs], masked if private and masked is not None else frame)
+                for sub in subs:
+                    sub.written(seq)
 
     def _kick(self, sub: Subscriber) -> None:
         self.kicked += 1

@@ -18,6 +18,7 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from feeds.privacy import mask_frame
 from feeds.protocol import (
     EVENT_TYPES,
     Ack,
@@ -56,6 +57,8 @@ FRAME_SLACK = 2
 """websockets' ``max_size`` is this many times the role's frame limit: frames in between get a clean ``too_large``."""
 URGE_NOTE_MAX = 500
 """Longest ``text`` of an ``urge`` action (it becomes the ``note`` of ``case.urged``)."""
+PRIVATE_ROLES = frozenset({"wall"})
+"""Roles that never receive personal data: every frame they get is masked (``feeds.privacy``)."""
 MAX_IN_FLIGHT = 512
 """Requests of one client being processed at once; beyond that its frames wait (TCP backpressure)."""
 
@@ -99,6 +102,7 @@ class Session:
         self._sub: Subscriber | None = None
         self._reader: asyncio.Task[None] | None = None
         self.token_digest = b""
+        self.private = True  # until the token says otherwise
 
     async def run(self) -> None:
         """Serve the connection until it closes."""
@@ -106,7 +110,8 @@ class Session:
         if hello is None:
             return
         hub = self.hub
-        sub = self._sub = hub.fanout.subscribe(self.ws, hub.config.client_queue)  # BEFORE reading the store
+        private = self.private = self.grant.role in PRIVATE_ROLES
+        sub = self._sub = hub.fanout.subscribe(self.ws, hub.config.client_queue, private)  # BEFORE reading the store
         hub.stats.sessions += 1
         hub.sessions.add(self)
         reader: asyncio.Task[None] | None = None
@@ -198,6 +203,8 @@ class Session:
         last = last_seq
         if mode == "snapshot":
             last, frame = await hub.snapshot_frame()
+            if self.private:  # a large frame: masked off the event loop
+                frame = await asyncio.to_thread(mask_frame, frame)
             await self.ws.send(frame)
             hub.stats.snapshots += 1
         else:
@@ -208,7 +215,7 @@ class Session:
             if self._sub is not None and self._sub.kicked:
                 return last  # fell behind while catching up: closed right after
             for seq, frame in events:
-                await self.ws.send(frame)
+                await self.ws.send(self._masked(frame))
                 last = seq
             hub.stats.backfilled_events += len(events)
             if len(events) < page:
@@ -252,6 +259,9 @@ class Session:
         except ConnectionClosed:
             pass
 
+    def _masked(self, frame: str) -> str:
+        return mask_frame(frame) if self.private else frame
+
     def _reply(self, msg: Message) -> None:
         if self._sub is None:
             return
@@ -260,7 +270,7 @@ class Session:
         except (ValueError, TypeError):  # a reply that cannot be encoded must still be answered
             _log.exception("cannot encode a '%s' reply to %s", msg.TYPE, self.peer)
             frame = encode(error_for(ProtocolError("internal", f"the '{msg.TYPE}' reply could not be encoded"), msg.id))
-        self._sub.offer(frame)
+        self._sub.offer(self._masked(frame))
 
     def _refuse(self, exc: ProtocolError, request_id: str | None) -> None:
         self.hub.stats.errors[exc.code] += 1

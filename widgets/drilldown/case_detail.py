@@ -6,12 +6,14 @@ citizen-written: they are shown as plain text only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from feeds.live import NameLookup
+from feeds.privacy import mask_text
 from feeds.protocol.answers import CaseDetailAnswer, CaseRecord, UnitRef
 from widgets.drilldown.actions import CaseActions
 from widgets.drilldown.minimap import CaseMiniMap, UnitShapes
@@ -47,6 +49,7 @@ class CaseDetailView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.names, self.scale, self.shapes = names, scale, shapes
+        self.private = not actions  # on the wall (no actions): personal data masked in every text
         self.lang = "zh"
         self.data: CaseDetailAnswer | None = None
         box = QVBoxLayout(self)
@@ -167,7 +170,7 @@ class CaseDetailView(QWidget):
             "source": data.source.name(lang),
             "department": data.department.name(lang),
             "place": " › ".join(place),
-            "address": c.address or "—",
+            "address": self._shown(c.address) or "—",
             "deadline": self._deadline_text(data),
             "record": self._record_text(c),
         }
@@ -176,11 +179,14 @@ class CaseDetailView(QWidget):
         tone = "ErrorLine" if c.overdue else "FieldValue"
         self.field_values["deadline"].setObjectName(tone)
         self.field_values["deadline"].style().polish(self.field_values["deadline"])
-        text = c.description
+        text = self._shown(c.description)
         self.description.setText(text or self.tr("(no description)"))
         self._show_map(c, units)
         now = data.as_of or 0.0
-        self.timeline.set_steps(steps_from_detail(data), now)
+        steps = steps_from_detail(data)
+        if self.private:
+            steps = [dataclasses.replace(s, note=mask_text(s.note)) if s.note else s for s in steps]
+        self.timeline.set_steps(steps, now)
         if self.action_bar is not None:
             self.action_bar.set_case(
                 c.id,
@@ -188,6 +194,9 @@ class CaseDetailView(QWidget):
                 overdue=c.overdue,
                 difficult=c.difficult,
             )
+
+    def _shown(self, text: str) -> str:
+        return mask_text(text) if self.private else text
 
     def clear(self) -> None:
         """Show no case."""

@@ -63,6 +63,7 @@ class CaseListView(QWidget):
             self.filter_bar.sigChanged.connect(self._on_filters_changed)
             box.addWidget(self.filter_bar)
         self.table = CaseTable(names, scale, self)
+        self.table.case_model.private = not exportable  # the operator's list shows the callers' words
         self.table.sigSortChanged.connect(self._on_sort_changed)
         self.table.sigCaseActivated.connect(self.sigCaseActivated)
         if compact:  # a wall panel: no id or urges columns (urges show among the flags)

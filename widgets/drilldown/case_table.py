@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from feeds.live import NameLookup
+from feeds.privacy import mask_text
 from feeds.protocol.answers import CaseRow
 from widgets.drilldown.style import read_only_rows
 from widgets.drilldown.text import format_time, grid_label
@@ -63,6 +64,7 @@ class CaseTableModel(QAbstractTableModel):
         self.names = names
         self.rows: list[CaseRow] = []
         self.lang = "zh"
+        self.private = True  # personal data masked in the tool tips (a wall view) unless an operator's
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         """Rows of the page."""
@@ -132,7 +134,8 @@ class CaseTableModel(QAbstractTableModel):
             return QColor(self._tone(r, key))
         if role == Qt.ItemDataRole.ToolTipRole and key in ("id", "type", "place"):
             lines = [r.address, r.description]
-            return plain_tooltip("\n".join(t for t in lines if t))
+            text = "\n".join(t for t in lines if t)
+            return plain_tooltip(mask_text(text) if self.private else text)
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "urges":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

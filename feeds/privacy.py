@@ -1,0 +1,108 @@
+"""Personal data kept off the wall: callers' names and phone numbers, exact house numbers.
+
+Hotline (12345) and app requests arrive with the caller's words: a description
+such as ``来电人张先生（13812345678）反映幸福里3号楼502室门口垃圾堆放``. The
+protocol has no separate contact fields, so the personal data lives inside the
+free texts (``description``, ``address``, notes). :func:`mask_text` replaces
+
+* mobile numbers (``1[3-9]`` + 9 digits) and landlines (``010-6512 3456``,
+  ``(010)65123456``, 8-digit local numbers) with ``1**********`` style stars,
+* the name after 来电人 / 联系人 / 举报人 / 反映人 / 市民 / 居民 (up to four
+  characters, or a surname + 先生/女士/师傅) with ``*``,
+* house, building, unit and room numbers (``12号``, ``3号楼``, ``2单元``,
+  ``502室``) with ``*号`` and the like, keeping the street,
+
+so a wall shows ``来电人*（1**********）反映幸福里*号楼*室门口垃圾堆放``. The
+server applies :func:`mask_frame` to every frame a ``wall``-role client
+receives (``docs/protocol.md``, "Privacy"); the wall's views apply
+:func:`mask_text` again before they draw a case's text (defence in depth).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_MOBILE = r"(?<!\d)1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)"
+_LANDLINE = r"(?:(?<!\d)0\d{2,3}[- ]?|[(（]0\d{2,3}[)）]\s?)[2-9]\d{2,3}[- ]?\d{4}(?!\d)"
+_LOCAL = r"(?<![\d.:-])[2-9]\d{3}[- ]?\d{4}(?![\d.:])"
+PHONE = re.compile(f"{_MOBILE}|{_LANDLINE}|{_LOCAL}")
+"""Mobile, landline with area code, and 8-digit local numbers."""
+
+NAME = re.compile(
+    r"(?P<lead>来电人|联系人|举报人|反映人|投诉人|报件人|来电市民|市民|居民|业主)(?P<sep>[:：\s]*)"
+    r"(?P<name>[\u4e00-\u9fff](?:先生|女士|小姐|师傅|阿姨|大爷)|[\u4e00-\u9fff]{2,3}(?=[（(，,：:\s]|来电|反映|称|电话|$))"
+)
+"""A name after a caller word: a surname + title, or two to three characters before a pause."""
+
+HOUSE = re.compile(r"(?<![\d*])\d{1,5}(?:-\d{1,5})?\s?(?=号院|号楼|号|栋|幢|单元|室|层|楼)")
+"""A house, building, unit, floor or room number (the digits before 号/号楼/单元/室...)."""
+
+_WORDS = frozenset({"反映", "来电", "称", "电话", "投诉", "举报", "报告"})
+
+
+def _stars(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return text[0] + "*" * (sum(c.isdigit() for c in text) - 1)
+
+
+def _name(match: re.Match[str]) -> str:
+    name = match.group("name")
+    if name in _WORDS:
+        return match.group(0)
+    return match.group("lead") + match.group("sep") + "*"
+
+
+def mask_text(text: str) -> str:
+    """``text`` with phone numbers, callers' names and house numbers replaced by ``*``."""
+    if not text:
+        return text
+    text = PHONE.sub(_stars, text)
+    text = NAME.sub(_name, text)
+    return HOUSE.sub("*", text)
+
+
+def has_personal_data(text: str) -> bool:
+    """Whether ``text`` still contains something :func:`mask_text` would mask."""
+    return mask_text(text) != text
+
+
+def _mask_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [_mask_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_value(v) for k, v in value.items()}
+    return value
+
+
+_FIELDS = frozenset({"description", "address", "note", "text"})
+
+
+def mask_fields(value: Any) -> Any:
+    """A copy of a decoded message with every free-text field (description, address, note, text) masked."""
+    if isinstance(value, list):
+        return [mask_fields(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_value(v) if k in _FIELDS else mask_fields(v) for k, v in value.items()}
+    return value
+
+
+def mask_frame(frame: str) -> str:
+    """An encoded JSON frame with its free-text fields masked (the same string when nothing changes).
+
+    Frames in which none of the patterns occurs anywhere are returned as they
+    are without decoding, so heartbeats and most events cost three regex scans.
+    """
+    if not (HOUSE.search(frame) or NAME.search(frame) or PHONE.search(frame)):
+        return frame
+    try:
+        data = json.loads(frame)
+    except ValueError:
+        return frame
+    masked = mask_fields(data)
+    if masked == data:
+        return frame
+    return json.dumps(masked, ensure_ascii=False, separators=(",", ":"))
