@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 DEFAULT_PORT = 8765
@@ -118,6 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--replace", action="store_true", help="start the store over: drop all its data first (new store id)"
     )
+
+    report = sub.add_parser("report", help="write the daily (weekly, monthly) briefing as a PDF")
+    report.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
+    report.add_argument(
+        "--date", type=date.fromisoformat, help="the day reported (YYYY-MM-DD; default yesterday, Beijing time)"
+    )
+    report.add_argument("--period", choices=("day", "week", "month"), default="day", help="日报, 周报 or 月报")
+    report.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing (default zh)")
+    report.add_argument("--out", type=Path, help="PDF file (default gridwall-<period>-<date>-<lang>.pdf)")
 
     tail = sub.add_parser("tail", help="print live events from a server, one line each")
     tail.add_argument("--server", default=f"ws://127.0.0.1:{DEFAULT_PORT}", help="server URL")

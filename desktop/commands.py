@@ -80,6 +80,18 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """``gridwall report``: the briefing of a day, week or month as a PDF."""
+    from datetime import datetime, timedelta
+
+    from desktop.briefing import run_report
+    from feeds.briefing import BEIJING
+
+    day = args.date or datetime.now(BEIJING).date() - timedelta(days=1)
+    run_report(args.db, day, args.period, args.lang, args.out)
+    return 0
+
+
 def cmd_tail(args: argparse.Namespace) -> int:
     """``gridwall tail``: print live events."""
     from feeds.tail import run_tail

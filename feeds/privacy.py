@@ -7,8 +7,9 @@ free texts (``description``, ``address``, notes). :func:`mask_text` replaces
 
 * mobile numbers (``1[3-9]`` + 9 digits) and landlines (``010-6512 3456``,
   ``(010)65123456``, 8-digit local numbers) with ``1**********`` style stars,
-* the name after 来电人 / 联系人 / 举报人 / 反映人 / 市民 / 居民 (up to four
-  characters, or a surname + 先生/女士/师傅) with ``*``,
+* the name after 来电人 / 联系人 / 举报人 / 反映人 / 投诉人 / 报件人 (a surname +
+  先生/女士/…, or two or three characters before a pause), and after 市民 / 居民 /
+  业主 when 来电, 反映, 称, 电话 or a bracket follows it, with ``*``,
 * house, building, unit and room numbers (``12号``, ``3号楼``, ``2单元``,
   ``502室``) with ``*号`` and the like, keeping the street,
 
@@ -31,10 +32,13 @@ PHONE = re.compile(f"{_MOBILE}|{_LANDLINE}|{_LOCAL}")
 """Mobile, landline with area code, and 8-digit local numbers."""
 
 NAME = re.compile(
-    r"(?P<lead>来电人|联系人|举报人|反映人|投诉人|报件人|来电市民|市民|居民|业主)(?P<sep>[:：\s]*)"
-    r"(?P<name>[\u4e00-\u9fff](?:先生|女士|小姐|师傅|阿姨|大爷)|[\u4e00-\u9fff]{2,3}(?=[（(，,：:\s]|来电|反映|称|电话|$))"
+    r"(?P<lead>来电人|联系人|举报人|反映人|投诉人|报件人)(?P<sep>[:：\s]*)"
+    r"(?P<name>[\u4e00-\u9fff](?:先生|女士|小姐|师傅|阿姨|大爷)|[\u4e00-\u9fff]{2,3}(?=[（(，,：:;；。\s]|来电|反映|称|电话|$))"
+    r"|(?P<lead2>来电市民|市民|居民|业主)(?P<sep2>[:：]?)"
+    r"(?P<name2>[\u4e00-\u9fff](?:先生|女士|小姐|师傅|阿姨|大爷)|[\u4e00-\u9fff]{2,3}(?=[（(]|[，,]?(?:来电|反映|称|电话|手机)))"
 )
-"""A name after a caller word: a surname + title, or two to three characters before a pause."""
+"""A name after a caller word: a surname + title, or two to three characters before a pause
+(after 市民/居民/业主 only before a bracket or [，]来电/反映/称/电话/手机: "居民通行" is no name)."""
 
 HOUSE = re.compile(r"(?<![\d*])\d{1,5}(?:-\d{1,5})?\s?(?=号院|号楼|号|栋|幢|单元|室|层|楼)")
 """A house, building, unit, floor or room number (the digits before 号/号楼/单元/室...)."""
@@ -48,10 +52,11 @@ def _stars(match: re.Match[str]) -> str:
 
 
 def _name(match: re.Match[str]) -> str:
-    name = match.group("name")
+    second = match.group("lead") is None
+    name = match.group("name2" if second else "name")
     if name in _WORDS:
         return match.group(0)
-    return match.group("lead") + match.group("sep") + "*"
+    return match.group("lead2" if second else "lead") + match.group("sep2" if second else "sep") + "*"
 
 
 def mask_text(text: str) -> str:
