@@ -30,7 +30,9 @@ def screens_rect(indexes: tuple[int, ...]) -> QRect:
 def make_kiosk(window: QWidget, indexes: tuple[int, ...]) -> None:
     """Place ``window`` frameless over the given screens, above everything else."""
     window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
-    window.setGeometry(screens_rect(indexes))
+    rect = screens_rect(indexes)
+    window.setGeometry(rect)
+    window.setFixedSize(rect.size())  # never wider than its screens, whatever its panels would like
     if len(indexes) == 1:
         screens = QGuiApplication.screens()
         if 0 <= indexes[0] < len(screens):

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from feeds.protocol import BEIJING
@@ -33,7 +34,7 @@ class TitleBar(QFrame):
     def __init__(self, scale: Scale | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("TitleBar")
-        self._scale = scale or Scale()
+        self._scale = self._design = scale or Scale()
         self._state = "connecting"
         self._last_update: float | None = None
         self._latency_ms: float | None = None
@@ -78,12 +79,14 @@ class TitleBar(QFrame):
         (``None``: none received), event-to-screen latency, and the reason of a failure (may be empty)."""
         self._state, self._last_update, self._latency_ms, self._detail = state, last_update, latency_ms, detail
         self._show_status()
+        self._fit()  # longer texts may no longer fit
 
     def set_warning(self, level: str | None, hazard: str | None = None) -> None:
         """The most severe active weather warning, or ``None`` (known: no warning in force)."""
         self._warning = (level, hazard or "") if level else None
         self._warning_known = True
         self._show_warning()
+        self._fit()  # longer texts may no longer fit
 
     def tick(self, now: float) -> None:
         """Advance the clock (call once a second)."""
@@ -92,6 +95,7 @@ class TitleBar(QFrame):
         self._clock.setText(t.strftime("%H:%M:%S"))
         weekday = self._weekdays()[t.weekday()]
         self._date.setText(f"{t:%Y-%m-%d}  {weekday}")
+        self._fit()  # longer texts may no longer fit
 
     @property
     def status_text(self) -> str:
@@ -165,6 +169,7 @@ class TitleBar(QFrame):
             f"stop:1 {theme.BACKGROUND}); border-bottom: {s.line * 2}px solid {theme.ACCENT_DIM}; }}"
         )
         self._row.setContentsMargins(s.pad * 2, s.px(0.15), s.pad * 2, s.px(0.15))
+        self._row.setSpacing(s.px(1.0))  # the clock never touches the title
         self._name.setFont(s.font(1.7, bold=True))
         self._name.setStyleSheet(f"color:{theme.TEXT_BRIGHT};")
         self._subtitle.setFont(s.font(0.8))
@@ -180,8 +185,28 @@ class TitleBar(QFrame):
 
     def set_scale(self, scale: Scale) -> None:
         """Use another scale (the window moved to a bigger screen)."""
-        self._scale = scale
+        self._scale = self._design = scale
         self.rescale()
+        self._fit()
+
+    def minimumSizeHint(self) -> QSize:
+        """As high as its text, but never wider than it is given: it shrinks its text to fit instead."""
+        return QSize(0, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Shrink the text when the strip is narrower than title, clock and chips need (a one-screen-wide column)."""
+        need = self._row.minimumSize().width() * self._design.height / self._scale.height
+        if need <= 0 or not self.isVisible():  # laid out only once shown (resizeEvent follows)
+            return
+        factor = self.width() / need
+        height = self._design.height * (1.0 if factor >= 1.0 else factor * 0.96)  # a margin against rounding
+        if abs(height - self._scale.height) > 0.02 * self._scale.height:
+            self._scale = Scale(height)
+            self.rescale()
 
     def retranslate(self) -> None:
         """Re-read every translated string."""
@@ -193,6 +218,7 @@ class TitleBar(QFrame):
         self._show_warning()
         if self._now:
             self.tick(self._now)
+        self._fit()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
