@@ -47,6 +47,11 @@ DEAD_FACTOR = 3.0
 the server sends a ``heartbeat`` every interval and answers every ``ping``, so silence means
 a frozen server or a broken network. The client drops the connection and reconnects."""
 
+MIN_DEAD_S = 5.0
+"""Never declare a link dead sooner than this, however short the heartbeat: a sub-second
+window would drop healthy links on a busy machine (a GC pause, a loaded core). The server's
+own WebSocket ping timeout has the same floor."""
+
 MessageHandler = Callable[[Message], None]
 StatusHandler = Callable[[ClientStatus], None]
 
@@ -231,7 +236,7 @@ class CaseClient:
                 await asyncio.sleep(min(self.heartbeat_s / 4, 0.25))
                 now = time.monotonic()
                 silent = now - self._last_rx
-                if silent > DEAD_FACTOR * self.heartbeat_s:
+                if silent > max(DEAD_FACTOR * self.heartbeat_s, MIN_DEAD_S):
                     _log.warning("no frame from %s for %.1f s: dropping the connection", self.url, silent)
                     self._dead = f"no data for {silent:.0f} s: server not answering"
                     if ws.transport is not None:

@@ -29,8 +29,8 @@ def test_a_frozen_server_is_stale_then_dropped_by_the_heartbeat_watch(tmp_path: 
     """SIGSTOP the server: the client says ``stale`` (still connected), then drops the link itself.
 
     websockets' own keepalive would take 20 s + 20 s; with a 0.5 s heartbeat the
-    documented 3 intervals are 1.5 s, so ``reconnecting`` within the poll timeout
-    (10 s) can only come from the heartbeat watch.
+    documented window is its 5 s floor (3 intervals would be 1.5 s), so ``reconnecting``
+    within the poll timeout (10 s) can only come from the heartbeat watch.
     """
     server = ServerProcess(tmp_path / "frozen.db", heartbeat_s=0.5).start()
     client = ClientThread(server.url, "wall-token").start()
