@@ -62,7 +62,7 @@ def table(bundles: Iterable[Path]) -> str:
     data = [breakdown(b) for b in folders]
     names = [n for n, _ in COMPONENTS] + [OTHER]
     mb = 1024 * 1024
-    head = "| component | " + " | ".join(f"{b.parent.parent.name}/{b.name} MB" for b in folders) + " |"
+    head = "| component | " + " | ".join(f"{b} MB" for b in folders) + " |"
     lines = [head, "|---|" + "---:|" * len(folders)]
     for name in sorted(names, key=lambda n: -data[-1].get(n, 0)):
         if any(d.get(name) for d in data):

@@ -46,7 +46,7 @@ else
   echo "[deb-test] the root has no Python"
 fi
 echo "[deb-test] installed: $(chroot "$root" dpkg-query -W -f='${Package} ${Version}, ${Installed-Size} kB' gridwall)"
-chroot "$root" dpkg -L gridwall | grep -e '^/usr/bin/' -e '\.desktop$' -e '\.svg$' | sed 's/^/[deb-test]   /'
+chroot "$root" dpkg -L gridwall | grep -e '^/usr/bin/' -e '^/usr/share/applications/.' -e '^/usr/share/icons/.*\.svg$' | sed 's/^/[deb-test]   /'
 echo "[deb-test] self-test of the installed package (env -i, PATH=/usr/bin:/bin):"
 status=0
 chroot "$root" env -i PATH=/usr/bin:/bin TMPDIR=/tmp gridwall self-test --screenshot /tmp/selftest-deb.png \
