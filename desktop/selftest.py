@@ -77,7 +77,13 @@ def run_self_test(
     try:
         runner.run(target)
     except SelfTestFailure as exc:
-        stream.write(f"self-test FAILED: {exc}\n")
+        reason = str(exc)
+    except Exception as exc:  # anything else (a missing library, a broken install) is a failure too
+        reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+    else:
+        reason = ""
+    if reason:
+        stream.write(f"self-test FAILED: {reason}\n")
         stream.flush()
         return 1
     stream.write(f"self-test passed in {time.monotonic() - runner.t0:.1f} s; screenshot: {target}\n")

@@ -58,6 +58,18 @@ def test_a_failed_check_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) 
     assert out.getvalue().splitlines()[-1] == "self-test FAILED: the map did not paint (timed out: no grid is coloured)"
 
 
+def test_an_unexpected_error_is_one_line_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception no check expected (a broken install) is reported as one line, not a traceback."""
+
+    def broken(self: Any, screenshot: Path) -> None:
+        raise ImportError("libfoo.so.1: cannot open shared object file\n\nsecond line")
+
+    monkeypatch.setattr(selftest._SelfTest, "run", broken)
+    out = io.StringIO()
+    assert selftest.run_self_test(Path("x.png"), out=out) == 1
+    assert out.getvalue() == "self-test FAILED: ImportError: libfoo.so.1: cannot open shared object file second line\n"
+
+
 def test_top_level_option_runs_the_self_test(monkeypatch: pytest.MonkeyPatch) -> None:
     """``gridwall --self-test`` is the ``self-test`` sub-command with its defaults."""
     calls: list[tuple[Path | None, float]] = []
