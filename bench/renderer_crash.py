@@ -24,6 +24,8 @@ import statistics
 import time
 from typing import Any
 
+from PySide6.QtCore import QEvent
+
 from widgets.gridmap import GridMap, MapConfig, register_schemes
 
 
@@ -84,6 +86,7 @@ def one_run(app: Any, n_cases: int) -> tuple[float, float]:
     back = time.monotonic()
     gmap.close()
     gmap.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # the page goes before its profile
     app.processEvents()
     return restarted[0] - killed, back - killed
 
