@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pg_stores import BACKENDS, PG_URL_ENV, backend_url
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
@@ -22,3 +27,15 @@ def pytest_configure(config: object) -> None:
     from widgets.gridmap import register_schemes
 
     register_schemes()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--pg-url``: the PostgreSQL server the store, server and analytics tests also run on."""
+    parser.addoption("--pg-url", dest="pg_url", default=None, help=f"PostgreSQL URL for tests (or ${PG_URL_ENV})")
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty store's URL, once per back end (SQLite file; PostgreSQL schema, skipped without a server)."""
+    with backend_url(request.param, request.config, tmp_path) as url:
+        yield url

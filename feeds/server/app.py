@@ -93,6 +93,8 @@ class CaseServer:
             asyncio.create_task(hub.journal.run(), name="journal"),
             asyncio.create_task(self._heartbeats(), name="heartbeats"),
             asyncio.create_task(self._kpis(), name="kpis"),
+            asyncio.create_task(hub.relay.run(), name="relay"),
+            asyncio.create_task(hub.relay.listen(), name="listen"),
         ]
         if cfg.tokens_path is not None:
             self._tasks.append(asyncio.create_task(self._watch_tokens(cfg.tokens_path), name="tokens"))

@@ -49,6 +49,8 @@ class ServerConfig:
         max_backfill: A client missing more events than this gets a snapshot instead.
         snapshot_cache_s: Reuse an encoded snapshot for this long (reconnect storms).
         max_batch: Most events committed in one transaction (group commit).
+        poll_s: Read the store's log for events committed elsewhere at least this often
+            (other servers on PostgreSQL are also heard at once through LISTEN/NOTIFY).
         ssl_context: Serve ``wss://`` with this context.
         server_id: Name of this instance in ``welcome``.
         queries: Extra read-only queries by name (added to the built-in ones).
@@ -72,6 +74,7 @@ class ServerConfig:
     max_backfill: int = 200_000
     snapshot_cache_s: float = 1.0
     max_batch: int = 64
+    poll_s: float = 1.0
     ssl_context: ssl.SSLContext | None = None
     server_id: str = field(default_factory=_server_id)
     queries: Mapping[str, QueryHandler] = field(default_factory=dict)

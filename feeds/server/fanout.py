@@ -136,10 +136,18 @@ class Subscriber:
 
 
 class Fanout:
-    """The set of live subscribers and the broadcast to all of them."""
+    """The set of live subscribers and the broadcast to all of them.
+
+    Events go out strictly in ``seq`` order, each once: one already broadcast
+    is dropped, one that skips ahead waits until the events before it arrive,
+    and ``on_gap(seq)`` asks for them (the :class:`~feeds.server.relay.Relay`
+    reads them from the store: another server or process committed them).
+    """
 
     def __init__(self) -> None:
         self._subscribers: set[Subscriber] = set()
+        self._waiting: dict[int, str] = {}  # seq -> frame, events that arrived before their predecessors
+        self.on_gap: Callable[[int], None] | None = None
         self.kicked = 0
         self.head = 0
         self.direct = 0  # frames written at once (client keeping up)
@@ -159,12 +167,32 @@ class Fanout:
         self._subscribers.discard(sub)
 
     def broadcast(self, frame: str, seq: int = 0) -> None:
-        """Send one encoded frame to every subscriber: directly if it keeps up, else queued (never waits).
+        """Send a frame to every subscriber (never waits); events (``seq`` > 0) in ``seq`` order, each once."""
+        if not seq:
+            self._send(frame, 0)
+            return
+        if seq <= self.head:
+            return
+        if seq > self.head + 1:
+            self._waiting[seq] = frame
+            if self.on_gap is not None:
+                self.on_gap(seq)
+            return
+        self._send(frame, seq)
+        self.head = seq
+        while (following := self._waiting.pop(self.head + 1, None)) is not None:
+            self._send(following, self.head + 1)
+            self.head += 1
+        if self._waiting:
+            self._waiting = {s: f for s, f in self._waiting.items() if s > self.head}
 
-        Private subscribers get the frame masked, computed once per broadcast.
-        """
-        if seq > self.head:
-            self.head = seq
+    def skip_to(self, seq: int) -> None:
+        """Treat every event up to ``seq`` as broadcast (they are gone from the log)."""
+        self.head = max(self.head, seq)
+
+    def _send(self, frame: str, seq: int) -> None:
+        """Directly to subscribers keeping up, queued for the others; private subscribers get the frame
+        masked, computed once per broadcast."""
         masked: str | None = None
         direct: dict[bool, list[Subscriber]] = {False: [], True: []}
         for sub in list(self._subscribers):

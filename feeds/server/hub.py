@@ -13,6 +13,7 @@ from feeds.protocol import Hello, Kpis, encode
 from feeds.server.config import QueryHandler, ServerConfig
 from feeds.server.fanout import Fanout
 from feeds.server.journal import Journal
+from feeds.server.relay import Relay
 from feeds.server.tokens import Grant
 from feeds.store import Store
 
@@ -66,6 +67,9 @@ class ServerStats:
             "commits": hub.journal.commits,
             "appends_deferred": hub.journal.deferred,
             "head": hub.fanout.head,
+            "relayed": hub.relay.relayed,
+            "notifications": hub.relay.notifications,
+            "listening": hub.relay.listening,
         }
 
 
@@ -84,6 +88,7 @@ class Hub:
         self.queries = queries
         self.fanout = Fanout()
         self.journal = Journal(store, self.fanout, config.max_batch)
+        self.relay = Relay(store, self.fanout, config.poll_s)
         self.stats = ServerStats()
         self._snapshot: tuple[float, int, str] | None = None
         self._snapshot_lock = asyncio.Lock()

@@ -1,4 +1,4 @@
-"""Bulk seeding of historical cases with Core ``executemany`` in chunks.
+"""Bulk seeding of historical cases in chunks: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
 
 This is the trusted fast path for the simulator's history and importers: rows
 are not validated against the reference tables and produce no events (the
@@ -89,16 +89,35 @@ def _count(rows: list[dict[str, Any]], deltas: KpiDeltas) -> None:
 
 
 _CASE_COLUMNS = tuple(c.name for c in cases.columns)
+_HISTORY_COLUMNS = tuple(c.name for c in case_history.columns if c.name != "id")
 _SQLITE_INSERT = f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)}) VALUES ({', '.join('?' * len(_CASE_COLUMNS))})"
 
 
+def copy_rows(conn: Connection, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+    """PostgreSQL: stream tuples into ``table`` with ``COPY … FROM STDIN`` (psycopg 3), in the open transaction."""
+    raw: Any = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def _insert(conn: Connection, chunk: list[dict[str, Any]]) -> None:
-    """Insert one chunk: the raw sqlite3 ``executemany`` on SQLite, Core executemany elsewhere."""
-    if conn.dialect.name == "sqlite":
-        pick = itemgetter(*_CASE_COLUMNS)
+    """Insert one chunk: ``COPY`` on PostgreSQL, the raw sqlite3 ``executemany`` on SQLite, else Core."""
+    pick = itemgetter(*_CASE_COLUMNS)
+    if conn.dialect.name == "postgresql":
+        copy_rows(conn, cases.name, _CASE_COLUMNS, map(pick, chunk))
+    elif conn.dialect.name == "sqlite":
         conn.connection.driver_connection.executemany(_SQLITE_INSERT, [pick(r) for r in chunk])  # type: ignore[union-attr]
     else:
         conn.execute(insert(cases), chunk)
+
+
+def _insert_history(conn: Connection, chunk: list[dict[str, Any]]) -> None:
+    rows = [{**_HISTORY_DEFAULTS, **h} for h in chunk]
+    if conn.dialect.name == "postgresql":
+        copy_rows(conn, case_history.name, _HISTORY_COLUMNS, map(itemgetter(*_HISTORY_COLUMNS), rows))
+    else:
+        conn.execute(insert(case_history), rows)
 
 
 def _is_empty(engine: Engine) -> bool:
@@ -151,9 +170,12 @@ def bulk_insert_cases(
                 total += len(chunk)
             for hist in _chunks(history_rows, chunk_rows):
                 with conn.begin():
-                    conn.execute(insert(case_history), [{**_HISTORY_DEFAULTS, **h} for h in hist])
+                    _insert_history(conn, hist)
         finally:
             for index in indexes:  # one transaction each: live writers wait seconds, not minutes
                 with conn.begin():
                     index.create(conn, checkfirst=True)
+            if conn.dialect.name == "postgresql":  # fresh statistics for the planner after a big load
+                with conn.begin():
+                    conn.exec_driver_sql("ANALYZE cases")
     return total

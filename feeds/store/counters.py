@@ -23,6 +23,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from feeds.protocol import Kpis
 from feeds.store.schema import kpi_daily
@@ -80,6 +81,9 @@ class KpiDeltas:
         if not self._days:
             return
         days = sorted(self._days)
+        if conn.dialect.name == "postgresql":
+            self._upsert(conn, days)
+            return
         existing: set[int] = set()
         for i in range(0, len(days), 500):
             part = days[i : i + 500]
@@ -95,6 +99,16 @@ class KpiDeltas:
             conn.execute(stmt, updates)
         if new_rows:
             conn.execute(insert(kpi_daily), new_rows)
+        self._days.clear()
+
+    def _upsert(self, conn: Connection, days: list[int]) -> None:
+        """PostgreSQL: one ``INSERT … ON CONFLICT DO UPDATE`` (safe with bulk loads and live appends at once)."""
+        stmt = pg_insert(kpi_daily)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[kpi_daily.c.day],
+            set_={c: kpi_daily.c[c] + stmt.excluded[c] for c in COUNTERS},
+        )
+        conn.execute(stmt, [{"day": d, **self._days[d]} for d in days])
         self._days.clear()
 
 

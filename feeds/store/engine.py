@@ -3,11 +3,13 @@
 The embedded default is one SQLite file, ``gridwall.db``, in the user data
 folder (``platformdirs.user_data_dir("gridwall")``, or ``$GRIDWALL_DATA_DIR``),
 in WAL mode with ``synchronous=NORMAL`` and a busy timeout. Any SQLAlchemy URL
-works too; ``postgresql://`` is read as ``postgresql+psycopg://``.
+works too (``$GRIDWALL_STORE_URL`` sets one for every command that is not given
+one); ``postgresql://`` is read as ``postgresql+psycopg://`` (psycopg 3).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +21,19 @@ from feeds.paths import data_dir
 
 DB_FILE_NAME = "gridwall.db"
 BUSY_TIMEOUT_MS = 10_000
+STORE_URL_ENV = "GRIDWALL_STORE_URL"
+"""Environment variable naming the store when no URL or path is given."""
 
 
 def resolve_url(url: str | None) -> str:
     """Turn ``None``, a file path or a URL into a SQLAlchemy URL.
 
     Args:
-        url: ``None`` for the default SQLite file, a path to a SQLite file, or
-            any SQLAlchemy URL (``sqlite:///...``, ``postgresql://...``).
+        url: ``None`` for ``$GRIDWALL_STORE_URL`` or else the default SQLite
+            file, a path to a SQLite file, or any SQLAlchemy URL
+            (``sqlite:///...``, ``postgresql://...``).
     """
+    url = url or os.environ.get(STORE_URL_ENV) or None
     if not url:
         return f"sqlite:///{data_dir() / DB_FILE_NAME}"
     if "://" not in url:

@@ -5,6 +5,12 @@ per thread in use); the server calls it from worker threads. Appends are
 serialised by a process lock plus a row lock on ``meta`` taken as the first
 statement of the transaction, so several processes (or server instances on
 PostgreSQL) can share one store without ever assigning a ``seq`` twice.
+
+On PostgreSQL the row lock is held until COMMIT, so ``seq`` is gap-free and
+increasing in commit order across every server (the next writer reads
+``max(seq)`` only once the previous commit is visible), and each commit sends
+``NOTIFY <channel>, '<last seq>'`` (delivered only if it commits) so other
+servers learn of it.
 """
 
 from __future__ import annotations
@@ -73,6 +79,8 @@ class Store:
         self._write_lock = threading.Lock()
         self._repeatable = engine.dialect.name == "postgresql"
         self._sqlite = engine.dialect.name == "sqlite"
+        self.channel = f"gridwall_{store_id}" if self._repeatable else None
+        """PostgreSQL ``LISTEN`` channel on which every commit announces its last ``seq`` (else ``None``)."""
 
     # -- writing -------------------------------------------------------------
 
@@ -149,6 +157,8 @@ class Store:
             ],
         )
         deltas.flush(conn)
+        if self.channel is not None:  # sent on COMMIT, in commit order, to every listening server
+            conn.execute(select(func.pg_notify(self.channel, str(stored[-1].seq))))
         return stored
 
     def append_events(self, msgs: Sequence[Message]) -> list[Message]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_stores import BACKENDS, backend_url
 from synthetic_cases import DAY, NOW, make_cases
 
 from feeds.analytics import CaseCube, QueryService, SqlIndicators, build
@@ -14,14 +15,15 @@ from feeds.store import Store, open_store
 N_CASES = 30_000
 
 
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """A SQLite store with 30k cases reported over the 400 days before NOW."""
-    path: Path = tmp_path_factory.mktemp("analytics") / "store.db"
-    store = open_store(str(path))
-    store.bulk_insert_cases(make_cases(N_CASES, NOW - 400 * DAY, NOW, seed=1))
-    yield store
-    store.close()
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A store with 30k cases reported over the 400 days before NOW, on each back end."""
+    folder: Path = tmp_path_factory.mktemp("analytics")
+    with backend_url(request.param, request.config, folder) as url:
+        store = open_store(url)
+        store.bulk_insert_cases(make_cases(N_CASES, NOW - 400 * DAY, NOW, seed=1))
+        yield store
+        store.close()
 
 
 @pytest.fixture(scope="session")

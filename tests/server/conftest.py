@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,15 +21,15 @@ def tokens() -> TokenBook:
 
 
 @pytest.fixture
-def start_server(tmp_path: Path, tokens: TokenBook) -> Iterator[Callable[..., ServerThread]]:
-    """Start servers on a store file in tmp_path (all stopped at teardown)."""
+def start_server(db_url: str, tokens: TokenBook) -> Iterator[Callable[..., ServerThread]]:
+    """Start servers on one fresh store, on each back end (all stopped at teardown)."""
     started: list[ServerThread] = []
 
     def start(**overrides: Any) -> ServerThread:
         options: dict[str, Any] = {
             "host": "127.0.0.1",
             "port": 0,
-            "store_url": str(tmp_path / "server.db"),
+            "store_url": db_url,
             "tokens": tokens,
             "heartbeat_s": 0.5,
             "kpi_interval_s": 0.5,

@@ -1,9 +1,8 @@
-"""Fixtures for the store tests: a fresh SQLite store with the real reference data."""
+"""Fixtures for the store tests: a fresh store (SQLite and PostgreSQL) with the real reference data."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,8 @@ from feeds.store import Store, open_store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """An empty store in a temporary SQLite file."""
-    opened = open_store(str(tmp_path / "store.db"))
+def store(db_url: str) -> Iterator[Store]:
+    """An empty store, on each back end (a temporary SQLite file, a fresh PostgreSQL schema)."""
+    opened = open_store(db_url)
     yield opened
     opened.close()
