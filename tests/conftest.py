@@ -39,3 +39,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty store's URL, once per back end (SQLite file; PostgreSQL schema, skipped without a server)."""
     with backend_url(request.param, request.config, tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty PostgreSQL store's URL (for tests that only make sense there)."""
+    with backend_url("postgresql", request.config, tmp_path) as url:
+        yield url
