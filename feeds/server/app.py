@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from pathlib import Path
 
 from websockets.asyncio.server import Server, ServerConnection
@@ -137,8 +138,21 @@ class CaseServer:
         if self._hub is not None:
             await asyncio.to_thread(self._hub.journal.close)
             if self._own_store:
+                await self._reads_returned()
                 await asyncio.to_thread(self._hub.store.close)
         _log.info("stopped")
+
+    async def _reads_returned(self, limit_s: float = 5.0) -> None:
+        """Wait (bounded) for reads still running on worker threads to give their connections back.
+
+        A cancelled task does not stop its ``to_thread`` read; closing the engine under it
+        would leave that connection unclosed (PostgreSQL: an idle session until it is GCed).
+        """
+        pool = self.hub.store.engine.pool
+        checked_out = getattr(pool, "checkedout", None)
+        deadline = time.monotonic() + limit_s
+        while checked_out is not None and checked_out() > 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
 
     async def _handle(self, ws: ServerConnection) -> None:
         self.hub.stats.connections += 1
