@@ -3,6 +3,7 @@
 Usage::
 
     PYTHONPATH=. python bench/city.py seed    --db postgresql://… [--districts 16] [--per-district 2000000]
+    PYTHONPATH=. python bench/city.py copy    --db postgresql://… [--copy-rows 200000] [--repeat 3]
     PYTHONPATH=. python bench/city.py queries --db postgresql://… [--reps 20] [--sql-reps 3]
     PYTHONPATH=. python bench/city.py fanout  --db postgresql://… [--servers 3] [--clients 100] [--rate 500]
 
@@ -12,6 +13,9 @@ as ``bench/drilldown.py``), each under its own Beijing district code with its ow
 random seed, through :meth:`feeds.store.Store.bulk_insert_cases` (``COPY``); it copies
 Xicheng's units under every district code so that every district can be drilled. It
 prints the COPY rate per district, the index rebuild and the total.
+
+``copy`` loads the same pre-built rows (generation not timed) with ``COPY`` (the seeding
+path) and with a Core ``executemany`` INSERT, alternately, each into an empty schema.
 
 ``queries`` builds the cube from PostgreSQL (time, memory) and runs drill-down and
 indicator queries for the whole city and for Xicheng's units warm on the cube (p50/p95
@@ -155,6 +159,71 @@ def _rebuild_indexes(store: Any) -> None:
                 index.create(conn, checkfirst=True)
         with conn.begin():
             conn.exec_driver_sql("ANALYZE cases")
+
+
+# -- COPY vs INSERT -------------------------------------------------------------------
+
+
+def copy_rate(args: argparse.Namespace) -> None:
+    """COPY (the seeding path) against Core ``executemany`` INSERT on the same pre-built rows, alternately."""
+    from sqlalchemy import insert as sa_insert
+
+    from feeds.store import bulk
+    from feeds.store.schema import cases
+
+    units = load_units()
+    grid_codes = [g.code for g in units.grids]
+    rng = np.random.default_rng(7)
+    start = int(dt.datetime(2025, 1, 1, tzinfo=BEIJING).timestamp())
+    batch = plan_cases_batch(start, start + 365 * 86400, rng, grid_codes, cases_per_year=args.copy_rows)
+    rows = [bulk._complete(r) for r in batch_rows(batch, NOW, units)]
+    print(f"{len(rows):,} rows built in memory; each run loads them into an empty schema (indexes kept)")
+
+    def run_copy(conn: Any) -> None:
+        bulk._insert(conn, rows)
+
+    def run_insert(conn: Any) -> None:
+        for i in range(0, len(rows), 10_000):
+            conn.execute(sa_insert(cases), rows[i : i + 10_000])
+
+    results: dict[str, list[float]] = {"COPY": [], "INSERT executemany": []}
+    for _ in range(args.repeat):
+        for label, fn in (("COPY", run_copy), ("INSERT executemany", run_insert)):
+            with _fresh_schema(args.db) as url:
+                store = open_store(url, load_reference_data=False)
+                with store.engine.connect() as conn, conn.begin():
+                    t = time.perf_counter()
+                    fn(conn)
+                results[label].append(len(rows) / (time.perf_counter() - t))
+                store.close()
+    for label, rates in results.items():
+        runs = ", ".join(f"{r:,.0f}" for r in rates)
+        print(f"{label:20} median {statistics.median(rates):9,.0f} rows/s  (runs: {runs})")
+    ratio = statistics.median(results["COPY"]) / statistics.median(results["INSERT executemany"])
+    print(f"COPY / INSERT: {ratio:.1f}x; load average {os.getloadavg()[0]:.1f}")
+
+
+class _fresh_schema:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.schema = f"bench_{os.getpid()}_{time.monotonic_ns()}"
+
+    def __enter__(self) -> str:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        from feeds.store.engine import resolve_url
+
+        self.admin = create_engine(resolve_url(self.base))
+        with self.admin.begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {self.schema}")
+        url = make_url(resolve_url(self.base)).update_query_dict({"options": f"-csearch_path={self.schema}"})
+        return url.render_as_string(hide_password=False)
+
+    def __exit__(self, *exc: object) -> None:
+        with self.admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {self.schema} CASCADE")
+        self.admin.dispose()
 
 
 # -- queries -----------------------------------------------------------------------
@@ -360,10 +429,12 @@ def fanout(args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=("seed", "queries", "fanout"))
+    ap.add_argument("what", choices=("seed", "copy", "queries", "fanout"))
     ap.add_argument("--db", required=True, help="postgresql://… (an empty database for seed)")
     ap.add_argument("--districts", type=int, default=16)
     ap.add_argument("--per-district", type=int, default=2_000_000)
+    ap.add_argument("--copy-rows", type=int, default=200_000)
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--sql-reps", type=int, default=3)
     ap.add_argument("--servers", type=int, default=3)
@@ -372,7 +443,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, {_cpu()}; load average {os.getloadavg()[0]:.1f}")
-    {"seed": seed, "queries": queries, "fanout": fanout}[args.what](args)
+    {"seed": seed, "copy": copy_rate, "queries": queries, "fanout": fanout}[args.what](args)
 
 
 if __name__ == "__main__":
