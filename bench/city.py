@@ -323,7 +323,10 @@ def _walls(port: int, n: int, pipe: Connection) -> None:
         tasks = [asyncio.create_task(wall(o, ready, counter)) for o in outs]
         await ready.wait()
         pipe.send("ready")
-        await asyncio.to_thread(pipe.recv)
+        head = await asyncio.to_thread(pipe.recv)  # the last committed seq: wait (bounded) until every wall has it
+        deadline = time.monotonic() + 300
+        while any(not o["seqs"] or o["seqs"][-1] < head for o in outs) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -362,10 +365,15 @@ def _produce(port: int, rate: float, seconds: float) -> int:
                 info = CaseInfo(f"BENCH{os.getpid()}-{i}", "event", "1201", "app", grid, 116.37, 39.91, "reported",
                                 time.time(), "D01", description=repr(time.time()))  # fmt: skip
                 await ws.send(encode(CaseCreated(info)))
-            deadline = time.perf_counter() + 30
+            sent_s = time.perf_counter() - t0
+            deadline = time.perf_counter() + 900
             while acks < n and time.perf_counter() < deadline:
                 await asyncio.sleep(0.05)
             reader.cancel()
+            print(
+                f"producer: {n:,} events sent in {sent_s:.1f} s; all acked after {time.perf_counter() - t0:.1f} s "
+                f"(append throughput {acks / (time.perf_counter() - t0):,.0f} events/s)"
+            )
             return acks
 
     return asyncio.run(main())
@@ -394,10 +402,10 @@ def fanout(args: argparse.Namespace) -> None:
     acks = _produce(ports[0], args.rate, args.seconds)
     head = store.head()
     committed = list(range(head0 + 1, head + 1))
-    time.sleep(2.0)  # let the last frames arrive before the walls stop counting
     results = []
     for _, pipe in walls:
-        pipe.send("stop")
+        pipe.send(head)
+    for _, pipe in walls:
         results.append(pipe.recv())
     stats = []
     for proc, pipe in servers:

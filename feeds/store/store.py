@@ -39,6 +39,8 @@ from feeds.store.snapshot import case_columns, case_info, read_snapshot, staff_r
 
 _log = logging.getLogger(__name__)
 
+SCHEMA_LOCK_KEY = 0x6772_6964_7761_6C6C  # "gridwall": PostgreSQL advisory lock held while opening a store
+
 
 class StoreError(RuntimeError):
     """The store cannot be opened or used as asked."""
@@ -301,6 +303,8 @@ def open_store(url: str | None = None, *, load_reference_data: bool = True) -> S
     shown = engine.url.render_as_string(hide_password=True)
     try:
         with engine.connect() as conn, conn.begin():
+            if engine.dialect.name == "postgresql":  # servers starting together create the schema once
+                conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
             if inspect(conn).has_table(meta.name):
                 found = _read_meta(conn)
                 if found:

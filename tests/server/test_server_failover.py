@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import subprocess
 import sys
 import threading
@@ -33,16 +34,13 @@ WALLS_PER_SERVER = 2
 def servers(pg_url: str) -> Iterator[list[tuple[subprocess.Popen[str], str]]]:
     """Three server processes on the same (empty) PostgreSQL store."""
     script = Path(__file__).with_name("failover_server.py")
-    started: list[tuple[subprocess.Popen[str], str]] = []
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(script.parent.parent), str(script.parent)])}
+    command = [sys.executable, str(script), pg_url]
+    procs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) for _ in range(3)]
     try:
-        for _ in range(3):
-            proc = subprocess.Popen([sys.executable, str(script), pg_url], stdout=subprocess.PIPE, text=True)
-            assert proc.stdout is not None
-            port = int(proc.stdout.readline())
-            started.append((proc, f"ws://127.0.0.1:{port}"))
-        yield started
+        yield [(proc, f"ws://127.0.0.1:{int(proc.stdout.readline())}") for proc in procs if proc.stdout is not None]
     finally:
-        for proc, _ in started:
+        for proc in procs:
             proc.kill()
             proc.wait(10)
             if proc.stdout is not None:

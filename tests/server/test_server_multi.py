@@ -120,9 +120,13 @@ def test_a_restarted_listener_loses_nothing(start_server: Callable[..., ServerTh
     assert _event_seqs(wall, 1) == [1]
     admin = open_store(pg_url, load_reference_data=False)
     try:
-        with admin.engine.begin() as conn:
+        with admin.engine.begin() as conn:  # this store's listeners only (the cluster may serve others)
             killed = conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN gridwall_%'")
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND query = :listen"
+                ),
+                {"listen": f"LISTEN {admin.channel}"},
             ).all()
         assert killed, "no listening connection found"
     finally:
