@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 
 from feeds.protocol import CaseInfo, Kpis, Message, ProtocolError, Snapshot, StaffPosition, encode
@@ -169,10 +170,18 @@ class Store:
 
     def update_staff(self, positions: Iterable[StaffPosition], now: float | None = None) -> None:
         """Record the latest position of each supervisor (volatile: not in the event log)."""
-        rows = staff_rows(positions, time.time() if now is None else now)
+        rows = list({r["staff_id"]: r for r in staff_rows(positions, time.time() if now is None else now)}.values())
         if not rows:
             return
         with self.engine.connect() as conn, conn.begin():
+            if self._repeatable:  # PostgreSQL: concurrent updates of one supervisor must not collide on the key
+                stmt = pg_insert(staff_positions)
+                columns = [c.name for c in staff_positions.columns if c.name != "staff_id"]
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=[staff_positions.c.staff_id], set_={c: stmt.excluded[c] for c in columns}
+                )
+                conn.execute(stmt, rows)
+                return
             conn.execute(delete(staff_positions).where(staff_positions.c.staff_id.in_([r["staff_id"] for r in rows])))
             conn.execute(insert(staff_positions), rows)
 
