@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from feeds.paths import default_store_file, default_tokens_path, geo_override_dir
 
 DEFAULT_PORT = 8765
+DEFAULT_SERVER = f"ws://127.0.0.1:{DEFAULT_PORT}"
 EPILOG = "Run 'gridwall COMMAND --help' for the options of one command."
 
 
@@ -31,11 +37,82 @@ def _positive(kind: type[float] | type[int]) -> Callable[[str], float | int]:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number")
         if value <= 0:
             raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
         return value
 
     return parse
+
+
+def _port(text: str) -> int:
+    """A TCP port, 0 (any free port) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port {value} is out of range (0 to 65535; 0: any free port)")
+    return value
+
+
+def _seed(text: str) -> int:
+    """A random seed: a whole number from 0 to 2**32 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"seed {value} is out of range (0 to {2**32 - 1})")
+    return value
+
+
+def _server_url(text: str) -> str:
+    """A case server URL: ws:// or wss:// with a host."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a valid URL: {exc}") from None
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"must be a ws:// or wss:// URL such as {DEFAULT_SERVER}, not {text!r}")
+    return text
+
+
+def _store_url(text: str) -> str:
+    """A store: a SQLite file path or a SQLAlchemy URL whose database driver is installed."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from feeds.store.engine import resolve_url
+
+    try:
+        make_url(resolve_url(text)).get_dialect().import_dbapi()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a store: give a SQLite file path, sqlite:///PATH or postgresql://USER@HOST/DB"
+        ) from None
+    except ImportError as exc:
+        hint = " (pip install 'gridwall[postgres]')" if text.startswith("postgres") else ""
+        raise argparse.ArgumentTypeError(
+            f"the database driver for {text!r} is not installed: {exc.name}{hint}"
+        ) from None
+    return text
+
+
+def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, more: str = "") -> Any:
+    """A sub-command whose one-line ``summary`` is both its line in ``gridwall --help`` and its own description."""
+    return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + "." + more)
+
+
+def _db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        type=_store_url,
+        metavar="URL",
+        help=f"store: SQLite file or SQLAlchemy URL (default: {default_store_file(create_dir=False)})",
+    )
 
 
 def _wall_options(p: argparse.ArgumentParser) -> None:
@@ -67,14 +144,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    demo = sub.add_parser("demo", help="everything on one machine: server, history, live simulator and the wall")
-    demo.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
-    demo.add_argument("--port", type=int, default=0, help="server port (default: any free port)")
+    demo = _command(sub, "demo", "all on one machine: server, history, simulator and the wall")
+    _db_option(demo)
+    demo.add_argument("--port", type=_port, default=0, help="server port (default: 0, any free port)")
     demo.add_argument(
         "--history-days",
         type=_positive(int),
         default=3650,
-        help="days of history to seed into an empty store (default 3650: ten years, ~3.2M cases, ~1.5 GB, ~1.5 min)",
+        metavar="DAYS",
+        help="days of history to seed into an empty store (default 3650: ten years, ~3.2M cases, "
+        "~1.5 GB, a few minutes once)",
     )
     demo.add_argument(
         "--speed",
@@ -82,69 +161,101 @@ def build_parser() -> argparse.ArgumentParser:
         default=1.0,
         help="catch up N× faster from the newest case in the store, never past real time (default 1)",
     )
-    demo.add_argument("--seed", type=int, default=None, help="random seed for the simulator")
+    demo.add_argument("--seed", type=_seed, default=None, help="seed of the simulator (default: random)")
     _wall_options(demo)
 
-    wall = sub.add_parser("wall", help="open a wall (or workstation) on an existing case server")
-    wall.add_argument("--server", required=True, help="server URL, e.g. ws://127.0.0.1:8765")
-    wall.add_argument("--token", required=True, help="access token (role wall or operator)")
+    wall = _command(sub, "wall", "open a wall or workstation on a running case server")
+    wall.add_argument("--server", type=_server_url, required=True, help=f"server URL (required), e.g. {DEFAULT_SERVER}")
+    wall.add_argument("--token", required=True, help="access token, role wall or operator (required)")
     _wall_options(wall)
 
-    server = sub.add_parser("server", help="run the websocket case server")
+    server = _command(sub, "server", "run the websocket case server")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    server.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    server.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
-    server.add_argument("--tokens", type=Path, help="tokens file (JSON); default: created in the user config folder")
-    server.add_argument("--tls-cert", type=Path, help="certificate (PEM) to serve wss://")
-    server.add_argument("--tls-key", type=Path, help="private key (PEM) for --tls-cert")
+    server.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT}; 0: any free port)"
+    )
+    _db_option(server)
+    server.add_argument(
+        "--tokens", type=Path, metavar="FILE", help=f"tokens file, JSON (default: {default_tokens_path()}, created)"
+    )
+    server.add_argument(
+        "--tls-cert", type=Path, metavar="PEM", help="certificate to serve wss:// (default: none, ws://)"
+    )
+    server.add_argument("--tls-key", type=Path, metavar="PEM", help="private key for --tls-cert (default: none)")
 
-    sim = sub.add_parser("simulate", help="publish realistic live cases, alerts and patrols to a server")
-    sim.add_argument("--server", default=f"ws://127.0.0.1:{DEFAULT_PORT}", help="server URL")
-    sim.add_argument("--token", required=True, help="producer token")
+    sim = _command(sub, "simulate", "publish live simulated cases, alerts and patrols to a server")
+    sim.add_argument(
+        "--server", type=_server_url, default=DEFAULT_SERVER, help=f"server URL (default {DEFAULT_SERVER})"
+    )
+    sim.add_argument("--token", required=True, help="producer token (required; see 'gridwall tokens')")
     sim.add_argument(
         "--speed",
         type=_positive(float),
         default=1.0,
         help="catch up N× faster from the newest case in the store, never past real time (default 1)",
     )
-    sim.add_argument("--seed", type=int, default=None, help="random seed")
-    sim.add_argument("--duration", type=_positive(float), help="stop after this many real seconds")
+    sim.add_argument("--seed", type=_seed, default=None, help="random seed (default: random)")
+    sim.add_argument(
+        "--duration",
+        type=_positive(float),
+        metavar="SECONDS",
+        help="stop after this many real seconds (default: never)",
+    )
 
-    seed = sub.add_parser("seed", help="fill the store with simulated history (up to ten years / 3.22M cases)")
-    seed.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
+    seed = _command(sub, "seed", "seed the store with simulated history (default ten years)")
+    _db_option(seed)
     span = seed.add_mutually_exclusive_group()
     span.add_argument("--days", type=_positive(int), help="days of history ending now")
     span.add_argument("--years", type=_positive(float), help="years of history ending now (default 10 ≈ 3.22M cases)")
-    seed.add_argument("--seed", type=int, default=None, help="random seed")
+    seed.add_argument("--seed", type=_seed, default=None, help="random seed (default: random)")
     seed.add_argument(
         "--replace", action="store_true", help="start the store over: drop all its data first (new store id)"
     )
 
-    report = sub.add_parser("report", help="write the daily (weekly, monthly) briefing as a PDF")
-    report.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
+    report = _command(sub, "report", "write the daily (weekly, monthly) briefing as a PDF")
+    _db_option(report)
     report.add_argument(
         "--date", type=date.fromisoformat, help="the day reported (YYYY-MM-DD; default yesterday, Beijing time)"
     )
-    report.add_argument("--period", choices=("day", "week", "month"), default="day", help="日报, 周报 or 月报")
+    report.add_argument(
+        "--period", choices=("day", "week", "month"), default="day", help="日报, 周报 or 月报 (default day)"
+    )
     report.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing (default zh)")
     report.add_argument("--out", type=Path, help="PDF file (default gridwall-<period>-<date>-<lang>.pdf)")
 
-    tail = sub.add_parser("tail", help="print live events from a server, one line each")
-    tail.add_argument("--server", default=f"ws://127.0.0.1:{DEFAULT_PORT}", help="server URL")
-    tail.add_argument("--token", required=True, help="access token (any role)")
+    tail = _command(sub, "tail", "print a server's live events, one line each")
+    tail.add_argument(
+        "--server", type=_server_url, default=DEFAULT_SERVER, help=f"server URL (default {DEFAULT_SERVER})"
+    )
+    tail.add_argument("--token", required=True, help="access token of any role (required)")
 
-    geo = sub.add_parser("import-geo", help="replace generated grids/communities/subdistricts with real GeoJSON")
+    geo = _command(
+        sub,
+        "import-geo",
+        "load real subdistrict, community or grid outlines (GeoJSON)",
+        " They replace the generated ones of that level. The file is checked and written to "
+        f"{geo_override_dir(create=False)}, where every later start reads it.",
+    )
     geo.add_argument("file", type=Path, help="GeoJSON FeatureCollection (WGS-84 unless --crs gcj02)")
-    geo.add_argument("--level", required=True, choices=("subdistrict", "community", "grid"))
-    geo.add_argument("--code-property", default="code", help="feature property holding the unit code")
-    geo.add_argument("--crs", choices=("wgs84", "gcj02"), default="wgs84", help="coordinate system of the file")
+    geo.add_argument(
+        "--level",
+        required=True,
+        choices=("subdistrict", "community", "grid"),
+        help="which level the file holds (required)",
+    )
+    geo.add_argument(
+        "--code-property", default="code", metavar="NAME", help="feature property holding the unit code (default code)"
+    )
+    geo.add_argument(
+        "--crs", choices=("wgs84", "gcj02"), default="wgs84", help="coordinate system of the file (default wgs84)"
+    )
 
     from desktop.selftest import add_arguments as self_test_arguments
 
-    self_test_arguments(sub.add_parser("self-test", help="offscreen wall on a temporary store: checks, screenshot"))
+    self_test_arguments(_command(sub, "self-test", "offscreen wall on a temporary store: checks, screenshot"))
 
-    tokens = sub.add_parser("tokens", help="show (creating if needed) the access tokens file")
-    tokens.add_argument("--tokens", type=Path, help="tokens file (default: in the user config folder)")
+    tokens = _command(sub, "tokens", "show the access tokens, creating the file if needed")
+    tokens.add_argument("--tokens", type=Path, metavar="FILE", help=f"tokens file (default: {default_tokens_path()})")
     return parser
 
 

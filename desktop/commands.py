@@ -13,9 +13,7 @@ log = logging.getLogger(__name__)
 
 
 def cmd_wall(args: argparse.Namespace) -> int:
-    """``gridwall wall``: a wall or workstation on an existing server."""
-    if not args.server.startswith(("ws://", "wss://")):
-        raise UserError(f"--server must be a ws:// or wss:// URL, not {args.server!r}")
+    """``gridwall wall``: a wall or workstation on an existing server (``--server`` checked by the parser)."""
     options = wall_options(args)
     return run_wall_session(start_application(options), args.server, args.token, options)
 

@@ -67,13 +67,13 @@ def seed_with_splash(store: Store, days: int, seed: int | None, started: Started
             bar.update(done, total)
         detail = QApplication.translate("Demo", "%1 of %2 cases · %3 cases/s").replace("%1", f"{done:,}")
         detail = detail.replace("%2", f"~{total:,}").replace("%3", f"{bar.rate(done):,.0f}")
-        splash.set_progress(done / total, detail)
+        splash.set_progress(min(done / total, 0.99), detail)
     splash.close()
     if errors:
         bar.abort()
         raise errors[0]
     bar.finish(progress["done"])
-    log.info("seeded %s", reports[0])
+    log.info("%s", reports[0].summary())
     return reports[0]
 
 

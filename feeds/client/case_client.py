@@ -52,6 +52,9 @@ MIN_DEAD_S = 5.0
 window would drop healthy links on a busy machine (a GC pause, a loaded core). The server's
 own WebSocket ping timeout has the same floor."""
 
+CLOSE_TIMEOUT_S = 2.0
+"""Longest wait for the server to answer a close (on stop or resync)."""
+
 MessageHandler = Callable[[Message], None]
 StatusHandler = Callable[[ClientStatus], None]
 
@@ -134,6 +137,7 @@ class CaseClient:
         self._pending: dict[str, asyncio.Future[Message]] = {}
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._closer: asyncio.Task[None] | None = None
 
     @property
     def status(self) -> ClientStatus:
@@ -154,7 +158,7 @@ class CaseClient:
             compression=None,
             proxy=None,
             open_timeout=10,
-            close_timeout=2,
+            close_timeout=CLOSE_TIMEOUT_S,
             reconnect_delays=self._delays,
             process_exception=self._connect_failed,
         )
@@ -187,10 +191,27 @@ class CaseClient:
             self._set_state("stopped", "")
 
     def stop(self) -> None:
-        """Stop :meth:`run` (call on the client's loop)."""
+        """Stop :meth:`run` (call on the client's loop).
+
+        A live connection is closed normally first (code 1000, so the server does not
+        log an error); :meth:`run` then ends by itself, or is cancelled if the close
+        handshake does not finish within :data:`CLOSE_TIMEOUT_S`.
+        """
         self._stopping = True
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
+        task, ws = self._task, self._ws
+        if task is None or task.done():
+            return
+        if ws is None:
+            task.cancel()
+            return
+
+        async def close_then_cancel() -> None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(1000, "client stopped"), CLOSE_TIMEOUT_S)
+            if not task.done():
+                task.cancel()
+
+        self._closer = asyncio.get_running_loop().create_task(close_then_cancel())
 
     def _connect_failed(self, exc: Exception) -> Exception | None:
         if isinstance(exc, (InvalidURI, ValueError, TypeError)):

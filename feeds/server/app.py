@@ -99,18 +99,22 @@ class CaseServer:
         ]
         if cfg.tokens_path is not None:
             self._tasks.append(asyncio.create_task(self._watch_tokens(cfg.tokens_path), name="tokens"))
-        self._server = await ws_serve(
-            self._handle,
-            cfg.host,
-            cfg.port,
-            ssl=cfg.ssl_context,
-            max_size=max_frame(None) * FRAME_SLACK,  # raised per session once a producer said hello
-            compression=None,  # frames are encoded once for all clients; per-client deflate would undo that
-            ping_interval=max(2 * cfg.heartbeat_s, 1.0),
-            ping_timeout=max(3 * cfg.heartbeat_s, 5.0),
-            close_timeout=2.0,
-            logger=_ws_log,
-        )
+        try:
+            self._server = await ws_serve(
+                self._handle,
+                cfg.host,
+                cfg.port,
+                ssl=cfg.ssl_context,
+                max_size=max_frame(None) * FRAME_SLACK,  # raised per session once a producer said hello
+                compression=None,  # frames are encoded once for all clients; per-client deflate would undo that
+                ping_interval=max(2 * cfg.heartbeat_s, 1.0),
+                ping_timeout=max(3 * cfg.heartbeat_s, 5.0),
+                close_timeout=2.0,
+                logger=_ws_log,
+            )
+        except BaseException:
+            await self.stop()  # cannot listen (address in use, unknown host): release tasks, threads and store
+            raise
         _log.info("listening on %s (store %s, head %d)", self.url, store.store_id, hub.fanout.head)
 
     async def stop(self) -> None:

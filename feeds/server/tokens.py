@@ -20,11 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from feeds.paths import default_tokens_path
 from feeds.protocol.vocab import ROLES
 
-TOKENS_FILE_NAME = "tokens.json"
 HASH_PREFIX = "sha256:"
 MAX_NAME = 64
 """Longest client name (it becomes the ``by`` of operator events)."""
@@ -163,12 +161,6 @@ class TokenBook:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(self.to_mapping(), out, ensure_ascii=False, indent=2)
             out.write("\n")
-
-
-def default_tokens_path() -> Path:
-    """``tokens.json`` in the user config folder (``$GRIDWALL_CONFIG_DIR`` overrides)."""
-    folder = os.environ.get("GRIDWALL_CONFIG_DIR") or platformdirs.user_config_dir("gridwall")
-    return Path(folder) / TOKENS_FILE_NAME
 
 
 def ensure_default_tokens(path: Path | None = None) -> tuple[Path, TokenBook]:

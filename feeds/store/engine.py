@@ -17,9 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-from feeds.paths import data_dir
+from feeds.paths import default_store_file
 
-DB_FILE_NAME = "gridwall.db"
 BUSY_TIMEOUT_MS = 10_000
 STORE_URL_ENV = "GRIDWALL_STORE_URL"
 """Environment variable naming the store when no URL or path is given."""
@@ -35,7 +34,7 @@ def resolve_url(url: str | None) -> str:
     """
     url = url or os.environ.get(STORE_URL_ENV) or None
     if not url:
-        return f"sqlite:///{data_dir() / DB_FILE_NAME}"
+        return f"sqlite:///{default_store_file()}"
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):

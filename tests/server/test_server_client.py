@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -184,3 +185,16 @@ def test_a_gap_in_seq_triggers_a_resync_from_the_last_seq(clients: Callable[...,
         assert not any(isinstance(m, CaseUrged) for m in seen)
     finally:
         fake.close()
+
+
+def test_a_stopped_client_closes_normally(
+    server: ServerThread, clients: Callable[..., ClientThread], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stopping a live client closes its connection with code 1000: a normal shutdown logs no 1011."""
+    caplog.set_level(logging.INFO, logger="feeds.server")
+    wall = clients(server.url, "wall-token")
+    wait_for(lambda: wall.status.state == "live")
+    wall.stop()
+    wait_for(lambda: any("disconnect" in r.getMessage() for r in caplog.records))
+    lines = [r.getMessage() for r in caplog.records if "disconnect" in r.getMessage()]
+    assert len(lines) == 1 and "code=1000" in lines[0], lines

@@ -180,3 +180,25 @@ def test_run_seed_refuses_a_store_with_cases_unless_replace(tmp_path: Path) -> N
     store.close()
     out = io.StringIO()
     assert run_seed(path, days=1, years=1.0, out=out) == 2 and "not both" in out.getvalue()
+
+
+def test_progress_has_a_stable_total_and_ends_at_100_with_a_summary(tmp_path: Path) -> None:
+    """Seeding reports one unchanging expected total; the bar ends at 100 % and a human summary follows."""
+    calls: list[tuple[int, int]] = []
+    store = open_store(str(tmp_path / "progress.db"))
+    try:
+        report = seed_history(store, START, END, seed=5, progress=lambda done, total: calls.append((done, total)))
+    finally:
+        store.close()
+    assert len(calls) > 1 and {total for _, total in calls} == {expected_cases(START, END)}
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls) and calls[-1][0] == report.cases
+    summary = report.summary()
+    assert summary.startswith(f"seeded {report.cases:,} cases reported 2024-03-06 - 2024-03-20 (Beijing)")
+    assert "SeedReport" not in summary and f"seed {report.seed}" in summary
+
+    out = io.StringIO()
+    assert run_seed(str(tmp_path / "cmd.db"), days=2, seed=3, out=out) == 0
+    lines = out.getvalue().splitlines()
+    totals = {line.split("/~")[1].split()[0] for line in lines if "/~" in line}
+    assert len(totals) == 1 and all(" 99%" in line or "ETA" in line for line in lines[:-2])
+    assert " 100% " in lines[-2] and lines[-2].endswith("done") and lines[-1].startswith("seeded ")

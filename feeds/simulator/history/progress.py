@@ -13,8 +13,10 @@ def _clock(seconds: float) -> str:
 
 
 class ProgressBar:
-    """Draws ``label  42% [#####-----] 1,352,000/3,220,000 cases  61,000/s  ETA 0:31``.
+    """Draws ``label  42% [#####-----] 1,352,000/~3,220,000 cases  61,000/s  ETA 0:31``.
 
+    The total is an estimate that stays put while the work runs (``~``); the
+    bar stops at 99 % until :meth:`finish` draws 100 % with the exact count.
     On a terminal the line is redrawn in place (at most every ``interval``
     seconds); elsewhere (a log file, a test) one line is written per tenth.
 
@@ -41,15 +43,18 @@ class ProgressBar:
         elapsed = time.perf_counter() - self._start
         return done / elapsed if elapsed > 0 else 0.0
 
-    def line(self, done: int, total: int) -> str:
-        """The progress line for ``done`` of ``total``."""
-        total = max(total, done, 1)
-        share = done / total
+    def line(self, done: int, total: int, final: bool = False) -> str:
+        """The progress line for ``done`` of about ``total`` (exactly ``done`` of ``done`` when ``final``)."""
+        total = max(total, 1)
         rate = self.rate(done)
-        eta = (total - done) / rate if rate > 0 else 0.0
+        if final:
+            share, count, tail = 1.0, f"{done:,}/{done:,}", "done"
+        else:
+            share, count = min(done / total, 0.99), f"{done:,}/~{total:,}"
+            tail = f"ETA {_clock(max(total - done, 0) / rate)}" if rate > 0 else "ETA -:--"
         filled = int(share * self.width)
         bar = "#" * filled + "-" * (self.width - filled)
-        return f"{self.label} {share:4.0%} [{bar}] {done:,}/{total:,} {self.unit}  {rate:,.0f}/s  ETA {_clock(eta)}"
+        return f"{self.label} {share:4.0%} [{bar}] {count} {self.unit}  {rate:,.0f}/s  {tail}"
 
     def update(self, done: int, total: int) -> None:
         """Report progress (cheap to call often)."""
@@ -69,7 +74,7 @@ class ProgressBar:
 
     def finish(self, done: int) -> None:
         """Draw the final state and end the line."""
-        text = self.line(done, done).replace("ETA 0:00", "done")
+        text = self.line(done, done, final=True)
         self.out.write(("\r" + text + "\n") if self._tty else (text + "\n"))
         self.out.flush()
 

@@ -78,6 +78,15 @@ class SeedReport:
         """Closed / (cases - cancelled)."""
         return self.closed / max(1, self.cases - self.cancelled)
 
+    def summary(self) -> str:
+        """One line for people: what was written, over which days, how fast, and the seed."""
+        first, last = local_date(self.start), local_date(self.end)
+        return (
+            f"seeded {self.cases:,} cases reported {first} - {last} (Beijing) in {self.seconds:.1f} s "
+            f"({self.rate:,.0f} cases/s); closed {self.closure_rate:.2%} of filed, {self.open:,} open; "
+            f"seed {self.seed}"
+        )
+
 
 def seed_history(
     store: Store,
@@ -101,7 +110,8 @@ def seed_history(
         start: First report time, epoch seconds.
         end: Cut time (normally now); the live simulator continues from here.
         seed: Seed of the history; random if ``None`` (see :attr:`SeedReport.seed`).
-        progress: Called with ``(cases written, cases expected)`` as the work goes.
+        progress: Called with ``(cases written, cases expected)`` as the work goes; the
+            expectation stays the same throughout (the written count may end a little above it).
         chunk_rows: Rows per insert transaction.
 
     Raises:
@@ -129,7 +139,7 @@ def seed_history(
                     if isinstance(item, WindowDone):
                         done.append(item)
                         return
-                    report(written, max(expected, written + len(item)))
+                    report(written, expected)
                     written += len(item)
                     yield from item
 
@@ -144,7 +154,7 @@ def seed_history(
             history_rows += len(w.history)
             planning_s += w.planning_s
             last_seq = w.last_seq
-            report(cases, max(expected, cases))
+            report(cases, expected)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -213,12 +223,7 @@ def run_seed(
     finally:
         store.close()
     bar.finish(report.cases)
-    first, last = local_date(report.start), local_date(report.end)
-    out.write(
-        f"seeded {report.cases:,} cases reported {first} - {last} (Beijing) in {report.seconds:.1f} s "
-        f"({report.rate:,.0f} cases/s); closed {report.closure_rate:.2%} of filed, {report.open:,} open; "
-        f"seed {report.seed}\n"
-    )
+    out.write(report.summary() + "\n")
     return 0
 
 
