@@ -43,6 +43,11 @@ def prepare_environment(*, headless: bool) -> None:
     for flag in ("--disable-background-networking", "--disable-component-update"):
         if flag not in flags:
             flags += " " + flag
+    if not log.isEnabledFor(logging.DEBUG):  # -v keeps Chromium's own console messages
+        if "--log-level" not in flags:
+            flags += " --log-level=3"  # fatal only: no D-Bus / GPU probing errors on the console
+        if "--disable-features" not in flags:
+            flags += " --disable-features=Vulkan"  # the wall renders through GL; no Vulkan driver probing
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and "--disable-gpu" not in flags:
         flags += " --disable-gpu"
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags.strip()
@@ -92,6 +97,37 @@ def parse_screens(text: str | None) -> tuple[int, ...] | None:
     return screens
 
 
+QT_NOISE = (
+    "This plugin does not support",  # offscreen platform: window-manager hints
+    "QRhiGles2: Failed to create",  # no GL context headless: Qt falls back to software
+    "Failed to create RHI",
+    "Sandboxing disabled by user",  # QtWebEngine as root
+    "Release of profile requested but WebEnginePage still not deleted",
+    "GPUInfo not initialized",  # Chromium with the GPU disabled (headless)
+)
+"""Qt messages that say nothing to a wall operator; logged at DEBUG (``-v``) instead of the console."""
+
+
+def _route_qt_messages() -> None:
+    """Send Qt's messages through :mod:`logging` (logger ``qt``): known noise at DEBUG, the rest as they come."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        level = logging.DEBUG if message.startswith(QT_NOISE) else levels.get(kind, logging.WARNING)
+        qt_log.log(level, "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
 def create_application(language: str) -> tuple[QApplication, Translations]:
     """Create the QApplication with theme, font check and translations.
 
@@ -105,6 +141,7 @@ def create_application(language: str) -> tuple[QApplication, Translations]:
     from widgets.gridmap import register_schemes
 
     register_schemes()  # must precede the QApplication
+    _route_qt_messages()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("GridWall")

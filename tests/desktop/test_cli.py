@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -13,10 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def _run(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
     return subprocess.run(
-        [sys.executable, "-m", "desktop.cli", *args], capture_output=True, text=True, timeout=timeout, env=env
+        [sys.executable, "-m", "desktop.cli", *args], capture_output=True, text=True, timeout=timeout, env=full_env
     )
 
 
@@ -26,12 +27,42 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_help_lists_every_command() -> None:
-    """--help names each sub-command."""
-    out = _run("--help")
+COMMANDS = ("demo", "wall", "server", "simulate", "seed", "tail", "import-geo", "tokens")
+
+
+def test_help_lists_every_command_on_one_line() -> None:
+    """--help names each sub-command with a description that fits on its own line."""
+    from desktop.cli import build_parser
+
+    out = _run("--help", env={"COLUMNS": "80"})
     assert out.returncode == 0
-    for command in ("demo", "wall", "server", "simulate", "seed", "tail", "import-geo", "tokens"):
-        assert command in out.stdout
+    lines = out.stdout.splitlines()
+    for command in COMMANDS:
+        line = next(line for line in lines if line.strip().startswith(command + " "))
+        assert len(line.split(None, 1)[1]) > 10, line  # the description is on the command's own line
+        sub = build_parser()._subparsers._group_actions[0].choices[command]  # type: ignore[union-attr]
+        assert sub.description.lower().startswith(line.split(None, 1)[1].lower())  # and heads `COMMAND --help`
+    assert all(not line.startswith(" " * 10) for line in lines[lines.index("positional arguments:") :][:12])
+
+
+@pytest.mark.parametrize(
+    ("command", "needles"),
+    [
+        ("server", ["(default 127.0.0.1)", "(default 8765", "gridwall.db", "tokens.json"]),
+        ("simulate", ["(default ws://127.0.0.1:8765)", "(default 1)", "(default: random)", "(default: never)"]),
+        ("tail", ["(default ws://127.0.0.1:8765)"]),
+        ("import-geo", ["(required)", "(default code)", "(default wgs84)", "written to", "geo"]),
+        ("seed", ["(default 10", "(default: random)", "gridwall.db"]),
+        ("demo", ["(default 3650", "(default: 0, any free port)", "(default 1)"]),
+    ],
+)
+def test_command_help_shows_defaults(command: str, needles: list[str], tmp_path: Path) -> None:
+    """Each option's help names its default (paths included), or says it is required."""
+    out = _run(command, "--help", env={"COLUMNS": "400", "GRIDWALL_DATA_DIR": str(tmp_path / "data")})
+    assert out.returncode == 0
+    for needle in needles:
+        assert needle in out.stdout, (needle, out.stdout)
+    assert not (tmp_path / "data").exists()  # --help creates no folder
 
 
 @pytest.mark.parametrize(
@@ -44,6 +75,23 @@ def test_help_lists_every_command() -> None:
         (["wall", "--server", "ws://x", "--token", "t", "--size", "big"], "1920x1080"),
         (["wall", "--server", "ws://x", "--token", "t", "--layout", "/nonexistent.toml"], "layout file not found"),
         (["server", "--tls-cert", "a.pem"], "go together"),
+        (["server", "--port", "99999"], "port 99999 is out of range"),
+        (["server", "--port", "-5"], "port -5 is out of range"),
+        (["server", "--port", "http"], "is not a port number"),
+        (["server", "--db", "foo://bar"], "is not a store"),
+        pytest.param(
+            ["seed", "--db", "postgresql://u@h/db"],
+            "is not installed",
+            marks=pytest.mark.skipif(importlib.util.find_spec("psycopg") is not None, reason="psycopg is installed"),
+        ),
+        (["demo", "--port", "65536"], "out of range"),
+        (["demo", "--seed", "-3"], "seed -3 is out of range"),
+        (["demo", "--speed", "nan"], "must be a finite number"),
+        (["seed", "--years", "inf"], "must be a finite number"),
+        (["simulate", "--token", "t", "--server", "garbage"], "ws:// or wss://"),
+        (["simulate", "--token", "t", "--server", "ws://h:99999"], "Port out of range"),
+        (["tail", "--token", "t", "--server", "http://x"], "ws:// or wss://"),
+        (["wall", "--server", "ws://", "--token", "t"], "ws:// or wss://"),
         (["import-geo", "/nonexistent.geojson", "--level", "grid"], "nonexistent.geojson: file: cannot read"),
     ],
 )
