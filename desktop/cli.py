@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from feeds.paths import default_store_file, default_tokens_path, geo_override_dir
@@ -101,7 +100,7 @@ def _store_url(text: str) -> str:
     return text
 
 
-def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, more: str = "") -> Any:
+def _command(sub: argparse._SubParsersAction[_Parser], name: str, summary: str, more: str = "") -> _Parser:
     """A sub-command whose one-line ``summary`` is both its line in ``gridwall --help`` and its own description."""
     return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + "." + more)
 
