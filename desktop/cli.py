@@ -45,26 +45,23 @@ def _positive(kind: type[float] | type[int]) -> Callable[[str], float | int]:
     return parse
 
 
-def _port(text: str) -> int:
-    """A TCP port, 0 (any free port) to 65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"port {value} is out of range (0 to 65535; 0: any free port)")
-    return value
+def _whole(what: str, high: int, note: str = "") -> Callable[[str], int]:
+    """A whole number from 0 to ``high``, named ``what`` in the one-line error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {what} number") from None
+        if not 0 <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} {value} is out of range (0 to {high}{note})")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    """A random seed: a whole number from 0 to 2**32 - 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"seed {value} is out of range (0 to {2**32 - 1})")
-    return value
+_port = _whole("port", 65535, "; 0: any free port")
+_seed = _whole("seed", 2**32 - 1)
 
 
 def _server_url(text: str) -> str:
