@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--duration",
         type=_positive(float),
         metavar="SECONDS",
-        help="stop after this many real seconds (default: never)",
+        help="stop after publishing for this many real seconds (default: never)",
     )
 
     seed = _command(sub, "seed", "seed the store with simulated history (default ten years)")

@@ -15,6 +15,8 @@ from feeds.simulator.live.live import LiveSimulator, LiveStats, SimulatorError
 
 STATUS_EVERY_S = 10.0
 """Real seconds between two status lines of ``gridwall simulate``."""
+START_POLL_S = 0.05
+"""How often ``gridwall simulate --duration`` looks whether the takeover is done (its clock starts then)."""
 
 
 class SimulatorThread:
@@ -106,7 +108,8 @@ def run_simulate(
     """The ``gridwall simulate`` command; returns the exit code.
 
     Prints a status line every :data:`STATUS_EVERY_S` seconds and a summary at
-    the end; stops after ``duration`` real seconds, on Ctrl+C or SIGTERM. An
+    the end; stops after ``duration`` real seconds of publishing (counted once connected
+    and the snapshot is taken over), on Ctrl+C or SIGTERM. An
     unreachable server (after ``connect_timeout`` seconds) or a refused token
     is one line and exit code 1. ``start`` is the simulated start (see
     :class:`LiveSimulator`).
@@ -120,16 +123,25 @@ def run_simulate(
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, runner.cancel)
-        deadline = None if duration is None else time.monotonic() + duration
+        deadline: float | None = None  # the duration counts from the takeover, not from connecting
+        next_status = time.monotonic() + STATUS_EVERY_S
         while not runner.done():
-            wait = STATUS_EVERY_S if deadline is None else min(STATUS_EVERY_S, deadline - time.monotonic())
+            now = time.monotonic()
+            if duration is not None and deadline is None and sim.script is not None:
+                deadline = now + duration
+            if duration is not None and deadline is None:
+                wait = START_POLL_S
+            else:
+                wait = min(next_status, deadline if deadline is not None else next_status) - now
             await asyncio.wait({runner}, timeout=max(wait, 0.0))
             if runner.done():
                 break
-            if deadline is not None and time.monotonic() >= deadline:
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
                 runner.cancel()
                 break
-            if sim.script is not None:
+            if sim.script is not None and now >= next_status:
+                next_status = now + STATUS_EVERY_S
                 out.write(_status_line(sim.stats, started) + "\n")
                 out.flush()
         with contextlib.suppress(asyncio.CancelledError):
