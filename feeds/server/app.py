@@ -32,6 +32,8 @@ _ws_log.setLevel(logging.WARNING)  # sessions log their own connect/disconnect l
 
 DRAIN_TIMEOUT_S = 10.0
 """Longest wait at shutdown for queued appends to commit, and again for their acks to be sent."""
+TASK_STOP_S = 5.0
+"""How long a shutdown waits for its cancelled background tasks before going on."""
 
 
 class CaseServer:
@@ -135,9 +137,13 @@ class CaseServer:
             await self._server.wait_closed()
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:
+            done, stuck = await asyncio.wait(self._tasks, timeout=TASK_STOP_S)
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    _log.error("task %s failed: %s", task.get_name(), task.exception())
+            for task in stuck:  # never hang a shutdown on one background task
+                _log.warning("task %s did not stop within %.0f s", task.get_name(), TASK_STOP_S)
         self._tasks = []
         if self._hub is not None:
             await asyncio.to_thread(self._hub.journal.close)

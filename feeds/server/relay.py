@@ -72,6 +72,7 @@ class Relay:
             try:
                 await self.catch_up()
             except Exception as exc:  # the store is unreachable: keep serving, try again at the next poll
+                _being_cancelled()
                 _log.warning("catch-up from the store failed: %s", exc)
 
     async def catch_up(self) -> None:
@@ -115,9 +116,17 @@ class Relay:
                         self.notifications += 1
                         self.wake(int(note.payload) if note.payload.isdigit() else 0)
             except (psycopg.Error, OSError) as exc:
+                _being_cancelled()  # psycopg may turn a cancelled wait into its own error: stop all the same
                 self.listen_failures += 1
                 _log.warning("store notifications lost (%s); polling every %.1f s meanwhile", exc, self._poll_s)
             finally:
                 self.listening = False
             await asyncio.sleep(delay * random.uniform(0.7, 1.3))
             delay = min(delay * 2, LISTEN_BACKOFF_S[1])
+
+
+def _being_cancelled() -> None:
+    """Re-raise cancellation inside an ``except`` that caught an error raised while being cancelled."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
