@@ -1,7 +1,7 @@
 """The ``gridwall`` command line.
 
 Back-end commands (``server``, ``seed``, ``simulate``, ``tail``, ``import-geo``,
-``tokens``) never import Qt, so they run on machines without a display.
+``import-*``, ``tokens``) never import Qt, so they run on machines without a display.
 """
 
 from __future__ import annotations
@@ -249,6 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.selftest import add_arguments as self_test_arguments
 
     self_test_arguments(_command(sub, "self-test", "offscreen wall on a temporary store: checks, screenshot"))
+
+    from desktop.importing import add_import_parsers
+
+    add_import_parsers(sub, _positive)
 
     tokens = _command(sub, "tokens", "show the access tokens, creating the file if needed")
     tokens.add_argument("--tokens", type=Path, metavar="FILE", help=f"tokens file (default: {default_tokens_path()})")

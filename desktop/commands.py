@@ -7,7 +7,10 @@ import logging
 import sys
 from pathlib import Path
 
+from desktop.importing import cmd_import_csv
 from desktop.startup import UserError, run_wall_session, server_config, start_application, wall_options
+
+__all__ = ["UserError", "cmd_import_csv"]
 
 log = logging.getLogger(__name__)
 

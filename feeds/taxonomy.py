@@ -186,6 +186,24 @@ class Taxonomy:
         raise KeyError(code)
 
 
+UNMAPPED = Subclass(
+    code="1699",
+    kind="event",
+    class_code="16",
+    name_zh="未归类（导入）",
+    name_en="unmapped (imported)",
+    weight=1.0,
+    season=(1.0,) * 12,
+    department="D01",
+    deadlines_h=StageDeadlines(filed=1, dispatched=1, handling=24, verifying=4),
+)
+"""Where importers put a case whose external type no mapping names (counted, never dropped).
+
+Not one of Xicheng's 179 subclasses: the simulator never draws it; the store and the
+wall's names know it.
+"""
+
+
 def _require(cond: bool, message: str) -> None:
     if not cond:
         raise TaxonomyError(message)

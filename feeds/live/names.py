@@ -141,14 +141,14 @@ def load_names(*, short_sources: bool = True) -> TableNames:
     """
     from feeds.geo.hotspots import load_hotspots
     from feeds.geo.units import load_units
-    from feeds.taxonomy import load_taxonomy
+    from feeds.taxonomy import UNMAPPED, load_taxonomy
 
     taxonomy = load_taxonomy()
     registry = load_units()
     units = _table([registry.district, *registry.subdistricts, *registry.communities])
     sources = dict(SOURCE_NAMES) if short_sources else _table(taxonomy.sources)
     return TableNames(
-        types=_table(taxonomy.subclasses),
+        types=_table([*taxonomy.subclasses, UNMAPPED]),
         departments=_table(taxonomy.departments),
         units=units,
         sources=sources,

@@ -9,12 +9,15 @@ if seeding is interrupted (the cases seeded so far remain).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import contextlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from feeds.store.counters import BEIJING_OFFSET_S, DAY_S, KpiDeltas
 from feeds.store.schema import case_history, cases
@@ -58,34 +61,28 @@ def _complete(row: dict[str, Any]) -> dict[str, Any]:
     return full
 
 
-def _count(rows: list[dict[str, Any]], deltas: KpiDeltas) -> None:
-    """Add the KPI counters of one chunk (integer day arithmetic, no datetime per row)."""
-    counts: dict[str, dict[int, int]] = {}
+def _count(rows: Iterable[Mapping[str, Any]] | Sequence[Any], deltas: KpiDeltas, sign: int = 1) -> None:
+    """Add (``sign`` -1: take away) the KPI counters of rows (integer day arithmetic, no datetime per row)."""
+    rows = list(rows)
 
-    def bump(column: str, t: int) -> None:
-        per_day = counts.setdefault(column, {})
-        day = (t + BEIJING_OFFSET_S) // DAY_S
-        per_day[day] = per_day.get(day, 0) + 1
+    def days(times: Iterable[Any]) -> Counter[int]:
+        return Counter((int(t) + BEIJING_OFFSET_S) // DAY_S for t in times)
 
-    for r in rows:
-        reported = int(r["reported_at"])
-        bump("reported", reported)
-        if r["filed_at"] is not None:
-            bump("filed", int(r["filed_at"]))
-            bump("cohort_filed", reported)
-        if r["dispatched_at"] is not None:
-            bump("dispatched", int(r["dispatched_at"]))
-        if r["closed_at"] is not None:
-            closed = int(r["closed_at"])
-            bump("closed", closed)
-            bump("cohort_closed", reported)
-            if r["on_time"]:
-                bump("closed_on_time", closed)
-        if r["cancelled_at"] is not None:
-            bump("cohort_cancelled", reported)
+    filed = [r for r in rows if r["filed_at"] is not None]
+    closed = [r for r in rows if r["closed_at"] is not None]
+    counts = {
+        "reported": days(r["reported_at"] for r in rows),
+        "filed": days(r["filed_at"] for r in filed),
+        "cohort_filed": days(r["reported_at"] for r in filed),
+        "dispatched": days(r["dispatched_at"] for r in rows if r["dispatched_at"] is not None),
+        "closed": days(r["closed_at"] for r in closed),
+        "cohort_closed": days(r["reported_at"] for r in closed),
+        "closed_on_time": days(r["closed_at"] for r in closed if r["on_time"]),
+        "cohort_cancelled": days(r["reported_at"] for r in rows if r["cancelled_at"] is not None),
+    }
     for column, per_day in counts.items():
         for day, n in per_day.items():
-            deltas.add_day(column, day, n)
+            deltas.add_day(column, day, sign * n)
 
 
 _CASE_COLUMNS = tuple(c.name for c in cases.columns)
@@ -120,6 +117,24 @@ def _insert_history(conn: Connection, chunk: list[dict[str, Any]]) -> None:
         conn.execute(insert(case_history), rows)
 
 
+@contextlib.contextmanager
+def _indexes_deferred(conn: Connection, deferred: bool) -> Iterator[None]:
+    """Drop the secondary indexes of ``cases``/``case_history`` while loading, rebuild them after."""
+    indexes = [*cases.indexes, *case_history.indexes] if deferred else []
+    with conn.begin():
+        for index in indexes:
+            index.drop(conn, checkfirst=True)
+    try:
+        yield
+    finally:
+        for index in indexes:  # one transaction each: live writers wait seconds, not minutes
+            with conn.begin():
+                index.create(conn, checkfirst=True)
+        if conn.dialect.name == "postgresql":  # fresh statistics for the planner after a big load
+            with conn.begin():
+                conn.exec_driver_sql("ANALYZE cases")
+
+
 def _is_empty(engine: Engine) -> bool:
     with engine.connect() as conn:
         return conn.execute(select(cases.c.id).limit(1)).first() is None
@@ -152,30 +167,81 @@ def bulk_insert_cases(
     Raises:
         ValueError: If a row lacks a required column.
     """
-    deferred = _is_empty(engine) if defer_indexes is None else defer_indexes
-    indexes = [*cases.indexes, *case_history.indexes] if deferred else []
     total = 0
-    with engine.connect() as conn:
-        with conn.begin():
-            for index in indexes:
-                index.drop(conn, checkfirst=True)
-        try:
-            for raw in _chunks(rows, chunk_rows):
-                chunk = [_complete(r) for r in raw]
-                deltas = KpiDeltas()
-                _count(chunk, deltas)
-                with conn.begin():
-                    _insert(conn, chunk)
-                    deltas.flush(conn)
-                total += len(chunk)
-            for hist in _chunks(history_rows, chunk_rows):
-                with conn.begin():
-                    _insert_history(conn, hist)
-        finally:
-            for index in indexes:  # one transaction each: live writers wait seconds, not minutes
-                with conn.begin():
-                    index.create(conn, checkfirst=True)
-            if conn.dialect.name == "postgresql":  # fresh statistics for the planner after a big load
-                with conn.begin():
-                    conn.exec_driver_sql("ANALYZE cases")
+    with (
+        engine.connect() as conn,
+        _indexes_deferred(conn, _is_empty(engine) if defer_indexes is None else defer_indexes),
+    ):
+        for raw in _chunks(rows, chunk_rows):
+            chunk = [_complete(r) for r in raw]
+            deltas = KpiDeltas()
+            _count(chunk, deltas)
+            with conn.begin():
+                _insert(conn, chunk)
+                deltas.flush(conn)
+            total += len(chunk)
+        for hist in _chunks(history_rows, chunk_rows):
+            with conn.begin():
+                _insert_history(conn, hist)
     return total
+
+
+_COUNTED = (
+    cases.c.id,
+    cases.c.reported_at,
+    cases.c.filed_at,
+    cases.c.dispatched_at,
+    cases.c.closed_at,
+    cases.c.on_time,
+    cases.c.cancelled_at,
+)
+_ID_BATCH = 10_000
+
+
+def _replace_existing(conn: Connection, ids: list[str], deltas: KpiDeltas) -> int:
+    """Delete the cases of ``ids`` already stored, taking their counters away; returns how many."""
+    found = 0
+    for start in range(0, len(ids), _ID_BATCH):
+        batch = ids[start : start + _ID_BATCH]
+        old = conn.execute(select(*_COUNTED).where(cases.c.id.in_(batch))).mappings().all()
+        if old:
+            _count(old, deltas, -1)
+            conn.execute(delete(cases).where(cases.c.id.in_([r["id"] for r in old])))
+            found += len(old)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    """What one chunk of :func:`upsert_cases` did: new cases, replaced cases, rows merged by id within the chunk."""
+
+    new: int
+    updated: int
+    merged: int
+
+
+def upsert_cases(
+    engine: Engine, rows: Iterable[dict[str, Any]], *, chunk_rows: int = CHUNK_ROWS, defer_indexes: bool | None = None
+) -> Iterator[UpsertCounts]:
+    """Insert cases, replacing those whose id is already stored; yields the counts of each chunk.
+
+    The importers' bulk path: re-importing the same records leaves the store (cases
+    and KPI counters) as after the first import. Within a chunk the last row of an
+    id wins. Like :func:`bulk_insert_cases`, rows produce no events, each chunk is
+    one transaction, and ``defer_indexes`` (default: when ``cases`` is empty) drops
+    the secondary indexes while loading.
+
+    Raises:
+        ValueError: If a row lacks a required column.
+    """
+    deferred = _is_empty(engine) if defer_indexes is None else defer_indexes
+    with engine.connect() as conn, _indexes_deferred(conn, deferred):
+        for raw in _chunks(rows, chunk_rows):
+            chunk = list({r["id"]: _complete(r) for r in raw}.values())
+            deltas = KpiDeltas()
+            with conn.begin():
+                updated = _replace_existing(conn, [r["id"] for r in chunk], deltas)
+                _count(chunk, deltas)
+                _insert(conn, chunk)
+                deltas.flush(conn)
+            yield UpsertCounts(len(chunk) - updated, updated, len(raw) - len(chunk))

@@ -74,10 +74,35 @@ def load_units_into(conn: Connection) -> int:
     return len(rows)
 
 
+def _subclass_row(s: Any) -> dict[str, Any]:
+    return {
+        "code": s.code,
+        "class_code": s.class_code,
+        "kind": s.kind,
+        "name_zh": s.name_zh,
+        "name_en": s.name_en,
+        "department": s.department,
+        "weight": float(s.weight),
+        "deadlines": _deadlines(s.deadlines_h),
+    }
+
+
+def ensure_unmapped_subclass(conn: Connection) -> int:
+    """Add the importers' "unmapped" subclass to a store holding a taxonomy without it; returns rows added."""
+    from feeds.taxonomy import UNMAPPED
+
+    known = conn.execute(select(case_subclasses.c.code).where(case_subclasses.c.code == UNMAPPED.code)).first()
+    has_class = conn.execute(select(case_classes.c.code).where(case_classes.c.code == UNMAPPED.class_code)).first()
+    if known is not None or has_class is None:
+        return 0
+    conn.execute(insert(case_subclasses), [_subclass_row(UNMAPPED)])
+    return 1
+
+
 def load_taxonomy_into(conn: Connection) -> int:
     """Insert departments, classes and subclasses when empty; returns subclasses inserted."""
     if conn.execute(select(func.count()).select_from(case_subclasses)).scalar_one():
-        return 0
+        return ensure_unmapped_subclass(conn)
     from feeds.taxonomy import load_taxonomy
 
     tax = load_taxonomy()
@@ -88,21 +113,8 @@ def load_taxonomy_into(conn: Connection) -> int:
         insert(case_classes),
         [{"code": c.code, "kind": c.kind, "name_zh": c.name_zh, "name_en": c.name_en} for c in tax.classes],
     )
-    rows = [
-        {
-            "code": s.code,
-            "class_code": s.class_code,
-            "kind": s.kind,
-            "name_zh": s.name_zh,
-            "name_en": s.name_en,
-            "department": s.department,
-            "weight": float(s.weight),
-            "deadlines": _deadlines(s.deadlines_h),
-        }
-        for s in tax.subclasses
-    ]
-    conn.execute(insert(case_subclasses), rows)
-    return len(rows)
+    conn.execute(insert(case_subclasses), [_subclass_row(s) for s in tax.subclasses])
+    return len(tax.subclasses) + ensure_unmapped_subclass(conn)
 
 
 def load_reference(conn: Connection) -> None:

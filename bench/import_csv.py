@@ -1,0 +1,174 @@
+"""311 CSV import benchmark: GridWall's importer vs a plain ``csv`` + ``executemany`` baseline.
+
+Usage: PYTHONPATH=. python bench/import_csv.py [--rows 500000] [--points 1000000]
+
+Writes a synthetic CSV in the NYC 311 layout (41 columns, the shipped ``nyc311``
+mapping) with points spread over Xicheng, then, each on a fresh SQLite store:
+
+* **gridwall**: :func:`feeds.importers.csv311.import_csv`: parse times in the
+  layout's zone, map types and statuses, assign every point to its unit grid
+  (STRtree), upsert by id into the store's bulk path with KPI counters;
+* **baseline**: ``csv.DictReader`` + ``datetime.strptime`` per time + one
+  ``executemany`` of ``INSERT OR REPLACE`` per 50,000 rows into a plain table of
+  the same columns (no unit assignment, no counters, no mapping);
+* **re-import**: the GridWall import again over the same store (every row an update).
+
+It also times the point-in-polygon assignment alone on ``--points`` random points
+(vectorised STRtree query vs one ``grid_at`` call per point on a sample).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sqlite3
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from feeds.geo.locate import GridLocator
+from feeds.geo.units import load_units
+from feeds.importers.csv311 import import_csv
+from feeds.importers.mapping import load_csv_mapping
+from feeds.importers.units import store_locator
+from feeds.store import open_store
+
+HEADER_FILE = Path(__file__).resolve().parents[1] / "tests" / "importers" / "data" / "nyc311_300.csv"
+TYPES = ("Illegal Parking", "Noise - Residential", "Blocked Driveway", "Street Light Condition", "Graffiti", "Rodent")
+STATUSES = ("Closed",) * 9 + ("Open",)
+
+
+def write_csv(path: Path, rows: int, seed: int = 7) -> None:
+    """``rows`` synthetic NYC-layout requests with Xicheng coordinates."""
+    with HEADER_FILE.open(encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+    col = {name: i for i, name in enumerate(header)}
+    rng = random.Random(seed)
+    start = datetime(2019, 1, 1).timestamp()
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for i in range(rows):
+            rec = [""] * len(header)
+            created = datetime.fromtimestamp(start + i * 30)
+            status = STATUSES[rng.randrange(len(STATUSES))]
+            rec[col["Unique Key"]] = str(40_000_000 + i)
+            rec[col["Created Date"]] = created.strftime("%m/%d/%Y %I:%M:%S %p")
+            if status == "Closed":
+                rec[col["Closed Date"]] = datetime.fromtimestamp(start + i * 30 + 5400).strftime("%m/%d/%Y %I:%M:%S %p")
+            rec[col["Due Date"]] = datetime.fromtimestamp(start + i * 30 + 86400).strftime("%m/%d/%Y %I:%M:%S %p")
+            rec[col["Complaint Type"]] = TYPES[rng.randrange(len(TYPES))]
+            rec[col["Status"]] = status
+            rec[col["Agency"]] = "NYPD"
+            rec[col["Incident Address"]] = f"{rng.randrange(1, 300)} MAIN STREET"
+            rec[col["Descriptor"]] = "Loud Music/Party"
+            rec[col["Open Data Channel Type"]] = "PHONE"
+            rec[col["Latitude"]] = f"{39.88 + rng.random() * 0.08:.6f}"
+            rec[col["Longitude"]] = f"{116.33 + rng.random() * 0.05:.6f}"
+            w.writerow(rec)
+
+
+def baseline(path: Path, db: Path) -> tuple[float, int]:
+    """Plain csv + strptime + executemany; returns (seconds, rows)."""
+    fmt = "%m/%d/%Y %I:%M:%S %p"
+    tz = ZoneInfo("America/New_York")
+    t0 = time.perf_counter()
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "CREATE TABLE requests (id TEXT PRIMARY KEY, reported_at INTEGER, closed_at INTEGER, deadline_at INTEGER,"
+        " status TEXT, type TEXT, lat REAL, lon REAL, address TEXT, description TEXT, source TEXT)"
+    )
+
+    def ts(text: str) -> int | None:
+        return int(datetime.strptime(text, fmt).replace(tzinfo=tz).timestamp()) if text else None
+
+    n = 0
+    batch: list[tuple[object, ...]] = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            batch.append(
+                (
+                    r["Unique Key"],
+                    ts(r["Created Date"]),
+                    ts(r["Closed Date"]),
+                    ts(r["Due Date"]),
+                    r["Status"],
+                    r["Complaint Type"],
+                    float(r["Latitude"]),
+                    float(r["Longitude"]),
+                    r["Incident Address"],
+                    r["Descriptor"],
+                    r["Open Data Channel Type"],
+                )
+            )
+            if len(batch) == 50_000:
+                conn.executemany("INSERT OR REPLACE INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?)", batch)
+                conn.commit()
+                n += len(batch)
+                batch = []
+    conn.executemany("INSERT OR REPLACE INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?)", batch)
+    conn.commit()
+    n += len(batch)
+    conn.close()
+    return time.perf_counter() - t0, n
+
+
+def bench_locate(points: int) -> None:
+    registry = load_units()
+    locator = GridLocator((u.code, registry.shape(u.code)) for u in registry.grids)
+    rng = np.random.default_rng(3)
+    west, south, east, north = locator.bounds
+    lons, lats = rng.uniform(west, east, points), rng.uniform(south, north, points)
+    t0 = time.perf_counter()
+    codes = locator.locate_arrays(lons, lats)
+    dt = time.perf_counter() - t0
+    sample = 20_000
+    t0 = time.perf_counter()
+    for i in range(sample):
+        registry.grid_at(float(lons[i]), float(lats[i]))
+    dt_one = (time.perf_counter() - t0) / sample
+    inside = sum(c is not None for c in codes)
+    print(
+        f"locate: {points:,} points over {len(locator):,} grids in {dt:.2f} s = {points / dt:,.0f} points/s "
+        f"({inside:,} inside); one grid_at call per point: {1 / dt_one:,.0f} points/s; "
+        f"ratio {dt_one * points / dt:.1f}×"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=500_000)
+    parser.add_argument("--points", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="gridwall-import-bench-") as tmp:
+        root = Path(tmp)
+        path = root / "nyc_layout.csv"
+        write_csv(path, args.rows)
+        size_mb = path.stat().st_size / 1e6
+        print(f"file: {args.rows:,} rows, {size_mb:.0f} MB, NYC 311 layout")
+        store = open_store(str(root / "gw.db"))
+        mapping = load_csv_mapping("nyc311")
+        locator = store_locator(store.engine)
+        report = import_csv(path, mapping, store.engine, locator)
+        print(
+            f"gridwall:  {report.seconds:.2f} s = {report.read / report.seconds:,.0f} rows/s "
+            f"(taken {report.taken:,}, skipped {report.skipped_total:,})"
+        )
+        again = import_csv(path, mapping, store.engine, locator)
+        print(
+            f"re-import: {again.seconds:.2f} s = {again.read / again.seconds:,.0f} rows/s (updated {again.updated:,})"
+        )
+        store.close()
+        secs, n = baseline(path, root / "baseline.db")
+        print(f"baseline:  {secs:.2f} s = {n / secs:,.0f} rows/s (csv.DictReader + strptime + executemany)")
+        print(f"ratio gridwall/baseline rate: {(report.read / report.seconds) / (n / secs):.2f}×")
+    bench_locate(args.points)
+
+
+if __name__ == "__main__":
+    main()

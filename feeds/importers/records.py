@@ -1,0 +1,135 @@
+"""The common shape of an imported case and the mapping of external types onto the taxonomy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from feeds.protocol import STAGES
+from feeds.taxonomy import UNMAPPED, Taxonomy
+
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+ID_MAX = 40
+
+
+class MappingError(ValueError):
+    """A mapping file is unreadable or names something that does not exist."""
+
+
+def _clean_id(external_id: str) -> str:
+    return _ID_UNSAFE.sub("-", external_id.strip()).strip("-")
+
+
+def case_id(prefix: str, external_id: str) -> str | None:
+    """The store id of an external record: ``prefix`` + the external id made safe, or None if blank.
+
+    Ids longer than the protocol's 40 characters keep their tail (the distinctive part).
+    """
+    cleaned = external_id if external_id.isalnum() and external_id.isascii() else _clean_id(external_id)
+    if not cleaned:
+        return None
+    full = f"{prefix}{cleaned}"
+    return full if len(full) <= ID_MAX else full[-ID_MAX:]
+
+
+@dataclass(frozen=True, slots=True)
+class TypeMapping:
+    """External type names/codes → taxonomy subclass codes; anything else is "unmapped".
+
+    Args:
+        types: External value (compared case-insensitively, trimmed) → subclass code.
+        taxonomy: The taxonomy the codes must exist in (kind and department come from it).
+    """
+
+    types: Mapping[str, str]
+    kinds: Mapping[str, tuple[str, str]]  # subclass code -> (kind, department)
+
+    @classmethod
+    def build(cls, types: Mapping[str, str], taxonomy: Taxonomy) -> TypeMapping:
+        """Check every target code against ``taxonomy`` and normalise the keys."""
+        kinds = {s.code: (s.kind, s.department) for s in (*taxonomy.subclasses, UNMAPPED)}
+        unknown = sorted({code for code in types.values() if code not in kinds})
+        if unknown:
+            raise MappingError(f"unknown subclass code(s) in the type mapping: {', '.join(unknown)}")
+        return cls({k.strip().casefold(): v for k, v in types.items()}, kinds)
+
+    def subclass(self, external: str) -> str | None:
+        """The subclass of an external type, or None when it is not mapped."""
+        return self.types.get(external.strip().casefold())
+
+    def kind_and_department(self, subclass: str) -> tuple[str, str]:
+        """``(kind, department)`` of a subclass code the mapping knows."""
+        return self.kinds[subclass]
+
+
+STAGE_NAMES = frozenset(STAGES)
+
+
+def stage_for(status: str, statuses: Mapping[str, str], default: str = "reported") -> str:
+    """The GridWall stage of an external status (case-insensitive), ``default`` when not listed."""
+    return statuses.get(status.strip().casefold(), default)
+
+
+def check_statuses(statuses: Mapping[str, str], where: str) -> dict[str, str]:
+    """Normalise a status → stage table, refusing stages GridWall does not have."""
+    bad = sorted({v for v in statuses.values() if v not in STAGE_NAMES})
+    if bad:
+        raise MappingError(f"{where}: unknown stage(s) {', '.join(bad)} (known: {', '.join(STAGES)})")
+    return {k.strip().casefold(): v for k, v in statuses.items()}
+
+
+def case_row(
+    *,
+    id: str,
+    subclass: str,
+    kind: str,
+    department: str,
+    source: str,
+    grid: str,
+    lon: float,
+    lat: float,
+    stage: str,
+    reported_at: int,
+    closed_at: int | None = None,
+    deadline_at: int | None = None,
+    address: str = "",
+    description: str = "",
+) -> dict[str, Any]:
+    """A ``cases`` row for the store's bulk path.
+
+    Stages past ``reported`` get ``filed_at``/``dispatched_at`` at the report time
+    (an external system rarely records them; the live path fills skipped stages
+    the same way). A closed case is on time when it closed by its deadline (unknown
+    deadline: on time).
+    """
+    row: dict[str, Any] = {
+        "id": id,
+        "kind": kind,
+        "subclass": subclass,
+        "source": source,
+        "grid": grid,
+        "department": department,
+        "lon": lon,
+        "lat": lat,
+        "stage": stage,
+        "reported_at": reported_at,
+        "address": address[:200],
+        "description": description[:1000],
+        "deadline_at": deadline_at,
+        "handle_deadline_at": deadline_at,
+    }
+    if stage not in ("reported", "cancelled"):
+        row["filed_at"] = reported_at
+    if stage not in ("reported", "filed", "cancelled"):
+        row["dispatched_at"] = reported_at
+    if stage == "closed":
+        closed = closed_at if closed_at is not None else reported_at
+        row["closed_at"] = closed
+        row["on_time"] = deadline_at is None or closed <= deadline_at
+        row["deadline_at"] = None
+    elif stage == "cancelled":
+        row["cancelled_at"] = closed_at if closed_at is not None else reported_at
+        row["deadline_at"] = None
+    return row

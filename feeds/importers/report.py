@@ -1,0 +1,99 @@
+"""The import report every importer returns: taken, updated, skipped with reasons, unmapped."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+#: How many example records are kept per skip reason.
+EXAMPLES_PER_REASON = 3
+
+
+@dataclass
+class ImportReport:
+    """What one import (or one poll) did.
+
+    Attributes:
+        source: What was read (a file name or URL).
+        read: Records read from the source.
+        taken: Records stored as new cases (or alerts).
+        updated: Records that replaced a case (or alert) already in the store.
+        skipped: Records not stored, by reason (``missing_id``, ``bad_time``, ``outside_units`` …).
+        examples: A few record references (row numbers, ids) per skip reason.
+        unmapped: Records stored under the "unmapped" type, by their external type.
+        seconds: Wall time the import took (informational, never asserted).
+    """
+
+    source: str
+    read: int = 0
+    taken: int = 0
+    updated: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    unmapped: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def skip(self, reason: str, where: str = "") -> None:
+        """Count one skipped record, keeping ``where`` as an example for the first few."""
+        self.skipped[reason] += 1
+        if where:
+            kept = self.examples.setdefault(reason, [])
+            if len(kept) < EXAMPLES_PER_REASON:
+                kept.append(where)
+
+    def merge(self, other: ImportReport) -> None:
+        """Add another report's counts to this one (e.g. successive polls)."""
+        self.read += other.read
+        self.taken += other.taken
+        self.updated += other.updated
+        self.skipped.update(other.skipped)
+        self.unmapped.update(other.unmapped)
+        self.seconds += other.seconds
+        for reason, where in other.examples.items():
+            kept = self.examples.setdefault(reason, [])
+            kept.extend(where[: EXAMPLES_PER_REASON - len(kept)])
+
+    @property
+    def skipped_total(self) -> int:
+        """Records skipped for any reason."""
+        return sum(self.skipped.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-able data (the ``--json`` output)."""
+        return {
+            "source": self.source,
+            "read": self.read,
+            "taken": self.taken,
+            "updated": self.updated,
+            "skipped": dict(sorted(self.skipped.items())),
+            "skipped_total": self.skipped_total,
+            "skip_examples": {k: v for k, v in sorted(self.examples.items())},
+            "unmapped": dict(self.unmapped.most_common()),
+            "unmapped_total": sum(self.unmapped.values()),
+            "seconds": round(self.seconds, 3),
+        }
+
+    def to_json(self) -> str:
+        """:meth:`as_dict` as one JSON document."""
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
+
+    def summary(self) -> str:
+        """A human summary, a few lines."""
+        rate = f", {self.read / self.seconds:,.0f} records/s" if self.seconds > 0 else ""
+        lines = [
+            f"{self.source}: read {self.read:,}, taken {self.taken:,} new, updated {self.updated:,}, "
+            f"skipped {self.skipped_total:,} ({self.seconds:.1f} s{rate})"
+        ]
+        for reason, n in self.skipped.most_common():
+            example = self.examples.get(reason)
+            lines.append(f"  skipped {n:,} {reason}" + (f" (e.g. {', '.join(example)})" if example else ""))
+        if self.unmapped:
+            top = ", ".join(f"{name or '(blank)'} {n:,}" for name, n in self.unmapped.most_common(5))
+            more = len(self.unmapped) - 5
+            lines.append(
+                f"  unmapped types: {sum(self.unmapped.values()):,} records in {len(self.unmapped)} types: {top}"
+                + (f" … and {more} more" if more > 0 else "")
+            )
+        return "\n".join(lines)
