@@ -31,6 +31,28 @@ def add_import_parsers(sub: Any, positive: Callable[[type[float] | type[int]], C
     csv_p.add_argument("--city", default="Imported city", help="name of the generated district")
     _report_options(csv_p)
 
+    o311 = sub.add_parser("import-open311", help="import Open311 GeoReport v2 requests documents (JSON or XML)")
+    o311.add_argument("files", type=Path, nargs="+", help="requests documents (GET /requests.json or .xml)")
+    o311.add_argument("--services", type=Path, help="the endpoint's services document (maps codes by their names)")
+    _open311_options(o311)
+
+    poll = sub.add_parser("poll-open311", help="poll an Open311 GeoReport v2 endpoint for new and updated requests")
+    poll.add_argument("endpoint", help="base URL, e.g. https://api.city.gov/dev/v2")
+    poll.add_argument("--checkpoint", type=Path, required=True, help="checkpoint file (a restart continues from it)")
+    poll.add_argument("--since", help="first poll starts here (ISO date/time; default: 7 days ago)")
+    poll.add_argument("--interval", type=positive(float), default=60.0, help="seconds between polls (default 60)")
+    poll.add_argument("--page-size", type=positive(int), default=100, help="requests per page (default 100)")
+    poll.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
+    _open311_options(poll)
+
+
+def _open311_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mapping", help="Open311 mapping file (TOML); default: the shipped example")
+    p.add_argument("--db", help="store whose units locate the requests (and, without --server, receives them)")
+    p.add_argument("--server", help="publish as a producer to this case server (ws://…) instead of the store")
+    p.add_argument("--token", help="producer token for --server")
+    p.add_argument("--json", action="store_true", help="print the import report as JSON")
+
 
 def _report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the import report as JSON")
@@ -57,3 +79,40 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
     except ImportUserError as exc:
         raise UserError(str(exc)) from None
     return 0
+
+
+def _open311(args: argparse.Namespace) -> Any:
+    from feeds.importers.commands import Open311Options
+
+    return Open311Options(mapping=args.mapping, db=args.db, server=args.server, token=args.token, json=args.json)
+
+
+def cmd_import_open311(args: argparse.Namespace) -> int:
+    """``gridwall import-open311``."""
+    from desktop.startup import UserError
+    from feeds.importers.commands import ImportUserError, run_import_open311
+
+    try:
+        run_import_open311(args.files, _open311(args), services=args.services)
+    except ImportUserError as exc:
+        raise UserError(str(exc)) from None
+    return 0
+
+
+def cmd_poll_open311(args: argparse.Namespace) -> int:
+    """``gridwall poll-open311``."""
+    from desktop.startup import UserError
+    from feeds.importers.commands import ImportUserError, run_poll_open311
+
+    try:
+        return run_poll_open311(
+            args.endpoint,
+            _open311(args),
+            args.checkpoint,
+            interval_s=args.interval,
+            once=args.once,
+            since=args.since,
+            page_size=args.page_size,
+        )
+    except ImportUserError as exc:
+        raise UserError(str(exc)) from None

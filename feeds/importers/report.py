@@ -20,9 +20,11 @@ class ImportReport:
         read: Records read from the source.
         taken: Records stored as new cases (or alerts).
         updated: Records that replaced a case (or alert) already in the store.
+        unchanged: Records that said nothing new (a case already at that stage: a re-import).
         skipped: Records not stored, by reason (``missing_id``, ``bad_time``, ``outside_units`` …).
         examples: A few record references (row numbers, ids) per skip reason.
         unmapped: Records stored under the "unmapped" type, by their external type.
+        errors: Failures of the source itself (HTTP errors, a server that went away), one line each.
         seconds: Wall time the import took (informational, never asserted).
     """
 
@@ -30,9 +32,11 @@ class ImportReport:
     read: int = 0
     taken: int = 0
     updated: int = 0
+    unchanged: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
     unmapped: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def skip(self, reason: str, where: str = "") -> None:
@@ -48,9 +52,11 @@ class ImportReport:
         self.read += other.read
         self.taken += other.taken
         self.updated += other.updated
+        self.unchanged += other.unchanged
         self.skipped.update(other.skipped)
         self.unmapped.update(other.unmapped)
         self.seconds += other.seconds
+        self.errors.extend(other.errors)
         for reason, where in other.examples.items():
             kept = self.examples.setdefault(reason, [])
             kept.extend(where[: EXAMPLES_PER_REASON - len(kept)])
@@ -67,11 +73,13 @@ class ImportReport:
             "read": self.read,
             "taken": self.taken,
             "updated": self.updated,
+            "unchanged": self.unchanged,
             "skipped": dict(sorted(self.skipped.items())),
             "skipped_total": self.skipped_total,
             "skip_examples": {k: v for k, v in sorted(self.examples.items())},
             "unmapped": dict(self.unmapped.most_common()),
             "unmapped_total": sum(self.unmapped.values()),
+            "errors": list(self.errors),
             "seconds": round(self.seconds, 3),
         }
 
@@ -84,6 +92,7 @@ class ImportReport:
         rate = f", {self.read / self.seconds:,.0f} records/s" if self.seconds > 0 else ""
         lines = [
             f"{self.source}: read {self.read:,}, taken {self.taken:,} new, updated {self.updated:,}, "
+            f"unchanged {self.unchanged:,}, "
             f"skipped {self.skipped_total:,} ({self.seconds:.1f} s{rate})"
         ]
         for reason, n in self.skipped.most_common():
@@ -96,4 +105,5 @@ class ImportReport:
                 f"  unmapped types: {sum(self.unmapped.values()):,} records in {len(self.unmapped)} types: {top}"
                 + (f" … and {more} more" if more > 0 else "")
             )
+        lines.extend(f"  error: {e}" for e in self.errors)
         return "\n".join(lines)

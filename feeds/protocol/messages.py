@@ -55,8 +55,8 @@ class CaseInfo:
             subclass=f.req_text(d, "subclass", path, pattern=v.SUBCLASS_CODE),
             source=f.req_text(d, "source", path, choices=frozenset(v.SOURCES)),
             grid=f.req_text(d, "grid", path, pattern=v.GRID_CODE),
-            lon=f.req_num(d, "lon", path, lo=115.0, hi=118.0),
-            lat=f.req_num(d, "lat", path, lo=39.0, hi=41.0),
+            lon=f.req_num(d, "lon", path, lo=-180.0, hi=180.0),  # any city (imports); the grid must exist
+            lat=f.req_num(d, "lat", path, lo=-90.0, hi=90.0),
             stage=f.req_text(d, "stage", path, choices=frozenset(v.STAGES)),
             reported_at=f.req_ts(d, "reported_at", path),
             department=f.req_text(d, "department", path, pattern=v.DEPT_CODE),
