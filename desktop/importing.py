@@ -45,10 +45,27 @@ def add_import_parsers(sub: Any, positive: Callable[[type[float] | type[int]], C
     poll.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
     _open311_options(poll)
 
+    cap = sub.add_parser("import-cap", help="import CAP 1.2 weather warning files (Alert, Update, Cancel)")
+    cap.add_argument("files", type=Path, nargs="+", help="CAP 1.2 XML files")
+    _sink_options(cap, "warnings go to")
+
+    poll_cap = sub.add_parser("poll-cap", help="poll a CAP feed (one alert or an Atom/RSS index of alerts)")
+    poll_cap.add_argument("url", help="feed URL")
+    poll_cap.add_argument(
+        "--checkpoint", type=Path, required=True, help="checkpoint file (a restart continues from it)"
+    )
+    poll_cap.add_argument("--interval", type=positive(float), default=60.0, help="seconds between polls (default 60)")
+    poll_cap.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
+    _sink_options(poll_cap, "warnings go to")
+
 
 def _open311_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mapping", help="Open311 mapping file (TOML); default: the shipped example")
-    p.add_argument("--db", help="store whose units locate the requests (and, without --server, receives them)")
+    _sink_options(p, "requests go to")
+
+
+def _sink_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--db", help=f"store whose units locate the data (and, without --server, {what})")
     p.add_argument("--server", help="publish as a producer to this case server (ws://…) instead of the store")
     p.add_argument("--token", help="producer token for --server")
     p.add_argument("--json", action="store_true", help="print the import report as JSON")
@@ -84,7 +101,9 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
 def _open311(args: argparse.Namespace) -> Any:
     from feeds.importers.commands import Open311Options
 
-    return Open311Options(mapping=args.mapping, db=args.db, server=args.server, token=args.token, json=args.json)
+    return Open311Options(
+        mapping=getattr(args, "mapping", None), db=args.db, server=args.server, token=args.token, json=args.json
+    )
 
 
 def cmd_import_open311(args: argparse.Namespace) -> int:
@@ -114,5 +133,28 @@ def cmd_poll_open311(args: argparse.Namespace) -> int:
             since=args.since,
             page_size=args.page_size,
         )
+    except ImportUserError as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_import_cap(args: argparse.Namespace) -> int:
+    """``gridwall import-cap``."""
+    from desktop.startup import UserError
+    from feeds.importers.commands import ImportUserError, run_import_cap
+
+    try:
+        run_import_cap(args.files, _open311(args))
+    except ImportUserError as exc:
+        raise UserError(str(exc)) from None
+    return 0
+
+
+def cmd_poll_cap(args: argparse.Namespace) -> int:
+    """``gridwall poll-cap``."""
+    from desktop.startup import UserError
+    from feeds.importers.commands import ImportUserError, run_poll_cap
+
+    try:
+        return run_poll_cap(args.url, _open311(args), args.checkpoint, interval_s=args.interval, once=args.once)
     except ImportUserError as exc:
         raise UserError(str(exc)) from None

@@ -16,6 +16,8 @@ from typing import TextIO
 
 from feeds.geo.extent_grid import grid_units, robust_extent
 from feeds.geo.locate import GridLocator
+from feeds.importers.cap import WarningBook
+from feeds.importers.cap_feed import AlertSink, CapPoller, ProducerAlertSink, StoreAlertSink, import_cap_files
 from feeds.importers.csv311 import CsvLayoutError, import_csv, read_coordinates
 from feeds.importers.mapping import load_csv_mapping
 from feeds.importers.open311 import (
@@ -32,7 +34,7 @@ from feeds.importers.producer import ProducerError, ProducerSession
 from feeds.importers.records import MappingError
 from feeds.importers.report import ImportReport
 from feeds.importers.sinks import CaseSink, ProducerSink, StoreSink, locate
-from feeds.importers.units import replace_units, store_locator
+from feeds.importers.units import district_outline, replace_units, store_locator
 from feeds.simulator.progress import ProgressBar
 from feeds.store import Store, open_store
 from feeds.store.store import StoreError
@@ -63,8 +65,9 @@ def _open(db: str | None) -> Store:
         raise ImportUserError(f"cannot open the store: {exc}") from None
 
 
-def print_report(report: ImportReport, as_json: bool, out: TextIO) -> None:
-    """The report as a human summary or JSON."""
+def print_report(report: ImportReport, as_json: bool, out: TextIO | None = None) -> None:
+    """The report as a human summary or JSON (default: on stdout)."""
+    out = out or sys.stdout
     out.write((report.to_json() if as_json else report.summary()) + "\n")
 
 
@@ -84,7 +87,7 @@ def _generated_locator(store: Store, opts: CsvImportOptions, mapping_file: str, 
     return GridLocator((r["code"], r["geometry"]) for r in rows if r["level"] == "grid")
 
 
-def run_import_csv(opts: CsvImportOptions, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> ImportReport:
+def run_import_csv(opts: CsvImportOptions, out: TextIO | None = None, err: TextIO | None = None) -> ImportReport:
     """``gridwall import-csv``: import a 311-style CSV export into the store's bulk path.
 
     Raises:
@@ -97,10 +100,10 @@ def run_import_csv(opts: CsvImportOptions, out: TextIO = sys.stdout, err: TextIO
     except MappingError as exc:
         raise ImportUserError(str(exc)) from None
     store = _open(opts.db)
-    bar = ProgressBar(err, label="importing", unit="bytes") if opts.progress else None
+    bar = ProgressBar(err or sys.stderr, label="importing", unit="bytes") if opts.progress else None
     try:
         locator = (
-            _generated_locator(store, opts, opts.mapping, err) if opts.generate_units else store_locator(store.engine)
+            _generated_locator(store, opts, opts.mapping, err or sys.stderr) if opts.generate_units else store_locator(store.engine)
         )
         report = import_csv(opts.file, mapping, store.engine, locator, progress=bar.update if bar else None)
     except (CsvLayoutError, UnicodeDecodeError) as exc:
@@ -152,7 +155,7 @@ def _read_text(path: Path) -> str:
 
 
 def run_import_open311(
-    files: list[Path], opts: Open311Options, services: Path | None = None, out: TextIO = sys.stdout
+    files: list[Path], opts: Open311Options, services: Path | None = None, out: TextIO | None = None
 ) -> ImportReport:
     """``gridwall import-open311``: GeoReport v2 ``requests`` documents (JSON or XML) into the store or a server.
 
@@ -197,7 +200,7 @@ def run_poll_open311(
     once: bool,
     since: str | None = None,
     page_size: int = 100,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
     """``gridwall poll-open311``: poll an endpoint until interrupted (or once); returns the exit code."""
     if not endpoint.startswith(("http://", "https://")):
@@ -228,7 +231,7 @@ def run_poll_open311(
 
     def show(report: ImportReport) -> None:
         print_report(report, opts.json, out)
-        out.flush()
+        (out or sys.stdout).flush()
 
     if once:
         report = poller.poll_once()
@@ -240,3 +243,59 @@ def run_poll_open311(
     except KeyboardInterrupt:
         stop.set()
     return 0
+
+
+def _alert_sink(opts: Open311Options, store: Store) -> AlertSink:
+    if opts.server is None:
+        return StoreAlertSink(store)
+    if not opts.server.startswith(("ws://", "wss://")):
+        raise ImportUserError(f"--server must be a ws:// or wss:// URL, not {opts.server!r}")
+    if not opts.token:
+        raise ImportUserError("--server needs --token (a producer token)")
+    url, token = opts.server, opts.token
+    return ProducerAlertSink(lambda: ProducerSession(url, token))
+
+
+def run_import_cap(files: list[Path], opts: Open311Options, out: TextIO | None = None) -> ImportReport:
+    """``gridwall import-cap``: CAP 1.2 warning files (read in the order they were sent) to the store or a server."""
+    texts = [(str(path), _read_text(path)) for path in files]
+    started = time.perf_counter()
+    report = ImportReport(source=", ".join(str(f) for f in files))
+    store = _open(opts.db)
+    try:
+        book = WarningBook(district_outline(store.engine))
+        try:
+            import_cap_files(texts, book, _alert_sink(opts, store), time.time(), report)
+        except ProducerError as exc:
+            raise ImportUserError(str(exc)) from None
+    finally:
+        store.close()
+    report.seconds = time.perf_counter() - started
+    print_report(report, opts.json, out)
+    return report
+
+
+def run_poll_cap(
+    url: str, opts: Open311Options, checkpoint: Path, *, interval_s: float, once: bool, out: TextIO | None = None
+) -> int:
+    """``gridwall poll-cap``: poll a CAP feed until interrupted (or once); returns the exit code."""
+    if not url.startswith(("http://", "https://")):
+        raise ImportUserError(f"the feed must be an http:// or https:// URL, not {url!r}")
+    store = _open(opts.db)
+    try:
+        poller = CapPoller(url, _alert_sink(opts, store), checkpoint, district=district_outline(store.engine))
+    except ValueError as exc:
+        store.close()
+        raise ImportUserError(str(exc)) from None
+    try:
+        while True:
+            report = poller.poll_once()
+            print_report(report, opts.json, out)
+            (out or sys.stdout).flush()
+            if once:
+                return 1 if report.errors else 0
+            time.sleep(interval_s)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        store.close()

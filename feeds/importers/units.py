@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import shapely
+from shapely.geometry import shape
 from sqlalchemy import Engine, delete, insert, select
 
 from feeds.geo.locate import GridLocator
@@ -30,3 +32,10 @@ def replace_units(engine: Engine, rows: list[dict[str, Any]]) -> None:
             raise ValueError("the store already holds cases: generate units only into a new store")
         conn.execute(delete(units))
         conn.execute(insert(units), rows)
+
+
+def district_outline(engine: Engine) -> Any:
+    """The union of the store's district-level units (shapely, lon/lat), or None when there is none."""
+    with engine.connect() as conn:
+        geoms = [shape(g) for g in conn.execute(select(units.c.geometry).where(units.c.level == "district")).scalars()]
+    return shapely.union_all(geoms) if geoms else None

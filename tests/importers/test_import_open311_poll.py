@@ -15,23 +15,10 @@ from feeds.importers.poll311 import Checkpoint, Open311Poller
 from feeds.importers.producer import ProducerError, ProducerSession
 from feeds.importers.sinks import ProducerSink
 from feeds.importers.units import store_locator
-from feeds.server import ServerConfig, ServerThread, TokenBook
+from feeds.server import ServerThread
 from feeds.store import Store, open_store
 
 NOW = 1_795_744_398.0  # 2026-11-27 09:53:18 Beijing: a fixed clock
-
-
-@pytest.fixture
-def gridwall(tmp_path: Path) -> Iterator[ServerThread]:
-    """A case server on 127.0.0.1 with a producer token."""
-    tokens = TokenBook()
-    tokens.add("prod-token", "producer", "importer")
-    tokens.add("wall-token", "wall", "wall")
-    server = ServerThread(
-        ServerConfig(host="127.0.0.1", port=0, store_url=str(tmp_path / "server.db"), tokens=tokens, heartbeat_s=0.5)
-    ).start()
-    yield server
-    server.stop()
 
 
 def _poller(endpoint: str, gridwall: ServerThread, checkpoint: Path, store: Store, page_size: int = 2) -> Open311Poller:

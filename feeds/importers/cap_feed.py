@@ -1,0 +1,206 @@
+"""CAP warnings from files and feeds, published as ``alert.weather`` events.
+
+A feed is a URL answering either one CAP alert or an Atom/RSS index whose entries
+link to CAP alerts (the way weather services publish them). Each poll reads the
+linked alerts not read before, in the order they were sent, and lifts warnings
+whose validity ended. The checkpoint keeps the links read, the Update/Cancel
+chains and the warnings shown, so a restart neither repeats nor forgets one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from feeds.importers.cap import CapError, WarningBook, parse_cap
+from feeds.importers.producer import ProducerError, ProducerSession
+from feeds.importers.report import ImportReport
+from feeds.protocol import Error, ProtocolError, WeatherWarning, decode, encode
+from feeds.store import Store
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class AlertSink(Protocol):
+    """Where warning events go."""
+
+    def publish(self, events: Sequence[WeatherWarning], report: ImportReport) -> None:
+        """Publish in order; refusals are counted in ``report``."""
+        ...
+
+
+class StoreAlertSink:
+    """Appends the events to the store's event log (walls see them on their next snapshot)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def publish(self, events: Sequence[WeatherWarning], report: ImportReport) -> None:
+        """One transaction per event, so one refusal does not lose the rest."""
+        for event in events:
+            try:
+                self.store.append([event])
+            except ProtocolError as exc:
+                report.skip(f"refused_{exc.code}", f"{event.alert_id}: {exc}")
+
+
+class ProducerAlertSink:
+    """Publishes the events as a producer (live on every wall)."""
+
+    def __init__(self, connect: Callable[[], ProducerSession]) -> None:
+        self._connect = connect
+        self._session: ProducerSession | None = None
+
+    def publish(self, events: Sequence[WeatherWarning], report: ImportReport) -> None:
+        """Publish; ``ProducerError`` if the server cannot be reached (the connection is reopened next time)."""
+        if not events:
+            return
+        if self._session is None:
+            self._session = self._connect()
+        try:
+            replies = self._session.publish(events)
+        except ProducerError:
+            self._session.close()
+            self._session = None
+            raise
+        for event, reply in zip(events, replies, strict=True):
+            if isinstance(reply, Error):
+                report.skip(f"refused_{reply.code}", f"{event.alert_id}: {reply.message}")
+
+
+def feed_links(text: str, base: str) -> list[str] | None:
+    """The links of an Atom or RSS index (absolute), or None when ``text`` is not an index."""
+    try:
+        root = ET.fromstring(text.strip())
+    except ET.ParseError:
+        return None
+    if root.tag == _ATOM + "feed":
+        links = []
+        for entry in root.findall(_ATOM + "entry"):
+            link = entry.find(_ATOM + "link")
+            if link is not None and link.get("href"):
+                links.append(urllib.parse.urljoin(base, link.get("href", "")))
+        return links
+    if root.tag == "rss":
+        return [urllib.parse.urljoin(base, (i.findtext("link") or "").strip()) for i in root.iter("item")]
+    return None
+
+
+def _fetch(url: str, timeout: float) -> str:
+    request = urllib.request.Request(url, headers={"User-Agent": "GridWall-CAP-poller/1"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return str(response.read().decode("utf-8", errors="replace"))
+    except urllib.error.HTTPError as exc:
+        raise ConnectionError(f"HTTP {exc.code} from {url}") from None
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        raise ConnectionError(f"{url} unreachable: {getattr(exc, 'reason', exc)}") from None
+
+
+def import_cap_files(
+    texts: Sequence[tuple[str, str]], book: WarningBook, sink: AlertSink, now: float, report: ImportReport
+) -> None:
+    """Read ``(where, xml)`` documents in the order they were sent and publish the resulting events."""
+    ordered = sorted(texts, key=lambda item: _sent_or_zero(item[1]))
+    for where, text in ordered:
+        sink.publish(book.read(text, where, now, report), report)
+    sink.publish(book.expire(now, report), report)
+
+
+def _sent_or_zero(text: str) -> float:
+    try:
+        return parse_cap(text, {}).sent
+    except CapError:
+        return 0.0
+
+
+class CapPoller:
+    """Polls a CAP feed (an alert or an Atom/RSS index of alerts) into a sink.
+
+    Args:
+        url: The feed.
+        sink: Where warning events go.
+        checkpoint: JSON file with what was read and shown.
+        district: Outline of the units (alerts whose polygons miss it are skipped).
+        clock: Now, in epoch seconds.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        sink: AlertSink,
+        checkpoint: Path,
+        *,
+        district: Any | None = None,
+        clock: Callable[[], float] = time.time,
+        timeout: float = 15.0,
+    ) -> None:
+        self.url, self.sink, self.checkpoint = url, sink, checkpoint
+        self.clock, self.timeout = clock, timeout
+        self.book = WarningBook(district)
+        self.seen: set[str] = set()
+        self._load()
+
+    def _load(self) -> None:
+        if not self.checkpoint.exists():
+            return
+        try:
+            data = json.loads(self.checkpoint.read_text(encoding="utf-8"))
+            self.seen = set(data["seen"])
+            self.book.chains = dict(data["chains"])
+            self.book.expires = {k: float(v) for k, v in data["expires"].items()}
+            for frame in data["active"]:
+                msg = decode(frame, max_bytes=None)
+                if isinstance(msg, WeatherWarning):
+                    self.book.active[msg.alert_id] = msg
+        except (OSError, ValueError, KeyError, TypeError, ProtocolError) as exc:
+            raise ValueError(f"unreadable checkpoint {self.checkpoint}: {exc}") from None
+
+    def _save(self) -> None:
+        data = {
+            "seen": sorted(self.seen),
+            "chains": self.book.chains,
+            "expires": self.book.expires,
+            "active": [encode(w) for w in self.book.active.values()],
+        }
+        tmp = self.checkpoint.with_suffix(self.checkpoint.suffix + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.checkpoint)
+
+    def poll_once(self) -> ImportReport:
+        """Read what is new, lift what expired, save the checkpoint; failures go to ``report.errors``."""
+        started = time.perf_counter()
+        report = ImportReport(source=self.url)
+        now = self.clock()
+        try:
+            body = _fetch(self.url, self.timeout)
+            links = feed_links(body, self.url)
+            documents = [(self.url, body)] if links is None else [(u, "") for u in links if u not in self.seen]
+            texts = [(u, t or _fetch(u, self.timeout)) for u, t in documents]
+            if links is None:
+                texts = [(u, t) for u, t in texts if _identifier(t) not in self.seen]
+            import_cap_files(texts, self.book, self.sink, now, report)
+            for where, text in texts:
+                self.seen.add(where if links is not None else _identifier(text))
+        except (ConnectionError, ProducerError) as exc:
+            report.errors.append(str(exc))
+        else:
+            self._save()
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _identifier(text: str) -> str:
+    try:
+        return parse_cap(text, {}).identifier
+    except CapError:
+        return "malformed:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
