@@ -103,7 +103,9 @@ def run_import_csv(opts: CsvImportOptions, out: TextIO | None = None, err: TextI
     bar = ProgressBar(err or sys.stderr, label="importing", unit="bytes") if opts.progress else None
     try:
         locator = (
-            _generated_locator(store, opts, opts.mapping, err or sys.stderr) if opts.generate_units else store_locator(store.engine)
+            _generated_locator(store, opts, opts.mapping, err or sys.stderr)
+            if opts.generate_units
+            else store_locator(store.engine)
         )
         report = import_csv(opts.file, mapping, store.engine, locator, progress=bar.update if bar else None)
     except (CsvLayoutError, UnicodeDecodeError) as exc:
