@@ -7,10 +7,25 @@ import logging
 import sys
 from pathlib import Path
 
-from desktop.importing import cmd_import_cap, cmd_import_csv, cmd_import_open311, cmd_poll_cap, cmd_poll_open311
+from desktop.importing import (
+    cmd_import_cap,
+    cmd_import_csv,
+    cmd_import_open311,
+    cmd_poll_cap,
+    cmd_poll_db,
+    cmd_poll_open311,
+)
 from desktop.startup import UserError, run_wall_session, server_config, start_application, wall_options
 
-__all__ = ["UserError", "cmd_import_cap", "cmd_import_csv", "cmd_import_open311", "cmd_poll_cap", "cmd_poll_open311"]
+__all__ = [
+    "UserError",
+    "cmd_import_cap",
+    "cmd_import_csv",
+    "cmd_import_open311",
+    "cmd_poll_cap",
+    "cmd_poll_db",
+    "cmd_poll_open311",
+]
 
 log = logging.getLogger(__name__)
 

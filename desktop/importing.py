@@ -58,6 +58,14 @@ def add_import_parsers(sub: Any, positive: Callable[[type[float] | type[int]], C
     poll_cap.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
     _sink_options(poll_cap, "warnings go to")
 
+    poll_db = sub.add_parser("poll-db", help="poll another system's case table or view by its updated-at column")
+    poll_db.add_argument("url", help="SQLAlchemy URL of the other system, e.g. postgresql://reader@host/cases")
+    poll_db.add_argument("--mapping", required=True, help="mapping file (TOML): table, updated_at and columns")
+    poll_db.add_argument("--checkpoint", type=Path, required=True, help="checkpoint file (a restart continues from it)")
+    poll_db.add_argument("--interval", type=positive(float), default=60.0, help="seconds between polls (default 60)")
+    poll_db.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
+    _sink_options(poll_db, "cases go to")
+
 
 def _open311_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mapping", help="Open311 mapping file (TOML); default: the shipped example")
@@ -156,5 +164,18 @@ def cmd_poll_cap(args: argparse.Namespace) -> int:
 
     try:
         return run_poll_cap(args.url, _open311(args), args.checkpoint, interval_s=args.interval, once=args.once)
+    except ImportUserError as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_poll_db(args: argparse.Namespace) -> int:
+    """``gridwall poll-db``."""
+    from desktop.startup import UserError
+    from feeds.importers.commands import ImportUserError, run_poll_db
+
+    try:
+        return run_poll_db(
+            args.url, args.mapping, _open311(args), args.checkpoint, interval_s=args.interval, once=args.once
+        )
     except ImportUserError as exc:
         raise UserError(str(exc)) from None

@@ -14,11 +14,14 @@ from datetime import UTC
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
 from feeds.geo.extent_grid import grid_units, robust_extent
 from feeds.geo.locate import GridLocator
 from feeds.importers.cap import WarningBook
 from feeds.importers.cap_feed import AlertSink, CapPoller, ProducerAlertSink, StoreAlertSink, import_cap_files
 from feeds.importers.csv311 import CsvLayoutError, import_csv, read_coordinates
+from feeds.importers.dbpoll import DbCheckpoint, DbPoller, load_db_mapping
 from feeds.importers.mapping import load_csv_mapping
 from feeds.importers.open311 import (
     Open311Error,
@@ -294,6 +297,37 @@ def run_poll_cap(
             report = poller.poll_once()
             print_report(report, opts.json, out)
             (out or sys.stdout).flush()
+            if once:
+                return 1 if report.errors else 0
+            time.sleep(interval_s)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        store.close()
+
+
+def run_poll_db(
+    url: str, mapping_file: str, opts: Open311Options, checkpoint: Path, *, interval_s: float, once: bool
+) -> int:
+    """``gridwall poll-db``: poll another system's case table until interrupted (or once); returns the exit code."""
+    try:
+        mapping = load_db_mapping(mapping_file)
+        point = DbCheckpoint.load(checkpoint)
+    except (MappingError, ValueError) as exc:
+        raise ImportUserError(str(exc)) from None
+    store = _open(opts.db)
+    try:
+        try:
+            poller = DbPoller(url, mapping, _sink(opts, store), store_locator(store.engine), point)
+        except (ArgumentError, NoSuchModuleError) as exc:
+            raise ImportUserError(f"bad database URL {url!r}: {exc}") from None
+        while True:
+            try:
+                report = poller.poll_once()
+            except MappingError as exc:
+                raise ImportUserError(str(exc)) from None
+            print_report(report, opts.json)
+            sys.stdout.flush()
             if once:
                 return 1 if report.errors else 0
             time.sleep(interval_s)

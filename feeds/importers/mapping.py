@@ -65,7 +65,7 @@ def resolve_mapping_path(name_or_path: str) -> Path:
     shipped = SHIPPED_DIR / f"{name_or_path}.toml"
     if shipped.is_file():
         return shipped
-    names = ", ".join(sorted(p.stem for p in SHIPPED_DIR.glob("*.toml")))
+    names = ", ".join(sorted(p.stem for p in SHIPPED_DIR.glob("*.toml") if p.stem != "open311"))
     raise MappingError(f"mapping file not found: {name_or_path} (shipped mappings: {names})")
 
 

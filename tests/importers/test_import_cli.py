@@ -13,7 +13,7 @@ from desktop.cli import main
     ("args", "needle"),
     [
         (["import-csv", "missing.csv", "--mapping", "nyc311"], "file not found: missing.csv"),
-        (["import-csv", "{data}/nyc311_300.csv", "--mapping", "chicago"], "shipped mappings: boston311, nyc311"),
+        (["import-csv", "{data}/nyc311_300.csv", "--mapping", "chicago"], "shipped mappings: boston311, nyc311)"),
         (["import-csv", "{data}/boston311_100.csv", "--mapping", "nyc311", "--db", "{tmp}/x.db"], "'Unique Key'"),
         (["import-open311", "{data}/open311/json-errors.json", "--db", "{tmp}/x.db"], "Invalid api_key"),
         (
@@ -23,6 +23,7 @@ from desktop.cli import main
         (["poll-open311", "ftp://x", "--checkpoint", "{tmp}/c.json"], "http:// or https://"),
         (["import-cap", "{data}/cap/missing.xml", "--db", "{tmp}/x.db"], "cannot read"),
         (["poll-cap", "x", "--checkpoint", "{tmp}/c.json"], "http:// or https://"),
+        (["poll-db", "sqlite://", "--mapping", "nyc311", "--checkpoint", "{tmp}/c.json"], "needs table"),
     ],
 )
 def test_bad_input_is_one_line(

@@ -1,0 +1,242 @@
+"""Polling an existing case database: a table or view read by its updated-at column, with a checkpoint.
+
+The other system is reached through any SQLAlchemy URL and described by a mapping
+file: the CSV mapping format (``docs/importing.md``) plus ``table`` and an
+``updated_at`` column. Rows are read in ``(updated_at, id)`` order after the
+checkpoint (keyset paging: rows sharing one ``updated_at`` are not missed at a
+page boundary), turned into case states and handed to a sink that only moves
+cases forward. The checkpoint, written after each page went through, is the last
+``(updated_at, id)`` taken: a restart continues there and misses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, Table, and_, create_engine, or_, select
+from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
+
+from feeds.geo.locate import GridLocator
+from feeds.importers.cases import CaseState
+from feeds.importers.mapping import CsvMapping, load_csv_mapping
+from feeds.importers.producer import ProducerError
+from feeds.importers.records import MappingError, case_id
+from feeds.importers.report import ImportReport
+from feeds.importers.sinks import CaseSink, locate
+from feeds.protocol import ProtocolError
+from feeds.taxonomy import UNMAPPED
+
+PAGE_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class DbMapping:
+    """A CSV-style mapping plus the table and its updated-at column."""
+
+    table: str
+    updated_at: str
+    columns: CsvMapping
+
+
+def load_db_mapping(path: str) -> DbMapping:
+    """Read a database mapping file (``MappingError`` naming the problem)."""
+    columns = load_csv_mapping(path)
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise MappingError(f"{path}: {exc}") from None
+    table, updated = data.get("table"), data.get("updated_at")
+    if not isinstance(table, str) or not table:
+        raise MappingError(f'{path}: needs table = "<table or view>"')
+    if not isinstance(updated, str) or not updated:
+        raise MappingError(f'{path}: needs updated_at = "<column>"')
+    return DbMapping(table, updated, columns)
+
+
+@dataclass
+class DbCheckpoint:
+    """The last ``(updated_at, id)`` taken, as the database returned them (JSON-able)."""
+
+    path: Path
+    updated_at: Any = None
+    row_id: Any = None
+
+    @classmethod
+    def load(cls, path: Path) -> DbCheckpoint:
+        """Read the file (missing: from the start; unreadable: ``ValueError``)."""
+        if not path.exists():
+            return cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            value = data["updated_at"]
+            if data.get("updated_at_type") == "datetime":
+                value = datetime.fromisoformat(value)
+            return cls(path, value, data["id"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"unreadable checkpoint {path}: {exc}") from None
+
+    def save(self) -> None:
+        """Write atomically."""
+        value, kind = self.updated_at, "plain"
+        if isinstance(value, datetime):
+            value, kind = value.isoformat(), "datetime"
+        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
+        tmp.write_text(json.dumps({"updated_at": value, "updated_at_type": kind, "id": self.row_id}), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+class DbPoller:
+    """Reads new and changed rows of another system's case table into a sink.
+
+    Args:
+        url: SQLAlchemy URL of the other system (read only).
+        mapping: Table, columns, types, statuses.
+        sink: Where located states go.
+        locator: Unit grids for the points.
+        checkpoint: Where the last poll stopped.
+        page_rows: Rows per page (one sink call and one checkpoint write each).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        mapping: DbMapping,
+        sink: CaseSink,
+        locator: GridLocator,
+        checkpoint: DbCheckpoint,
+        *,
+        page_rows: int = PAGE_ROWS,
+        engine: Engine | None = None,
+    ) -> None:
+        self.url, self.mapping, self.sink, self.locator = url, mapping, sink, locator
+        self.checkpoint, self.page_rows = checkpoint, page_rows
+        self.engine = engine or create_engine(url)
+        self._table: Table | None = None
+        self._parse = mapping.columns.time_parser()
+
+    def _reflect(self) -> Table:
+        if self._table is None:
+            try:
+                table = Table(self.mapping.table, MetaData(), autoload_with=self.engine)
+            except NoSuchTableError:
+                raise MappingError(f"no table or view {self.mapping.table!r} in {self._shown()}") from None
+            wanted = {self.mapping.updated_at, *self.mapping.columns.columns.values()}
+            missing = sorted(wanted - set(table.c.keys()))
+            if missing:
+                raise MappingError(f"{self.mapping.table!r} has no column(s) {', '.join(missing)}")
+            self._table = table
+        return self._table
+
+    def _shown(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def _epoch(self, value: Any) -> float | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime):
+            return (value if value.tzinfo else value.replace(tzinfo=self.mapping.columns.tz)).timestamp()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        parsed = self._parse(str(value))
+        return float(parsed) if parsed is not None else None
+
+    def _state(self, row: Any, report: ImportReport) -> CaseState | None:
+        m = self.mapping.columns
+        col = m.columns
+        get = row._mapping.get
+        external = str(get(col["id"], "") or "")
+        where = f"row id {external}"
+        cid = case_id(m.id_prefix, external)
+        if cid is None:
+            report.skip("missing_id", where)
+            return None
+        try:
+            reported = self._epoch(get(col["reported_at"]))
+            closed = self._epoch(get(col["closed_at"])) if "closed_at" in col else None
+            deadline = self._epoch(get(col["deadline"])) if "deadline" in col else None
+            updated = self._epoch(get(self.mapping.updated_at))
+        except ValueError:
+            report.skip("bad_time", where)
+            return None
+        if reported is None:
+            report.skip("missing_reported_at", where)
+            return None
+        try:
+            lon = float(get(col.get("lon", ""), math.nan))
+            lat = float(get(col.get("lat", ""), math.nan))
+        except (TypeError, ValueError):
+            lon = lat = math.nan
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            report.skip("no_coordinates", where)
+            return None
+        external_type = str(get(col["type"], "") or "").strip()
+        subclass = m.types.subclass(external_type)
+        kind, department = m.types.kind_and_department(subclass or UNMAPPED.code)
+        status = str(get(col["status"], "") or "") if "status" in col else ""
+        stage = m.statuses.get(status.strip().casefold(), m.default_stage)
+        if "status" not in col and closed is not None:
+            stage = "closed"
+        channel = str(get(col["source"], "") or "").strip().casefold() if "source" in col else ""
+        return CaseState(
+            id=cid,
+            subclass=subclass or UNMAPPED.code,
+            kind=kind,
+            department=department,
+            source=m.sources.get(channel, m.default_source),
+            stage=stage,
+            reported_at=reported,
+            updated_at=max(updated or closed or reported, reported),
+            deadline=deadline,
+            lon=lon,
+            lat=lat,
+            address=str(get(col["address"], "") or "")[:200] if "address" in col else "",
+            description=str(get(col["description"], "") or "")[:1000] if "description" in col else "",
+            where=where,
+            unmapped_type=external_type if subclass is None else None,
+        )
+
+    def _page(self) -> list[Any]:
+        table = self._reflect()
+        upd, rid = table.c[self.mapping.updated_at], table.c[self.mapping.columns.columns["id"]]
+        query = select(table).order_by(upd, rid).limit(self.page_rows)
+        cp = self.checkpoint
+        if cp.updated_at is not None:
+            query = query.where(or_(upd > cp.updated_at, and_(upd == cp.updated_at, rid > cp.row_id)))
+        with self.engine.connect() as conn:
+            return list(conn.execute(query))
+
+    def poll_once(self) -> ImportReport:
+        """Read every row changed since the checkpoint, page by page; failures go to ``report.errors``."""
+        started = time.perf_counter()
+        report = ImportReport(source=f"{self._shown()} {self.mapping.table}")
+        try:
+            while rows := self._page():
+                report.read += len(rows)
+                states = [s for s in (self._state(r, report) for r in rows) if s is not None]
+                states.sort(key=lambda s: s.updated_at)
+                self.sink.put(locate(states, self.locator, report), report)
+                last = rows[-1]._mapping
+                self.checkpoint.updated_at = last[self.mapping.updated_at]
+                self.checkpoint.row_id = last[self.mapping.columns.columns["id"]]
+                self.checkpoint.save()
+                if len(rows) < self.page_rows:
+                    break
+        except (SQLAlchemyError, ProducerError, ProtocolError, ConnectionError) as exc:
+            report.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def run(self, interval_s: float, stop: Callable[[], bool], on_report: Callable[[ImportReport], None]) -> None:
+        """Poll every ``interval_s`` seconds until ``stop()``."""
+        while not stop():
+            on_report(self.poll_once())
+            time.sleep(interval_s)
