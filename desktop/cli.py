@@ -245,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument(
         "--crs", choices=("wgs84", "gcj02"), default="wgs84", help="coordinate system of the file (default wgs84)"
     )
+    geo.add_argument(
+        "--match-names",
+        metavar="PROPERTY",
+        help="the file has its own codes: match units to official codes by this name property",
+    )
 
     from desktop.selftest import add_arguments as self_test_arguments
 

@@ -123,13 +123,19 @@ def cmd_import_geo(args: argparse.Namespace) -> int:
 
     target = geo_override_dir()
     try:
-        report = import_geojson(args.file, args.level, target, code_property=args.code_property, crs=args.crs)
+        report = import_geojson(
+            args.file, args.level, target, code_property=args.code_property, crs=args.crs, match_names=args.match_names
+        )
     except GeoDataError as exc:
         raise UserError(str(exc)) from None
     print(
         f"imported {report.feature_count} {args.level} features from {args.file} "
         f"({report.total_area_m2 / 1e6:.2f} km²) into {target}"
     )
+    if report.matched_by_name:
+        print(f"matched {len(report.matched_by_name)} names to official codes (own code -> official):")
+        for own, official in report.matched_by_name.items():
+            print(f"  {own} -> {official}")
     return 0
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -59,6 +60,7 @@ class ImportReport:
         converted_from_gcj02: Whether coordinates were converted from GCJ-02.
         fixed_geometries: Invalid geometries repaired (area change < 1 %).
         orphaned_generated: Generated child units dropped because their parent code is gone.
+        matched_by_name: With ``match_names``: the file's own code (or index) → official code, per name.
     """
 
     level: str
@@ -69,6 +71,51 @@ class ImportReport:
     converted_from_gcj02: bool
     fixed_geometries: int
     orphaned_generated: int
+    matched_by_name: dict[str, str] = field(default_factory=dict)
+
+
+_NAME_SUFFIXES: Final = ("街道办事处", "办事处", "街道", "社区居民委员会", "社区居委会", "居委会", "社区")
+
+
+def normalise_name(name: str) -> str:
+    """A unit name reduced for matching: NFKC, no spaces, without 街道/办事处/社区/居委会 endings."""
+    text = "".join(unicodedata.normalize("NFKC", name).split())
+    for suffix in _NAME_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def match_codes_by_name(
+    path: Path, features: list[Any], name_property: str, code_property: str, units: list[Any]
+) -> dict[int, str]:
+    """Official code per feature index, matched by name; ``GeoDataError`` listing every unmatched name.
+
+    A name that two official units share (communities of different subdistricts) is ambiguous and
+    counts as unmatched.
+    """
+    by_name: dict[str, list[str]] = {}
+    for unit in units:
+        by_name.setdefault(normalise_name(unit.name_zh), []).append(unit.code)
+    found: dict[int, str] = {}
+    unmatched: list[str] = []
+    for index, feat in enumerate(features):
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        name = str((props or {}).get(name_property) or "").strip()
+        codes = by_name.get(normalise_name(name), []) if name else []
+        if len(codes) == 1:
+            found[index] = codes[0]
+        else:
+            own = (props or {}).get(code_property)
+            label = f"{name or '(no name)'}" + (f" [{own}]" if own not in (None, "") else "")
+            unmatched.append(label + (" (ambiguous)" if len(codes) > 1 else ""))
+    if unmatched:
+        raise _fail(
+            path,
+            f"field '{name_property}'",
+            f"{len(unmatched)} of {len(features)} names match no official unit: {', '.join(unmatched)}",
+        )
+    return found
 
 
 def _fail(path: Path, where: str, message: str) -> GeoDataError:
@@ -196,7 +243,12 @@ def _check_location(path: Path, geoms: list[Any], codes: list[str], registry: Un
 
 
 def import_geojson(
-    path: Path, level: str, override_dir: Path, code_property: str = "code", crs: str = "wgs84"
+    path: Path,
+    level: str,
+    override_dir: Path,
+    code_property: str = "code",
+    crs: str = "wgs84",
+    match_names: str | None = None,
 ) -> ImportReport:
     """Validate a real GeoJSON file and install it as the ``level`` layer.
 
@@ -206,6 +258,9 @@ def import_geojson(
         override_dir: Folder read by :func:`feeds.geo.units.load_units`; created on success.
         code_property: Property holding the unit code (e.g. ``"BGID"``).
         crs: ``"wgs84"`` (default) or ``"gcj02"`` to convert from GCJ-02 on import.
+        match_names: Property holding the unit name: for a file with its own codes (``XC01``…),
+            each feature gets the official code of the unit with that name (德胜街道 → 110102010);
+            every name must match exactly one unit of the level, else the error lists the unmatched.
 
     Returns:
         What was imported.
@@ -222,6 +277,7 @@ def import_geojson(
     current = {"subdistrict": registry.subdistricts, "community": registry.communities, "grid": registry.grids}
     parents = {registry.district.code} if level == "subdistrict" else {u.code for u in current[PARENT_LEVEL[level]]}
     features = _read(path)
+    by_name = match_codes_by_name(path, features, match_names, code_property, current[level]) if match_names else {}
     codes: list[str] = []
     geoms: list[Any] = []
     fixed = 0
@@ -231,7 +287,10 @@ def import_geojson(
         props = feat.get("properties") or {}
         if not isinstance(props, dict):
             raise _fail(path, f"feature {index} field 'properties'", "must be an object")
-        code = _check_code(path, index, props, code_property, level, parents)
+        if match_names:
+            code = _check_code(path, index, {"official code": by_name[index]}, "official code", level, parents)
+        else:
+            code = _check_code(path, index, props, code_property, level, parents)
         if code in codes:
             raise _fail(path, f"feature {index} field '{code_property}'", f"duplicate code {code}")
         geom, was_fixed = _check_geometry(path, index, feat.get("geometry"), crs == "gcj02")
@@ -253,7 +312,7 @@ def import_geojson(
     out = []
     for feat, code, geom in zip(features, codes, geoms, strict=True):
         props = feat.get("properties") or {}
-        name_zh = str(props.get("name_zh") or props.get("name") or code)
+        name_zh = str((match_names and props.get(match_names)) or props.get("name_zh") or props.get("name") or code)
         normal = {
             "code": code,
             "level": level,
@@ -280,4 +339,7 @@ def import_geojson(
         converted_from_gcj02=crs == "gcj02",
         fixed_geometries=fixed,
         orphaned_generated=len(orphans),
+        matched_by_name={
+            str((features[i].get("properties") or {}).get(code_property) or i): code for i, code in by_name.items()
+        },
     )
