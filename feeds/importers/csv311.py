@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from feeds.geo.locate import GridLocator
 from feeds.importers.mapping import CsvMapping
-from feeds.importers.records import case_id, case_row
+from feeds.importers.records import case_id
 from feeds.importers.report import ImportReport
 from feeds.importers.times import BLANK, TimeParser
 from feeds.store.bulk import upsert_cases
@@ -57,17 +57,6 @@ def _float(text: str) -> float:
     return value if math.isfinite(value) else math.nan
 
 
-class _Batch:
-    """One batch of parsed records waiting for unit assignment."""
-
-    def __init__(self) -> None:
-        self.fields: list[dict[str, Any]] = []
-        self.lons: list[float] = []
-        self.lats: list[float] = []
-        self.where: list[tuple[int, str]] = []  # (line, external id): skip examples, formatted when needed
-        self.unmapped: list[str | None] = []  # the external type of rows put under "unmapped"
-
-
 class _Column:
     """Values of one mapped column for the rows of a batch ("" when the mapping lacks it)."""
 
@@ -84,6 +73,18 @@ def _times(parser: TimeParser, column: _Column) -> tuple[np.ndarray[Any, Any], n
     return parser.parse_many(column.values)
 
 
+def _floats(column: _Column) -> np.ndarray[Any, Any]:
+    """A coordinate column as floats (NaN where blank, unreadable or infinite)."""
+    if not column.present:
+        return np.full(len(column.values), math.nan)
+    try:
+        values = np.asarray([v or "nan" for v in column.values], dtype=float)
+    except ValueError:
+        values = np.asarray([_float(v) for v in column.values], dtype=float)
+    values[~np.isfinite(values)] = math.nan
+    return values
+
+
 def _lookup(values: Sequence[str], table: dict[str, str], default: str) -> list[str]:
     """Map each value through ``table`` (keys case-folded), looking each distinct value up once."""
     cache: dict[str, str] = {}
@@ -96,11 +97,23 @@ def _lookup(values: Sequence[str], table: dict[str, str], default: str) -> list[
     return out
 
 
+_PAST_FILED = frozenset({"dispatched", "handling", "closure_requested", "verifying", "closed"})
+
+
 def _parse_batch(
-    records: list[tuple[int, list[str]]], mapping: CsvMapping, index: dict[str, int], report: ImportReport
-) -> _Batch:
-    """Parse a batch column by column (times vectorised), skipping bad rows with their reason."""
-    batch = _Batch()
+    records: list[tuple[int, list[str]]],
+    mapping: CsvMapping,
+    index: dict[str, int],
+    locator: GridLocator,
+    report: ImportReport,
+) -> list[dict[str, Any]]:
+    """Complete ``cases`` rows of a batch, parsed column by column (times and units vectorised).
+
+    Rows that cannot be stored are skipped with their reason. The rows follow
+    :func:`feeds.importers.records.case_row` (filed/dispatched at the report time for
+    later stages, on time when closed by the deadline) and carry every column, so the
+    bulk path takes them as they are.
+    """
     report.read += len(records)
     width = max(index.values()) + 1
     full = [(line, rec) for line, rec in records if len(rec) >= width]
@@ -108,9 +121,9 @@ def _parse_batch(
         if len(rec) < width:
             report.skip("short_row", f"line {line}")
     if not full:
-        return batch
+        return []
     lines = [line for line, _ in full]
-    columns = list(zip(*(rec[:width] for _, rec in full), strict=True))
+    columns = list(zip(*(rec for _, rec in full), strict=False))  # longer rows: zip stops at the shortest
     n = len(full)
 
     def col(name: str) -> _Column:
@@ -125,10 +138,13 @@ def _parse_batch(
     stages = _lookup(status.values, mapping.statuses, mapping.default_stage)
     sources = _lookup(col("source").values, mapping.sources, mapping.default_source)
     types = col("type").values
-    subclasses = _lookup(types, {k: v for k, v in mapping.types.types.items()}, UNMAPPED.code)
-    lons, lats = col("lon"), col("lat")
+    subclasses = _lookup(types, dict(mapping.types.types), UNMAPPED.code)
+    lons, lats = _floats(col("lon")), _floats(col("lat"))
+    grids = locator.locate_arrays(lons, lats)
     addresses, descriptions = col("address").values, col("description").values
     external_ids = col("id").values
+    kinds = mapping.types.kinds
+    rows: list[dict[str, Any]] = []
     for i in range(n):
         cid = case_id(mapping.id_prefix, external_ids[i])
         if cid is None:
@@ -141,51 +157,51 @@ def _parse_batch(
         if rep == BLANK:
             report.skip("missing_reported_at", f"line {lines[i]}")
             continue
-        c, d = int(closed[i]), int(due[i])
-        subclass = subclasses[i]
-        kind, department = mapping.types.kind_and_department(subclass)
-        stage = stages[i]
-        if not status.present and c != BLANK:
-            stage = "closed"
-        batch.fields.append(
-            {
-                "id": cid,
-                "subclass": subclass,
-                "kind": kind,
-                "department": department,
-                "source": sources[i],
-                "stage": stage,
-                "reported_at": rep,
-                "closed_at": None if c == BLANK else c,
-                "deadline_at": None if d == BLANK else d,
-                "address": addresses[i].strip(),
-                "description": descriptions[i].strip(),
-            }
-        )
-        batch.lons.append(_float(lons.values[i]) if lons.present else math.nan)
-        batch.lats.append(_float(lats.values[i]) if lats.present else math.nan)
-        batch.where.append((lines[i], external_ids[i]))
-        batch.unmapped.append(types[i].strip() if subclass == UNMAPPED.code else None)
-    return batch
-
-
-def _rows(batch: _Batch, locator: GridLocator, report: ImportReport) -> list[dict[str, Any]]:
-    lons = np.asarray(batch.lons, dtype=float)
-    lats = np.asarray(batch.lats, dtype=float)
-    grids = locator.locate_arrays(lons, lats)
-    rows: list[dict[str, Any]] = []
-    for i, fields in enumerate(batch.fields):
         grid = grids[i]
         if grid is None:
             reason = "no_coordinates" if math.isnan(lons[i]) or math.isnan(lats[i]) else "outside_units"
-            line, external = batch.where[i]
-            report.skip(reason, f"line {line} id {external.strip()}")
+            report.skip(reason, f"line {lines[i]} id {external_ids[i].strip()}")
             continue
-        rows.append(case_row(grid=grid, lon=float(lons[i]), lat=float(lats[i]), **fields))
-        unmapped_type = batch.unmapped[i]
-        if unmapped_type is not None:
-            report.unmapped[unmapped_type] += 1
+        c, d = int(closed[i]), int(due[i])
+        subclass = subclasses[i]
+        if subclass == UNMAPPED.code:
+            report.unmapped[types[i].strip()] += 1
+        kind, department = kinds[subclass]
+        stage = stages[i]
+        if not status.present and c != BLANK:
+            stage = "closed"
+        deadline = None if d == BLANK else d
+        finished = (rep if c == BLANK else c) if stage in ("closed", "cancelled") else None
+        rows.append(
+            {
+                **_ROW_DEFAULTS,
+                "id": cid,
+                "kind": kind,
+                "subclass": subclass,
+                "source": sources[i],
+                "grid": grid,
+                "community": grid[:12],
+                "subdistrict": grid[:9],
+                "department": department,
+                "lon": float(lons[i]),
+                "lat": float(lats[i]),
+                "address": addresses[i].strip()[:200],
+                "description": descriptions[i].strip()[:1000],
+                "stage": stage,
+                "reported_at": rep,
+                "filed_at": rep if stage != "reported" and stage != "cancelled" else None,
+                "dispatched_at": rep if stage in _PAST_FILED else None,
+                "closed_at": finished if stage == "closed" else None,
+                "cancelled_at": finished if stage == "cancelled" else None,
+                "deadline_at": deadline if finished is None else None,
+                "handle_deadline_at": deadline,
+                "on_time": (deadline is None or finished <= deadline) if stage == "closed" and finished else None,
+            }
+        )
     return rows
+
+
+_ROW_DEFAULTS: dict[str, Any] = {"handled_at": None, "difficult": False, "urges": 0, "reworks": 0, "updated_seq": 0}
 
 
 def header_index(header: list[str], mapping: CsvMapping) -> dict[str, int]:
@@ -226,11 +242,11 @@ def import_csv(
 
         def rows() -> Iterator[dict[str, Any]]:
             while records := list(islice(numbered, batch_rows)):
-                yield from _rows(_parse_batch(records, mapping, index, report), locator, report)
+                yield from _parse_batch(records, mapping, index, locator, report)
                 if progress is not None:
                     progress(min(lines.chars, size), size)
 
-        for counts in upsert_cases(engine, rows(), chunk_rows=batch_rows):
+        for counts in upsert_cases(engine, rows(), chunk_rows=batch_rows, complete=True):
             report.taken += counts.new
             report.updated += counts.updated + counts.merged  # the same id twice in a chunk: the last row wins
     if progress is not None:

@@ -27,7 +27,7 @@ from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
 from feeds.geo.locate import GridLocator
 from feeds.importers.cases import CaseState
-from feeds.importers.mapping import CsvMapping, load_csv_mapping
+from feeds.importers.mapping import CsvMapping, load_csv_mapping, resolve_mapping_path
 from feeds.importers.producer import ProducerError
 from feeds.importers.records import MappingError, case_id
 from feeds.importers.report import ImportReport
@@ -51,7 +51,7 @@ def load_db_mapping(path: str) -> DbMapping:
     """Read a database mapping file (``MappingError`` naming the problem)."""
     columns = load_csv_mapping(path)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(resolve_mapping_path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise MappingError(f"{path}: {exc}") from None
     table, updated = data.get("table"), data.get("updated_at")

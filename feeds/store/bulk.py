@@ -221,7 +221,12 @@ class UpsertCounts:
 
 
 def upsert_cases(
-    engine: Engine, rows: Iterable[dict[str, Any]], *, chunk_rows: int = CHUNK_ROWS, defer_indexes: bool | None = None
+    engine: Engine,
+    rows: Iterable[dict[str, Any]],
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+    defer_indexes: bool | None = None,
+    complete: bool = False,
 ) -> Iterator[UpsertCounts]:
     """Insert cases, replacing those whose id is already stored; yields the counts of each chunk.
 
@@ -229,7 +234,8 @@ def upsert_cases(
     and KPI counters) as after the first import. Within a chunk the last row of an
     id wins. Like :func:`bulk_insert_cases`, rows produce no events, each chunk is
     one transaction, and ``defer_indexes`` (default: when ``cases`` is empty) drops
-    the secondary indexes while loading.
+    the secondary indexes while loading. ``complete``: the rows already carry every
+    ``cases`` column (the CSV importer's fast path), so no defaults are filled in.
 
     Raises:
         ValueError: If a row lacks a required column.
@@ -237,7 +243,7 @@ def upsert_cases(
     deferred = _is_empty(engine) if defer_indexes is None else defer_indexes
     with engine.connect() as conn, _indexes_deferred(conn, deferred):
         for raw in _chunks(rows, chunk_rows):
-            chunk = list({r["id"]: _complete(r) for r in raw}.values())
+            chunk = list({r["id"]: r if complete else _complete(r) for r in raw}.values())
             deltas = KpiDeltas()
             with conn.begin():
                 updated = _replace_existing(conn, [r["id"] for r in chunk], deltas)
