@@ -22,6 +22,7 @@ from typing import Any
 import shapely
 
 from feeds.importers.report import ImportReport
+from feeds.importers.times import parse_w3
 from feeds.protocol import WeatherWarning
 
 NS = "{urn:oasis:names:tc:emergency:cap:1.2}"
@@ -90,13 +91,7 @@ def _all(el: ET.Element, name: str) -> list[ET.Element]:
 
 
 def _time(text: str) -> float | None:
-    if not text:
-        return None
-    try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt.timestamp() if dt.tzinfo is not None else None  # CAP requires an offset
+    return parse_w3(text, None)  # CAP requires an offset
 
 
 def _safe_id(text: str) -> str:

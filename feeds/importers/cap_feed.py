@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 import urllib.error
 import urllib.parse
@@ -21,8 +20,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from feeds.geo.geojson_io import write_atomic
 from feeds.importers.cap import CapError, WarningBook, parse_cap
-from feeds.importers.producer import ProducerError, ProducerSession
+from feeds.importers.producer import LazyProducer, ProducerError, ProducerSession
 from feeds.importers.report import ImportReport
 from feeds.protocol import Error, ProtocolError, WeatherWarning, decode, encode
 from feeds.store import Store
@@ -57,21 +57,13 @@ class ProducerAlertSink:
     """Publishes the events as a producer (live on every wall)."""
 
     def __init__(self, connect: Callable[[], ProducerSession]) -> None:
-        self._connect = connect
-        self._session: ProducerSession | None = None
+        self._producer = LazyProducer(connect)
 
     def publish(self, events: Sequence[WeatherWarning], report: ImportReport) -> None:
         """Publish; ``ProducerError`` if the server cannot be reached (the connection is reopened next time)."""
         if not events:
             return
-        if self._session is None:
-            self._session = self._connect()
-        try:
-            replies = self._session.publish(events)
-        except ProducerError:
-            self._session.close()
-            self._session = None
-            raise
+        replies = self._producer.run(lambda session: session.publish(events))
         for event, reply in zip(events, replies, strict=True):
             if isinstance(reply, Error):
                 report.skip(f"refused_{reply.code}", f"{event.alert_id}: {reply.message}")
@@ -172,9 +164,7 @@ class CapPoller:
             "expires": self.book.expires,
             "active": [encode(w) for w in self.book.active.values()],
         }
-        tmp = self.checkpoint.with_suffix(self.checkpoint.suffix + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.checkpoint)
+        write_atomic(self.checkpoint, json.dumps(data, ensure_ascii=False))
 
     def poll_once(self) -> ImportReport:
         """Read what is new, lift what expired, save the checkpoint; failures go to ``report.errors``."""

@@ -7,8 +7,8 @@ one-line error; everything else is here so it can be tested without Qt.
 from __future__ import annotations
 
 import sys
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC
 from pathlib import Path
@@ -191,8 +191,13 @@ def run_import_open311(
                 raise ImportUserError(str(exc)) from None
     finally:
         store.close()
+    return _finish(report, started, opts.json, out)
+
+
+def _finish(report: ImportReport, started: float, as_json: bool, out: TextIO | None) -> ImportReport:
+    """Stamp the duration and print the report."""
     report.seconds = time.perf_counter() - started
-    print_report(report, opts.json, out)
+    print_report(report, as_json, out)
     return report
 
 
@@ -234,20 +239,28 @@ def run_poll_open311(
     finally:
         store.close()
 
-    def show(report: ImportReport) -> None:
-        print_report(report, opts.json, out)
-        (out or sys.stdout).flush()
+    return poll_loop(poller.poll_once, interval_s=interval_s, once=once, as_json=opts.json, out=out)
 
-    if once:
-        report = poller.poll_once()
-        show(report)
-        return 1 if report.errors else 0
-    stop = threading.Event()
+
+def poll_loop(
+    poll: Callable[[], ImportReport], *, interval_s: float, once: bool, as_json: bool, out: TextIO | None = None
+) -> int:
+    """Poll and print each report, every ``interval_s`` (after a failure sooner: backoff of 2 s, doubling) until Ctrl-C.
+
+    Returns 0, or with ``once`` 1 if that poll failed.
+    """
+    delay = 1.0
     try:
-        poller.run(interval_s, stop, show)
+        while True:
+            report = poll()
+            print_report(report, as_json, out)
+            (out or sys.stdout).flush()
+            if once:
+                return 1 if report.errors else 0
+            delay = min(delay * 2, interval_s) if report.errors else 1.0
+            time.sleep(delay if report.errors else interval_s)
     except KeyboardInterrupt:
-        stop.set()
-    return 0
+        return 0
 
 
 def _alert_sink(opts: Open311Options, store: Store) -> AlertSink:
@@ -275,9 +288,7 @@ def run_import_cap(files: list[Path], opts: Open311Options, out: TextIO | None =
             raise ImportUserError(str(exc)) from None
     finally:
         store.close()
-    report.seconds = time.perf_counter() - started
-    print_report(report, opts.json, out)
-    return report
+    return _finish(report, started, opts.json, out)
 
 
 def run_poll_cap(
@@ -293,15 +304,7 @@ def run_poll_cap(
         store.close()
         raise ImportUserError(str(exc)) from None
     try:
-        while True:
-            report = poller.poll_once()
-            print_report(report, opts.json, out)
-            (out or sys.stdout).flush()
-            if once:
-                return 1 if report.errors else 0
-            time.sleep(interval_s)
-    except KeyboardInterrupt:
-        return 0
+        return poll_loop(poller.poll_once, interval_s=interval_s, once=once, as_json=opts.json, out=out)
     finally:
         store.close()
 
@@ -321,17 +324,13 @@ def run_poll_db(
             poller = DbPoller(url, mapping, _sink(opts, store), store_locator(store.engine), point)
         except (ArgumentError, NoSuchModuleError) as exc:
             raise ImportUserError(f"bad database URL {url!r}: {exc}") from None
-        while True:
+
+        def poll() -> ImportReport:
             try:
-                report = poller.poll_once()
+                return poller.poll_once()
             except MappingError as exc:
                 raise ImportUserError(str(exc)) from None
-            print_report(report, opts.json)
-            sys.stdout.flush()
-            if once:
-                return 1 if report.errors else 0
-            time.sleep(interval_s)
-    except KeyboardInterrupt:
-        return 0
+
+        return poll_loop(poll, interval_s=interval_s, once=once, as_json=opts.json)
     finally:
         store.close()

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import time
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, Table, and_, create_engine, or_, select
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
+from feeds.geo.geojson_io import write_atomic
 from feeds.geo.locate import GridLocator
 from feeds.importers.cases import CaseState
 from feeds.importers.mapping import CsvMapping, load_csv_mapping, resolve_mapping_path
@@ -89,9 +88,7 @@ class DbCheckpoint:
         value, kind = self.updated_at, "plain"
         if isinstance(value, datetime):
             value, kind = value.isoformat(), "datetime"
-        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
-        tmp.write_text(json.dumps({"updated_at": value, "updated_at_type": kind, "id": self.row_id}), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps({"updated_at": value, "updated_at_type": kind, "id": self.row_id}))
 
 
 class DbPoller:
@@ -234,9 +231,3 @@ class DbPoller:
             report.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
         report.seconds = time.perf_counter() - started
         return report
-
-    def run(self, interval_s: float, stop: Callable[[], bool], on_report: Callable[[ImportReport], None]) -> None:
-        """Poll every ``interval_s`` seconds until ``stop()``."""
-        while not stop():
-            on_report(self.poll_once())
-            time.sleep(interval_s)

@@ -16,14 +16,14 @@ import re
 import tomllib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
 from feeds.importers.cases import CaseState
 from feeds.importers.records import MappingError, TypeMapping, case_id, check_statuses
 from feeds.importers.report import ImportReport
-from feeds.importers.times import TimeFormatError, zone
+from feeds.importers.times import TimeFormatError, parse_w3, zone
 from feeds.protocol import SOURCES
 from feeds.taxonomy import UNMAPPED, Taxonomy, load_taxonomy
 from resources import resource_path
@@ -156,16 +156,7 @@ def read_services(items: list[dict[str, Any]]) -> dict[str, str]:
 
 def parse_time(text: str, tz: tzinfo) -> float | None:
     """A w3 datetime (``2010-04-14T06:37:38-08:00``, ``…Z``) to epoch seconds; None if blank or unreadable."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=tz)
-    return dt.timestamp()
+    return parse_w3(text, tz)
 
 
 def _coordinate(value: Any) -> float:

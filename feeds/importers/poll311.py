@@ -13,8 +13,6 @@ nothing.
 from __future__ import annotations
 
 import json
-import os
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -25,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from feeds.geo.geojson_io import write_atomic
 from feeds.geo.locate import GridLocator
 from feeds.importers.open311 import Open311Error, Open311Mapping, parse_document, request_states
 from feeds.importers.producer import ProducerError
@@ -57,9 +56,7 @@ class Checkpoint:
 
     def save(self) -> None:
         """Write atomically (a crash leaves the old or the new checkpoint, never half of one)."""
-        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
-        tmp.write_text(json.dumps({"done_until": self.done_until}), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps({"done_until": self.done_until}))
 
 
 def w3(t: float) -> str:
@@ -170,16 +167,3 @@ class Open311Poller:
             self.checkpoint.save()
         report.seconds = time.perf_counter() - started
         return report
-
-    def run(self, interval_s: float, stop: threading.Event, on_report: Callable[[ImportReport], None]) -> None:
-        """Poll every ``interval_s`` until ``stop`` is set (after a failure, sooner: backoff from 1 s)."""
-        delay = 1.0
-        while not stop.is_set():
-            report = self.poll_once()
-            on_report(report)
-            if report.errors:
-                stop.wait(min(delay, interval_s))
-                delay = min(delay * 2, interval_s)
-            else:
-                delay = 1.0
-                stop.wait(interval_s)

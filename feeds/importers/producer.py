@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import ClientConnection, connect
@@ -20,6 +20,7 @@ from websockets.sync.client import ClientConnection, connect
 from feeds.protocol import Ack, Error, Hello, Message, ProtocolError, Query, Result, decode, encode
 
 WINDOW = 64
+T = TypeVar("T")
 
 
 class ProducerError(ConnectionError):
@@ -118,3 +119,31 @@ class ProducerSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class LazyProducer:
+    """A producer session opened on first use, and again after it was lost.
+
+    Args:
+        connect: Opens a :class:`ProducerSession` (raises :class:`ProducerError` if it cannot).
+    """
+
+    def __init__(self, connect: Callable[[], ProducerSession]) -> None:
+        self._connect = connect
+        self._session: ProducerSession | None = None
+
+    def run(self, work: Callable[[ProducerSession], T]) -> T:
+        """Run ``work`` on the session; a ``ProducerError`` drops the session (the next call reconnects)."""
+        if self._session is None:
+            self._session = self._connect()
+        try:
+            return work(self._session)
+        except ProducerError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Close the session, if open."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None

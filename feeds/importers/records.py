@@ -67,11 +67,6 @@ class TypeMapping:
 STAGE_NAMES = frozenset(STAGES)
 
 
-def stage_for(status: str, statuses: Mapping[str, str], default: str = "reported") -> str:
-    """The GridWall stage of an external status (case-insensitive), ``default`` when not listed."""
-    return statuses.get(status.strip().casefold(), default)
-
-
 def check_statuses(statuses: Mapping[str, str], where: str) -> dict[str, str]:
     """Normalise a status → stage table, refusing stages GridWall does not have."""
     bad = sorted({v for v in statuses.values() if v not in STAGE_NAMES})

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 
 from feeds.geo.locate import GridLocator
 from feeds.importers.cases import CaseState, is_behind, transition_events
-from feeds.importers.producer import ProducerError, ProducerSession
+from feeds.importers.producer import LazyProducer, ProducerSession
 from feeds.importers.records import case_row
 from feeds.importers.report import ImportReport
 from feeds.protocol import Error
@@ -82,20 +82,12 @@ class ProducerSink:
     """
 
     def __init__(self, connect: Callable[[], ProducerSession]) -> None:
-        self._connect = connect
-        self._session: ProducerSession | None = None
+        self._producer = LazyProducer(connect)
 
     def put(self, states: Sequence[CaseState], report: ImportReport) -> None:
         """Publish the missing steps, case by case, in the order given (``ProducerError`` if the server goes away)."""
-        if not states:
-            return
-        if self._session is None:
-            self._session = self._connect()
-        try:
-            self._put(self._session, states, report)
-        except ProducerError:
-            self.close()
-            raise
+        if states:
+            self._producer.run(lambda session: self._put(session, states, report))
 
     def _put(self, session: ProducerSession, states: Sequence[CaseState], report: ImportReport) -> None:
         current = session.current_stages(list(dict.fromkeys(s.id for s in states)))
@@ -114,9 +106,7 @@ class ProducerSink:
 
     def close(self) -> None:
         """Close the connection (a later :meth:`put` opens a new one)."""
-        if self._session is not None:
-            self._session.close()
-            self._session = None
+        self._producer.close()
 
 
 class StoreSink:

@@ -23,6 +23,26 @@ class TimeFormatError(ValueError):
     """A time zone or time format that cannot be used."""
 
 
+def parse_w3(text: str, tz: tzinfo | None) -> float | None:
+    """An ISO 8601 / w3 datetime (``2010-04-14T06:37:38-08:00``, ``…Z``) to epoch seconds.
+
+    Text without an offset takes ``tz``; with ``tz`` None it is refused. Blank or
+    unreadable text gives None.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        if tz is None:
+            return None
+        dt = dt.replace(tzinfo=tz)
+    return dt.timestamp()
+
+
 def zone(name: str) -> tzinfo:
     """The IANA time zone ``name`` (``TimeFormatError`` if unknown)."""
     try:
