@@ -14,6 +14,7 @@ from desktop.importing import (
     cmd_poll_cap,
     cmd_poll_db,
     cmd_poll_open311,
+    cmd_replay,
 )
 from desktop.startup import UserError, run_wall_session, server_config, start_application, wall_options
 
@@ -25,6 +26,7 @@ __all__ = [
     "cmd_poll_cap",
     "cmd_poll_db",
     "cmd_poll_open311",
+    "cmd_replay",
 ]
 
 log = logging.getLogger(__name__)

@@ -65,6 +65,18 @@ def add_import_parsers(sub: Any, positive: Callable[[type[float] | type[int]], C
     poll_db.add_argument("--interval", type=positive(float), default=60.0, help="seconds between polls (default 60)")
     poll_db.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
     _sink_options(poll_db, "cases go to")
+    add_replay_parser(sub, positive)
+
+
+def add_replay_parser(sub: Any, positive: Callable[[type[float] | type[int]], Callable[[str], float | int]]) -> None:
+    """Add ``replay``."""
+    rp = sub.add_parser("replay", help="replay a stored period to walls at N× (a replay server walls connect to)")
+    rp.add_argument("--from", dest="start", required=True, help="start, ISO date/time (Beijing time unless offset)")
+    rp.add_argument("--to", dest="end", required=True, help="end, ISO date/time")
+    rp.add_argument("--speed", type=positive(float), default=60.0, help="replayed seconds per real second (default 60)")
+    rp.add_argument("--db", help="store to replay from (default: SQLite in the user data folder)")
+    rp.add_argument("--host", default="127.0.0.1", help="replay server address (default 127.0.0.1)")
+    rp.add_argument("--port", type=int, default=8766, help="replay server port (default 8766)")
 
 
 def _open311_options(p: argparse.ArgumentParser) -> None:
@@ -177,5 +189,18 @@ def cmd_poll_db(args: argparse.Namespace) -> int:
         return run_poll_db(
             args.url, args.mapping, _open311(args), args.checkpoint, interval_s=args.interval, once=args.once
         )
+    except ImportUserError as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """``gridwall replay``."""
+    from desktop.startup import UserError
+    from feeds.importers.commands import ImportUserError, run_replay
+    from feeds.server.tokens import ensure_default_tokens
+
+    _, tokens = ensure_default_tokens()
+    try:
+        return run_replay(args.start, args.end, args.speed, db=args.db, host=args.host, port=args.port, tokens=tokens)
     except ImportUserError as exc:
         raise UserError(str(exc)) from None

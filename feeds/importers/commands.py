@@ -6,11 +6,15 @@ one-line error; everything else is here so it can be tested without Qt.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
@@ -33,14 +37,19 @@ from feeds.importers.open311 import (
     request_states,
 )
 from feeds.importers.poll311 import Checkpoint, Open311Poller
-from feeds.importers.producer import ProducerError, ProducerSession
+from feeds.importers.producer import LazyProducer, ProducerError, ProducerSession
 from feeds.importers.records import MappingError
+from feeds.importers.replay import Replayer, timeline
 from feeds.importers.report import ImportReport
 from feeds.importers.sinks import CaseSink, ProducerSink, StoreSink, locate
-from feeds.importers.units import district_outline, replace_units, store_locator
+from feeds.importers.times import parse_w3
+from feeds.importers.units import copy_units, district_outline, replace_units, store_locator
+from feeds.server import ServerConfig, ServerThread, TokenBook
 from feeds.simulator.progress import ProgressBar
 from feeds.store import Store, open_store
 from feeds.store.store import StoreError
+
+BEIJING = timezone(timedelta(hours=8))
 
 
 class ImportUserError(Exception):
@@ -334,3 +343,96 @@ def run_poll_db(
         return poll_loop(poll, interval_s=interval_s, once=once, as_json=opts.json)
     finally:
         store.close()
+
+
+REPLAY_HELP = "keys: p pause/resume · + faster · - slower · s HH:MM seek forward · q end (back to live)"
+
+
+def _replay_time(text: str, what: str) -> float:
+    t = parse_w3(text, BEIJING)
+    if t is None:
+        raise ImportUserError(f"--{what} must be an ISO date/time (Beijing time unless it has an offset), not {text!r}")
+    return t
+
+
+def _replay_command(player: Replayer, line: str) -> bool:
+    """Apply one console command; False to end the replay."""
+    cmd = line.strip()
+    if cmd in ("q", "quit", "live"):
+        return False
+    if cmd == "p":
+        if player.paused:
+            player.resume()
+        else:
+            player.pause()
+    elif cmd in ("+", "-"):
+        player.set_speed(player.speed * (2 if cmd == "+" else 0.5))
+    elif cmd.startswith("s "):
+        day = datetime.fromtimestamp(player.now(), BEIJING)
+        try:
+            hour, minute = (int(x) for x in cmd[2:].strip().split(":"))
+            player.seek(day.replace(hour=hour, minute=minute, second=0).timestamp())
+        except ValueError:
+            print(f"not a time: {cmd[2:]!r} ({REPLAY_HELP})")
+    else:
+        print(REPLAY_HELP)
+    return True
+
+
+def run_replay(
+    start_text: str, end_text: str, speed: float, *, db: str | None, host: str, port: int, tokens: TokenBook
+) -> int:
+    """``gridwall replay``: a replay server playing a stored period at ``speed``× to any wall that connects."""
+    start, end = _replay_time(start_text, "from"), _replay_time(end_text, "to")
+    if end <= start:
+        raise ImportUserError("--to must be after --from")
+    folder = tempfile.mkdtemp(prefix="gridwall-replay-")
+    replay_db = os.path.join(folder, "replay.db")
+    source = _open(db)
+    try:
+        events = timeline(source.engine, start, end)
+        copy_units(source.engine, replay_db)  # imported cities replay on their own units
+    finally:
+        source.close()
+    if not events:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ImportUserError(f"no cases or alerts between {start_text} and {end_text} in the store")
+    producer, wall = tokens.token_for("producer"), tokens.token_for("wall")
+    if producer is None or wall is None:
+        raise ImportUserError("the tokens file lacks a producer or wall token; see 'gridwall tokens'")
+    holder: list[Replayer] = []
+    config = ServerConfig(
+        host=host,
+        port=port,
+        store_url=replay_db,
+        tokens=tokens,
+        server_id=f"replay {start_text}..{end_text}",
+        clock=lambda: holder[0].now() if holder else start,
+    )
+    server = ServerThread(config).start()
+    session = LazyProducer(lambda: ProducerSession(server.url, producer))
+    player = Replayer(events, lambda batch: session.run(lambda s: s.publish(batch)), speed)
+    holder.append(player)
+    print(f"回放 / REPLAY {start_text} → {end_text}: {len(events):,} events at {speed:g}× on {server.url}")
+    print(f"open a wall: gridwall wall --server {server.url} --token {wall}")
+    print(REPLAY_HELP)
+    thread = threading.Thread(target=player.run, name="gridwall-replay", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            if sys.stdin.isatty():
+                line = sys.stdin.readline()
+                if not line or not _replay_command(player, line):
+                    break
+            else:
+                thread.join(1.0)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        player.stop()
+        thread.join(5)
+        session.close()
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    print("replay ended")
+    return 0

@@ -39,3 +39,17 @@ def district_outline(engine: Engine) -> Any:
     with engine.connect() as conn:
         geoms = [shape(g) for g in conn.execute(select(units.c.geometry).where(units.c.level == "district")).scalars()]
     return shapely.union_all(geoms) if geoms else None
+
+
+def copy_units(source: Engine, target_url: str) -> None:
+    """Create the store ``target_url`` holding the units of ``source`` (its taxonomy loads on first open)."""
+    from feeds.store import open_store
+
+    target = open_store(target_url, load_reference_data=False)
+    try:
+        with source.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(units))]
+        with target.engine.connect() as conn, conn.begin():
+            conn.execute(insert(units), rows)
+    finally:
+        target.close()

@@ -64,7 +64,7 @@ ROLES = frozenset({"wall", "operator", "producer"})
 ACTIONS = frozenset({"urge", "difficult", "undifficult", "note"})
 
 CASE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
-GRID_CODE = re.compile(r"110102\d{9}")
+GRID_CODE = re.compile(r"\d{15}")  # 6 district + 3 subdistrict + 3 community + 3 grid digits; any city
 UNIT_CODE = re.compile(r"110102(\d{3}(\d{3}(\d{3})?)?)?")
 PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 SUBCLASS_CODE = re.compile(r"\d{4,6}")

@@ -1,0 +1,217 @@
+"""Replaying a stored period: the cases of ``[start, end)`` re-enacted as events at N× speed.
+
+:func:`timeline` rebuilds, from the store's ``cases`` table (seeded, imported or live
+cases alike) and its event log (weather and crowd alerts), the events of a period in
+time order: each case created at its report time and moved through each workflow
+step at the time it first reached it. :class:`Replayer` plays them to a publish
+function (a producer session on a replay server) at ``speed``× with pause, forward
+seek and speed changes; events keep their original ``ts``, so walls show the
+replayed times.
+
+Not done yet: the wall's clock does not follow the replayed time and shows no
+"回放 / REPLAY" mark; a seek backwards needs a new replay (the replay store only
+moves forward).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from feeds.protocol import CaseClosed, CaseCreated, CaseInfo, CaseStageChanged, Message, decode
+from feeds.store.schema import cases, events
+
+#: Workflow steps re-enacted from a case's stage times: (stage, column whose time it takes).
+_STEPS = (
+    ("filed", "filed_at"),
+    ("dispatched", "dispatched_at"),
+    ("handling", "dispatched_at"),
+    ("closure_requested", "handled_at"),
+    ("verifying", "handled_at"),
+)
+_ALERTS = ("alert.weather", "alert.crowd", "alert.sensor")
+
+
+def _case_events(row: Any, end: float) -> list[Message]:
+    info = CaseInfo(
+        id=row.id,
+        kind=row.kind,
+        subclass=row.subclass,
+        source=row.source,
+        grid=row.grid,
+        lon=row.lon,
+        lat=row.lat,
+        stage="reported",
+        reported_at=float(row.reported_at),
+        department=row.department,
+        description=row.description or "",
+        address=row.address or "",
+        handle_deadline=float(row.handle_deadline_at) if row.handle_deadline_at is not None else None,
+    )
+    out: list[Message] = [CaseCreated(info, ts=float(row.reported_at))]
+    if row.cancelled_at is not None:
+        if row.cancelled_at < end:
+            out.append(CaseStageChanged(row.id, "cancelled", ts=float(row.cancelled_at)))
+        return out
+    last = float(row.reported_at)
+    for stage, column in _STEPS:
+        t = getattr(row, column)
+        if t is None and row.closed_at is not None:
+            t = row.closed_at  # a closed case went through every step, at the latest by its closing
+        if t is None or t >= end:
+            return out
+        last = max(last, float(t))
+        out.append(CaseStageChanged(row.id, stage, ts=last))
+    if row.closed_at is not None and row.closed_at < end:
+        out.append(
+            CaseClosed(row.id, bool(row.on_time) if row.on_time is not None else True, ts=max(last, row.closed_at))
+        )
+    return out
+
+
+def timeline(engine: Engine, start: float, end: float) -> list[Message]:
+    """The events of the cases reported in ``[start, end)`` and the alerts logged then, oldest first."""
+    out: list[Message] = []
+    with engine.connect() as conn:
+        query = select(cases).where(cases.c.reported_at >= int(start), cases.c.reported_at < int(end))
+        for row in conn.execute(query.order_by(cases.c.reported_at, cases.c.id)):
+            out.extend(_case_events(row, end))
+        logged = select(events.c.frame).where(
+            events.c.type.in_(_ALERTS), events.c.ts >= int(start), events.c.ts < int(end)
+        )
+        for frame in conn.execute(logged.order_by(events.c.seq)).scalars():
+            msg = decode(frame, max_bytes=None)
+            out.append(dataclasses.replace(msg, seq=None))
+    out.sort(key=lambda m: m.ts or 0.0)  # stable: a case's own steps keep their order at equal times
+    return out
+
+
+class Replayer:
+    """Plays timed events to ``publish`` at ``speed``× (thread-safe controls).
+
+    Args:
+        events: Events with ``ts``, oldest first.
+        publish: Receives each batch of due events, in order.
+        speed: Replayed seconds per real second.
+        clock: Real time (monotonic seconds); tests inject one.
+        wait: Sleeps up to a number of seconds, returning early when woken (tests inject one).
+    """
+
+    def __init__(
+        self,
+        events: Sequence[Message],
+        publish: Callable[[list[Message]], object],
+        speed: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wait: Callable[[float], object] | None = None,
+    ) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be greater than 0")
+        self.events = list(events)
+        self.publish = publish
+        self._clock = clock
+        self._wake = threading.Event()
+        self._wait = wait or self._wake.wait
+        self._lock = threading.Lock()
+        self._next = 0
+        self._speed = speed
+        self._paused = False
+        self._stopped = False
+        start = self.events[0].ts if self.events else 0.0
+        self._anchor_replay = float(start or 0.0)
+        self._anchor_real = clock()
+
+    # -- controls ------------------------------------------------------------
+
+    def now(self) -> float:
+        """The replayed time now."""
+        with self._lock:
+            return self._now()
+
+    def _now(self) -> float:
+        if self._paused:
+            return self._anchor_replay
+        return self._anchor_replay + (self._clock() - self._anchor_real) * self._speed
+
+    def _reanchor(self, replay_time: float) -> None:
+        self._anchor_replay, self._anchor_real = replay_time, self._clock()
+        self._wake.set()
+
+    def pause(self) -> None:
+        """Hold the replayed time."""
+        with self._lock:
+            self._reanchor(self._now())
+            self._paused = True
+
+    def resume(self) -> None:
+        """Let the replayed time run again."""
+        with self._lock:
+            self._reanchor(self._now())
+            self._paused = False
+
+    def set_speed(self, speed: float) -> None:
+        """Change the speed from now on."""
+        if speed <= 0:
+            raise ValueError("speed must be greater than 0")
+        with self._lock:
+            self._reanchor(self._now())
+            self._speed = speed
+
+    def seek(self, replay_time: float) -> None:
+        """Jump forward to ``replay_time`` (the events in between are published at once, in order)."""
+        with self._lock:
+            self._reanchor(max(replay_time, self._now()))
+
+    def stop(self) -> None:
+        """End :meth:`run` (return to live)."""
+        with self._lock:
+            self._stopped = True
+            self._wake.set()
+
+    @property
+    def paused(self) -> bool:
+        """Whether the replayed time stands still."""
+        return self._paused
+
+    @property
+    def speed(self) -> float:
+        """Replayed seconds per real second."""
+        return self._speed
+
+    @property
+    def done(self) -> bool:
+        """Every event was published."""
+        return self._next >= len(self.events)
+
+    # -- playing -------------------------------------------------------------
+
+    def step(self) -> float | None:
+        """Publish every event now due; returns real seconds until the next one (None when done)."""
+        with self._lock:
+            now = self._now()
+            first = self._next
+            while self._next < len(self.events) and (self.events[self._next].ts or 0.0) <= now:
+                self._next += 1
+            due = self.events[first : self._next]
+            paused, speed = self._paused, self._speed
+            upcoming = self.events[self._next].ts if self._next < len(self.events) else None
+        if due:
+            self.publish(due)
+        if upcoming is None:
+            return None
+        return 0.25 if paused else max(0.0, (float(upcoming) - now) / speed)
+
+    def run(self) -> None:
+        """Play until every event is published or :meth:`stop` is called."""
+        while not self._stopped:
+            delay = self.step()
+            if delay is None:
+                return
+            self._wake.clear()
+            self._wait(min(delay, 0.25))

@@ -1,0 +1,165 @@
+"""Replay of a stored period: events in time order, at the requested speed, with pause, seek and speed changes."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+import pytest
+from websockets.sync.client import connect
+
+from feeds.importers.producer import ProducerSession
+from feeds.importers.replay import Replayer, timeline
+from feeds.protocol import CaseClosed, CaseCreated, CaseStageChanged, Hello, Message, decode, encode
+from feeds.server import ServerThread
+from feeds.store import Store
+from feeds.store.bulk import upsert_cases
+
+T0 = 1_795_744_000.0  # 2026-11-27 ~09:46 Beijing
+GRID = "110102001004001"
+
+
+def _case(cid: str, reported: float, **times: float | None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": cid,
+        "kind": "event",
+        "subclass": "1201",
+        "source": "patrol",
+        "grid": GRID,
+        "department": "D01",
+        "lon": 116.368,
+        "lat": 39.92,
+        "stage": "closed" if times.get("closed_at") else "dispatched" if times.get("dispatched_at") else "reported",
+        "reported_at": int(reported),
+    }
+    row.update({k: int(v) for k, v in times.items() if v is not None})
+    if times.get("closed_at"):
+        row["on_time"] = True
+    return row
+
+
+def _seed(store: Store) -> None:
+    rows = [
+        _case("A", T0, filed_at=T0 + 60, dispatched_at=T0 + 120, handled_at=T0 + 600, closed_at=T0 + 900),
+        _case("B", T0 + 30, filed_at=T0 + 90, dispatched_at=T0 + 150),
+        _case("C", T0 + 300),
+        _case("OUT", T0 + 7200),  # after the period
+    ]
+    for _ in upsert_cases(store.engine, rows):
+        pass
+
+
+def test_timeline_reenacts_each_case_step_by_step_in_time_order(store: Store) -> None:
+    """Created at the report time, then every workflow step; nothing after the period's end; sorted by time."""
+    _seed(store)
+    events = timeline(store.engine, T0, T0 + 3600)
+    assert [m.ts for m in events] == sorted(m.ts or 0 for m in events)
+    steps = [(type(m).__name__, getattr(m, "case_id", None) or m.case.id, getattr(m, "stage", "")) for m in events]  # type: ignore[attr-defined]
+    a = [s for s in steps if s[1] == "A"]
+    assert [s[2] for s in a] == ["", "filed", "dispatched", "handling", "closure_requested", "verifying", ""]
+    assert a[0][0] == "CaseCreated" and a[-1][0] == "CaseClosed"
+    assert [s[2] for s in steps if s[1] == "B"] == ["", "filed", "dispatched", "handling"]
+    assert "OUT" not in {s[1] for s in steps}
+    short = timeline(store.engine, T0, T0 + 130)  # A's later steps fall after the end
+    assert [getattr(m, "stage", "created") for m in short if not isinstance(m, CaseCreated) and m.case_id == "A"] == [  # type: ignore[attr-defined]
+        "filed",
+        "dispatched",
+        "handling",
+    ]
+
+
+class FakeTime:
+    """A clock that moves only when the replayer waits."""
+
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def clock(self) -> float:
+        return self.t
+
+    def wait(self, seconds: float) -> None:
+        self.t += seconds
+
+
+def _events(n: int, gap: float) -> list[Message]:
+    return [CaseClosed(f"c{i}", ts=T0 + i * gap) for i in range(n)]
+
+
+def test_events_come_at_the_requested_speed_never_early() -> None:
+    """At 60× an event 600 s after the first is published 10 s (real) after the start."""
+    fake = FakeTime()
+    seen: list[tuple[float, float]] = []
+    player = Replayer(
+        _events(6, 120.0),
+        lambda batch: seen.extend((fake.t, m.ts or 0) for m in batch),
+        60.0,
+        clock=fake.clock,
+        wait=fake.wait,
+    )
+    player.run()
+    assert player.done and len(seen) == 6
+    start_real, start_replay = seen[0]
+    for real, replayed in seen:
+        assert real - start_real >= (replayed - start_replay) / 60.0 - 1e-9  # never early
+        assert real - start_real <= (replayed - start_replay) / 60.0 + 0.25  # and at most one wait late
+    assert seen[-1][0] - start_real == pytest.approx(10.0, abs=0.3)
+
+
+def test_pause_seek_and_speed_change() -> None:
+    """Paused: the replayed time stands still; a seek publishes the skipped events at once; speed applies from then."""
+    fake = FakeTime()
+    seen: list[float] = []
+    player = Replayer(
+        _events(10, 60.0), lambda batch: seen.extend(m.ts or 0 for m in batch), 10.0, clock=fake.clock, wait=fake.wait
+    )
+    player.step()
+    assert seen == [T0]
+    player.pause()
+    fake.t += 1000
+    player.step()
+    assert seen == [T0] and player.now() == T0
+    player.resume()
+    player.seek(T0 + 300)
+    player.step()
+    assert seen == [T0 + i * 60 for i in range(6)]
+    player.set_speed(60.0)
+    fake.t += 1.0  # one real second at 60× is 60 replayed seconds
+    player.step()
+    assert seen[-1] == T0 + 360
+
+
+def test_a_wall_receives_the_replayed_cases_in_time_order(gridwall: ServerThread, store: Store) -> None:
+    """Through a real server: every case arrives, in time order, never faster than the requested speed."""
+    _seed(store)
+    events = timeline(store.engine, T0, T0 + 3600)
+    received: list[tuple[float, Message]] = []
+    ready = threading.Event()
+
+    def wall() -> None:
+        with connect(gridwall.url, max_size=None, proxy=None, open_timeout=10) as ws:
+            ws.send(encode(Hello("wall-token")))
+            while True:
+                msg = decode(ws.recv(timeout=30), max_bytes=None)
+                if msg.TYPE == "caught_up":
+                    ready.set()
+                if isinstance(msg, (CaseCreated, CaseStageChanged, CaseClosed)):
+                    received.append((time.monotonic(), msg))
+                    if len(received) == len(events):
+                        return
+
+    reader = threading.Thread(target=wall, daemon=True)
+    reader.start()
+    assert ready.wait(30)
+    speed = 900.0  # the period's 15 minutes in about one second
+    with ProducerSession(gridwall.url, "prod-token") as session:
+        Replayer(events, session.publish, speed).run()
+    reader.join(30)
+    assert len(received) == len(events)
+    times = [m.ts or 0 for _, m in received]
+    assert times == sorted(times)
+    first_real, first = received[0][0], received[0][1].ts or 0
+    last_real, last = received[-1][0], received[-1][1].ts or 0
+    assert (last_real - first_real) >= (last - first) / speed * 0.9  # loose: never much faster than asked
+    assert json.dumps([m.TYPE for _, m in received]).count("case.created") == 3
