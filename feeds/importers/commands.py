@@ -45,7 +45,7 @@ from feeds.importers.sinks import CaseSink, ProducerSink, StoreSink, locate
 from feeds.importers.times import parse_w3
 from feeds.importers.units import copy_units, district_outline, replace_units, store_locator
 from feeds.server import ServerConfig, ServerThread, TokenBook
-from feeds.simulator.progress import ProgressBar
+from feeds.simulator.history.progress import ProgressBar
 from feeds.store import Store, open_store
 from feeds.store.store import StoreError
 
