@@ -12,13 +12,13 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from server_helpers import Wire, make_case
+from waiting import wait_until
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -141,9 +141,7 @@ def test_killing_a_server_mid_stream_loses_and_doubles_nothing(
         store.close()
     head = committed[-1]
     assert committed == list(range(1, head + 1)) and set(acked) <= set(committed)
-    deadline = time.monotonic() + 30
-    while any(w.last_seq != head for w in walls) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    assert wait_until(lambda: all(w.last_seq == head for w in walls))
     for wall in walls:
         wall.stop.set()
     for wall in walls:
