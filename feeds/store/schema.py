@@ -32,7 +32,7 @@ from feeds.protocol import OPEN_STAGES
 _OPEN_STAGE_LIST = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGES))
 
 SCHEMA_VERSION = 2
-"""Bumped on every schema change; recorded in ``meta`` (migrations come later).
+"""Bumped on every schema change; recorded in ``meta``; older stores are brought forward by ``migrations``.
 
 History: 1 = first layout; 2 = ``kpi_daily`` counters, indexes on ``cases`` closed_at,
 (community, reported_at) and updated_seq.

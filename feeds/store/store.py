@@ -34,6 +34,7 @@ from feeds.store import bulk
 from feeds.store.apply import EventApplier
 from feeds.store.counters import KpiDeltas, read_kpis
 from feeds.store.engine import BUSY_TIMEOUT_MS, make_engine, resolve_url
+from feeds.store.migrations import OLDEST_MIGRATABLE, migrate
 from feeds.store.reference import Reference, load_reference
 from feeds.store.schema import SCHEMA_VERSION, case_history, cases, events, meta, metadata, staff_positions
 from feeds.store.snapshot import case_columns, case_info, read_snapshot, staff_rows
@@ -287,11 +288,24 @@ def _check_version(found: dict[str, str], url: str) -> None:
             f"store {url} has schema version {version}, newer than this GridWall's {SCHEMA_VERSION}: "
             "upgrade GridWall or use another store"
         )
-    if version < SCHEMA_VERSION:
+    if version < OLDEST_MIGRATABLE:
         raise StoreError(
-            f"store {url} has schema version {version}, older than {SCHEMA_VERSION}, and cannot be migrated yet: "
-            "move it away and seed a new store"
+            f"store {url} has schema version {version}, older than {OLDEST_MIGRATABLE}, the oldest this GridWall "
+            "can migrate: move it away and seed a new store"
         )
+
+
+def _migrate(conn: Connection, found: dict[str, str], url: str) -> None:
+    """Bring an older store to SCHEMA_VERSION in the opening transaction (all steps or none)."""
+    version = int(found["schema_version"])
+    try:
+        migrate(conn, version, SCHEMA_VERSION)
+    except Exception as exc:
+        raise StoreError(
+            f"store {url}: migrating schema version {version} to {SCHEMA_VERSION} failed, store left unchanged: {exc}"
+        ) from exc
+    conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+    _log.info("store: %s migrated from schema version %d to %d", url, version, SCHEMA_VERSION)
 
 
 def open_store(url: str | None = None, *, load_reference_data: bool = True) -> Store:
@@ -305,7 +319,8 @@ def open_store(url: str | None = None, *, load_reference_data: bool = True) -> S
 
     Raises:
         SchemaTooNewError: If the store's schema_version is newer than this code's.
-        StoreError: If it is older (no migrations yet).
+        StoreError: If it is older than ``OLDEST_MIGRATABLE`` or a migration step fails
+            (the store is then left as it was).
     """
     resolved = resolve_url(url)
     engine = make_engine(resolved)
@@ -314,11 +329,14 @@ def open_store(url: str | None = None, *, load_reference_data: bool = True) -> S
         with engine.connect() as conn, conn.begin():
             if engine.dialect.name == "postgresql":  # servers starting together create the schema once
                 conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
+            found: dict[str, str] = {}
             if inspect(conn).has_table(meta.name):
                 found = _read_meta(conn)
                 if found:
                     _check_version(found, shown)
             metadata.create_all(conn)
+            if found and int(found["schema_version"]) < SCHEMA_VERSION:
+                _migrate(conn, found, shown)
             for table in metadata.sorted_tables:  # indexes a bulk load dropped and did not rebuild
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)

@@ -127,7 +127,7 @@ def test_bulk_insert_matches_group_by_and_rebuilds_indexes(store: Store) -> None
 
 
 def test_reopen_keeps_identity_and_refuses_newer_or_older_schema(tmp_path: Path) -> None:
-    """store_id persists; a newer schema_version is refused clearly, an older one too."""
+    """store_id persists; a newer schema_version is refused clearly, one older than any migration too."""
     path = str(tmp_path / "v.db")
     first = open_store(path, load_reference_data=False)
     store_id = first.store_id
@@ -135,7 +135,10 @@ def test_reopen_keeps_identity_and_refuses_newer_or_older_schema(tmp_path: Path)
     first.close()
     again = open_store(path, load_reference_data=False)
     assert (again.store_id, again.head()) == (store_id, 1)
-    for version, error, text in ((SCHEMA_VERSION + 1, SchemaTooNewError, "newer"), (1, StoreError, "older")):
+    for version, error, text in (
+        (SCHEMA_VERSION + 1, SchemaTooNewError, "newer"),
+        (1, StoreError, "oldest"),
+    ):
         with again.engine.connect() as conn, conn.begin():
             conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(version)))
         with pytest.raises(error, match=text):

@@ -1,0 +1,83 @@
+"""Schema migrations: numbered steps that take an existing store forward in place.
+
+A store records its ``schema_version`` in ``meta``. When GridWall opens a store older
+than :data:`feeds.store.schema.SCHEMA_VERSION`, :func:`migrate` runs every registered
+step above the store's version, in order, inside the transaction that opens the store:
+either all of them land together with the new version number, or (on any error) none do
+and the store stays as it was.
+
+New tables need no step: ``metadata.create_all`` adds missing tables (and indexes) on
+every open, before the steps run. A step is for what ``create_all`` cannot do: a new
+column on an existing table (:func:`add_column`), a backfill, a changed index.
+
+Adding a schema change:
+    1. change ``schema.py`` and bump ``SCHEMA_VERSION`` (note the change in its history);
+    2. register the step here with ``@migration(<new version>)``; a step must be safe on a
+       store that already has the change (``add_column`` skips an existing column);
+    3. give every new NOT NULL column a ``server_default`` so existing rows get a value.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Table, inspect, text
+from sqlalchemy.schema import CreateColumn
+
+_log = logging.getLogger(__name__)
+
+Step = Callable[[Connection], None]
+
+OLDEST_MIGRATABLE = 2
+"""Stores older than this were written before migrations existed and are refused."""
+
+MIGRATIONS: dict[int, Step] = {}
+"""Step that brings a store from ``version - 1`` to ``version``, keyed by ``version``."""
+
+
+def migration(version: int) -> Callable[[Step], Step]:
+    """Register ``step`` as the migration to ``version`` (one step per version)."""
+
+    def register(step: Step) -> Step:
+        if version in MIGRATIONS:
+            raise ValueError(f"two migrations to schema version {version}")
+        if version <= OLDEST_MIGRATABLE:
+            raise ValueError(f"migration to {version}: versions up to {OLDEST_MIGRATABLE} predate migrations")
+        MIGRATIONS[version] = step
+        return step
+
+    return register
+
+
+def add_column(conn: Connection, table: Table, name: str) -> bool:
+    """Add ``table.c[name]`` (as declared in the schema) to the live table unless it is there.
+
+    Returns whether the column was added.
+    """
+    present = {column["name"] for column in inspect(conn).get_columns(table.name)}
+    if name in present:
+        return False
+    column = table.c[name]
+    if not column.nullable and column.server_default is None:
+        raise ValueError(f"{table.name}.{name} is NOT NULL without a server_default: existing rows need a value")
+    spec = CreateColumn(column).compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {spec}"))
+    return True
+
+
+def migrate(conn: Connection, found: int, target: int) -> list[int]:
+    """Run the steps from ``found + 1`` up to ``target`` on ``conn``; return the versions applied.
+
+    Raises:
+        LookupError: If a step between the two versions is not registered.
+    """
+    missing = [version for version in range(found + 1, target + 1) if version not in MIGRATIONS]
+    if missing:
+        raise LookupError(f"no migration registered to schema version(s) {missing}")
+    applied = []
+    for version in range(found + 1, target + 1):
+        _log.info("store: migrating schema %d -> %d", version - 1, version)
+        MIGRATIONS[version](conn)
+        applied.append(version)
+    return applied
