@@ -65,6 +65,7 @@ SEASONS = {
     "spring": [0.7, 0.8, 1.4, 1.6, 1.3, 1.1, 0.9, 0.9, 0.9, 1.0, 0.8, 0.6],
 }
 
+# fmt: off
 # Category → majors → subs: (zh, en, department, deadline profile, season, weight, has urgent leaf)
 TREE: list[tuple[str, str, list[tuple[str, str, list[tuple[str, str, str, str, str, float, bool]]]]]] = [
     ("城市管理", "City management", [
@@ -229,6 +230,7 @@ TREE: list[tuple[str, str, list[tuple[str, str, list[tuple[str, str, str, str, s
         ]),
     ]),
 ]
+# fmt: on
 
 TOTAL_CASES = 600_000
 """Expected cases in ten years (the document's figure); leaf weights sum to it."""
@@ -245,9 +247,7 @@ def build() -> dict[str, object]:
             majors.append({"code": major, "category": f"Q{ci}", "name_zh": m_zh, "name_en": m_en})
             for si, (s_zh, s_en, dept, profile, season, weight, urgent) in enumerate(ss, start=1):
                 sub = f"{major}{si:02d}"
-                subs.append(
-                    {"code": sub, "major": major, "name_zh": s_zh, "name_en": s_en, "season": season}
-                )
+                subs.append({"code": sub, "major": major, "name_zh": s_zh, "name_en": s_en, "season": season})
                 natures = [*NATURES, URGENT] if urgent else NATURES
                 share_sum = sum(n[3] for n in natures) + (0.04 if urgent else 0.0)
                 for code, n_zh, n_en, share, direct in natures:
