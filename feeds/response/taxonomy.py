@@ -216,8 +216,8 @@ def parse_response_taxonomy(data: Mapping[str, Any], known_departments: Sequence
             raise
         raise TaxonomyError(f"malformed response taxonomy: {exc!r}") from exc
     for level, items in (("category", categories), ("major", majors), ("sub", subs), ("type", types)):
-        codes = [i.code for i in items]
-        _require(len(codes) == len(set(codes)), f"duplicate {level} code")
+        listed = [i.code for i in items]
+        _require(len(listed) == len(set(listed)), f"duplicate {level} code")
     for child, parents in ((majors, categories), (subs, majors)):
         codes = {p.code for p in parents}
         for node in child:
