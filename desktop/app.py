@@ -53,6 +53,10 @@ def prepare_environment(*, headless: bool) -> None:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags.strip()
 
 
+CLIENT_NAME = "gridwall-wall"
+"""How a wall or workstation introduces itself to the case server."""
+
+
 @dataclass
 class WallOptions:
     """How to show the wall (from the command line)."""

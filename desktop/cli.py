@@ -291,6 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         add_rotating_log(data_dir() / "logs" / f"gridwall-{args.command}.jsonl")  # structured, 10 MB × 5
     from desktop import commands
     from desktop.startup import UserError
+    from feeds.startup_trace import mark
+
+    mark("command line read")
 
     handler: Callable[[argparse.Namespace], int] = getattr(commands, "cmd_" + args.command.replace("-", "_"))
     try:

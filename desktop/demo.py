@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from desktop.app import WallOptions
 from desktop.startup import StartedApp, UserError, run_wall_session, server_config, start_application
+from feeds.startup_trace import mark
 
 if TYPE_CHECKING:
     from feeds.simulator.history.seed import SeedReport
@@ -91,6 +92,7 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
         store = open_store(args.db)
     except StoreError as exc:
         raise UserError(str(exc)) from None
+    mark("store open")
     _, tokens = ensure_default_tokens()
     if not holds_cases(store):
         seed_with_splash(store, args.history_days, args.seed, started)
@@ -100,14 +102,18 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     except RuntimeError as exc:
         raise UserError(str(exc)) from None
     log.info("case server on %s", server.url)
+    mark("server started")
     producer = tokens.token_for("producer")
     viewer = tokens.token_for("operator" if options.workstation else "wall")
     if producer is None or viewer is None:
         raise UserError("the tokens file lacks a producer or wall token; see 'gridwall tokens'")
     simulator = SimulatorThread(server.url, producer, speed=args.speed, seed=args.seed)
-    simulator.start()
+
+    def start_simulator() -> None:  # once the wall shows its first state: its snapshot waits till then
+        simulator.start()
+
     try:
-        return run_wall_session(started, server.url, viewer, options)
+        return run_wall_session(started, server.url, viewer, options, on_first_state=start_simulator)
     finally:
         simulator.stop()
         server.stop()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.app import WallOptions
+from desktop.app import CLIENT_NAME, WallOptions
 from desktop.bridge import LiveBridge
 from desktop.controller import WallController
 from desktop.drill import install_drilldown
@@ -38,6 +38,8 @@ class WallSession(QObject):
         translations: The application's translator switcher.
         client_options: Passed to :class:`ClientThread` (e.g. ``reconnect_delays``).
         layout: The wall layout, when the caller has read it already (else read from ``options.layout``).
+        client: A client thread already connecting to ``url`` (a cold start asks for the snapshot
+            while the windows are built); ``client_options`` are then unused.
     """
 
     def __init__(
@@ -49,6 +51,7 @@ class WallSession(QObject):
         *,
         client_options: dict[str, Any] | None = None,
         layout: WallLayout | None = None,
+        client: ClientThread | None = None,
     ) -> None:
         super().__init__()
         self.options = options
@@ -60,7 +63,7 @@ class WallSession(QObject):
             )
         self.language = options.language or self.layout.language
         translations.set_language(self.language)
-        self.client = ClientThread(url, token, client_name="gridwall-wall", **(client_options or {}))
+        self.client = client or ClientThread(url, token, client_name=CLIENT_NAME, **(client_options or {}))
         self.state = LiveState(load_names())
         self.bridge = LiveBridge(self.client, self.state, self)
         self.windows: list[QWidget] = []

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import argparse
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from desktop.app import WallOptions, parse_screens, parse_size
+from desktop.app import CLIENT_NAME, WallOptions, parse_screens, parse_size
+from feeds.startup_trace import enabled as trace_enabled
+from feeds.startup_trace import mark
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from desktop.i18n import Translations
     from desktop.layout import WallLayout
+    from desktop.session import WallSession
     from feeds.server import ServerConfig
     from feeds.server.tokens import TokenBook
     from feeds.store import Store
@@ -75,21 +79,39 @@ def start_application(options: WallOptions) -> StartedApp:
     except (LayoutError, RuntimeError) as exc:
         raise UserError(str(exc)) from None
     app, translations = create_application(options.language or layout.language)
+    mark("qt application")
     return StartedApp(app, translations, layout)
 
 
-def run_wall_session(started: StartedApp, url: str, token: str, options: WallOptions) -> int:
+def run_wall_session(
+    started: StartedApp, url: str, token: str, options: WallOptions, on_first_state: Callable[[], None] | None = None
+) -> int:
     """Open the wall on ``url`` and run the event loop until it is closed.
 
+    The client connects first, so the server prepares the snapshot while the windows are
+    built. ``on_first_state`` runs once the first full state reached the panels (the demo
+    starts its simulator then, so its own snapshot does not compete with the wall's).
     A watchdog logs any freeze of the GUI thread longer than ``FREEZE_S`` (with its stack).
     """
+    from feeds.client import ClientThread
+
+    client = ClientThread(url, token, client_name=CLIENT_NAME).start()
     from PySide6.QtCore import QTimer
 
     from desktop.session import WallSession
     from feeds.watchdog import FreezeWatchdog
 
-    session = WallSession(url, token, options, started.translations, layout=started.layout)
+    mark("wall imports")
+    session = WallSession(url, token, options, started.translations, layout=started.layout, client=client)
+    mark("windows built")
+    if on_first_state is not None:
+        _once_state_shown(session, on_first_state)
+    if trace_enabled():
+        from desktop.startup_probe import StartupProbe
+
+        StartupProbe(session)
     session.show()
+    mark("windows shown")
     watchdog = FreezeWatchdog(FREEZE_S).start()
     beat = QTimer()
     beat.timeout.connect(watchdog.beat)
@@ -100,6 +122,18 @@ def run_wall_session(started: StartedApp, url: str, token: str, options: WallOpt
         beat.stop()
         watchdog.stop()
         session.close()
+
+
+def _once_state_shown(session: WallSession, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once, after the first full state (a snapshot) reached the panels."""
+    from feeds.live import Changes
+
+    def on_changed(changes: Changes) -> None:
+        if changes.reset:
+            session.bridge.sigChanged.disconnect(on_changed)
+            callback()
+
+    session.bridge.sigChanged.connect(on_changed)
 
 
 def server_config(

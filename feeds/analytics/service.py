@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from feeds import startup_trace
 from feeds.analytics import caselist, drill, early_warning, forecast
 from feeds.analytics.cube import CaseCube
 from feeds.analytics.cube_events import apply_events
@@ -120,6 +121,7 @@ class QueryService:
                 started = time.perf_counter()
                 cube = self.load_cube()
                 _log.info("analytics: cube of %d cases ready in %.1f s", cube.n, time.perf_counter() - started)
+                startup_trace.mark("cube loaded")
             except Exception as exc:  # keep serving from SQL
                 self.load_error = exc
                 _log.exception("analytics: cube load failed; answering from SQL")

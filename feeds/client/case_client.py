@@ -20,6 +20,7 @@ from typing import Any, cast
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidURI
 
+from feeds import startup_trace
 from feeds.client.status import STALE_FACTOR, ClientStatus, State, backoff, refusal_backoff
 from feeds.protocol import (
     Ack,
@@ -302,6 +303,7 @@ class CaseClient:
                 self.last_seq = None
         elif isinstance(msg, Snapshot):
             self.last_seq, self.store_id = msg.head, msg.store_id
+            startup_trace.mark("snapshot decoded")
         elif isinstance(msg, CaughtUp):
             self.last_seq = msg.head if self.last_seq is None else self.last_seq
             self._caught_up = True

@@ -54,8 +54,9 @@ class ClientThread:
         return self._status
 
     def start(self) -> ClientThread:
-        """Start the thread (returns at once; watch :attr:`statuses` for ``live``)."""
-        self._thread.start()
+        """Start the thread (returns at once; watch :attr:`statuses` for ``live``); again: no-op."""
+        if self._thread.ident is None:
+            self._thread.start()
         self._started.wait(10)
         return self
 

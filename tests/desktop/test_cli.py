@@ -155,3 +155,24 @@ def test_demo_refuses_a_bad_layout_before_any_work(tmp_path: Path) -> None:
     )  # fmt: skip
     assert out.returncode == 1 and "unknown panel name 'radar'" in out.stderr
     assert not (data / "gridwall.db").exists()
+
+
+def test_demo_traces_its_start_up_phases_and_quits_at_the_first_complete_screen(tmp_path: Path) -> None:
+    """Under GRIDWALL_STARTUP_TRACE=exit the demo marks each phase in order and exits once panels and map show."""
+    data = tmp_path / "data"
+    env = {"GRIDWALL_DATA_DIR": str(data), "GRIDWALL_CONFIG_DIR": str(data)}
+    assert _run("seed", "--db", str(tmp_path / "s.db"), "--days", "2", env=env).returncode == 0
+    env["GRIDWALL_STARTUP_TRACE"] = "exit"
+    out = _run("demo", "--db", str(tmp_path / "s.db"), "--windowed", "--size", "1280x720", env=env, timeout=180)
+    assert out.returncode == 0, out.stderr[-2000:]
+    marks = [line.split()[1:-1] for line in out.stderr.splitlines() if line.startswith("[startup] ")]
+    order = [" ".join(m) for m in marks]
+    for earlier, later in (
+        ("qt application", "store open"),
+        ("server started", "windows built"),
+        ("windows shown", "snapshot on panels"),
+        ("snapshot on panels", "first complete screen"),
+        ("map page scripts up", "first complete screen"),
+    ):
+        assert order.index(earlier) < order.index(later), order
+    assert order[-1] == "first complete screen"

@@ -10,7 +10,7 @@ import pytest
 
 from widgets.gridmap.blocker import ExternalRequestBlocker
 from widgets.gridmap.config import LOCAL_TILES_URL, MapConfig
-from widgets.gridmap.page import build_page_html, json_for_script, localize
+from widgets.gridmap.page import build_page_html, cached_page_html, json_for_script, localize
 from widgets.gridmap.scheme import LIBRARY_ROOTS, MAP_ASSETS_DIR, GridwallSchemeHandler, resolve_under
 from widgets.gridmap.tiles import TileArchive
 
@@ -149,3 +149,15 @@ def test_map_scripts_never_write_markup_from_data() -> None:
         assert re.findall(r"innerHTML\s*=(?!=)", source) == [], path.name
         assert not re.search(r"insertAdjacentHTML|document\.write|\beval\(|new Function|bindPopup\(\s*['\"`]", source)
         assert not re.search(r"setContent\(\s*['\"`]|bindTooltip\(\s*['\"`]", source), path.name
+
+
+def test_the_page_is_built_once_then_read_from_the_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A start reads the page cached by an earlier one; other arguments get their own page."""
+    monkeypatch.setenv("GRIDWALL_DATA_DIR", str(tmp_path))
+    first = cached_page_html(MapConfig(), language="en")
+    assert first == build_page_html(MapConfig(), language="en")
+    (cached,) = (tmp_path / "cache").glob("map-page-*.html")
+    cached.write_text(first + "<!-- from the cache -->", encoding="utf-8")
+    assert cached_page_html(MapConfig(), language="en").endswith("<!-- from the cache -->")
+    assert cached_page_html(MapConfig(), language="zh") == build_page_html(MapConfig(), language="zh")
+    assert len(list((tmp_path / "cache").glob("map-page-*.html"))) == 2

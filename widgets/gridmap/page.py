@@ -14,15 +14,18 @@ import base64
 import hashlib
 import html
 import json
+import logging
+import os
 import re
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
-import folium
-from branca.element import MacroElement
-from jinja2 import Template
-
+from feeds.paths import data_dir
 from widgets.gridmap.config import MapConfig
 from widgets.gridmap.scheme import SCHEME
+
+log = logging.getLogger(__name__)
 
 MAP_NAME = "gridwall"
 """folium element id: the Leaflet map is the page global ``map_gridwall``."""
@@ -72,14 +75,16 @@ def json_for_script(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-class _GridwallInit(MacroElement):
+def _init_element(options: dict[str, Any]) -> Any:
     """folium element that hands the Leaflet map to ``gridmap.js``."""
+    from branca.element import MacroElement
+    from jinja2 import Template
 
-    def __init__(self, options: dict[str, Any]) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "GridwallInit"
-        self.options_json = json_for_script(options)
-        self._template = Template(_INIT_TEMPLATE)
+    element = MacroElement()  # type: ignore[no-untyped-call]
+    element._name = "GridwallInit"
+    element.options_json = json_for_script(options)  # type: ignore[attr-defined]
+    element._template = Template(_INIT_TEMPLATE)
+    return element
 
 
 def page_options(config: MapConfig, scale: float, language: str, show_controls: bool) -> dict[str, Any]:
@@ -115,6 +120,8 @@ def build_page_html(
     Returns:
         The HTML text, with no reference to any remote URL.
     """
+    import folium  # ~1 s to import (it compiles its templates): only when the page is not cached
+
     fmap = folium.Map(
         location=list(center),
         zoom_start=zoom,
@@ -140,8 +147,34 @@ def build_page_html(
             max_native_zoom=min(config.max_zoom, 18),
             name="basemap",
         ).add_to(fmap)
-    _GridwallInit(page_options(config, scale, language, show_controls)).add_to(fmap)
+    _init_element(page_options(config, scale, language, show_controls)).add_to(fmap)
     return localize(fmap.get_root().render())
+
+
+def cached_page_html(
+    config: MapConfig, *, scale: float = 1.0, language: str = "zh", show_controls: bool = False
+) -> str:
+    """:func:`build_page_html`, kept in the data folder so a start need not import folium (~1 s).
+
+    The cache key covers every argument, folium's version and this module's source, so a
+    changed page or a folium upgrade builds afresh. An unwritable folder only costs the build.
+    """
+    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    args = repr((config, scale, language, show_controls, metadata.version("folium"), source))
+    path = data_dir() / "cache" / f"map-page-{hashlib.sha256(args.encode()).hexdigest()[:24]}.html"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    text = build_page_html(config, scale=scale, language=language, show_controls=show_controls)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        log.debug("map page not cached: %s", exc)
+    return text
 
 
 def localize(text: str) -> str:

@@ -14,13 +14,14 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from feeds import startup_trace
 from feeds.geo.gcj02 import wgs84_to_gcj02
 from widgets.gridmap.blocker import ExternalRequestBlocker
 from widgets.gridmap.bridge import MapBridge, MapPage
 from widgets.gridmap.config import MapConfig
 from widgets.gridmap.freshness import FreshnessBadge
 from widgets.gridmap.model import MapModel
-from widgets.gridmap.page import build_page_html
+from widgets.gridmap.page import cached_page_html
 from widgets.gridmap.scheme import PAGE_URL, SCHEME_BYTES, GridwallSchemeHandler, schemes_registered
 from widgets.gridmap.tiles import TileArchive
 
@@ -103,7 +104,7 @@ class GridMap(QWidget):
         if self.config.tiles is None and self.config.local_tiles_dir is not None:
             self._tiles = TileArchive(self.config.local_tiles_dir, tms=self.config.tms)
             self._scheme.set_tile_reader(self._tiles.read)
-        html = build_page_html(self.config, scale=scale, language=language, show_controls=show_controls)
+        html = cached_page_html(self.config, scale=scale, language=language, show_controls=show_controls)
         self._scheme.set_document("page/index.html", html.encode("utf-8"))
 
         self._page = MapPage(self._profile, self._view)
@@ -274,15 +275,18 @@ class GridMap(QWidget):
 
     # ----- page life cycle -----
     def _load(self) -> None:
+        startup_trace.mark("map page load started")
         self._ready = False
         self._page.load(QUrl(PAGE_URL))
 
     def _on_load_finished(self, ok: bool) -> None:
+        startup_trace.mark("map page loaded")
         if not ok:
             log.warning("map page failed to load; retrying")
             self._reload_timer.start(_RELOAD_DELAYS_MS[1])
 
     def _on_page_ready(self) -> None:
+        startup_trace.mark("map page scripts up")
         self._ready = True
         self._in_flight = None
         self._model.clear_delta()

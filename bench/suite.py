@@ -1,0 +1,264 @@
+"""The benchmarks ``python -m bench`` runs, with their full and ``--quick`` arguments and targets.
+
+Each entry runs one script of ``bench/`` as it is (the scripts stay usable on their own) and reads
+the figures it prints. Targets come from issue 11 and the design brief §5.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+
+from bench.harness import Bench, Figure, ParseError
+
+QUICK_DIR = tempfile.gettempdir()
+
+
+def find(pattern: str, text: str, group: int = 1) -> float:
+    """The number matched by ``pattern`` (the last match; thousands separators allowed)."""
+    found = re.findall(pattern, text, flags=re.MULTILINE)
+    if not found:
+        raise ParseError(f"no line matches {pattern!r}")
+    last = found[-1]
+    value = last[group - 1] if isinstance(last, tuple) else last
+    return float(value.replace(",", ""))
+
+
+# ------------------------------------------------------------------ parsers of each script's output
+def parse_cold_start(out: str) -> list[Figure]:
+    """``cold_start.py``: the median first complete screen and the bare Leaflet page."""
+    runs = int(find(r"^runs: (\d+)", out))
+    figures = [
+        Figure(
+            "cold start to a complete first screen (map included), store seeded",
+            find(r"^first complete screen: median ([\d.]+) s", out),
+            "s",
+            target=2.0,
+            baseline=find(r"^baseline bare QtWebEngine \+ Leaflet page: median ([\d.]+) s", out),
+            baseline_label="a bare QtWebEngine + Leaflet page",
+            runs=runs,
+        )
+    ]
+    imports = re.search(r"^baseline imports: median ([\d.]+) s", out, flags=re.MULTILINE)
+    if imports:
+        figures[0].note = f"GridWall's imports alone: {float(imports.group(1)):.2f} s"
+    return figures
+
+
+def parse_renderer_memory(out: str) -> list[Figure]:
+    """``renderer_memory.py``: the renderer's resident memory after 24 simulated hours, and its growth."""
+    runs = int(find(r"^runs: (\d+)", out))
+    base = find(r"^baseline bare Leaflet page with [\d,]+ markers: renderer ([\d.]+) MB", out)
+    return [
+        Figure(
+            "map renderer memory after 24 simulated hours",
+            find(r"^renderer after 24 h: median ([\d.]+) MB", out),
+            "MB",
+            target=300.0,
+            baseline=base,
+            baseline_label="a bare Leaflet page with the same markers",
+            runs=runs,
+        ),
+        Figure(
+            "map renderer growth over the last 12 simulated hours",
+            find(r"^renderer growth over the last 12 h: median ([-+\d.]+) MB", out),
+            "MB",
+            target=10.0,
+            runs=runs,
+            note="flat: ≤ 10 MB",
+        ),
+    ]
+
+
+def parse_drilldown(out: str) -> list[Figure]:
+    """``drilldown.py``: worst cube p95 over every query kind vs the same queries as plain SQL."""
+    rows = re.findall(r"^(drill|indicators|ranking|trend|types|warnings|forecast)(.*?)\s+([\d.]+)ms\s+([\d.]+)ms\s+"
+                      r"([\d.]+)ms\s+([\d.]+)ms\s+\d+x\s+(True|False)$", out, flags=re.MULTILINE)  # fmt: skip
+    rows = [r for r in rows if "10 y" not in r[1]]
+    if not rows:
+        raise ParseError("no query rows")
+    cases = int(find(r"^cases in store: ([\d,]+)", out))
+    search = find(r"^cases search \(SQL\).*?\s([\d.]+)ms\s+([\d.]+)ms", out, group=2)
+    unequal = sum(r[6] == "False" for r in rows)
+    return [
+        Figure(
+            f"drill-down p95 (worst of {len(rows)} queries) over {cases:,} cases",
+            max(float(r[3]) for r in rows),
+            "ms",
+            target=100.0,
+            baseline=max(float(r[5]) for r in rows),
+            baseline_label="the same queries as plain SQL GROUP BY (worst p95)",
+            runs=int(find(r"^reps: (\d+)", out)) if "reps:" in out else 5,
+            note="every answer equal to SQL" if not unequal else f"{unequal} answers differ from SQL",
+        ),
+        Figure(
+            f"case search p95, a year of {cases:,} cases (workstation list)",
+            search,
+            "ms",
+            target=20.0,
+            runs=5,
+        ),
+    ]
+
+
+def parse_event_to_screen(out: str) -> list[Figure]:
+    """``event_to_screen.py``: wall p99 vs a bare client at the slow and fast rates, and loss."""
+    figures = []
+    runs = int(find(r"^medians over (\d+) run", out))
+    pattern = (r"^\s+(\d+) events/s: baseline received (\d+)/(\d+), p50 ([\d.]+) p99 ([\d.]+) ms; "
+               r"wall received (\d+)/(\d+), p50 ([\d.]+) p95 ([\d.]+) p99 ([\d.]+)")  # fmt: skip
+    lines = re.findall(pattern, out, flags=re.MULTILINE)
+    if len(lines) != 2:
+        raise ParseError("expected a slow and a fast phase")
+    lost = re.search(r"^no event lost on the wall.*: (yes|NO)", out, flags=re.MULTILINE)
+    if lost is None:
+        raise ParseError("no loss line")
+    for rate, _, _, _, b99, got, sent, _, _, w99 in lines:
+        figures.append(
+            Figure(
+                f"event to feed and counters p99 at {int(rate):,} events/s",
+                float(w99),
+                "ms",
+                target=100.0,
+                baseline=float(b99),
+                baseline_label="a bare client (decode only)",
+                runs=runs,
+                note=f"wall received {int(got):,}/{int(sent):,}; no event lost: {lost.group(1)}",
+            )
+        )
+    return figures
+
+
+def parse_fanout(out: str) -> list[Figure]:
+    """``fanout.py``: p99 of the server's fan-out vs a naive send loop (medians of the runs)."""
+    runs = int(find(r"clients in another, (\d+) runs per mode", out))
+    tail = out.split("medians of the runs:", 1)
+    if len(tail) != 2:
+        raise ParseError("no medians")
+    rows = {cells[0]: cells for cells in map(str.split, tail[1].splitlines()) if cells[:1] in (["gridwall"], ["naive"])}
+    g, n = rows["gridwall"], rows["naive"]
+    clients = int(find(r"^(\d+) walls", out))
+    rate = find(r"walls \+ \d+ stalled, ([\d.]+) events/s", out)
+    return [
+        Figure(
+            f"fan-out p99, {clients} walls × {rate:g} events/s",
+            float(g[3]),
+            "ms",
+            target=100.0,
+            baseline=float(n[3]),
+            baseline_label="a naive `await send` loop",
+            runs=runs,
+            note=f"delivered {g[1]}; server CPU {g[5]} (naive {n[5]})",
+        )
+    ]
+
+
+def parse_store_bulk(out: str) -> list[Figure]:
+    """``store_bulk.py``: the store's bulk path extrapolated to 3.22M cases vs one execute per row."""
+    rate = find(r"^bulk_insert_cases: \d+ cases in [\d.]+ s = ([\d,]+) cases/s", out)
+    base = find(r"^baseline one execute per row: \d+ cases in [\d.]+ s = ([\d,]+) cases/s", out)
+    return [
+        Figure(
+            "seeding: store bulk path, 3.22M cases (extrapolated; cube not included)",
+            3_220_000 / rate,
+            "s",
+            target=30.0,
+            baseline=3_220_000 / base,
+            baseline_label="one `execute` per row (extrapolated)",
+        )
+    ]
+
+
+def parse_import_csv(out: str) -> list[Figure]:
+    """``import_csv.py``: 311 CSV import rate vs csv + executemany; point-in-polygon rate."""
+    return [
+        Figure(
+            "311 CSV import",
+            find(r"^gridwall:\s+[\d.]+ s = ([\d,]+) rows/s", out),
+            "rows/s",
+            target=50_000,
+            lower_is_better=False,
+            baseline=find(r"^baseline:\s+[\d.]+ s = ([\d,]+) rows/s", out),
+            baseline_label="csv.DictReader + strptime + executemany",
+        ),
+        Figure(
+            "point-in-polygon grid assignment",
+            find(r"^locate: [\d,]+ points over [\d,]+ grids in [\d.]+ s = ([\d,]+) points/s", out),
+            "points/s",
+            target=100_000,
+            lower_is_better=False,
+            baseline=find(r"one grid_at call per point: ([\d,]+) points/s", out),
+            baseline_label="one `grid_at` call per point",
+        ),
+    ]
+
+
+SUITE: list[Bench] = [
+    Bench(
+        "cold-start",
+        "Cold start",
+        "cold_start.py",
+        ["--runs", "5"],
+        ["--runs", "2", "--days", "7", "--store", f"{QUICK_DIR}/gridwall-bench-quick/cold.db"],
+        parse_cold_start,
+        "`gridwall demo` on an already seeded store (ten years unless `--days`), from exec to the first "
+        "complete screen: every panel filled from the snapshot and the map page showing its markers. "
+        "Each phase is timed (marks printed by the app under `GRIDWALL_STARTUP_TRACE=1`).",
+        timeout_s=1800,
+    ),
+    Bench(
+        "drilldown",
+        "Drill-down queries and case search",
+        "drilldown.py",
+        ["--reps", "5", "--sql-reps", "5"],
+        ["--db", f"{QUICK_DIR}/gridwall-bench-quick/drill.db", "--cases", "20000", "--reps", "5", "--sql-reps", "5"],
+        parse_drilldown,
+        "Every drill level × range, indicators, rankings, trends, types, warnings and forecasts on the "
+        "analytics cube and as plain SQL `GROUP BY` in the same process, answers compared; the "
+        "workstation's case search.",
+        timeout_s=3600,
+    ),
+    Bench(
+        "event-to-screen",
+        "Event to screen",
+        "event_to_screen.py",
+        ["--repeat", "5", "--slow-seconds", "10", "--fast-seconds", "5"],
+        ["--repeat", "2", "--slow-seconds", "1", "--fast-seconds", "1", "--fast-rate", "300"],
+        parse_event_to_screen,
+        "A live wall (1920×1080, offscreen, with the map) on a server in its own process; a producer "
+        "at 100 and 1,000 events/s; a bare client beside it as the baseline.",
+    ),
+    Bench(
+        "fanout",
+        "Fan-out",
+        "fanout.py",
+        ["--repeat", "5", "--seconds", "8"],
+        ["--repeat", "2", "--clients", "10", "--probes", "5", "--seconds", "1"],
+        parse_fanout,
+        "The case server fanning out to 200 walls at 100 events/s, against the same server with a naive send loop.",
+    ),
+    Bench(
+        "seeding",
+        "Seeding (store bulk path)",
+        "store_bulk.py",
+        ["300000", "--baseline", "30000"],
+        ["5000", "--baseline", "2000"],
+        parse_store_bulk,
+        "`Store.bulk_insert_cases` on synthetic cases, extrapolated to 3.22M, against one "
+        "`execute` per row on the same rows.",
+        repeat=5,
+        quick_repeat=2,
+    ),
+    Bench(
+        "import",
+        "311 CSV import",
+        "import_csv.py",
+        ["--rows", "100000", "--points", "300000"],
+        ["--rows", "2000", "--points", "20000"],
+        parse_import_csv,
+        "A synthetic NYC 311 CSV imported into a fresh store, against `csv` + `executemany` into a "
+        "plain table; point-in-polygon assignment against one lookup per point.",
+        repeat=5,
+        quick_repeat=2,
+    ),
+]

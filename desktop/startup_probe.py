@@ -1,0 +1,76 @@
+"""Marks a wall's start-up phases on the GUI thread (only under ``GRIDWALL_STARTUP_TRACE``).
+
+Phases: ``first paint`` (a window painted), ``connected`` (the client is live), ``snapshot on
+panels`` (the first full state reached every panel), ``map page ready`` (Leaflet up and the
+page's first batch applied) and ``first complete screen``: the snapshot's markers applied in the
+map page after the panels got it. With ``GRIDWALL_STARTUP_TRACE=exit`` the application then quits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from feeds import startup_trace
+from feeds.live import Changes
+
+POLL_MS = 10
+
+
+class StartupProbe(QObject):
+    """Watches a :class:`~desktop.session.WallSession` until its first complete screen.
+
+    Connect it after the session's controller, so its slot sees the panels already updated.
+    """
+
+    def __init__(self, session: Any) -> None:
+        super().__init__(session)
+        self._session = session
+        self._painted = False
+        self._snapshot = False
+        self._map_batch = 0
+        self._map = next((w.panels["map"] for w in session.wall_windows if "map" in w.panels), None)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._check_map)
+        session.bridge.sigChanged.connect(self._on_changed)
+        session.bridge.sigStatus.connect(self._on_status)
+        if self._map is not None:
+            self._map.sigReady.connect(self._on_map_ready)
+        for window in session.windows:
+            window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Mark the first paint of any window."""
+        if not self._painted and event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
+            self._painted = True
+            startup_trace.mark("first paint")
+        return False
+
+    def _on_status(self, status: Any) -> None:
+        if status.state == "live":
+            startup_trace.mark("connected")
+
+    def _on_map_ready(self) -> None:
+        startup_trace.mark("map page ready")
+
+    def _on_changed(self, changes: Changes) -> None:
+        if self._snapshot or not changes.reset:
+            return
+        self._snapshot = True
+        startup_trace.mark("snapshot on panels")
+        if self._map is not None:  # the next batch the map sends carries the snapshot's markers
+            self._map_batch = self._map.batches_sent + 1
+        self._poll.start()
+
+    def _check_map(self) -> None:
+        if self._map is not None and not (self._map.is_ready and self._map.applied_batch >= self._map_batch):
+            return
+        self._poll.stop()
+        startup_trace.mark("first complete screen")
+        for window in self._session.windows:
+            window.removeEventFilter(self)
+        if startup_trace.exit_when_complete():
+            QApplication.quit()
