@@ -169,7 +169,10 @@ def main() -> None:
     print(f"store: {args.db}")
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
-        seed(args.db, args.cases)
+        partial = args.db.with_name(args.db.name + ".partial")  # a seeding cut short is never reused
+        partial.unlink(missing_ok=True)
+        seed(partial, args.cases)
+        partial.rename(args.db)
     engine = open_store(str(args.db)).engine
     t = time.perf_counter()
     ensure_indexes(engine)
