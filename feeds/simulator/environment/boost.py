@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
+from dataclasses import replace
 
-from feeds.simulator.environment.weather import WeatherWarning
+from feeds.simulator.environment.weather import Weather, WeatherWarning
 from feeds.taxonomy import Taxonomy, load_taxonomy
 
 _BOOSTS = {
@@ -38,3 +40,24 @@ def case_boost(warnings: Sequence[WeatherWarning], taxonomy: Taxonomy | None = N
             code = tax.subclass_by_name(name).code
             boost[code] = boost.get(code, 1.0) * (1.0 + (factor - 1.0) * _LEVEL_SCALE[w.level])
     return boost
+
+
+def boost_spans(
+    weather: Weather, start: float, end: float, taxonomy: Taxonomy | None = None
+) -> list[tuple[float, float, dict[str, float]]]:
+    """The case-mix boosts of ``[start, end)`` as spans of constant boost (for seeding history).
+
+    A span starts and ends at every issue, level change and lifting of a
+    warning; inside it the boost is :func:`case_boost` of the warnings in force
+    at their current level, as the live simulator applies them.
+    """
+    tax = taxonomy or load_taxonomy()
+    warnings = weather.warnings_between(start, end)
+    cuts = sorted({start, end, *(t for w in warnings for t, _, _ in w.phases() if start < t < end)})
+    spans = []
+    for a, b in itertools.pairwise(cuts):
+        active = [replace(w, level=w.level_at(a)) for w in warnings if w.active(a)]
+        boost = case_boost(active, tax) if active else {}
+        if boost:
+            spans.append((a, b, boost))
+    return spans

@@ -60,7 +60,10 @@ class CaseRows:
         tax = batch.taxonomy
         self.batch, self.state, self.district, self.descriptions = batch, state, district, descriptions
         n = len(batch)
-        self._point = rng.integers(0, district.lon.shape[1], n)
+        grids = batch.grid.astype(np.int64)
+        self._lon, self._lat = district.triangles.sample(grids, rng.random((n, 3)))
+        numbers = district.house_numbers(grids, self._lon, self._lat)
+        self._house = np.array([f"{k}号" for k in range(int(numbers.max(initial=0)) + 1)], dtype=object)[numbers]
         self._variant = rng.integers(0, descriptions.variants, n)
         self._kind = np.array([s.kind for s in tax.subclasses], dtype=object)
         self._subclass = np.array([s.code for s in tax.subclasses], dtype=object)
@@ -87,7 +90,6 @@ class CaseRows:
         sub = b.subclass[sl].astype(np.int64)
         src = b.source[sl].astype(np.int64)
         grid = b.grid[sl].astype(np.int64)
-        point = self._point[sl]
         closed = st.stage[sl] == STAGES.index("closed")
         on_time = np.full(closed.size, None, dtype=object)
         on_time[closed] = st.on_time[sl][closed]
@@ -101,9 +103,9 @@ class CaseRows:
             _pick(self._source, src),
             _pick(self._grid, grid),
             _pick(self._department, sub),
-            self.district.lon[grid, point].tolist(),
-            self.district.lat[grid, point].tolist(),
-            _pick(self._address, grid),
+            self._lon[sl].tolist(),
+            self._lat[sl].tolist(),
+            (self._address[grid] + self._house[sl]).tolist(),
             descriptions,
             _pick(self._stage, st.stage[sl]),
             b.reported_at[sl].astype(np.int64).tolist(),

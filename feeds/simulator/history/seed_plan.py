@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from feeds.simulator.environment.boost import boost_spans
+from feeds.simulator.environment.weather import Weather
 from feeds.simulator.history.as_of import STAGE_CODE, batch_as_of
 from feeds.simulator.history.case_rows import CaseRows
 from feeds.simulator.model.arrivals import YEAR_S, history_windows, source_shares_for_year
@@ -50,18 +52,24 @@ class WindowDone:
 
 def expected_cases(start: float, end: float) -> int:
     """Cases the history of ``[start, end)`` is expected to hold."""
-    return int(sum(volume * (hi - lo) / YEAR_S for lo, hi, volume in history_windows(start, end)))
+    return int(sum((v0 + v1) / 2 * (hi - lo) / YEAR_S for lo, hi, v0, v1 in history_windows(start, end)))
 
 
 def history_chunks(
     start: float, end: float, seed: int, district: District, chunk_rows: int
 ) -> Iterator[list[Row] | WindowDone]:
-    """Plan ``[start, end)`` year by year; yield row chunks, then a :class:`WindowDone` per year."""
+    """Plan ``[start, end)`` year by year; yield row chunks, then a :class:`WindowDone` per year.
+
+    The yearly volume ramps smoothly across windows, each grid's daily share
+    varies (``district.day_factors``) and the weather warnings of ``Weather(seed)``
+    shift the case mix while in force (积水 peaks in rainstorms).
+    """
     rng = np.random.default_rng(seed)
+    weather = Weather(seed)
     taxonomy = load_taxonomy()
     descriptions = DescriptionTable(taxonomy.subclasses, [s.code for s in taxonomy.sources], seed=seed)
     last_seq: dict[int, int] = {}
-    for lo, hi, volume in history_windows(start, end):
+    for lo, hi, volume, volume_end in history_windows(start, end):
         t0 = time.perf_counter()
         batch = plan_cases_batch(
             lo,
@@ -73,6 +81,9 @@ def history_chunks(
             cases_per_year=volume,
             source_shares=list(source_shares_for_year(local_date((lo + hi) / 2).year, taxonomy)),
             seq_start=last_seq,
+            cases_per_year_end=volume_end,
+            grid_day_factors=district.day_factors,
+            boost_spans=boost_spans(weather, lo, hi, taxonomy),
         )
         state = batch_as_of(batch, end)
         rows = CaseRows(batch, state, district, descriptions, rng)

@@ -24,9 +24,8 @@ URGE_NOTE = "超期催办"
 
 
 def case_info(plan: CasePlan, district: District) -> CaseInfo:
-    """The case as reported (stage ``reported``, filing deadline), placed at a point of its grid."""
+    """The case as reported (stage ``reported``, filing deadline), at a point of its grid with its street address."""
     lon, lat = district.random_point(plan.grid_code, random.Random(plan.case_id))
-    index = district.index(plan.grid_code)
     return CaseInfo(
         id=plan.case_id,
         kind=plan.kind,
@@ -39,7 +38,7 @@ def case_info(plan: CasePlan, district: District) -> CaseInfo:
         reported_at=float(int(plan.reported_at)),
         department=plan.department,
         description=plan.description,
-        address=district.addresses[index],
+        address=district.address_at(plan.grid_code, lon, lat),
         deadline=plan.steps[0].deadline,
     )
 

@@ -116,6 +116,7 @@ class LiveScript:
             cases_per_year=cases_per_year,
             last_seq=last_seq_by_day([c.id for c in cases]),
             place_of=district.street_of,
+            grid_day_factors=district.day_factors,
         )
         self._taken_over: set[str] = set()
         self._take_over(cases)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from feeds.simulator.model.arrays import F64, I64
 from feeds.simulator.model.arrivals import CASES_PER_YEAR
 from feeds.simulator.model.batch import plan_cases_batch
 from feeds.simulator.model.calendar import DAY_S, UTC_OFFSET_S
@@ -33,6 +34,8 @@ class CaseStream:
         last_seq: Last daily sequence used per local day number.
         place_of: Maps a grid code to a street name for descriptions.
         params: Lifecycle parameters.
+        grid_day_factors: Each grid's relative rate per local day (e.g.
+            ``District.day_factors``), see ``plan_cases_batch``.
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class CaseStream:
         last_seq: Mapping[int, int] | None = None,
         place_of: Callable[[str], str] | None = None,
         params: LifecycleParams = DEFAULT_PARAMS,
+        grid_day_factors: Callable[[I64], F64] | None = None,
     ) -> None:
         self._grids = tuple(grid_codes)
         self._weights = grid_weights
@@ -56,6 +60,7 @@ class CaseStream:
         self._volume, self._shares, self._params = cases_per_year, source_shares, params
         self._seq: dict[int, int] = dict(last_seq or {})
         self._place_of = place_of
+        self._day_factors = grid_day_factors
         self.clock = start
 
     def advance(self, until: float, boost: Mapping[str, float] | None = None) -> list[CasePlan]:
@@ -79,6 +84,7 @@ class CaseStream:
             subclass_boost=boost,
             seq_start=self._seq,
             params=self._params,
+            grid_day_factors=self._day_factors,
         )
         self._seq.update(batch.last_seq_by_day())
         today = int((until + UTC_OFFSET_S) // DAY_S)

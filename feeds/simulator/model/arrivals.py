@@ -28,15 +28,27 @@ def _shares(taxonomy: Taxonomy, source_shares: Sequence[float] | None) -> F64:
 
 
 def hour_rates(
-    start: float, end: float, taxonomy: Taxonomy, cases_per_year: float, source_shares: Sequence[float] | None
+    start: float,
+    end: float,
+    taxonomy: Taxonomy,
+    cases_per_year: float,
+    source_shares: Sequence[float] | None,
+    cases_per_year_end: float | None = None,
 ) -> tuple[F64, F64, F64]:
-    """Return bin lower bounds, bin lengths and per-source rates (cases/hour)."""
+    """Return bin lower bounds, bin lengths and per-source rates (cases/hour).
+
+    With ``cases_per_year_end`` the yearly volume ramps linearly from
+    ``cases_per_year`` at ``start`` to that value at ``end`` (smooth growth).
+    """
     first = math.floor(start / HOUR_S) * HOUR_S
     starts = np.arange(first, end, HOUR_S, dtype=np.float64)
     lo = np.maximum(starts, start)
     hi = np.minimum(starts + HOUR_S, end)
     codes = tuple(s.code for s in taxonomy.sources)
     rates = source_rates(starts, codes, _shares(taxonomy, source_shares), cases_per_year)
+    if cases_per_year_end is not None and cases_per_year > 0 and end > start:
+        ramp = 1.0 + (cases_per_year_end / cases_per_year - 1.0) * ((lo + hi) / 2 - start) / (end - start)
+        rates = rates * ramp[:, None]
     return lo, hi - lo, rates
 
 
@@ -98,21 +110,35 @@ TEN_YEAR_TOTAL = 3_220_000
 """Cases in ten years (Xicheng's published figure)."""
 
 
-def yearly_volume(years_back: int) -> float:
-    """Cases per year in the ``years_back``-th year before now (0 = the last twelve months).
+GROWTH_PER_YEAR = (10 * CASES_PER_YEAR - TEN_YEAR_TOTAL) / 50
+"""Yearly growth of the yearly volume (35,600 cases/year per year)."""
 
-    A linear ramp from :data:`CASES_PER_YEAR` down to 144,000 ten years back,
-    so that ten years hold :data:`TEN_YEAR_TOTAL`; never below 10 % of today.
+
+def volume_at(years_back: float) -> float:
+    """The yearly volume (cases/year) at an instant ``years_back`` years before now.
+
+    Linear in time, so growth is smooth (no step at yearly boundaries): today
+    :data:`CASES_PER_YEAR` (where the live simulator goes on), 144,000 ten years
+    back, so that ten years hold :data:`TEN_YEAR_TOTAL`; never below 10 % of today.
     """
-    step = 2 * (CASES_PER_YEAR - TEN_YEAR_TOTAL / 10) / 9
-    return max(CASES_PER_YEAR - step * years_back, 0.1 * CASES_PER_YEAR)
+    return max(CASES_PER_YEAR - GROWTH_PER_YEAR * years_back, 0.1 * CASES_PER_YEAR)
 
 
-def history_windows(start: float, end: float) -> list[tuple[float, float, float]]:
-    """Split ``[start, end)`` into years back from ``end``: ``(from, to, cases per year)``, oldest first."""
+def yearly_volume(years_back: int) -> float:
+    """Mean yearly volume over the ``years_back``-th year before now (0 = the last twelve months: 482,200)."""
+    return (volume_at(years_back) + volume_at(years_back + 1)) / 2
+
+
+def history_windows(start: float, end: float) -> list[tuple[float, float, float, float]]:
+    """Split ``[start, end)`` into years back from ``end``, oldest first.
+
+    Each window is ``(from, to, cases per year at from, cases per year at to)``;
+    the volume ramps linearly in between (:func:`volume_at`), so adjacent
+    windows meet at the same rate.
+    """
     windows = []
     for k in range(math.ceil((end - start) / YEAR_S - 1e-9)):
         lo, hi = max(start, end - (k + 1) * YEAR_S), end - k * YEAR_S
         if hi > lo:
-            windows.append((lo, hi, yearly_volume(k)))
+            windows.append((lo, hi, volume_at((end - lo) / YEAR_S), volume_at((end - hi) / YEAR_S)))
     return windows[::-1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -13,6 +13,9 @@ from feeds.simulator.model.calendar import DAY_S, HOUR_S, UTC_OFFSET_S, month_of
 from feeds.simulator.model.lifecycle import DEFAULT_PARAMS, LifecycleParams, plan_lifecycles
 from feeds.simulator.model.plans import CaseBatch
 from feeds.taxonomy import Taxonomy, load_taxonomy
+
+BoostSpan = tuple[float, float, Mapping[str, float]]
+"""``(from, to, multiplier per subclass code)``: a boost in force for the cases reported in ``[from, to)``."""
 
 
 def plan_cases_batch(
@@ -28,6 +31,9 @@ def plan_cases_batch(
     subclass_boost: Mapping[str, float] | None = None,
     seq_start: Mapping[int, int] | None = None,
     params: LifecycleParams = DEFAULT_PARAMS,
+    cases_per_year_end: float | None = None,
+    grid_day_factors: Callable[[I64], F64] | None = None,
+    boost_spans: Sequence[BoostSpan] = (),
 ) -> CaseBatch:
     """Plan every case reported in ``[start, end)``, vectorised.
 
@@ -45,6 +51,14 @@ def plan_cases_batch(
             a rainstorm warning, see ``environment.case_boost``).
         seq_start: Last daily sequence already used per local day number.
         params: Stage-duration and outcome parameters.
+        cases_per_year_end: If given, the yearly volume ramps linearly from
+            ``cases_per_year`` at ``start`` to this at ``end``.
+        grid_day_factors: Each grid's relative rate per local day, called with
+            the window's day numbers, returning ``(days, grids)`` (e.g.
+            ``District.day_factors``); multiplies ``grid_weights`` day by day.
+        boost_spans: ``(from, to, boost)`` spans, each boosting subclasses for
+            the cases reported inside it on top of ``subclass_boost`` (e.g. the
+            weather warnings in force during a seeded year).
 
     Returns:
         The planned cases sorted by report time.
@@ -53,7 +67,7 @@ def plan_cases_batch(
     grids = tuple(grid_codes)
     if not grids:
         raise ValueError("grid_codes must not be empty")
-    lo, length, rates = hour_rates(start, end, tax, cases_per_year, source_shares)
+    lo, length, rates = hour_rates(start, end, tax, cases_per_year, source_shares, cases_per_year_end)
     counts = rng.poisson(rates.sum(axis=1) * length / HOUR_S)
     bins = np.repeat(np.arange(lo.size), counts)
     times = lo[bins] + rng.random(bins.size) * length[bins]
@@ -64,8 +78,15 @@ def plan_cases_batch(
     day = ((times.astype(np.int64) + UTC_OFFSET_S) // DAY_S).astype(np.int64)
     sensor_col = [k for k, s in enumerate(tax.sources) if s.code == "sensor"]
     sensor_rate = rates[:, sensor_col].sum(axis=1) / np.maximum(rates.sum(axis=1), 1e-300)
-    sub = _draw_subclasses(rng, tax, month_of_day(day), src, sensor_rate[bins], subclass_boost)
-    grid = _draw_grids(rng, len(grids), grid_weights, n)
+    months, sensor_p = month_of_day(day), sensor_rate[bins]
+    sub = _draw_subclasses(rng, tax, months, src, sensor_p, subclass_boost)
+    for a, b, boost in boost_spans:
+        i, j = np.searchsorted(times, [a, b])
+        if j > i:
+            both = {k: v * (subclass_boost or {}).get(k, 1.0) for k, v in boost.items()}
+            both.update({k: v for k, v in (subclass_boost or {}).items() if k not in boost})
+            sub[i:j] = _draw_subclasses(rng, tax, months[i:j], src[i:j], sensor_p[i:j], both)
+    grid = _draw_grids(rng, len(grids), grid_weights, day, grid_day_factors)
     seq = _daily_seq(day, seq_start)
     cols = plan_lifecycles(rng, tax, times, sub, src, params)
     return CaseBatch(
@@ -113,13 +134,27 @@ def _draw_subclasses(
     return out
 
 
-def _draw_grids(rng: np.random.Generator, n_grids: int, weights: ArrayLike | None, n: int) -> NDArray[np.int32]:
-    if weights is None:
+def _draw_grids(
+    rng: np.random.Generator,
+    n_grids: int,
+    weights: ArrayLike | None,
+    day: I64,
+    day_factors: Callable[[I64], F64] | None,
+) -> NDArray[np.int32]:
+    n = day.size
+    if weights is None and day_factors is None:
         return rng.integers(0, n_grids, size=n).astype(np.int32)
-    w = np.asarray(weights, dtype=np.float64)
+    w = np.ones(n_grids) if weights is None else np.asarray(weights, dtype=np.float64)
     if w.shape != (n_grids,) or (w < 0).any() or w.sum() <= 0:
         raise ValueError("grid_weights must give one non-negative weight per grid")
-    return rng.choice(n_grids, size=n, p=w / w.sum()).astype(np.int32)
+    if day_factors is None:
+        return rng.choice(n_grids, size=n, p=w / w.sum()).astype(np.int32)
+    days, row = np.unique(day, return_inverse=True)
+    table = np.cumsum(w[None, :] * day_factors(days), axis=1)
+    cum = (table / table[:, -1:] + np.arange(days.size)[:, None]).ravel()
+    flat = np.searchsorted(cum, row + rng.random(n), side="right")
+    picked: NDArray[np.int32] = np.minimum(flat - row * n_grids, n_grids - 1).astype(np.int32)
+    return picked
 
 
 def _daily_seq(day: I64, seq_start: Mapping[int, int] | None) -> I64:

@@ -4,18 +4,28 @@ Cases are not spread evenly: the old commercial and hutong quarters report
 more than the office and residential ones, and the surroundings of the crowd
 hot spots (西单, 大栅栏, 什刹海 ...) more still. A grid's weight is
 
-    weight = subdistrict factor × (1 + HOTSPOT_GAIN × Σ exp(-d² / 2 HOTSPOT_SIGMA_M²))
+    weight = subdistrict factor × (1 + HOTSPOT_GAIN × Σ exp(-d² / 2 HOTSPOT_SIGMA_M²)) × spread
 
 over the hot spots at distance ``d`` from the grid's centroid (the factors
-are modelled, see :data:`SUBDISTRICT_BUSYNESS`). Points inside grids come from
-a per-grid table of uniformly drawn interior points, so placing millions of
-seeded cases is one numpy index.
+are modelled, see :data:`SUBDISTRICT_BUSYNESS`); ``spread`` is a lognormal
+grid factor (:data:`GRID_SPREAD_SIGMA`), zero for the
+:data:`QUIET_GRID_SHARE` of grids that report nothing (closed compounds,
+water, park interiors), so case counts are heavy-tailed across grids like real
+registers. On top of that each grid's share varies from day to day
+(:meth:`District.day_factors`, lognormal :data:`DAY_SIGMA`), so a grid's daily
+counts are overdispersed (variance above the mean) rather than Poisson.
+
+A case's point is drawn uniformly inside its grid (area-weighted triangles of
+the grid polygon, vectorised), and its address is street-like:
+``<subdistrict><community><street><number>号``, odd numbers on one side of the
+grid's long axis and even on the other, rising along it.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +34,8 @@ import numpy as np
 import shapely
 
 from feeds.geo.units import UnitRegistry, load_hotspots, load_units
-from feeds.simulator.model.arrays import F64
+from feeds.simulator.model.arrays import F64, I64
+from feeds.simulator.model.noise import hash_normals, hash_units
 from feeds.simulator.model.streets import street_of_grid
 
 SUBDISTRICT_BUSYNESS: dict[str, float] = {
@@ -50,6 +61,15 @@ HOTSPOT_GAIN = 2.0
 HOTSPOT_SIGMA_M = 350.0
 """Spatial scale of the hot-spot bump (Gaussian standard deviation, metres)."""
 POINTS_PER_GRID = 32
+"""Interior points per grid kept for patrol waypoints (:meth:`District.point`)."""
+GRID_SPREAD_SIGMA = 0.8
+"""Log-sd of the per-grid factor: heavy-tailed case counts across grids."""
+QUIET_GRID_SHARE = 0.03
+"""Share of grids that report no cases at all (closed compounds, water, park interiors)."""
+DAY_SIGMA = 0.9
+"""Log-sd of a grid's day-to-day factor (overdispersed daily counts)."""
+HOUSE_NUMBERS = 60
+"""House numbers along a grid's street (odd on one side, even on the other)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,7 +82,9 @@ class District:
         lon: Interior points per grid, shape ``(grids, points)``, WGS-84.
         lat: Same shape as ``lon``.
         streets: Street name per grid (for descriptions).
-        addresses: ``<subdistrict><community><street>`` per grid.
+        addresses: ``<subdistrict><community><street>`` per grid (add :meth:`house_numbers`).
+        triangles: Area-weighted triangles of every grid, see :class:`GridTriangles`.
+        seed: Seed of the day factors.
     """
 
     grid_codes: tuple[str, ...]
@@ -71,6 +93,8 @@ class District:
     lat: F64
     streets: tuple[str, ...]
     addresses: tuple[str, ...]
+    triangles: GridTriangles
+    seed: int = 0
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -92,14 +116,98 @@ class District:
         return float(self.lat[i, k]), float(self.lon[i, k])
 
     def random_point(self, grid_code: str, rng: random.Random) -> tuple[float, float]:
-        """``(lon, lat)`` of a random interior point of a grid."""
+        """``(lon, lat)`` of a uniformly random point inside a grid."""
+        u = np.array([[rng.random(), rng.random(), rng.random()]])
+        lon, lat = self.triangles.sample(np.array([self._index[grid_code]]), u)
+        return float(lon[0]), float(lat[0])
+
+    def address_at(self, grid_code: str, lon: float, lat: float) -> str:
+        """Street-like address of a point inside a grid."""
         i = self._index[grid_code]
-        k = rng.randrange(self.lon.shape[1])
-        return float(self.lon[i, k]), float(self.lat[i, k])
+        number = self.house_numbers(np.array([i]), np.array([lon]), np.array([lat]))[0]
+        return f"{self.addresses[i]}{number}号"
+
+    def house_numbers(self, grid: I64, lon: F64, lat: F64) -> I64:
+        """House numbers of points in grids: rising along the grid's long axis, odd/even by side."""
+        return self.triangles.house_numbers(grid, lon, lat)
+
+    def day_factors(self, days: I64) -> F64:
+        """Each grid's relative case rate on local days ``days``: shape ``(days, grids)``, mean 1.
+
+        Lognormal with log-sd :data:`DAY_SIGMA`, a pure function of
+        ``(seed, grid, day)`` so history and live agree on any window.
+        """
+        z = hash_normals((self.seed, "grid-day"), np.arange(len(self.grid_codes))[None, :], days[:, None])
+        factors: F64 = np.exp(DAY_SIGMA * z - DAY_SIGMA**2 / 2)
+        return factors
 
 
-def grid_weights(registry: UnitRegistry, grid_codes: Collection[str]) -> F64:
-    """Case share per grid: subdistrict factor × hot-spot bump (see the module docstring)."""
+@dataclass(frozen=True, eq=False)
+class GridTriangles:
+    """Grid polygons as triangles, to draw uniform points inside grids vectorised.
+
+    Attributes:
+        a: First corner of every triangle, ``(triangles, 2)`` lon/lat.
+        b: Second corner.
+        c: Third corner.
+        cum: Cumulative area share of each triangle within its grid, plus the
+            grid's index (so one ``searchsorted`` finds a triangle for ``grid + u``).
+        frame: Per grid: origin lon, origin lat, long-axis unit vector, its length
+            and the grid's base house number, ``(grids, 6)``.
+    """
+
+    a: F64
+    b: F64
+    c: F64
+    cum: F64
+    frame: F64
+
+    def sample(self, grid: I64, u: F64) -> tuple[F64, F64]:
+        """Uniform points inside grids ``grid``, from uniforms ``u`` of shape ``(n, 3)``."""
+        tri = np.minimum(np.searchsorted(self.cum, grid + u[:, 0], side="right"), self.cum.size - 1)
+        r1, r2 = u[:, 1], u[:, 2]
+        flip = r1 + r2 > 1.0
+        r1, r2 = np.where(flip, 1.0 - r1, r1), np.where(flip, 1.0 - r2, r2)
+        a = self.a[tri]
+        p = a + r1[:, None] * (self.b[tri] - a) + r2[:, None] * (self.c[tri] - a)
+        return p[:, 0], p[:, 1]
+
+    def house_numbers(self, grid: I64, lon: F64, lat: F64) -> I64:
+        """House numbers: ``base + 2 × step along the long axis + side`` (odd/even sides)."""
+        f = self.frame[grid]
+        dx, dy = lon - f[:, 0], lat - f[:, 1]
+        along = np.clip((dx * f[:, 2] + dy * f[:, 3]) / np.maximum(f[:, 4], 1e-12), 0.0, 0.999)
+        side = (dx * -f[:, 3] + dy * f[:, 2]) > 0
+        numbers: I64 = f[:, 5].astype(np.int64) + 2 * (along * HOUSE_NUMBERS / 2).astype(np.int64) + side
+        return numbers
+
+
+def _triangles(registry: UnitRegistry, codes: tuple[str, ...]) -> GridTriangles:
+    corners: list[F64] = []
+    cum: list[F64] = []
+    frame = np.zeros((len(codes), 6))
+    for i, code in enumerate(codes):
+        geom = registry.shape(code)
+        parts = shapely.get_parts(shapely.constrained_delaunay_triangles(geom))
+        xy = np.array([shapely.get_coordinates(t)[:3] for t in parts]).reshape(-1, 3, 2)
+        u, v = xy[:, 1] - xy[:, 0], xy[:, 2] - xy[:, 0]
+        area = np.abs(u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0])
+        if area.sum() <= 0:
+            p = geom.representative_point()
+            xy, area = np.array([[[p.x, p.y]] * 3]), np.ones(1)
+        corners.append(xy)
+        cum.append(i + np.cumsum(area) / area.sum())
+        minx, miny, maxx, maxy = geom.bounds
+        wide = (maxx - minx) * math.cos(math.radians(miny)) >= maxy - miny
+        axis = (1.0, 0.0, maxx - minx) if wide else (0.0, 1.0, maxy - miny)
+        base = 1 + HOUSE_NUMBERS * (zlib.crc32(code.encode()) % 20)
+        frame[i] = (minx, miny, *axis, base)
+    xy = np.concatenate(corners)
+    return GridTriangles(xy[:, 0], xy[:, 1], xy[:, 2], np.concatenate(cum), frame)
+
+
+def grid_weights(registry: UnitRegistry, grid_codes: Collection[str], seed: int = 0) -> F64:
+    """Case share per grid: subdistrict factor × hot-spot bump × spread (see the module docstring)."""
     codes = list(grid_codes)
     centroids = np.array([registry.get(c).centroid for c in codes], dtype=np.float64).reshape(-1, 2)
     factor = np.array([SUBDISTRICT_BUSYNESS.get(c[:9], 1.0) for c in codes], dtype=np.float64)
@@ -108,7 +216,10 @@ def grid_weights(registry: UnitRegistry, grid_codes: Collection[str]) -> F64:
         dx = (centroids[:, 0] - spot.lon) * 111_320.0 * math.cos(math.radians(spot.lat))
         dy = (centroids[:, 1] - spot.lat) * 110_540.0
         bump += np.exp(-(dx * dx + dy * dy) / (2.0 * HOTSPOT_SIGMA_M**2))
-    weights = factor * (1.0 + HOTSPOT_GAIN * bump)
+    index = np.arange(len(codes))
+    spread = np.exp(GRID_SPREAD_SIGMA * hash_normals((seed, "grid-spread"), index) - GRID_SPREAD_SIGMA**2 / 2)
+    quiet = hash_units((seed, "grid-quiet"), index) < QUIET_GRID_SHARE
+    weights = np.where(quiet, 0.0, factor * (1.0 + HOTSPOT_GAIN * bump) * spread)
     return np.asarray(weights / weights.sum(), dtype=np.float64)
 
 
@@ -155,4 +266,5 @@ def load_district(seed: int = 0, grid_codes: frozenset[str] | None = None) -> Di
     addresses = tuple(
         f"{subdistricts.get(c[:9], '')}{communities.get(c[:12], '')}{s}" for c, s in zip(codes, streets, strict=True)
     )
-    return District(codes, grid_weights(registry, codes), lon, lat, streets, addresses)
+    triangles = _triangles(registry, codes)
+    return District(codes, grid_weights(registry, codes, seed), lon, lat, streets, addresses, triangles, seed)

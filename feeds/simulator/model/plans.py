@@ -67,8 +67,9 @@ class CasePlan:
         escalated_at: Time of 督办 escalation, if any.
         difficult: Whether the case entered the 疑难 register.
         difficult_at: When it entered the register.
-        overdue: Whether any handling pass ended after its deadline (for an
-            unclosed case: whether its first deadline has passed by plan).
+        overdue: Whether the handling pass that led to closure requested
+            closure (申结) after its deadline, in whole seconds; a reworked
+            case is judged on its last pass. Never-closed cases are overdue.
         description: Short Chinese description as a citizen or supervisor
             would write it (untrusted text downstream: escape it).
     """
