@@ -155,7 +155,7 @@ def encode(raw: Mapping[str, Sequence[Any]], vocabs: dict[str, Vocab]) -> dict[s
         | closed * np.uint16(ind.CLOSED)
         | open_lut[stage] * np.uint16(ind.OPEN)
         | unhandled_lut[stage] * np.uint16(ind.UNHANDLED)
-        | (closed & has_dl & (closed_t <= hdl_raw)) * np.uint16(ind.CLOSED_IN_TIME)
+        | (closed & handled & has_dl & (hand_t <= hdl_raw)) * np.uint16(ind.CLOSED_IN_TIME)
         | handled * np.uint16(ind.HANDLED)
         | (handled & has_dl & (hand_t <= hdl_raw)) * np.uint16(ind.HANDLED_IN_TIME)
         | (reworks > 0) * np.uint16(ind.REWORKED)

@@ -28,7 +28,7 @@ DISPATCHED = 1 << 1  # dispatched_at IS NOT NULL
 CLOSED = 1 << 2  # closed_at IS NOT NULL
 OPEN = 1 << 3  # stage not in (closed, cancelled)
 UNHANDLED = 1 << 4  # stage in (reported, filed, dispatched, handling)
-CLOSED_IN_TIME = 1 << 5  # closed_at <= handle_deadline_at (both set)
+CLOSED_IN_TIME = 1 << 5  # closed, and handled_at <= handle_deadline_at (the last pass handled in time)
 HANDLED = 1 << 6  # handled_at IS NOT NULL (closure requested at least once)
 HANDLED_IN_TIME = 1 << 7  # handled_at <= handle_deadline_at (both set)
 REWORKED = 1 << 8  # reworks > 0

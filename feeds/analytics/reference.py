@@ -98,7 +98,7 @@ def conditions(as_of: int) -> dict[str, ColumnElement[bool]]:
         "closed": closed,
         "open": not_(c.stage.in_(("closed", "cancelled"))),
         "unhandled": c.stage.in_(UNHANDLED_STAGES),
-        "closed_in_time": and_(closed, has_dl, c.closed_at <= c.handle_deadline_at),
+        "closed_in_time": and_(closed, handled, has_dl, c.handled_at <= c.handle_deadline_at),
         "handled": handled,
         "handled_in_time": and_(handled, has_dl, c.handled_at <= c.handle_deadline_at),
         "reworked": c.reworks > 0,
