@@ -1,6 +1,6 @@
 """The ``gridwall`` command line.
 
-Back-end commands (``server``, ``seed``, ``simulate``, ``tail``, ``import-geo``,
+Back-end commands (``server``, ``seed``, ``simulate``, ``stats``, ``tail``, ``import-geo``,
 ``import-*``, ``tokens``) never import Qt, so they run on machines without a display.
 """
 
@@ -218,6 +218,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing (default zh)")
     report.add_argument("--out", type=Path, help="PDF file (default gridwall-<period>-<date>-<lang>.pdf)")
+
+    stats = _command(
+        sub,
+        "stats",
+        "compare a store's cases with the source document's facts",
+        " Exit code 0 when every fact is within its tolerance, 1 otherwise (docs/simulation.md).",
+    )
+    _db_option(stats)
+    stats.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the table (default en)")
+    stats.add_argument("--markdown", action="store_true", help="print a Markdown table (as in docs/simulation.md)")
 
     tail = _command(sub, "tail", "print a server's live events, one line each")
     tail.add_argument(

@@ -110,6 +110,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    """``gridwall stats``: the source document's facts next to the store's figures."""
+    from feeds.analytics.facts import document_facts, render_markdown, render_text
+    from feeds.store import StoreError, open_store
+    from feeds.store.engine import resolve_url
+
+    url = resolve_url(args.db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        raise UserError(f"no store at {url.removeprefix('sqlite:///')} (seed one first: gridwall seed)")
+    try:
+        store = open_store(args.db, load_reference_data=False)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        rows = document_facts(store.engine)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        store.close()
+    print(render_markdown(rows) if args.markdown else render_text(rows, args.lang))
+    return 1 if any(r.status == "off" for r in rows) else 0
+
+
 def cmd_tail(args: argparse.Namespace) -> int:
     """``gridwall tail``: print live events."""
     from feeds.tail import run_tail
