@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build packaging/gridwall.spec
 echo "[build] bundle built in $(( $(date +%s) - start )) s: dist/gridwall/gridwall"
+# Qt's ICU data library down to the en/zh locales (32 -> 9 MB); ./run installs icu-devtools and gcc.
+find dist/gridwall -name 'libicudata.so.*' -type f -print0 | xargs -0 -r -n1 .venv/bin/python packaging/trim_icu.py
 .venv/bin/python packaging/sizes.py dist/gridwall
 
 # The self-test with nothing from this shell: an empty environment and a PATH without Python.

@@ -48,6 +48,7 @@ Architecture: $arch
 Maintainer: GridWall developers <gridwall@localhost>
 Installed-Size: $(du -sk "$stage" | cut -f1)
 Depends: $depends
+Recommends: libpq5
 Section: misc
 Priority: optional
 Description: command-centre wall for grid-based city management (网格化城市管理)

@@ -323,7 +323,13 @@ def open_store(url: str | None = None, *, load_reference_data: bool = True) -> S
             (the store is then left as it was).
     """
     resolved = resolve_url(url)
-    engine = make_engine(resolved)
+    try:
+        engine = make_engine(resolved)
+    except ImportError as exc:  # the bundle carries no libpq: PostgreSQL uses the system's
+        raise StoreError(
+            f"store {resolve_url(url).split('@')[-1]}: no database driver ({exc}); for PostgreSQL install "
+            "the libpq library (Debian: apt-get install libpq5) or `pip install 'gridwall[postgres]'`"
+        ) from exc
     shown = engine.url.render_as_string(hide_password=True)
     try:
         with engine.connect() as conn, conn.begin():

@@ -19,6 +19,7 @@ from feeds.protocol import (
     WeatherWarning,
 )
 from feeds.store import SCHEMA_VERSION, SchemaTooNewError, Store, StoreError, open_store
+from feeds.store import store as store_module
 from feeds.store.counters import beijing_day, day_start
 from feeds.store.schema import cases, meta, sensor_readings
 from feeds.store.snapshot import ACTIVE_WINDOW_S
@@ -163,3 +164,15 @@ def test_reference_data_is_loaded_once(store: Store) -> None:
     """Units and taxonomy are loaded into empty tables, and checked against."""
     assert len(store.reference.grids) > 2000
     assert store.reference.subclasses["1201"][0] == "event"
+
+
+def test_a_missing_database_driver_is_a_clear_store_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundle carries no libpq: opening a PostgreSQL store without one says what to install."""
+
+    def no_driver(url: str) -> None:
+        raise ImportError("no pq wrapper available")
+
+    monkeypatch.setattr(store_module, "make_engine", no_driver)
+    with pytest.raises(StoreError, match=r"127\.0\.0\.1/wall: no database driver .*libpq5") as raised:
+        open_store("postgresql://operator:secret@127.0.0.1/wall")
+    assert "secret" not in str(raised.value)

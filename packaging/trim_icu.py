@@ -1,0 +1,118 @@
+"""Trim the ICU data library Qt links (libicudata.so.NN) to what an en/zh wall uses.
+
+PySide6's Qt links ICU; its data library carries every locale, converter and
+transliterator of ICU (32 MB). GridWall runs in Chinese and English only and
+converts text with Python's codecs, so the bundle keeps:
+
+* every non-locale item (core properties, normalisation, time-zone and
+  supplemental data, collation base, break-iterator rules);
+* locale items (top-level and in every tree: coll, curr, lang, region, unit,
+  zone, rbnf, brkitr, ...) for root, en, en_001, en_US, en_US_POSIX, en_GB and
+  zh, zh_CN, zh_Hans, zh_Hans_CN, plus each tree's pool and index;
+* the break dictionaries (the root rules refer to all of them), and the
+  converters for GB18030, GBK, Big5 and windows-1252 (UTF-8/16/32 and Latin-1
+  are built into ICU's code);
+
+and drops the other locales, converters and the transliterators. A locale
+outside the kept set falls back to root, as ICU does for any locale it lacks.
+
+Usage: ``python packaging/trim_icu.py BUNDLE/.../libicudata.so.73`` (in place).
+Needs ``icupkg`` and ``genccode`` (Debian: icu-devtools) and a C compiler.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+KEEP_LOCALES = {"root", "en", "en_001", "en_US", "en_US_POSIX", "en_GB", "zh", "zh_CN", "zh_Hans", "zh_Hans_CN"}
+KEEP_ALWAYS = {"pool", "res_index"}
+KEEP_CONVERTERS = {
+    "gb18030.cnv",
+    "windows-936-2000.cnv",  # GBK, an extension of ...
+    "ibm-1386_P100-2001.cnv",
+    "windows-950-2000.cnv",  # Big5, an extension of ...
+    "ibm-1373_P100-2002.cnv",
+    "ibm-5348_P100-1997.cnv",  # windows-1252
+}
+DROP_TREES = {"translit"}
+_LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]*)*$")  # de, zh_Hans_CN, de_ (a collation variant), ja_JP_TRADITIONAL
+
+
+def keep(item: str) -> bool:
+    """Whether the data item (a path inside the package, e.g. ``coll/de.res``) stays."""
+    tree, _, name = item.rpartition("/")
+    if tree in DROP_TREES:
+        return False
+    stem, _, suffix = name.rpartition(".")
+    if suffix == "cnv":
+        return name in KEEP_CONVERTERS
+    if suffix != "res" or stem in KEEP_ALWAYS or stem in KEEP_LOCALES:
+        return True
+    return not _LOCALE.match(stem)
+
+
+def _run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def _data_symbol(library: Path) -> tuple[str, int, int]:
+    """(name, file offset, size) of the library's one exported data symbol (``icudtNN_dat``)."""
+    sections = {}
+    for line in _run("readelf", "-S", "-W", str(library)).splitlines():
+        found = re.match(r"\s*\[\s*(\d+)\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+([0-9a-f]+)", line)
+        if found:
+            sections[found.group(1)] = (int(found.group(3), 16), int(found.group(4), 16))
+    for line in _run("readelf", "--dyn-syms", "-W", str(library)).splitlines():
+        fields = line.split()
+        if len(fields) == 8 and fields[7].startswith("icudt") and fields[7].endswith("_dat"):
+            address, size, index = int(fields[1], 16), int(fields[2], 0), fields[6]
+            section_address, section_offset = sections[index]
+            return fields[7], section_offset + address - section_address, size
+    raise SystemExit(f"trim_icu: no icudtNN_dat symbol in {library}")
+
+
+def trim(library: Path) -> tuple[int, int, int, int]:
+    """Rewrite ``library`` with the kept items; return (bytes before, after, items kept, items)."""
+    symbol, offset, size = _data_symbol(library)
+    entry = symbol.removesuffix("_dat")  # icudt73
+    before = library.stat().st_size
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        full = work / f"{entry}l.dat"
+        with library.open("rb") as stream:
+            stream.seek(offset)
+            full.write_bytes(stream.read(size))
+        items = [line.strip() for line in _run("icupkg", "-l", str(full)).splitlines() if line.strip()]
+        dropped = [item for item in items if not keep(item)]
+        (work / "drop.txt").write_text("\n".join(dropped) + "\n")
+        small = work / "small" / full.name
+        small.parent.mkdir()
+        _run("icupkg", "-r", str(work / "drop.txt"), str(full), str(small))
+        _run("genccode", "-a", "gcc", "-e", entry, "-d", str(work), str(small))
+        assembly = work / f"{full.stem}_dat.S"
+        rebuilt = work / library.name
+        soname = re.search(r"\(SONAME\)\s+Library soname: \[(.+?)\]", _run("readelf", "-d", str(library)))
+        name = soname.group(1) if soname else library.name
+        _run("cc", "-shared", "-nostdlib", f"-Wl,-soname,{name}", "-o", str(rebuilt), str(assembly))
+        if _data_symbol(rebuilt)[0] != symbol:
+            raise SystemExit(f"trim_icu: rebuilt library does not export {symbol}")
+        library.write_bytes(rebuilt.read_bytes())
+    return before, library.stat().st_size, len(items) - len(dropped), len(items)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__.split("\n\n")[-1].strip(), file=sys.stderr)
+        return 2
+    before, after, kept, total = trim(Path(argv[0]))
+    sizes = f"{before / 1e6:.1f} MB -> {after / 1e6:.1f} MB"
+    print(f"[icu] {Path(argv[0]).name}: {sizes} ({kept} of {total} data items kept)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
