@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 _MOBILE = r"(?<!\d)1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)"
@@ -95,13 +96,61 @@ def mask_fields(value: Any) -> Any:
     return value
 
 
+_FREE_TEXT_KEYS = tuple(f'"{key}":' for key in sorted(_FIELDS))
+
+
+def _free_text_values(frame: str) -> Iterator[str | None]:
+    """The encoded value of every free-text key in ``frame`` (``None`` when it is not a string).
+
+    Inside a JSON string every ``"`` is escaped, so ``"key":`` is found only as a real key.
+    """
+    for key in _FREE_TEXT_KEYS:
+        at = frame.find(key)
+        while at >= 0:
+            start = at + len(key)
+            if not frame.startswith('"', start):
+                yield None
+                at = frame.find(key, start)
+                continue
+            end = frame.find('"', start + 1)
+            while end > 0 and _escaped(frame, end):
+                end = frame.find('"', end + 1)
+            if end < 0:
+                yield None  # not valid JSON: the full path decides
+                return
+            yield frame[start + 1 : end]
+            at = frame.find(key, end)
+
+
+def _escaped(frame: str, quote: int) -> bool:
+    """Whether the ``"`` at ``quote`` is preceded by an odd number of backslashes."""
+    n = 0
+    while frame[quote - 1 - n] == "\\":
+        n += 1
+    return n % 2 == 1
+
+
+def _may_hold_personal_data(frame: str) -> bool:
+    """Whether any free-text value of ``frame`` matches a pattern (or is not a plain string)."""
+    for value in _free_text_values(frame):
+        if value is None:
+            return True  # let the full path decide
+        text = json.loads(f'"{value}"') if "\\" in value else value
+        if PHONE.search(text) or NAME.search(text) or HOUSE.search(text):
+            return True
+    return False
+
+
 def mask_frame(frame: str) -> str:
     """An encoded JSON frame with its free-text fields masked (the same string when nothing changes).
 
-    Frames in which none of the patterns occurs anywhere are returned as they
-    are without decoding, so heartbeats and most events cost three regex scans.
+    Only the free-text values are scanned (one pass over the frame to find them,
+    then the patterns over each value): a frame none of whose values matches is
+    returned as it is without decoding. Scanning the whole frame instead cost
+    ~100 µs per event, mostly the phone pattern trying every digit of grid codes
+    and times.
     """
-    if not (HOUSE.search(frame) or NAME.search(frame) or PHONE.search(frame)):
+    if not _may_hold_personal_data(frame):
         return frame
     try:
         data = json.loads(frame)

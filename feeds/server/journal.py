@@ -2,9 +2,11 @@
 
 Producers' events queue up here; one task takes everything waiting (up to
 ``max_batch``), appends it in one store transaction, and only after the
-commit broadcasts the frames and resolves each request. If a batch fails for
-any reason (a semantic error in one event, or the store raising), its requests
-are retried one by one so only the faulty one fails. A store that cannot take
+commit broadcasts the frames and resolves each request. If the store refuses
+an event (:class:`~feeds.store.EventRefused` names it), its request fails and
+the others are appended again without it, in one transaction; if the store
+raises anything else, the requests are retried one by one. Either way only the
+faulty request fails. A store that cannot take
 writes (read-only file, disk full, locked by another process) fails each
 request with ``unavailable`` and a message saying why; nothing is acknowledged
 that was not committed.
@@ -30,7 +32,7 @@ from sqlalchemy.exc import OperationalError
 
 from feeds.protocol import Message, ProtocolError
 from feeds.server.fanout import Fanout
-from feeds.store import Store, StoreBusyError, StoredEvent
+from feeds.store import EventRefused, Store, StoreBusyError, StoredEvent
 
 _log = logging.getLogger("feeds.server")
 
@@ -63,6 +65,16 @@ def store_failure(exc: BaseException) -> str | None:
 _Request = tuple[list[Message], "asyncio.Future[list[StoredEvent]]"]
 
 
+def _request_at(batch: list[_Request], index: int) -> int:
+    """Which request of ``batch`` holds its ``index``-th event."""
+    end = 0
+    for i, (request, _) in enumerate(batch):
+        end += len(request)
+        if index < end:
+            return i
+    raise IndexError(index)
+
+
 class Journal:
     """Serialises appends to the store and broadcasts committed events.
 
@@ -83,6 +95,7 @@ class Journal:
         self.commits = 0
         self.deferred = 0  # appends that found the store locked and went to the writer thread
         self.unavailable = 0  # requests refused because the store could not take writes
+        self.refusals = 0  # events the store refused (their requests failed, the rest of the batch went on)
         self.inline = inline if inline is not None else store.engine.dialect.name == "sqlite"
 
     def submit(self, msgs: list[Message]) -> asyncio.Future[list[StoredEvent]]:
@@ -115,26 +128,34 @@ class Journal:
         await self._queue.join()
 
     async def _commit(self, batch: list[_Request]) -> None:
-        """Append a batch in one transaction; if that fails, retry its requests one by one."""
-        msgs = [m for request, _ in batch for m in request]
-        try:
-            stored = await self._append(msgs)
-        except Exception as exc:  # a refusal or a store failure: never let it fail another request
-            if len(batch) == 1:
-                self._fail(batch[0][1], self._reason(exc))
+        """Append a batch in one transaction; a refused request is left out, a store failure retried one by one."""
+        while batch:
+            msgs = [m for request, _ in batch for m in request]
+            try:
+                stored = await self._append(msgs)
+            except EventRefused as exc:  # fail its request alone; the others go again without it
+                self.refusals += 1
+                bad = _request_at(batch, exc.index)
+                self._fail(batch[bad][1], exc)
+                batch = batch[:bad] + batch[bad + 1 :]
+                continue
+            except Exception as exc:  # a store failure: never let it fail another request
+                if len(batch) == 1:
+                    self._fail(batch[0][1], self._reason(exc))
+                    return
+                for request, future in batch:
+                    try:
+                        one = await self._append(request)
+                    except Exception as one_exc:  # reported to the requester
+                        self._fail(future, self._reason(one_exc))
+                    else:
+                        self._deliver(one, future)
                 return
-            for request, future in batch:
-                try:
-                    one = await self._append(request)
-                except Exception as one_exc:  # reported to the requester
-                    self._fail(future, self._reason(one_exc))
-                else:
-                    self._deliver(one, future)
-        else:
             start = 0
             for request, future in batch:
                 self._deliver(stored[start : start + len(request)], future)
                 start += len(request)
+            return
 
     async def _append(self, msgs: list[Message]) -> list[StoredEvent]:
         """Append on the loop thread if the store is free at once, else on the writer thread."""

@@ -1,16 +1,27 @@
-"""Apply one durable event to the state tables, checking it against the store first.
+"""Apply durable events to the state tables, checking each against the store first.
 
-:class:`EventApplier` runs inside the append transaction: every check reads the
-same connection, so an event sees the effects of earlier events of its batch,
-and a :class:`~feeds.protocol.ProtocolError` raised here rolls the whole batch
-back (nothing of it is written).
+:class:`EventApplier` runs inside the append transaction. It reads the state of
+every case a batch names in one query (:meth:`EventApplier.prefetch`), checks
+and applies the events in order against that state held in memory (so an event
+sees the effects of earlier events of its batch), and writes the result with a
+few ``executemany`` statements per table in :meth:`EventApplier.flush`: new
+cases, changed cases (one row per case, whatever number of its events the batch
+held), history rows, alerts, sensor readings. A batch costs the same number of
+statements — and on PostgreSQL of round trips — whether it holds one event or
+hundreds. A :class:`~feeds.protocol.ProtocolError` raised here rolls the whole
+batch back (nothing of it is written).
+
+Writes to ``cases``, ``case_history``, ``alerts`` and ``sensor_readings`` are
+deferred until :meth:`~EventApplier.flush`: code that reads those tables inside
+the append transaction must flush first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, select, update
 
 from feeds.protocol import (
     FINAL_STAGES,
@@ -33,7 +44,18 @@ from feeds.store.reference import Reference
 from feeds.store.schema import alerts, case_history, cases, sensor_readings
 
 _STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
-_CASE_STATE = (cases.c.stage, cases.c.reported_at, cases.c.filed_at, cases.c.dispatched_at)
+_CASE_STATE = (
+    cases.c.stage,
+    cases.c.reported_at,
+    cases.c.filed_at,
+    cases.c.dispatched_at,
+    cases.c.urges,
+    cases.c.reworks,
+)
+_IN_CHUNK = 500
+"""Case ids per ``IN (…)`` of the prefetch query."""
+_UPDATES: dict[tuple[Table, tuple[str, ...]], Update] = {}
+_INSERTS: dict[Table, Insert] = {}
 
 
 def _stage_name(stage: str) -> str:
@@ -91,6 +113,55 @@ class EventApplier:
         self._conn = conn
         self._ref = reference
         self._deltas = deltas
+        self._state: dict[str, dict[str, Any] | None] = {}  # case id -> state columns (None: no such case)
+        self._new_cases: dict[str, dict[str, Any]] = {}  # rows to insert
+        self._changed: dict[str, dict[str, Any]] = {}  # case id -> columns to set
+        self._history_rows: list[dict[str, Any]] = []
+        self._alerts: dict[str, dict[str, Any]] = {}  # alert id -> latest values
+        self._readings: list[dict[str, Any]] = []
+
+    def prefetch(self, msgs: Iterable[Message]) -> None:
+        """Read the state of every case the events name, in one query per 500 ids."""
+        wanted: set[str] = set()
+        for msg in msgs:
+            if isinstance(msg, CaseCreated):
+                wanted.add(msg.case.id)
+            elif isinstance(case_id := getattr(msg, "case_id", None), str):
+                wanted.add(case_id)
+        self._load(wanted - self._state.keys())
+
+    def _load(self, ids: set[str]) -> None:
+        ordered = sorted(ids)
+        for i in range(0, len(ordered), _IN_CHUNK):
+            part = ordered[i : i + _IN_CHUNK]
+            self._state.update(dict.fromkeys(part))
+            query = select(cases.c.id, *_CASE_STATE).where(cases.c.id.in_(part))
+            for row in self._conn.execute(query).mappings():
+                state = dict(row)
+                self._state[state.pop("id")] = state
+
+    def flush(self) -> None:
+        """Write what the events applied so far changed (a few ``executemany`` statements)."""
+        conn = self._conn
+        if self._new_cases:
+            _insert_grouped(conn, cases, self._new_cases.values())
+            self._new_cases.clear()
+        if self._changed:
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for case_id, values in self._changed.items():
+                keys = tuple(sorted(values))
+                groups.setdefault(keys, []).append({"_id": case_id, **{f"v_{k}": values[k] for k in keys}})
+            for keys, rows in groups.items():
+                conn.execute(_update_statement(cases, keys), rows)
+            self._changed.clear()
+        if self._history_rows:
+            conn.execute(_insert_statement(case_history), self._history_rows)
+            self._history_rows = []
+        if self._readings:
+            conn.execute(_insert_statement(sensor_readings), self._readings)
+            self._readings = []
+        if self._alerts:
+            self._flush_alerts()
 
     def apply(self, msg: Message, seq: int, ts: float, frame: str) -> None:
         """Apply one event (``msg`` carries its ``seq`` and ``ts``; ``frame`` is its encoding)."""
@@ -101,8 +172,8 @@ class EventApplier:
         elif isinstance(msg, CaseClosed):
             self._closed(msg, seq, ts)
         elif isinstance(msg, CaseUrged):
-            self._open_case(msg.case_id, "case_id", "urge")
-            self._update(msg.case_id, seq, urges=cases.c.urges + 1)
+            state = self._open_case(msg.case_id, "case_id", "urge")
+            self._update(msg.case_id, seq, urges=state["urges"] + 1)
             self._history(msg.case_id, ts, "urge", seq, actor=msg.by, note=msg.note or "")
         elif isinstance(msg, CaseDifficultChanged):
             self._open_case(msg.case_id, "case_id", "change its difficult mark")
@@ -117,10 +188,14 @@ class EventApplier:
         elif isinstance(msg, CrowdFlow):
             self._alert(f"crowd:{msg.spot_id}", "crowd", msg.level != "normal", msg.level, ts, frame)
         elif isinstance(msg, SensorReading):
-            self._conn.execute(
-                insert(sensor_readings).values(
-                    sensor_id=msg.sensor_id, kind=msg.sensor_kind, at=int(ts), value=msg.value, alarm=msg.alarm
-                )
+            self._readings.append(
+                {
+                    "sensor_id": msg.sensor_id,
+                    "kind": msg.sensor_kind,
+                    "at": int(ts),
+                    "value": msg.value,
+                    "alarm": msg.alarm,
+                }
             )
             level = "alarm" if msg.alarm else "normal"
             self._alert(f"sensor:{msg.sensor_id}", "sensor", msg.alarm, level, ts, frame)
@@ -131,7 +206,7 @@ class EventApplier:
 
     def _created(self, msg: CaseCreated, seq: int, ts: float) -> None:
         c = msg.case
-        if self._conn.execute(select(cases.c.id).where(cases.c.id == c.id)).first() is not None:
+        if self._known(c.id) is not None:
             raise ProtocolError("conflict", f"case '{c.id}' already exists", "case.id")
         if self._ref.grids and c.grid not in self._ref.grids:
             raise ProtocolError("bad_field", f"unknown grid '{c.grid}'", "case.grid")
@@ -165,7 +240,8 @@ class EventApplier:
         }
         stage_values = stage_columns(c.stage, ts, {}, on_time=True)
         row.update(stage_values)
-        self._conn.execute(insert(cases).values(row))
+        self._new_cases[c.id] = row
+        self._state[c.id] = {col.name: row.get(col.name) for col in _CASE_STATE}
         self._deltas.add("reported", reported)
         count_stage(self._deltas, stage_values, reported)
         self._history(c.id, reported, "reported", seq, deadline=c.deadline)
@@ -190,7 +266,7 @@ class EventApplier:
         if msg.department is not None:
             values["department"] = msg.department
         if msg.rework:
-            values["reworks"] = cases.c.reworks + 1
+            values["reworks"] = state["reworks"] + 1
         self._update(msg.case_id, seq, **values)
         count_stage(self._deltas, values, state["reported_at"])
         action = "rework" if msg.rework else msg.stage
@@ -204,11 +280,17 @@ class EventApplier:
         count_stage(self._deltas, values, state["reported_at"])
         self._history(msg.case_id, ts, "closed", seq)
 
+    def _known(self, case_id: str) -> dict[str, Any] | None:
+        """The case's state as of the events applied so far (``None``: no such case)."""
+        if case_id not in self._state:
+            self._load({case_id})
+        return self._state[case_id]
+
     def _case(self, case_id: str) -> dict[str, Any]:
-        row = self._conn.execute(select(*_CASE_STATE).where(cases.c.id == case_id)).mappings().first()
-        if row is None:
+        state = self._known(case_id)
+        if state is None:
             raise ProtocolError("not_found", f"unknown case '{case_id}'", "case_id")
-        return dict(row)
+        return dict(state)
 
     def _open_case(self, case_id: str, field: str, what: str) -> dict[str, Any]:
         state = self._case(case_id)
@@ -230,7 +312,16 @@ class EventApplier:
             )
 
     def _update(self, case_id: str, seq: int, **values: Any) -> None:
-        self._conn.execute(update(cases).where(cases.c.id == case_id).values(updated_seq=seq, **values))
+        values["updated_seq"] = seq
+        state = self._state[case_id]
+        assert state is not None
+        for key in state.keys() & values.keys():
+            state[key] = values[key]
+        new = self._new_cases.get(case_id)
+        if new is not None:  # created in this batch: still one INSERT
+            new.update(values)
+        else:
+            self._changed.setdefault(case_id, {}).update(values)
 
     def _history(
         self,
@@ -243,21 +334,69 @@ class EventApplier:
         actor: str = "",
         note: str = "",
     ) -> None:
-        self._conn.execute(
-            insert(case_history).values(
-                case_id=case_id,
-                at=int(t),
-                action=action,
-                deadline_at=int(deadline) if deadline is not None else None,
-                actor=actor,
-                note=note,
-                seq=seq,
-            )
+        self._history_rows.append(
+            {
+                "case_id": case_id,
+                "at": int(t),
+                "action": action,
+                "deadline_at": int(deadline) if deadline is not None else None,
+                "actor": actor,
+                "note": note,
+                "seq": seq,
+            }
         )
 
     # -- alerts --------------------------------------------------------------
 
     def _alert(self, alert_id: str, kind: str, active: bool, level: str, ts: float, frame: str) -> None:
-        values = {"kind": kind, "active": active, "level": level, "updated_at": int(ts), "frame": frame}
-        if self._conn.execute(update(alerts).where(alerts.c.id == alert_id).values(values)).rowcount == 0:
-            self._conn.execute(insert(alerts).values(id=alert_id, **values))
+        self._alerts[alert_id] = {"kind": kind, "active": active, "level": level, "updated_at": int(ts), "frame": frame}
+
+    def _flush_alerts(self) -> None:
+        """The latest values of each alert: UPDATE those that exist, INSERT the others."""
+        ids = sorted(self._alerts)
+        existing: set[str] = set()
+        for i in range(0, len(ids), _IN_CHUNK):
+            part = ids[i : i + _IN_CHUNK]
+            existing.update(self._conn.execute(select(alerts.c.id).where(alerts.c.id.in_(part))).scalars())
+        rows = [{"id": alert_id, **self._alerts[alert_id]} for alert_id in ids]
+        changed = [
+            {"_id": r["id"], **{f"v_{k}": v for k, v in r.items() if k != "id"}} for r in rows if r["id"] in existing
+        ]
+        if changed:
+            keys = tuple(k for k in rows[0] if k != "id")
+            self._conn.execute(_update_statement(alerts, keys), changed)
+        new = [r for r in rows if r["id"] not in existing]
+        if new:
+            self._conn.execute(_insert_statement(alerts), new)
+        self._alerts.clear()
+
+
+def _update_statement(table: Table, keys: tuple[str, ...]) -> Update:
+    """``UPDATE table SET k = :v_k, … WHERE id = :_id``, built once per set of columns.
+
+    Reusing one statement object spares SQLAlchemy building and hashing it again
+    on every execution (that was most of an event's cost).
+    """
+    stmt = _UPDATES.get((table, keys))
+    if stmt is None:
+        stmt = _UPDATES[(table, keys)] = (
+            update(table).where(table.c.id == bindparam("_id")).values({k: bindparam(f"v_{k}") for k in keys})
+        )
+    return stmt
+
+
+def _insert_statement(table: Table) -> Insert:
+    """``INSERT INTO table``, built once (the rows of one ``executemany`` share their keys)."""
+    stmt = _INSERTS.get(table)
+    if stmt is None:
+        stmt = _INSERTS[table] = insert(table)
+    return stmt
+
+
+def _insert_grouped(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+    """One ``executemany`` INSERT per distinct set of columns among ``rows``."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    for group in groups.values():
+        conn.execute(_insert_statement(table), group)

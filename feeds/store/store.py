@@ -56,6 +56,23 @@ class SchemaTooNewError(StoreError):
     """The store was written by a newer GridWall (its schema_version is above ours)."""
 
 
+class EventRefused(ProtocolError):
+    """One event of an append was refused (nothing of the append was written).
+
+    Attributes:
+        index: The refused event's position among the events passed to :meth:`Store.append`.
+    """
+
+    def __init__(self, refusal: ProtocolError, index: int) -> None:
+        super().__init__(refusal.code, str(refusal), refusal.field)
+        self.index = index
+
+
+_TAKE_WRITE_LOCK = update(meta).where(meta.c.key == "store_id").values(value=meta.c.value)
+_HEAD = select(func.coalesce(func.max(events.c.seq), 0))
+_INSERT_EVENTS = insert(events)
+
+
 @dataclass(frozen=True, slots=True)
 class StoredEvent:
     """An event as committed: its ``seq``, the message (with ``seq``/``ts``) and its wire frame."""
@@ -101,7 +118,8 @@ class Store:
                 waiting when another writer holds the store (SQLite).
 
         Raises:
-            ProtocolError: naming the field, if any event is not acceptable; nothing is written.
+            EventRefused: naming the field and the event's index, if any event is not acceptable;
+                nothing is written.
             StoreBusyError: ``wait=False`` and the store is locked by another writer.
         """
         if not msgs:
@@ -122,7 +140,7 @@ class Store:
     def _take_write_lock(self, conn: Connection, wait: bool) -> None:
         """First statement: takes SQLite's write lock / the ``meta`` row lock on PostgreSQL."""
         try:
-            conn.execute(update(meta).where(meta.c.key == "store_id").values(value=meta.c.value))
+            conn.execute(_TAKE_WRITE_LOCK)
         except OperationalError as exc:
             if not wait and self._sqlite:
                 raise StoreBusyError(f"store is locked by another writer: {exc.orig}") from exc
@@ -143,23 +161,25 @@ class Store:
             raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     def _append_in(self, conn: Connection, msgs: Sequence[Message], stamp: float) -> list[StoredEvent]:
-        head = int(conn.execute(select(func.coalesce(func.max(events.c.seq), 0))).scalar_one())
+        head = int(conn.execute(_HEAD).scalar_one())
         deltas = KpiDeltas()
         applier = EventApplier(conn, self.reference, deltas)
+        applier.prefetch(msgs)
         stored: list[StoredEvent] = []
-        for i, msg in enumerate(msgs, start=1):
+        rows: list[dict[str, Any]] = []
+        for i, msg in enumerate(msgs):
+            seq = head + i + 1
             ts = msg.ts if msg.ts is not None else stamp
-            numbered = dataclasses.replace(msg, seq=head + i, ts=ts)
+            numbered = dataclasses.replace(msg, seq=seq, ts=ts)
             frame = encode(numbered)
-            applier.apply(numbered, head + i, ts, frame)
-            stored.append(StoredEvent(head + i, numbered, frame))
-        conn.execute(
-            insert(events),
-            [
-                {"seq": e.seq, "type": e.message.TYPE, "ts": int(e.message.ts or stamp), "frame": e.frame}
-                for e in stored
-            ],
-        )
+            try:
+                applier.apply(numbered, seq, ts, frame)
+            except ProtocolError as exc:
+                raise EventRefused(exc, i) from exc
+            stored.append(StoredEvent(seq, numbered, frame))
+            rows.append({"seq": seq, "type": msg.TYPE, "ts": int(ts), "frame": frame})
+        applier.flush()
+        conn.execute(_INSERT_EVENTS, rows)
         deltas.flush(conn)
         if self.channel is not None:  # sent on COMMIT, in commit order, to every listening server
             conn.execute(select(func.pg_notify(self.channel, str(stored[-1].seq))))
