@@ -22,7 +22,7 @@ from feeds.protocol import (
     ProtocolError,
     decode,
 )
-from feeds.store import Store, StoreBusyError, open_store
+from feeds.store import EventRefused, Store, StoreBusyError, open_store
 from feeds.store.schema import case_history, cases, events
 
 
@@ -190,3 +190,31 @@ def test_append_without_waiting_reports_a_locked_store(tmp_path: Path, monkeypat
     assert store.head() == 1
     assert [e.seq for e in store.append([CaseUrged("Z1", "op")], wait=False)] == [2]
     store.close()
+
+
+def test_a_batch_sees_its_own_earlier_events_and_names_a_refused_one(store: Store) -> None:
+    """Created, moved, urged twice and closed in one append; a refusal names the event's index."""
+    batch: list[Message] = [
+        CaseCreated(make_case("B1")),
+        CaseStageChanged("B1", "filed"),
+        CaseUrged("B1", "op"),
+        CaseUrged("B1", "op"),
+        CaseCreated(make_case("B2")),
+        CaseStageChanged("B2", "filed"),
+    ]
+    store.append(batch)
+    assert (_row(store, "B1")["stage"], _row(store, "B1")["urges"], _row(store, "B1")["updated_seq"]) == (
+        "filed",
+        2,
+        4,
+    )
+    store.append([CaseUrged("B2", "op"), CaseStageChanged("B2", "dispatched"), CaseUrged("B2", "op")])
+    assert (_row(store, "B2")["stage"], _row(store, "B2")["urges"]) == ("dispatched", 2)
+    with pytest.raises(EventRefused) as refused:
+        store.append([CaseUrged("B1", "op"), CaseCreated(make_case("B3")), CaseCreated(make_case("B3"))])
+    assert (refused.value.index, refused.value.code, refused.value.field) == (2, "conflict", "case.id")
+    assert _row(store, "B1")["urges"] == 2  # nothing of the refused append was written
+    assert store.head() == 9
+    assert (
+        _count(store, case_history) == 4 + 5
+    )  # B1: reported, filed, 2 urges; B2: reported, filed, dispatched, 2 urges
