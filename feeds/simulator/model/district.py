@@ -183,27 +183,35 @@ class GridTriangles:
 
 
 def _triangles(registry: UnitRegistry, codes: tuple[str, ...]) -> GridTriangles:
-    corners: list[F64] = []
-    cum: list[F64] = []
-    frame = np.zeros((len(codes), 6))
-    for i, code in enumerate(codes):
-        geom = registry.shape(code)
-        parts = shapely.get_parts(shapely.constrained_delaunay_triangles(geom))
-        xy = np.array([shapely.get_coordinates(t)[:3] for t in parts]).reshape(-1, 3, 2)
-        u, v = xy[:, 1] - xy[:, 0], xy[:, 2] - xy[:, 0]
-        area = np.abs(u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0])
-        if area.sum() <= 0:
-            p = geom.representative_point()
-            xy, area = np.array([[[p.x, p.y]] * 3]), np.ones(1)
-        corners.append(xy)
-        cum.append(i + np.cumsum(area) / area.sum())
-        minx, miny, maxx, maxy = geom.bounds
-        wide = (maxx - minx) * math.cos(math.radians(miny)) >= maxy - miny
-        axis = (1.0, 0.0, maxx - minx) if wide else (0.0, 1.0, maxy - miny)
-        base = 1 + HOUSE_NUMBERS * (zlib.crc32(code.encode()) % 20)
-        frame[i] = (minx, miny, *axis, base)
-    xy = np.concatenate(corners)
-    return GridTriangles(xy[:, 0], xy[:, 1], xy[:, 2], np.concatenate(cum), frame)
+    """Every grid polygon as triangles (constrained Delaunay, vectorised over all grids)."""
+    geoms = np.array([registry.shape(code) for code in codes], dtype=object)
+    parts, owner = shapely.get_parts(shapely.constrained_delaunay_triangles(geoms), return_index=True)
+    xy = shapely.get_coordinates(parts).reshape(-1, 4, 2)[:, :3]
+    u, v = xy[:, 1] - xy[:, 0], xy[:, 2] - xy[:, 0]
+    area = np.abs(u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0])
+    bare = np.setdiff1d(np.arange(len(codes)), owner[area > 0])
+    if bare.size:  # a degenerate grid: all its points at its representative point
+        points = shapely.get_coordinates(shapely.point_on_surface(geoms[bare]))
+        xy = np.concatenate([xy, np.repeat(points[:, None, :], 3, axis=1)])
+        owner, area = np.concatenate([owner, bare]), np.concatenate([area, np.ones(bare.size)])
+    order = np.argsort(owner, kind="stable")
+    xy, owner, area = xy[order], owner[order], area[order]
+    total = np.bincount(owner, weights=area, minlength=len(codes))
+    before = np.concatenate([[0.0], np.cumsum(total)[:-1]])
+    cum = owner + (np.cumsum(area) - before[owner]) / total[owner]
+    bounds = shapely.bounds(geoms)
+    wide = (bounds[:, 2] - bounds[:, 0]) * np.cos(np.radians(bounds[:, 1])) >= bounds[:, 3] - bounds[:, 1]
+    frame = np.column_stack(
+        [
+            bounds[:, 0],
+            bounds[:, 1],
+            wide.astype(np.float64),
+            (~wide).astype(np.float64),
+            np.where(wide, bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]),
+            [1 + HOUSE_NUMBERS * (zlib.crc32(code.encode()) % 20) for code in codes],
+        ]
+    )
+    return GridTriangles(xy[:, 0], xy[:, 1], xy[:, 2], cum, frame)
 
 
 def grid_weights(registry: UnitRegistry, grid_codes: Collection[str], seed: int = 0) -> F64:
