@@ -12,7 +12,7 @@ from feeds.protocol import CaseClosed, CaseCreated, CaseInfo, CaseStageChanged, 
 from feeds.protocol import WeatherWarning as WeatherAlert
 from feeds.simulator.environment.weather import Weather
 from feeds.simulator.history.as_of import batch_as_of
-from feeds.simulator.live.continuation import continue_case, draw_after
+from feeds.simulator.live.continuation import continue_case, defer_night, draw_after
 from feeds.simulator.live.outbox import Outbox, delivery_key
 from feeds.simulator.live.script import LiveScript, last_seq_by_day
 from feeds.simulator.model import plan_cases_batch
@@ -193,3 +193,13 @@ def test_outbox_resends_lost_messages_in_order() -> None:
     assert [e.message for e in order if e is not None] == [msgs[3], msgs[4]]
     assert box.stats.published["case.closed"] == 3 and box.stats.conflicts == 1 and box.stats.from_stream == 1
     assert delivery_key(msgs[0]) != delivery_key(msgs[1])
+
+
+def test_taken_over_cases_are_not_deferred_past_their_deadline() -> None:
+    """A night closure request moves to 07:00-08:30 only when that still meets its deadline (as in the model)."""
+    rng = random.Random(3)
+    night = epoch(2024, 7, 1, 23, 30)
+    morning = defer_night(rng, night)
+    assert epoch(2024, 7, 2, 7) <= morning <= epoch(2024, 7, 2, 8, 30)
+    assert defer_night(rng, night, latest=epoch(2024, 7, 2, 2)) == night
+    assert defer_night(rng, epoch(2024, 7, 1, 15), latest=0.0) == epoch(2024, 7, 1, 15)

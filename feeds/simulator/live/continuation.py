@@ -45,13 +45,16 @@ def _lognormal(rng: random.Random, median: float, sigma: float) -> float:
     return median * math.exp(sigma * rng.gauss(0.0, 1.0))
 
 
-def defer_night(rng: random.Random, t: float, night_from: float = 22.0, morning: float = 7.0) -> float:
-    """Move a time in the (local) night to 07:00-08:30 the next morning."""
+def defer_night(
+    rng: random.Random, t: float, latest: float = math.inf, night_from: float = 22.0, morning: float = 7.0
+) -> float:
+    """Move a time in the (local) night to 07:00-08:30 the next morning, if that is still by ``latest``."""
     hour = ((t + UTC_OFFSET_S) % DAY_S) / HOUR_S
     if morning <= hour < night_from:
         return t
     midnight = t - hour * HOUR_S
-    return midnight + morning * HOUR_S + (DAY_S if hour >= night_from else 0.0) + rng.random() * 1.5 * HOUR_S
+    target = midnight + morning * HOUR_S + (DAY_S if hour >= night_from else 0.0) + rng.random() * 1.5 * HOUR_S
+    return target if target <= latest else t
 
 
 class _Timeline:
@@ -75,19 +78,20 @@ class _Timeline:
         median = p.rework_median if rework else p.handling_median
         req = max(draw_after(self.rng, pass_start, self.handle_s, median, p.handling_sigma, now), pass_start + 60.0)
         if self.handle_s >= p.night_defer_min_handling_h * HOUR_S:
-            req = defer_night(self.rng, req)
+            req = defer_night(self.rng, req, deadline)
         return req
 
     def verify(self, req: float, deadline: float, reworks: int, now: float, started: bool) -> None:
         """From a closure request to closing, with reworks."""
         p, rng = self.p, self.rng
         while True:
-            self.overdue |= req > deadline
+            self.overdue = math.floor(req) > math.floor(deadline)  # judged on the last pass, as in the model
             if self.first_request is None:
                 self.first_request = req
             if not started:
                 self.add("closure_requested", req, req + self.verify_s)
-                vstart = defer_night(rng, draw_after(rng, req, self.verify_s, p.verify_wait_median, p.step_sigma, now))
+                wait = draw_after(rng, req, self.verify_s, p.verify_wait_median, p.step_sigma, now)
+                vstart = defer_night(rng, wait, req + 0.75 * self.verify_s, night_from=21.0)
                 self.add("verifying", vstart, req + self.verify_s)
             else:
                 vstart = now
