@@ -152,8 +152,8 @@ class GridTriangles:
         c: Third corner.
         cum: Cumulative area share of each triangle within its grid, plus the
             grid's index (so one ``searchsorted`` finds a triangle for ``grid + u``).
-        frame: Per grid: origin lon, origin lat, long-axis unit vector, its length
-            and the grid's base house number, ``(grids, 6)``.
+        frame: Per grid: centre lon, centre lat (of its bounding box), long-axis unit
+            vector, its length and the grid's base house number, ``(grids, 6)``.
     """
 
     a: F64
@@ -176,7 +176,7 @@ class GridTriangles:
         """House numbers: ``base + 2 × step along the long axis + side`` (odd/even sides)."""
         f = self.frame[grid]
         dx, dy = lon - f[:, 0], lat - f[:, 1]
-        along = np.clip((dx * f[:, 2] + dy * f[:, 3]) / np.maximum(f[:, 4], 1e-12), 0.0, 0.999)
+        along = np.clip((dx * f[:, 2] + dy * f[:, 3]) / np.maximum(f[:, 4], 1e-12) + 0.5, 0.0, 0.999)
         side = (dx * -f[:, 3] + dy * f[:, 2]) > 0
         numbers: I64 = f[:, 5].astype(np.int64) + 2 * (along * HOUSE_NUMBERS / 2).astype(np.int64) + side
         return numbers
@@ -203,8 +203,8 @@ def _triangles(registry: UnitRegistry, codes: tuple[str, ...]) -> GridTriangles:
     wide = (bounds[:, 2] - bounds[:, 0]) * np.cos(np.radians(bounds[:, 1])) >= bounds[:, 3] - bounds[:, 1]
     frame = np.column_stack(
         [
-            bounds[:, 0],
-            bounds[:, 1],
+            (bounds[:, 0] + bounds[:, 2]) / 2,
+            (bounds[:, 1] + bounds[:, 3]) / 2,
             wide.astype(np.float64),
             (~wide).astype(np.float64),
             np.where(wide, bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]),
