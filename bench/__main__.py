@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     load0 = os.getloadavg()[0]
     outcomes = []
     for bench in chosen:
+        if bench.optional and not bench.present:
+            print(f"[bench] {bench.name}: bench/{bench.script} is not in this checkout; skipped", flush=True)
+            continue
         outcomes.append(run_bench(bench, args.quick, lambda line: print(line, flush=True)))
     print("\n".join(summary_rows(outcomes)))
     if out is not None:

@@ -78,6 +78,13 @@ class Bench:
     quick_repeat: int = 1
     timeout_s: float = 1800.0
     env: dict[str, str] = field(default_factory=dict)
+    optional: bool = False
+    """Skipped (and said so) while its script is not in this checkout: another branch brings it."""
+
+    @property
+    def present(self) -> bool:
+        """Whether the script exists in this checkout."""
+        return (ROOT / "bench" / self.script).is_file()
 
 
 @dataclass

@@ -184,7 +184,7 @@ def main() -> int:
     assert isinstance(app, QApplication)
     snap = history(args.history_days, time.time() - args.hours * HOUR_S)
     print(f"snapshot: {len(snap.cases):,} cases from {args.history_days} days of history", flush=True)
-    finals, growths, bases = [], [], []
+    finals, growths, bases, heaps = [], [], [], []
     for run in range(1, args.runs + 1):
         result = one_run(app, snap, args.hours, args.step_min * 60, seed=run)
         samples = result["samples"]
@@ -196,6 +196,7 @@ def main() -> int:
         for hour, rss, heap, nodes in samples:
             print(f"  sim {hour:5.1f} h  renderer {rss:6.1f} MB  JS heap {heap:6.1f} MB  DOM elements {nodes:6d}")
         half = [s for s in samples if s[0] >= args.hours / 2]
+        heaps.append((samples[0][2], samples[-1][2]))
         finals.append(samples[-1][1])
         growths.append(samples[-1][1] - half[0][1])
         bases.append(bare_page(app, max(result["markers"], 1)))
@@ -207,6 +208,8 @@ def main() -> int:
         f"(runs: {', '.join(f'{g:+.1f}' for g in growths)})"
     )
     print(f"baseline bare Leaflet page with the same markers: renderer median {statistics.median(bases):.1f} MB")
+    first, last = statistics.median(h[0] for h in heaps), statistics.median(h[1] for h in heaps)
+    print(f"JS heap (performance.memory, used): median {first:.1f} MB at the start, {last:.1f} MB at the end")
     return 0
 
 
