@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +101,56 @@ def build(engine: Engine, *, progress: Progress | None = None) -> CaseCube:
     with cube.lock:
         cube.sort()
     cube.seq = seq
+    _register_open(cube, engine)
+    return cube
+
+
+def _register_open(cube: CaseCube, engine: Engine) -> None:
+    """Read the store's open cases (an indexed query) and register them in the sorted cube."""
     with engine.connect() as conn:
         opened = conn.execute(
             select(*(cases.c[name] for name in RAW_COLUMNS)).where(cases.c.stage.not_in(tuple(FINAL_STAGES)))
         ).all()
     _index_open(cube, [dict(zip(RAW_COLUMNS, r, strict=True)) for r in opened])
-    return cube
+
+
+class CubeBuilder:
+    """Builds the cube in the same pass as a bulk load, from the column chunks being written.
+
+    :meth:`add` encodes each chunk (the columns of
+    :func:`feeds.store.bulk.bulk_insert_columns`) as it goes to the store;
+    :meth:`finish` sorts, registers the open cases and checks the result
+    against the store, so the first server start loads a ready cache instead
+    of scanning every row again.
+
+    Args:
+        capacity: Expected number of cases (columns allocated once).
+    """
+
+    def __init__(self, capacity: int = 0) -> None:
+        self.cube = CaseCube()
+        if capacity:
+            self.cube.reserve(capacity)
+
+    def add(self, columns: Mapping[str, Sequence[Any]]) -> None:
+        """Encode one chunk of ``cases`` columns (at least :data:`RAW_COLUMNS`)."""
+        self.cube.append(encode({name: columns[name] for name in RAW_COLUMNS}, self.cube.vocabs))
+
+    def finish(self, engine: Engine) -> CaseCube:
+        """The finished cube of the store; a full :func:`build` if the store holds other rows too.
+
+        The cube mirrors the store only if every stored case went through
+        :meth:`add` (checked by count and by the highest ``updated_seq``: bulk rows have 0).
+        """
+        cube = self.cube
+        if cube.n != case_count(engine) or _max_seq(engine) != 0:
+            _log.info("cube builder: the store holds rows not added here, building from the store")
+            return build(engine)
+        cube.store_id = store_id_of(engine)
+        with cube.lock:
+            cube.sort()
+        _register_open(cube, engine)
+        return cube
 
 
 def _index_open(cube: CaseCube, records: Sequence[dict[str, Any]]) -> None:

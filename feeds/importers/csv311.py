@@ -24,7 +24,7 @@ from feeds.importers.mapping import CsvMapping
 from feeds.importers.records import case_id
 from feeds.importers.report import ImportReport
 from feeds.importers.times import BLANK, TimeParser
-from feeds.store.bulk import upsert_cases
+from feeds.store.bulk import upsert_columns
 from feeds.taxonomy import UNMAPPED
 
 BATCH_ROWS = 50_000
@@ -100,19 +100,27 @@ def _lookup(values: Sequence[str], table: dict[str, str], default: str) -> list[
 _PAST_FILED = frozenset({"dispatched", "handling", "closure_requested", "verifying", "closed"})
 
 
+def _optional(values: np.ndarray[Any, Any], known: np.ndarray[Any, Any]) -> list[int | None]:
+    """Epoch seconds as Python ints where ``known``, else ``None``."""
+    out = np.full(values.size, None, dtype=object)
+    out[known] = values[known]
+    result: list[int | None] = out.tolist()
+    return result
+
+
 def _parse_batch(
     records: list[tuple[int, list[str]]],
     mapping: CsvMapping,
     index: dict[str, int],
     locator: GridLocator,
     report: ImportReport,
-) -> list[dict[str, Any]]:
-    """Complete ``cases`` rows of a batch, parsed column by column (times and units vectorised).
+) -> dict[str, list[Any]] | None:
+    """``cases`` columns of a batch, parsed column by column (times, units and stages vectorised).
 
     Rows that cannot be stored are skipped with their reason. The rows follow
     :func:`feeds.importers.records.case_row` (filed/dispatched at the report time for
     later stages, on time when closed by the deadline) and carry every column, so the
-    bulk path takes them as they are.
+    bulk path takes them as they are. ``None`` when no row of the batch is kept.
     """
     report.read += len(records)
     width = max(index.values()) + 1
@@ -121,7 +129,7 @@ def _parse_batch(
         if len(rec) < width:
             report.skip("short_row", f"line {line}")
     if not full:
-        return []
+        return None
     lines = [line for line, _ in full]
     columns = list(zip(*(rec for _, rec in full), strict=False))  # longer rows: zip stops at the shortest
     n = len(full)
@@ -133,75 +141,97 @@ def _parse_batch(
     reported, bad_rep = _times(parser, col("reported_at"))
     closed, bad_closed = _times(parser, col("closed_at"))
     due, bad_due = _times(parser, col("deadline"))
-    bad_time = bad_rep | bad_closed | bad_due
     status = col("status")
-    stages = _lookup(status.values, mapping.statuses, mapping.default_stage)
-    sources = _lookup(col("source").values, mapping.sources, mapping.default_source)
+    stages = np.array(_lookup(status.values, mapping.statuses, mapping.default_stage), dtype=object)
+    if not status.present:
+        stages[closed != BLANK] = "closed"
     types = col("type").values
     subclasses = _lookup(types, dict(mapping.types.types), UNMAPPED.code)
     lons, lats = _floats(col("lon")), _floats(col("lat"))
     grids = locator.locate_arrays(lons, lats)
-    addresses, descriptions = col("address").values, col("description").values
     external_ids = col("id").values
+    prefix = mapping.id_prefix
+    ids = [case_id(prefix, x) for x in external_ids]
+    keep = _keep(ids, bad_rep | bad_closed | bad_due, reported, grids, lons, lats, lines, external_ids, report)
+    for i in np.flatnonzero(keep).tolist():
+        if subclasses[i] == UNMAPPED.code:
+            report.unmapped[types[i].strip()] += 1
+    if not keep.any():
+        return None
+    rows = np.flatnonzero(keep).tolist()
+    stage, rep, c, d = stages[rows], reported[rows], closed[rows], due[rows]
+    is_closed, is_cancelled = stage == "closed", stage == "cancelled"
+    finished = np.where(c == BLANK, rep, c)
+    has_due = d != BLANK
+    final = is_closed | is_cancelled
+    filed = (stage != "reported") & ~is_cancelled
+    past_filed = np.isin(stage, tuple(_PAST_FILED))
+    on_time = np.full(len(rows), None, dtype=object)
+    judged = is_closed & (finished != 0)
+    on_time[judged] = (~has_due[judged] | (finished[judged] <= d[judged])).tolist()
     kinds = mapping.types.kinds
-    rows: list[dict[str, Any]] = []
-    for i in range(n):
-        cid = case_id(mapping.id_prefix, external_ids[i])
-        if cid is None:
+    sources = _lookup(col("source").values, mapping.sources, mapping.default_source)
+    subclass = [subclasses[i] for i in rows]
+    kind_department = [kinds[s] for s in subclass]
+    grid = grids[rows].tolist()
+    addresses, descriptions = col("address").values, col("description").values
+    n_kept = len(rows)
+    return {
+        "id": [ids[i] for i in rows],
+        "kind": [k for k, _ in kind_department],
+        "subclass": subclass,
+        "source": [sources[i] for i in rows],
+        "grid": grid,
+        "community": [g[:12] for g in grid],
+        "subdistrict": [g[:9] for g in grid],
+        "department": [dep for _, dep in kind_department],
+        "lon": lons[rows].tolist(),
+        "lat": lats[rows].tolist(),
+        "address": [addresses[i].strip()[:200] for i in rows],
+        "description": [descriptions[i].strip()[:1000] for i in rows],
+        "stage": stage.tolist(),
+        "reported_at": rep.tolist(),
+        "filed_at": _optional(rep, filed),
+        "dispatched_at": _optional(rep, past_filed),
+        "handled_at": [None] * n_kept,
+        "closed_at": _optional(finished, is_closed),
+        "cancelled_at": _optional(finished, is_cancelled),
+        "deadline_at": _optional(d, has_due & ~final),
+        "handle_deadline_at": _optional(d, has_due),
+        "on_time": on_time.tolist(),
+        "difficult": [False] * n_kept,
+        "urges": [0] * n_kept,
+        "reworks": [0] * n_kept,
+        "updated_seq": [0] * n_kept,
+    }
+
+
+def _keep(
+    ids: list[str | None],
+    bad_time: np.ndarray[Any, Any],
+    reported: np.ndarray[Any, Any],
+    grids: np.ndarray[Any, Any],
+    lons: np.ndarray[Any, Any],
+    lats: np.ndarray[Any, Any],
+    lines: list[int],
+    external_ids: Sequence[str],
+    report: ImportReport,
+) -> np.ndarray[Any, Any]:
+    """Which rows can be stored; the others are counted in ``report`` with their first reason."""
+    no_id = np.fromiter((i is None for i in ids), dtype=bool, count=len(ids))
+    no_grid = np.fromiter((g is None for g in grids), dtype=bool, count=len(ids))
+    keep: np.ndarray[Any, Any] = ~(no_id | bad_time | (reported == BLANK) | no_grid)
+    for i in np.flatnonzero(~keep).tolist():
+        if no_id[i]:
             report.skip("missing_id", f"line {lines[i]}")
-            continue
-        if bad_time[i]:
+        elif bad_time[i]:
             report.skip("bad_time", f"line {lines[i]}")
-            continue
-        rep = int(reported[i])
-        if rep == BLANK:
+        elif reported[i] == BLANK:
             report.skip("missing_reported_at", f"line {lines[i]}")
-            continue
-        grid = grids[i]
-        if grid is None:
+        else:
             reason = "no_coordinates" if math.isnan(lons[i]) or math.isnan(lats[i]) else "outside_units"
             report.skip(reason, f"line {lines[i]} id {external_ids[i].strip()}")
-            continue
-        c, d = int(closed[i]), int(due[i])
-        subclass = subclasses[i]
-        if subclass == UNMAPPED.code:
-            report.unmapped[types[i].strip()] += 1
-        kind, department = kinds[subclass]
-        stage = stages[i]
-        if not status.present and c != BLANK:
-            stage = "closed"
-        deadline = None if d == BLANK else d
-        finished = (rep if c == BLANK else c) if stage in ("closed", "cancelled") else None
-        rows.append(
-            {
-                **_ROW_DEFAULTS,
-                "id": cid,
-                "kind": kind,
-                "subclass": subclass,
-                "source": sources[i],
-                "grid": grid,
-                "community": grid[:12],
-                "subdistrict": grid[:9],
-                "department": department,
-                "lon": float(lons[i]),
-                "lat": float(lats[i]),
-                "address": addresses[i].strip()[:200],
-                "description": descriptions[i].strip()[:1000],
-                "stage": stage,
-                "reported_at": rep,
-                "filed_at": rep if stage != "reported" and stage != "cancelled" else None,
-                "dispatched_at": rep if stage in _PAST_FILED else None,
-                "closed_at": finished if stage == "closed" else None,
-                "cancelled_at": finished if stage == "cancelled" else None,
-                "deadline_at": deadline if finished is None else None,
-                "handle_deadline_at": deadline,
-                "on_time": (deadline is None or finished <= deadline) if stage == "closed" and finished else None,
-            }
-        )
-    return rows
-
-
-_ROW_DEFAULTS: dict[str, Any] = {"handled_at": None, "difficult": False, "urges": 0, "reworks": 0, "updated_seq": 0}
+    return keep
 
 
 def header_index(header: list[str], mapping: CsvMapping) -> dict[str, int]:
@@ -240,13 +270,15 @@ def import_csv(
         index = header_index(header, mapping)
         numbered = ((reader.line_num, rec) for rec in reader)
 
-        def rows() -> Iterator[dict[str, Any]]:
+        def chunks() -> Iterator[dict[str, list[Any]]]:
             while records := list(islice(numbered, batch_rows)):
-                yield from _parse_batch(records, mapping, index, locator, report)
+                parsed = _parse_batch(records, mapping, index, locator, report)
+                if parsed is not None:
+                    yield parsed
                 if progress is not None:
                     progress(min(lines.chars, size), size)
 
-        for counts in upsert_cases(engine, rows(), chunk_rows=batch_rows, complete=True):
+        for counts in upsert_columns(engine, chunks()):
             report.taken += counts.new
             report.updated += counts.updated + counts.merged  # the same id twice in a chunk: the last row wins
     if progress is not None:

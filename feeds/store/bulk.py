@@ -10,13 +10,14 @@ if seeding is interrupted (the cases seeded so far remain).
 from __future__ import annotations
 
 import contextlib
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, repeat
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from feeds.store.counters import BEIJING_OFFSET_S, DAY_S, KpiDeltas
@@ -61,33 +62,62 @@ def _complete(row: dict[str, Any]) -> dict[str, Any]:
     return full
 
 
-def _count(rows: Iterable[Mapping[str, Any]] | Sequence[Any], deltas: KpiDeltas, sign: int = 1) -> None:
-    """Add (``sign`` -1: take away) the KPI counters of rows (integer day arithmetic, no datetime per row)."""
-    rows = list(rows)
+_COUNT_TIMES = ("reported_at", "filed_at", "dispatched_at", "closed_at", "cancelled_at")
 
-    def days(times: Iterable[Any]) -> Counter[int]:
-        return Counter((int(t) + BEIJING_OFFSET_S) // DAY_S for t in times)
 
-    filed = [r for r in rows if r["filed_at"] is not None]
-    closed = [r for r in rows if r["closed_at"] is not None]
-    counts = {
-        "reported": days(r["reported_at"] for r in rows),
-        "filed": days(r["filed_at"] for r in filed),
-        "cohort_filed": days(r["reported_at"] for r in filed),
-        "dispatched": days(r["dispatched_at"] for r in rows if r["dispatched_at"] is not None),
-        "closed": days(r["closed_at"] for r in closed),
-        "cohort_closed": days(r["reported_at"] for r in closed),
-        "closed_on_time": days(r["closed_at"] for r in closed if r["on_time"]),
-        "cohort_cancelled": days(r["reported_at"] for r in rows if r["cancelled_at"] is not None),
-    }
-    for column, per_day in counts.items():
-        for day, n in per_day.items():
+def _epoch(values: Sequence[Any]) -> NDArray[np.float64]:
+    """Epoch seconds as floats, NaN for ``None`` (numpy converts ``None`` itself, in C)."""
+    return np.asarray(values, dtype=np.float64)
+
+
+def _add_days(deltas: KpiDeltas, column: str, times: NDArray[np.float64], sign: int) -> None:
+    """Count ``times`` (no NaN) per Beijing day into ``column`` (integer arithmetic like ``int(t)``)."""
+    if times.size:
+        days, counts = np.unique((times.astype(np.int64) + BEIJING_OFFSET_S) // DAY_S, return_counts=True)
+        for day, n in zip(days.tolist(), counts.tolist(), strict=True):
             deltas.add_day(column, day, sign * n)
 
 
-_CASE_COLUMNS = tuple(c.name for c in cases.columns)
+def count_columns(columns: Mapping[str, Sequence[Any]], deltas: KpiDeltas, sign: int = 1) -> None:
+    """Add (``sign`` -1: take away) the KPI counters of cases given as columns, vectorised.
+
+    ``columns`` needs ``reported_at, filed_at, dispatched_at, closed_at, cancelled_at``
+    (epoch seconds or ``None``) and ``on_time`` (true, false or ``None``).
+    """
+    t = {name: _epoch(columns[name]) for name in _COUNT_TIMES}
+    rep = t["reported_at"]
+    filed, closed = ~np.isnan(t["filed_at"]), ~np.isnan(t["closed_at"])
+    on_time = np.asarray([bool(x) for x in columns["on_time"]], dtype=bool) & closed
+    dispatched, cancelled = t["dispatched_at"], t["cancelled_at"]
+    for column, times in (
+        ("reported", rep),
+        ("filed", t["filed_at"][filed]),
+        ("cohort_filed", rep[filed]),
+        ("dispatched", dispatched[~np.isnan(dispatched)]),
+        ("closed", t["closed_at"][closed]),
+        ("cohort_closed", rep[closed]),
+        ("closed_on_time", t["closed_at"][on_time]),
+        ("cohort_cancelled", rep[~np.isnan(cancelled)]),
+    ):
+        _add_days(deltas, column, times, sign)
+
+
+def _count(rows: Iterable[Mapping[str, Any]] | Sequence[Any], deltas: KpiDeltas, sign: int = 1) -> None:
+    """:func:`count_columns` of row mappings."""
+    rows = list(rows)
+    count_columns({name: [r[name] for r in rows] for name in (*_COUNT_TIMES, "on_time")}, deltas, sign)
+
+
+CASE_COLUMNS = tuple(c.name for c in cases.columns)
+"""The ``cases`` columns in table order (the order of the tuples the bulk path writes)."""
+_CASE_COLUMNS = CASE_COLUMNS
 _HISTORY_COLUMNS = tuple(c.name for c in case_history.columns if c.name != "id")
 _SQLITE_INSERT = f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)}) VALUES ({', '.join('?' * len(_CASE_COLUMNS))})"
+_SQLITE_HISTORY_INSERT = (
+    f"INSERT INTO case_history ({', '.join(_HISTORY_COLUMNS)}) VALUES ({', '.join('?' * len(_HISTORY_COLUMNS))})"
+)
+Columns = Mapping[str, Sequence[Any]]
+"""A chunk of rows as columns: column name → one value per row (all of the same length)."""
 
 
 def copy_rows(conn: Connection, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
@@ -98,23 +128,135 @@ def copy_rows(conn: Connection, table: str, columns: tuple[str, ...], rows: Iter
             copy.write_row(row)
 
 
-def _insert(conn: Connection, chunk: list[dict[str, Any]]) -> None:
-    """Insert one chunk: ``COPY`` on PostgreSQL, the raw sqlite3 ``executemany`` on SQLite, else Core."""
-    pick = itemgetter(*_CASE_COLUMNS)
+def _insert_tuples(conn: Connection, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert tuples in table column order: ``COPY`` on PostgreSQL, raw sqlite3 ``executemany``, else Core."""
+    columns, sqlite_sql, target = (
+        (_CASE_COLUMNS, _SQLITE_INSERT, cases)
+        if table == "cases"
+        else (_HISTORY_COLUMNS, _SQLITE_HISTORY_INSERT, case_history)
+    )
     if conn.dialect.name == "postgresql":
-        copy_rows(conn, cases.name, _CASE_COLUMNS, map(pick, chunk))
+        copy_rows(conn, table, columns, rows)
     elif conn.dialect.name == "sqlite":
-        conn.connection.driver_connection.executemany(_SQLITE_INSERT, [pick(r) for r in chunk])  # type: ignore[union-attr]
+        conn.connection.driver_connection.executemany(sqlite_sql, rows)  # type: ignore[union-attr]
     else:
-        conn.execute(insert(cases), chunk)
+        conn.execute(insert(target), [dict(zip(columns, r, strict=True)) for r in rows])
+
+
+def _insert(conn: Connection, chunk: list[dict[str, Any]]) -> None:
+    """Insert one chunk of complete row dicts (see :func:`_complete`)."""
+    _insert_tuples(conn, "cases", map(itemgetter(*_CASE_COLUMNS), chunk))
 
 
 def _insert_history(conn: Connection, chunk: list[dict[str, Any]]) -> None:
     rows = [{**_HISTORY_DEFAULTS, **h} for h in chunk]
-    if conn.dialect.name == "postgresql":
-        copy_rows(conn, case_history.name, _HISTORY_COLUMNS, map(itemgetter(*_HISTORY_COLUMNS), rows))
-    else:
-        conn.execute(insert(case_history), rows)
+    _insert_tuples(conn, "case_history", map(itemgetter(*_HISTORY_COLUMNS), rows))
+
+
+def _column_default(table: str, name: str) -> Any:
+    """The value a column left out of a bulk chunk takes."""
+    defaults = _DEFAULTS if table == "cases" else _HISTORY_DEFAULTS
+    if name in defaults:
+        return defaults[name]
+    column = (cases if table == "cases" else case_history).c[name]
+    if column.default is not None and getattr(column.default, "is_scalar", False):
+        return getattr(column.default, "arg", None)
+    if column.nullable:
+        return None
+    raise ValueError(f"{table} rows lack the column {name}")
+
+
+def column_tuples(table: str, columns: Columns, required: Sequence[str] = ()) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``table`` (``cases`` or ``case_history``) as tuples in table order, from columns.
+
+    Columns left out take their defaults; for ``cases``, ``community`` and
+    ``subdistrict`` default to the grid code's prefixes.
+
+    Raises:
+        ValueError: If a required column is missing or holds ``None``.
+    """
+    for name in required:
+        if name not in columns or None in columns[name]:
+            raise ValueError(f"{table} rows lack {name}")
+    n = len(next(iter(columns.values())))
+    order = _CASE_COLUMNS if table == "cases" else _HISTORY_COLUMNS
+    picked: list[Iterable[Any]] = []
+    for name in order:
+        if name in columns:
+            picked.append(columns[name])
+        elif table == "cases" and name in ("community", "subdistrict"):
+            width = 12 if name == "community" else 9
+            picked.append([g[:width] for g in columns["grid"]])
+        else:
+            picked.append(repeat(_column_default(table, name), n))
+    return zip(*picked, strict=False)
+
+
+def bulk_insert_columns(
+    engine: Engine,
+    chunks: Iterable[Columns],
+    history: Iterable[Columns] = (),
+    *,
+    defer_indexes: bool | None = None,
+) -> int:
+    """Insert cases given as column chunks (and their history); returns the number of cases inserted.
+
+    The fast path of :func:`bulk_insert_cases` for producers that hold columns
+    already (the simulator's history, the CSV importer): no dict per row, the
+    KPI counters counted with numpy, the tuples streamed to the driver. Each
+    chunk is one transaction; ``defer_indexes`` as in :func:`bulk_insert_cases`.
+
+    Raises:
+        ValueError: If a chunk lacks a required column (see :func:`bulk_insert_cases`).
+    """
+    total = 0
+    deferred = _is_empty(engine) if defer_indexes is None else defer_indexes
+    with engine.connect() as conn, _indexes_deferred(conn, deferred):
+        for chunk in chunks:
+            deltas = KpiDeltas()
+            count_columns(_with_count_defaults(chunk), deltas)
+            with conn.begin():
+                _insert_tuples(conn, "cases", column_tuples("cases", chunk, _REQUIRED))
+                deltas.flush(conn)
+            total += len(chunk["id"])
+        for hist in history:
+            with conn.begin():
+                _insert_tuples(conn, "case_history", column_tuples("case_history", hist, ("case_id", "at", "action")))
+    return total
+
+
+def _with_count_defaults(chunk: Columns) -> Columns:
+    """The chunk with ``None`` columns for the counted times it leaves out."""
+    missing = [name for name in (*_COUNT_TIMES, "on_time") if name not in chunk]
+    if not missing:
+        return chunk
+    n = len(chunk["id"])
+    return {**chunk, **{name: [None] * n for name in missing}}
+
+
+SORT_CACHE_KIB = 512 * 1024
+"""SQLite page cache while rebuilding indexes after a load: the sorter keeps a ten-year index in memory."""
+SORT_THREADS = 2
+"""SQLite sorter threads while rebuilding indexes (``PRAGMA threads``; 2 cores are the target machine)."""
+
+
+@contextlib.contextmanager
+def _sort_memory(conn: Connection, wanted: bool) -> Iterator[None]:
+    """SQLite: a large page cache and sorter threads for ``CREATE INDEX`` on this connection, restored after."""
+    if not wanted or conn.dialect.name != "sqlite":
+        yield
+        return
+    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    threads = conn.exec_driver_sql("PRAGMA threads").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
+    conn.exec_driver_sql(f"PRAGMA threads={SORT_THREADS}")
+    conn.commit()  # the pragmas began a transaction (autobegin); each index gets its own
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(cache or 0)}")
+        conn.exec_driver_sql(f"PRAGMA threads={int(threads or 0)}")
+        conn.commit()
 
 
 @contextlib.contextmanager
@@ -127,9 +269,10 @@ def _indexes_deferred(conn: Connection, deferred: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        for index in indexes:  # one transaction each: live writers wait seconds, not minutes
-            with conn.begin():
-                index.create(conn, checkfirst=True)
+        with _sort_memory(conn, bool(indexes)):
+            for index in indexes:  # one transaction each: live writers wait seconds, not minutes
+                with conn.begin():
+                    index.create(conn, checkfirst=True)
         if conn.dialect.name == "postgresql":  # fresh statistics for the planner after a big load
             with conn.begin():
                 conn.exec_driver_sql("ANALYZE cases")
@@ -251,3 +394,41 @@ def upsert_cases(
                 _insert(conn, chunk)
                 deltas.flush(conn)
             yield UpsertCounts(len(chunk) - updated, updated, len(raw) - len(chunk))
+
+
+def _dedupe(chunk: Columns) -> Columns:
+    """The chunk with one row per id, the last one (its order kept)."""
+    ids = chunk["id"]
+    last = {case_id: i for i, case_id in enumerate(ids)}
+    if len(last) == len(ids):
+        return chunk
+    rows = sorted(last.values())
+    return {name: [values[i] for i in rows] for name, values in chunk.items()}
+
+
+def upsert_columns(
+    engine: Engine,
+    chunks: Iterable[Columns],
+    *,
+    defer_indexes: bool | None = None,
+) -> Iterator[UpsertCounts]:
+    """:func:`upsert_cases` for cases given as column chunks (the CSV importer's path); yields counts per chunk.
+
+    Each chunk is one transaction: the stored cases of its ids are deleted (their
+    counters taken away), then the chunk is written as in :func:`bulk_insert_columns`.
+
+    Raises:
+        ValueError: If a chunk lacks a required column.
+    """
+    deferred = _is_empty(engine) if defer_indexes is None else defer_indexes
+    with engine.connect() as conn, _indexes_deferred(conn, deferred):
+        for raw in chunks:
+            chunk = _dedupe(raw)
+            deltas = KpiDeltas()
+            with conn.begin():
+                updated = _replace_existing(conn, list(chunk["id"]), deltas)
+                count_columns(_with_count_defaults(chunk), deltas)
+                _insert_tuples(conn, "cases", column_tuples("cases", chunk, _REQUIRED))
+                deltas.flush(conn)
+            n = len(chunk["id"])
+            yield UpsertCounts(n - updated, updated, len(raw["id"]) - n)

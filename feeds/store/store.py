@@ -219,6 +219,16 @@ class Store:
             self.engine, rows, history_rows, chunk_rows=chunk_rows, defer_indexes=defer_indexes
         )
 
+    def bulk_insert_columns(
+        self,
+        chunks: Iterable[bulk.Columns],
+        history: Iterable[bulk.Columns] = (),
+        *,
+        defer_indexes: bool | None = None,
+    ) -> int:
+        """Seed cases given as column chunks; returns cases inserted (:func:`feeds.store.bulk.bulk_insert_columns`)."""
+        return bulk.bulk_insert_columns(self.engine, chunks, history, defer_indexes=defer_indexes)
+
     def prune_events(self, keep: int) -> int:
         """Drop all but the last ``keep`` events from the log; returns rows deleted.
 

@@ -13,6 +13,9 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
+from feeds.analytics.columns import CATEGORICAL, CUBE_DTYPES
+from feeds.analytics.cube import CaseCube
+from feeds.analytics.cube_store import build, default_cache_path, load
 from feeds.simulator.history.as_of import batch_as_of
 from feeds.simulator.history.seed import SeedReport, run_seed, seed_history
 from feeds.simulator.history.seed_plan import expected_cases
@@ -203,3 +206,26 @@ def test_progress_has_a_stable_total_and_ends_at_100_with_a_summary(tmp_path: Pa
     totals = {line.split("/~")[1].split()[0] for line in lines if "/~" in line}
     assert len(totals) == 1 and all(" 99%" in line or "ETA" in line for line in lines[:-2])
     assert " 100% " in lines[-2] and lines[-2].endswith("done") and lines[-1].startswith("seeded ")
+
+
+def _decoded(cube: CaseCube) -> list[tuple[Any, ...]]:
+    """Every row of a cube with its codes decoded, in a canonical order."""
+    cols = {name: cube.column(name) for name in CUBE_DTYPES}
+    names = {short: cube.vocabs[short].values for short in CATEGORICAL.values()}
+    return sorted(
+        tuple(names[k][int(v)] if k in names else int(v) for k, v in zip(cols, row, strict=True))
+        for row in zip(*cols.values(), strict=True)
+    )
+
+
+def test_seeding_leaves_a_cube_cache_equal_to_a_build_from_the_store(seeded: tuple[Store, SeedReport]) -> None:
+    """The cube built from the seeding's own chunks is the one a full scan of the store gives."""
+    store, report = seeded
+    cache = default_cache_path(store.engine)
+    assert cache is not None and cache.exists() and report.cube_s > 0
+    cached = load(cache)
+    assert cached is not None and cached.store_id == store.store_id and cached.n == report.cases
+    built = build(store.engine)
+    assert _decoded(cached) == _decoded(built)
+    assert {k: v[1] for k, v in cached.open.items()} == {k: v[1] for k, v in built.open.items()}
+    assert len(cached.open) == report.open

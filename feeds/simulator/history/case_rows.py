@@ -1,7 +1,8 @@
-"""Turn a planned batch, cut at a moment, into ``cases`` and ``case_history`` rows for the store's bulk path.
+"""Turn a planned batch, cut at a moment, into ``cases`` and ``case_history`` columns for the store's bulk path.
 
-Columns are built with numpy and converted to Python objects one chunk at a
-time, so a year of cases never exists as millions of dicts at once.
+Columns are built with numpy and converted to Python lists one chunk at a
+time (:func:`feeds.store.bulk.bulk_insert_columns` zips them into the
+driver's tuples), so no case ever exists as a dict.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ class CaseRows:
         self._department = np.array([s.department for s in tax.subclasses], dtype=object)
         self._source = np.array([s.code for s in tax.sources], dtype=object)
         self._grid = np.array(batch.grid_codes, dtype=object)
+        self._community = np.array([g[:12] for g in batch.grid_codes], dtype=object)
+        self._subdistrict = np.array([g[:9] for g in batch.grid_codes], dtype=object)
         self._street = np.array(district.streets, dtype=object)
         self._address = np.array(district.addresses, dtype=object)
         self._stage = np.array(STAGES, dtype=object)
@@ -84,8 +87,8 @@ class CaseRows:
         prefix = {int(d): f"XC{dt.date.fromordinal(_EPOCH_ORDINAL + int(d)):%Y%m%d}" for d in np.unique(days)}
         return [f"{prefix[d]}{s:06d}" for d, s in zip(days.tolist(), self.batch.seq[which].tolist(), strict=True)]
 
-    def chunk(self, lo: int, hi: int) -> list[dict[str, Any]]:
-        """``cases`` rows of cases ``lo..hi-1``."""
+    def chunk(self, lo: int, hi: int) -> dict[str, list[Any]]:
+        """``cases`` columns of cases ``lo..hi-1`` (column name → one value per case)."""
         b, st, sl = self.batch, self.state, slice(lo, hi)
         sub = b.subclass[sl].astype(np.int64)
         src = b.source[sl].astype(np.int64)
@@ -96,57 +99,44 @@ class CaseRows:
         descriptions = self.descriptions.fill(
             sub.tolist(), src.tolist(), self._variant[sl].tolist(), _pick(self._street, grid)
         )
-        columns = zip(
-            self.ids(sl),
-            _pick(self._kind, sub),
-            _pick(self._subclass, sub),
-            _pick(self._source, src),
-            _pick(self._grid, grid),
-            _pick(self._department, sub),
-            self._lon[sl].tolist(),
-            self._lat[sl].tolist(),
-            (self._address[grid] + self._house[sl]).tolist(),
-            descriptions,
-            _pick(self._stage, st.stage[sl]),
-            b.reported_at[sl].astype(np.int64).tolist(),
-            _times(st.filed_at[sl]),
-            _times(st.dispatched_at[sl]),
-            _times(st.handled_at[sl]),
-            _times(st.closed_at[sl]),
-            _times(st.cancelled_at[sl]),
-            _times(st.deadline_at[sl]),
-            _times(st.handle_deadline_at[sl]),
-            on_time.tolist(),
-            st.difficult[sl].tolist(),
-            st.urges[sl].tolist(),
-            st.reworks[sl].tolist(),
-            strict=True,
-        )
-        return [
-            {
-                "id": i, "kind": k, "subclass": s, "source": r, "grid": g, "department": d, "lon": x, "lat": y,
-                "address": a, "description": t, "stage": e, "reported_at": rep, "filed_at": fil,
-                "dispatched_at": dis, "handled_at": han, "closed_at": clo, "cancelled_at": can,
-                "deadline_at": dl, "handle_deadline_at": hdl, "on_time": ot, "difficult": dif, "urges": u,
-                "reworks": rw,
-            }
-            for (i, k, s, r, g, d, x, y, a, t, e, rep, fil, dis, han, clo, can, dl, hdl, ot, dif, u, rw) in columns
-        ]  # fmt: skip
+        return {
+            "id": self.ids(sl),
+            "kind": _pick(self._kind, sub),
+            "subclass": _pick(self._subclass, sub),
+            "source": _pick(self._source, src),
+            "grid": _pick(self._grid, grid),
+            "community": _pick(self._community, grid),
+            "subdistrict": _pick(self._subdistrict, grid),
+            "department": _pick(self._department, sub),
+            "lon": self._lon[sl].tolist(),
+            "lat": self._lat[sl].tolist(),
+            "address": (self._address[grid] + self._house[sl]).tolist(),
+            "description": descriptions,
+            "stage": _pick(self._stage, st.stage[sl]),
+            "reported_at": b.reported_at[sl].astype(np.int64).tolist(),
+            "filed_at": _times(st.filed_at[sl]),
+            "dispatched_at": _times(st.dispatched_at[sl]),
+            "handled_at": _times(st.handled_at[sl]),
+            "closed_at": _times(st.closed_at[sl]),
+            "cancelled_at": _times(st.cancelled_at[sl]),
+            "deadline_at": _times(st.deadline_at[sl]),
+            "handle_deadline_at": _times(st.handle_deadline_at[sl]),
+            "on_time": on_time.tolist(),
+            "difficult": st.difficult[sl].tolist(),
+            "urges": st.urges[sl].tolist(),
+            "reworks": st.reworks[sl].tolist(),
+        }
 
-    def history(self, chunk_rows: int = 50_000) -> Iterator[dict[str, Any]]:
-        """``case_history`` rows: rework passes, urges and difficult registrations, by case."""
+    def history(self, chunk_rows: int = 50_000) -> Iterator[dict[str, list[Any]]]:
+        """``case_history`` columns in chunks: rework passes, urges and difficult registrations, by case."""
         st = self.state
         order = np.lexsort((st.hist_at, st.hist_case))
         for lo in range(0, order.size, chunk_rows):
             rows = order[lo : lo + chunk_rows]
-            ids = self.ids(st.hist_case[rows])
-            yield from (
-                {"case_id": i, "at": t, "action": a, "deadline_at": d, "actor": HISTORY_ACTOR}
-                for i, t, a, d in zip(
-                    ids,
-                    st.hist_at[rows].astype(np.int64).tolist(),
-                    _pick(self._action, st.hist_action[rows]),
-                    _times(st.hist_deadline[rows]),
-                    strict=True,
-                )
-            )
+            yield {
+                "case_id": self.ids(st.hist_case[rows]),
+                "at": st.hist_at[rows].astype(np.int64).tolist(),
+                "action": _pick(self._action, st.hist_action[rows]),
+                "deadline_at": _times(st.hist_deadline[rows]),
+                "actor": [HISTORY_ACTOR] * rows.size,
+            }

@@ -17,17 +17,20 @@ Volumes ramp linearly back in time from 500,000 cases in the last year to
 from __future__ import annotations
 
 import gc
+import logging
 import secrets
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from feeds.analytics.cube_store import CubeBuilder, default_cache_path, save
 from feeds.simulator.history.progress import ProgressBar
-from feeds.simulator.history.seed_plan import Row, WindowDone, expected_cases, history_chunks
+from feeds.simulator.history.seed_plan import Chunk, WindowDone, expected_cases, history_chunks
 from feeds.simulator.history.seed_store import SeedRefusedError, open_for_seeding
 from feeds.simulator.model.arrivals import YEAR_S
 from feeds.simulator.model.calendar import DAY_S, local_date, local_day
@@ -35,6 +38,7 @@ from feeds.simulator.model.district import load_district
 from feeds.store import Store, StoreError
 
 CHUNK_ROWS = 50_000
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 
@@ -53,6 +57,7 @@ class SeedReport:
         history_rows: ``case_history`` rows written.
         seconds: Wall-clock seconds, planning included.
         planning_s: Of which spent planning and cutting (the rest: building rows and writing).
+        cube_s: Of which spent finishing and saving the analytics cube (0 when none was built).
         last_seq_by_day: Highest daily sequence per local day, for the last two days.
     """
 
@@ -66,6 +71,7 @@ class SeedReport:
     history_rows: int
     seconds: float
     planning_s: float
+    cube_s: float = 0.0
     last_seq_by_day: dict[int, int] = field(default_factory=dict)
 
     @property
@@ -96,6 +102,7 @@ def seed_history(
     seed: int | None = None,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    build_cube: bool = True,
 ) -> SeedReport:
     """Write every case reported in ``[start, end)``, as it stood at ``end``, into ``store``.
 
@@ -113,6 +120,9 @@ def seed_history(
         progress: Called with ``(cases written, cases expected)`` as the work goes; the
             expectation stays the same throughout (the written count may end a little above it).
         chunk_rows: Rows per insert transaction.
+        build_cube: Build the analytics cube from the same chunks and save its cache
+            (``<db>.cube.npz``) next to a SQLite store, so the first server start loads it
+            instead of scanning the store (other databases have no cache: nothing is built).
 
     Raises:
         ValueError: If ``end <= start``.
@@ -130,31 +140,36 @@ def seed_history(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     items = iter(history_chunks(start, end, used_seed, district, chunk_rows))
+    cache = default_cache_path(store.engine) if build_cube else None
+    builder = CubeBuilder(expected) if cache is not None else None
     try:
         while True:
             done: list[WindowDone] = []
 
-            def window_rows(written: int = cases, done: list[WindowDone] = done) -> Iterator[Row]:
+            def window_rows(written: int = cases, done: list[WindowDone] = done) -> Iterator[Chunk]:
                 for item in items:
                     if isinstance(item, WindowDone):
                         done.append(item)
                         return
                     report(written, expected)
-                    written += len(item)
-                    yield from item
+                    written += len(item["id"])
+                    if builder is not None:
+                        builder.add(item)
+                    yield item
 
-            def window_history(done: list[WindowDone] = done) -> Iterator[Row]:
+            def window_history(done: list[WindowDone] = done) -> Iterator[Chunk]:
                 yield from done[0].history if done else ()
 
-            store.bulk_insert_cases(window_rows(), window_history(), chunk_rows=chunk_rows)
+            store.bulk_insert_columns(window_rows(), window_history())
             if not done:
                 break
             w = done[0]
             cases, closed, cancelled = cases + w.cases, closed + w.closed, cancelled + w.cancelled
-            history_rows += len(w.history)
+            history_rows += sum(len(h["case_id"]) for h in w.history)
             planning_s += w.planning_s
             last_seq = w.last_seq
             report(cases, expected)
+        cube_s = _save_cube(builder, store, cache)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -170,8 +185,21 @@ def seed_history(
         history_rows=history_rows,
         seconds=time.perf_counter() - started,
         planning_s=planning_s,
+        cube_s=cube_s,
         last_seq_by_day={d: s for d, s in last_seq.items() if d >= last_day - 1},
     )
+
+
+def _save_cube(builder: CubeBuilder | None, store: Store, cache: Path | None) -> float:
+    """Finish the cube built while seeding and write its cache; returns the seconds it took."""
+    if builder is None or cache is None:
+        return 0.0
+    started = time.perf_counter()
+    try:
+        save(builder.finish(store.engine), cache)
+    except OSError as exc:  # the server builds it at its first start instead
+        log.warning("cannot write the cube cache %s: %s", cache, exc)
+    return time.perf_counter() - started
 
 
 def run_seed(

@@ -1,9 +1,9 @@
 """The producer side of history seeding: plan each year, cut it at the end time, hand out row chunks.
 
 :func:`history_chunks` yields, for each yearly window oldest first, the
-window's ``cases`` rows in chunks and then one :class:`WindowDone` with its
-``case_history`` rows and counts; rows are built only when the store asks
-for the next chunk, so memory stays bounded by one planned year.
+window's ``cases`` columns in chunks and then one :class:`WindowDone` with its
+``case_history`` columns and counts; chunks are built only when the store asks
+for the next one, so memory stays bounded by one planned year.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from feeds.simulator.model.descriptions import DescriptionTable
 from feeds.simulator.model.district import District
 from feeds.taxonomy import load_taxonomy
 
-Row = dict[str, Any]
+Chunk = dict[str, list[Any]]
+"""A chunk of rows as columns (column name → one value per row)."""
 
 
 @dataclass
@@ -34,7 +35,7 @@ class WindowDone:
     """End of one window: its history rows and what it held.
 
     Attributes:
-        history: ``case_history`` rows of the window's cases.
+        history: ``case_history`` columns of the window's cases, in chunks.
         cases: Cases in the window.
         closed: Of which closed at the end time.
         cancelled: Of which cancelled.
@@ -42,7 +43,7 @@ class WindowDone:
         last_seq: Highest daily sequence per local day so far.
     """
 
-    history: list[Row]
+    history: list[Chunk]
     cases: int
     closed: int
     cancelled: int
@@ -57,8 +58,8 @@ def expected_cases(start: float, end: float) -> int:
 
 def history_chunks(
     start: float, end: float, seed: int, district: District, chunk_rows: int
-) -> Iterator[list[Row] | WindowDone]:
-    """Plan ``[start, end)`` year by year; yield row chunks, then a :class:`WindowDone` per year.
+) -> Iterator[Chunk | WindowDone]:
+    """Plan ``[start, end)`` year by year; yield column chunks, then a :class:`WindowDone` per year.
 
     The yearly volume ramps smoothly across windows, each grid's daily share
     varies (``district.day_factors``) and the weather warnings of ``Weather(seed)``
