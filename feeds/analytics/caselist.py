@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import Engine, and_, case, func, select
 
 from feeds.analytics.naming import Names
 from feeds.analytics.params import Params
@@ -17,6 +17,7 @@ from feeds.protocol import ProtocolError, iso
 from feeds.protocol import vocab as v
 from feeds.protocol.answers import CASE_TIMES
 from feeds.store.schema import case_history, cases
+from feeds.store.search import store_has_index, text_condition
 
 SORTS = {
     "reported_at": cases.c.reported_at,
@@ -52,10 +53,6 @@ _STAGE_TIMES = (  # (stage whose deadline is judged, started at, reached at, tax
 )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def case_list(engine: Engine, names: Names, p: Params) -> dict[str, Any]:
     """One page of cases of a selection, optionally searched, with the total count."""
     q = p.text("q", None, max_len=100)
@@ -66,16 +63,8 @@ def case_list(engine: Engine, names: Names, p: Params) -> dict[str, Any]:
     sel, period = p.selection()
     p.finish()
     cond = where_clause(sel)
-    if q and q.strip():
-        like = f"%{_escape_like(q.strip())}%"
-        cond = and_(
-            cond,
-            or_(
-                cases.c.description.like(like, escape="\\"),
-                cases.c.address.like(like, escape="\\"),
-                cases.c.id.like(f"{_escape_like(q.strip())}%", escape="\\"),
-            ),
-        )
+    if q and q.strip():  # the text index where the store has one (feeds.store.search)
+        cond = and_(cond, text_condition(engine.dialect.name, q, store_has_index(engine)))
     key = SORTS[str(sort)]
     ordering = [key.desc() if order == "desc" else key.asc(), cases.c.id.desc() if order == "desc" else cases.c.id]
     overdue = case((overdue_expr(sel.as_of), True), else_=False).label("overdue")

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Table, inspect, text
 from sqlalchemy.schema import CreateColumn
 
+from feeds.store import search
+
 _log = logging.getLogger(__name__)
 
 Step = Callable[[Connection], None]
@@ -81,3 +83,9 @@ def migrate(conn: Connection, found: int, target: int) -> list[int]:
         MIGRATIONS[version](conn)
         applied.append(version)
     return applied
+
+
+@migration(3)
+def _text_index(conn: Connection) -> None:
+    """3: the case search's text index, filled from the stored cases (:mod:`feeds.store.search`)."""
+    search.install(conn)

@@ -31,11 +31,12 @@ from feeds.protocol import OPEN_STAGES
 
 _OPEN_STAGE_LIST = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGES))
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped on every schema change; recorded in ``meta``; older stores are brought forward by ``migrations``.
 
 History: 1 = first layout; 2 = ``kpi_daily`` counters, indexes on ``cases`` closed_at,
-(community, reported_at) and updated_seq.
+(community, reported_at) and updated_seq; 3 = the text index of case search (``cases_fts``, FTS5
+trigram, on SQLite; ``pg_trgm`` indexes on PostgreSQL; :mod:`feeds.store.search`).
 """
 
 metadata = MetaData()

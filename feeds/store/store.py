@@ -30,7 +30,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 
 from feeds.protocol import CaseInfo, Kpis, Message, ProtocolError, Snapshot, StaffPosition, encode
-from feeds.store import bulk
+from feeds.store import bulk, search
 from feeds.store.apply import EventApplier
 from feeds.store.counters import KpiDeltas, read_kpis
 from feeds.store.engine import BUSY_TIMEOUT_MS, make_engine, resolve_url
@@ -376,6 +376,7 @@ def open_store(url: str | None = None, *, load_reference_data: bool = True) -> S
             for table in metadata.sorted_tables:  # indexes a bulk load dropped and did not rebuild
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)
+            search.install(conn)  # and the text index with its triggers
             found = _read_meta(conn)
             if not found:
                 found = {
