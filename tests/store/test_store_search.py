@@ -53,9 +53,8 @@ def test_the_index_follows_live_appends_updates_deletes_and_upserts(store: Store
     """Triggers (SQLite) or the trigram indexes (PostgreSQL) follow every later write."""
     now = time.time()
     _seed(store, 300, int(now) - 30 * DAY)
-    store.append_events(
-        [CaseCreated(make_case(f"LIVE{i}", reported_at=now - i, description=f"新发现什刹海露天烧烤{i}")) for i in range(5)]
-    )
+    live = [make_case(f"LIVE{i}", reported_at=now - i, description=f"新发现什刹海露天烧烤{i}") for i in range(5)]
+    store.append_events([CaseCreated(case) for case in live])
     assert _ids(store, "露天烧烤", indexed=True) == {f"LIVE{i}" for i in range(5)}
     with store.engine.begin() as conn:
         conn.execute(update(cases).where(cases.c.id == "LIVE0").values(description="已清理"))
