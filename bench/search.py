@@ -52,7 +52,7 @@ TARGET_MS = 20.0
 
 def _store(path: Path, days: float) -> Store:
     store = open_store(str(path))
-    if not store.kpis().totals.get("cases"):
+    if not (store.kpis().totals or {}).get("cases"):
         t = time.perf_counter()
         report = seed_history(store, END - days * 86_400, END, seed=1, build_cube=False)
         print(f"seeded {report.cases:,} cases in {time.perf_counter() - t:.1f} s")

@@ -22,7 +22,20 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, Text, and_, literal_column, or_, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    and_,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -190,8 +203,12 @@ def text_condition(dialect: str, query: str, has_index: bool) -> ColumnElement[b
     q = query.strip()
     if dialect == "sqlite" and has_index and len(q) >= MIN_INDEXED_CHARS:
         phrase = '"' + q.replace('"', '""') + '"'  # one FTS5 string: a substring, never query syntax
+        # one rowid list (text matches, then id matches) that drives the query: with an OR
+        # beside the period's range SQLite would walk the period's index and probe every row
+        rowid: ColumnElement[int] = literal_column("cases.rowid")
         matched = select(_fts.c.rowid).where(_fts.c.cases_fts.op("MATCH")(phrase))
-        return or_(literal_column("cases.rowid").in_(matched), _id_prefix(q))
+        by_id = select(rowid).select_from(cases).where(_id_prefix(q))
+        return rowid.in_(union_all(matched, by_id))
     like = f"%{_escape_like(q)}%"  # PostgreSQL's trigram indexes serve this LIKE as it is
     return or_(
         cases.c.description.like(like, escape="\\"),
