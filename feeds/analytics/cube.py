@@ -36,6 +36,8 @@ class CaseCube:
     Attributes:
         store_id: The store this cube mirrors.
         seq: Highest ``updated_seq`` of the store rows it reflects exactly.
+        bulk_generation: The store's count of bulk writes it reflects (bulk rows carry no
+            ``updated_seq``; :func:`feeds.store.bulk.bulk_generation`).
         vocabs: Dictionary per categorical column.
         open: Non-final cases: id → [row index, raw record] (records keyed like ``cases`` columns).
     """
@@ -43,6 +45,7 @@ class CaseCube:
     def __init__(self, store_id: str = "") -> None:
         self.store_id = store_id
         self.seq = 0
+        self.bulk_generation = 0
         self.n = 0
         self.vocabs: dict[str, Vocab] = new_vocabs()
         self.cols: dict[str, NDArray[Any]] = {k: np.zeros(0, dtype=t) for k, t in CUBE_DTYPES.items()}

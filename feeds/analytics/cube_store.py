@@ -7,7 +7,9 @@
   3.22M cases takes a fraction of a second) tagged with the ``store_id`` and
   the ``updated_seq`` it reflects.
 * :func:`open_cube` ties them together: cache + sync if the cache belongs to
-  this store and the row count matches, a full build otherwise.
+  this store, the row count matches and no bulk write happened since (bulk rows
+  have no ``updated_seq``: the store counts bulk writes in ``meta``), a full
+  build otherwise.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from feeds.analytics.columns import (
 from feeds.analytics.cube import CaseCube
 from feeds.analytics.reference import handle_seconds, static_bits
 from feeds.protocol import FINAL_STAGES
+from feeds.store.bulk import bulk_generation
 from feeds.store.schema import cases, meta
 
 CACHE_VERSION = 1
@@ -52,6 +55,12 @@ def store_id_of(engine: Engine) -> str:
 def _max_seq(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.coalesce(func.max(cases.c.updated_seq), 0))).scalar_one())
+
+
+def store_bulk_generation(engine: Engine) -> int:
+    """The store's count of bulk writes (:func:`feeds.store.bulk.bulk_generation`)."""
+    with engine.connect() as conn:
+        return bulk_generation(conn)
 
 
 def case_count(engine: Engine) -> int:
@@ -83,6 +92,7 @@ def build(engine: Engine, *, progress: Progress | None = None) -> CaseCube:
     """
     cube = CaseCube(store_id_of(engine))
     seq = _max_seq(engine)  # read first: rows changed during the scan are re-synced later
+    cube.bulk_generation = store_bulk_generation(engine)  # a bulk write during the scan: rebuilt again
     cube.reserve(case_count(engine))
     sql = str(_scan_query().compile(engine, compile_kwargs={"literal_binds": True}))
     raw = engine.raw_connection()
@@ -147,6 +157,7 @@ class CubeBuilder:
             _log.info("cube builder: the store holds rows not added here, building from the store")
             return build(engine)
         cube.store_id = store_id_of(engine)
+        cube.bulk_generation = store_bulk_generation(engine)
         with cube.lock:
             cube.sort()
         _register_open(cube, engine)
@@ -244,7 +255,13 @@ def save(cube: CaseCube, path: Path) -> None:
     written outside it, so queries and events are not held up by the disk.
     """
     with cube.lock:
-        info = {"version": CACHE_VERSION, "store_id": cube.store_id, "seq": cube.seq, "n": cube.n}
+        info = {
+            "version": CACHE_VERSION,
+            "store_id": cube.store_id,
+            "seq": cube.seq,
+            "n": cube.n,
+            "bulk_generation": cube.bulk_generation,
+        }
         arrays: dict[str, Any] = {f"col_{k}": cube.column(k).copy() for k in CUBE_DTYPES}
         arrays.update({f"vocab_{k}": np.array(v.values, dtype=str) for k, v in cube.vocabs.items()})
         opened = [[row, rec] for row, rec in cube.open.values()]
@@ -271,6 +288,7 @@ def load(path: Path) -> CaseCube | None:
         _log.warning("cube cache %s unusable: %s", path, exc)
         return None
     cube.seq = int(info["seq"])
+    cube.bulk_generation = int(info.get("bulk_generation", 0))
     cube.open = {str(rec["id"]): [int(row), rec] for row, rec in meta_doc["open"]}
     return cube
 
@@ -280,9 +298,9 @@ def open_cube(engine: Engine, cache_path: Path | None, *, progress: Progress | N
     cube = load(cache_path) if cache_path is not None and cache_path.exists() else None
     if cube is not None and cube.store_id == store_id_of(engine):
         sync(cube, engine)
-        if cube.n == case_count(engine):
+        if cube.n == case_count(engine) and cube.bulk_generation == store_bulk_generation(engine):
             return cube
-        _log.info("cube cache %s: row count differs from the store, rebuilding", cache_path)
+        _log.info("cube cache %s: the store has rows it lacks (bulk writes), rebuilding", cache_path)
     cube = build(engine, progress=progress)
     if cache_path is not None:
         try:

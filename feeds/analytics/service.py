@@ -31,7 +31,15 @@ from feeds import startup_trace
 from feeds.analytics import caselist, drill, early_warning, forecast
 from feeds.analytics.cube import CaseCube
 from feeds.analytics.cube_events import apply_events
-from feeds.analytics.cube_store import Progress, default_cache_path, open_cube, save, sync
+from feeds.analytics.cube_store import (
+    Progress,
+    build,
+    default_cache_path,
+    open_cube,
+    save,
+    store_bulk_generation,
+    sync,
+)
 from feeds.analytics.indexes import ensure_indexes
 from feeds.analytics.naming import Names
 from feeds.analytics.params import Params
@@ -95,6 +103,7 @@ class QueryService:
         self._last_sync = 0.0
         self._sync_lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._rebuild: threading.Thread | None = None
         if create_indexes:
             ensure_indexes(engine)
 
@@ -143,14 +152,45 @@ class QueryService:
             apply_events(cube, messages)
 
     def sync(self) -> int:
-        """Pull rows changed in the store since the cube's ``seq`` (returns rows applied)."""
+        """Pull rows changed in the store since the cube's ``seq`` (returns rows applied).
+
+        A bulk write since the cube was built (an import: its rows have no
+        ``updated_seq``) starts a rebuild in a daemon thread; queries keep using the
+        current cube until the new one, synced, replaces it.
+        """
         cube = self.cube
         if cube is None:
             return 0
         with self._sync_lock:
+            if cube.bulk_generation != store_bulk_generation(self.engine):
+                self._start_rebuild()
             n = sync(cube, self.engine)
             self._last_sync = time.monotonic()
         return n
+
+    def _start_rebuild(self) -> None:
+        """Build a fresh cube from the store in the background and swap it in (one at a time)."""
+        if self._rebuild is not None and self._rebuild.is_alive():
+            return
+
+        def run() -> None:
+            try:
+                fresh = build(self.engine)
+                sync(fresh, self.engine)
+                self.cube = fresh
+                sync(fresh, self.engine)  # rows of events folded into the old cube during the swap
+                self.save_cache()
+                _log.info("analytics: cube rebuilt after a bulk write (%d cases)", fresh.n)
+            except Exception:  # keep the current cube
+                _log.exception("analytics: cube rebuild after a bulk write failed")
+
+        self._rebuild = threading.Thread(target=run, name="cube-rebuild", daemon=True)
+        self._rebuild.start()
+
+    def wait_rebuilt(self, timeout: float | None = None) -> None:
+        """Wait for a rebuild started by :meth:`sync` (if any) to end."""
+        if self._rebuild is not None:
+            self._rebuild.join(timeout)
 
     def save_cache(self) -> None:
         """Write the cube cache (if there is a cube and a cache path)."""

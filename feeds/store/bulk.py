@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from feeds.store import search
 from feeds.store.counters import BEIJING_OFFSET_S, DAY_S, KpiDeltas
-from feeds.store.schema import case_history, cases
+from feeds.store.schema import case_history, cases, meta
 
 CHUNK_ROWS = 50_000
 _REQUIRED = ("id", "kind", "subclass", "source", "grid", "department", "lon", "lat", "stage", "reported_at")
@@ -219,6 +219,7 @@ def bulk_insert_columns(
             with conn.begin():
                 _insert_tuples(conn, "cases", column_tuples("cases", chunk, _REQUIRED))
                 deltas.flush(conn)
+                _bump_generation(conn)
             total += len(chunk["id"])
         for hist in history:
             with conn.begin():
@@ -289,6 +290,26 @@ def _indexes_deferred(conn: Connection, deferred: bool) -> Iterator[None]:
                 conn.exec_driver_sql("ANALYZE cases")
 
 
+BULK_GENERATION_KEY = "bulk_generation"
+"""``meta`` key counting bulk writes: bulk rows carry no ``updated_seq``, so caches that follow
+``updated_seq`` (the analytics cube) compare this number to know they missed some."""
+
+
+def bulk_generation(conn: Connection) -> int:
+    """How many bulk-write transactions the store has seen (0 for none)."""
+    value = conn.execute(select(meta.c.value).where(meta.c.key == BULK_GENERATION_KEY)).scalar()
+    return int(value or 0)
+
+
+def _bump_generation(conn: Connection) -> None:
+    """Count one bulk-write transaction (call inside it)."""
+    found = bulk_generation(conn)
+    if found:
+        conn.execute(update(meta).where(meta.c.key == BULK_GENERATION_KEY).values(value=str(found + 1)))
+    else:
+        conn.execute(insert(meta).values(key=BULK_GENERATION_KEY, value="1"))
+
+
 def _is_empty(engine: Engine) -> bool:
     with engine.connect() as conn:
         return conn.execute(select(cases.c.id).limit(1)).first() is None
@@ -333,6 +354,7 @@ def bulk_insert_cases(
             with conn.begin():
                 _insert(conn, chunk)
                 deltas.flush(conn)
+                _bump_generation(conn)
             total += len(chunk)
         for hist in _chunks(history_rows, chunk_rows):
             with conn.begin():
@@ -404,6 +426,7 @@ def upsert_cases(
                 _count(chunk, deltas)
                 _insert(conn, chunk)
                 deltas.flush(conn)
+                _bump_generation(conn)
             yield UpsertCounts(len(chunk) - updated, updated, len(raw) - len(chunk))
 
 
@@ -441,5 +464,6 @@ def upsert_columns(
                 count_columns(_with_count_defaults(chunk), deltas)
                 _insert_tuples(conn, "cases", column_tuples("cases", chunk, _REQUIRED))
                 deltas.flush(conn)
+                _bump_generation(conn)
             n = len(chunk["id"])
             yield UpsertCounts(n - updated, updated, len(raw["id"]) - n)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 from synthetic_cases import DAY, NOW, grid_codes, make_cases
 
 from feeds.analytics import (
@@ -23,6 +24,7 @@ from feeds.analytics import (
     sync,
 )
 from feeds.analytics.columns import CATEGORICAL, CUBE_DTYPES
+from feeds.analytics.service import QueryService
 from feeds.protocol import (
     CaseClosed,
     CaseCreated,
@@ -33,6 +35,8 @@ from feeds.protocol import (
     Message,
 )
 from feeds.store import Store, open_store
+from feeds.store.bulk import upsert_cases
+from feeds.store.schema import cases
 from feeds.taxonomy import load_taxonomy
 
 
@@ -169,3 +173,32 @@ def test_open_cube_rebuilds_when_cache_is_stale(store: Store, tmp_path: Path) ->
     other.store_id = "someone-else"
     save(other, path)
     assert open_cube(store.engine, path).store_id == store.store_id
+
+
+def _reimported(store: Store) -> dict[str, Any]:
+    """A stored case as a re-import brings it back: same id, now closed by another department."""
+    with store.engine.connect() as conn:
+        row = dict(conn.execute(select(cases).where(cases.c.stage != "closed").limit(1)).mappings().one())
+    closed_at = int(row["reported_at"]) + 3600
+    return {**row, "stage": "closed", "closed_at": closed_at, "on_time": True, "department": "D99-reimported"}
+
+
+def test_a_cached_cube_sees_a_reimport_that_changes_no_count(store: Store, tmp_path: Path) -> None:
+    """Bulk rows carry no updated_seq; the store's bulk-write count sends a stale cache to a rebuild."""
+    path = tmp_path / "cube.npz"
+    open_cube(store.engine, path)
+    list(upsert_cases(store.engine, [_reimported(store)]))
+    reopened = open_cube(store.engine, path)
+    assert "D99-reimported" in reopened.vocabs["dept"].values
+    same(reopened, build(store.engine))
+
+
+def test_a_running_service_rebuilds_its_cube_after_a_bulk_import(store: Store) -> None:
+    """The service's sync notices the bulk write and swaps in a rebuilt cube; queries never stop."""
+    svc = QueryService(store.engine, cache_path=None, clock=lambda: NOW, sync_interval_s=1e9)
+    old = svc.load_cube()
+    list(upsert_cases(store.engine, [_reimported(store)]))
+    svc.sync()
+    svc.wait_rebuilt()
+    assert svc.cube is not old and svc.cube is not None
+    same(svc.cube, build(store.engine))
