@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -60,7 +61,7 @@ def _float(text: str) -> float:
 class _Column:
     """Values of one mapped column for the rows of a batch ("" when the mapping lacks it)."""
 
-    def __init__(self, columns: list[tuple[str, ...]], index: dict[str, int], name: str, n: int) -> None:
+    def __init__(self, columns: dict[int, tuple[str, ...]], index: dict[str, int], name: str, n: int) -> None:
         position = index.get(name)
         self.present = position is not None
         self.values: Sequence[str] = columns[position] if position is not None else ("",) * n
@@ -131,7 +132,9 @@ def _parse_batch(
     if not full:
         return None
     lines = [line for line, _ in full]
-    columns = list(zip(*(rec for _, rec in full), strict=False))  # longer rows: zip stops at the shortest
+    positions = sorted(set(index.values()))  # transpose only the mapped columns, not all 41 of NYC's
+    pick = itemgetter(*positions, positions[0])  # always a tuple, even for one column
+    columns = dict(zip(positions, zip(*(pick(rec) for _, rec in full), strict=False), strict=False))
     n = len(full)
 
     def col(name: str) -> _Column:

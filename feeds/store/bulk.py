@@ -10,6 +10,7 @@ if seeding is interrupted (the cases seeded so far remain).
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
@@ -18,7 +19,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import ARRAY, Connection, Engine, String, any_, delete, func, insert, literal, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from feeds.store import search
 from feeds.store.counters import BEIJING_OFFSET_S, DAY_S, KpiDeltas
@@ -374,15 +376,45 @@ _COUNTED = (
 _ID_BATCH = 10_000
 
 
+def _ids_in(conn: Connection, ids: list[str]) -> ColumnElement[bool]:
+    """``cases.id`` in ``ids`` as one parameter (SQLite ``json_each``, PostgreSQL ``ANY``), not one per id."""
+    if conn.dialect.name == "sqlite":
+        listed = func.json_each(json.dumps(ids)).table_valued("value")
+        return cases.c.id.in_(select(listed.c.value))
+    if conn.dialect.name == "postgresql":
+        return cases.c.id == any_(literal(ids, ARRAY(String)))
+    return cases.c.id.in_(ids)
+
+
+class _Stored:
+    """Which ids of a bulk upsert may already be stored.
+
+    When the store was empty at the start, only ids this upsert wrote can be: no query
+    is needed for a chunk of new ids (the common first import).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.written: set[str] | None = set() if _is_empty(engine) else None
+
+    def replace(self, conn: Connection, ids: list[str], deltas: KpiDeltas) -> int:
+        """Delete the stored cases of ``ids``, taking their counters away; returns how many."""
+        if self.written is not None:
+            candidates = [i for i in ids if i in self.written]
+            self.written.update(ids)
+        else:
+            candidates = ids
+        return _replace_existing(conn, candidates, deltas) if candidates else 0
+
+
 def _replace_existing(conn: Connection, ids: list[str], deltas: KpiDeltas) -> int:
     """Delete the cases of ``ids`` already stored, taking their counters away; returns how many."""
     found = 0
     for start in range(0, len(ids), _ID_BATCH):
         batch = ids[start : start + _ID_BATCH]
-        old = conn.execute(select(*_COUNTED).where(cases.c.id.in_(batch))).mappings().all()
+        old = conn.execute(select(*_COUNTED).where(_ids_in(conn, batch))).mappings().all()
         if old:
             _count(old, deltas, -1)
-            conn.execute(delete(cases).where(cases.c.id.in_([r["id"] for r in old])))
+            conn.execute(delete(cases).where(_ids_in(conn, [r["id"] for r in old])))
             found += len(old)
     return found
 
@@ -416,13 +448,14 @@ def upsert_cases(
     Raises:
         ValueError: If a row lacks a required column.
     """
-    deferred = _is_empty(engine) if defer_indexes is None else defer_indexes
+    stored = _Stored(engine)
+    deferred = stored.written is not None if defer_indexes is None else defer_indexes
     with engine.connect() as conn, _indexes_deferred(conn, deferred):
         for raw in _chunks(rows, chunk_rows):
             chunk = list({r["id"]: r if complete else _complete(r) for r in raw}.values())
             deltas = KpiDeltas()
             with conn.begin():
-                updated = _replace_existing(conn, [r["id"] for r in chunk], deltas)
+                updated = stored.replace(conn, [r["id"] for r in chunk], deltas)
                 _count(chunk, deltas)
                 _insert(conn, chunk)
                 deltas.flush(conn)
@@ -454,13 +487,14 @@ def upsert_columns(
     Raises:
         ValueError: If a chunk lacks a required column.
     """
-    deferred = _is_empty(engine) if defer_indexes is None else defer_indexes
+    stored = _Stored(engine)
+    deferred = stored.written is not None if defer_indexes is None else defer_indexes
     with engine.connect() as conn, _indexes_deferred(conn, deferred):
         for raw in chunks:
             chunk = _dedupe(raw)
             deltas = KpiDeltas()
             with conn.begin():
-                updated = _replace_existing(conn, list(chunk["id"]), deltas)
+                updated = stored.replace(conn, list(chunk["id"]), deltas)
                 count_columns(_with_count_defaults(chunk), deltas)
                 _insert_tuples(conn, "cases", column_tuples("cases", chunk, _REQUIRED))
                 deltas.flush(conn)
