@@ -1,6 +1,6 @@
 """311 CSV import benchmark: GridWall's importer vs a plain ``csv`` + ``executemany`` baseline.
 
-Usage: PYTHONPATH=. python bench/import_csv.py [--rows 500000] [--points 1000000]
+Usage: PYTHONPATH=. python bench/import_csv.py [--rows 500000] [--points 1000000] [--quick]
 
 Writes a synthetic CSV in the NYC 311 layout (41 columns, the shipped ``nyc311``
 mapping) with points spread over Xicheng, then, each on a fresh SQLite store:
@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -118,7 +119,8 @@ def baseline(path: Path, db: Path) -> tuple[float, int]:
     return time.perf_counter() - t0, n
 
 
-def bench_locate(points: int) -> None:
+def bench_locate(points: int) -> tuple[float, float]:
+    """Points per second: the vectorised locator and one ``grid_at`` call per point."""
     registry = load_units()
     locator = GridLocator((u.code, registry.shape(u.code)) for u in registry.grids)
     rng = np.random.default_rng(3)
@@ -138,36 +140,53 @@ def bench_locate(points: int) -> None:
         f"({inside:,} inside); one grid_at call per point: {1 / dt_one:,.0f} points/s; "
         f"ratio {dt_one * points / dt:.1f}×"
     )
+    return points / dt, 1 / dt_one
+
+
+def run(quick: bool = False, *, rows: int = 500_000, points: int = 1_000_000) -> list[dict[str, Any]]:
+    """Import, re-import and baseline once each, then the locator; returns the figure rows."""
+    rows, points = (2_000, 20_000) if quick else (rows, points)
+    with tempfile.TemporaryDirectory(prefix="gridwall-import-bench-") as tmp:
+        root = Path(tmp)
+        path = root / "nyc_layout.csv"
+        write_csv(path, rows)
+        size_mb = path.stat().st_size / 1e6
+        print(f"file: {rows:,} rows, {size_mb:.0f} MB, NYC 311 layout")
+        store = open_store(str(root / "gw.db"))
+        mapping = load_csv_mapping("nyc311")
+        locator = store_locator(store.engine)
+        report = import_csv(path, mapping, store.engine, locator)
+        rate = report.read / report.seconds
+        print(
+            f"gridwall:  {report.seconds:.2f} s = {rate:,.0f} rows/s "
+            f"(taken {report.taken:,}, skipped {report.skipped_total:,})"
+        )
+        again = import_csv(path, mapping, store.engine, locator)
+        again_rate = again.read / again.seconds
+        print(f"re-import: {again.seconds:.2f} s = {again_rate:,.0f} rows/s (updated {again.updated:,})")
+        store.close()
+        secs, n = baseline(path, root / "baseline.db")
+        base_rate = n / secs
+        print(f"baseline:  {secs:.2f} s = {base_rate:,.0f} rows/s (csv.DictReader + strptime + executemany)")
+        print(f"ratio gridwall/baseline rate: {rate / base_rate:.2f}×")
+    located, one_by_one = bench_locate(points)
+    return [
+        {"figure": "311 CSV import (rows/s)", "value": rate, "baseline": base_rate, "ratio": rate / base_rate,
+         "target": 50_000, "baseline_label": "csv.DictReader + strptime + executemany"},
+        {"figure": "311 CSV re-import, every row an update (rows/s)", "value": again_rate, "baseline": base_rate,
+         "ratio": again_rate / base_rate, "target": None, "baseline_label": "the same first-import baseline"},
+        {"figure": "point-in-polygon grid assignment (points/s)", "value": located, "baseline": one_by_one,
+         "ratio": located / one_by_one, "target": 100_000, "baseline_label": "one grid_at call per point"},
+    ]  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="2,000 rows and 20,000 points (checks the benchmark runs)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="gridwall-import-bench-") as tmp:
-        root = Path(tmp)
-        path = root / "nyc_layout.csv"
-        write_csv(path, args.rows)
-        size_mb = path.stat().st_size / 1e6
-        print(f"file: {args.rows:,} rows, {size_mb:.0f} MB, NYC 311 layout")
-        store = open_store(str(root / "gw.db"))
-        mapping = load_csv_mapping("nyc311")
-        locator = store_locator(store.engine)
-        report = import_csv(path, mapping, store.engine, locator)
-        print(
-            f"gridwall:  {report.seconds:.2f} s = {report.read / report.seconds:,.0f} rows/s "
-            f"(taken {report.taken:,}, skipped {report.skipped_total:,})"
-        )
-        again = import_csv(path, mapping, store.engine, locator)
-        print(
-            f"re-import: {again.seconds:.2f} s = {again.read / again.seconds:,.0f} rows/s (updated {again.updated:,})"
-        )
-        store.close()
-        secs, n = baseline(path, root / "baseline.db")
-        print(f"baseline:  {secs:.2f} s = {n / secs:,.0f} rows/s (csv.DictReader + strptime + executemany)")
-        print(f"ratio gridwall/baseline rate: {(report.read / report.seconds) / (n / secs):.2f}×")
-    bench_locate(args.points)
+    run(args.quick, rows=args.rows, points=args.points)
 
 
 if __name__ == "__main__":
