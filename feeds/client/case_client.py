@@ -130,6 +130,8 @@ class CaseClient:
         self.rtt: float | None = None
         self.duplicates = 0
         self.resyncs = 0
+        self.store_down: str | None = None
+        """Why the server says it cannot reach its store (from its heartbeats), or ``None``."""
         self._status = ClientStatus("connecting", None, last_seq, "", time.time())
         self._ws: ClientConnection | None = None
         self._caught_up = False
@@ -226,14 +228,13 @@ class CaseClient:
         self._caught_up = False
         self._welcomed = False
         self._dead = ""
+        self.store_down = None
         self._last_rx = time.monotonic()
         pinger = asyncio.create_task(self._ping(ws))
         try:
             await ws.send(encode(Hello(self._token, self.last_seq, self.store_id, self.client_name)))
             async for raw in ws:
                 self._last_rx = time.monotonic()
-                if self._welcomed:
-                    self.last_update = time.time()
                 self._receive(raw)
             return f"server closed the connection ({ws.close_code} {ws.close_reason})".strip()
         except ConnectionClosed as exc:
@@ -278,7 +279,13 @@ class CaseClient:
         except ProtocolError as exc:
             _log.warning("ignoring a malformed frame from the server: %s", exc)
             return
-        if self._caught_up and self._status.state == "stale":
+        if isinstance(msg, Heartbeat):
+            self.store_down = None if msg.store == "ok" else (msg.store_error or "the server cannot reach its store")
+        if self._welcomed and self.store_down is None:
+            self.last_update = time.time()  # a server without its store sends no new data
+        if self._caught_up and self.store_down is not None and self._status.state == "live":
+            self._set_state("stale", f"server without its store: {self.store_down}")
+        elif self._caught_up and self.store_down is None and self._status.state == "stale":
             self._set_state("live", "")
         if msg.seq is not None and msg.IS_EVENT:
             if self.last_seq is not None and msg.seq <= self.last_seq:

@@ -139,17 +139,30 @@ class CaughtUp(Message):
 
 @dataclass(frozen=True, slots=True)
 class Heartbeat(Message):
-    """Periodic server heartbeat with the latest event ``head``."""
+    """Periodic server heartbeat with the latest event ``head`` and the store's health.
+
+    ``store`` is ``"ok"`` (left out on the wire) or ``"down"``: the server cannot
+    reach its store, ``store_error`` says why; its ``head`` may then be behind.
+    """
 
     TYPE: ClassVar[str] = "heartbeat"
     head: int
+    store: str = "ok"
+    store_error: str | None = None
 
     def body(self) -> dict[str, Any]:
-        return {"head": self.head}
+        if self.store == "ok":
+            return {"head": self.head}
+        return f.drop_none({"head": self.head, "store": self.store, "store_error": self.store_error})
 
     @classmethod
     def parse(cls, d: dict[str, Any]) -> Heartbeat:
-        return cls(f.req_int(d, "head"), **cls._head(d))
+        return cls(
+            f.req_int(d, "head"),
+            f.text(d, "store", required=False, choices=v.STORE_HEALTH) or "ok",
+            f.text(d, "store_error", required=False, max_len=500),
+            **cls._head(d),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,3 +69,6 @@ UNIT_CODE = re.compile(r"110102(\d{3}(\d{3}(\d{3})?)?)?")
 PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 SUBCLASS_CODE = re.compile(r"\d{4,6}")
 DEPT_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+STORE_HEALTH = frozenset({"ok", "down"})
+"""``heartbeat.store``: whether the server reaches its store."""

@@ -147,6 +147,7 @@ class CaseServer:
         self._tasks = []
         if self._hub is not None:
             await asyncio.to_thread(self._hub.journal.close)
+            self._hub.health.close()
             if self._own_store:
                 await self._reads_returned()
                 await asyncio.to_thread(self._hub.store.close)
@@ -212,10 +213,13 @@ class CaseServer:
                 await self.reload_tokens()
 
     async def _heartbeats(self) -> None:
+        """Every ``heartbeat_s``: the head and the store's health (probed meanwhile, see ``health.py``)."""
         hub = self.hub
         while True:
+            hub.health.probe()
             await asyncio.sleep(self.config.heartbeat_s)
-            hub.fanout.broadcast(encode(Heartbeat(hub.fanout.head)))
+            down = hub.health.status()
+            hub.fanout.broadcast(encode(Heartbeat(hub.fanout.head, "down" if down else "ok", down)))
 
     def _kpi_message(self) -> Kpis:
         kpi = self.hub.store.kpis(self.config.clock())

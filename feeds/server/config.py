@@ -57,6 +57,8 @@ class ServerConfig:
         kpi_enricher: Refines each KPI message before it is broadcast (``None``: the store's figures).
         clock: The server's "now" (epoch seconds) for snapshots, KPIs and staff positions; tests
             and simulated-time runs inject one, everyone else keeps ``time.time``.
+        store_timeout_s: A store probe (one per heartbeat) unanswered this long makes the
+            heartbeats say the store is down.
     """
 
     host: str = "127.0.0.1"
@@ -80,3 +82,4 @@ class ServerConfig:
     queries: Mapping[str, QueryHandler] = field(default_factory=dict)
     kpi_enricher: KpiEnricher | None = None
     clock: Callable[[], float] = time.time
+    store_timeout_s: float = 5.0

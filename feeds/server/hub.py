@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from feeds.protocol import Hello, Kpis, encode
 from feeds.server.config import QueryHandler, ServerConfig
 from feeds.server.fanout import Fanout
+from feeds.server.health import StoreHealth
 from feeds.server.journal import Journal
 from feeds.server.relay import Relay
 from feeds.server.tokens import Grant
@@ -70,6 +71,8 @@ class ServerStats:
             "relayed": hub.relay.relayed,
             "notifications": hub.relay.notifications,
             "listening": hub.relay.listening,
+            "store": "down" if hub.health.down else "ok",
+            "store_error": hub.health.down,
         }
 
 
@@ -89,6 +92,7 @@ class Hub:
         self.fanout = Fanout()
         self.journal = Journal(store, self.fanout, config.max_batch)
         self.relay = Relay(store, self.fanout, config.poll_s)
+        self.health = StoreHealth(store, config.store_timeout_s)
         self.stats = ServerStats()
         self._snapshot: tuple[float, int, str] | None = None
         self._snapshot_lock = asyncio.Lock()

@@ -46,6 +46,7 @@ ALL_SAMPLES: list[p.Message] = [
     p.Snapshot(9, "abc", (_case(),), kpi=p.Kpis({"reported": 1.0}, {})),
     p.CaughtUp(9),
     p.Heartbeat(9, ts=T0),
+    p.Heartbeat(9, "down", "the store cannot be read", ts=T0),
     p.Ping(1.5),
     p.Pong(1.5),
     p.Ack(event_seq=10, id="m1"),
