@@ -10,6 +10,7 @@ measured as it is, not seeded again); nothing else is changed.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -43,7 +44,8 @@ def main() -> None:
         seeded = ""
         if cases == 0:
             cases = seed_history(store, end - args.years * YEAR_S, end, seed=args.seed).cases
-            seeded = f" seeded in {time.perf_counter() - t0:.0f} s,"
+            load = os.getloadavg()[0]
+            seeded = f" seeded in {time.perf_counter() - t0:.0f} s of wall-clock time (load average {load:.0f}),"
         t1 = time.perf_counter()
         rows = document_facts(store.engine)
         t2 = time.perf_counter()
