@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from feeds.client import ClientThread
 from feeds.client.status import ClientStatus
 from feeds.live import Changes, LiveState
+from feeds.live.replay_clock import ReplayClock
 
 DRAIN_MS = 50
 MAX_PER_TICK = 5000
@@ -28,12 +29,16 @@ class LiveBridge(QObject):
     Signals:
         sigChanged(Changes): after a batch or a clock tick changed something (GUI thread).
         sigStatus(ClientStatus): the connection state changed.
-        sigSecond(float): once a second, with the current time (for clocks and countdowns).
+        sigSecond(float): once a second, with the current time (for clocks and countdowns):
+            the replayed time while the server is a replay server (see :attr:`clock`).
+        sigReplay(object): a replay began, paused, resumed, changed speed (the ``ReplayStatus``)
+            or ended (``None``).
     """
 
     sigChanged = Signal(object)
     sigStatus = Signal(object)
     sigSecond = Signal(float)
+    sigReplay = Signal(object)
 
     def __init__(self, client: ClientThread, state: LiveState, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +46,7 @@ class LiveBridge(QObject):
         self.state = state
         self.status: ClientStatus = client.status
         self.applied = 0
+        self.clock = ReplayClock()
         self._latencies: deque[float] = deque(maxlen=200)
         self._drain = QTimer(self)
         self._drain.setInterval(DRAIN_MS)
@@ -78,7 +84,10 @@ class LiveBridge(QObject):
         stamped = self.client.drain_stamped(MAX_PER_TICK)
         if not stamped:
             return
-        changes: Changes = self.state.apply([msg for _, msg in stamped])
+        msgs = [msg for _, msg in stamped]
+        if self.clock.follow(msgs):
+            self.sigReplay.emit(self.clock.status)
+        changes: Changes = self.state.apply(msgs, self.clock.now())
         self.applied += len(stamped)
         if changes:
             self.sigChanged.emit(changes)
@@ -86,7 +95,7 @@ class LiveBridge(QObject):
         self._latencies.append(done - stamped[0][0])  # the oldest message of the batch waited longest
 
     def _on_second(self) -> None:
-        now = time.time()
+        now = self.clock.now()
         changes = self.state.tick(now)
         self.sigSecond.emit(now)
         if changes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -13,9 +12,11 @@ from desktop.map_feed import MapFeed
 from desktop.panels import Placed, Translatable, widgets_of
 from feeds.client.status import ClientStatus
 from feeds.live import Changes, LiveState
+from feeds.protocol import ReplayStatus
 from widgets.gridmap import GridMap
 from widgets.gridmap.adapters import unit_collections
 from widgets.panel import Panel
+from widgets.title_bar import TitleBar
 
 CYCLE_S = 30
 """Seconds between colouring switches when the layout asks for ``cycle``."""
@@ -68,9 +69,10 @@ class WallController(QObject):
         bridge.sigChanged.connect(self._on_changed)
         bridge.sigStatus.connect(self._on_status)
         bridge.sigSecond.connect(self._on_second)
+        bridge.sigReplay.connect(self._on_replay)
         self._freshness: tuple[str, float | None] | None = None
         self._show_freshness()
-        self._on_second(time.time())
+        self._on_second(bridge.clock.now())
 
     def _on_cycle(self) -> None:
         for feed in self.map_feeds:
@@ -101,7 +103,7 @@ class WallController(QObject):
         if self.state.store_id is None:
             return  # a day roll before any data: there is nothing to show
         self._show_freshness()
-        now = time.time()
+        now = self.bridge.clock.now()
         read: dict[Callable[[LiveState], Any], Any] = {}
         for panel in self.placed:
             for follow in panel.kind.follows:
@@ -117,6 +119,11 @@ class WallController(QObject):
             if panel.kind.status is not None:
                 panel.kind.status(panel.widget, status.state, status.last_update, self.bridge.latency_ms, status.detail)
         self._show_freshness()
+
+    def _on_replay(self, status: ReplayStatus | None) -> None:
+        for title in widgets_of(self.placed, TitleBar):
+            title.set_replay(status.speed if status else None, status.paused if status else False)
+        self._on_second(self.bridge.clock.now())
 
     def _on_second(self, now: float) -> None:
         for panel in self.placed:

@@ -113,7 +113,16 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
         simulator.start()
 
     try:
-        return run_wall_session(started, server.url, viewer, options, on_first_state=start_simulator)
+        from desktop.replay import ReplaySource
+
+        return run_wall_session(
+            started,
+            server.url,
+            viewer,
+            options,
+            on_first_state=start_simulator,
+            replay_source=ReplaySource(store.engine, tokens),
+        )
     finally:
         simulator.stop()
         server.stop()

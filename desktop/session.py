@@ -16,6 +16,7 @@ from desktop.drill import install_drilldown
 from desktop.i18n import Translations
 from desktop.kiosk import IdleCursor, ScreensaverInhibitor, make_kiosk, screens_rect
 from desktop.layout import ScreenLayout, WallLayout, load_layout
+from desktop.replay import ReplayDesk, ReplaySource, install_replay_bar
 from desktop.wall import WallWindow
 from desktop.workstation import Workstation
 from feeds.client import ClientThread
@@ -40,6 +41,8 @@ class WallSession(QObject):
         layout: The wall layout, when the caller has read it already (else read from ``options.layout``).
         client: A client thread already connecting to ``url`` (a cold start asks for the snapshot
             while the windows are built); ``client_options`` are then unused.
+        replay_source: A store this session may replay periods of itself (``None``: it can only
+            steer a replay server it is connected to).
     """
 
     def __init__(
@@ -52,6 +55,7 @@ class WallSession(QObject):
         client_options: dict[str, Any] | None = None,
         layout: WallLayout | None = None,
         client: ClientThread | None = None,
+        replay_source: ReplaySource | None = None,
     ) -> None:
         super().__init__()
         self.options = options
@@ -87,6 +91,11 @@ class WallSession(QObject):
         if browser is not None:  # the workstation's case list loads once the connection is live
             self.bridge.sigStatus.connect(lambda status: browser.on_connection(status.state))
             browser.on_connection(self.bridge.status.state)
+        self.replays = ReplayDesk(self.client, token, replay_source, self)
+        self.replay_bar = None
+        if isinstance(self.windows[0], Workstation):
+            scale = Scale(max(720.0, float(options.size[1]) * 0.8))
+            self.replay_bar = install_replay_bar(self.windows[0], self.replays, self.bridge, scale)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
 
@@ -166,6 +175,7 @@ class WallSession(QObject):
     def close(self) -> None:
         """Stop the feed, close the windows and free them (web pages before their profiles)."""
         self.bridge.stop()
+        self.replays.shutdown()
         self.drill.shutdown()
         self.client.stop()
         for window in self.windows:

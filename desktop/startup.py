@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from desktop.i18n import Translations
     from desktop.layout import WallLayout
+    from desktop.replay import ReplaySource
     from desktop.session import WallSession
     from feeds.server import ServerConfig
     from feeds.server.tokens import TokenBook
@@ -84,7 +85,12 @@ def start_application(options: WallOptions) -> StartedApp:
 
 
 def run_wall_session(
-    started: StartedApp, url: str, token: str, options: WallOptions, on_first_state: Callable[[], None] | None = None
+    started: StartedApp,
+    url: str,
+    token: str,
+    options: WallOptions,
+    on_first_state: Callable[[], None] | None = None,
+    replay_source: ReplaySource | None = None,
 ) -> int:
     """Open the wall on ``url`` and run the event loop until it is closed.
 
@@ -92,6 +98,7 @@ def run_wall_session(
     built. ``on_first_state`` runs once the first full state reached the panels (the demo
     starts its simulator then, so its own snapshot does not compete with the wall's).
     A watchdog logs any freeze of the GUI thread longer than ``FREEZE_S`` (with its stack).
+    ``replay_source`` lets the session replay periods of that store itself (the demo's).
     """
     from feeds.client import ClientThread
 
@@ -102,7 +109,9 @@ def run_wall_session(
     from feeds.watchdog import FreezeWatchdog
 
     mark("wall imports")
-    session = WallSession(url, token, options, started.translations, layout=started.layout, client=client)
+    session = WallSession(
+        url, token, options, started.translations, layout=started.layout, client=client, replay_source=replay_source
+    )
     mark("windows built")
     if on_first_state is not None:
         _once_state_shown(session, on_first_state)

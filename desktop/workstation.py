@@ -75,6 +75,12 @@ class Workstation(QMainWindow):
         self.cases_dock.raise_()
         self._width_share = width_share
 
+    def add_bottom_dock(self, widget: QWidget, title: str, name: str, shortcut: str) -> QDockWidget:
+        """A dock under the overview (the replay bar)."""
+        dock = self._dock(widget, title, name, shortcut)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        return dock
+
     def _dock(self, widget: QWidget, title: str, name: str, shortcut: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)

@@ -34,6 +34,7 @@ WARNING_COLOURS = {"blue": "#3b82f6", "yellow": "#facc15", "orange": "#fb923c", 
 OVERDUE = "#ef4444"
 DUE_SOON = "#f59e0b"
 CLOSED = "#22c55e"
+REPLAY = "#a78bfa"  # violet: a replayed time, not now (the replay mark and the clock during a replay)
 CROWD_COLOURS = {"normal": ACCENT, "busy": ACCENT, "crowded": DUE_SOON, "critical": OVERDUE}
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei")

@@ -42,6 +42,7 @@ class TitleBar(QFrame):
         self._warning: tuple[str, str] | None = None
         self._warning_known = False
         self._now = 0.0
+        self._replay: tuple[float, bool] | None = None
 
         self._name = QLabel()
         self._subtitle = QLabel()
@@ -49,7 +50,10 @@ class TitleBar(QFrame):
         self._date = QLabel()
         self._warning_chip = QLabel()
         self._status_chip = QLabel()
-        for label in (self._name, self._subtitle, self._clock, self._date, self._warning_chip, self._status_chip):
+        self._replay_chip = QLabel()
+        self._replay_chip.hide()
+        labels = (self._name, self._subtitle, self._clock, self._date, self._warning_chip, self._status_chip)
+        for label in (*labels, self._replay_chip):
             label.setTextFormat(Qt.TextFormat.PlainText)
         self._clock.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._date.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -66,6 +70,7 @@ class TitleBar(QFrame):
         row.addLayout(left, 5)
         row.addLayout(centre, 2)
         row.addStretch(1)
+        row.addWidget(self._replay_chip, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self._warning_chip, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self._status_chip, 0, Qt.AlignmentFlag.AlignVCenter)
         self.rescale()
@@ -87,6 +92,22 @@ class TitleBar(QFrame):
         self._warning_known = True
         self._show_warning()
         self._fit()  # longer texts may no longer fit
+
+    def set_replay(self, speed: float | None, paused: bool = False) -> None:
+        """A replay at ``speed``× is shown (``None``: live again): the "回放 / REPLAY" mark, the clock in violet."""
+        self._replay = (speed, paused) if speed is not None else None
+        self._show_replay()
+        self._fit()
+
+    @property
+    def clock_text(self) -> str:
+        """What the clock shows (``HH:MM:SS``)."""
+        return self._clock.text()
+
+    @property
+    def replay_text(self) -> str:
+        """What the replay mark says ('' when live)."""
+        return self._replay_chip.text() if self._replay is not None else ""
 
     def tick(self, now: float) -> None:
         """Advance the clock (call once a second)."""
@@ -147,6 +168,20 @@ class TitleBar(QFrame):
             f"border-radius:{s.radius}px;padding:{s.px(0.2)}px {s.px(0.6)}px;"
         )
 
+    def _show_replay(self) -> None:
+        s = self._scale
+        self._replay_chip.setVisible(self._replay is not None)
+        self._clock.setStyleSheet(f"color:{theme.REPLAY if self._replay else theme.TEXT_BRIGHT};")
+        if self._replay is None:
+            return
+        speed, paused = self._replay
+        state = self.tr("paused") if paused else f"{speed:g}×"
+        self._replay_chip.setText(f"回放 / REPLAY · {state}")  # both languages always: nobody may take it for live
+        self._replay_chip.setStyleSheet(
+            f"color:{theme.BACKGROUND};background:{theme.REPLAY};"
+            f"border-radius:{s.radius}px;padding:{s.px(0.2)}px {s.px(0.6)}px;"
+        )
+
     def _show_warning(self) -> None:
         s = self._scale
         self._warning_chip.setVisible(self._warning_known)
@@ -175,13 +210,14 @@ class TitleBar(QFrame):
         self._subtitle.setFont(s.font(0.8))
         self._subtitle.setStyleSheet(f"color:{theme.ACCENT};")
         self._clock.setFont(s.font(1.8, bold=True, numeric=True))
-        self._clock.setStyleSheet(f"color:{theme.TEXT_BRIGHT};")
         self._date.setFont(s.font(0.8))
         self._date.setStyleSheet(f"color:{theme.TEXT_DIM};")
         self._warning_chip.setFont(s.font(1.0, bold=True))
         self._status_chip.setFont(s.font(1.0, bold=True))
+        self._replay_chip.setFont(s.font(1.0, bold=True))
         self._show_status()
         self._show_warning()
+        self._show_replay()
 
     def set_scale(self, scale: Scale) -> None:
         """Use another scale (the window moved to a bigger screen)."""
@@ -216,6 +252,7 @@ class TitleBar(QFrame):
         )
         self._show_status()
         self._show_warning()
+        self._show_replay()
         if self._now:
             self.tick(self._now)
         self._fit()

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from feeds.client.case_client import CaseClient, NotConnectedError
 from feeds.client.status import ClientStatus
-from feeds.protocol import Ack, Message
+from feeds.protocol import Ack, Message, ReplayControl
 
 T = TypeVar("T")
 
@@ -42,7 +42,9 @@ class ClientThread:
         self.messages: queue.Queue[Message] = queue.Queue()
         self.statuses: queue.Queue[ClientStatus] = queue.Queue()
         self._arrivals: collections.deque[float] = collections.deque()  # monotonic time of each queued message
+        self._options = {k: v for k, v in client_options.items() if k not in ("last_seq", "store_id")}
         self.client = CaseClient(url, token, on_message=self._on_message, on_status=self._on_status, **client_options)
+        self._next: CaseClient | None = None
         self._status = self.client.status
         self._loop: asyncio.AbstractEventLoop | None = None
         self._started = threading.Event()
@@ -95,13 +97,42 @@ class ClientThread:
         """Blocking query; returns the result data."""
         return self._submit(self.client.query(name, params)).result(timeout)
 
+    @property
+    def url(self) -> str:
+        """The server followed now."""
+        return self.client.url
+
+    def switch(self, url: str, token: str) -> None:
+        """Follow another server from now on (a replay server, or the live one again).
+
+        The session ends and a new client starts from nothing, so the first data from
+        ``url`` is its ``welcome`` and snapshot: the wall's state is replaced, never mixed.
+        """
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            raise NotConnectedError("client thread not running")
+
+        def swap() -> None:
+            self._next = CaseClient(url, token, on_message=self._on_message, on_status=self._on_status, **self._options)
+            self.client.stop()
+
+        loop.call_soon_threadsafe(swap)
+
+    def steer_replay(self, msg: ReplayControl, timeout: float = 10.0) -> Ack:
+        """Send an operator's ``replay.control`` to the replay server followed now; returns its ``ack``."""
+        return self._submit(self.client.publish(msg)).result(timeout)
+
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the client and join the thread (idempotent)."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self.client.stop)
+            loop.call_soon_threadsafe(self._stop_all)
         if self._thread.is_alive():
             self._thread.join(timeout)
+
+    def _stop_all(self) -> None:
+        self._next = None  # a switch asked for just before: not any more
+        self.client.stop()
 
     def _submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         loop = self._loop
@@ -122,4 +153,10 @@ class ClientThread:
     async def _run(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._started.set()
-        await self.client.run()
+        while True:
+            # A task of its own for each client: its stop() cancels that task only, never this loop
+            # (a cancellation left pending here would turn the next client's timeouts into cancellations).
+            await asyncio.create_task(self.client.run())
+            if self._next is None:
+                return
+            self.client, self._next = self._next, None  # switch(): the next server

@@ -6,11 +6,7 @@ one-line error; everything else is here so it can be tested without Qt.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -37,14 +33,15 @@ from feeds.importers.open311 import (
     request_states,
 )
 from feeds.importers.poll311 import Checkpoint, Open311Poller
-from feeds.importers.producer import LazyProducer, ProducerError, ProducerSession
+from feeds.importers.producer import ProducerError, ProducerSession
 from feeds.importers.records import MappingError
-from feeds.importers.replay import Replayer, timeline
+from feeds.importers.replay import timeline
+from feeds.importers.replay_server import ReplayServer
 from feeds.importers.report import ImportReport
 from feeds.importers.sinks import CaseSink, ProducerSink, StoreSink, locate
 from feeds.importers.times import parse_w3
-from feeds.importers.units import copy_units, district_outline, replace_units, store_locator
-from feeds.server import ServerConfig, ServerThread, TokenBook
+from feeds.importers.units import district_outline, replace_units, store_locator
+from feeds.server import TokenBook
 from feeds.simulator.history.progress import ProgressBar
 from feeds.store import Store, open_store
 from feeds.store.store import StoreError
@@ -345,7 +342,7 @@ def run_poll_db(
         store.close()
 
 
-REPLAY_HELP = "keys: p pause/resume · + faster · - slower · s HH:MM seek forward · q end (back to live)"
+REPLAY_HELP = "keys: p pause/resume · + faster · - slower · s HH:MM seek (back or forward) · q end (back to live)"
 
 
 def _replay_time(text: str, what: str) -> float:
@@ -355,23 +352,23 @@ def _replay_time(text: str, what: str) -> float:
     return t
 
 
-def _replay_command(player: Replayer, line: str) -> bool:
+def _replay_command(replay: ReplayServer, line: str) -> bool:
     """Apply one console command; False to end the replay."""
     cmd = line.strip()
     if cmd in ("q", "quit", "live"):
         return False
     if cmd == "p":
-        if player.paused:
-            player.resume()
+        if replay.paused:
+            replay.resume()
         else:
-            player.pause()
+            replay.pause()
     elif cmd in ("+", "-"):
-        player.set_speed(player.speed * (2 if cmd == "+" else 0.5))
+        replay.set_speed(replay.status().speed * (2 if cmd == "+" else 0.5))
     elif cmd.startswith("s "):
-        day = datetime.fromtimestamp(player.now(), BEIJING)
+        day = datetime.fromtimestamp(replay.now(), BEIJING)
         try:
             hour, minute = (int(x) for x in cmd[2:].strip().split(":"))
-            player.seek(day.replace(hour=hour, minute=minute, second=0).timestamp())
+            replay.seek(day.replace(hour=hour, minute=minute, second=0).timestamp())
         except ValueError:
             print(f"not a time: {cmd[2:]!r} ({REPLAY_HELP})")
     else:
@@ -386,53 +383,31 @@ def run_replay(
     start, end = _replay_time(start_text, "from"), _replay_time(end_text, "to")
     if end <= start:
         raise ImportUserError("--to must be after --from")
-    folder = tempfile.mkdtemp(prefix="gridwall-replay-")
-    replay_db = os.path.join(folder, "replay.db")
+    if tokens.token_for("producer") is None or tokens.token_for("wall") is None:
+        raise ImportUserError("the tokens file lacks a producer or wall token; see 'gridwall tokens'")
     source = _open(db)
     try:
         events = timeline(source.engine, start, end)
-        copy_units(source.engine, replay_db)  # imported cities replay on their own units
+        if not events:
+            raise ImportUserError(f"no cases or alerts between {start_text} and {end_text} in the store")
+        replay = ReplayServer(events, source.engine, start, end, speed, tokens, host=host, port=port)
     finally:
         source.close()
-    if not events:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise ImportUserError(f"no cases or alerts between {start_text} and {end_text} in the store")
-    producer, wall = tokens.token_for("producer"), tokens.token_for("wall")
-    if producer is None or wall is None:
-        raise ImportUserError("the tokens file lacks a producer or wall token; see 'gridwall tokens'")
-    holder: list[Replayer] = []
-    config = ServerConfig(
-        host=host,
-        port=port,
-        store_url=replay_db,
-        tokens=tokens,
-        server_id=f"replay {start_text}..{end_text}",
-        clock=lambda: holder[0].now() if holder else start,
-    )
-    server = ServerThread(config).start()
-    session = LazyProducer(lambda: ProducerSession(server.url, producer))
-    player = Replayer(events, lambda batch: session.run(lambda s: s.publish(batch)), speed)
-    holder.append(player)
-    print(f"回放 / REPLAY {start_text} → {end_text}: {len(events):,} events at {speed:g}× on {server.url}")
-    print(f"open a wall: gridwall wall --server {server.url} --token {wall}")
+    replay.start()
+    print(f"回放 / REPLAY {start_text} → {end_text}: {len(events):,} events at {speed:g}× on {replay.url}")
+    print(f"open a wall: gridwall wall --server {replay.url} --token {tokens.token_for('wall')}")
     print(REPLAY_HELP)
-    thread = threading.Thread(target=player.run, name="gridwall-replay", daemon=True)
-    thread.start()
     try:
-        while thread.is_alive():
+        while not replay.ended.is_set():
             if sys.stdin.isatty():
                 line = sys.stdin.readline()
-                if not line or not _replay_command(player, line):
+                if not line or not _replay_command(replay, line):
                     break
             else:
-                thread.join(1.0)
+                replay.ended.wait(1.0)
     except KeyboardInterrupt:
         pass
     finally:
-        player.stop()
-        thread.join(5)
-        session.close()
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        replay.stop()
     print("replay ended")
     return 0

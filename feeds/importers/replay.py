@@ -6,11 +6,8 @@ time order: each case created at its report time and moved through each workflow
 step at the time it first reached it. :class:`Replayer` plays them to a publish
 function (a producer session on a replay server) at ``speed``× with pause, forward
 seek and speed changes; events keep their original ``ts``, so walls show the
-replayed times.
-
-Not done yet: the wall's clock does not follow the replayed time and shows no
-"回放 / REPLAY" mark; a seek backwards needs a new replay (the replay store only
-moves forward).
+replayed times. :mod:`feeds.importers.replay_server` runs it as a steerable replay
+server (seeking backwards too).
 """
 
 from __future__ import annotations
@@ -91,6 +88,47 @@ def timeline(engine: Engine, start: float, end: float) -> list[Message]:
     return out
 
 
+_TIMES = ("filed_at", "dispatched_at", "handled_at", "closed_at", "cancelled_at")
+
+
+def _stage_then(row: dict[str, Any]) -> str:
+    """The stage :func:`_case_events` has moved a case to, given the times it reached by then."""
+    if row["cancelled_at"] is not None:
+        return "cancelled"
+    if row["closed_at"] is not None:
+        return "closed"
+    if row["handled_at"] is not None:
+        return "verifying"
+    if row["dispatched_at"] is not None:
+        return "handling"
+    return "filed" if row["filed_at"] is not None else "reported"
+
+
+def cases_as_of(engine: Engine, start: float, at: float, end: float) -> list[dict[str, Any]]:
+    """The cases of :func:`timeline` (``[start, end)``) reported before ``at``, as they stood at ``at``.
+
+    Rows for the store's bulk path: what the timeline's events up to ``at`` would have
+    made of each case, so a replay can start at ``at`` without publishing them one by one.
+    """
+    out = []
+    with engine.connect() as conn:
+        query = select(cases).where(cases.c.reported_at >= int(start), cases.c.reported_at < int(min(at, end)))
+        for found in conn.execute(query):
+            row = dict(found._mapping)
+            for column in _TIMES:
+                if row[column] is not None and row[column] >= at:
+                    row[column] = None
+            if row["cancelled_at"] is None and row["closed_at"] is not None:  # every step by its closing at the latest
+                for column in ("filed_at", "dispatched_at", "handled_at"):
+                    row[column] = row[column] if row[column] is not None else row["closed_at"]
+            row["stage"] = _stage_then(row)
+            if row["closed_at"] is None:
+                row["on_time"] = None
+            row["updated_seq"] = 0  # no event of the replay store touched it yet
+            out.append(row)
+    return out
+
+
 class Replayer:
     """Plays timed events to ``publish`` at ``speed``× (thread-safe controls).
 
@@ -100,6 +138,8 @@ class Replayer:
         speed: Replayed seconds per real second.
         clock: Real time (monotonic seconds); tests inject one.
         wait: Sleeps up to a number of seconds, returning early when woken (tests inject one).
+        start: The replayed time at the start (default: the first event's).
+        paused: Start paused (the replayed time stands at ``start``).
     """
 
     def __init__(
@@ -110,6 +150,8 @@ class Replayer:
         *,
         clock: Callable[[], float] = time.monotonic,
         wait: Callable[[float], object] | None = None,
+        start: float | None = None,
+        paused: bool = False,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be greater than 0")
@@ -121,9 +163,10 @@ class Replayer:
         self._lock = threading.Lock()
         self._next = 0
         self._speed = speed
-        self._paused = False
+        self._paused = paused
         self._stopped = False
-        start = self.events[0].ts if self.events else 0.0
+        if start is None:
+            start = self.events[0].ts if self.events else 0.0
         self._anchor_replay = float(start or 0.0)
         self._anchor_real = clock()
 

@@ -42,6 +42,7 @@ from feeds.protocol.control import (
 )
 from feeds.protocol.fields import BEIJING, ProtocolError, iso
 from feeds.protocol.messages import CaseInfo, Message
+from feeds.protocol.replay import ReplayControl, ReplayStatus
 from feeds.protocol.vocab import (
     CROWD_LEVELS,
     FINAL_STAGES,
@@ -87,6 +88,8 @@ __all__ = [
     "Pong",
     "ProtocolError",
     "Query",
+    "ReplayControl",
+    "ReplayStatus",
     "Result",
     "SensorReading",
     "Snapshot",

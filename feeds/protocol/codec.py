@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from feeds.protocol import alerts, cases, control, fields
+from feeds.protocol import alerts, cases, control, fields, replay
 from feeds.protocol import vocab as v
 from feeds.protocol.fields import ProtocolError
 from feeds.protocol.messages import Message
@@ -44,6 +44,8 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         control.Action,
         control.Query,
         control.Result,
+        replay.ReplayStatus,
+        replay.ReplayControl,
     )
 }
 EVENT_TYPES = frozenset(t for t, cls in MESSAGE_TYPES.items() if cls.IS_EVENT)
@@ -52,7 +54,7 @@ EVENT_TYPES = frozenset(t for t, cls in MESSAGE_TYPES.items() if cls.IS_EVENT)
 PRODUCER_TYPES = EVENT_TYPES | {"staff.positions"}
 _ROLE_MAY_SEND: dict[str, frozenset[str]] = {
     "wall": frozenset({"hello", "ping", "query"}),
-    "operator": frozenset({"hello", "ping", "query", "action"}),
+    "operator": frozenset({"hello", "ping", "query", "action", "replay.control"}),
     "producer": frozenset({"hello", "ping", "query"}) | PRODUCER_TYPES,
 }
 

@@ -12,13 +12,14 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from websockets.asyncio.server import Server, ServerConnection
 from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 
-from feeds.protocol import Heartbeat, Kpis, encode, max_frame
+from feeds.protocol import Heartbeat, Kpis, ReplayStatus, encode, max_frame
 from feeds.server.config import ServerConfig
 from feeds.server.hub import Hub, ServerStats
 from feeds.server.queries import merge_queries
@@ -101,6 +102,8 @@ class CaseServer:
         ]
         if cfg.tokens_path is not None:
             self._tasks.append(asyncio.create_task(self._watch_tokens(cfg.tokens_path), name="tokens"))
+        if cfg.replay_status is not None:
+            self._tasks.append(asyncio.create_task(self._replay_status(cfg.replay_status), name="replay"))
         try:
             self._server = await ws_serve(
                 self._handle,
@@ -220,6 +223,11 @@ class CaseServer:
             await asyncio.sleep(self.config.heartbeat_s)
             down = hub.health.status()
             hub.fanout.broadcast(encode(Heartbeat(hub.fanout.head, "down" if down else "ok", down)))
+
+    async def _replay_status(self, status: Callable[[], ReplayStatus]) -> None:
+        while True:
+            await asyncio.sleep(self.config.replay_interval_s)
+            self.hub.fanout.broadcast(encode(status()))
 
     def _kpi_message(self) -> Kpis:
         kpi = self.hub.store.kpis(self.config.clock())

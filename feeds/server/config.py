@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from feeds.protocol import Kpis
+from feeds.protocol import Kpis, ReplayControl, ReplayStatus
 from feeds.server.tokens import TokenBook
 from feeds.store import Store
 
@@ -59,6 +59,11 @@ class ServerConfig:
             and simulated-time runs inject one, everyone else keeps ``time.time``.
         store_timeout_s: A store probe (one per heartbeat) unanswered this long makes the
             heartbeats say the store is down.
+        replay_status: Set on a replay server only: the status sent after ``welcome`` and
+            broadcast every ``replay_interval_s`` (called on the server's loop; must be quick).
+        replay_control: Set on a replay server only: carries out an operator's ``replay.control``
+            (called on a worker thread; returns once the command is taken, not done).
+        replay_interval_s: How often ``replay_status`` is broadcast.
     """
 
     host: str = "127.0.0.1"
@@ -83,3 +88,6 @@ class ServerConfig:
     kpi_enricher: KpiEnricher | None = None
     clock: Callable[[], float] = time.time
     store_timeout_s: float = 5.0
+    replay_status: Callable[[], ReplayStatus] | None = None
+    replay_control: Callable[[ReplayControl], None] | None = None
+    replay_interval_s: float = 0.5

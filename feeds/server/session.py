@@ -33,6 +33,7 @@ from feeds.protocol import (
     Pong,
     ProtocolError,
     Query,
+    ReplayControl,
     Result,
     StaffPositions,
     Welcome,
@@ -126,6 +127,8 @@ class Session:
                 self.grant.role, hub.store.store_id, head, mode, hub.config.heartbeat_s, hub.config.server_id
             )
             await self.ws.send(encode(welcome))
+            if hub.config.replay_status is not None:  # a replay server says so before any data
+                await self.ws.send(encode(hub.config.replay_status()))
             reader = self._reader = asyncio.create_task(self._read())
             last = await self._catch_up(mode, hello.last_seq or 0)
             await self.ws.send(encode(CaughtUp(last)))
@@ -355,6 +358,12 @@ class Session:
                 await self._staff(msg)
             elif isinstance(msg, Query):
                 self._reply(Result(await self._query(msg), id=msg.id))
+            elif isinstance(msg, ReplayControl):
+                control = self.hub.config.replay_control
+                if control is None:
+                    raise ProtocolError("not_found", "this server is not replaying", "type")
+                await asyncio.to_thread(control, msg)
+                self._reply(Ack(id=msg.id))
         except ProtocolError as exc:
             self._refuse(exc, msg.id)
         except Exception:

@@ -54,6 +54,8 @@ ALL_SAMPLES: list[p.Message] = [
     p.Action("urge", "XC1", id="a1"),
     p.Query("drill", {"level": "district"}, id="q1"),
     p.Result({"rows": []}, id="q1"),
+    p.ReplayStatus(1_795_744_100.5, 1_795_744_000.0, 1_795_747_600.0, 600.0, paused=True),
+    p.ReplayControl("seek", at=1_795_744_060.0, id="r1"),
 ]
 
 

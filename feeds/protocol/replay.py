@@ -1,0 +1,70 @@
+"""Replay messages: a replay server tells clients what they watch, operators steer it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from feeds.protocol import fields as f
+from feeds.protocol.messages import Message
+
+REPLAY_ACTIONS = frozenset({"pause", "resume", "seek", "speed", "live"})
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayStatus(Message):
+    """Sent by a replay server only (volatile, no ``seq``): right after ``welcome`` and about once a second.
+
+    ``now`` is the replayed time when it was sent; between two messages a client
+    advances it by ``speed`` × the real time passed (not while ``paused``).
+    """
+
+    TYPE: ClassVar[str] = "replay"
+    now: float
+    start: float
+    end: float
+    speed: float
+    paused: bool = False
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "now": round(self.now, 3),
+            "start": f.iso(self.start),
+            "end": f.iso(self.end),
+            "speed": self.speed,
+            "paused": self.paused,
+        }
+
+    @classmethod
+    def parse(cls, d: dict[str, Any]) -> ReplayStatus:
+        return cls(
+            f.req_num(d, "now", lo=0),
+            f.req_ts(d, "start"),
+            f.req_ts(d, "end"),
+            f.req_num(d, "speed", lo=0.001, hi=1e7),
+            f.flag(d, "paused"),
+            **cls._head(d),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayControl(Message):
+    """An operator steers a replay server: ``pause``, ``resume``, ``seek`` (to ``at``), ``speed`` or ``live``."""
+
+    TYPE: ClassVar[str] = "replay.control"
+    action: str
+    at: float | None = None
+    speed: float | None = None
+
+    def body(self) -> dict[str, Any]:
+        return f.drop_none({"action": self.action, "at": f.iso(self.at), "speed": self.speed})
+
+    @classmethod
+    def parse(cls, d: dict[str, Any]) -> ReplayControl:
+        action = f.req_text(d, "action", choices=REPLAY_ACTIONS)
+        return cls(
+            action,
+            f.timestamp(d, "at", required=action == "seek"),
+            f.number(d, "speed", required=action == "speed", lo=0.001, hi=1e7),
+            **cls._head(d),
+        )

@@ -1,0 +1,97 @@
+"""A workstation replays a stored period: replayed clock, "回放 / REPLAY" mark, slider seeks both ways, back to live."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from waiting import WAIT_MS
+
+from desktop.app import WallOptions
+from desktop.i18n import Translations
+from desktop.replay import ReplaySource
+from desktop.session import WallSession
+from feeds.client.status import backoff
+from feeds.protocol import BEIJING
+from feeds.server import ServerConfig, ServerThread, TokenBook
+from feeds.store import Store, open_store
+from widgets.title_bar import TitleBar
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "importers"))
+from test_replay import T0, _seed  # noqa: E402  (the replay tests' seeded period)
+
+OPERATOR = "operator-token"
+
+
+def _book() -> TokenBook:
+    book = TokenBook()
+    book.add(OPERATOR, "operator", "duty leader")
+    book.add("producer-token", "producer", "replayer")
+    return book
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Iterator[Store]:
+    """A store holding the seeded period (cases A, B, C an hour from T0)."""
+    store = open_store(str(tmp_path / "history.db"))
+    _seed(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def desk(qtbot: Any, tmp_path: Path, history: Store) -> Iterator[WallSession]:
+    """A workstation on a live server (an empty store) that may replay ``history``."""
+    server = ServerThread(
+        ServerConfig(host="127.0.0.1", port=0, store_url=str(tmp_path / "live.db"), tokens=_book(), heartbeat_s=0.5)
+    ).start()
+    session = WallSession(
+        server.url,
+        OPERATOR,
+        WallOptions(language="en", workstation=True, size=(1600, 900)),
+        Translations(),
+        client_options={"reconnect_delays": backoff(initial=0.1, maximum=0.3)},
+        replay_source=ReplaySource(history.engine, _book()),
+    )
+    session.show()
+    qtbot.waitUntil(lambda: session.bridge.status.state == "live", timeout=WAIT_MS)
+    session.live_store_id = session.state.store_id  # type: ignore[attr-defined]
+    yield session
+    session.close()
+    server.stop()
+
+
+def _ids(session: WallSession) -> set[str]:
+    return {c.id for c in session.state.open_cases()} | {c.id for c in session.state.feed()}
+
+
+def _clock(t: float) -> str:
+    return datetime.fromtimestamp(t, BEIJING).strftime("%H:%M:%S")
+
+
+def test_the_wall_shows_the_replayed_time_and_follows_the_slider(qtbot: Any, desk: WallSession) -> None:
+    """Started paused at T0: mark and replayed clock; the slider seeks forward, then back; "Back to live" ends it."""
+    title = desk.wall_windows[0].panels["title"]
+    assert isinstance(title, TitleBar)
+    bar = desk.replay_bar
+    assert bar is not None and bar.start_button.isEnabled()
+    desk.replays.start(T0, T0 + 3600, 60.0, paused=True)
+    qtbot.waitUntil(lambda: "回放 / REPLAY" in title.replay_text, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: title.clock_text == _clock(T0), timeout=WAIT_MS)
+    assert "paused" in title.replay_text
+    qtbot.waitUntil(lambda: bar.slider.isEnabled() and bar.slider_time() == pytest.approx(T0, abs=4), timeout=WAIT_MS)
+
+    bar.sigSeek.emit(T0 + 400.0)  # forward: the skipped cases arrive
+    qtbot.waitUntil(lambda: _ids(desk) == {"A", "B", "C"}, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: title.clock_text == _clock(T0 + 400), timeout=WAIT_MS)
+    bar.sigSeek.emit(T0 + 100.0)  # backward: the wall reloads the state of that time
+    qtbot.waitUntil(lambda: _ids(desk) == {"A", "B"} and title.clock_text == _clock(T0 + 100), timeout=WAIT_MS)
+    assert "REPLAY" in title.replay_text
+
+    bar.sigLive.emit()
+    qtbot.waitUntil(lambda: title.replay_text == "" and desk.state.store_id == desk.live_store_id, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    assert _ids(desk) == set() and not bar.slider.isEnabled()
