@@ -22,7 +22,7 @@ from feeds.store import Store, open_store
 from widgets.title_bar import TitleBar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "importers"))
-from test_replay import T0, _seed  # noqa: E402  (the replay tests' seeded period)
+from test_replay import T0, _seed  # the replay tests' seeded period
 
 OPERATOR = "operator-token"
 
