@@ -71,6 +71,7 @@ class WallOptions:
     size: tuple[int, int] = (1920, 1080)
     screenshot: Path | None = None
     after: float = 8.0
+    tour: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
     @property

@@ -125,6 +125,7 @@ def _wall_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--after", type=_positive(float), default=8.0, metavar="SECONDS", help="screenshot delay (default 8)"
     )
+    g.add_argument("--tour", action="store_true", help="start the self-running tour (the layout's [tour] scenes)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.panels import PANELS
+from desktop.tour_scenes import TourConfig, TourError, parse_tour
 from resources import resource_path
 from widgets.gridmap.config import MapConfig
 
@@ -71,6 +72,7 @@ class WallLayout:
     extra: dict[str, Any] = field(default_factory=dict)
     map_config: MapConfig = field(default_factory=MapConfig)
     map_colour: str = "density"
+    tour: TourConfig | None = None
 
     def panel_names(self) -> set[str]:
         """Every panel named anywhere in the layout."""
@@ -157,7 +159,11 @@ def parse_layout(data: dict[str, Any], source: str) -> WallLayout:
     known = {"language", "cursor_idle_s", "drilldown", "drilldown_idle_s"}
     extra = {k: v for k, v in wall.items() if k not in known}
     map_config, colour = _map_section(data.get("map", {}), source)
-    return WallLayout(screens, language, float(idle), drill, float(drill_idle), source, extra, map_config, colour)
+    try:
+        tour = parse_tour(data.get("tour"), source)
+    except TourError as exc:
+        raise LayoutError(str(exc)) from None
+    return WallLayout(screens, language, float(idle), drill, float(drill_idle), source, extra, map_config, colour, tour)
 
 
 MAP_COLOURS = ("density", "overdue", "cycle")

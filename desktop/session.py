@@ -17,6 +17,7 @@ from desktop.i18n import Translations
 from desktop.kiosk import IdleCursor, ScreensaverInhibitor, make_kiosk, screens_rect
 from desktop.layout import ScreenLayout, WallLayout, load_layout
 from desktop.replay import ReplayDesk, ReplaySource, install_replay_bar
+from desktop.tour import DEFAULT_TOUR, Tour
 from desktop.wall import WallWindow
 from desktop.workstation import Workstation
 from feeds.client import ClientThread
@@ -96,6 +97,9 @@ class WallSession(QObject):
         if isinstance(self.windows[0], Workstation):
             scale = Scale(max(720.0, float(options.size[1]) * 0.8))
             self.replay_bar = install_replay_bar(self.windows[0], self.replays, self.bridge, scale)
+        self.tour = Tour(self, self.layout.tour or DEFAULT_TOUR, parent=self)
+        if isinstance(self.windows[0], Workstation):
+            self.tour.sigRunning.connect(self.windows[0].add_tour_action(self.tour.toggle).setChecked)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
 
@@ -140,6 +144,8 @@ class WallSession(QObject):
             self._inhibitor = ScreensaverInhibitor(self)
         self.client.start()
         self.bridge.start()
+        if self.options.tour:
+            self.tour.start()
         if self.options.screenshot is not None:
             QTimer.singleShot(int(self.options.after * 1000), self._take_screenshot)
 
@@ -174,6 +180,7 @@ class WallSession(QObject):
 
     def close(self) -> None:
         """Stop the feed, close the windows and free them (web pages before their profiles)."""
+        self.tour.stop()
         self.bridge.stop()
         self.replays.shutdown()
         self.drill.shutdown()

@@ -57,6 +57,7 @@ def wall_options(args: argparse.Namespace) -> WallOptions:
         size=size,
         screenshot=args.screenshot,
         after=args.after,
+        tour=bool(getattr(args, "tour", False)),
     )
 
 

@@ -81,6 +81,16 @@ class Workstation(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         return dock
 
+    def add_tour_action(self, toggle: Callable[[], object]) -> QAction:
+        """*View → Tour for visitors* (Ctrl+T): start or stop the tour (check it while it runs)."""
+        action = QAction(self.tr("Tour for visitors"), self)
+        action.setCheckable(True)
+        action.setShortcut(QKeySequence("Ctrl+T"))
+        action.triggered.connect(lambda _checked=False: toggle())
+        self.view_menu.addAction(action)
+        self.tour_action = action
+        return action
+
     def _dock(self, widget: QWidget, title: str, name: str, shortcut: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)

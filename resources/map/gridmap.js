@@ -293,7 +293,10 @@
     if (gw.highlightLayer) { gw.map.removeLayer(gw.highlightLayer); gw.highlightLayer = null; }
     gw.highlightCode = code || null;
     const layer = code ? gw.findUnit(code) : null;
-    if (!layer) return false;
+    if (!layer) {
+      if (!code && fly) gw.fitDistrict(true);  /* back to the whole district, smoothly (the tour) */
+      return false;
+    }
     gw.highlightLayer = L.geoJSON(layer.toGeoJSON(), {
       pane: 'gw-highlight', interactive: false,
       style: { color: '#fde68a', weight: 3 * gw.scale, opacity: 1, fill: false, className: 'gw-highlight' },

@@ -13,6 +13,7 @@ from desktop.layout import LayoutError, parse_layout
 from desktop.panels import PANELS, Follow, PanelContext, PanelKind, Placed, build_panel
 from feeds.client.status import ClientStatus
 from feeds.live import Changes, LiveState, load_names
+from feeds.live.replay_clock import ReplayClock
 from feeds.protocol import Kpis, Snapshot
 from widgets.theme import Scale
 
@@ -23,10 +24,12 @@ class FakeBridge(QObject):
     sigChanged = Signal(object)
     sigStatus = Signal(object)
     sigSecond = Signal(float)
+    sigReplay = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
         self.state = LiveState(load_names())
+        self.clock = ReplayClock()
         self.status = ClientStatus("connecting", None, 0, "", 0.0)
         self.latency_ms: float | None = None
 

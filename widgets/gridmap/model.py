@@ -121,9 +121,9 @@ class MapModel:
         self._delta["scale"] = self.scale
 
     def highlight(self, code: str | None, fly: bool = False) -> None:
-        """Outline one unit (None clears); ``fly`` pans and zooms to it."""
+        """Outline one unit (None clears); ``fly`` pans and zooms to it (with None: back to the whole district)."""
         self.highlighted = {"code": code, "fly": fly} if code else None
-        self._delta["highlight"] = self.highlighted or {"code": None, "fly": False}
+        self._delta["highlight"] = self.highlighted or {"code": None, "fly": fly}  # None + fly: back to the district
 
     # ----- batches -----
     def has_delta(self) -> bool:

@@ -195,7 +195,8 @@ class GridMap(QWidget):
         self._schedule()
 
     def highlight(self, code: str | None, fly: bool = False) -> None:
-        """Outline a unit (None clears); ``fly`` also pans and zooms to it (drill-down screen)."""
+        """Outline a unit (None clears); ``fly`` also pans and zooms to it (drill-down screen); None with ``fly``
+        flies back to the whole district."""
         self._model.highlight(code, fly)
         self._schedule()
 
