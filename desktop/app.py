@@ -59,6 +59,10 @@ CLIENT_NAME = "gridwall-wall"
 """How a wall or workstation introduces itself to the case server."""
 
 
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, no traceback."""
+
+
 @dataclass
 class WallOptions:
     """How to show the wall (from the command line)."""

@@ -360,7 +360,7 @@ def run_report(db: str | None, day: date, period: str, lang: str, out: Path | No
 
     from PySide6.QtGui import QGuiApplication
 
-    from desktop.startup import UserError
+    from desktop.app import UserError
     from feeds.analytics import QueryService
     from feeds.briefing import build_briefing
     from feeds.store import StoreError, open_store

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from feeds.client import ClientThread
 from feeds.protocol import ReplayControl
@@ -178,5 +178,5 @@ def install_replay_bar(workstation: Workstation, desk: ReplayDesk, bridge: LiveB
 
     bridge.sigSecond.connect(follow)
     bridge.sigReplay.connect(follow)
-    workstation.add_bottom_dock(bar, workstation.tr("Replay"), "ReplayDock", "Ctrl+3")
+    workstation.add_bottom_dock(bar, QCoreApplication.translate("Workstation", "Replay"), "ReplayDock", "Ctrl+3")
     return bar

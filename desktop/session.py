@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.app import CLIENT_NAME, WallOptions
 from desktop.bridge import LiveBridge
+from desktop.briefing_button import BriefingExport
 from desktop.controller import WallController
 from desktop.drill import install_drilldown
 from desktop.i18n import Translations
@@ -97,9 +98,12 @@ class WallSession(QObject):
         if isinstance(self.windows[0], Workstation):
             scale = Scale(max(720.0, float(options.size[1]) * 0.8))
             self.replay_bar = install_replay_bar(self.windows[0], self.replays, self.bridge, scale)
+        self.briefing: BriefingExport | None = None
         self.tour = Tour(self, self.layout.tour or DEFAULT_TOUR, parent=self)
         if isinstance(self.windows[0], Workstation):
             self.tour.sigRunning.connect(self.windows[0].add_tour_action(self.tour.toggle).setChecked)
+            self.briefing = BriefingExport(self.client, self)
+            self.windows[0].add_briefing_action(self.briefing)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
 
@@ -183,6 +187,8 @@ class WallSession(QObject):
         self.tour.stop()
         self.bridge.stop()
         self.replays.shutdown()
+        if self.briefing is not None:
+            self.briefing.shutdown()
         self.drill.shutdown()
         self.client.stop()
         for window in self.windows:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop.app import CLIENT_NAME, WallOptions, parse_screens, parse_size
+from desktop.app import UserError as UserError  # raised by the commands, defined where every layer can reach it
 from feeds.startup_trace import enabled as trace_enabled
 from feeds.startup_trace import mark
 
@@ -33,10 +34,6 @@ if TYPE_CHECKING:
 
 FREEZE_S = 3.0
 """A GUI thread silent this long is logged as frozen (see :class:`feeds.watchdog.FreezeWatchdog`)."""
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as one line, no traceback."""
 
 
 def wall_options(args: argparse.Namespace) -> WallOptions:

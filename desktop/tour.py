@@ -221,8 +221,9 @@ class Tour(QObject):
     def _refresh(self) -> None:
         scene = self.scene
         if scene is not None and self.caption.showing and scene.kind != "replay":
-            self.caption.title.setText(self._caption(scene)[0])
-            self.caption.detail.setText(self._caption(scene)[1])
+            title, detail = self._caption(scene)
+            self.caption.title.setText(title)
+            self.caption.detail.setText(detail)
 
     def _enter(self, scene: TourScene) -> None:
         panel_name = SPOTLIGHT[scene.kind]

@@ -1,6 +1,6 @@
 """The tour's scenes: the ``[tour]`` table of a layout file, and each scene's caption from live data.
 
-No Qt here. A layout names the scenes in order::
+A layout names the scenes in order::
 
     [tour]
     scene_s = 20                 # seconds per scene (a scene may say its own "seconds")
@@ -30,6 +30,7 @@ from typing import Any
 
 from feeds.live import LiveState
 from feeds.protocol import BEIJING
+from widgets.panel import hazard_name, warning_level_name
 
 SCENE_KINDS = ("live", "history", "subdistrict", "top_types", "overdue", "weather", "replay")
 """What a scene may show (``kind``)."""
@@ -224,9 +225,10 @@ def caption_fields(scene: TourScene, state: LiveState, lang: str, now: float) ->
         }
     if scene.kind == "weather":
         warnings = state.weather()
-        if warnings:
-            w = warnings[0]
-            text = f"{w.hazard} · {w.level}" if lang == "en" else w.text or f"{w.hazard} {w.level}"
+        if warnings:  # named in the wall's language, which the tour has just set to ``lang``
+            rank = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
+            w = max(warnings, key=lambda x: rank.get(x.level, 0))
+            text = f"{hazard_name(w.hazard)} · {warning_level_name(w.level)}"
         else:
             text = "No weather warning in force" if lang == "en" else "当前无气象预警"
         return {"warning": text, "sensors": _count(len(state.sensors()), lang)}

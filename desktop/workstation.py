@@ -32,6 +32,7 @@ from widgets.panel import format_count
 from widgets.theme import Scale
 
 if TYPE_CHECKING:
+    from desktop.briefing_button import BriefingExport
     from feeds.geo.units import UnitRegistry
     from widgets.drilldown.shapes import RegistryShapes
 
@@ -80,6 +81,24 @@ class Workstation(QMainWindow):
         dock = self._dock(widget, title, name, shortcut)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         return dock
+
+    def add_briefing_action(self, export: BriefingExport) -> QAction:
+        """*Reports → Briefing (PDF)…* (Ctrl+B): a daily, weekly or monthly briefing, saved where the operator says."""
+        from desktop.briefing_button import ask_briefing
+
+        menu = self.menuBar().addMenu(self.tr("&Reports"))
+        action = menu.addAction(self.tr("Briefing (PDF)…"))
+        action.setShortcut(QKeySequence("Ctrl+B"))
+
+        def on_triggered() -> None:
+            chosen = ask_briefing(self)
+            if chosen is not None:
+                self.statusBar().showMessage(self.tr("Gathering the briefing's figures…"))
+                export.start(*chosen)
+
+        action.triggered.connect(on_triggered)
+        export.sigDone.connect(lambda text, _ok: self.statusBar().showMessage(text, 15000))
+        return action
 
     def add_tour_action(self, toggle: Callable[[], object]) -> QAction:
         """*View → Tour for visitors* (Ctrl+T): start or stop the tour (check it while it runs)."""

@@ -12,11 +12,12 @@ judged at the end of the period (or at ``now`` when the period has not ended yet
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, select
 
@@ -116,12 +117,25 @@ def weather_notes(engine: Engine, start: int, end: int) -> tuple[WeatherNote, ..
     return tuple(notes)
 
 
-def build_briefing(ask: Ask, engine: Engine, day: date, period: str = "day", now: float | None = None) -> Briefing:
+def weather_log(engine: Engine, start: int, end: int) -> list[dict[str, Any]]:
+    """:func:`weather_notes` as plain data (the ``weather_log`` query's answer)."""
+    return [dataclasses.asdict(note) for note in weather_notes(engine, start, end)]
+
+
+def _asked_weather(ask: Ask, start: int, end: int) -> tuple[WeatherNote, ...]:
+    notes = cast(list[dict[str, Any]], ask("weather_log", {"start": start, "end": end}))
+    return tuple(WeatherNote(**note) for note in notes)
+
+
+def build_briefing(
+    ask: Ask, engine: Engine | None, day: date, period: str = "day", now: float | None = None
+) -> Briefing:
     """Gather a briefing's figures.
 
     Args:
-        ask: Answers an analytics query (``QueryService.handle``).
-        engine: The store's engine (for the weather warnings in the event log).
+        ask: Answers an analytics query (``QueryService.handle``, or a case server's ``query``).
+        engine: The store's engine (for the weather warnings in the event log); ``None``: ask
+            the server's ``weather_log`` query instead (a workstation without the store).
         day: The reported day (the last day of a week or month).
         period: ``day``, ``week`` or ``month``.
         now: The current time; a period not yet over is judged at ``now``.
@@ -150,5 +164,5 @@ def build_briefing(ask: Ask, engine: Engine, day: date, period: str = "day", now
         departments=rank("department", "ontime_handling_rate", "desc", 100),
         subdistricts=rank("subdistrict", "ontime_closure_rate", "desc", 100),
         warnings=WarningsAnswer.from_wire(ask("warnings", {"as_of": as_of, "top": 5})),
-        weather=weather_notes(engine, start, end),
+        weather=weather_notes(engine, start, end) if engine is not None else _asked_weather(ask, start, end),
     )

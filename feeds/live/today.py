@@ -108,9 +108,10 @@ class TodayStats:
             self.on_created(case)
 
     def clear(self) -> None:
-        """Forget today and the observed history (a different store)."""
+        """Forget today and the observed history (a different store: its day may be earlier, e.g. a replay)."""
         self._history.clear()
         self._totals = {}
+        self.day = -1
         self._reset_day()
 
     def roll(self, now: float) -> bool:

@@ -55,10 +55,24 @@ def query_case(store: Store, params: dict[str, Any]) -> dict[str, Any]:
     return {"case": info.to_wire(), "history": steps}
 
 
+def query_weather_log(store: Store, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Weather warnings issued, changed or lifted in ``[params.start, params.end)`` (epoch seconds), from the log."""
+    from feeds.briefing import weather_log
+
+    bounds = []
+    for name in ("start", "end"):
+        value = params.get(name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ProtocolError("bad_field", f"field 'params.{name}' must be epoch seconds", f"params.{name}")
+        bounds.append(value)
+    return weather_log(store.engine, bounds[0], bounds[1])
+
+
 BUILTIN_QUERIES: dict[str, QueryHandler] = {
     "head": query_head,
     "kpis": query_kpis,
     "case": query_case,
+    "weather_log": query_weather_log,
 }
 
 

@@ -85,6 +85,58 @@
     </message>
 </context>
 <context>
+    <name>BriefingDialog</name>
+    <message>
+        <location filename="../../desktop/briefing_button.py" line="97"/>
+        <source>Briefing (PDF)</source>
+        <translation>简报（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/briefing_button.py" line="104"/>
+        <source>Daily (日报)</source>
+        <translation>日报</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/briefing_button.py" line="105"/>
+        <source>Weekly (周报)</source>
+        <translation>周报</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/briefing_button.py" line="106"/>
+        <source>Monthly (月报)</source>
+        <translation>月报</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/briefing_button.py" line="113"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/briefing_button.py" line="114"/>
+        <source>Period</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/briefing_button.py" line="115"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>BriefingExport</name>
+    <message>
+        <location filename="../../desktop/briefing_button.py" line="71"/>
+        <location filename="../../desktop/briefing_button.py" line="81"/>
+        <source>Briefing failed: %1</source>
+        <translation>简报生成失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/briefing_button.py" line="83"/>
+        <source>%1 written (%2 pages)</source>
+        <translation>已写入 %1（%2 页）</translation>
+    </message>
+</context>
+<context>
     <name>CaseActions</name>
     <message>
         <location filename="../../widgets/drilldown/actions.py" line="64"/>
@@ -150,7 +202,7 @@
 <context>
     <name>CaseBrowser</name>
     <message>
-        <location filename="../../widgets/drilldown/browser.py" line="145"/>
+        <location filename="../../widgets/drilldown/browser.py" line="146"/>
         <source>Whole district</source>
         <translation>全区</translation>
     </message>
@@ -158,72 +210,72 @@
 <context>
     <name>CaseDetailView</name>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="123"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="127"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="124"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="128"/>
         <source>Department</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="125"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="129"/>
         <source>Place</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="126"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="130"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="127"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="131"/>
         <source>Handling deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="128"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="132"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="156"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="160"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="157"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="161"/>
         <source>Difficult case</source>
         <translation>疑难案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="159"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="163"/>
         <source>Case %1 · reported %2</source>
         <translation>案件 %1 · 上报于 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="181"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="183"/>
         <source>(no description)</source>
         <translation>（无问题描述）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="241"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="249"/>
         <source>handled %1 early</source>
         <translation>提前 %1 处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="241"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="249"/>
         <source>handled %1 late</source>
         <translation>超时 %1 处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="246"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="254"/>
         <source>urged %1×</source>
         <translation>催办 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="246"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="254"/>
         <source>reworked %1×</source>
         <translation>返工 %1 次</translation>
     </message>
@@ -231,108 +283,108 @@
 <context>
     <name>CaseExport</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="183"/>
-        <location filename="../../desktop/workstation.py" line="195"/>
+        <location filename="../../desktop/workstation.py" line="219"/>
+        <location filename="../../desktop/workstation.py" line="231"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="197"/>
+        <location filename="../../desktop/workstation.py" line="233"/>
         <source>%1 cases exported to %2</source>
         <translation>已导出 %1 件案件到 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="58"/>
+        <location filename="../../widgets/drilldown/export.py" line="59"/>
         <source>Case ID</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="59"/>
+        <location filename="../../widgets/drilldown/export.py" line="60"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="60"/>
+        <location filename="../../widgets/drilldown/export.py" line="61"/>
         <source>Type code</source>
         <translation>类型代码</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="61"/>
+        <location filename="../../widgets/drilldown/export.py" line="62"/>
         <source>Type</source>
         <translation>案件类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="62"/>
+        <location filename="../../widgets/drilldown/export.py" line="63"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="63"/>
+        <location filename="../../widgets/drilldown/export.py" line="64"/>
         <source>Subdistrict</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="64"/>
+        <location filename="../../widgets/drilldown/export.py" line="65"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="65"/>
+        <location filename="../../widgets/drilldown/export.py" line="66"/>
         <source>Unit grid</source>
         <translation>单元网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="66"/>
+        <location filename="../../widgets/drilldown/export.py" line="67"/>
         <source>Department</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="67"/>
+        <location filename="../../widgets/drilldown/export.py" line="68"/>
         <source>Stage</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="68"/>
+        <location filename="../../widgets/drilldown/export.py" line="69"/>
         <source>Handling deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="69"/>
+        <location filename="../../widgets/drilldown/export.py" line="70"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="70"/>
+        <location filename="../../widgets/drilldown/export.py" line="71"/>
         <source>Difficult</source>
         <translation>疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="71"/>
+        <location filename="../../widgets/drilldown/export.py" line="72"/>
         <source>Urges</source>
         <translation>催办次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="72"/>
+        <location filename="../../widgets/drilldown/export.py" line="73"/>
         <source>Reworks</source>
         <translation>返工次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="73"/>
+        <location filename="../../widgets/drilldown/export.py" line="74"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="74"/>
+        <location filename="../../widgets/drilldown/export.py" line="75"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="81"/>
+        <location filename="../../widgets/drilldown/export.py" line="82"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/export.py" line="81"/>
+        <location filename="../../widgets/drilldown/export.py" line="82"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -340,7 +392,7 @@
 <context>
     <name>CaseFeed</name>
     <message>
-        <location filename="../../widgets/case_feed.py" line="289"/>
+        <location filename="../../widgets/case_feed.py" line="292"/>
         <source>Latest cases</source>
         <translation>最新案件</translation>
     </message>
@@ -391,37 +443,37 @@
 <context>
     <name>CaseListView</name>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="98"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="100"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="99"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="101"/>
         <source>Every matching case, not only this page (Ctrl+E)</source>
         <translation>导出全部符合条件的案件，不只本页 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="100"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="102"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="101"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="103"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="176"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="178"/>
         <source>No cases</source>
         <translation>无案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="179"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="181"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 件 / 共 %3 件</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="196"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="198"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -447,57 +499,57 @@
 <context>
     <name>CaseTable</name>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="45"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="47"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="46"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="48"/>
         <source>Case</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="47"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="49"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="48"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="50"/>
         <source>Place</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="49"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="51"/>
         <source>Department</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="50"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="52"/>
         <source>Stage</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="51"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="53"/>
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="52"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="54"/>
         <source>Urges</source>
         <translation>催办</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="114"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="117"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="116"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="119"/>
         <source>Difficult</source>
         <translation>疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_table.py" line="118"/>
+        <location filename="../../widgets/drilldown/case_table.py" line="121"/>
         <source>Urged %1×</source>
         <translation>催办 %1 次</translation>
     </message>
@@ -536,138 +588,138 @@
 <context>
     <name>Drill</name>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="41"/>
+        <location filename="../../widgets/drilldown/text.py" line="29"/>
         <source>Reported</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="42"/>
+        <location filename="../../widgets/drilldown/text.py" line="30"/>
         <source>Filed</source>
         <translation>立案数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="43"/>
+        <location filename="../../widgets/drilldown/text.py" line="31"/>
         <source>Dispatched</source>
         <translation>派遣数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="44"/>
+        <location filename="../../widgets/drilldown/text.py" line="32"/>
         <source>Closed</source>
         <translation>结案数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="45"/>
+        <location filename="../../widgets/drilldown/text.py" line="33"/>
         <source>Closure rate</source>
         <translation>结案率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="46"/>
+        <location filename="../../widgets/drilldown/text.py" line="34"/>
         <source>On-time closure rate</source>
         <translation>按期结案率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="47"/>
+        <location filename="../../widgets/drilldown/text.py" line="35"/>
         <source>On-time handling rate</source>
         <translation>按期处置率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="48"/>
+        <location filename="../../widgets/drilldown/text.py" line="36"/>
         <source>Overdue, not handled</source>
         <translation>超期未处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="49"/>
+        <location filename="../../widgets/drilldown/text.py" line="37"/>
         <source>Rework rate</source>
         <translation>返工率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="50"/>
+        <location filename="../../widgets/drilldown/text.py" line="38"/>
         <source>Mean handling time</source>
         <translation>平均处置时长</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="62"/>
-        <location filename="../../widgets/drilldown/text.py" line="86"/>
+        <location filename="../../widgets/drilldown/text.py" line="50"/>
+        <location filename="../../widgets/drilldown/text.py" line="74"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="79"/>
+        <location filename="../../widgets/drilldown/text.py" line="67"/>
         <source>%1 pp</source>
         <translation>%1 个百分点</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="101"/>
+        <location filename="../../widgets/drilldown/text.py" line="89"/>
         <source>Subdistricts</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="102"/>
+        <location filename="../../widgets/drilldown/text.py" line="90"/>
         <source>Communities</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="103"/>
+        <location filename="../../widgets/drilldown/text.py" line="91"/>
         <source>Unit grids</source>
         <translation>单元网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="104"/>
+        <location filename="../../widgets/drilldown/text.py" line="92"/>
         <source>Departments</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="108"/>
+        <location filename="../../widgets/drilldown/text.py" line="96"/>
         <source>District</source>
         <translation>区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="109"/>
+        <location filename="../../widgets/drilldown/text.py" line="97"/>
         <source>Subdistrict</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="110"/>
+        <location filename="../../widgets/drilldown/text.py" line="98"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="111"/>
+        <location filename="../../widgets/drilldown/text.py" line="99"/>
         <source>Unit grid</source>
         <translation>单元网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="119"/>
+        <location filename="../../widgets/drilldown/text.py" line="107"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="120"/>
+        <location filename="../../widgets/drilldown/text.py" line="108"/>
         <source>7 days</source>
         <translation>近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="121"/>
+        <location filename="../../widgets/drilldown/text.py" line="109"/>
         <source>30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="122"/>
+        <location filename="../../widgets/drilldown/text.py" line="110"/>
         <source>This year</source>
         <translation>本年</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="123"/>
+        <location filename="../../widgets/drilldown/text.py" line="111"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="152"/>
+        <location filename="../../widgets/drilldown/text.py" line="140"/>
         <source>Could not load: %1</source>
         <translation>无法加载：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="157"/>
+        <location filename="../../widgets/drilldown/text.py" line="145"/>
         <source>%1 cases</source>
         <translation>%1 件</translation>
     </message>
@@ -675,22 +727,22 @@
 <context>
     <name>HourlyTrendChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="111"/>
+        <location filename="../../widgets/charts.py" line="114"/>
         <source>Cases per hour</source>
         <translation>每小时案件数</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="112"/>
+        <location filename="../../widgets/charts.py" line="115"/>
         <source>today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="113"/>
+        <location filename="../../widgets/charts.py" line="116"/>
         <source>same day last week</source>
         <translation>上周同日</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="138"/>
+        <location filename="../../widgets/charts.py" line="141"/>
         <source>%1 today</source>
         <translation>今日 %1 件</translation>
     </message>
@@ -698,17 +750,17 @@
 <context>
     <name>IndicatorGrid</name>
     <message>
-        <location filename="../../widgets/drilldown/indicators.py" line="39"/>
+        <location filename="../../widgets/drilldown/indicators.py" line="36"/>
         <source>YoY</source>
         <translation>同比</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/indicators.py" line="39"/>
+        <location filename="../../widgets/drilldown/indicators.py" line="36"/>
         <source>PoP</source>
         <translation>环比</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/indicators.py" line="40"/>
+        <location filename="../../widgets/drilldown/indicators.py" line="37"/>
         <source>YoY: same period last year · PoP: previous period of the same length</source>
         <translation>同比：去年同期 · 环比：上一同长周期</translation>
     </message>
@@ -777,37 +829,37 @@
 <context>
     <name>OverdueCounter</name>
     <message>
-        <location filename="../../widgets/overdue.py" line="199"/>
+        <location filename="../../widgets/overdue.py" line="248"/>
         <source>Overdue cases</source>
         <translation>超期案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="200"/>
+        <location filename="../../widgets/overdue.py" line="249"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="201"/>
+        <location filename="../../widgets/overdue.py" line="250"/>
         <source>Due soon</source>
         <translation>即将超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="202"/>
+        <location filename="../../widgets/overdue.py" line="251"/>
         <source>By subdistrict</source>
         <translation>按街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="203"/>
+        <location filename="../../widgets/overdue.py" line="252"/>
         <source>By department</source>
         <translation>按部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="204"/>
+        <location filename="../../widgets/overdue.py" line="253"/>
         <source>Nearest deadlines</source>
         <translation>最近时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="271"/>
+        <location filename="../../widgets/overdue.py" line="335"/>
         <source>%1 open</source>
         <translation>在办 %1 件</translation>
     </message>
@@ -815,27 +867,27 @@
 <context>
     <name>Queries</name>
     <message>
-        <location filename="../../desktop/queries.py" line="68"/>
+        <location filename="../../desktop/queries.py" line="70"/>
         <source>not allowed for this connection (%1)</source>
         <translation>此连接无权执行（%1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="70"/>
+        <location filename="../../desktop/queries.py" line="72"/>
         <source>not found (%1)</source>
         <translation>未找到（%1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="73"/>
+        <location filename="../../desktop/queries.py" line="75"/>
         <source>not connected to the case server</source>
         <translation>未连接案件服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="75"/>
+        <location filename="../../desktop/queries.py" line="77"/>
         <source>the case server did not answer in time</source>
         <translation>案件服务器响应超时</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="76"/>
+        <location filename="../../desktop/queries.py" line="78"/>
         <source>unexpected error (%1)</source>
         <translation>意外错误（%1）</translation>
     </message>
@@ -846,6 +898,41 @@
         <location filename="../../widgets/drilldown/range_bar.py" line="69"/>
         <source>Apply</source>
         <translation>应用</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayBar</name>
+    <message>
+        <location filename="../../widgets/replay_bar.py" line="121"/>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay_bar.py" line="126"/>
+        <location filename="../../widgets/replay_bar.py" line="160"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay_bar.py" line="126"/>
+        <location filename="../../widgets/replay_bar.py" line="160"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay_bar.py" line="157"/>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay_bar.py" line="158"/>
+        <source>Replay this period</source>
+        <translation>回放此时段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay_bar.py" line="159"/>
+        <source>Back to live</source>
+        <translation>返回实时</translation>
     </message>
 </context>
 <context>
@@ -869,7 +956,7 @@
 <context>
     <name>SourceMixChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="286"/>
+        <location filename="../../widgets/charts.py" line="331"/>
         <source>Sources today</source>
         <translation>今日案件来源</translation>
     </message>
@@ -877,7 +964,7 @@
 <context>
     <name>SubdistrictRankingChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="308"/>
+        <location filename="../../widgets/charts.py" line="353"/>
         <source>Subdistricts today</source>
         <translation>今日街道排名</translation>
     </message>
@@ -885,82 +972,87 @@
 <context>
     <name>TitleBar</name>
     <message>
-        <location filename="../../widgets/title_bar.py" line="109"/>
+        <location filename="../../widgets/title_bar.py" line="134"/>
         <source>Monday</source>
         <translation>星期一</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="110"/>
+        <location filename="../../widgets/title_bar.py" line="135"/>
         <source>Tuesday</source>
         <translation>星期二</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="111"/>
+        <location filename="../../widgets/title_bar.py" line="136"/>
         <source>Wednesday</source>
         <translation>星期三</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="112"/>
+        <location filename="../../widgets/title_bar.py" line="137"/>
         <source>Thursday</source>
         <translation>星期四</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="113"/>
+        <location filename="../../widgets/title_bar.py" line="138"/>
         <source>Friday</source>
         <translation>星期五</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="114"/>
+        <location filename="../../widgets/title_bar.py" line="139"/>
         <source>Saturday</source>
         <translation>星期六</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="115"/>
+        <location filename="../../widgets/title_bar.py" line="140"/>
         <source>Sunday</source>
         <translation>星期日</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="123"/>
+        <location filename="../../widgets/title_bar.py" line="148"/>
         <source>● Live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="126"/>
+        <location filename="../../widgets/title_bar.py" line="151"/>
         <source>Invalid token · access refused</source>
         <translation>令牌无效 · 拒绝访问</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="129"/>
+        <location filename="../../widgets/title_bar.py" line="154"/>
         <source>Server unreachable · retrying</source>
         <translation>无法连接服务器 · 重试中</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="132"/>
+        <location filename="../../widgets/title_bar.py" line="157"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="135"/>
+        <location filename="../../widgets/title_bar.py" line="160"/>
         <source>No recent data · last update %1</source>
         <translation>数据滞后 · 最后更新 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="138"/>
+        <location filename="../../widgets/title_bar.py" line="163"/>
         <source>Reconnecting · last update %1</source>
         <translation>重连中 · 最后更新 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="150"/>
+        <location filename="../../widgets/title_bar.py" line="178"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/title_bar.py" line="189"/>
         <source>No weather warning</source>
         <translation>无气象预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="188"/>
+        <location filename="../../widgets/title_bar.py" line="249"/>
         <source>Xicheng District City Management Supervision and Command Centre</source>
         <translation>西城区城市管理监督指挥中心</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="190"/>
+        <location filename="../../widgets/title_bar.py" line="251"/>
         <source>Grid-based city management · 15 subdistricts · 263 communities · 2,432 unit grids</source>
         <translation>网格化城市管理 · 15个街道 · 263个社区 · 2432个单元网格</translation>
     </message>
@@ -968,12 +1060,12 @@
 <context>
     <name>TopTypesChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="257"/>
+        <location filename="../../widgets/charts.py" line="302"/>
         <source>Top case types today</source>
         <translation>今日高发案件类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="258"/>
+        <location filename="../../widgets/charts.py" line="303"/>
         <source>top 5: %1</source>
         <translation>前五类占 %1</translation>
     </message>
@@ -981,49 +1073,49 @@
 <context>
     <name>UnitPage</name>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="29"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="27"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="30"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="28"/>
         <source>Reported</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="31"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="29"/>
         <source>Closure</source>
         <translation>结案率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="32"/>
-        <location filename="../../widgets/drilldown/unit_page.py" line="38"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="30"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="36"/>
         <source>On-time</source>
         <translation>按期处置率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="33"/>
-        <location filename="../../widgets/drilldown/unit_page.py" line="39"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="31"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="37"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="36"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="34"/>
         <source>Department</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="37"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="35"/>
         <source>Cases</source>
         <translation>案件数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="161"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="160"/>
         <source>Case list</source>
         <translation>案件列表</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="167"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="166"/>
         <source>Latest cases in this grid</source>
         <translation>本网格最新案件</translation>
     </message>
@@ -1219,62 +1311,62 @@
 <context>
     <name>WarningsPanel</name>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="75"/>
+        <location filename="../../widgets/warnings_panel.py" line="72"/>
         <source>Early warnings</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="77"/>
+        <location filename="../../widgets/warnings_panel.py" line="74"/>
         <source>Unusual today</source>
         <translation>今日异常上升</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="78"/>
+        <location filename="../../widgets/warnings_panel.py" line="75"/>
         <source>Recurring hot spots · 30 days</source>
         <translation>高发点位 · 近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="79"/>
+        <location filename="../../widgets/warnings_panel.py" line="76"/>
         <source>Next 7 days · top types</source>
         <translation>未来7天预测 · 高发类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="80"/>
+        <location filename="../../widgets/warnings_panel.py" line="77"/>
         <source>No unusual rise today</source>
         <translation>今日无异常上升</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="81"/>
+        <location filename="../../widgets/warnings_panel.py" line="78"/>
         <source>No recurring hot spot</source>
         <translation>暂无高发点位</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="82"/>
+        <location filename="../../widgets/warnings_panel.py" line="79"/>
         <source>No forecast yet</source>
         <translation>暂无预测</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="83"/>
+        <location filename="../../widgets/warnings_panel.py" line="80"/>
         <source>%1 vs ~%2</source>
         <translation>%1 件 / 常值 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="84"/>
+        <location filename="../../widgets/warnings_panel.py" line="81"/>
         <source>%1× in %2 days</source>
         <translation>%2 天 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="85"/>
+        <location filename="../../widgets/warnings_panel.py" line="82"/>
         <source>≈%1 this week</source>
         <translation>本周约 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="86"/>
+        <location filename="../../widgets/warnings_panel.py" line="83"/>
         <source>updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="87"/>
+        <location filename="../../widgets/warnings_panel.py" line="84"/>
         <source>waiting for data</source>
         <translation>等待数据</translation>
     </message>
@@ -1353,29 +1445,54 @@
 <context>
     <name>Workstation</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="49"/>
+        <location filename="../../desktop/workstation.py" line="51"/>
         <source>GridWall · Operator workstation</source>
         <translation>GridWall · 值班员工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="65"/>
+        <location filename="../../desktop/workstation.py" line="67"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="71"/>
+        <location filename="../../desktop/workstation.py" line="73"/>
         <source>Cases</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="72"/>
+        <location filename="../../desktop/workstation.py" line="74"/>
         <source>Drill-down</source>
         <translation>钻取分析</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="254"/>
+        <location filename="../../desktop/workstation.py" line="89"/>
+        <source>&amp;Reports</source>
+        <translation>报表(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="90"/>
+        <source>Briefing (PDF)…</source>
+        <translation>简报（PDF）…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="96"/>
+        <source>Gathering the briefing&apos;s figures…</source>
+        <translation>正在汇总简报数据…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="105"/>
+        <source>Tour for visitors</source>
+        <translation>参观导览</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="290"/>
         <source>Export cases</source>
         <translation>导出案件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/replay.py" line="181"/>
+        <source>Replay</source>
+        <translation>回放</translation>
     </message>
 </context>
 </TS>

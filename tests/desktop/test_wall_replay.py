@@ -88,6 +88,7 @@ def test_the_wall_shows_the_replayed_time_and_follows_the_slider(qtbot: Any, des
     bar.sigSeek.emit(T0 + 400.0)  # forward: the skipped cases arrive
     qtbot.waitUntil(lambda: _ids(desk) == {"A", "B", "C"}, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: title.clock_text == _clock(T0 + 400), timeout=WAIT_MS)
+    assert desk.state.kpi().reported == 3  # "today" is the replayed day, though the live day came first
     bar.sigSeek.emit(T0 + 100.0)  # backward: the wall reloads the state of that time
     qtbot.waitUntil(lambda: _ids(desk) == {"A", "B"} and title.clock_text == _clock(T0 + 100), timeout=WAIT_MS)
     assert "REPLAY" in title.replay_text

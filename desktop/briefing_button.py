@@ -1,0 +1,138 @@
+"""The workstation's briefing button: the PDF of ``gridwall report``, from the case server it is connected to.
+
+*Reports → Briefing (PDF)…* asks for the day, the period and the language, then where to
+save; the figures come from the server's analytics queries (the same ones ``gridwall
+report`` asks the store), gathered on a worker thread, and the PDF is written on the GUI
+thread with :func:`desktop.briefing.write_briefing_pdf`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QObject, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QWidget,
+)
+
+from desktop.briefing import write_briefing_pdf
+from feeds.briefing import Briefing, build_briefing
+from feeds.client import ClientThread
+from feeds.protocol import BEIJING
+
+log = logging.getLogger(__name__)
+QUERY_TIMEOUT_S = 120.0
+"""A briefing asks a dozen analytics queries; the first may build the server's cube."""
+
+
+class BriefingExport(QObject):
+    """Writes a briefing PDF from a case server's answers.
+
+    Signals:
+        sigDone(str, bool): what happened (the file and its pages, or why not), and whether it worked.
+    """
+
+    sigDone = Signal(str, bool)
+    _sigFigures = Signal(object, object, str)
+
+    def __init__(self, client: ClientThread, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="gridwall-briefing")
+        self._sigFigures.connect(self._write)
+        self.busy = False
+
+    def start(self, day: date, period: str, lang: str, path: Path) -> None:
+        """Gather the figures of ``day``'s ``period`` and write them to ``path`` (PDF)."""
+        if self.busy:
+            return
+        self.busy = True
+
+        def ask(name: str, params: dict[str, Any]) -> Any:
+            return self.client.query(name, params, timeout=QUERY_TIMEOUT_S)
+
+        def gather() -> None:
+            try:
+                briefing = build_briefing(ask, None, day, period, now=time.time())
+            except Exception as exc:
+                log.warning("briefing figures failed: %s", exc)
+                self.busy = False
+                self.sigDone.emit(self.tr("Briefing failed: %1").replace("%1", str(exc)), False)
+                return
+            self._sigFigures.emit(briefing, path, lang)
+
+        self._pool.submit(gather)
+
+    def _write(self, briefing: Briefing, path: Path, lang: str) -> None:
+        try:
+            pages = write_briefing_pdf(briefing, path, lang)
+        except OSError as exc:
+            self.sigDone.emit(self.tr("Briefing failed: %1").replace("%1", str(exc)), False)
+        else:
+            self.sigDone.emit(self.tr("%1 written (%2 pages)").replace("%1", str(path)).replace("%2", str(pages)), True)
+        finally:
+            self.busy = False
+
+    def shutdown(self) -> None:
+        """Wait for a briefing under way."""
+        self._pool.shutdown(wait=True)
+
+
+class BriefingDialog(QDialog):
+    """Day (default: yesterday), period and language of a briefing."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Briefing (PDF)"))
+        yesterday = datetime.now(BEIJING).date() - timedelta(days=1)
+        self.day = QDateEdit(QDate(yesterday.year, yesterday.month, yesterday.day))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.period = QComboBox()
+        for key, text in (
+            ("day", self.tr("Daily (日报)")),
+            ("week", self.tr("Weekly (周报)")),
+            ("month", self.tr("Monthly (月报)")),
+        ):
+            self.period.addItem(text, key)
+        self.lang = QComboBox()
+        self.lang.addItem("中文", "zh")
+        self.lang.addItem("English", "en")
+        form = QFormLayout(self)
+        form.addRow(self.tr("Day"), self.day)
+        form.addRow(self.tr("Period"), self.period)
+        form.addRow(self.tr("Language"), self.lang)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def choice(self) -> tuple[date, str, str]:
+        """``(day, period, lang)``."""
+        d = self.day.date()
+        return date(d.year(), d.month(), d.day()), str(self.period.currentData()), str(self.lang.currentData())
+
+
+def ask_briefing(parent: QWidget) -> tuple[date, str, str, Path] | None:
+    """Ask what to report and where to save it (``None``: cancelled)."""
+    dialog = BriefingDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    day, period, lang = dialog.choice()
+    suggested = Path.home() / f"gridwall-{period}-{day.isoformat()}-{lang}.pdf"
+    name, _ = QFileDialog.getSaveFileName(parent, dialog.windowTitle(), str(suggested), "PDF (*.pdf)")
+    if not name:
+        return None
+    path = Path(name)
+    return day, period, lang, path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
