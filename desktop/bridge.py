@@ -18,6 +18,7 @@ from feeds.client import ClientThread
 from feeds.client.status import ClientStatus
 from feeds.live import Changes, LiveState
 from feeds.live.replay_clock import ReplayClock
+from feeds.protocol import TourControl
 
 DRAIN_MS = 50
 MAX_PER_TICK = 5000
@@ -33,12 +34,14 @@ class LiveBridge(QObject):
             the replayed time while the server is a replay server (see :attr:`clock`).
         sigReplay(object): a replay began, paused, resumed, changed speed (the ``ReplayStatus``)
             or ended (``None``).
+        sigTour(str): an operator asked every wall to ``start`` or ``stop`` the tour.
     """
 
     sigChanged = Signal(object)
     sigStatus = Signal(object)
     sigSecond = Signal(float)
     sigReplay = Signal(object)
+    sigTour = Signal(str)
 
     def __init__(self, client: ClientThread, state: LiveState, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +90,9 @@ class LiveBridge(QObject):
         msgs = [msg for _, msg in stamped]
         if self.clock.follow(msgs):
             self.sigReplay.emit(self.clock.status)
+        for msg in msgs:
+            if isinstance(msg, TourControl):
+                self.sigTour.emit(msg.action)
         changes: Changes = self.state.apply(msgs, self.clock.now())
         self.applied += len(stamped)
         if changes:

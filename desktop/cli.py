@@ -270,6 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_import_parsers(sub, _positive)
 
+    tour = _command(sub, "tour", "start or stop the visitors' tour on every wall of a server")
+    tour.add_argument("action", choices=("start", "stop"))
+    tour.add_argument(
+        "--server", type=_server_url, default=DEFAULT_SERVER, help=f"server URL (default {DEFAULT_SERVER})"
+    )
+    tour.add_argument("--token", required=True, help="operator token (required)")
+
     tokens = _command(sub, "tokens", "show the access tokens, creating the file if needed")
     tokens.add_argument("--tokens", type=Path, metavar="FILE", help=f"tokens file (default: {default_tokens_path()})")
     return parser

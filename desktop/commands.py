@@ -140,6 +140,29 @@ def cmd_tail(args: argparse.Namespace) -> int:
     return run_tail(args.server, args.token)
 
 
+def cmd_tour(args: argparse.Namespace) -> int:
+    """``gridwall tour start|stop``: ask every wall of a server to start or stop the visitors' tour."""
+    import time
+
+    from feeds.client import ClientThread, NotConnectedError
+    from feeds.protocol import ProtocolError
+
+    client = ClientThread(args.server, args.token, client_name="gridwall-tour", stop_when_refused=True).start()
+    try:
+        deadline = time.monotonic() + 15
+        while client.status.state not in ("live", "refused") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if client.status.state != "live":
+            raise UserError(f"cannot reach {args.server}: {client.status.detail or client.status.state}")
+        client.tour(args.action)
+    except (ProtocolError, NotConnectedError, TimeoutError) as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        client.stop()
+    print(f"asked the walls of {args.server} to {args.action} the tour")
+    return 0
+
+
 def cmd_import_geo(args: argparse.Namespace) -> int:
     """``gridwall import-geo``: replace a level of generated geodata with a real GeoJSON file."""
     from feeds.geo.errors import GeoDataError

@@ -24,6 +24,7 @@ from desktop.workstation import Workstation
 from feeds.client import ClientThread
 from feeds.live import LiveState
 from feeds.live.names import load_names
+from feeds.protocol import TourControl
 from widgets.theme import Scale
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ class WallSession(QObject):
             workstation=self.windows[0] if isinstance(self.windows[0], Workstation) else None,
         )
         self.bridge.sigStatus.connect(self.drill.warnings_feed.on_status)
+        self.bridge.sigTour.connect(self._on_tour)
         browser = self.drill.extra.get("browser")
         if browser is not None:  # the workstation's case list loads once the connection is live
             self.bridge.sigStatus.connect(lambda status: browser.on_connection(status.state))
@@ -101,7 +103,7 @@ class WallSession(QObject):
         self.briefing: BriefingExport | None = None
         self.tour = Tour(self, self.layout.tour or DEFAULT_TOUR, parent=self)
         if isinstance(self.windows[0], Workstation):
-            self.tour.sigRunning.connect(self.windows[0].add_tour_action(self.tour.toggle).setChecked)
+            self.windows[0].add_tour_actions(self.ask_walls_to_tour)
             self.briefing = BriefingExport(self.client, self)
             self.windows[0].add_briefing_action(self.briefing)
         self._cursor: IdleCursor | None = None
@@ -152,6 +154,19 @@ class WallSession(QObject):
             self.tour.start()
         if self.options.screenshot is not None:
             QTimer.singleShot(int(self.options.after * 1000), self._take_screenshot)
+
+    def ask_walls_to_tour(self, action: str) -> None:
+        """Operator: ``start`` or ``stop`` the tour on every wall of the server (a ``tour`` message)."""
+        self.client.publish_async(TourControl(action))
+
+    def _on_tour(self, action: str) -> None:
+        """An operator asked the walls to start or stop the tour (a workstation only asks)."""
+        if self.options.workstation:
+            return
+        if action == "start":
+            self.tour.start()
+        else:
+            self.tour.stop()
 
     def _shortcuts(self, window: QWidget) -> None:
         QShortcut(QKeySequence("F2"), window, self.toggle_language)

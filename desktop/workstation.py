@@ -100,15 +100,19 @@ class Workstation(QMainWindow):
         export.sigDone.connect(lambda text, _ok: self.statusBar().showMessage(text, 15000))
         return action
 
-    def add_tour_action(self, toggle: Callable[[], object]) -> QAction:
-        """*View → Tour for visitors* (Ctrl+T): start or stop the tour (check it while it runs)."""
-        action = QAction(self.tr("Tour for visitors"), self)
-        action.setCheckable(True)
-        action.setShortcut(QKeySequence("Ctrl+T"))
-        action.triggered.connect(lambda _checked=False: toggle())
-        self.view_menu.addAction(action)
-        self.tour_action = action
-        return action
+    def add_tour_actions(self, ask_walls: Callable[[str], object]) -> tuple[QAction, QAction]:
+        """*View → Start the tour on the walls* (Ctrl+T) and *Stop the tour on the walls* (Ctrl+Shift+T)."""
+        start = QAction(self.tr("Start the tour on the walls"), self)
+        start.setShortcut(QKeySequence("Ctrl+T"))
+        start.triggered.connect(lambda _checked=False: ask_walls("start"))
+        stop = QAction(self.tr("Stop the tour on the walls"), self)
+        stop.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        stop.triggered.connect(lambda _checked=False: ask_walls("stop"))
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(start)
+        self.view_menu.addAction(stop)
+        self.tour_actions = (start, stop)
+        return start, stop
 
     def _dock(self, widget: QWidget, title: str, name: str, shortcut: str) -> QDockWidget:
         dock = QDockWidget(title, self)

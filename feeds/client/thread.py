@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from feeds.client.case_client import CaseClient, NotConnectedError
 from feeds.client.status import ClientStatus
-from feeds.protocol import Ack, Message, ReplayControl
+from feeds.protocol import Ack, Message, ReplayControl, TourControl
 
 T = TypeVar("T")
 
@@ -121,6 +121,10 @@ class ClientThread:
     def steer_replay(self, msg: ReplayControl, timeout: float = 10.0) -> Ack:
         """Send an operator's ``replay.control`` to the replay server followed now; returns its ``ack``."""
         return self._submit(self.client.publish(msg)).result(timeout)
+
+    def tour(self, action: str, timeout: float = 10.0) -> Ack:
+        """Operator: ``start`` or ``stop`` the visitors' tour on every wall of the server; returns its ``ack``."""
+        return self._submit(self.client.publish(TourControl(action))).result(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the client and join the thread (idempotent)."""

@@ -42,7 +42,7 @@ from feeds.protocol.control import (
 )
 from feeds.protocol.fields import BEIJING, ProtocolError, iso
 from feeds.protocol.messages import CaseInfo, Message
-from feeds.protocol.replay import ReplayControl, ReplayStatus
+from feeds.protocol.replay import ReplayControl, ReplayStatus, TourControl
 from feeds.protocol.vocab import (
     CROWD_LEVELS,
     FINAL_STAGES,
@@ -95,6 +95,7 @@ __all__ = [
     "Snapshot",
     "StaffPosition",
     "StaffPositions",
+    "TourControl",
     "WeatherWarning",
     "Welcome",
     "decode",

@@ -46,6 +46,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         control.Result,
         replay.ReplayStatus,
         replay.ReplayControl,
+        replay.TourControl,
     )
 }
 EVENT_TYPES = frozenset(t for t, cls in MESSAGE_TYPES.items() if cls.IS_EVENT)
@@ -54,7 +55,7 @@ EVENT_TYPES = frozenset(t for t, cls in MESSAGE_TYPES.items() if cls.IS_EVENT)
 PRODUCER_TYPES = EVENT_TYPES | {"staff.positions"}
 _ROLE_MAY_SEND: dict[str, frozenset[str]] = {
     "wall": frozenset({"hello", "ping", "query"}),
-    "operator": frozenset({"hello", "ping", "query", "action", "replay.control"}),
+    "operator": frozenset({"hello", "ping", "query", "action", "replay.control", "tour"}),
     "producer": frozenset({"hello", "ping", "query"}) | PRODUCER_TYPES,
 }
 

@@ -1,4 +1,4 @@
-"""Replay messages: a replay server tells clients what they watch, operators steer it."""
+"""Replay and tour messages: a replay server tells clients what they watch, operators steer it and the tour."""
 
 from __future__ import annotations
 
@@ -68,3 +68,19 @@ class ReplayControl(Message):
             f.number(d, "speed", required=action == "speed", lo=0.001, hi=1e7),
             **cls._head(d),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class TourControl(Message):
+    """Start or stop the visitors' tour on every wall: an operator sends it (answered by ``ack``),
+    the server passes it on to every client (volatile, no ``seq``)."""
+
+    TYPE: ClassVar[str] = "tour"
+    action: str
+
+    def body(self) -> dict[str, Any]:
+        return {"action": self.action}
+
+    @classmethod
+    def parse(cls, d: dict[str, Any]) -> TourControl:
+        return cls(f.req_text(d, "action", choices=frozenset({"start", "stop"})), **cls._head(d))

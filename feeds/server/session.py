@@ -36,6 +36,7 @@ from feeds.protocol import (
     ReplayControl,
     Result,
     StaffPositions,
+    TourControl,
     Welcome,
     decode,
     encode,
@@ -358,6 +359,9 @@ class Session:
                 await self._staff(msg)
             elif isinstance(msg, Query):
                 self._reply(Result(await self._query(msg), id=msg.id))
+            elif isinstance(msg, TourControl):  # to every wall (and every other client)
+                self.hub.fanout.broadcast(encode(TourControl(msg.action)))
+                self._reply(Ack(id=msg.id))
             elif isinstance(msg, ReplayControl):
                 control = self.hub.config.replay_control
                 if control is None:

@@ -283,13 +283,13 @@
 <context>
     <name>CaseExport</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="219"/>
-        <location filename="../../desktop/workstation.py" line="231"/>
+        <location filename="../../desktop/workstation.py" line="223"/>
+        <location filename="../../desktop/workstation.py" line="235"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="233"/>
+        <location filename="../../desktop/workstation.py" line="237"/>
         <source>%1 cases exported to %2</source>
         <translation>已导出 %1 件案件到 %2</translation>
     </message>
@@ -575,12 +575,12 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../desktop/demo.py" line="37"/>
+        <location filename="../../desktop/demo.py" line="38"/>
         <source>Preparing the case history…</source>
         <translation>正在准备历史案件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/demo.py" line="68"/>
+        <location filename="../../desktop/demo.py" line="69"/>
         <source>%1 of %2 cases · %3 cases/s</source>
         <translation>已写入 %1 / %2 件 · %3 件/秒</translation>
     </message>
@@ -1481,11 +1481,16 @@
     </message>
     <message>
         <location filename="../../desktop/workstation.py" line="105"/>
-        <source>Tour for visitors</source>
-        <translation>参观导览</translation>
+        <source>Start the tour on the walls</source>
+        <translation>在大屏上开始参观导览</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="290"/>
+        <location filename="../../desktop/workstation.py" line="108"/>
+        <source>Stop the tour on the walls</source>
+        <translation>停止大屏上的参观导览</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="294"/>
         <source>Export cases</source>
         <translation>导出案件</translation>
     </message>

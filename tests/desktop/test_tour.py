@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from waiting import WAIT_MS
 
 from desktop.app import WallOptions
+from desktop.cli import main
 from desktop.i18n import Translations
 from desktop.layout import LayoutError, load_layout, parse_layout
 from desktop.session import WallSession
@@ -60,6 +61,7 @@ def wall(qtbot: Any, tmp_path: Path) -> Iterator[WallSession]:
     """A windowed wall on a live server, with a three-scene tour in its layout."""
     tokens = TokenBook()
     tokens.add("wall-token", "wall", "wall")
+    tokens.add("op-token", "operator", "duty leader")
     server = ServerThread(
         ServerConfig(host="127.0.0.1", port=0, store_url=str(tmp_path / "s.db"), tokens=tokens, heartbeat_s=0.5)
     ).start()
@@ -108,6 +110,17 @@ def test_the_tour_cycles_pauses_on_input_and_resumes(qtbot: Any, wall: WallSessi
     assert tour.paused
     tour.stop()
     assert not tour.running and wall.language == "zh"
+
+
+def test_an_operator_starts_and_stops_the_tour_on_the_walls(qtbot: Any, wall: WallSession) -> None:
+    """``gridwall tour start|stop`` (a ``tour`` message through the server) reaches the wall; a wall token may not."""
+    url = wall.client.url
+    assert main(["tour", "start", "--server", url, "--token", "op-token"]) == 0
+    qtbot.waitUntil(lambda: wall.tour.running, timeout=WAIT_MS)
+    assert main(["tour", "stop", "--server", url, "--token", "op-token"]) == 0
+    qtbot.waitUntil(lambda: not wall.tour.running, timeout=WAIT_MS)
+    assert main(["tour", "start", "--server", url, "--token", "wall-token"]) == 1  # forbidden for the wall role
+    assert not wall.tour.running
 
 
 def test_history_caption_reads_the_store_totals() -> None:

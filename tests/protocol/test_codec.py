@@ -56,6 +56,7 @@ ALL_SAMPLES: list[p.Message] = [
     p.Result({"rows": []}, id="q1"),
     p.ReplayStatus(1_795_744_100.5, 1_795_744_000.0, 1_795_747_600.0, 600.0, paused=True),
     p.ReplayControl("seek", at=1_795_744_060.0, id="r1"),
+    p.TourControl("start", id="t1"),
 ]
 
 
