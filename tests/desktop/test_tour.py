@@ -71,6 +71,8 @@ def wall(qtbot: Any, tmp_path: Path) -> Iterator[WallSession]:
     session.show()
     qtbot.waitUntil(lambda: session.bridge.status.state == "live", timeout=WAIT_MS)
     yield session
+    session.tour.stop()
+    session.set_language("en")  # the translator is the application's: leave it as the next test expects
     session.close()
     server.stop()
 
