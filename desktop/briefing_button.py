@@ -1,9 +1,11 @@
 """The workstation's briefing button: the PDF of ``gridwall report``, from the case server it is connected to.
 
-*Reports → Briefing (PDF)…* asks for the day, the period and the language, then where to
-save; the figures come from the server's analytics queries (the same ones ``gridwall
-report`` asks the store), gathered on a worker thread, and the PDF is written on the GUI
-thread with :func:`desktop.briefing.write_briefing_pdf`.
+*Reports* offers yesterday's daily briefing, the weekly one (the seven days to yesterday) and
+the monthly one (the month to yesterday), in the workstation's language; the operator says
+where to save it (a file dialog in ``desktop/workstation.py``, like the CSV export's). The
+figures come from the server's analytics queries (the same ones ``gridwall report`` asks
+the store), gathered on a worker thread, and the PDF is written on the GUI thread with
+:func:`desktop.briefing.write_briefing_pdf`.
 """
 
 from __future__ import annotations
@@ -11,25 +13,15 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Signal
 
 from desktop.briefing import write_briefing_pdf
 from feeds.briefing import Briefing, build_briefing
 from feeds.client import ClientThread
-from feeds.protocol import BEIJING
 
 log = logging.getLogger(__name__)
 QUERY_TIMEOUT_S = 120.0
@@ -87,52 +79,3 @@ class BriefingExport(QObject):
     def shutdown(self) -> None:
         """Wait for a briefing under way."""
         self._pool.shutdown(wait=True)
-
-
-class BriefingDialog(QDialog):
-    """Day (default: yesterday), period and language of a briefing."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Briefing (PDF)"))
-        yesterday = datetime.now(BEIJING).date() - timedelta(days=1)
-        self.day = QDateEdit(QDate(yesterday.year, yesterday.month, yesterday.day))
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.period = QComboBox()
-        for key, text in (
-            ("day", self.tr("Daily (日报)")),
-            ("week", self.tr("Weekly (周报)")),
-            ("month", self.tr("Monthly (月报)")),
-        ):
-            self.period.addItem(text, key)
-        self.lang = QComboBox()
-        self.lang.addItem("中文", "zh")
-        self.lang.addItem("English", "en")
-        form = QFormLayout(self)
-        form.addRow(self.tr("Day"), self.day)
-        form.addRow(self.tr("Period"), self.period)
-        form.addRow(self.tr("Language"), self.lang)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def choice(self) -> tuple[date, str, str]:
-        """``(day, period, lang)``."""
-        d = self.day.date()
-        return date(d.year(), d.month(), d.day()), str(self.period.currentData()), str(self.lang.currentData())
-
-
-def ask_briefing(parent: QWidget) -> tuple[date, str, str, Path] | None:
-    """Ask what to report and where to save it (``None``: cancelled)."""
-    dialog = BriefingDialog(parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    day, period, lang = dialog.choice()
-    suggested = Path.home() / f"gridwall-{period}-{day.isoformat()}-{lang}.pdf"
-    name, _ = QFileDialog.getSaveFileName(parent, dialog.windowTitle(), str(suggested), "PDF (*.pdf)")
-    if not name:
-        return None
-    path = Path(name)
-    return day, period, lang, path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")

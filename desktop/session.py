@@ -105,7 +105,7 @@ class WallSession(QObject):
         if isinstance(self.windows[0], Workstation):
             self.windows[0].add_tour_actions(self.ask_walls_to_tour)
             self.briefing = BriefingExport(self.client, self)
-            self.windows[0].add_briefing_action(self.briefing)
+            self.windows[0].add_briefing_actions(self.briefing, lambda: self.language)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,23 +82,34 @@ class Workstation(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         return dock
 
-    def add_briefing_action(self, export: BriefingExport) -> QAction:
-        """*Reports → Briefing (PDF)…* (Ctrl+B): a daily, weekly or monthly briefing, saved where the operator says."""
-        from desktop.briefing_button import ask_briefing
-
+    def add_briefing_actions(self, export: BriefingExport, language: Callable[[], str]) -> list[QAction]:
+        """*Reports*: yesterday's daily briefing (Ctrl+B), the weekly and the monthly one, as PDF, in ``language()``."""
         menu = self.menuBar().addMenu(self.tr("&Reports"))
-        action = menu.addAction(self.tr("Briefing (PDF)…"))
-        action.setShortcut(QKeySequence("Ctrl+B"))
-
-        def on_triggered() -> None:
-            chosen = ask_briefing(self)
-            if chosen is not None:
-                self.statusBar().showMessage(self.tr("Gathering the briefing's figures…"))
-                export.start(*chosen)
-
-        action.triggered.connect(on_triggered)
+        periods = (
+            ("day", self.tr("Daily briefing (日报), yesterday…"), "Ctrl+B"),
+            ("week", self.tr("Weekly briefing (周报), the 7 days to yesterday…"), ""),
+            ("month", self.tr("Monthly briefing (月报), this month to yesterday…"), ""),
+        )
+        actions = []
+        for period, text, shortcut in periods:
+            action = menu.addAction(text)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _checked=False, p=period: self._briefing(export, p, language()))
+            actions.append(action)
         export.sigDone.connect(lambda text, _ok: self.statusBar().showMessage(text, 15000))
-        return action
+        return actions
+
+    def _briefing(self, export: BriefingExport, period: str, lang: str) -> None:
+        day = datetime.now(BEIJING).date() - timedelta(days=1)
+        suggested = str(Path.home() / f"gridwall-{period}-{day.isoformat()}-{lang}.pdf")
+        title = self.tr("Save the briefing")
+        name, _ = QFileDialog.getSaveFileName(self, title, suggested, "PDF (*.pdf)")
+        if not name:
+            return
+        path = Path(name) if name.lower().endswith(".pdf") else Path(name).with_suffix(".pdf")
+        self.statusBar().showMessage(self.tr("Gathering the briefing's figures…"))
+        export.start(day, period, lang, path)
 
     def add_tour_actions(self, ask_walls: Callable[[str], object]) -> tuple[QAction, QAction]:
         """*View → Start the tour on the walls* (Ctrl+T) and *Stop the tour on the walls* (Ctrl+Shift+T)."""

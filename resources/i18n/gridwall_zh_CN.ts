@@ -85,53 +85,15 @@
     </message>
 </context>
 <context>
-    <name>BriefingDialog</name>
-    <message>
-        <location filename="../../desktop/briefing_button.py" line="97"/>
-        <source>Briefing (PDF)</source>
-        <translation>简报（PDF）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/briefing_button.py" line="104"/>
-        <source>Daily (日报)</source>
-        <translation>日报</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/briefing_button.py" line="105"/>
-        <source>Weekly (周报)</source>
-        <translation>周报</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/briefing_button.py" line="106"/>
-        <source>Monthly (月报)</source>
-        <translation>月报</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/briefing_button.py" line="113"/>
-        <source>Day</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/briefing_button.py" line="114"/>
-        <source>Period</source>
-        <translation>周期</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/briefing_button.py" line="115"/>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-</context>
-<context>
     <name>BriefingExport</name>
     <message>
-        <location filename="../../desktop/briefing_button.py" line="71"/>
-        <location filename="../../desktop/briefing_button.py" line="81"/>
+        <location filename="../../desktop/briefing_button.py" line="63"/>
+        <location filename="../../desktop/briefing_button.py" line="73"/>
         <source>Briefing failed: %1</source>
         <translation>简报生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/briefing_button.py" line="83"/>
+        <location filename="../../desktop/briefing_button.py" line="75"/>
         <source>%1 written (%2 pages)</source>
         <translation>已写入 %1（%2 页）</translation>
     </message>
@@ -283,13 +245,13 @@
 <context>
     <name>CaseExport</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="223"/>
-        <location filename="../../desktop/workstation.py" line="235"/>
+        <location filename="../../desktop/workstation.py" line="234"/>
+        <location filename="../../desktop/workstation.py" line="246"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="237"/>
+        <location filename="../../desktop/workstation.py" line="248"/>
         <source>%1 cases exported to %2</source>
         <translation>已导出 %1 件案件到 %2</translation>
     </message>
@@ -1465,32 +1427,47 @@
         <translation>钻取分析</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="89"/>
+        <location filename="../../desktop/workstation.py" line="87"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="90"/>
-        <source>Briefing (PDF)…</source>
-        <translation>简报（PDF）…</translation>
+        <location filename="../../desktop/workstation.py" line="89"/>
+        <source>Daily briefing (日报), yesterday…</source>
+        <translation>日报（昨日）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="96"/>
+        <location filename="../../desktop/workstation.py" line="90"/>
+        <source>Weekly briefing (周报), the 7 days to yesterday…</source>
+        <translation>周报（截至昨日的 7 天）…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="91"/>
+        <source>Monthly briefing (月报), this month to yesterday…</source>
+        <translation>月报（本月截至昨日）…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="106"/>
+        <source>Save the briefing</source>
+        <translation>保存简报</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="111"/>
         <source>Gathering the briefing&apos;s figures…</source>
         <translation>正在汇总简报数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="105"/>
+        <location filename="../../desktop/workstation.py" line="116"/>
         <source>Start the tour on the walls</source>
         <translation>在大屏上开始参观导览</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="108"/>
+        <location filename="../../desktop/workstation.py" line="119"/>
         <source>Stop the tour on the walls</source>
         <translation>停止大屏上的参观导览</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="294"/>
+        <location filename="../../desktop/workstation.py" line="305"/>
         <source>Export cases</source>
         <translation>导出案件</translation>
     </message>
