@@ -17,7 +17,7 @@ from feeds.protocol import ProtocolError, iso
 from feeds.protocol import vocab as v
 from feeds.protocol.answers import CASE_TIMES
 from feeds.store.schema import case_history, cases
-from feeds.store.search import store_has_index, text_condition
+from feeds.store.search import frequent, store_has_index, text_condition
 
 SORTS = {
     "reported_at": cases.c.reported_at,
@@ -62,14 +62,17 @@ def case_list(engine: Engine, names: Names, p: Params) -> dict[str, Any]:
     limit = p.integer("limit", 50, 1, 500)
     sel, period = p.selection()
     p.finish()
-    cond = where_clause(sel)
-    if q and q.strip():  # the text index where the store has one (feeds.store.search)
-        cond = and_(cond, text_condition(engine.dialect.name, q, store_has_index(engine)))
+    cond = page_cond = where_clause(sel)
     key = SORTS[str(sort)]
     ordering = [key.desc() if order == "desc" else key.asc(), cases.c.id.desc() if order == "desc" else cases.c.id]
     overdue = case((overdue_expr(sel.as_of), True), else_=False).label("overdue")
-    query = select(*_LIST_COLUMNS, overdue).where(cond).order_by(*ordering).offset(offset).limit(limit)
     with engine.connect() as conn:
+        if q and q.strip():  # the text index where the store has one (feeds.store.search)
+            indexed = store_has_index(engine)
+            by_time = indexed and sort == "reported_at" and frequent(conn, q)
+            cond = and_(cond, text_condition(engine.dialect.name, q, indexed))
+            page_cond = and_(page_cond, text_condition(engine.dialect.name, q, indexed, by_time=by_time))
+        query = select(*_LIST_COLUMNS, overdue).where(page_cond).order_by(*ordering).offset(offset).limit(limit)
         total = int(conn.execute(select(func.count()).select_from(cases).where(cond)).scalar_one())
         rows = [dict(r) for r in conn.execute(query).mappings()]
     for r in rows:

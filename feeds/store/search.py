@@ -192,20 +192,43 @@ def _id_prefix(q: str) -> ColumnElement[bool]:
     return or_(*ranges)
 
 
-def text_condition(dialect: str, query: str, has_index: bool) -> ColumnElement[bool]:
+FREQUENT_MATCHES = 2_000
+"""Above this many text matches, a page in report-time order is found faster by walking the time index."""
+
+
+def _phrase(q: str) -> str:
+    return '"' + q.replace('"', '""') + '"'  # one FTS5 string: a substring, never query syntax
+
+
+def frequent(conn: Connection, query: str) -> bool:
+    """SQLite: whether ``query`` matches more than :data:`FREQUENT_MATCHES` cases (counted in the index alone).
+
+    The first page of such a search, newest first, is found within a few hundred rows
+    of the report-time index; fetching every match by rowid and sorting costs more.
+    """
+    q = query.strip()
+    if conn.dialect.name != "sqlite" or len(q) < MIN_INDEXED_CHARS:
+        return False
+    found = conn.exec_driver_sql(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", (_phrase(q),))
+    return int(found.scalar() or 0) > FREQUENT_MATCHES
+
+
+def text_condition(dialect: str, query: str, has_index: bool, *, by_time: bool = False) -> ColumnElement[bool]:
     """The cases whose address or description contains ``query``, or whose id starts with it.
 
     Args:
         dialect: The store's SQL dialect name.
         query: The text as typed (trimmed here).
         has_index: Whether the store has its text index (:func:`store_has_index`).
+        by_time: SQLite: let the query walk another index (report time) and test each row
+            against the matches, instead of starting from the matches (see :func:`frequent`).
     """
     q = query.strip()
     if dialect == "sqlite" and has_index and len(q) >= MIN_INDEXED_CHARS:
-        phrase = '"' + q.replace('"', '""') + '"'  # one FTS5 string: a substring, never query syntax
+        phrase = _phrase(q)
         # one rowid list (text matches, then id matches) that drives the query: with an OR
         # beside the period's range SQLite would walk the period's index and probe every row
-        rowid: ColumnElement[int] = literal_column("cases.rowid")
+        rowid: ColumnElement[int] = literal_column("+cases.rowid" if by_time else "cases.rowid")
         matched = select(_fts.c.rowid).where(_fts.c.cases_fts.op("MATCH")(phrase))
         by_id = select(rowid).select_from(cases).where(_id_prefix(q))
         return rowid.in_(union_all(matched, by_id))

@@ -7,14 +7,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, select, update
 from store_helpers import bulk_row, make_case
 
+from feeds.analytics import caselist
+from feeds.analytics.naming import Names
+from feeds.analytics.params import Params
+from feeds.geo.units import load_units
 from feeds.protocol import CaseCreated
-from feeds.store import Store, open_store
+from feeds.store import Store, open_store, search
 from feeds.store.bulk import upsert_columns
 from feeds.store.schema import cases
 from feeds.store.search import text_condition
+from feeds.taxonomy import load_taxonomy
 
 DAY = 86_400
 WORDS = ("西单北大街", "护国寺街", "金融街", "什刹海", "Main Street", "大栅栏")
@@ -108,3 +114,21 @@ def test_an_interrupted_bulk_load_leaves_no_stale_index(tmp_path: Path) -> None:
         _assert_index_agrees(reopened)
     finally:
         reopened.close()
+
+
+def test_a_frequent_text_pages_in_time_order_like_the_scan(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text with many matches walks the report-time index for its page; page and total equal LIKE's."""
+    now = int(time.time())
+    _seed(store, 300, now - 30 * DAY)
+    names = Names(load_units(), load_taxonomy())
+    monkeypatch.setattr(search, "FREQUENT_MATCHES", 10)
+    with store.engine.connect() as conn:
+        assert search.frequent(conn, "小广告") == (store.engine.dialect.name == "sqlite")
+
+    def page(indexed: bool) -> dict[str, Any]:
+        params = Params({"range": "30d", "q": "小广告", "limit": 20, "offset": 5}, float(now))
+        monkeypatch.setattr(caselist, "store_has_index", lambda _engine: indexed)
+        return caselist.case_list(store.engine, names, params)
+
+    fast, scan = page(True), page(False)
+    assert fast["total"] == scan["total"] > 25 and len(fast["rows"]) == 20 and fast["rows"] == scan["rows"]
