@@ -5,8 +5,11 @@ Each event is encoded once, plus once more with personal data masked
 :meth:`Fanout.broadcast` never waits:
 
 * clients that are keeping up (nothing queued, nothing being sent, socket
-  buffer below :data:`WRITE_LIMIT`) get the frame written at once, all of them
-  in one ``websockets.broadcast`` call (no task switch per client);
+  buffer below :data:`WRITE_LIMIT`) get the frame at once, without a task
+  switch per client: it is framed into the client's websocket protocol, and
+  everything a client got during one turn of the event loop (a committed batch
+  of events, its acks) goes to its socket in one write — one system call per
+  client per batch instead of one per frame;
 * the others get it appended to their bounded queue, drained by their own
   writer task with ``await send`` (backpressure from that client only).
 
@@ -23,8 +26,8 @@ import logging
 from collections.abc import Callable
 
 from websockets.asyncio.server import ServerConnection
-from websockets.asyncio.server import broadcast as ws_broadcast
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 from feeds.privacy import mask_frame
 from feeds.protocol import Error, encode
@@ -64,6 +67,7 @@ class Subscriber:
         self.kicked_event = asyncio.Event()
         self._queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue(maxsize=limit)
         self._on_kick = on_kick
+        self._out: list[bytes] = []  # frames given at once, written to the socket at the end of this loop turn
 
     def offer(self, frame: str, seq: int = 0) -> None:
         """Send a frame now if the client keeps up, else queue it; an overflow disconnects the client."""
@@ -71,8 +75,7 @@ class Subscriber:
             return
         if self.keeping_up():
             if not seq or seq > self.sent_seq:
-                ws_broadcast([self.ws], frame)
-                self.written(seq)
+                self.push(frame.encode(), seq)
             return
         try:
             self._queue.put_nowait((seq, frame))
@@ -99,12 +102,33 @@ class Subscriber:
         if seq:
             self.sent_seq = seq
 
+    def push(self, data: bytes, seq: int) -> None:
+        """Give a frame (UTF-8) to a client that keeps up: written with the others of this loop turn."""
+        if not self._out:
+            asyncio.get_running_loop().call_soon(self.write_out)
+        self._out.append(data)
+        self.written(seq)
+
+    def write_out(self) -> None:
+        """Frame what :meth:`push` collected and hand it to the socket in one write."""
+        out, self._out = self._out, []
+        ws = self.ws
+        if not out or ws.protocol.state is not State.OPEN or ws.transport is None:
+            return  # closing: frames after the close frame could not be sent anyway
+        try:
+            for data in out:
+                ws.protocol.send_text(data)
+            ws.transport.write(b"".join(ws.protocol.data_to_send()))
+        except Exception as exc:  # like websockets.broadcast: a failed write only affects this client
+            _log.warning("write to %s failed: %s", ws.remote_address, exc)
+
     async def write(self) -> None:
         """Send queued frames in order until the connection closes (the writer task)."""
         self.live = True
         try:
             while not self.kicked:
                 seq, frame = await self._queue.get()
+                self.write_out()  # frames given at once go first
                 try:
                     if seq and seq <= self.sent_seq:
                         continue
@@ -123,11 +147,13 @@ class Subscriber:
 
     async def flush(self) -> None:
         """Wait until every queued frame was handed to the connection (no-op unless the writer runs)."""
+        self.write_out()
         if self.live and not self.kicked:
             await self._queue.join()
 
     async def close_slow(self) -> None:
         """Tell the client it fell behind, then close the connection (called by its session)."""
+        self.write_out()
         reason = f"client too slow: more than {self._queue.maxsize} frames queued"
         frame = encode(Error("too_slow", reason + "; resume from your last seq"))
         with contextlib.suppress(ConnectionClosed, TimeoutError):
@@ -194,22 +220,21 @@ class Fanout:
         """Directly to subscribers keeping up, queued for the others; private subscribers get the frame
         masked, computed once per broadcast."""
         masked: str | None = None
-        direct: dict[bool, list[Subscriber]] = {False: [], True: []}
+        data: dict[bool, bytes] = {}  # UTF-8 of the frame, plain and masked: encoded once per broadcast
         for sub in list(self._subscribers):
             if sub.private and masked is None:
                 masked = mask_frame(frame)
+            text = masked if sub.private and masked is not None else frame
             if sub.keeping_up():
                 if not seq or seq > sub.sent_seq:
-                    direct[sub.private].append(sub)
+                    self.direct += 1
+                    encoded = data.get(sub.private)
+                    if encoded is None:
+                        encoded = data[sub.private] = text.encode()
+                    sub.push(encoded, seq)
             else:
                 self.queued += 1
-                sub.offer(masked if sub.private and masked is not None else frame, seq)
-        for private, subs in direct.items():
-            if subs:
-                self.direct += len(subs)
-                ws_broadcast([sub.ws for sub in subs], masked if private and masked is not None else frame)
-                for sub in subs:
-                    sub.written(seq)
+                sub.offer(text, seq)
 
     def _kick(self, sub: Subscriber) -> None:
         self.kicked += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import json
 import logging
 from typing import Any
@@ -100,6 +101,7 @@ class Session:
         address = ws.remote_address
         self.peer = f"{address[0]}:{address[1]}" if address else "?"
         self._tasks: set[asyncio.Task[None]] = set()
+        self._appending: set[asyncio.Future[list[StoredEvent]]] = set()  # submitted to the journal, not yet acked
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._sub: Subscriber | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -235,8 +237,8 @@ class Session:
 
     async def flush(self) -> None:
         """Shutdown, step 2 (after the journal drained): send every reply to what was read, acks included."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        while self._tasks or self._appending:  # an append's ack is sent by its done callback, which runs first
+            await asyncio.gather(*self._tasks, *self._appending, return_exceptions=True)
         if self._sub is not None:
             await self._sub.flush()
 
@@ -340,18 +342,22 @@ class Session:
     async def _publish(self, events: list[Message], request_id: str | None) -> None:
         await self._in_flight.acquire()
         future = self.hub.journal.submit(events)  # order of submission = order of seq
-        self._spawn(self._acknowledge(future, request_id))
+        self._appending.add(future)
+        future.add_done_callback(functools.partial(self._acknowledge, request_id))  # no task per event
 
-    async def _acknowledge(self, future: asyncio.Future[list[StoredEvent]], request_id: str | None) -> None:
-        try:
-            stored = await future
-        except ProtocolError as exc:
+    def _acknowledge(self, request_id: str | None, future: asyncio.Future[list[StoredEvent]]) -> None:
+        self._appending.discard(future)
+        self._in_flight.release()
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is None:
+            self._reply(Ack(event_seq=future.result()[-1].seq, id=request_id))
+        elif isinstance(exc, ProtocolError):
             self._refuse(exc, request_id)
-        except Exception:
-            _log.exception("append failed for %s", self.peer)
-            self._refuse(ProtocolError("internal", "the event could not be stored"), request_id)
         else:
-            self._reply(Ack(event_seq=stored[-1].seq, id=request_id))
+            _log.error("append failed for %s", self.peer, exc_info=exc)
+            self._refuse(ProtocolError("internal", "the event could not be stored"), request_id)
 
     async def _request(self, msg: Message) -> None:
         try:

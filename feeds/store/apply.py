@@ -54,6 +54,8 @@ _CASE_STATE = (
 )
 _IN_CHUNK = 500
 """Case ids per ``IN (…)`` of the prefetch query."""
+_STATES = select(cases.c.id, *_CASE_STATE).where(cases.c.id.in_(bindparam("ids", expanding=True)))
+_ALERT_IDS = select(alerts.c.id).where(alerts.c.id.in_(bindparam("ids", expanding=True)))
 _UPDATES: dict[tuple[Table, tuple[str, ...]], Update] = {}
 _INSERTS: dict[Table, Insert] = {}
 
@@ -135,8 +137,7 @@ class EventApplier:
         for i in range(0, len(ordered), _IN_CHUNK):
             part = ordered[i : i + _IN_CHUNK]
             self._state.update(dict.fromkeys(part))
-            query = select(cases.c.id, *_CASE_STATE).where(cases.c.id.in_(part))
-            for row in self._conn.execute(query).mappings():
+            for row in self._conn.execute(_STATES, {"ids": part}).mappings():
                 state = dict(row)
                 self._state[state.pop("id")] = state
 
@@ -357,7 +358,7 @@ class EventApplier:
         existing: set[str] = set()
         for i in range(0, len(ids), _IN_CHUNK):
             part = ids[i : i + _IN_CHUNK]
-            existing.update(self._conn.execute(select(alerts.c.id).where(alerts.c.id.in_(part))).scalars())
+            existing.update(self._conn.execute(_ALERT_IDS, {"ids": part}).scalars())
         rows = [{"id": alert_id, **self._alerts[alert_id]} for alert_id in ids]
         changed = [
             {"_id": r["id"], **{f"v_{k}": v for k, v in r.items() if k != "id"}} for r in rows if r["id"] in existing

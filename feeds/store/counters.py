@@ -87,29 +87,33 @@ class KpiDeltas:
         existing: set[int] = set()
         for i in range(0, len(days), 500):
             part = days[i : i + 500]
-            existing.update(conn.execute(select(kpi_daily.c.day).where(kpi_daily.c.day.in_(part))).scalars())
+            existing.update(conn.execute(_DAYS, {"days": part}).scalars())
         new_rows = [{"day": d, **self._days[d]} for d in days if d not in existing]
         updates = [{"d": d, **{f"n_{c}": n for c, n in self._days[d].items()}} for d in days if d in existing]
         if updates:
-            stmt = (
-                update(kpi_daily)
-                .where(kpi_daily.c.day == bindparam("d"))
-                .values({c: kpi_daily.c[c] + bindparam(f"n_{c}") for c in COUNTERS})
-            )
-            conn.execute(stmt, updates)
+            conn.execute(_ADD, updates)
         if new_rows:
-            conn.execute(insert(kpi_daily), new_rows)
+            conn.execute(_INSERT, new_rows)
         self._days.clear()
 
     def _upsert(self, conn: Connection, days: list[int]) -> None:
         """PostgreSQL: one ``INSERT … ON CONFLICT DO UPDATE`` (safe with bulk loads and live appends at once)."""
-        stmt = pg_insert(kpi_daily)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[kpi_daily.c.day],
-            set_={c: kpi_daily.c[c] + stmt.excluded[c] for c in COUNTERS},
-        )
-        conn.execute(stmt, [{"day": d, **self._days[d]} for d in days])
+        conn.execute(_UPSERT, [{"day": d, **self._days[d]} for d in days])
         self._days.clear()
+
+
+# Built once: every live append flushes its counters, and building a statement costs more than running it.
+_ADD = (
+    update(kpi_daily)
+    .where(kpi_daily.c.day == bindparam("d"))
+    .values({c: kpi_daily.c[c] + bindparam(f"n_{c}") for c in COUNTERS})
+)
+_INSERT = insert(kpi_daily)
+_DAYS = select(kpi_daily.c.day).where(kpi_daily.c.day.in_(bindparam("days", expanding=True)))
+_PG_INSERT = pg_insert(kpi_daily)
+_UPSERT = _PG_INSERT.on_conflict_do_update(
+    index_elements=[kpi_daily.c.day], set_={c: kpi_daily.c[c] + _PG_INSERT.excluded[c] for c in COUNTERS}
+)
 
 
 def _rate(num: float, den: float) -> float:
