@@ -152,9 +152,14 @@ def server_config(
     store_url: str | None = None,
     ssl_context: ssl.SSLContext | None = None,
 ) -> ServerConfig:
-    """The case server's settings with the drill-down queries and the KPI indicators of ``feeds.analytics``."""
+    """The case server's settings with the drill-down queries and the KPI indicators of ``feeds.analytics``,
+    and the alarm engine with the shipped alarm settings and linkage plans (``feeds.alarms``)."""
+    from feeds.alarms import AlarmEngine, load_alarm_config, load_plans
+    from feeds.alarms.queries import alarm_queries
     from feeds.analytics.server_queries import analytics_kpis, analytics_queries
     from feeds.server import ServerConfig
+
+    alarm_config = load_alarm_config()
 
     return ServerConfig(
         host=host,
@@ -163,6 +168,7 @@ def server_config(
         store_url=store_url,
         tokens=tokens,
         ssl_context=ssl_context,
-        queries=analytics_queries(),
+        queries={**analytics_queries(), **alarm_queries(alarm_config)},
         kpi_enricher=analytics_kpis,
+        alarms=AlarmEngine(alarm_config, load_plans()),
     )

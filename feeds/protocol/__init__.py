@@ -5,6 +5,21 @@ See ``docs/protocol.md``.
 
 from __future__ import annotations
 
+from feeds.protocol.alarms import (
+    ALARM_KINDS,
+    PRIORITIES,
+    AlarmAction,
+    AlarmChanged,
+    AlarmInfo,
+    AlarmRaised,
+    PlanAction,
+    PlanClosed,
+    PlanRun,
+    PlanStarted,
+    PlanStep,
+    PlanStepDone,
+    check_change,
+)
 from feeds.protocol.alerts import CrowdFlow, Kpis, SensorReading, StaffPosition, StaffPositions, WeatherWarning
 from feeds.protocol.cases import (
     CaseClosed,
@@ -55,6 +70,7 @@ from feeds.protocol.vocab import (
 )
 
 __all__ = [
+    "ALARM_KINDS",
     "BEIJING",
     "CROWD_LEVELS",
     "EVENT_TYPES",
@@ -64,12 +80,17 @@ __all__ = [
     "MESSAGE_TYPES",
     "NEXT_STAGES",
     "OPEN_STAGES",
+    "PRIORITIES",
     "PROTOCOL_VERSION",
     "SOURCES",
     "STAGES",
     "WARNING_LEVELS",
     "Ack",
     "Action",
+    "AlarmAction",
+    "AlarmChanged",
+    "AlarmInfo",
+    "AlarmRaised",
     "CaseClosed",
     "CaseCreated",
     "CaseDifficultChanged",
@@ -85,6 +106,12 @@ __all__ = [
     "Kpis",
     "Message",
     "Ping",
+    "PlanAction",
+    "PlanClosed",
+    "PlanRun",
+    "PlanStarted",
+    "PlanStep",
+    "PlanStepDone",
     "Pong",
     "ProtocolError",
     "Query",
@@ -98,6 +125,7 @@ __all__ = [
     "TourControl",
     "WeatherWarning",
     "Welcome",
+    "check_change",
     "decode",
     "encode",
     "error_for",

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from feeds.protocol import alerts, cases, control, fields, replay
+from feeds.protocol import alarms, alerts, cases, control, fields, replay
 from feeds.protocol import vocab as v
 from feeds.protocol.fields import ProtocolError
 from feeds.protocol.messages import Message
@@ -47,15 +47,22 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         replay.ReplayStatus,
         replay.ReplayControl,
         replay.TourControl,
+        alarms.AlarmRaised,
+        alarms.AlarmChanged,
+        alarms.AlarmAction,
+        alarms.PlanStarted,
+        alarms.PlanStepDone,
+        alarms.PlanClosed,
+        alarms.PlanAction,
     )
 }
 EVENT_TYPES = frozenset(t for t, cls in MESSAGE_TYPES.items() if cls.IS_EVENT)
 """Types that are durable events with a server ``seq``."""
 
-PRODUCER_TYPES = EVENT_TYPES | {"staff.positions"}
+PRODUCER_TYPES = (EVENT_TYPES - alarms.SERVER_ONLY_EVENTS) | {"staff.positions"}
 _ROLE_MAY_SEND: dict[str, frozenset[str]] = {
     "wall": frozenset({"hello", "ping", "query"}),
-    "operator": frozenset({"hello", "ping", "query", "action", "replay.control", "tour"}),
+    "operator": frozenset({"hello", "ping", "query", "action", "replay.control", "tour", "alarm.action", "plan.action"}),
     "producer": frozenset({"hello", "ping", "query"}) | PRODUCER_TYPES,
 }
 

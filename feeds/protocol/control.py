@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from feeds.protocol import fields as f
 from feeds.protocol import vocab as v
+from feeds.protocol.alarms import AlarmInfo, PlanRun
 from feeds.protocol.alerts import CrowdFlow, Kpis, SensorReading, StaffPosition, WeatherWarning
 from feeds.protocol.messages import CaseInfo, Message
 
@@ -85,6 +86,8 @@ class Snapshot(Message):
     sensors: tuple[SensorReading, ...] = ()
     staff: tuple[StaffPosition, ...] = ()
     kpi: Kpis | None = None
+    alarms: tuple[AlarmInfo, ...] = ()  # every alarm not cleared
+    plans: tuple[PlanRun, ...] = ()  # linkage plans running
 
     def body(self) -> dict[str, Any]:
         return {
@@ -96,6 +99,8 @@ class Snapshot(Message):
             "sensors": [s.to_wire() for s in self.sensors],
             "staff": [s.to_wire() for s in self.staff],
             "kpi": self.kpi.to_wire() if self.kpi else None,
+            "alarms": [a.to_wire() for a in self.alarms],
+            "plans": [p.to_wire() for p in self.plans],
         }
 
     @classmethod
@@ -118,6 +123,8 @@ class Snapshot(Message):
             tuple(SensorReading.parse(x) for _, x in objs("sensors")),
             tuple(StaffPosition.from_wire(x, p) for p, x in objs("staff")),
             Kpis.parse(kpi) if kpi else None,
+            tuple(AlarmInfo.from_wire(x, p) for p, x in objs("alarms")),
+            tuple(PlanRun.from_wire(x, p) for p, x in objs("plans")),
             **cls._head(d),
         )
 

@@ -20,6 +20,7 @@ from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 
 from feeds.protocol import Heartbeat, Kpis, ReplayStatus, encode, max_frame
+from feeds.server.alarm_loop import run_alarms
 from feeds.server.config import ServerConfig
 from feeds.server.hub import Hub, ServerStats
 from feeds.server.queries import merge_queries
@@ -100,6 +101,9 @@ class CaseServer:
             asyncio.create_task(hub.relay.run(), name="relay"),
             asyncio.create_task(hub.relay.listen(), name="listen"),
         ]
+        if cfg.alarms is not None:
+            alarms = run_alarms(cfg.alarms, store, hub.journal, cfg.clock, cfg.alarm_scan_s)
+            self._tasks.append(asyncio.create_task(alarms, name="alarms"))
         if cfg.tokens_path is not None:
             self._tasks.append(asyncio.create_task(self._watch_tokens(cfg.tokens_path), name="tokens"))
         if cfg.replay_status is not None:

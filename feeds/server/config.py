@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from feeds.alarms import AlarmEngine
 from feeds.protocol import Kpis, ReplayControl, ReplayStatus
 from feeds.server.tokens import TokenBook
 from feeds.store import Store
@@ -64,6 +65,9 @@ class ServerConfig:
         replay_control: Set on a replay server only: carries out an operator's ``replay.control``
             (called on a worker thread; returns once the command is taken, not done).
         replay_interval_s: How often ``replay_status`` is broadcast.
+        alarms: The alarm engine (priorities, escalation, auto-urging, linkage plans); ``None``:
+            the server raises no alarms (operators' alarm actions then find none).
+        alarm_scan_s: How often the alarm engine scans the store.
     """
 
     host: str = "127.0.0.1"
@@ -91,3 +95,5 @@ class ServerConfig:
     replay_status: Callable[[], ReplayStatus] | None = None
     replay_control: Callable[[ReplayControl], None] | None = None
     replay_interval_s: float = 0.5
+    alarms: AlarmEngine | None = None
+    alarm_scan_s: float = 2.0

@@ -24,6 +24,8 @@ from feeds.protocol import (
     EVENT_TYPES,
     Ack,
     Action,
+    AlarmAction,
+    AlarmChanged,
     CaseDifficultChanged,
     CaseNoted,
     CaseUrged,
@@ -31,6 +33,8 @@ from feeds.protocol import (
     Hello,
     Message,
     Ping,
+    PlanAction,
+    PlanStepDone,
     Pong,
     ProtocolError,
     Query,
@@ -323,6 +327,15 @@ class Session:
                 self._refuse(exc, msg.id)
                 return
             await self._publish([event], msg.id)
+        elif isinstance(msg, AlarmAction):
+            try:
+                changes = self._alarm_changes(msg)
+            except ProtocolError as exc:
+                self._refuse(exc, msg.id)
+                return
+            await self._publish(changes, msg.id)
+        elif isinstance(msg, PlanAction):
+            await self._publish([PlanStepDone(msg.run_id, msg.step_id, msg.done, self.grant.name, msg.note)], msg.id)
         elif msg.TYPE in EVENT_TYPES:
             await self._publish([dataclasses.replace(msg, seq=None, id=None)], msg.id)
         else:
@@ -338,6 +351,22 @@ class Session:
         if action.action == "note":
             return CaseNoted(action.case_id, by, action.text)
         return CaseDifficultChanged(action.case_id, action.action == "difficult", by)
+
+    def _alarm_changes(self, action: AlarmAction) -> list[Message]:
+        """The ``alarm.changed`` events of an operator's alarm action (all stored, or none)."""
+        now = self.hub.config.clock()
+        until = None
+        if action.action == "shelve":
+            engine = self.hub.config.alarms
+            longest = engine.config.shelve_max_s if engine is not None else float("inf")
+            minutes = action.minutes or 0
+            if minutes * 60 > longest:
+                raise ProtocolError(
+                    "bad_field", f"field 'minutes' must be at most {int(longest // 60)} on this server", "minutes"
+                )
+            until = now + minutes * 60
+        by = self.grant.name
+        return [AlarmChanged(i, action.action, by, until, action.reason, ts=now) for i in action.alarm_ids]
 
     async def _publish(self, events: list[Message], request_id: str | None) -> None:
         await self._in_flight.acquire()

@@ -39,6 +39,7 @@ from feeds.protocol import (
     WeatherWarning,
 )
 from feeds.protocol.vocab import NEXT_STAGES, REWORK_FROM, STAGE_NAMES_ZH
+from feeds.store.alarm_state import ALARM_EVENTS, AlarmApplier
 from feeds.store.counters import KpiDeltas
 from feeds.store.reference import Reference
 from feeds.store.schema import alerts, case_history, cases, sensor_readings
@@ -121,6 +122,7 @@ class EventApplier:
         self._history_rows: list[dict[str, Any]] = []
         self._alerts: dict[str, dict[str, Any]] = {}  # alert id -> latest values
         self._readings: list[dict[str, Any]] = []
+        self._alarms = AlarmApplier(conn)  # alarm tables: written at once (the case checks never read them)
 
     def prefetch(self, msgs: Iterable[Message]) -> None:
         """Read the state of every case the events name, in one query per 500 ids."""
@@ -200,6 +202,8 @@ class EventApplier:
             )
             level = "alarm" if msg.alarm else "normal"
             self._alert(f"sensor:{msg.sensor_id}", "sensor", msg.alarm, level, ts, frame)
+        elif isinstance(msg, ALARM_EVENTS):
+            self._alarms.apply(msg, seq, ts)
         else:
             raise ProtocolError("unknown_type", f"'{msg.TYPE}' is not an event", "type")
 

@@ -89,3 +89,17 @@ def migrate(conn: Connection, found: int, target: int) -> list[int]:
 def _text_index(conn: Connection) -> None:
     """3: the case search's text index, filled from the stored cases (:mod:`feeds.store.search`)."""
     search.install(conn)
+
+
+@migration(4)
+def _alarm_tables(conn: Connection) -> None:
+    """Schema 4: ``alarms``, ``alarm_log`` and ``plan_runs`` are new tables (``create_all`` made them).
+
+    Nothing moves: alarms of warnings, crowds and sensors already active in the store are
+    raised by the server's alarm engine on its first scan (``feeds.alarms``), through the
+    event log like any other.
+    """
+    tables = set(inspect(conn).get_table_names())
+    missing = {"alarms", "alarm_log", "plan_runs"} - tables
+    if missing:
+        raise RuntimeError(f"tables {sorted(missing)} were not created")

@@ -31,12 +31,13 @@ from feeds.protocol import OPEN_STAGES
 
 _OPEN_STAGE_LIST = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGES))
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped on every schema change; recorded in ``meta``; older stores are brought forward by ``migrations``.
 
 History: 1 = first layout; 2 = ``kpi_daily`` counters, indexes on ``cases`` closed_at,
 (community, reported_at) and updated_seq; 3 = the text index of case search (``cases_fts``, FTS5
-trigram, on SQLite; ``pg_trgm`` indexes on PostgreSQL; :mod:`feeds.store.search`).
+trigram, on SQLite; ``pg_trgm`` indexes on PostgreSQL; :mod:`feeds.store.search`); 4 = ``alarms``,
+``alarm_log`` and ``plan_runs`` (the duty room's alarm lifecycle and linkage plans).
 """
 
 metadata = MetaData()
@@ -209,3 +210,55 @@ kpi_daily = Table(
     Column("cohort_cancelled", Integer, nullable=False, default=0),  # cases reported that day, since cancelled
 )
 """Incremental per-day counters kept in step with ``cases`` (KPIs without scanning millions of rows)."""
+
+alarms = Table(
+    "alarms",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("kind", String(16), nullable=False),  # weather / crowd / sensor / due_soon / overdue
+    Column("source", String(64), nullable=False),  # alert id, spot id, sensor id or case id
+    Column("priority", String(8), nullable=False),  # high / medium / low
+    Column("raised_at", BigInteger, nullable=False),
+    Column("acked_at", BigInteger),
+    Column("acked_by", String(64), nullable=False, default=""),
+    Column("shelved_until", BigInteger),
+    Column("shelved_by", String(64), nullable=False, default=""),
+    Column("shelve_reason", String(200), nullable=False, default=""),
+    Column("cleared_at", BigInteger),
+    Column("record", Text, nullable=False),  # the alarm as raised (wire JSON of AlarmInfo)
+    Column("updated_seq", BigInteger, nullable=False),
+    Index("ix_alarms_open", "cleared_at", "kind"),
+    Index("ix_alarms_source", "source"),
+    Index("ix_alarms_raised", "raised_at"),
+)
+"""Every alarm and where it is in its lifecycle (active → acknowledged → cleared; shelved)."""
+
+alarm_log = Table(
+    "alarm_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alarm_id", String(100), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("action", String(12), nullable=False),  # raise / ack / shelve / unshelve / clear
+    Column("actor", String(64), nullable=False, default=""),
+    Column("note", String(200), nullable=False, default=""),
+    Column("seq", BigInteger, nullable=False),
+    Index("ix_alarm_log_alarm", "alarm_id", "at"),
+    Index("ix_alarm_log_at", "at"),
+)
+"""Every step of every alarm: the workstation's alarm history and the alarm metrics."""
+
+plan_runs = Table(
+    "plan_runs",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("plan_id", String(64), nullable=False),
+    Column("alert_id", String(64), nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("closed_at", BigInteger),
+    Column("record", Text, nullable=False),  # the run with its checklist's current state (wire JSON of PlanRun)
+    Column("updated_seq", BigInteger, nullable=False),
+    Index("ix_plan_runs_open", "closed_at", "alert_id"),
+    Index("ix_plan_runs_started", "started_at"),
+)
+"""Bad-weather linkage plans (恶劣天气联动) run by weather warnings: open ones and the record for briefings."""

@@ -2,7 +2,8 @@
 
 A snapshot holds the open cases, the cases reported in the last 24 hours and
 those closed today, the active weather warnings, the latest crowd and sensor
-state, recent staff positions and the KPIs. It is read inside one transaction
+state, recent staff positions, the KPIs, every alarm not cleared and the
+linkage plans running. It is read inside one transaction
 together with the event ``head`` it corresponds to.
 """
 
@@ -25,6 +26,7 @@ from feeds.protocol import (
     WeatherWarning,
     from_dict,
 )
+from feeds.store.alarm_state import open_alarms, open_runs
 from feeds.store.counters import DAY_S, beijing_day, day_start
 from feeds.store.schema import alerts, cases, staff_positions
 
@@ -134,6 +136,8 @@ def read_snapshot(conn: Connection, *, head: int, store_id: str, now: float, kpi
         sensors=tuple(_frames(conn, "sensor", SensorReading, active_only=False)),
         staff=tuple(read_staff(conn, now)),
         kpi=kpi,
+        alarms=tuple(open_alarms(conn)),
+        plans=tuple(open_runs(conn)),
         ts=now,
     )
 

@@ -95,3 +95,18 @@ def test_registered_steps_lie_between_the_oldest_migratable_and_the_current_vers
     assert all(migrations.OLDEST_MIGRATABLE < version <= SCHEMA_VERSION for version in migrations.MIGRATIONS)
     with pytest.raises(ValueError, match="predate"):
         migrations.migration(migrations.OLDEST_MIGRATABLE)(lambda conn: None)
+
+
+def test_a_schema_2_store_gains_the_alarm_tables(store_path: Path) -> None:
+    """A store from before the alarm tables (schema 2) opens at schema 3 with alarms, alarm_log and plan_runs."""
+    with sqlite3.connect(store_path) as conn:
+        for table in ("alarms", "alarm_log", "plan_runs"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    opened = open_store(str(store_path), load_reference_data=False)
+    assert opened.snapshot().alarms == () and opened.snapshot().plans == ()
+    opened.close()
+    with sqlite3.connect(store_path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"alarms", "alarm_log", "plan_runs"} <= tables
+    assert _raw(store_path)[0] == SCHEMA_VERSION
