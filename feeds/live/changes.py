@@ -16,6 +16,8 @@ _FLAGS = (
     "staff",
     "kpi",
     "charts",
+    "alarms",
+    "plans",
 )
 
 
@@ -35,6 +37,8 @@ class Changes:
         staff: Staff positions were replaced.
         kpi: KPI figures changed.
         charts: Chart series changed.
+        alarms: Alarms were raised, changed or cleared, or the flood window moved.
+        plans: A linkage plan started, had a step ticked, or closed.
         cases: Ids of cases added, changed or closed (look them up with ``LiveState.case``: ``None`` = gone).
         grids: Grid codes whose :class:`~feeds.live.records.GridValue` changed.
         ignored: Events dropped as duplicates or out of order (``seq`` not above ``last_seq``).
@@ -51,6 +55,8 @@ class Changes:
     staff: bool = False
     kpi: bool = False
     charts: bool = False
+    alarms: bool = False
+    plans: bool = False
     cases: set[str] = field(default_factory=set)
     grids: set[str] = field(default_factory=set)
     ignored: int = 0

@@ -216,3 +216,89 @@ class ChartView:
     types_total: int
     source_mix: tuple[Ranked, ...]
     subdistricts: tuple[Ranked, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmRow:
+    """One alarm as the wall shows it (see ``docs/alarms.md``).
+
+    ``subject`` names what raised it (hot spot, sensor, case type and subdistrict; empty for
+    weather, whose ``hazard`` and ``level`` say it); ``state`` is ``active`` (unacknowledged),
+    ``acknowledged`` or ``shelved``.
+    """
+
+    alarm_id: str
+    kind: str
+    priority: str
+    state: str
+    level: str
+    hazard: str
+    subject: Label
+    text: str
+    source: str
+    raised_at: float
+    acked_by: str = ""
+    deadline: float | None = None
+    shelved_until: float | None = None
+    shelve_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FloodLine:
+    """A flood: the unacknowledged alarms raised within the flood window, collapsed into one line."""
+
+    count: int
+    high: int
+    medium: int
+    low: int
+    since: float
+    alarm_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmView:
+    """The alarm panel's content: rows to list, a flood line, and the counts.
+
+    ``rows`` hold the alarms not shelved and not in the flood line, unacknowledged first (by
+    priority, newest first), then acknowledged; ``unacked`` counts unacknowledged alarms per
+    priority (high, medium, low), flood included; ``recent`` is the number of alarms raised
+    within the flood window.
+    """
+
+    rows: tuple[AlarmRow, ...] = ()
+    flood: FloodLine | None = None
+    unacked: tuple[int, int, int] = (0, 0, 0)
+    acked: int = 0
+    shelved: int = 0
+    recent: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStepView:
+    """A step of a running linkage plan."""
+
+    step_id: str
+    text: Label
+    department: Label
+    done: bool
+    by: str
+    at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    """A running bad-weather linkage plan with its checklist and map layers."""
+
+    run_id: str
+    plan_id: str
+    title: Label
+    hazard: str
+    level: str
+    started_at: float
+    layers: tuple[str, ...]
+    steps: tuple[PlanStepView, ...]
+
+    @property
+    def done(self) -> int:
+        """Steps ticked off."""
+        return sum(1 for s in self.steps if s.done)

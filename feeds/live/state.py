@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from feeds.live.alarms import AlarmBook
 from feeds.live.cases import OpenCases
 from feeds.live.changes import Changes
 from feeds.live.deadlines import DeadlineBook
@@ -23,17 +24,21 @@ from feeds.live.environment import Environment
 from feeds.live.feed import FEED_SIZE
 from feeds.live.names import NameLookup
 from feeds.live.records import (
+    AlarmView,
     CaseView,
     ChartView,
     CrowdView,
     GridValue,
     KpiView,
     OverdueView,
+    PlanView,
     SensorView,
     WeatherView,
 )
 from feeds.live.today import TodayStats
 from feeds.protocol import (
+    AlarmChanged,
+    AlarmRaised,
     CaseClosed,
     CaseCreated,
     CaseDifficultChanged,
@@ -42,6 +47,9 @@ from feeds.protocol import (
     CrowdFlow,
     Kpis,
     Message,
+    PlanClosed,
+    PlanStarted,
+    PlanStepDone,
     SensorReading,
     Snapshot,
     StaffPosition,
@@ -60,6 +68,8 @@ class LiveState:
         due_soon_fraction: Due-soon window as a fraction of the stage allowance.
         urgent_n: Countdowns in :attr:`OverdueView.urgent`.
         top_types: Bars in :attr:`ChartView.top_types`.
+        flood_count: More than this many new alarms within ``flood_window_s`` is a flood (grouped).
+        flood_window_s: The flood window (seconds).
 
     Attributes:
         last_seq: Highest event ``seq`` applied (the snapshot's ``head`` after a snapshot).
@@ -78,6 +88,8 @@ class LiveState:
         due_soon_fraction: float = 0.2,
         urgent_n: int = 8,
         top_types: int = 10,
+        flood_count: int = 10,
+        flood_window_s: float = 600.0,
     ) -> None:
         self.names = names
         self.top_types = top_types
@@ -88,6 +100,7 @@ class LiveState:
         self._cases = OpenCases(names, feed_size, DeadlineBook(due_soon_s, due_soon_fraction, urgent_n))
         self._env = Environment(names)
         self._today = TodayStats()
+        self._alarms = AlarmBook(names, flood_count, flood_window_s)
         self._handlers: dict[type[Message], Callable[[Any, float, Changes], None]] = {
             CaseCreated: self._on_created,
             CaseStageChanged: self._on_stage,
@@ -99,6 +112,11 @@ class LiveState:
             SensorReading: self._on_sensor,
             StaffPositions: self._on_staff,
             Kpis: self._on_kpis,
+            AlarmRaised: self._on_alarm_raised,
+            AlarmChanged: self._on_alarm_changed,
+            PlanStarted: self._on_plan_started,
+            PlanStepDone: self._on_plan_step,
+            PlanClosed: self._on_plan_closed,
         }
 
     # ----------------------------------------------------------------- folding
@@ -133,6 +151,8 @@ class LiveState:
                 self.last_seq = seq
             handler(msg, now, ch)
         self._cases.advance(now, ch)
+        if self._alarms.advance(now):
+            ch.alarms = True
         return ch
 
     def tick(self, now: float) -> Changes:
@@ -142,6 +162,8 @@ class LiveState:
         if self._today.roll(now):
             ch.kpi = ch.charts = True
         self._cases.advance(now, ch)
+        if self._alarms.advance(now):
+            ch.alarms = True
         return ch
 
     def _reset(self, snap: Snapshot, now: float, ch: Changes) -> None:
@@ -165,6 +187,7 @@ class LiveState:
         self._env.staff = snap.staff
         if snap.kpi is not None:
             self._today.on_kpis(snap.kpi)
+        self._alarms.reset(snap.alarms, snap.plans, now)
         ch.mark_all()
 
     # ------------------------------------------------------------- case events
@@ -210,6 +233,24 @@ class LiveState:
         kpi, charts = self._today.on_kpis(m)
         ch.kpi = ch.kpi or kpi
         ch.charts = ch.charts or charts
+
+    # ----------------------------------------------------------------- alarms
+    def _on_alarm_raised(self, m: AlarmRaised, now: float, ch: Changes) -> None:
+        self._alarms.raised(m.alarm, now)
+        ch.alarms = True
+
+    def _on_alarm_changed(self, m: AlarmChanged, now: float, ch: Changes) -> None:
+        ch.alarms = self._alarms.changed(m, m.ts or now) or ch.alarms
+
+    def _on_plan_started(self, m: PlanStarted, now: float, ch: Changes) -> None:
+        self._alarms.plan_started(m.run)
+        ch.plans = True
+
+    def _on_plan_step(self, m: PlanStepDone, now: float, ch: Changes) -> None:
+        ch.plans = self._alarms.plan_step(m, m.ts or now) or ch.plans
+
+    def _on_plan_closed(self, m: PlanClosed, now: float, ch: Changes) -> None:
+        ch.plans = self._alarms.plan_closed(m) or ch.plans
 
     # ------------------------------------------------------------------- views
     def feed(self) -> list[CaseView]:
@@ -271,6 +312,15 @@ class LiveState:
         """Series for the chart strip."""
         return self._today.chart_view(self.names, self._now, self.top_types)
 
+    def alarms(self) -> AlarmView:
+        """Alarms to list (unacknowledged first, by priority), the flood line and the counts."""
+        return self._alarms.view(self._now)
+
+    def plans(self) -> list[PlanView]:
+        """Running bad-weather linkage plans, newest first."""
+        return self._alarms.plans()
+
     def sizes(self) -> dict[str, int]:
         """Sizes of every growing structure (memory tests, diagnostics)."""
-        return {**self._cases.sizes(), "history_days": self._today.history_days, **self._env.sizes}
+        sizes = {**self._cases.sizes(), "history_days": self._today.history_days, **self._env.sizes}
+        return {**sizes, **self._alarms.sizes}
