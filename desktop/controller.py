@@ -83,6 +83,8 @@ class WallController(QObject):
         for panel in self.placed:
             if isinstance(panel.widget, Translatable):
                 panel.widget.set_language(language)
+        for feed in self.map_feeds:
+            feed.checklist.set_language(language)
 
     def _show_freshness(self) -> None:
         status = self.bridge.status

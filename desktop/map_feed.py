@@ -11,9 +11,13 @@ from feeds.live.records import CaseView
 from feeds.privacy import mask_text
 from widgets.gridmap import GridMap
 from widgets.gridmap.adapters import hotspot_item
+from widgets.plan_checklist import MapPlanOverlay
+from widgets.theme import Scale
 
 NEW_FOR_S = 60.0
 """A case counts as "new" (pulsing marker) for this long after it was reported."""
+SENSOR_LAYERS = {"waterlogging": "water_level", "rain_gauge": "rain_gauge", "manhole": "manhole"}
+"""Linkage-plan map layers that are sensors of one kind (water-logging points are the water-level gauges)."""
 
 
 def case_item(view: CaseView, status: str, now: float) -> dict[str, Any]:
@@ -43,6 +47,12 @@ def case_item(view: CaseView, status: str, now: float) -> dict[str, Any]:
 class MapFeed:
     """Keeps one :class:`GridMap` in step with a :class:`LiveState`.
 
+    While a bad-weather linkage plan runs, its checklist sits over the map and the map
+    switches to the plan's layers: only the sensors of the plan's kinds (``waterlogging``:
+    the underpass water-level gauges, ``rain_gauge``, ``manhole``), hot spots only with
+    ``crowd``, grids coloured by overdue cases with ``overdue``. It switches back when the
+    last plan closes.
+
     Args:
         gmap: The map widget.
         state: The live state.
@@ -53,8 +63,10 @@ class MapFeed:
         self.gmap = gmap
         self.state = state
         self.mode = mode
+        self.layers: frozenset[str] = frozenset()
         self._shown: set[str] = set()
         self._spots = {s.id: s for s in load_hotspots()}
+        self.checklist = MapPlanOverlay(gmap, Scale(1080.0 * gmap.size_factor))
 
     def update(self, ch: Changes) -> None:
         """Push what ``ch`` says changed (everything after a snapshot)."""
@@ -63,6 +75,8 @@ class MapFeed:
             self._push_all(now)
         elif ch.map_cases and ch.cases:
             self._push_some(ch.cases, now)
+        if ch.reset or ch.plans:
+            self._push_plans()
         if ch.reset or ch.grid_values:
             self._push_grid_values()
         if ch.reset or ch.staff:
@@ -70,28 +84,48 @@ class MapFeed:
                 {"id": p.staff_id, "lon": p.lon, "lat": p.lat, "grid": p.grid, "on_duty": p.on_duty}
                 for p in self.state.staff()
             )
-        if ch.reset or ch.crowd:
+        if ch.reset or ch.crowd or ch.plans:
             self._push_spots()
-        if ch.reset or ch.sensors:
-            self.gmap.set_sensors(
-                {
-                    "id": s.sensor_id,
-                    "lon": s.lon,
-                    "lat": s.lat,
-                    "kind": s.kind,
-                    "alarm": s.alarm,
-                    "name_zh": s.name.zh,
-                    "name_en": s.name.en,
-                    "value": s.value,
-                    "unit": s.unit,
-                }
-                for s in self.state.sensors()
-            )
+        if ch.reset or ch.sensors or ch.plans:
+            self._push_sensors()
 
     def set_mode(self, mode: str) -> None:
-        """Colour grids by ``density`` or ``overdue``."""
+        """Colour grids by ``density`` or ``overdue`` (a running plan with the ``overdue`` layer keeps ``overdue``)."""
         self.mode = mode
         self._push_grid_values()
+
+    @property
+    def grid_mode(self) -> str:
+        """The colouring shown: the plan's ``overdue`` layer wins over the configured mode."""
+        return "overdue" if "overdue" in self.layers else self.mode
+
+    def _push_plans(self) -> None:
+        plans = self.state.plans()
+        self.checklist.set_language(self.gmap.language)
+        self.checklist.set_freshness("live")
+        self.checklist.update_plans(plans)
+        layers = frozenset(layer for plan in plans for layer in plan.layers)
+        if layers != self.layers:
+            self.layers = layers
+            self._push_grid_values()
+
+    def _push_sensors(self) -> None:
+        kinds = {SENSOR_LAYERS[layer] for layer in self.layers if layer in SENSOR_LAYERS}
+        self.gmap.set_sensors(
+            {
+                "id": s.sensor_id,
+                "lon": s.lon,
+                "lat": s.lat,
+                "kind": s.kind,
+                "alarm": s.alarm,
+                "name_zh": s.name.zh,
+                "name_en": s.name.en,
+                "value": s.value,
+                "unit": s.unit,
+            }
+            for s in self.state.sensors()
+            if not self.layers or s.kind in kinds
+        )
 
     def _push_all(self, now: float) -> None:
         items = [case_item(v, self.state.deadline_status(v.id), now) for v in self.state.open_cases()]
@@ -121,12 +155,15 @@ class MapFeed:
 
     def _push_grid_values(self) -> None:
         values = self.state.grid_values()
-        if self.mode == "overdue":
+        if self.grid_mode == "overdue":
             self.gmap.set_grid_values({g.grid: g.overdue for g in values if g.overdue}, "overdue")
         else:
             self.gmap.set_grid_values({g.grid: g.open for g in values if g.open}, "density")
 
     def _push_spots(self) -> None:
+        if self.layers and "crowd" not in self.layers:
+            self.gmap.set_hotspots([])
+            return
         levels = {c.spot_id: c for c in self.state.crowd()}
         items = []
         for spot in self._spots.values():

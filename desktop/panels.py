@@ -16,12 +16,14 @@ from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 from PySide6.QtWidgets import QWidget
 
 from feeds.live import Changes, ChartView, LiveState, WeatherView
+from widgets.alarm_panel import AlarmPanel
 from widgets.alerts import CrowdPanel, SensorPanel, WeatherPanel
 from widgets.case_feed import CaseFeed
 from widgets.charts import HourlyTrendChart, SourceMixChart, SubdistrictRankingChart, TopTypesChart
 from widgets.gridmap import GridMap, MapConfig
 from widgets.kpi import KpiTiles
 from widgets.overdue import OverdueCounter
+from widgets.plan_checklist import PlanChecklist
 from widgets.theme import Scale
 from widgets.title_bar import TitleBar
 from widgets.warnings_panel import WarningsPanel
@@ -130,6 +132,14 @@ def _chart_clicks(chart: Chart, drill: DrillTo) -> None:
     chart.sigDrillDown.connect(drill)
 
 
+def _alarm_clicks(panel: AlarmPanel, drill: DrillTo) -> None:
+    def open_case(kind: str, source: str) -> None:
+        if kind in ("due_soon", "overdue"):
+            drill("case", source)
+
+    panel.sigAlarmClicked.connect(open_case)
+
+
 def _map(ctx: PanelContext) -> GridMap:
     return GridMap(ctx.map_config, scale=ctx.scale.height / 1080.0, language=ctx.language)
 
@@ -195,6 +205,20 @@ PANELS: dict[str, PanelKind[Any]] = {
             lambda ctx: SubdistrictRankingChart(scale=ctx.scale),
             follows=(CHART_SERIES,),
             clicks=_chart_clicks,
+        ),
+        PanelKind[AlarmPanel](
+            "alarms",
+            lambda ctx: AlarmPanel(ctx.scale),
+            follows=(Follow(lambda ch: ch.alarms, LiveState.alarms, lambda w, v, now: w.update_alarms(v, now)),),
+            tick=AlarmPanel.tick,
+            clicks=_alarm_clicks,
+        ),
+        # the map shows a running linkage plan over its corner (desktop.map_feed); this panel is for
+        # layouts with room for the checklist of its own (a video wall's side screen)
+        PanelKind[PlanChecklist](
+            "plan",
+            lambda ctx: PlanChecklist(ctx.scale),
+            follows=(Follow(lambda ch: ch.plans, LiveState.plans, lambda w, v, _now: w.update_plans(v)),),
         ),
         # early warnings and forecasts are query answers, refreshed by desktop.queries.WarningsFeed
         PanelKind[WarningsPanel](

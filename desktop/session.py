@@ -21,6 +21,7 @@ from desktop.replay import ReplayDesk, ReplaySource, install_replay_bar
 from desktop.tour import DEFAULT_TOUR, Tour
 from desktop.wall import WallWindow
 from desktop.workstation import Workstation
+from feeds.alarms import load_alarm_config
 from feeds.client import ClientThread
 from feeds.live import LiveState
 from feeds.live.names import load_names
@@ -71,7 +72,10 @@ class WallSession(QObject):
         self.language = options.language or self.layout.language
         translations.set_language(self.language)
         self.client = client or ClientThread(url, token, client_name=CLIENT_NAME, **(client_options or {}))
-        self.state = LiveState(load_names())
+        alarm_config = load_alarm_config()
+        self.state = LiveState(
+            load_names(), flood_count=alarm_config.flood_count, flood_window_s=alarm_config.flood_window_s
+        )
         self.bridge = LiveBridge(self.client, self.state, self)
         self.windows: list[QWidget] = []
         self.wall_windows: list[WallWindow] = []

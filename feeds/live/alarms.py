@@ -134,6 +134,7 @@ class AlarmBook:
             acked=sum(1 for a in shown if a.acked_at is not None),
             shelved=len(self._alarms) - len(shown),
             recent=recent,
+            flood_window_s=self.flood_window_s,
         )
 
     def plans(self) -> list[PlanView]:

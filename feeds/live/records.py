@@ -262,7 +262,7 @@ class AlarmView:
     ``rows`` hold the alarms not shelved and not in the flood line, unacknowledged first (by
     priority, newest first), then acknowledged; ``unacked`` counts unacknowledged alarms per
     priority (high, medium, low), flood included; ``recent`` is the number of alarms raised
-    within the flood window.
+    within the flood window (``flood_window_s``).
     """
 
     rows: tuple[AlarmRow, ...] = ()
@@ -271,6 +271,7 @@ class AlarmView:
     acked: int = 0
     shelved: int = 0
     recent: int = 0
+    flood_window_s: float = 600.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,6 +189,16 @@ class GridMap(QWidget):
         self._model.set_language(language)
         self._schedule()
 
+    @property
+    def language(self) -> str:
+        """The labels' language (``zh`` or ``en``)."""
+        return self._model.language
+
+    @property
+    def size_factor(self) -> float:
+        """The size factor of fonts, strokes and markers (the screen's height / 1080)."""
+        return self._model.scale
+
     def set_scale(self, scale: float) -> None:
         """Change the size factor of fonts, strokes and markers."""
         self._model.set_scale(scale)
