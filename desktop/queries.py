@@ -19,7 +19,7 @@ from typing import Any, Protocol, cast
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from feeds.client.case_client import NotConnectedError
-from feeds.protocol import ProtocolError
+from feeds.protocol import Message, ProtocolError
 from feeds.protocol.answers import ForecastAnswer, WarningsAnswer, parse_answer
 from widgets.warnings_panel import WarningsPanel
 
@@ -37,6 +37,10 @@ class QueryBackend(Protocol):
 
     def act(self, action: str, case_id: str, text: str = "", timeout: float = 10.0) -> Any:
         """Perform an operator action."""
+        ...
+
+    def publish(self, msg: Message, timeout: float = 10.0) -> Any:
+        """Send an operator request (``alarm.action``, ``plan.action``); returns the ``ack``."""
         ...
 
 
@@ -61,6 +65,10 @@ class ServiceBackend:
         if self._act is None:
             raise ProtocolError("forbidden", "this connection may not act on cases", "type")
         return self._act(action, case_id, text)
+
+    def publish(self, msg: Message, timeout: float = 10.0) -> Any:
+        """Refused: a local service has no alarms to act on."""
+        raise ProtocolError("forbidden", f"this connection may not send '{msg.TYPE}'", "type")
 
 
 def error_text(exc: BaseException) -> str:
@@ -121,6 +129,12 @@ class QueryRunner(QObject):
     def act(self, request_id: int, action: str, case_id: str, text: str = "") -> None:
         """Perform an operator action; its ``ack`` (or refusal) comes back like a query's answer."""
         self._run(request_id, lambda: _ack_dict(self.backend.act(action, case_id, text, self.timeout)))
+
+    def send(self, request_id: int, msg: object) -> None:
+        """Send an operator request (``alarm.action``, ``plan.action``); the ``ack`` comes back as an answer."""
+        if not isinstance(msg, Message):
+            raise TypeError(f"not a protocol message: {msg!r}")
+        self._run(request_id, lambda: _ack_dict(self.backend.publish(msg, self.timeout)))
 
     def _run(self, request_id: int, call: Callable[[], Any]) -> None:
         if self._pool is None:

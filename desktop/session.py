@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -23,7 +24,7 @@ from desktop.wall import WallWindow
 from desktop.workstation import Workstation
 from feeds.alarms import load_alarm_config
 from feeds.client import ClientThread
-from feeds.live import LiveState
+from feeds.live import Changes, LiveState
 from feeds.live.names import load_names
 from feeds.protocol import TourControl
 from widgets.theme import Scale
@@ -110,8 +111,19 @@ class WallSession(QObject):
             self.windows[0].add_tour_actions(self.ask_walls_to_tour)
             self.briefing = BriefingExport(self.client, self)
             self.windows[0].add_briefing_actions(self.briefing, lambda: self.language)
+        desk = self.drill.extra.get("alarms")
+        if desk is not None:  # the alarm desk follows the live alarms and plans
+            self.bridge.sigChanged.connect(lambda ch: self._follow_alarms(desk, ch))
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
+
+    def _follow_alarms(self, desk: Any, ch: Changes) -> None:
+        if self.state.store_id is None:
+            return
+        if ch.reset or ch.plans:
+            desk.update_plans(self.state.plans())
+        if ch.reset or ch.alarms:
+            desk.alarms_changed(time.time())
 
     # ------------------------------------------------------------------ windows
     def _scale_for(self, screen_layout: ScreenLayout) -> Scale:

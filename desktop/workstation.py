@@ -1,9 +1,11 @@
 """The operator workstation (``--workstation``): the overview with docks for cases and drill-down, CSV export.
 
 A resizable :class:`Workstation` main window holds the wall's overview
-panels in the centre and two docks on the right, tabbed: *Cases* (search,
-filters, sortable list, case detail with urge / difficult / note) and
-*Drill-down* (the same views the duty leader uses on the wall). Docks can
+panels in the centre and three docks on the right, tabbed: *Cases* (search,
+filters, sortable list, case detail with urge / difficult / note),
+*Drill-down* (the same views the duty leader uses on the wall) and *Alarms*
+(the running linkage plan to tick off, the alarm list with acknowledge / shelve,
+filters and history). Docks can
 be floated onto a second monitor. :class:`CaseExport` pages through the
 ``cases`` query and writes every matching case to a CSV file.
 """
@@ -25,6 +27,7 @@ from feeds.live import NameLookup
 from feeds.protocol import BEIJING
 from feeds.protocol.answers import CaseListAnswer, CaseRow
 from widgets import theme
+from widgets.alarm_desk import AlarmDesk
 from widgets.drilldown import CaseBrowser, CaseListView, DrillDownView
 from widgets.drilldown.export import case_cells, case_header, csv_bytes
 from widgets.drilldown.requests import next_request_id
@@ -64,6 +67,7 @@ class Workstation(QMainWindow):
         )
         self.cases_dock: QDockWidget | None = None
         self.drill_dock: QDockWidget | None = None
+        self.alarms_dock: QDockWidget | None = None
         self.view_menu = self.menuBar().addMenu(self.tr("&View"))
         self._width_share = 0.6
         self._fitted = False
@@ -124,6 +128,13 @@ class Workstation(QMainWindow):
         self.view_menu.addAction(stop)
         self.tour_actions = (start, stop)
         return start, stop
+
+    def add_alarms(self, desk: QWidget) -> None:
+        """The alarm desk as a third tab next to *Cases* and *Drill-down*."""
+        self.alarms_dock = self._dock(desk, self.tr("Alarms"), "AlarmsDock", "Ctrl+3")
+        if self.cases_dock is not None:
+            self.tabifyDockWidget(self.cases_dock, self.alarms_dock)
+            self.cases_dock.raise_()
 
     def _dock(self, widget: QWidget, title: str, name: str, shortcut: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -296,7 +307,15 @@ def workstation_views(
     export = CaseExport(runner, names, workstation)
     connect_export(view, export, workstation)
     connect_export(browser, export, workstation)
-    return view, DockPlacement(workstation), {"browser": browser, "export": export}
+    desk = AlarmDesk(names, scale)
+    desk.set_language(language)
+    workstation.add_alarms(desk)
+    desk.sigRequest.connect(runner.submit)
+    desk.sigSend.connect(runner.send)
+    runner.sigResult.connect(desk.show_result)
+    runner.sigError.connect(desk.show_error)
+    runner.sigForbidden.connect(desk.forbid_actions)
+    return view, DockPlacement(workstation), {"browser": browser, "export": export, "alarms": desk}
 
 
 def ask_export_path(parent: QWidget) -> Path | None:

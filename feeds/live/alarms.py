@@ -128,7 +128,7 @@ class AlarmBook:
         rows = sorted((a for a in shown if a.id not in grouped), key=_order)
         per_priority = [sum(1 for a in unacked if a.priority == p) for p in PRIORITIES]
         return AlarmView(
-            rows=tuple(self._row(a) for a in rows),
+            rows=tuple(alarm_row(a, self.names) for a in rows),
             flood=flood,
             unacked=(per_priority[0], per_priority[1], per_priority[2]),
             acked=sum(1 for a in shown if a.acked_at is not None),
@@ -152,36 +152,6 @@ class AlarmBook:
             out.append(PlanView(run.id, run.plan_id, title, run.hazard, run.level, run.started_at, run.layers, steps))
         return out
 
-    def _row(self, a: AlarmInfo) -> AlarmRow:
-        return AlarmRow(
-            a.id,
-            a.kind,
-            a.priority,
-            a.state,
-            a.level,
-            a.hazard,
-            self._subject(a),
-            a.text,
-            a.source,
-            a.raised_at,
-            a.acked_by,
-            a.deadline,
-            a.shelved_until,
-            a.shelve_reason,
-        )
-
-    def _subject(self, a: AlarmInfo) -> Label:
-        names = self.names
-        if a.kind == "crowd":
-            return names.spot(a.source)
-        if a.kind == "sensor":
-            return names.sensor(a.source, a.text)
-        if a.kind in ("due_soon", "overdue") and a.subclass:
-            kind = names.case_type(a.subclass)
-            place = names.unit(a.grid[:9]) if a.grid else Label("", "")
-            return Label(f"{kind.zh} · {place.zh}".strip(" ·"), f"{kind.en} · {place.en}".strip(" ·"))
-        return Label("", "")
-
     @property
     def sizes(self) -> dict[str, int]:
         """Sizes of the growing structures."""
@@ -191,3 +161,35 @@ class AlarmBook:
 def _order(a: AlarmInfo) -> tuple[bool, int, float]:
     """Unacknowledged first, then by priority, newest first."""
     return (a.acked_at is not None, _RANK.get(a.priority, 3), -a.raised_at)
+
+
+def alarm_row(a: AlarmInfo, names: NameLookup) -> AlarmRow:
+    """An alarm as a view record, with the name of what raised it."""
+    return AlarmRow(
+        a.id,
+        a.kind,
+        a.priority,
+        a.state,
+        a.level,
+        a.hazard,
+        _subject(a, names),
+        a.text,
+        a.source,
+        a.raised_at,
+        a.acked_by,
+        a.deadline,
+        a.shelved_until,
+        a.shelve_reason,
+    )
+
+
+def _subject(a: AlarmInfo, names: NameLookup) -> Label:
+    if a.kind == "crowd":
+        return names.spot(a.source)
+    if a.kind == "sensor":
+        return names.sensor(a.source, a.text)
+    if a.kind in ("due_soon", "overdue") and a.subclass:
+        kind = names.case_type(a.subclass)
+        place = names.unit(a.grid[:9]) if a.grid else Label("", "")
+        return Label(f"{kind.zh} · {place.zh}".strip(" ·"), f"{kind.en} · {place.en}".strip(" ·"))
+    return Label("", "")

@@ -57,6 +57,27 @@ ALL_SAMPLES: list[p.Message] = [
     p.ReplayStatus(1_795_744_100.5, 1_795_744_000.0, 1_795_747_600.0, 600.0, paused=True),
     p.ReplayControl("seek", at=1_795_744_060.0, id="r1"),
     p.TourControl("start", id="t1"),
+    p.AlarmRaised(p.AlarmInfo("weather:W1:1", "weather", "W1", "high", T0, level="orange", hazard="rainstorm"), seq=10),
+    p.AlarmChanged("weather:W1:1", "shelve", "operator-1", T0 + 1800, "泵站已满负荷", seq=11, ts=T0),
+    p.AlarmAction("shelve", ("weather:W1:1",), 30, "泵站已满负荷", id="k1"),
+    p.PlanStarted(
+        p.PlanRun(
+            "plan:W1",
+            "rainstorm-orange",
+            "W1",
+            "rainstorm",
+            "orange",
+            "暴雨橙色预警联动预案",
+            "",
+            T0,
+            ("waterlogging",),
+            (p.PlanStep("watch", "盯守积水点", "Watch", "D09"),),
+        ),
+        seq=12,
+    ),
+    p.PlanStepDone("plan:W1", "watch", True, "operator-1", seq=13, ts=T0),
+    p.PlanClosed("plan:W1", "warning lifted", seq=14, ts=T0),
+    p.PlanAction("plan:W1", "watch", False, id="k2"),
 ]
 
 
@@ -72,8 +93,9 @@ def test_every_type_has_a_sample() -> None:
 
 
 def test_events_carry_seq_and_volatiles_do_not() -> None:
-    """Durable event types are exactly the case and alert messages."""
-    assert {t.split(".")[0] for t in p.EVENT_TYPES} == {"case", "alert"}
+    """Durable event types are exactly the case, alert, alarm and plan messages."""
+    assert {t.split(".")[0] for t in p.EVENT_TYPES} == {"case", "alert", "alarm", "plan"}
+    assert "alarm.action" not in p.EVENT_TYPES and "plan.action" not in p.EVENT_TYPES
     assert "staff.positions" not in p.EVENT_TYPES and "kpi" not in p.EVENT_TYPES
 
 

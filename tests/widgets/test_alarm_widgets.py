@@ -1,0 +1,131 @@
+"""Alarm panel, plan checklist and alarm desk fed with plain data: priority colours, flood band, clicks, requests."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from feeds.live import AlarmRow, AlarmView, FloodLine, Label, PlanStepView, PlanView, TableNames
+from feeds.protocol import AlarmAction, PlanAction
+from widgets.alarm_desk import AlarmDesk
+from widgets.alarm_panel import PRIORITY_COLOURS, AlarmPanel, flood_text
+from widgets.plan_checklist import PlanChecklist
+from widgets.theme import Scale, colour
+
+NOW = 1_796_000_000.0
+SCALE = Scale(1080)
+
+
+def _row(n: int, priority: str, state: str = "active", kind: str = "sensor") -> AlarmRow:
+    return AlarmRow(
+        f"{kind}:s{n}:1", kind, priority, state, "water_level", "", Label(f"积水点{n}", f"Point {n}"), "", f"s{n}",
+        NOW - 60 * n, acked_by="duty officer" if state == "acknowledged" else "",
+    )  # fmt: skip
+
+
+def _grab(w: AlarmPanel) -> QImage:
+    return w.canvas.grab().toImage()
+
+
+def _has_colour(img: QImage, hex_colour: str, near: int = 40) -> bool:
+    """Whether some pixel is close to ``hex_colour`` (tinted rows blend it with the panel)."""
+    want = colour(hex_colour)
+    for y in range(0, img.height(), 2):
+        for x in range(0, min(img.width(), 60), 2):
+            c = img.pixelColor(x, y)
+            if abs(c.red() - want.red()) + abs(c.green() - want.green()) + abs(c.blue() - want.blue()) < near:
+                return True
+    return False
+
+
+def test_unacknowledged_rows_stand_out_in_their_priority_colour(qtbot: QtBot) -> None:
+    """A high alarm paints a red bar; only acknowledged alarms: no solid bar; the note counts all three states."""
+    panel = AlarmPanel(SCALE)
+    qtbot.addWidget(panel)
+    panel.resize(480, 300)
+    panel.show()
+    panel.set_freshness("live")
+    view = AlarmView(rows=(_row(1, "high"), _row(2, "low", "acknowledged")), unacked=(1, 0, 0), acked=1, shelved=2)
+    panel.update_alarms(view, NOW)
+    assert _has_colour(_grab(panel), PRIORITY_COLOURS["high"])
+    assert panel.note_text() == "1 unacknowledged · 1 acknowledged · 2 shelved"
+    panel.update_alarms(AlarmView(rows=(_row(2, "high", "acknowledged"),), acked=1), NOW)
+    assert not _has_colour(_grab(panel), PRIORITY_COLOURS["high"], near=12)  # a calm dot, no bright bar
+
+
+def test_a_flood_is_one_band_with_its_count_and_clicks_reach_cases(qtbot: QtBot) -> None:
+    """The flood band says how many; a click on a case alarm's row gives its kind and case id."""
+    panel = AlarmPanel(SCALE)
+    qtbot.addWidget(panel)
+    panel.resize(480, 300)
+    panel.show()
+    panel.set_freshness("live")
+    flood = FloodLine(23, 3, 8, 12, NOW - 300, ("a",) * 23)
+    view = AlarmView(rows=(_row(1, "medium", kind="overdue"),), flood=flood, unacked=(3, 9, 12), recent=23)
+    panel.update_alarms(view, NOW)
+    assert flood_text(flood, 10) == "Alarm flood · 23 new in 10 min · High 3 · Med 8 · Low 12"
+    with qtbot.waitSignal(panel.sigAlarmClicked) as band:
+        qtbot.mouseClick(panel.canvas, Qt.MouseButton.LeftButton, pos=QPoint(20, 5))
+    assert band.args == ["flood", ""]
+    y = round(panel.row_h() * 1.3 + panel.row_h() / 2)
+    with qtbot.waitSignal(panel.sigAlarmClicked) as case:
+        qtbot.mouseClick(panel.canvas, Qt.MouseButton.LeftButton, pos=QPoint(20, y))
+    assert case.args == ["overdue", "s1"]
+
+
+def _plan() -> PlanView:
+    steps = (
+        PlanStepView(
+            "watch", Label("盯守积水点", "Watch"), Label("区水务局", "Water authority"), True, "duty officer", NOW
+        ),
+        PlanStepView("pumps", Label("泵站待命", "Pumps"), Label("排水集团", "Drainage group"), False, "", None),
+    )
+    return PlanView("plan:w1:orange:1", "rainstorm-orange", Label("暴雨橙色", "Rainstorm orange"), "rainstorm",
+                    "orange", NOW, ("waterlogging",), steps)  # fmt: skip
+
+
+def test_plan_checklist_ticks_through_a_signal(qtbot: QtBot) -> None:
+    """Clicking an open step asks to tick it; the note counts the steps done."""
+    panel = PlanChecklist(SCALE)
+    qtbot.addWidget(panel)
+    panel.resize(520, panel.preferred_height())
+    panel.show()
+    panel.set_freshness("live")
+    panel.update_plans([_plan()])
+    assert panel.note_label.text().endswith("1/2 done")
+    y = round(panel.row_h() * 1.3 + panel.row_h() * 1.5)
+    with qtbot.waitSignal(panel.sigStepToggled) as tick:
+        qtbot.mouseClick(panel.canvas, Qt.MouseButton.LeftButton, pos=QPoint(30, y))
+    assert tick.args == ["plan:w1:orange:1", "pumps", True]
+
+
+def test_alarm_desk_asks_filters_acknowledges_and_shelves_with_a_reason(qtbot: QtBot) -> None:
+    """The desk queries with its filters, acknowledges the selection, refuses shelving without a reason."""
+    desk = AlarmDesk(TableNames(), SCALE)
+    qtbot.addWidget(desk)
+    with qtbot.waitSignal(desk.sigRequest) as asked:
+        desk.refresh()
+    rid, name, params = asked.args
+    assert (name, params) == ("alarms", {"state": "open"})
+    alarm = {"id": "crowd:xidan:1", "kind": "crowd", "source": "xidan", "priority": "high", "state": "active",
+             "raised_at": "2026-11-30T08:53:20+08:00", "level": "critical"}  # fmt: skip
+    desk.show_result(rid, {"alarms": [alarm]})
+    assert desk.table.rowCount() == 1 and desk.table.item(0, 0).text() == "High"
+    desk.table.selectRow(0)
+    with qtbot.waitSignal(desk.sigSend) as sent:
+        desk.ack_button.click()
+    assert sent.args[1] == AlarmAction("ack", ("crowd:xidan:1",))
+    desk.reason.setText("")
+    with qtbot.assertNotEmitted(desk.sigSend):
+        desk.shelve_button.click()
+    assert "reason" in desk.status.text()
+    desk.reason.setText("演练")
+    with qtbot.waitSignal(desk.sigSend) as shelved:
+        desk.shelve_button.click()
+    assert shelved.args[1] == AlarmAction("shelve", ("crowd:xidan:1",), 60, "演练")
+    desk.update_plans([_plan()])
+    assert desk.checklist.isVisibleTo(desk)
+    with qtbot.waitSignal(desk.sigSend) as ticked:
+        desk.checklist.sigStepToggled.emit("plan:w1:orange:1", "pumps", True)
+    assert ticked.args[1] == PlanAction("plan:w1:orange:1", "pumps", True)
