@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 )
 
 from feeds.briefing import BEIJING, Briefing
+from feeds.protocol import PlanRun
 from feeds.protocol.answers import Change, Figures, Indicators
 from widgets.theme import cjk_family
 
@@ -55,6 +56,7 @@ WORDS: dict[str, dict[str, str]] = {
         "observed": "当日", "baseline": "常态", "grid": "网格", "community": "社区", "days": "天数",
         "weather": "气象预警", "none": "无", "lifted": "解除", "issued": "发布",
         "pp": "{sign}{v:.1f}个百分点", "page": "第 {n} 页",
+        "plans": "恶劣天气联动预案", "plan_steps": "已完成 {done}/{total} 项", "running": "进行中",
     },
     "en": {
         "day": "Daily briefing", "week": "Weekly briefing", "month": "Monthly briefing",
@@ -75,6 +77,7 @@ WORDS: dict[str, dict[str, str]] = {
         "observed": "That day", "baseline": "Usual", "grid": "Grid", "community": "Community", "days": "Days",
         "weather": "Weather warnings", "none": "none", "lifted": "lifted", "issued": "issued",
         "pp": "{sign}{v:.1f} pp", "page": "page {n}",
+        "plans": "Bad-weather linkage plans", "plan_steps": "{done}/{total} steps done", "running": "running",
     },
 }  # fmt: skip
 KEY_ROWS = (
@@ -225,7 +228,31 @@ def briefing_html(b: Briefing, lang: str) -> str:
         for n in b.weather
     ]
     parts.append(_table(["", "", ""], weather, 9) if weather else f"<p>{_esc(w['none'])}</p>")
+    parts.append(f"<h3>{_esc(w['plans'])}</h3>")
+    parts.extend(plan_parts(b.plans, lang) if b.plans else [f"<p>{_esc(w['none'])}</p>"])
     return "\n".join(parts)
+
+
+def plan_parts(plans: Sequence[PlanRun], lang: str) -> list[str]:
+    """Each linkage plan of the period: when, its title, and every step with department, who and when."""
+    w = WORDS[lang]
+
+    def when(t: float | None) -> str:
+        return datetime.fromtimestamp(t, BEIJING).strftime("%m-%d %H:%M") if t is not None else w["running"]
+
+    parts = []
+    for run in plans:
+        done = sum(1 for s in run.steps if s.done)
+        title = run.title_en if lang == "en" and run.title_en else run.title
+        head = f"{when(run.started_at)} – {when(run.closed_at)} · {title} · "
+        parts.append(f"<p><b>{_esc(head + w['plan_steps'].format(done=done, total=len(run.steps)))}</b></p>")
+        rows = [
+            ["☑" if s.done else "☐", (s.text_en if lang == "en" and s.text_en else s.text), s.department,
+             f"{s.by} {when(s.at)}" if s.done else ""]
+            for s in run.steps
+        ]  # fmt: skip
+        parts.append(_table(["", "", "", ""], rows, 9))
+    return parts
 
 
 STYLE = f"""

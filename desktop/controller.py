@@ -84,7 +84,8 @@ class WallController(QObject):
             if isinstance(panel.widget, Translatable):
                 panel.widget.set_language(language)
         for feed in self.map_feeds:
-            feed.checklist.set_language(language)
+            if feed.checklist is not None:
+                feed.checklist.set_language(language)
 
     def _show_freshness(self) -> None:
         status = self.bridge.status

@@ -172,7 +172,8 @@ class DrillController(QObject):
         ``overdue_subdistrict``/``overdue_department``/``overdue_case`` (the
         overdue cases behind a counter), ``anomaly`` (``unit/subclass``: the
         unit today for that type), ``hotspot`` (``grid/subclass``: the grid's
-        cases of that type, 30 days), ``forecast`` (subclass: 30 days).
+        cases of that type, 30 days), ``forecast`` (subclass: 30 days), ``alarms`` (the alarm
+        figures and the departments by urges).
         """
         v = self.view
         year = RangeSpec("year")
@@ -198,6 +199,8 @@ class DrillController(QObject):
             v.open_cases(grid, {"subclass": subclass}, RangeSpec("30d"))
         elif kind == "forecast":
             v.open_unit(DISTRICT, {"subclass": key}, RangeSpec("30d"))
+        elif kind == "alarms":
+            v.open_alarms()
         else:
             return
         self.open()

@@ -66,7 +66,7 @@ class MapFeed:
         self.layers: frozenset[str] = frozenset()
         self._shown: set[str] = set()
         self._spots = {s.id: s for s in load_hotspots()}
-        self.checklist = MapPlanOverlay(gmap, Scale(1080.0 * gmap.size_factor))
+        self.checklist: MapPlanOverlay | None = None  # made when the first plan runs
 
     def update(self, ch: Changes) -> None:
         """Push what ``ch`` says changed (everything after a snapshot)."""
@@ -101,9 +101,11 @@ class MapFeed:
 
     def _push_plans(self) -> None:
         plans = self.state.plans()
-        self.checklist.set_language(self.gmap.language)
-        self.checklist.set_freshness("live")
-        self.checklist.update_plans(plans)
+        if plans and self.checklist is None:
+            self.checklist = MapPlanOverlay(self.gmap, Scale(1080.0 * self.gmap.size_factor))
+            self.checklist.set_language(self.gmap.language)
+        if self.checklist is not None:
+            self.checklist.update_plans(plans)
         layers = frozenset(layer for plan in plans for layer in plan.layers)
         if layers != self.layers:
             self.layers = layers

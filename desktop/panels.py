@@ -133,11 +133,13 @@ def _chart_clicks(chart: Chart, drill: DrillTo) -> None:
 
 
 def _alarm_clicks(panel: AlarmPanel, drill: DrillTo) -> None:
-    def open_case(kind: str, source: str) -> None:
+    def open_alarm(kind: str, source: str) -> None:
         if kind in ("due_soon", "overdue"):
             drill("case", source)
+        else:  # the flood band, a weather, crowd or sensor alarm: the alarm figures
+            drill("alarms", "")
 
-    panel.sigAlarmClicked.connect(open_case)
+    panel.sigAlarmClicked.connect(open_alarm)
 
 
 def _map(ctx: PanelContext) -> GridMap:

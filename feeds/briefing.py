@@ -21,6 +21,7 @@ from typing import Any, cast
 
 from sqlalchemy import Engine, select
 
+from feeds.protocol import PlanRun, ProtocolError
 from feeds.protocol.answers import (
     DrillAnswer,
     RankingAnswer,
@@ -28,6 +29,7 @@ from feeds.protocol.answers import (
     TypesAnswer,
     WarningsAnswer,
 )
+from feeds.store.alarm_state import runs_between
 from feeds.store.schema import events
 
 PERIODS = ("day", "week", "month")
@@ -67,6 +69,7 @@ class Briefing:
         subdistricts: Subdistricts ranked by on-time closure rate.
         warnings: Anomalies of the last day and recurring hot spots.
         weather: Weather warnings of the period, oldest first.
+        plans: Bad-weather linkage plans run in the period, with their checklists (oldest first).
     """
 
     period: str
@@ -83,6 +86,7 @@ class Briefing:
     subdistricts: RankingAnswer
     warnings: WarningsAnswer
     weather: tuple[WeatherNote, ...]
+    plans: tuple[PlanRun, ...] = ()
 
 
 def period_days(day: date, period: str) -> tuple[date, date]:
@@ -127,6 +131,16 @@ def _asked_weather(ask: Ask, start: int, end: int) -> tuple[WeatherNote, ...]:
     return tuple(WeatherNote(**note) for note in notes)
 
 
+def _asked_plans(ask: Ask, start: int, end: int) -> tuple[PlanRun, ...]:
+    """The linkage plans of the period from the server's ``plan_runs`` query (none if it has no such query)."""
+    until = datetime.fromtimestamp(end, BEIJING).isoformat(timespec="seconds")
+    try:
+        answer = ask("plan_runs", {"hours": (end - start) / 3600, "until": until})
+    except ProtocolError:  # a server without the alarm queries
+        return ()
+    return tuple(PlanRun.from_wire(run) for run in answer.get("runs", []))
+
+
 def build_briefing(
     ask: Ask, engine: Engine | None, day: date, period: str = "day", now: float | None = None
 ) -> Briefing:
@@ -165,4 +179,11 @@ def build_briefing(
         subdistricts=rank("subdistrict", "ontime_closure_rate", "desc", 100),
         warnings=WarningsAnswer.from_wire(ask("warnings", {"as_of": as_of, "top": 5})),
         weather=weather_notes(engine, start, end) if engine is not None else _asked_weather(ask, start, end),
+        plans=plan_runs(engine, start, end) if engine is not None else _asked_plans(ask, start, end),
     )
+
+
+def plan_runs(engine: Engine, start: int, end: int) -> tuple[PlanRun, ...]:
+    """Linkage plans running at any time between ``start`` and ``end`` (``plan_runs``)."""
+    with engine.connect() as conn:
+        return tuple(runs_between(conn, start, end))

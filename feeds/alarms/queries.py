@@ -8,7 +8,6 @@ worker thread with the store and the query's ``params``; see ``docs/alarms.md``.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -19,11 +18,11 @@ from sqlalchemy import and_, case, func, or_, select
 from feeds.alarms.config import AlarmConfig
 from feeds.alarms.engine import AUTO_ACTOR, UNHANDLED
 from feeds.alarms.metrics import BENCHMARKS, TEN_MIN, flood_figures, percentile
-from feeds.protocol import ALARM_KINDS, PRIORITIES, PlanRun, ProtocolError, iso
+from feeds.protocol import ALARM_KINDS, PRIORITIES, ProtocolError, iso
 from feeds.protocol import fields as f
 from feeds.store import Store
-from feeds.store.alarm_state import alarm_from_row
-from feeds.store.schema import alarm_log, alarms, case_history, cases, plan_runs
+from feeds.store.alarm_state import alarm_from_row, runs_between
+from feeds.store.schema import alarm_log, alarms, case_history, cases
 
 Handler = Callable[[Store, dict[str, Any]], Any]
 MAX_ROWS = 2000
@@ -174,15 +173,7 @@ def query_plan_runs(store: Store, params: dict[str, Any]) -> dict[str, Any]:
     """Linkage plans started in the period, or still running (the record for the daily briefing)."""
     start, end = _period(params)
     with store.engine.connect() as conn:
-        records = conn.execute(
-            select(plan_runs.c.record)
-            .where(
-                plan_runs.c.started_at < int(end),
-                or_(plan_runs.c.closed_at.is_(None), plan_runs.c.closed_at >= int(start)),
-            )
-            .order_by(plan_runs.c.started_at)
-        ).scalars()
-        runs = [PlanRun.from_wire(json.loads(r)).to_wire() for r in records]
+        runs = [run.to_wire() for run in runs_between(conn, start, end)]
     return {"start": iso(start), "end": iso(end), "runs": runs}
 
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
 from feeds.protocol import (
     AlarmChanged,
@@ -72,6 +72,19 @@ def read_run(conn: Connection, run_id: str) -> PlanRun | None:
 def open_runs(conn: Connection) -> list[PlanRun]:
     """Linkage plans still running, oldest first."""
     query = select(plan_runs.c.record).where(plan_runs.c.closed_at.is_(None)).order_by(plan_runs.c.started_at)
+    return [PlanRun.from_wire(json.loads(r)) for r in conn.execute(query).scalars()]
+
+
+def runs_between(conn: Connection, start: float, end: float) -> list[PlanRun]:
+    """Linkage plans started before ``end`` and not closed before ``start`` (oldest first)."""
+    query = (
+        select(plan_runs.c.record)
+        .where(
+            plan_runs.c.started_at < int(end),
+            or_(plan_runs.c.closed_at.is_(None), plan_runs.c.closed_at >= int(start)),
+        )
+        .order_by(plan_runs.c.started_at)
+    )
     return [PlanRun.from_wire(json.loads(r)) for r in conn.execute(query).scalars()]
 
 

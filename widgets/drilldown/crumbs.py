@@ -19,6 +19,8 @@ def crumb_text(crumb: Crumb, names: NameLookup, lang: str) -> str:
     """``西长安街街道``, ``第10网格``, ``Cases``, or the case id."""
     if crumb.kind == "cases":
         return translate("Breadcrumb", "Cases")
+    if crumb.kind == "alarms":
+        return translate("Breadcrumb", "Alarms")
     if crumb.kind == "case":
         return crumb.key
     if unit_level(crumb.key) == "grid":

@@ -8,7 +8,10 @@ is idempotent: opening the unit already shown changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any
+
+BEIJING = timezone(timedelta(hours=8))
 
 DISTRICT = "110102"
 LEVELS: dict[int, str] = {6: "district", 9: "subdistrict", 12: "community", 15: "grid"}
@@ -58,7 +61,8 @@ class RangeSpec:
 
 @dataclass(frozen=True)
 class Crumb:
-    """One step of the path: a ``unit`` (code), the ``cases`` list of a unit (code) or one ``case`` (id)."""
+    """One step of the path: a ``unit`` (code), the ``cases`` list of a unit (code), one ``case`` (id),
+    or the district's ``alarms`` page."""
 
     kind: str
     key: str
@@ -87,7 +91,7 @@ class DrillPath:
     @property
     def unit(self) -> str:
         """The deepest unit of the path (the case list's unit on a case page)."""
-        return next((c.key for c in reversed(self.crumbs) if c.kind != "case"), DISTRICT)
+        return next((c.key for c in reversed(self.crumbs) if c.kind not in ("case", "alarms")), DISTRICT)
 
     def reset(self) -> None:
         """Back to the district, today, no filters."""
@@ -103,6 +107,10 @@ class DrillPath:
         """Show the case list of ``unit``."""
         self.open_unit(unit)
         self.crumbs.append(Crumb("cases", unit))
+
+    def open_alarms(self) -> None:
+        """Show the district's alarm figures and the department ranking by urges."""
+        self.crumbs = [Crumb("unit", DISTRICT), Crumb("alarms", DISTRICT)]
 
     def open_case(self, case_id: str) -> None:
         """Show one case; from a case list it goes below the list, else below the current unit."""
@@ -158,3 +166,15 @@ class DrillPath:
         if self.filters:
             out["filters"] = dict(self.filters)
         return out
+
+
+RANGE_HOURS = {"today": 24, "7d": 168, "30d": 720, "year": 8760}
+"""Hours of the alarm queries for each named range (``today``: the last 24 h)."""
+
+
+def alarm_period(spec: RangeSpec) -> dict[str, Any]:
+    """``hours`` (and ``until`` for a custom range) of the alarm queries for a range."""
+    if spec.name == "custom" and spec.start is not None and spec.end is not None:
+        until = datetime.fromtimestamp(spec.end, BEIJING).isoformat(timespec="seconds")
+        return {"hours": max(0.1, (spec.end - spec.start) / 3600), "until": until}
+    return {"hours": RANGE_HOURS.get(spec.name, 24)}

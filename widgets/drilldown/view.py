@@ -17,7 +17,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from feeds.live import NameLookup
+from feeds.protocol.alarm_answers import AlarmMetricsAnswer, UrgeRankingAnswer
 from feeds.protocol.answers import CaseDetailAnswer, CaseListAnswer, DrillAnswer, RankingAnswer
+from widgets.drilldown.alarm_page import AlarmMetricsPage
 from widgets.drilldown.breadcrumb import Breadcrumb
 from widgets.drilldown.busy import BusyBar
 from widgets.drilldown.case_detail import CaseDetailView
@@ -25,7 +27,7 @@ from widgets.drilldown.case_list import CaseListView
 from widgets.drilldown.crumbs import chip_text, crumb_text
 from widgets.drilldown.filters import FilterChoices
 from widgets.drilldown.minimap import UnitShapes
-from widgets.drilldown.path import DrillPath, RangeSpec
+from widgets.drilldown.path import DrillPath, RangeSpec, alarm_period
 from widgets.drilldown.range_bar import RangeBar
 from widgets.drilldown.requests import RequestBook
 from widgets.drilldown.status import LoadStatus
@@ -93,7 +95,8 @@ class DrillDownView(QWidget):
             names, scale, choices=choices, exportable=operator, compact=not operator, parent=self
         )
         self.case_detail = CaseDetailView(names, scale, shapes=shapes, actions=operator, parent=self)
-        for page in (self.unit_page, self.case_list, self.case_detail):
+        self.alarm_page = AlarmMetricsPage(names, scale, self)
+        for page in (self.unit_page, self.case_list, self.case_detail, self.alarm_page):
             self.pages.addWidget(page)
         box.addWidget(self.pages, 1)
         self._connect()
@@ -136,14 +139,14 @@ class DrillDownView(QWidget):
     def set_language(self, lang: str) -> None:
         """Domain names in ``lang`` on every page."""
         self.lang = "en" if lang == "en" else "zh"
-        for page in (self.unit_page, self.case_list, self.case_detail):
+        for page in (self.unit_page, self.case_list, self.case_detail, self.alarm_page):
             page.set_language(self.lang)
         self._update_crumbs()
 
     # ------------------------------------------------------------ navigation
     @property
     def page_name(self) -> str:
-        """``unit``, ``cases`` or ``case``."""
+        """``unit``, ``cases``, ``case`` or ``alarms``."""
         return self.path.current.kind
 
     def open_unit(self, code: str, filters: Mapping[str, Any] | None = None, range: RangeSpec | None = None) -> None:
@@ -157,6 +160,11 @@ class DrillDownView(QWidget):
         self._select(filters, range)
         self.path.open_cases(unit)
         self.case_list.reset(self.path.filters)
+        self._navigate()
+
+    def open_alarms(self) -> None:
+        """Show the alarm figures (ISA-18.2 / EEMUA 191) and the departments by urges."""
+        self.path.open_alarms()
         self._navigate()
 
     def open_case(self, case_id: str) -> None:
@@ -203,6 +211,8 @@ class DrillDownView(QWidget):
             self.pages.setCurrentWidget(self.unit_page)
         elif crumb.kind == "cases":
             self.pages.setCurrentWidget(self.case_list)
+        elif crumb.kind == "alarms":
+            self.pages.setCurrentWidget(self.alarm_page)
         else:
             if crumb.key != self.case_detail.case_id:
                 self.case_detail.clear()
@@ -231,6 +241,10 @@ class DrillDownView(QWidget):
                 self._request(slot, name, params)
         elif crumb.kind == "cases":
             self._request("cases", "cases", self.list_params())
+        elif crumb.kind == "alarms":
+            period = alarm_period(self.path.range)
+            self._request("alarm_metrics", "alarm_metrics", dict(period))
+            self._request("urge_ranking", "urge_ranking", dict(period))
         else:
             self._request("case", "case", {"id": crumb.key})
 
@@ -265,6 +279,10 @@ class DrillDownView(QWidget):
             if grid and self.path.current.kind == "case":
                 self.path.place_case(self.path.current.key, grid)
                 self._update_crumbs()
+        elif slot == "alarm_metrics" and isinstance(data, dict):
+            self.alarm_page.show_metrics(AlarmMetricsAnswer.from_wire(data))
+        elif slot == "urge_ranking" and isinstance(data, dict):
+            self.alarm_page.show_ranking(UrgeRankingAnswer.from_wire(data))
         elif slot == "action":
             self.case_detail.show_action_result(True)
             if self.path.current.kind == "case":  # show the urge/mark/note in the record
