@@ -179,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--tls-cert", type=Path, metavar="PEM", help="certificate to serve wss:// (default: none, ws://)"
     )
     server.add_argument("--tls-key", type=Path, metavar="PEM", help="private key for --tls-cert (default: none)")
+    server.add_argument(
+        "--alarms", type=Path, metavar="TOML", help="alarm settings (default: resources/alarms/alarms.toml)"
+    )
+    server.add_argument(
+        "--plans", type=Path, metavar="TOML", help="linkage plans (default: resources/alarms/linkage_plans.toml)"
+    )
 
     sim = _command(sub, "simulate", "publish live simulated cases, alerts and patrols to a server")
     sim.add_argument(

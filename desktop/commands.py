@@ -71,7 +71,10 @@ def cmd_server(args: argparse.Namespace) -> int:
         except (OSError, ssl.SSLError) as exc:
             raise UserError(f"cannot load the TLS certificate: {exc}") from None
     log.info("tokens: %s", tokens_path)
-    config = server_config(book, host=args.host, port=args.port, store_url=args.db, ssl_context=ssl_context)
+    config = server_config(
+        book, host=args.host, port=args.port, store_url=args.db, ssl_context=ssl_context,
+        alarms_path=args.alarms, plans_path=args.plans,
+    )  # fmt: skip
     config.tokens_path = tokens_path  # re-read on change or SIGHUP: a token is revoked without a restart
     try:
         run_server(config)

@@ -13,6 +13,7 @@ import argparse
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.app import CLIENT_NAME, WallOptions, parse_screens, parse_size
@@ -151,15 +152,24 @@ def server_config(
     store: Store | None = None,
     store_url: str | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    alarms_path: Path | None = None,
+    plans_path: Path | None = None,
 ) -> ServerConfig:
     """The case server's settings with the drill-down queries and the KPI indicators of ``feeds.analytics``,
-    and the alarm engine with the shipped alarm settings and linkage plans (``feeds.alarms``)."""
+    and the alarm engine with the alarm settings and linkage plans (``feeds.alarms``; default: the shipped files).
+
+    Raises:
+        UserError: An alarm settings or plan file cannot be read or is not valid (the message says where).
+    """
     from feeds.alarms import AlarmEngine, load_alarm_config, load_plans
     from feeds.alarms.queries import alarm_queries
     from feeds.analytics.server_queries import analytics_kpis, analytics_queries
     from feeds.server import ServerConfig
 
-    alarm_config = load_alarm_config()
+    try:
+        alarm_config, plans = load_alarm_config(alarms_path), load_plans(plans_path)
+    except (OSError, ValueError) as exc:  # tomllib's errors are ValueErrors
+        raise UserError(f"cannot read the alarm settings: {exc}") from None
 
     return ServerConfig(
         host=host,
@@ -170,5 +180,5 @@ def server_config(
         ssl_context=ssl_context,
         queries={**analytics_queries(), **alarm_queries(alarm_config)},
         kpi_enricher=analytics_kpis,
-        alarms=AlarmEngine(alarm_config, load_plans()),
+        alarms=AlarmEngine(alarm_config, plans),
     )
