@@ -21,6 +21,8 @@ from feeds.client import CaseClient, ClientStatus
 from feeds.protocol import (
     BEIJING,
     OPEN_STAGES,
+    AlarmChanged,
+    AlarmRaised,
     CaseClosed,
     CaseCreated,
     CaseDifficultChanged,
@@ -31,6 +33,9 @@ from feeds.protocol import (
     CrowdFlow,
     Error,
     Message,
+    PlanClosed,
+    PlanStarted,
+    PlanStepDone,
     SensorReading,
     Snapshot,
     WeatherWarning,
@@ -113,12 +118,24 @@ def format_message(msg: Message, names: Names) -> str | None:
     if isinstance(msg, SensorReading):
         alarm = "  ALARM" if msg.alarm else ""
         return f"{head} {msg.sensor_id}  {msg.sensor_kind} {msg.value:g} {clean(msg.unit, 16)}{alarm}"
+    if isinstance(msg, AlarmRaised):
+        a = msg.alarm
+        return f"{head} {a.id}  {a.priority.upper()} {a.kind} {a.level}  {clean(a.text)}".rstrip()
+    if isinstance(msg, AlarmChanged):
+        why = f": {clean(msg.reason)}" if msg.reason else ""
+        return f"{head} {msg.alarm_id}  {msg.action} by {clean(msg.by, 64)}{why}"
+    if isinstance(msg, PlanStarted):
+        return f"{head} {msg.run.id}  plan {msg.run.plan_id} started ({len(msg.run.steps)} steps)"
+    if isinstance(msg, PlanStepDone):
+        return f"{head} {msg.run_id}  step {msg.step_id} {'done' if msg.done else 'undone'} by {clean(msg.by, 64)}"
+    if isinstance(msg, PlanClosed):
+        return f"{head} {msg.run_id}  plan closed: {clean(msg.reason)}"
     if isinstance(msg, Snapshot):
         open_cases = sum(1 for c in msg.cases if c.stage in OPEN_STAGES)
         return (
             f"snapshot at seq {msg.head}: {len(msg.cases)} cases ({open_cases} open), "
             f"{len(msg.weather)} weather warnings, {len(msg.crowd)} crowd spots, "
-            f"{len(msg.sensors)} sensors, {len(msg.staff)} staff"
+            f"{len(msg.sensors)} sensors, {len(msg.staff)} staff, {len(msg.alarms)} alarms, {len(msg.plans)} plans"
         )
     if isinstance(msg, CaughtUp):
         return f"caught up at seq {msg.head}; live"
