@@ -34,12 +34,12 @@ def rainstorm(alarm: bool = True) -> list[Message]:
     """A rainstorm orange warning (lifted with ``alarm=False``) and the underpasses and gauges."""
     text = "（演练）西城区气象台发布暴雨橙色预警信号：预计未来3小时将出现50毫米以上降雨，注意防范城市内涝。"
     msgs: list[Message] = [WeatherWarning(WARNING_ID, "rainstorm", "orange", alarm, text)]
-    for i, (name, lon, lat) in enumerate(UNDERPASSES[:4], start=1):
+    for i, (name, lon, lat) in enumerate(UNDERPASSES[:3], start=1):
         depth = 31.0 + 4 * i if alarm else 2.0
         msgs.append(
             SensorReading(f"drill-wl-{i:02d}", "water_level", depth, "cm", 27, alarm, lon + 0.001, lat, f"演练·{name}")
         )
-    for i, (name, lon, lat) in enumerate(GAUGES, start=1):
+    for i, (name, lon, lat) in enumerate(GAUGES[:2], start=1):
         rain = 58.0 + 6 * i if alarm else 0.0
         msgs.append(
             SensorReading(f"drill-rg-{i:02d}", "rain_gauge", rain, "mm/h", 50, alarm, lon + 0.001, lat, f"演练·{name}")
