@@ -62,7 +62,9 @@ EVENT_TYPES = frozenset(t for t, cls in MESSAGE_TYPES.items() if cls.IS_EVENT)
 PRODUCER_TYPES = (EVENT_TYPES - alarms.SERVER_ONLY_EVENTS) | {"staff.positions"}
 _ROLE_MAY_SEND: dict[str, frozenset[str]] = {
     "wall": frozenset({"hello", "ping", "query"}),
-    "operator": frozenset({"hello", "ping", "query", "action", "replay.control", "tour", "alarm.action", "plan.action"}),
+    "operator": frozenset(
+        {"hello", "ping", "query", "action", "replay.control", "tour", "alarm.action", "plan.action"}
+    ),
     "producer": frozenset({"hello", "ping", "query"}) | PRODUCER_TYPES,
 }
 

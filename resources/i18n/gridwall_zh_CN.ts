@@ -2,6 +2,352 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AlarmDesk</name>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="130"/>
+        <source>Open alarms</source>
+        <translation>未消除告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="130"/>
+        <source>Last 24 h</source>
+        <translation>近24小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="130"/>
+        <source>Last 7 days</source>
+        <translation>近7天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="133"/>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="135"/>
+        <source>All priorities</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="137"/>
+        <source>Priority</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="137"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="137"/>
+        <source>Alarm</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="137"/>
+        <source>Raised</source>
+        <translation>发生</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="137"/>
+        <location filename="../../widgets/alarm_desk.py" line="139"/>
+        <source>By</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="139"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="139"/>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="139"/>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="140"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="141"/>
+        <source>Shelve (min)</source>
+        <translation>搁置（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="142"/>
+        <source>Unshelve</source>
+        <translation>取消搁置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="143"/>
+        <source>Reason for shelving (required)</source>
+        <translation>搁置原因（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="209"/>
+        <source>Refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="257"/>
+        <source>Select one or more alarms first</source>
+        <translation>请先选择告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="263"/>
+        <source>a shelved alarm needs a reason</source>
+        <translation>搁置告警须填写原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="270"/>
+        <source>%1 alarm(s): %2 done</source>
+        <translation>%1 条告警：%2 已完成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="275"/>
+        <source>Plan step %1 updated</source>
+        <translation>预案步骤 %1 已更新</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmMetricsPage</name>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="109"/>
+        <source>Alarm performance (ISA-18.2 / EEMUA 191)</source>
+        <translation>告警绩效（ISA-18.2 / EEMUA 191）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="110"/>
+        <source>Departments by urges (催办) and overdue time</source>
+        <translation>各部门催办次数与超期时长</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="111"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="111"/>
+        <source>This period</source>
+        <translation>本期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="111"/>
+        <source>Reference</source>
+        <translation>参考值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="114"/>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="115"/>
+        <source>Urges</source>
+        <translation>催办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="116"/>
+        <source>Automatic</source>
+        <translation>自动催办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="117"/>
+        <source>Overdue now</source>
+        <translation>当前超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="118"/>
+        <source>Hours overdue</source>
+        <translation>超期小时</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmPage</name>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="46"/>
+        <source>Alarms raised</source>
+        <translation>告警总数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="48"/>
+        <source>Alarms per operator per 10 min</source>
+        <translation>每席位每10分钟告警数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="53"/>
+        <source>Most alarms in 10 min</source>
+        <translation>10分钟内告警峰值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="55"/>
+        <source>Floods (more than 10 in 10 min)</source>
+        <translation>告警泛滥次数（10分钟超过10条）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="56"/>
+        <source>Time in flood</source>
+        <translation>泛滥时间占比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="58"/>
+        <source>Time to acknowledge (median / 90 %)</source>
+        <translation>确认用时（中位数 / 90%）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="60"/>
+        <source>Not acknowledged</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="61"/>
+        <source>Standing alarms</source>
+        <translation>持续告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="62"/>
+        <source>Stale alarms (active &gt; 24 h)</source>
+        <translation>陈旧告警（超过24小时）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="64"/>
+        <source>Shelved now</source>
+        <translation>当前搁置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="67"/>
+        <source>High priority share</source>
+        <translation>高级别占比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="68"/>
+        <source>Medium priority share</source>
+        <translation>中级别占比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="69"/>
+        <source>Low priority share</source>
+        <translation>低级别占比</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmPanel</name>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="83"/>
+        <source>Alarms</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="84"/>
+        <source>No alarms</source>
+        <translation>无告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="104"/>
+        <source>%1 unacknowledged</source>
+        <translation>未确认 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="105"/>
+        <source>%1 acknowledged</source>
+        <translation>已确认 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="106"/>
+        <source>%1 shelved</source>
+        <translation>搁置 %1</translation>
+    </message>
+</context>
+<context>
+    <name>Alarms</name>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="50"/>
+        <source>Unacknowledged</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="51"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="52"/>
+        <source>Shelved</source>
+        <translation>已搁置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="53"/>
+        <source>Cleared</source>
+        <translation>已消除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="281"/>
+        <source>Weather</source>
+        <translation>气象</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="282"/>
+        <source>Crowd</source>
+        <translation>人流</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="283"/>
+        <source>Sensor</source>
+        <translation>物联感知</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="284"/>
+        <source>Due soon</source>
+        <translation>即将超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="285"/>
+        <source>Overdue (urged)</source>
+        <translation>超期（已催办）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="31"/>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="32"/>
+        <source>Med</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="33"/>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="46"/>
+        <source>%1 · over threshold</source>
+        <translation>%1 · 超阈值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="49"/>
+        <source>Due soon · %1 · %2</source>
+        <translation>即将超期 · %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="51"/>
+        <source>Overdue, urged · %1</source>
+        <translation>超期已催办 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="57"/>
+        <source>Alarm flood · %1 new in %2 min</source>
+        <translation>告警泛滥 · %2分钟内新增 %1 条</translation>
+    </message>
+</context>
+<context>
     <name>Breadcrumb</name>
     <message>
         <location filename="../../widgets/drilldown/breadcrumb.py" line="62"/>
@@ -34,52 +380,57 @@
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="33"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="23"/>
+        <source>Alarms</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="35"/>
         <source>Overdue only</source>
         <translation>仅超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="33"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="35"/>
         <source>Not overdue</source>
         <translation>未超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="35"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="37"/>
         <source>Difficult only</source>
         <translation>仅疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="35"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="37"/>
         <source>Not difficult</source>
         <translation>非疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="37"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="39"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="38"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="40"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="39"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="41"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="40"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="42"/>
         <source>Stage</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="41"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="43"/>
         <source>Class</source>
         <translation>大类</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="42"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="44"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
@@ -245,13 +596,13 @@
 <context>
     <name>CaseExport</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="234"/>
-        <location filename="../../desktop/workstation.py" line="246"/>
+        <location filename="../../desktop/workstation.py" line="245"/>
+        <location filename="../../desktop/workstation.py" line="257"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="248"/>
+        <location filename="../../desktop/workstation.py" line="259"/>
         <source>%1 cases exported to %2</source>
         <translation>已导出 %1 件案件到 %2</translation>
     </message>
@@ -827,29 +1178,52 @@
     </message>
 </context>
 <context>
+    <name>PlanChecklist</name>
+    <message>
+        <location filename="../../widgets/plan_checklist.py" line="44"/>
+        <source>Linkage plan</source>
+        <translation>联动预案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plan_checklist.py" line="45"/>
+        <source>No linkage plan running</source>
+        <translation>无运行中的联动预案</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plan_checklist.py" line="58"/>
+        <source>%1/%2 done</source>
+        <translation>已完成 %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/plan_checklist.py" line="119"/>
+        <source>also running:</source>
+        <translation>同时运行：</translation>
+    </message>
+</context>
+<context>
     <name>Queries</name>
     <message>
-        <location filename="../../desktop/queries.py" line="70"/>
+        <location filename="../../desktop/queries.py" line="78"/>
         <source>not allowed for this connection (%1)</source>
         <translation>此连接无权执行（%1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="72"/>
+        <location filename="../../desktop/queries.py" line="80"/>
         <source>not found (%1)</source>
         <translation>未找到（%1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="75"/>
+        <location filename="../../desktop/queries.py" line="83"/>
         <source>not connected to the case server</source>
         <translation>未连接案件服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="77"/>
+        <location filename="../../desktop/queries.py" line="85"/>
         <source>the case server did not answer in time</source>
         <translation>案件服务器响应超时</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="78"/>
+        <location filename="../../desktop/queries.py" line="86"/>
         <source>unexpected error (%1)</source>
         <translation>意外错误（%1）</translation>
     </message>
@@ -1407,67 +1781,72 @@
 <context>
     <name>Workstation</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="51"/>
+        <location filename="../../desktop/workstation.py" line="54"/>
         <source>GridWall · Operator workstation</source>
         <translation>GridWall · 值班员工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="67"/>
+        <location filename="../../desktop/workstation.py" line="71"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="73"/>
+        <location filename="../../desktop/workstation.py" line="77"/>
         <source>Cases</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="74"/>
+        <location filename="../../desktop/workstation.py" line="78"/>
         <source>Drill-down</source>
         <translation>钻取分析</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="87"/>
+        <location filename="../../desktop/workstation.py" line="91"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="89"/>
+        <location filename="../../desktop/workstation.py" line="93"/>
         <source>Daily briefing (日报), yesterday…</source>
         <translation>日报（昨日）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="90"/>
+        <location filename="../../desktop/workstation.py" line="94"/>
         <source>Weekly briefing (周报), the 7 days to yesterday…</source>
         <translation>周报（截至昨日的 7 天）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="91"/>
+        <location filename="../../desktop/workstation.py" line="95"/>
         <source>Monthly briefing (月报), this month to yesterday…</source>
         <translation>月报（本月截至昨日）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="106"/>
+        <location filename="../../desktop/workstation.py" line="110"/>
         <source>Save the briefing</source>
         <translation>保存简报</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="111"/>
+        <location filename="../../desktop/workstation.py" line="115"/>
         <source>Gathering the briefing&apos;s figures…</source>
         <translation>正在汇总简报数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="116"/>
+        <location filename="../../desktop/workstation.py" line="120"/>
         <source>Start the tour on the walls</source>
         <translation>在大屏上开始参观导览</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="119"/>
+        <location filename="../../desktop/workstation.py" line="123"/>
         <source>Stop the tour on the walls</source>
         <translation>停止大屏上的参观导览</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="305"/>
+        <location filename="../../desktop/workstation.py" line="134"/>
+        <source>Alarms</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="324"/>
         <source>Export cases</source>
         <translation>导出案件</translation>
     </message>
