@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench.harness import ROOT, run_bench
-from bench.report import summary_rows, write
+from bench.report import append, summary_rows, write
 from bench.suite import SUITE
 
 
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small runs; checks every benchmark works (CI)")
     parser.add_argument("--only", help="comma-separated benchmark names: " + ", ".join(b.name for b in SUITE))
     parser.add_argument("--out", type=Path, help="report path (default: docs/PERFORMANCE.md; none with --quick)")
+    parser.add_argument("--append", action="store_true", help="add these results to the existing report")
     args = parser.parse_args(argv)
     chosen = SUITE
     if args.only:
@@ -42,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         outcomes.append(run_bench(bench, args.quick, lambda line: print(line, flush=True)))
     print("\n".join(summary_rows(outcomes)))
     if out is not None:
-        write(out, outcomes, started, (load0, os.getloadavg()[0]), args.quick)
+        if args.append and out.is_file():
+            append(out, outcomes, started, args.quick)
+        else:
+            write(out, outcomes, started, (load0, os.getloadavg()[0]), args.quick)
         print(f"[bench] wrote {out}")
     broken = [o.bench.name for o in outcomes if o.broken]
     print(f"[bench] {len(outcomes)} benchmarks in {time.time() - started:.0f} s; broken: {', '.join(broken) or 'none'}")

@@ -108,6 +108,13 @@ def write(path: Path, outcomes: list[Outcome], started: float, load: tuple[float
         f"Earlier runs, with their analysis, are in [{DETAILS}]({DETAILS}).",
         "",
     ]
+    lines += _sections(outcomes, quick)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _sections(outcomes: list[Outcome], quick: bool) -> list[str]:
+    """Each benchmark's description, command and output."""
+    lines: list[str] = []
     for out in outcomes:
         lines += [
             f"## {out.bench.title}",
@@ -122,4 +129,21 @@ def write(path: Path, outcomes: list[Outcome], started: float, load: tuple[float
         if out.broken:
             lines += [f"**Broken in this run**: {out.broken}.", ""]
         lines += ["```", *out.output.rstrip().splitlines()[-60:], "```", ""]
+    return lines
+
+
+def append(path: Path, outcomes: list[Outcome], started: float, quick: bool) -> None:
+    """Add ``outcomes`` to an existing report: rows at the end of its summary, sections at the end.
+
+    For benchmarks that land after a full run: the added rows say when and how they were run.
+    """
+    when = dt.datetime.fromtimestamp(started, dt.UTC).strftime("%H:%M UTC")
+    names = ", ".join(o.bench.name for o in outcomes)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    head = lines.index("## Summary")
+    end = next(i for i in range(head + 2, len(lines)) if lines[i].startswith("|") and not lines[i + 1].startswith("|"))
+    rows = summary_rows(outcomes)[2:]
+    note = f"Rows after this point: `python -m bench{' --quick' if quick else ''} --only {names} --append` at {when}."
+    lines[end + 1 : end + 1] = ["", note, "", *summary_rows([])[:2], *rows]
+    lines += _sections(outcomes, quick)
     path.write_text("\n".join(lines), encoding="utf-8")

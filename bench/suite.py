@@ -80,7 +80,7 @@ def parse_renderer_memory(out: str) -> list[Figure]:
             reason=why,
         ),
         Figure(
-            f"map renderer growth over the last {hours / 2:g} simulated hours",
+            f"map renderer growth over the second half ({hours / 2:g} simulated hours)",
             find(r"^renderer growth over the second half: median ([-+\d.]+) MB", out),
             "MB",
             target=10.0,
