@@ -60,6 +60,9 @@ from typing import Any
 from websockets.client import ClientProtocol
 from websockets.uri import parse_uri
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fanout import RawWall
+
 from feeds.protocol import CaseClosed, CaseCreated, CaseInfo, CaseStageChanged, Hello, Message, encode
 
 GRID = "110102001004001"
@@ -193,14 +196,16 @@ async def _measure_between_marks(pipe: Connection, profile: str | None) -> None:
 # -- clients (this process) ----------------------------------------------------------
 
 
-class RawClient(asyncio.Protocol):
+class RawClient(RawWall):
     """A websockets client that costs almost nothing per frame (Sans-I/O handshake, then byte scans).
 
     A ``wall`` records the send-to-receive latency of every stamped event and
-    counts events; a ``producer`` counts ``ack`` and ``error`` replies.
+    counts events; a ``producer`` counts ``ack`` and ``error`` replies. The
+    handshake is :class:`fanout.RawWall`'s.
     """
 
     def __init__(self, port: int, token: str) -> None:
+        super().__init__(port, token)
         self.protocol = ClientProtocol(parse_uri(f"ws://127.0.0.1:{port}"), max_size=None)
         self.token = token
         self.latencies: list[float] = []
@@ -208,23 +213,8 @@ class RawClient(asyncio.Protocol):
         self.acks = 0
         self.errors = 0
         self.measuring = False
-        self.caught_up = asyncio.get_running_loop().create_future()
         self.progress = asyncio.Event()
-        self._open = False
         self._tail = b""
-        self.transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        self.protocol.send_request(self.protocol.connect())
-        self._flush()
-
-    def _flush(self) -> None:
-        assert self.transport is not None
-        for data in self.protocol.data_to_send():
-            if data:
-                self.transport.write(data)
 
     def send(self, frames: list[str]) -> None:
         """Send text frames (already encoded JSON)."""
