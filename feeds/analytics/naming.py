@@ -22,7 +22,14 @@ class Names:
         self.taxonomy = taxonomy
         self._subclasses = {s.code: s for s in taxonomy.subclasses} if taxonomy else {}
         self._departments = {d.code: d for d in taxonomy.departments} if taxonomy else {}
-        self._sources = {s.code: s for s in taxonomy.sources} if taxonomy else {}
+        self._sources: dict[str, Any] = {s.code: s for s in taxonomy.sources} if taxonomy else {}
+        if taxonomy is not None:  # the 全响应 platform shares the names tables (its types, departments, channels)
+            from feeds.response.taxonomy import load_response_taxonomy
+
+            response = load_response_taxonomy()
+            self._subclasses.update((s.code, s) for s in response.as_subclasses())
+            self._departments.update((d.code, d) for d in response.departments)
+            self._sources.update((c.code, c) for c in response.channels if c.code not in self._sources)
 
     def known_unit(self, code: str) -> bool:
         """Whether ``code`` is a unit of the registry (any code when there is none)."""

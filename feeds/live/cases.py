@@ -51,7 +51,7 @@ class OpenCases:
             c.id, c.kind, c.subclass, n.case_type(c.subclass), c.source, n.source(c.source), c.grid, sub,
             n.unit(sub), n.unit(community), c.lon, c.lat, c.stage, since, c.reported_at, c.department,
             n.department(c.department), c.deadline, c.handle_deadline, c.description, c.address, c.difficult,
-            c.urges, c.reworks,
+            c.urges, c.reworks, None, c.platform, c.response_deadline, c.resolved, c.satisfaction,
         )  # fmt: skip
 
     # ----------------------------------------------------------------- events
@@ -79,6 +79,7 @@ class OpenCases:
             department_code=m.department or v.department_code,
             department=self.names.department(m.department) if m.department else v.department,
             reworks=v.reworks + m.rework,
+            response_deadline=m.response_deadline if m.response_deadline is not None else v.response_deadline,
         )  # fmt: skip
         if m.case_id in self._open:
             if m.stage in FINAL_STAGES:
@@ -103,6 +104,12 @@ class OpenCases:
         v = self._current(case_id)
         if v is not None:
             self._amend(replace(v, urges=v.urges + 1), ch)
+
+    def evaluate(self, case_id: str, resolved: bool, satisfaction: str, ch: Changes) -> None:
+        """Record a 全响应 request's evaluation (回访)."""
+        v = self._current(case_id)
+        if v is not None:
+            self._amend(replace(v, resolved=resolved, satisfaction=satisfaction), ch)
 
     def mark_difficult(self, case_id: str, difficult: bool, ch: Changes) -> None:
         """Mark or unmark a case as difficult (疑难)."""

@@ -18,6 +18,7 @@ _FLAGS = (
     "charts",
     "alarms",
     "plans",
+    "response",
 )
 
 
@@ -39,6 +40,7 @@ class Changes:
         charts: Chart series changed.
         alarms: Alarms were raised, changed or cleared, or the flood window moved.
         plans: A linkage plan started, had a step ticked, or closed.
+        response: The 全响应 panel's figures changed (requests, overdue requests, the three rates).
         cases: Ids of cases added, changed or closed (look them up with ``LiveState.case``: ``None`` = gone).
         grids: Grid codes whose :class:`~feeds.live.records.GridValue` changed.
         ignored: Events dropped as duplicates or out of order (``seq`` not above ``last_seq``).
@@ -57,6 +59,7 @@ class Changes:
     charts: bool = False
     alarms: bool = False
     plans: bool = False
+    response: bool = False
     cases: set[str] = field(default_factory=set)
     grids: set[str] = field(default_factory=set)
     ignored: int = 0

@@ -67,6 +67,8 @@ SOURCE_NAMES: Mapping[str, Label] = {
     "app": Label("西城随手拍", "Xicheng Snap app"),
     "city_platform": Label("市级平台", "city platform"),
     "sensor": Label("物联感知", "IoT sensor"),
+    "online": Label("网络渠道", "online"),
+    "grid_member": Label("网格员", "grid member"),
 }
 """Short source names used when no taxonomy supplies them."""
 
@@ -141,15 +143,17 @@ def load_names(*, short_sources: bool = True) -> TableNames:
     """
     from feeds.geo.hotspots import load_hotspots
     from feeds.geo.units import load_units
+    from feeds.response.taxonomy import load_response_taxonomy
     from feeds.taxonomy import UNMAPPED, load_taxonomy
 
     taxonomy = load_taxonomy()
+    response = load_response_taxonomy()
     registry = load_units()
     units = _table([registry.district, *registry.subdistricts, *registry.communities])
     sources = dict(SOURCE_NAMES) if short_sources else _table(taxonomy.sources)
     return TableNames(
-        types=_table([*taxonomy.subclasses, UNMAPPED]),
-        departments=_table(taxonomy.departments),
+        types=_table([*taxonomy.subclasses, UNMAPPED, *response.types]),
+        departments=_table([*taxonomy.departments, *response.departments]),
         units=units,
         sources=sources,
         spots=_table(load_hotspots(), key="id"),

@@ -30,6 +30,10 @@ class CaseView:
         department: Responsible department's name (``department_code`` its code).
         description: Citizen-written text: untrusted, show as plain text only.
         address: Free-text address: untrusted, plain text only.
+        platform: ``city`` (城市管理) or ``response`` (全响应).
+        response_deadline: 全响应: contact the caller by then.
+        resolved: 全响应 evaluation (回访): resolved or not (``None`` before it).
+        satisfaction: 全响应 evaluation: ``satisfied``/``basically_satisfied``/``unsatisfied``.
     """
 
     id: str
@@ -57,6 +61,10 @@ class CaseView:
     urges: int = 0
     reworks: int = 0
     on_time: bool | None = None
+    platform: str = "city"
+    response_deadline: float | None = None
+    resolved: bool | None = None
+    satisfaction: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from feeds.live.records import (
     SensorView,
     WeatherView,
 )
+from feeds.live.response import PLATFORM, ResponseToday, ResponseView
 from feeds.live.today import TodayStats
 from feeds.protocol import (
     AlarmChanged,
@@ -42,6 +43,7 @@ from feeds.protocol import (
     CaseClosed,
     CaseCreated,
     CaseDifficultChanged,
+    CaseEvaluated,
     CaseStageChanged,
     CaseUrged,
     CrowdFlow,
@@ -101,12 +103,14 @@ class LiveState:
         self._env = Environment(names)
         self._today = TodayStats()
         self._alarms = AlarmBook(names, flood_count, flood_window_s)
+        self._response = ResponseToday()
         self._handlers: dict[type[Message], Callable[[Any, float, Changes], None]] = {
             CaseCreated: self._on_created,
             CaseStageChanged: self._on_stage,
             CaseClosed: self._on_closed,
             CaseUrged: self._on_urged,
             CaseDifficultChanged: self._on_difficult,
+            CaseEvaluated: self._on_evaluated,
             WeatherWarning: self._on_weather,
             CrowdFlow: self._on_crowd,
             SensorReading: self._on_sensor,
@@ -133,6 +137,8 @@ class LiveState:
         ch = Changes()
         if self._today.roll(now):
             ch.kpi = ch.charts = True
+        if self._response.roll(now):
+            ch.response = True
         for msg in msgs:
             if isinstance(msg, Snapshot):
                 self._reset(msg, now, ch)
@@ -161,9 +167,13 @@ class LiveState:
         ch = Changes()
         if self._today.roll(now):
             ch.kpi = ch.charts = True
+        if self._response.roll(now):
+            ch.response = True
         self._cases.advance(now, ch)
         if self._alarms.advance(now):
             ch.alarms = True
+        if ch.overdue:
+            ch.response = True
         return ch
 
     def _reset(self, snap: Snapshot, now: float, ch: Changes) -> None:
@@ -178,6 +188,7 @@ class LiveState:
         for case in ordered:
             self._cases.add(case, case.reported_at, now)
         self._today.recount(ordered)  # today's reports, the tile and every chart from this one snapshot
+        self._response.recount(ordered, now)
         for w in snap.weather:
             self._env.on_weather(w, now)
         for c in snap.crowd:
@@ -188,6 +199,7 @@ class LiveState:
         if snap.kpi is not None:
             self._today.on_kpis(snap.kpi)
         self._alarms.reset(snap.alarms, snap.plans, now)
+            self._response.on_kpis(snap.kpi)
         ch.mark_all()
 
     # ------------------------------------------------------------- case events
@@ -195,22 +207,38 @@ class LiveState:
         self._cases.add(m.case, m.ts or m.case.reported_at, now, ch)
         if self._today.on_created(m.case):
             ch.kpi = ch.charts = True
+        if self._response.on_created(m.case):
+            ch.response = True
 
     def _on_stage(self, m: CaseStageChanged, now: float, ch: Changes) -> None:
         at = m.ts or now
         if self._cases.move(m, at, now, ch) and self._today.on_stage(m.stage, at):
             ch.kpi = True
+        self._note_request(m.case_id, ch)
 
     def _on_closed(self, m: CaseClosed, now: float, ch: Changes) -> None:
         at = m.ts or now
+        v = self._cases.get(m.case_id)
         if self._cases.close(m, at, ch) and self._today.on_closed(m.on_time, at):
             ch.kpi = True
+        if v is not None and v.platform == PLATFORM:
+            self._response.on_closed(m.case_id, dispatched=v.stage not in ("reported", "filed"))
+            ch.response = True
 
     def _on_urged(self, m: CaseUrged, now: float, ch: Changes) -> None:
         self._cases.urge(m.case_id, ch)
 
     def _on_difficult(self, m: CaseDifficultChanged, now: float, ch: Changes) -> None:
         self._cases.mark_difficult(m.case_id, m.difficult, ch)
+
+    def _on_evaluated(self, m: CaseEvaluated, now: float, ch: Changes) -> None:
+        self._cases.evaluate(m.case_id, m.resolved, m.satisfaction, ch)
+        ch.response = True
+
+    def _note_request(self, case_id: str, ch: Changes) -> None:
+        v = self._cases.get(case_id)
+        if v is not None and v.platform == PLATFORM:
+            ch.response = True
 
     # ------------------------------------------------------------ environment
     def _on_weather(self, m: WeatherWarning, now: float, ch: Changes) -> None:
@@ -233,6 +261,7 @@ class LiveState:
         kpi, charts = self._today.on_kpis(m)
         ch.kpi = ch.kpi or kpi
         ch.charts = ch.charts or charts
+        ch.response = self._response.on_kpis(m) or ch.response
 
     # ----------------------------------------------------------------- alarms
     def _on_alarm_raised(self, m: AlarmRaised, now: float, ch: Changes) -> None:
@@ -319,6 +348,10 @@ class LiveState:
     def plans(self) -> list[PlanView]:
         """Running bad-weather linkage plans, newest first."""
         return self._alarms.plans()
+
+    def response(self) -> ResponseView:
+        """The 全响应 panel's figures: today's requests by channel and type, overdue requests, the three rates."""
+        return self._response.view(self._cases, self.names, self._now)
 
     def sizes(self) -> dict[str, int]:
         """Sizes of every growing structure (memory tests, diagnostics)."""

@@ -128,7 +128,9 @@ class TodayStats:
         return True
 
     def on_created(self, case: CaseInfo) -> bool:
-        """Count a new case; True if today's figures changed."""
+        """Count a new case; True if today's figures changed (全响应 requests have their own panel)."""
+        if case.platform == "response":
+            return False
         day = beijing_day(case.reported_at)
         hour = beijing_hour(case.reported_at)
         if day != self.day:

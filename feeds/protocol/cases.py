@@ -40,6 +40,7 @@ class CaseStageChanged(Message):
     department: str | None = None
     rework: bool = False
     note: str | None = None
+    response_deadline: float | None = None  # 全响应, with ``dispatched``: contact the caller by then
 
     def body(self) -> dict[str, Any]:
         return f.drop_none(
@@ -50,6 +51,7 @@ class CaseStageChanged(Message):
                 "department": self.department,
                 "rework": self.rework or None,
                 "note": self.note,
+                "response_deadline": f.iso(self.response_deadline),
             }
         )
 
@@ -63,6 +65,7 @@ class CaseStageChanged(Message):
             department=f.text(d, "department", required=False, pattern=v.DEPT_CODE),
             rework=f.flag(d, "rework"),
             note=f.text(d, "note", required=False, max_len=500),
+            response_deadline=f.timestamp(d, "response_deadline", required=False),
             **cls._head(d),
         )
 
@@ -151,5 +154,40 @@ class CaseNoted(Message):
             f.req_text(d, "case_id", pattern=v.CASE_ID),
             f.req_text(d, "by", max_len=64),
             f.req_text(d, "text", max_len=2000),
+            **cls._head(d),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvaluated(Message):
+    """The return visit (回访) of a 全响应 request: was it resolved, was the caller satisfied (评)."""
+
+    TYPE: ClassVar[str] = "case.evaluated"
+    IS_EVENT: ClassVar[bool] = True
+    case_id: str
+    resolved: bool
+    satisfaction: str
+    by: str = ""
+
+    def body(self) -> dict[str, Any]:
+        return f.drop_none(
+            {
+                "case_id": self.case_id,
+                "resolved": self.resolved,
+                "satisfaction": self.satisfaction,
+                "by": self.by or None,
+            }
+        )
+
+    @classmethod
+    def parse(cls, d: dict[str, Any]) -> CaseEvaluated:
+        if "resolved" not in d:
+            raise f.ProtocolError("bad_field", "missing field 'resolved'", "resolved")
+        satisfaction = f.req_text(d, "satisfaction", choices=frozenset(v.SATISFACTION))
+        return cls(
+            f.req_text(d, "case_id", pattern=v.CASE_ID),
+            f.flag(d, "resolved"),
+            satisfaction,
+            f.text(d, "by", required=False, max_len=64) or "",
             **cls._head(d),
         )

@@ -27,6 +27,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         cases.CaseUrged,
         cases.CaseDifficultChanged,
         cases.CaseNoted,
+        cases.CaseEvaluated,
         alerts.WeatherWarning,
         alerts.CrowdFlow,
         alerts.SensorReading,

@@ -36,6 +36,10 @@ class CaseInfo:
     difficult: bool = False
     urges: int = 0
     reworks: int = 0
+    platform: str = "city"  # city 城市管理 / response 全响应
+    response_deadline: float | None = None  # 全响应: contact the caller by then (响应时限)
+    resolved: bool | None = None  # 全响应 evaluation (回访): resolved or not
+    satisfaction: str | None = None  # 全响应 evaluation: satisfied / basically_satisfied / unsatisfied
 
     @property
     def community(self) -> str:
@@ -67,6 +71,10 @@ class CaseInfo:
             difficult=f.flag(d, "difficult", path),
             urges=f.integer(d, "urges", path, required=False, hi=10_000) or 0,
             reworks=f.integer(d, "reworks", path, required=False, hi=10_000) or 0,
+            platform=f.text(d, "platform", path, required=False, choices=frozenset(v.PLATFORMS)) or "city",
+            response_deadline=f.timestamp(d, "response_deadline", path, required=False),
+            resolved=f.flag(d, "resolved", path) if d.get("resolved") is not None else None,
+            satisfaction=f.text(d, "satisfaction", path, required=False, choices=frozenset(v.SATISFACTION)),
         )
 
     def to_wire(self) -> dict[str, Any]:
@@ -89,6 +97,10 @@ class CaseInfo:
                 "difficult": self.difficult or None,
                 "urges": self.urges or None,
                 "reworks": self.reworks or None,
+                "platform": self.platform if self.platform != "city" else None,
+                "response_deadline": f.iso(self.response_deadline),
+                "resolved": self.resolved,
+                "satisfaction": self.satisfaction,
             }
         )
 

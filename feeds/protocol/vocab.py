@@ -53,7 +53,13 @@ SOURCES: tuple[str, ...] = (
     "app",  # 西城随手拍
     "city_platform",  # 市级平台
     "sensor",  # 物联感知
+    "online",  # 全响应: 网络渠道 (web, app, mini-program)
+    "grid_member",  # 全响应: 网格员上报
 )
+PLATFORMS: tuple[str, ...] = ("city", "response")
+"""A case belongs to one platform: ``city`` 城市管理 (when absent) or ``response`` 全响应 (12345 接诉即办)."""
+SATISFACTION: tuple[str, ...] = ("satisfied", "basically_satisfied", "unsatisfied")
+"""A 全响应 caller's rating at the return visit (回访): 满意 / 基本满意 / 不满意."""
 WARNING_LEVELS: tuple[str, ...] = ("blue", "yellow", "orange", "red")
 HAZARDS = frozenset(
     {"rainstorm", "snowstorm", "gale", "haze", "heat", "cold_wave", "thunder", "road_icing", "sandstorm", "fog"}

@@ -29,6 +29,7 @@ from feeds.protocol import (
     CaseClosed,
     CaseCreated,
     CaseDifficultChanged,
+    CaseEvaluated,
     CaseNoted,
     CaseStageChanged,
     CaseUrged,
@@ -52,6 +53,8 @@ _CASE_STATE = (
     cases.c.dispatched_at,
     cases.c.urges,
     cases.c.reworks,
+    cases.c.responded_at,
+    cases.c.platform,
 )
 _IN_CHUNK = 500
 """Case ids per ``IN (…)`` of the prefetch query."""
@@ -59,16 +62,26 @@ _STATES = select(cases.c.id, *_CASE_STATE).where(cases.c.id.in_(bindparam("ids",
 _ALERT_IDS = select(alerts.c.id).where(alerts.c.id.in_(bindparam("ids", expanding=True)))
 _UPDATES: dict[tuple[Table, tuple[str, ...]], Update] = {}
 _INSERTS: dict[Table, Insert] = {}
+RESPONSE_CODE_LEN = 6
+"""全响应 request types have six-digit codes (``feeds.response.taxonomy``), city subclasses four."""
+ANSWERED_FROM = frozenset({"reported", "filed"})
+"""Stages from which a 全响应 request may be closed at once: answered on the line, never dispatched."""
+EVALUATED_AT = frozenset({"closure_requested", "verifying", "closed"})
+"""Stages at which a 全响应 request may be evaluated (回访: after the department's reply)."""
 
 
 def _stage_name(stage: str) -> str:
     return f"'{stage}' ({STAGE_NAMES_ZH.get(stage, stage)})"
 
 
-def stage_columns(stage: str, t: float, state: dict[str, Any], on_time: bool | None = None) -> dict[str, Any]:
+def stage_columns(
+    stage: str, t: float, state: dict[str, Any], on_time: bool | None = None, *, answered: bool = False
+) -> dict[str, Any]:
     """Column values for a case entering ``stage`` at ``t`` (first-reached times are kept).
 
-    Reaching a stage past ``filed``/``dispatched`` fills those times if the case skipped them.
+    Reaching a stage past ``filed``/``dispatched`` fills those times if the case skipped them
+    (``handling`` also fills ``responded_at``). ``answered``: a 全响应 request closed on the
+    line, accepted but never dispatched.
     """
     values: dict[str, Any] = {"stage": stage}
     at = int(t)
@@ -76,8 +89,10 @@ def stage_columns(stage: str, t: float, state: dict[str, Any], on_time: bool | N
     if stage != "cancelled":
         if index >= _STAGE_INDEX["filed"] and state.get("filed_at") is None:
             values["filed_at"] = at
-        if index >= _STAGE_INDEX["dispatched"] and state.get("dispatched_at") is None:
+        if not answered and index >= _STAGE_INDEX["dispatched"] and state.get("dispatched_at") is None:
             values["dispatched_at"] = at
+        if not answered and index >= _STAGE_INDEX["handling"] and state.get("responded_at") is None:
+            values["responded_at"] = at
     if stage == "closure_requested":
         values["handled_at"] = at
     elif stage == "closed":
@@ -182,6 +197,8 @@ class EventApplier:
             self._open_case(msg.case_id, "case_id", "change its difficult mark")
             self._update(msg.case_id, seq, difficult=msg.difficult)
             self._history(msg.case_id, ts, "difficult" if msg.difficult else "undifficult", seq, actor=msg.by)
+        elif isinstance(msg, CaseEvaluated):
+            self._evaluated(msg, seq, ts)
         elif isinstance(msg, CaseNoted):
             self._case(msg.case_id)
             self._update(msg.case_id, seq)
@@ -221,6 +238,13 @@ class EventApplier:
                 raise ProtocolError("bad_field", f"unknown subclass '{c.subclass}'", "case.subclass")
             if known[0] != c.kind:
                 raise ProtocolError("bad_field", f"subclass '{c.subclass}' is of kind '{known[0]}'", "case.kind")
+            if (len(c.subclass) == RESPONSE_CODE_LEN) != (c.platform == "response"):
+                raise ProtocolError(
+                    "bad_field",
+                    f"subclass '{c.subclass}' does not belong to platform '{c.platform}' "
+                    "(全响应 request types have six digits, city-management subclasses four)",
+                    "case.platform",
+                )
         reported = int(c.reported_at)
         row: dict[str, Any] = {
             "id": c.id,
@@ -242,7 +266,13 @@ class EventApplier:
             "urges": c.urges,
             "reworks": c.reworks,
             "updated_seq": seq,
+            "platform": c.platform,
+            "response_deadline_at": int(c.response_deadline) if c.response_deadline is not None else None,
         }
+        if c.satisfaction is not None:
+            if c.platform != "response":
+                raise ProtocolError("bad_field", "only a 全响应 request carries an evaluation", "case.satisfaction")
+            row.update(evaluated_at=int(ts), resolved=bool(c.resolved), satisfaction=c.satisfaction)
         stage_values = stage_columns(c.stage, ts, {}, on_time=True)
         row.update(stage_values)
         self._new_cases[c.id] = row
@@ -270,6 +300,8 @@ class EventApplier:
             values["handle_deadline_at"] = int(msg.deadline)
         if msg.department is not None:
             values["department"] = msg.department
+        if msg.response_deadline is not None:
+            values["response_deadline_at"] = int(msg.response_deadline)
         if msg.rework:
             values["reworks"] = state["reworks"] + 1
         self._update(msg.case_id, seq, **values)
@@ -279,8 +311,10 @@ class EventApplier:
 
     def _closed(self, msg: CaseClosed, seq: int, ts: float) -> None:
         state = self._open_case(msg.case_id, "case_id", "close")
-        self._check_move(msg.case_id, state["stage"], "closed", "case_id")
-        values = stage_columns("closed", ts, state, on_time=msg.on_time)
+        answered = state["platform"] == "response" and state["stage"] in ANSWERED_FROM
+        if not answered:
+            self._check_move(msg.case_id, state["stage"], "closed", "case_id")
+        values = stage_columns("closed", ts, state, on_time=msg.on_time, answered=answered)
         self._update(msg.case_id, seq, **values)
         count_stage(self._deltas, values, state["reported_at"])
         self._history(msg.case_id, ts, "closed", seq)
@@ -290,6 +324,21 @@ class EventApplier:
         if case_id not in self._state:
             self._load({case_id})
         return self._state[case_id]
+
+    def _evaluated(self, msg: CaseEvaluated, seq: int, ts: float) -> None:
+        state = self._case(msg.case_id)
+        if state["platform"] != "response":
+            raise ProtocolError("conflict", f"case '{msg.case_id}' is not a 全响应 request: no evaluation", "case_id")
+        if state["stage"] not in EVALUATED_AT or state["dispatched_at"] is None:
+            raise ProtocolError(
+                "conflict",
+                f"case '{msg.case_id}' is at stage {_stage_name(state['stage'])}: a request is evaluated (回访) "
+                "after the department's reply (closure_requested, verifying or closed)",
+                "case_id",
+            )
+        self._update(msg.case_id, seq, evaluated_at=int(ts), resolved=msg.resolved, satisfaction=msg.satisfaction)
+        note = f"{'resolved' if msg.resolved else 'unresolved'}, {msg.satisfaction}"
+        self._history(msg.case_id, ts, "evaluated", seq, actor=msg.by, note=note)
 
     def _case(self, case_id: str) -> dict[str, Any]:
         state = self._known(case_id)

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Table, inspect, text
 from sqlalchemy.schema import CreateColumn
 
 from feeds.store import search
+from feeds.store.schema import cases
 
 _log = logging.getLogger(__name__)
 
@@ -103,3 +104,10 @@ def _alarm_tables(conn: Connection) -> None:
     missing = {"alarms", "alarm_log", "plan_runs"} - tables
     if missing:
         raise RuntimeError(f"tables {sorted(missing)} were not created")
+
+
+@migration(5)
+def _response_platform(conn: Connection) -> None:
+    """5: the 全响应 columns on ``cases``; every existing case is city management."""
+    for name in ("platform", "response_deadline_at", "responded_at", "evaluated_at", "resolved", "satisfaction"):
+        add_column(conn, cases, name)

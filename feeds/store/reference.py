@@ -99,10 +99,43 @@ def ensure_unmapped_subclass(conn: Connection) -> int:
     return 1
 
 
+def ensure_response_taxonomy(conn: Connection) -> int:
+    """Add the 全响应 departments, majors (as classes) and request types a store lacks; returns types added.
+
+    Runs on every open, so a store seeded before the second platform existed learns it.
+    """
+    from feeds.response.taxonomy import load_response_taxonomy
+
+    tax = load_response_taxonomy()
+    types = tax.as_subclasses()
+    if conn.execute(select(case_subclasses.c.code).where(case_subclasses.c.code == types[-1].code)).first():
+        return 0
+    known_depts = set(conn.execute(select(departments.c.code)).scalars())
+    new_depts = [d for d in tax.departments if d.code not in known_depts]
+    if new_depts:
+        conn.execute(
+            insert(departments), [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en} for d in new_depts]
+        )
+    known_classes = set(conn.execute(select(case_classes.c.code)).scalars())
+    classes = [m for m in tax.majors if m.code not in known_classes]
+    if classes:
+        conn.execute(
+            insert(case_classes),
+            [{"code": m.code, "kind": "event", "name_zh": m.name_zh, "name_en": m.name_en} for m in classes],
+        )
+    known_types = set(
+        conn.execute(select(case_subclasses.c.code).where(func.length(case_subclasses.c.code) == 6)).scalars()
+    )
+    rows = [_subclass_row(s) for s in types if s.code not in known_types]
+    if rows:
+        conn.execute(insert(case_subclasses), rows)
+    return len(rows)
+
+
 def load_taxonomy_into(conn: Connection) -> int:
-    """Insert departments, classes and subclasses when empty; returns subclasses inserted."""
+    """Insert departments, classes and subclasses (both platforms) when missing; returns subclasses inserted."""
     if conn.execute(select(func.count()).select_from(case_subclasses)).scalar_one():
-        return ensure_unmapped_subclass(conn)
+        return ensure_unmapped_subclass(conn) + ensure_response_taxonomy(conn)
     from feeds.taxonomy import load_taxonomy
 
     tax = load_taxonomy()
@@ -114,7 +147,7 @@ def load_taxonomy_into(conn: Connection) -> int:
         [{"code": c.code, "kind": c.kind, "name_zh": c.name_zh, "name_en": c.name_en} for c in tax.classes],
     )
     conn.execute(insert(case_subclasses), [_subclass_row(s) for s in tax.subclasses])
-    return len(tax.subclasses) + ensure_unmapped_subclass(conn)
+    return len(tax.subclasses) + ensure_unmapped_subclass(conn) + ensure_response_taxonomy(conn)
 
 
 def load_reference(conn: Connection) -> None:

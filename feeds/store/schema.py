@@ -31,13 +31,14 @@ from feeds.protocol import OPEN_STAGES
 
 _OPEN_STAGE_LIST = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGES))
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bumped on every schema change; recorded in ``meta``; older stores are brought forward by ``migrations``.
 
 History: 1 = first layout; 2 = ``kpi_daily`` counters, indexes on ``cases`` closed_at,
 (community, reported_at) and updated_seq; 3 = the text index of case search (``cases_fts``, FTS5
 trigram, on SQLite; ``pg_trgm`` indexes on PostgreSQL; :mod:`feeds.store.search`); 4 = ``alarms``,
-``alarm_log`` and ``plan_runs`` (the duty room's alarm lifecycle and linkage plans).
+``alarm_log`` and ``plan_runs`` (the duty room's alarm lifecycle and linkage plans);
+5 = the 全响应 platform on ``cases`` (platform, response deadline, responded, evaluation).
 """
 
 metadata = MetaData()
@@ -125,6 +126,13 @@ cases = Table(
     Column("urges", SmallInteger, nullable=False, default=0),
     Column("reworks", SmallInteger, nullable=False, default=0),
     Column("updated_seq", BigInteger, nullable=False, default=0),
+    # 全响应 (schema 3): the platform, and the 接-派-办-评 facts the three rates are counted from
+    Column("platform", String(12), nullable=False, default="city", server_default="city"),  # city / response
+    Column("response_deadline_at", BigInteger),  # contact the caller by then (响应时限), set at dispatch
+    Column("responded_at", BigInteger),  # first time the case reached handling (the department responded)
+    Column("evaluated_at", BigInteger),  # return visit (回访) done
+    Column("resolved", Boolean),  # the caller's answer at the return visit
+    Column("satisfaction", String(20)),  # satisfied / basically_satisfied / unsatisfied
     Index("ix_cases_reported", "reported_at"),  # B-tree: case lists page through it in order
     # PostgreSQL: partial, the open cases only (tens of thousands of a city's 32M rows, not all
     # of them); SQLite ignores the option and indexes every row as before.

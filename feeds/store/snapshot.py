@@ -56,6 +56,10 @@ _CASE_COLUMNS = (
     cases.c.difficult,
     cases.c.urges,
     cases.c.reworks,
+    cases.c.platform,
+    cases.c.response_deadline_at,
+    cases.c.resolved,
+    cases.c.satisfaction,
 )
 M = TypeVar("M")
 
@@ -80,6 +84,10 @@ def case_info(row: RowMapping) -> CaseInfo:
         difficult=bool(row["difficult"]),
         urges=int(row["urges"] or 0),
         reworks=int(row["reworks"] or 0),
+        platform=row["platform"] or "city",
+        response_deadline=float(row["response_deadline_at"]) if row["response_deadline_at"] is not None else None,
+        resolved=bool(row["resolved"]) if row["resolved"] is not None else None,
+        satisfaction=row["satisfaction"],
     )
 
 

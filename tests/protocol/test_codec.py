@@ -36,6 +36,7 @@ ALL_SAMPLES: list[p.Message] = [
     p.CaseUrged("XC1", "operator-1", "请尽快处置", seq=4, ts=T0),
     p.CaseDifficultChanged("XC1", True, "operator-1", seq=5, ts=T0),
     p.CaseNoted("XC1", "operator-1", "已电话联系", seq=6, ts=T0),
+    p.CaseEvaluated("XC1", resolved=False, satisfaction="unsatisfied", by="回访员", seq=7, ts=T0),
     p.WeatherWarning("W1", "rainstorm", "orange", True, "暴雨橙色预警", seq=7, ts=T0),
     p.CrowdFlow("xidan", 41000, 50000, "crowded", seq=8, ts=T0),
     p.SensorReading("WL01", "water_level", 12.5, "cm", 20.0, False, 116.36, 39.90, "桥下积水", seq=9, ts=T0),
