@@ -44,6 +44,16 @@ _DEFAULTS: dict[str, Any] = {
     "reworks": 0,
     "updated_seq": 0,
 }
+PLATFORM_DEFAULTS: dict[str, Any] = {
+    "platform": "city",
+    "response_deadline_at": None,
+    "responded_at": None,
+    "evaluated_at": None,
+    "resolved": None,
+    "satisfaction": None,
+}
+"""The platform columns of a row that does not name them: a city-management case (schema 3)."""
+_DEFAULTS.update(PLATFORM_DEFAULTS)
 _HISTORY_DEFAULTS: dict[str, Any] = {"deadline_at": None, "actor": "", "note": "", "seq": None}
 
 
