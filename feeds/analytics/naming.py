@@ -23,6 +23,7 @@ class Names:
         self._subclasses = {s.code: s for s in taxonomy.subclasses} if taxonomy else {}
         self._departments = {d.code: d for d in taxonomy.departments} if taxonomy else {}
         self._sources: dict[str, Any] = {s.code: s for s in taxonomy.sources} if taxonomy else {}
+        self._city_departments = list(self._departments)
         if taxonomy is not None:  # the 全响应 platform shares the names tables (its types, departments, channels)
             from feeds.response.taxonomy import load_response_taxonomy
 
@@ -73,8 +74,8 @@ class Names:
         return {"code": code, "name_zh": d.name_zh if d else code, "name_en": d.name_en if d else code}
 
     def departments(self) -> list[str]:
-        """Every department code of the taxonomy."""
-        return list(self._departments)
+        """Every department code of the city-management taxonomy (rankings list them, zeros included)."""
+        return list(self._city_departments)
 
     def source(self, code: str) -> dict[str, Any]:
         """``{code, name_zh, name_en}`` of a source."""

@@ -198,8 +198,8 @@ class LiveState:
         self._env.staff = snap.staff
         if snap.kpi is not None:
             self._today.on_kpis(snap.kpi)
-        self._alarms.reset(snap.alarms, snap.plans, now)
             self._response.on_kpis(snap.kpi)
+        self._alarms.reset(snap.alarms, snap.plans, now)
         ch.mark_all()
 
     # ------------------------------------------------------------- case events

@@ -277,8 +277,9 @@ class EventApplier:
         row.update(stage_values)
         self._new_cases[c.id] = row
         self._state[c.id] = {col.name: row.get(col.name) for col in _CASE_STATE}
-        self._deltas.add("reported", reported)
-        count_stage(self._deltas, stage_values, reported)
+        if c.platform != "response":  # kpi_daily counts city management; 全响应 has its own rates
+            self._deltas.add("reported", reported)
+            count_stage(self._deltas, stage_values, reported)
         self._history(c.id, reported, "reported", seq, deadline=c.deadline)
         if c.stage != "reported":
             self._history(c.id, ts, c.stage, seq, deadline=c.deadline)
@@ -305,7 +306,8 @@ class EventApplier:
         if msg.rework:
             values["reworks"] = state["reworks"] + 1
         self._update(msg.case_id, seq, **values)
-        count_stage(self._deltas, values, state["reported_at"])
+        if state["platform"] != "response":
+            count_stage(self._deltas, values, state["reported_at"])
         action = "rework" if msg.rework else msg.stage
         self._history(msg.case_id, ts, action, seq, deadline=msg.deadline, note=msg.note or "")
 
@@ -316,7 +318,8 @@ class EventApplier:
             self._check_move(msg.case_id, state["stage"], "closed", "case_id")
         values = stage_columns("closed", ts, state, on_time=msg.on_time, answered=answered)
         self._update(msg.case_id, seq, **values)
-        count_stage(self._deltas, values, state["reported_at"])
+        if state["platform"] != "response":
+            count_stage(self._deltas, values, state["reported_at"])
         self._history(msg.case_id, ts, "closed", seq)
 
     def _known(self, case_id: str) -> dict[str, Any] | None:

@@ -98,9 +98,15 @@ def count_columns(columns: Mapping[str, Sequence[Any]], deltas: KpiDeltas, sign:
     (epoch seconds or ``None``) and ``on_time`` (true, false or ``None``).
     """
     t = {name: _epoch(columns[name]) for name in _COUNT_TIMES}
+    on_time = np.asarray([bool(x) for x in columns["on_time"]], dtype=bool)
+    if "platform" in columns:  # kpi_daily counts city management only (全响应 has its own rates)
+        city = np.asarray([p != "response" for p in columns["platform"]], dtype=bool)
+        if not city.all():
+            t = {name: times[city] for name, times in t.items()}
+            on_time = on_time[city]
     rep = t["reported_at"]
     filed, closed = ~np.isnan(t["filed_at"]), ~np.isnan(t["closed_at"])
-    on_time = np.asarray([bool(x) for x in columns["on_time"]], dtype=bool) & closed
+    on_time &= closed
     dispatched, cancelled = t["dispatched_at"], t["cancelled_at"]
     for column, times in (
         ("reported", rep),
@@ -116,8 +122,8 @@ def count_columns(columns: Mapping[str, Sequence[Any]], deltas: KpiDeltas, sign:
 
 
 def _count(rows: Iterable[Mapping[str, Any]] | Sequence[Any], deltas: KpiDeltas, sign: int = 1) -> None:
-    """:func:`count_columns` of row mappings."""
-    rows = list(rows)
+    """:func:`count_columns` of row mappings (city-management rows only)."""
+    rows = [r for r in rows if r.get("platform", "city") != "response"]
     count_columns({name: [r[name] for r in rows] for name in (*_COUNT_TIMES, "on_time")}, deltas, sign)
 
 
@@ -382,6 +388,7 @@ _COUNTED = (
     cases.c.closed_at,
     cases.c.on_time,
     cases.c.cancelled_at,
+    cases.c.platform,
 )
 _ID_BATCH = 10_000
 

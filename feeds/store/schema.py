@@ -217,7 +217,9 @@ kpi_daily = Table(
     Column("cohort_closed", Integer, nullable=False, default=0),  # cases reported that day, since closed
     Column("cohort_cancelled", Integer, nullable=False, default=0),  # cases reported that day, since cancelled
 )
-"""Incremental per-day counters kept in step with ``cases`` (KPIs without scanning millions of rows)."""
+"""Incremental per-day counters kept in step with ``cases`` (KPIs without scanning millions of rows).
+
+City-management cases only: 全响应 requests have their own figures (the three rates)."""
 
 alarms = Table(
     "alarms",

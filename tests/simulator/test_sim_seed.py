@@ -22,6 +22,7 @@ from feeds.simulator.history.seed_plan import expected_cases
 from feeds.simulator.model import STAGES, CaseBatch
 from feeds.simulator.model.calendar import DAY_S, epoch, local_day
 from feeds.simulator.model.streets import street_of_grid
+from feeds.simulator.response.plan import expected_requests
 from feeds.store import Store, open_store
 
 END = epoch(2024, 3, 20, 10, 30)
@@ -32,7 +33,7 @@ START = END - 14 * DAY_S
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, SeedReport]]:
     """Fourteen days of history ending 2024-03-20 10:30 Beijing time."""
     store = open_store(str(tmp_path_factory.mktemp("seed") / "store.db"))
-    report = seed_history(store, START, END, seed=11)
+    report = seed_history(store, START, END, seed=11, requests=False)  # the city model alone
     yield store, report
     store.close()
 
@@ -194,8 +195,11 @@ def test_progress_has_a_stable_total_and_ends_at_100_with_a_summary(tmp_path: Pa
         report = seed_history(store, START, END, seed=5, progress=lambda done, total: calls.append((done, total)))
     finally:
         store.close()
-    assert len(calls) > 1 and {total for _, total in calls} == {expected_cases(START, END)}
-    assert [done for done, _ in calls] == sorted(done for done, _ in calls) and calls[-1][0] == report.cases
+    assert report.requests is not None  # the 全响应 requests are seeded too, after the cases
+    expected = expected_cases(START, END) + expected_requests(START, END)
+    assert len(calls) > 1 and {total for _, total in calls} == {expected}
+    done = [done for done, _ in calls]
+    assert done == sorted(done) and calls[-1][0] == report.cases + report.requests.requests
     summary = report.summary()
     assert summary.startswith(f"seeded {report.cases:,} cases reported 2024-03-06 - 2024-03-20 (Beijing)")
     assert "SeedReport" not in summary and f"seed {report.seed}" in summary

@@ -40,6 +40,8 @@ from feeds.simulator.history.seed_store import SeedRefusedError, open_for_seedin
 from feeds.simulator.model.arrivals import YEAR_S
 from feeds.simulator.model.calendar import DAY_S, local_date, local_day
 from feeds.simulator.model.district import load_district
+from feeds.simulator.response.history import RequestSeedReport, plan_request_rows
+from feeds.simulator.response.plan import expected_requests
 from feeds.store import Store, StoreError
 
 CHUNK_ROWS = 50_000
@@ -65,6 +67,7 @@ class SeedReport:
         planning_s: Of which spent planning and cutting (the rest: building rows and writing).
         cube_s: Of which spent finishing and saving the analytics cube (0 when none was built).
         last_seq_by_day: Highest daily sequence per local day, for the last two days.
+        requests: The 全响应 requests written beside the cases (``None``: not seeded).
     """
 
     seed: int
@@ -79,6 +82,7 @@ class SeedReport:
     planning_s: float
     cube_s: float = 0.0
     last_seq_by_day: dict[int, int] = field(default_factory=dict)
+    requests: RequestSeedReport | None = None
 
     @property
     def rate(self) -> float:
@@ -93,9 +97,11 @@ class SeedReport:
     def summary(self) -> str:
         """One line for people: what was written, over which days, how fast, and the seed."""
         first, last = local_date(self.start), local_date(self.end)
+        r = self.requests
+        extra = f"; {r.requests:,} 全响应 requests" if r is not None else ""
         return (
             f"seeded {self.cases:,} cases reported {first} - {last} (Beijing) in {self.seconds:.1f} s "
-            f"({self.rate:,.0f} cases/s); closed {self.closure_rate:.2%} of filed, {self.open:,} open; "
+            f"({self.rate:,.0f} cases/s); closed {self.closure_rate:.2%} of filed, {self.open:,} open{extra}; "
             f"seed {self.seed}"
         )
 
@@ -109,6 +115,7 @@ def seed_history(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     build_cube: bool = True,
+    requests: bool = True,
 ) -> SeedReport:
     """Write every case reported in ``[start, end)``, as it stood at ``end``, into ``store``.
 
@@ -129,6 +136,8 @@ def seed_history(
         build_cube: Build the analytics cube from the same chunks and save its cache
             (``<db>.cube.npz``) next to a SQLite store, so the first server start loads it
             instead of scanning the store (other databases have no cache: nothing is built).
+        requests: Also seed the 全响应 requests of the span (``feeds.simulator.response``),
+            in the same bulk call after the cases (``seconds`` covers both).
 
     Raises:
         ValueError: If ``end <= start``.
@@ -137,7 +146,7 @@ def seed_history(
         raise ValueError("the history span is empty (end must be after start)")
     used_seed = seed if seed is not None else secrets.randbits(32)
     district = load_district(0, frozenset(store.reference.grids) or None)
-    expected = expected_cases(start, end)
+    expected = expected_cases(start, end) + (expected_requests(start, end) if requests else 0)
     report = progress or (lambda _done, _total: None)
     started = time.perf_counter()
     gc_was_enabled = gc.isenabled()
@@ -145,6 +154,7 @@ def seed_history(
     cache = default_cache_path(store.engine) if build_cube else None
     builder = CubeBuilder(expected) if cache is not None else None
     windows: list[WindowDone] = []
+    requested = plan_request_rows(start, end, district, seed=used_seed) if requests else None
 
     def rows() -> Iterator[Chunk]:
         written = 0
@@ -157,10 +167,19 @@ def seed_history(
             if builder is not None:
                 builder.add(item)
             yield item
+        if requested is not None:  # the 全响应 requests: same bulk call, not in the (city) cube
+            for chunk in requested.chunks(chunk_rows):
+                report(written, expected)
+                written += len(chunk["id"])
+                yield chunk
 
     def history() -> Iterator[Chunk]:
         for window in windows:
             yield from window.history
+        if requested is not None:
+            extra = requested.history(end)
+            if extra["case_id"]:
+                yield extra
 
     try:
         # one bulk call for every year: the indexes are dropped once and rebuilt once
@@ -171,10 +190,12 @@ def seed_history(
             gc.enable()
     cases = sum(w.cases for w in windows)
     closed, cancelled = sum(w.closed for w in windows), sum(w.cancelled for w in windows)
-    report(cases, expected)
     last_seq = windows[-1].last_seq if windows else {}
     planning_s = sum(w.planning_s for w in windows)
     history_rows = sum(len(h["case_id"]) for w in windows for h in w.history)
+    seconds = time.perf_counter() - started
+    request_report = requested.report(0.0) if requested is not None else None
+    report(cases + (request_report.requests if request_report is not None else 0), expected)
     last_day = local_day(end)
     return SeedReport(
         seed=used_seed,
@@ -185,10 +206,11 @@ def seed_history(
         cancelled=cancelled,
         open=cases - closed - cancelled,
         history_rows=history_rows,
-        seconds=time.perf_counter() - started,
+        seconds=seconds,
         planning_s=planning_s,
         cube_s=cube_s,
         last_seq_by_day={d: s for d, s in last_seq.items() if d >= last_day - 1},
+        requests=request_report,
     )
 
 
@@ -290,7 +312,7 @@ def run_seed(
         return 1
     finally:
         store.close()
-    bar.finish(report.cases)
+    bar.finish(report.cases + (report.requests.requests if report.requests is not None else 0))
     out.write(report.summary() + "\n")
     return 0
 

@@ -30,6 +30,7 @@ from feeds.simulator.live.staff_feed import StaffFeed
 from feeds.simulator.live.stream import CaseStream
 from feeds.simulator.model.arrivals import CASES_PER_YEAR
 from feeds.simulator.model.district import District
+from feeds.simulator.response.live import RequestStream
 from feeds.taxonomy import Taxonomy, load_taxonomy
 
 PLAN_STEP_S = 300.0
@@ -119,7 +120,9 @@ class LiveScript:
             grid_day_factors=district.day_factors,
         )
         self._taken_over: set[str] = set()
-        self._take_over(cases)
+        self._take_over([c for c in cases if c.platform != "response"])
+        self.requests = RequestStream(start, seed, district, cases)
+        self.schedule.extend(self.requests.take_over())
         self.schedule.extend(self.environment.start(start, weather))
         self._planned = start
 
@@ -139,6 +142,7 @@ class LiveScript:
         boost = case_boost(self.environment.warnings_at(a), self.taxonomy)
         for plan in self.stream.advance(b, boost):
             self.schedule.extend(plan_messages(plan, self.district))
+        self.schedule.extend(self.requests.window(a, b))
         self.schedule.extend(self.environment.window(a, b))
 
     def advance(self, now: float) -> list[Message]:
