@@ -18,6 +18,7 @@ and :func:`render_markdown` print them.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -149,6 +150,18 @@ FACTS: dict[str, tuple[str, str, str, str, float, float, str]] = {
     "distinct_addresses": (
         "shape", "网格内不同门牌地址", "distinct addresses in a busy grid", "street addresses", 25, INF, "count"
     ),
+    # 全响应 (12345 接诉即办): measured by _response_facts
+    "r_taxonomy": ("document", "全响应分类层级", "全响应 taxonomy levels", "5 / 21 / 109 / 571", 0, 0, "count"),
+    "r_ten_year_total": ("document", "全响应十年案件", "全响应 requests, ten years", "600k", 540_000, 660_000, "count"),
+    "r_closure": ("document", "全响应结案率", "全响应 closed", "98.82 %", 0.9832, 0.9932, "pct"),
+    "r_phone_share": ("document", "电话渠道占比", "requests by phone", "~90 %", 0.87, 0.93, "pct"),
+    "r_answered_share": (
+        "document", "直接答复（咨询）占比", "answered on the line", "~6 in 10 (4 in 10 handled)", 0.55, 0.65, "pct"
+    ),
+    "r_resolution_rate": ("document", "解决率", "resolution rate", "96.5 % (2024-09)", 0.94, 0.99, "pct"),
+    "r_satisfaction_rate": ("document", "满意率", "satisfaction rate", "96.9 % (2024-09)", 0.945, 0.99, "pct"),
+    "r_resolution_2019": ("document", "解决率（2019年）", "resolution rate (2019)", "53.1 %", 0.50, 0.56, "pct"),
+    "r_satisfaction_2019": ("document", "满意率（2019年）", "satisfaction rate (2019)", "64.6 %", 0.615, 0.675, "pct"),
 }  # fmt: skip
 """What is checked: the document's facts (brief §4, issue 9) and the simulation's shape, with accepted ranges.
 
@@ -330,13 +343,88 @@ EXTRA_PLATFORMS: list[PlatformFacts] = []
 """Further platforms' fact measurers (e.g. 全响应); each returns its rows or none."""
 
 
-def document_facts(engine: Engine, taxonomy: Taxonomy | None = None, *, city_where: str = "1 = 1") -> list[FactRow]:
+def _response_facts(engine: Engine) -> list[FactRow]:
+    """The 全响应 platform's facts (requests: ``platform = 'response'``); none when the store holds no request.
+
+    Rates are the indicators of ``docs/indicators.md`` over evaluated requests; the document's
+    2024-09 figures are checked on a store whose requests reach mid-2024 or later, the 2019 ones
+    on a store holding 2019.
+    """
+    from feeds.response.taxonomy import load_response_taxonomy
+
+    where = "platform = 'response'"
+    lo, hi, n = _scalar(engine, f"SELECT min(reported_at), max(reported_at), count(*) FROM cases WHERE {where}")
+    if n == 0:
+        return []
+    tax = load_response_taxonomy()
+    shape = (len(tax.categories), len(tax.majors), len(tax.subs), len(tax.types))
+    levels = replace(fact("r_taxonomy", float(shape == (5, 21, 109, 571)), " / ".join(map(str, shape)), "response"),
+                     low=1, high=1)  # fmt: skip
+    span = _Span(lo, hi + 1)
+    settled = span.end - 30 * DAY_S
+
+    def count(condition: str, **params: object) -> float:
+        return _scalar(engine, f"SELECT count(*) FROM cases WHERE {where} AND {condition}", **params)[0]
+
+    rows = [levels]
+    if span.days >= 3650 - 2:
+        rows.append(fact("r_ten_year_total", count("reported_at >= :t", t=span.end - 10 * YEAR_S), "", "response"))
+    else:
+        rows.append(
+            fact("r_ten_year_total", None, f"needs ten years; the store spans {span.days:.0f} days", "response")
+        )
+    old = count("reported_at < :t", t=settled)
+    closed = count("closed_at IS NOT NULL AND reported_at < :t", t=settled)
+    rows.append(
+        fact("r_closure", closed / old if old else None, "requests reported ≥ 30 days before the end", "response")
+    )
+    rows.append(fact("r_phone_share", count("source = 'hotline_12345'") / n, "", "response"))
+    answered = count("closed_at IS NOT NULL AND dispatched_at IS NULL")
+    rows.append(fact("r_answered_share", answered / n, "closed without dispatch", "response"))
+    for key_res, key_sat, a, b, label in (
+        ("r_resolution_rate", "r_satisfaction_rate", max(lo, _year_start(2024.5)), hi + 1, "2024-07 on"),
+        (
+            "r_resolution_2019",
+            "r_satisfaction_2019",
+            max(lo, _year_start(2019)),
+            min(hi + 1, _year_start(2020)),
+            "2019",
+        ),
+    ):
+        evaluated = count("satisfaction IS NOT NULL AND reported_at >= :a AND reported_at < :b", a=a, b=b)
+        if evaluated < 200:
+            why = f"needs evaluated requests of {label}; the store holds {evaluated:.0f}"
+            rows += [fact(key_res, None, why, "response"), fact(key_sat, None, why, "response")]
+            continue
+        resolved = count("resolved AND satisfaction IS NOT NULL AND reported_at >= :a AND reported_at < :b", a=a, b=b)
+        satisfied = count(
+            "satisfaction IN ('satisfied', 'basically_satisfied') AND reported_at >= :a AND reported_at < :b", a=a, b=b
+        )
+        note = f"{evaluated:,.0f} requests of {label} evaluated"
+        rows += [
+            fact(key_res, resolved / evaluated, note, "response"),
+            fact(key_sat, satisfied / evaluated, note, "response"),
+        ]
+    return rows
+
+
+def _year_start(year: float) -> float:
+    """Epoch seconds of a decimal year's start in Beijing (2024.5 = 1 July 2024)."""
+    whole = int(year)
+    month = 1 + round((year - whole) * 12)
+    return dt.datetime(whole, month, 1, tzinfo=dt.timezone(dt.timedelta(hours=8))).timestamp()
+
+
+def document_facts(
+    engine: Engine, taxonomy: Taxonomy | None = None, *, city_where: str = "platform = 'city'"
+) -> list[FactRow]:
     """Every fact of the source document and the simulation's shape checks, measured on a store.
 
     Args:
         engine: The store's engine (``Store.engine``).
         taxonomy: The city-management taxonomy (the packaged one if omitted).
-        city_where: SQL condition selecting the city-management cases.
+        city_where: SQL condition selecting the city-management cases (the 全响应 requests,
+            ``platform = 'response'``, are measured apart).
 
     Raises:
         ValueError: If the store holds no case.
@@ -346,7 +434,7 @@ def document_facts(engine: Engine, taxonomy: Taxonomy | None = None, *, city_whe
     m = _Measure(engine, tax, city_where)
     if m.n == 0:
         raise ValueError("the store holds no case (seed it first: gridwall seed)")
-    rows = m.document(units) + m.shape(grid_codes)
+    rows = m.document(units) + m.shape(grid_codes) + _response_facts(engine)
     for extra in EXTRA_PLATFORMS:
         rows += extra(engine, tax)
     return rows
