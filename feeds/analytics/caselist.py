@@ -149,6 +149,7 @@ def case_detail(engine: Engine, names: Names, p: Params) -> dict[str, Any]:
     out.update({f"{k}_s": data[k] for k in _TIME_COLUMNS})
     out["difficult"] = bool(data["difficult"])
     out["on_time"] = None if data["on_time"] is None else bool(data["on_time"])
+    out["resolved"] = None if data.get("resolved") is None else bool(data["resolved"])
     out["overdue"] = bool(
         data["stage"] in ("reported", "filed", "dispatched", "handling")
         and data["handle_deadline_at"] is not None

@@ -90,7 +90,8 @@ def apply_events(cube: CaseCube, messages: Iterable[Message]) -> int:
         for msg in messages:
             ts = msg.ts if msg.ts is not None else time.time()
             if isinstance(msg, CaseCreated):
-                changed[msg.case.id] = _new_record(msg.case, ts)
+                if msg.case.platform == "city":  # the cube holds city-management cases only
+                    changed[msg.case.id] = _new_record(msg.case, ts)
                 continue
             if not isinstance(msg, (CaseStageChanged, CaseClosed, CaseDifficultChanged)):
                 continue

@@ -63,10 +63,14 @@ def store_bulk_generation(engine: Engine) -> int:
         return bulk_generation(conn)
 
 
+CITY = cases.c.platform == "city"
+"""The cube holds city-management cases; 全响应 requests have their own query (``feeds.analytics.response``)."""
+
+
 def case_count(engine: Engine) -> int:
-    """Number of rows in ``cases``."""
+    """Number of city-management rows in ``cases`` (what the cube holds)."""
     with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(cases)).scalar_one())
+        return int(conn.execute(select(func.count()).select_from(cases).where(CITY)).scalar_one())
 
 
 def _scan_query() -> Select[Any]:
@@ -76,7 +80,7 @@ def _scan_query() -> Select[Any]:
     return select(
         c.id, c.reported_at, c.handle_deadline_at, static_bits(), handle_seconds(), c.stage, fix, c.grid,
         c.department, c.subclass, c.source, c.kind,
-    )  # fmt: skip
+    ).where(CITY)  # fmt: skip
 
 
 def build(engine: Engine, *, progress: Progress | None = None) -> CaseCube:
@@ -119,7 +123,7 @@ def _register_open(cube: CaseCube, engine: Engine) -> None:
     """Read the store's open cases (an indexed query) and register them in the sorted cube."""
     with engine.connect() as conn:
         opened = conn.execute(
-            select(*(cases.c[name] for name in RAW_COLUMNS)).where(cases.c.stage.not_in(tuple(FINAL_STAGES)))
+            select(*(cases.c[name] for name in RAW_COLUMNS)).where(cases.c.stage.not_in(tuple(FINAL_STAGES)), CITY)
         ).all()
     _index_open(cube, [dict(zip(RAW_COLUMNS, r, strict=True)) for r in opened])
 
@@ -223,7 +227,7 @@ def sync(cube: CaseCube, engine: Engine) -> int:
     """Apply the store rows changed since the cube's ``seq``; returns how many rows were applied."""
     query = (
         select(*(cases.c[name] for name in RAW_COLUMNS), cases.c.updated_seq)
-        .where(cases.c.updated_seq > cube.seq)
+        .where(cases.c.updated_seq > cube.seq, CITY)
         .order_by(cases.c.updated_seq)
     )
     with engine.connect() as conn:

@@ -72,7 +72,7 @@ def overdue_expr(as_of: int) -> ColumnElement[bool]:
 def where_clause(sel: Selection) -> ColumnElement[bool]:
     """The WHERE clause of a selection (period on ``reported_at``, unit, filters)."""
     c = cases.c
-    conds: list[ColumnElement[bool]] = [c.reported_at >= sel.start, c.reported_at < sel.end]
+    conds: list[ColumnElement[bool]] = [c.reported_at >= sel.start, c.reported_at < sel.end, c.platform == "city"]
     if sel.level in UNIT_COLUMN:
         conds.append(UNIT_COLUMN[sel.level] == sel.unit)
     f = sel.filters

@@ -13,6 +13,8 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from feeds.analytics.response import WINDOW_S as RESPONSE_WINDOW_S
+from feeds.analytics.response import window_rates
 from feeds.analytics.service import QUERY_NAMES, QueryService
 from feeds.protocol import Kpis, Message
 from feeds.protocol.answers import DrillAnswer, TrendAnswer
@@ -75,6 +77,8 @@ class AnalyticsQueries:
             if value is not None:
                 today[key] = round(value, 4)
         today["rate_window_s"] = RATE_WINDOW_S
+        today.update(window_rates(store.engine, now))  # 全响应: response_rate, resolution_rate, satisfaction_rate
+        today["response_window_s"] = RESPONSE_WINDOW_S
         trend = TrendAnswer.from_wire(service.handle("trend", {"range": "today", "bucket": "hour"}))
         week_ago = trend.start_s - 7 * 86_400
         last_week = TrendAnswer.from_wire(

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from feeds import startup_trace
-from feeds.analytics import caselist, drill, early_warning, forecast
+from feeds.analytics import caselist, drill, early_warning, forecast, response
 from feeds.analytics.cube import CaseCube
 from feeds.analytics.cube_events import apply_events
 from feeds.analytics.cube_store import (
@@ -62,7 +62,7 @@ CUBE_QUERIES: dict[str, Query] = {
     "forecast": forecast.forecast,
 }
 """Queries answered by the indicator engine (cube, or SQL as a fallback)."""
-SQL_QUERIES = ("cases", "case")
+SQL_QUERIES = ("cases", "case", "response")
 QUERY_NAMES: tuple[str, ...] = (*CUBE_QUERIES, *SQL_QUERIES)
 
 
@@ -229,6 +229,8 @@ class QueryService:
             data = caselist.case_list(self.engine, self.names, p)
         elif name == "case":
             data = caselist.case_detail(self.engine, self.names, p)
+        elif name == "response":
+            data = response.response_query(self.engine, self.names, p)
         else:
             raise ProtocolError("bad_field", f"unknown query '{name[:40]}'; known: {', '.join(QUERY_NAMES)}", "name")
         data["query"] = name

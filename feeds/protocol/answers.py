@@ -416,6 +416,9 @@ CASE_TIMES = (
     "cancelled_at",
     "deadline_at",
     "handle_deadline_at",
+    "response_deadline_at",
+    "responded_at",
+    "evaluated_at",
 )
 """The time columns of a case (sent as ISO strings, with the epoch seconds under ``<name>_s``)."""
 
@@ -450,6 +453,12 @@ class CaseRecord:
     overdue: bool = False
     urges: int = 0
     reworks: int = 0
+    platform: str = "city"
+    response_deadline_at: float | None = None
+    responded_at: float | None = None
+    evaluated_at: float | None = None
+    resolved: bool | None = None
+    satisfaction: str = ""
 
     @classmethod
     def from_wire(cls, d: object) -> CaseRecord:
@@ -457,6 +466,7 @@ class CaseRecord:
         m = _map(d)
         times = {k: epoch(m.get(f"{k}_s", m.get(k))) for k in CASE_TIMES}
         on_time = m.get("on_time")
+        resolved = m.get("resolved")
         return cls(
             id=_text(m.get("id")),
             kind=_text(m.get("kind")),
@@ -476,6 +486,9 @@ class CaseRecord:
             overdue=bool(m.get("overdue")),
             urges=_int(m.get("urges")),
             reworks=_int(m.get("reworks")),
+            platform=_text(m.get("platform")) or "city",
+            resolved=None if resolved is None else bool(resolved),
+            satisfaction=_text(m.get("satisfaction")),
             **times,
         )
 
@@ -659,6 +672,96 @@ class ForecastAnswer:
         )
 
 
+@dataclass(frozen=True)
+class ResponseFigures:
+    """The 全响应 figures of one group: counts and the three rates (fractions, ``None`` when undefined)."""
+
+    reported: int = 0
+    answered: int = 0
+    dispatched: int = 0
+    due_response: int = 0
+    responded_in_time: int = 0
+    evaluated: int = 0
+    resolved: int = 0
+    satisfied: int = 0
+    reopened: int = 0
+    open: int = 0
+    overdue: int = 0
+    response_rate: float | None = None
+    resolution_rate: float | None = None
+    satisfaction_rate: float | None = None
+
+    @classmethod
+    def from_wire(cls, d: object) -> ResponseFigures:
+        """From a ``figures`` object (or a ranking row) of a ``response`` answer."""
+        m = _map(d)
+        counts = [
+            _int(m.get(k))
+            for k in ("reported", "answered", "dispatched", "due_response", "responded_in_time", "evaluated",
+                      "resolved", "satisfied", "reopened", "open", "overdue")
+        ]  # fmt: skip
+        rates = [_num(m.get(k)) for k in ("response_rate", "resolution_rate", "satisfaction_rate")]
+        return cls(*counts, *rates)
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    """A subdistrict or department in a 全响应 ranking."""
+
+    who: Named
+    figures: ResponseFigures
+
+
+@dataclass(frozen=True)
+class ResponseComparison:
+    """同比 or 环比: the earlier period's figures and the change of each rate (and of ``reported``)."""
+
+    period: PeriodRef
+    figures: ResponseFigures
+    delta: Mapping[str, float | None]
+
+    @classmethod
+    def from_wire(cls, d: object) -> ResponseComparison:
+        """From the ``yoy``/``pop`` object of a ``response`` answer."""
+        m = _map(d)
+        change = _map(m.get("change"))
+        delta = {k: _num(_map(v).get("delta")) for k, v in change.items()}
+        return cls(PeriodRef.from_wire(m.get("period")), ResponseFigures.from_wire(m.get("figures")), delta)
+
+
+@dataclass(frozen=True)
+class ResponseAnswer:
+    """The ``response`` query: a unit's 全响应 figures, 同比/环比 and rankings by subdistrict and department."""
+
+    unit: UnitRef
+    period: PeriodRef
+    figures: ResponseFigures
+    yoy: ResponseComparison
+    pop: ResponseComparison
+    by_subdistrict: tuple[ResponseRow, ...]
+    by_department: tuple[ResponseRow, ...]
+
+    @classmethod
+    def from_wire(cls, d: Wire) -> ResponseAnswer:
+        """From the JSON answer."""
+        rankings = _map(d.get("rankings"))
+
+        def rows(key: str) -> tuple[ResponseRow, ...]:
+            return tuple(
+                ResponseRow(Named.from_wire(r), ResponseFigures.from_wire(r)) for r in _rows(rankings.get(key))
+            )
+
+        return cls(
+            UnitRef.from_wire(d.get("unit")),
+            PeriodRef.from_wire(d.get("period")),
+            ResponseFigures.from_wire(d.get("figures")),
+            ResponseComparison.from_wire(d.get("yoy")),
+            ResponseComparison.from_wire(d.get("pop")),
+            rows("subdistrict"),
+            rows("department"),
+        )
+
+
 Answer: TypeAlias = (
     DrillAnswer
     | RankingAnswer
@@ -668,6 +771,7 @@ Answer: TypeAlias = (
     | CaseDetailAnswer
     | WarningsAnswer
     | ForecastAnswer
+    | ResponseAnswer
 )
 TYPED: dict[str, Callable[[Wire], Answer]] = {
     "drill": DrillAnswer.from_wire,
@@ -679,6 +783,7 @@ TYPED: dict[str, Callable[[Wire], Answer]] = {
     "case": CaseDetailAnswer.from_wire,
     "warnings": WarningsAnswer.from_wire,
     "forecast": ForecastAnswer.from_wire,
+    "response": ResponseAnswer.from_wire,
 }
 """Query name → parser of its answer."""
 
