@@ -13,6 +13,7 @@ from desktop.panels import Placed, Translatable, widgets_of
 from feeds.client.status import ClientStatus
 from feeds.live import Changes, LiveState
 from feeds.protocol import ReplayStatus
+from widgets.case_feed import CaseFeed
 from widgets.gridmap import GridMap
 from widgets.gridmap.adapters import unit_collections
 from widgets.panel import Panel
@@ -38,6 +39,7 @@ class WallController(QObject):
         panels: Every built panel of every window (a kind may appear in several windows).
         map_colour: Grid colouring: ``density``, ``overdue`` or ``cycle`` (alternate every
             :data:`CYCLE_S` seconds).
+        platforms: The platforms whose cases the feed and the map show (layout ``[wall] platforms``).
     """
 
     def __init__(
@@ -47,13 +49,16 @@ class WallController(QObject):
         parent: QObject | None = None,
         *,
         map_colour: str = "density",
+        platforms: frozenset[str] = frozenset({"city", "response"}),
     ):
         super().__init__(parent)
         self.bridge = bridge
         self.state = bridge.state
         self.placed = list(panels)
         first_mode = "density" if map_colour == "cycle" else map_colour
-        self.map_feeds = [MapFeed(m, self.state, first_mode) for m in widgets_of(self.placed, GridMap)]
+        self.map_feeds = [MapFeed(m, self.state, first_mode, platforms) for m in widgets_of(self.placed, GridMap)]
+        for case_feed in widgets_of(self.placed, CaseFeed):
+            case_feed.platforms = platforms
         self._cycle: QTimer | None = None
         if map_colour == "cycle" and self.map_feeds:
             self._cycle = QTimer(self)

@@ -173,7 +173,8 @@ class DrillController(QObject):
         overdue cases behind a counter), ``anomaly`` (``unit/subclass``: the
         unit today for that type), ``hotspot`` (``grid/subclass``: the grid's
         cases of that type, 30 days), ``forecast`` (subclass: 30 days), ``alarms`` (the alarm
-        figures and the departments by urges).
+        figures and the departments by urges), ``response`` (a unit's 全响应 rates and rankings,
+        30 days).
         """
         v = self.view
         year = RangeSpec("year")
@@ -201,6 +202,9 @@ class DrillController(QObject):
             v.open_unit(DISTRICT, {"subclass": key}, RangeSpec("30d"))
         elif kind == "alarms":
             v.open_alarms()
+        elif kind == "response":
+            v.open_unit(key or DISTRICT, {}, RangeSpec("30d"))
+            v.unit_page.show_platform("response")
         else:
             return
         self.open()

@@ -59,6 +59,14 @@ class ScreenLayout:
     panels: tuple[PanelPlace, ...]
 
 
+PLATFORM_CHOICES: dict[str, frozenset[str]] = {
+    "both": frozenset({"city", "response"}),
+    "city": frozenset({"city"}),
+    "response": frozenset({"response"}),
+}
+"""``[wall] platforms``: the cases the feed and the map show (城市管理, 全响应 or both)."""
+
+
 @dataclass(frozen=True)
 class WallLayout:
     """A whole wall: global options and one layout per window."""
@@ -73,6 +81,7 @@ class WallLayout:
     map_config: MapConfig = field(default_factory=MapConfig)
     map_colour: str = "density"
     tour: TourConfig | None = None
+    platforms: frozenset[str] = PLATFORM_CHOICES["both"]
 
     def panel_names(self) -> set[str]:
         """Every panel named anywhere in the layout."""
@@ -156,14 +165,20 @@ def parse_layout(data: dict[str, Any], source: str) -> WallLayout:
     if not isinstance(raw_screens, list) or not raw_screens:
         raise LayoutError(f"{source}: at least one [[screen]] is needed")
     screens = tuple(_screen(s, f"{source} [[screen]] {i + 1}") for i, s in enumerate(raw_screens))
-    known = {"language", "cursor_idle_s", "drilldown", "drilldown_idle_s"}
+    platforms = wall.get("platforms", "both")
+    if platforms not in PLATFORM_CHOICES:
+        raise LayoutError(f"{source}: [wall] platforms must be one of {', '.join(PLATFORM_CHOICES)}")
+    known = {"language", "cursor_idle_s", "drilldown", "drilldown_idle_s", "platforms"}
     extra = {k: v for k, v in wall.items() if k not in known}
     map_config, colour = _map_section(data.get("map", {}), source)
     try:
         tour = parse_tour(data.get("tour"), source)
     except TourError as exc:
         raise LayoutError(str(exc)) from None
-    return WallLayout(screens, language, float(idle), drill, float(drill_idle), source, extra, map_config, colour, tour)
+    return WallLayout(
+        screens, language, float(idle), drill, float(drill_idle), source, extra, map_config, colour, tour,
+        PLATFORM_CHOICES[platforms],
+    )  # fmt: skip
 
 
 MAP_COLOURS = ("density", "overdue", "cycle")

@@ -57,13 +57,21 @@ class MapFeed:
         gmap: The map widget.
         state: The live state.
         mode: Grid colouring: ``density`` (open cases per grid) or ``overdue``.
+        platforms: Whose case markers to show (``city``, ``response``); grid colours count every open case.
     """
 
-    def __init__(self, gmap: GridMap, state: LiveState, mode: str = "density") -> None:
+    def __init__(
+        self,
+        gmap: GridMap,
+        state: LiveState,
+        mode: str = "density",
+        platforms: frozenset[str] = frozenset({"city", "response"}),
+    ) -> None:
         self.gmap = gmap
         self.state = state
         self.mode = mode
         self.layers: frozenset[str] = frozenset()
+        self.platforms = platforms
         self._shown: set[str] = set()
         self._spots = {s.id: s for s in load_hotspots()}
         self.checklist: MapPlanOverlay | None = None  # made when the first plan runs
@@ -130,7 +138,11 @@ class MapFeed:
         )
 
     def _push_all(self, now: float) -> None:
-        items = [case_item(v, self.state.deadline_status(v.id), now) for v in self.state.open_cases()]
+        items = [
+            case_item(v, self.state.deadline_status(v.id), now)
+            for v in self.state.open_cases()
+            if v.platform in self.platforms
+        ]
         current = {item["id"] for item in items}
         self.gmap.push_cases(updated=items, removed=sorted(self._shown - current))
         self._shown = current
@@ -139,6 +151,8 @@ class MapFeed:
         added, updated, removed = [], [], []
         for case_id in ids:
             view = self.state.case(case_id)
+            if view is not None and view.platform not in self.platforms:
+                continue
             if view is None:
                 if case_id in self._shown:
                     removed.append(case_id)

@@ -24,6 +24,7 @@ from widgets.gridmap import GridMap, MapConfig
 from widgets.kpi import KpiTiles
 from widgets.overdue import OverdueCounter
 from widgets.plan_checklist import PlanChecklist
+from widgets.response_panel import ResponsePanel
 from widgets.theme import Scale
 from widgets.title_bar import TitleBar
 from widgets.warnings_panel import WarningsPanel
@@ -142,6 +143,11 @@ def _alarm_clicks(panel: AlarmPanel, drill: DrillTo) -> None:
     panel.sigAlarmClicked.connect(open_alarm)
 
 
+def _response_clicks(panel: ResponsePanel, drill: DrillTo) -> None:
+    panel.sigCaseActivated.connect(lambda case_id: drill("case", case_id))
+    panel.sigDrillDown.connect(drill)
+
+
 def _map(ctx: PanelContext) -> GridMap:
     return GridMap(ctx.map_config, scale=ctx.scale.height / 1080.0, language=ctx.language)
 
@@ -221,6 +227,12 @@ PANELS: dict[str, PanelKind[Any]] = {
             "plan",
             lambda ctx: PlanChecklist(ctx.scale),
             follows=(Follow(lambda ch: ch.plans, LiveState.plans, lambda w, v, _now: w.update_plans(v)),),
+        ),
+        PanelKind[ResponsePanel](
+            "response",
+            lambda ctx: ResponsePanel(ctx.scale),
+            follows=(Follow(lambda ch: ch.response, LiveState.response, lambda w, v, _now: w.update_response(v)),),
+            clicks=_response_clicks,
         ),
         # early warnings and forecasts are query answers, refreshed by desktop.queries.WarningsFeed
         PanelKind[WarningsPanel](

@@ -82,7 +82,9 @@ class WallSession(QObject):
         self.wall_windows: list[WallWindow] = []
         self._build_windows()
         panels = [panel for window in self.wall_windows for panel in window.placed]
-        self.controller = WallController(self.bridge, panels, self, map_colour=self.layout.map_colour)
+        self.controller = WallController(
+            self.bridge, panels, self, map_colour=self.layout.map_colour, platforms=self.layout.platforms
+        )
         self.drill = install_drilldown(
             self,
             backend=self.client,

@@ -265,6 +265,8 @@ class CaseFeed(Panel):
 
     def __init__(self, scale: Scale | None = None, parent: QWidget | None = None) -> None:
         super().__init__(scale, parent)
+        self.platforms: frozenset[str] = frozenset({"city", "response"})
+        """Whose cases the feed shows (``city`` 城市管理, ``response`` 全响应; the layout's ``[wall] platforms``)."""
         self.model = CaseFeedModel(self)
         self.view = FeedView(self)
         self.view.setModel(self.model)
@@ -302,7 +304,9 @@ class CaseFeed(Panel):
         self.rescale()
 
     def update_cases(self, rows: Sequence[CaseView], now: float | None = None) -> int:
-        """Show the feed (newest first); returns the number of new rows that slid in."""
+        """Show the feed (newest first, only :attr:`platforms`' cases); returns the number of new rows that slid in."""
+        if len(self.platforms) < 2:
+            rows = [r for r in rows if r.platform in self.platforms]
         if now is not None:
             self.model.now = now
         inserted = self.model.update_rows(rows)

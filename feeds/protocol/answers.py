@@ -691,6 +691,11 @@ class ResponseFigures:
     resolution_rate: float | None = None
     satisfaction_rate: float | None = None
 
+    def value(self, name: str) -> float | None:
+        """One figure by name (``None`` for an unknown name)."""
+        value = getattr(self, name, None)
+        return float(value) if isinstance(value, int | float) else None
+
     @classmethod
     def from_wire(cls, d: object) -> ResponseFigures:
         """From a ``figures`` object (or a ranking row) of a ``response`` answer."""
@@ -706,10 +711,10 @@ class ResponseFigures:
 
 @dataclass(frozen=True)
 class ResponseRow:
-    """A subdistrict or department in a 全响应 ranking."""
+    """A subdistrict or department in a 全响应 ranking (shaped like :class:`Figures` for the rank tables)."""
 
     who: Named
-    figures: ResponseFigures
+    indicators: ResponseFigures
 
 
 @dataclass(frozen=True)

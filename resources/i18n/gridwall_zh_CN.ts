@@ -523,72 +523,117 @@
 <context>
     <name>CaseDetailView</name>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="127"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="129"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="128"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="130"/>
         <source>Department</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="129"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="131"/>
         <source>Place</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="130"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="132"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="131"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="133"/>
         <source>Handling deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="132"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="134"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="160"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="135"/>
+        <source>Evaluation</source>
+        <translation>回访评价</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="163"/>
+        <source>全响应 (12345)</source>
+        <translation>全响应（12345）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="165"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="161"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="166"/>
         <source>Difficult case</source>
         <translation>疑难案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="163"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="168"/>
         <source>Case %1 · reported %2</source>
         <translation>案件 %1 · 上报于 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="183"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="192"/>
         <source>(no description)</source>
         <translation>（无问题描述）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="249"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="240"/>
+        <source>satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="241"/>
+        <source>basically satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="242"/>
+        <source>unsatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="245"/>
+        <source>resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="245"/>
+        <source>not resolved</source>
+        <translation>未解决</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="248"/>
+        <source>not evaluated yet</source>
+        <translation>尚未回访</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="250"/>
+        <source>re-opened %1×</source>
+        <translation>重办%1次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="278"/>
         <source>handled %1 early</source>
         <translation>提前 %1 处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="249"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="278"/>
         <source>handled %1 late</source>
         <translation>超时 %1 处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="254"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="283"/>
         <source>urged %1×</source>
         <translation>催办 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="254"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="283"/>
         <source>reworked %1×</source>
         <translation>返工 %1 次</translation>
     </message>
@@ -705,7 +750,7 @@
 <context>
     <name>CaseFeed</name>
     <message>
-        <location filename="../../widgets/case_feed.py" line="292"/>
+        <location filename="../../widgets/case_feed.py" line="294"/>
         <source>Latest cases</source>
         <translation>最新案件</translation>
     </message>
@@ -901,138 +946,138 @@
 <context>
     <name>Drill</name>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="29"/>
+        <location filename="../../widgets/drilldown/text.py" line="39"/>
         <source>Reported</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="30"/>
+        <location filename="../../widgets/drilldown/text.py" line="40"/>
         <source>Filed</source>
         <translation>立案数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="31"/>
+        <location filename="../../widgets/drilldown/text.py" line="41"/>
         <source>Dispatched</source>
         <translation>派遣数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="32"/>
+        <location filename="../../widgets/drilldown/text.py" line="42"/>
         <source>Closed</source>
         <translation>结案数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="33"/>
+        <location filename="../../widgets/drilldown/text.py" line="43"/>
         <source>Closure rate</source>
         <translation>结案率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="34"/>
+        <location filename="../../widgets/drilldown/text.py" line="44"/>
         <source>On-time closure rate</source>
         <translation>按期结案率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="35"/>
+        <location filename="../../widgets/drilldown/text.py" line="45"/>
         <source>On-time handling rate</source>
         <translation>按期处置率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="36"/>
+        <location filename="../../widgets/drilldown/text.py" line="46"/>
         <source>Overdue, not handled</source>
         <translation>超期未处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="37"/>
+        <location filename="../../widgets/drilldown/text.py" line="47"/>
         <source>Rework rate</source>
         <translation>返工率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="38"/>
+        <location filename="../../widgets/drilldown/text.py" line="48"/>
         <source>Mean handling time</source>
         <translation>平均处置时长</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="50"/>
-        <location filename="../../widgets/drilldown/text.py" line="74"/>
+        <location filename="../../widgets/drilldown/text.py" line="60"/>
+        <location filename="../../widgets/drilldown/text.py" line="84"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="67"/>
+        <location filename="../../widgets/drilldown/text.py" line="77"/>
         <source>%1 pp</source>
         <translation>%1 个百分点</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="89"/>
+        <location filename="../../widgets/drilldown/text.py" line="99"/>
         <source>Subdistricts</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="90"/>
+        <location filename="../../widgets/drilldown/text.py" line="100"/>
         <source>Communities</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="91"/>
+        <location filename="../../widgets/drilldown/text.py" line="101"/>
         <source>Unit grids</source>
         <translation>单元网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="92"/>
+        <location filename="../../widgets/drilldown/text.py" line="102"/>
         <source>Departments</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="96"/>
+        <location filename="../../widgets/drilldown/text.py" line="106"/>
         <source>District</source>
         <translation>区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="97"/>
+        <location filename="../../widgets/drilldown/text.py" line="107"/>
         <source>Subdistrict</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="98"/>
+        <location filename="../../widgets/drilldown/text.py" line="108"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="99"/>
+        <location filename="../../widgets/drilldown/text.py" line="109"/>
         <source>Unit grid</source>
         <translation>单元网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="107"/>
+        <location filename="../../widgets/drilldown/text.py" line="117"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="108"/>
+        <location filename="../../widgets/drilldown/text.py" line="118"/>
         <source>7 days</source>
         <translation>近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="109"/>
+        <location filename="../../widgets/drilldown/text.py" line="119"/>
         <source>30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="110"/>
+        <location filename="../../widgets/drilldown/text.py" line="120"/>
         <source>This year</source>
         <translation>本年</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="111"/>
+        <location filename="../../widgets/drilldown/text.py" line="121"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="140"/>
+        <location filename="../../widgets/drilldown/text.py" line="150"/>
         <source>Could not load: %1</source>
         <translation>无法加载：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="145"/>
+        <location filename="../../widgets/drilldown/text.py" line="155"/>
         <source>%1 cases</source>
         <translation>%1 件</translation>
     </message>
@@ -1272,6 +1317,117 @@
     </message>
 </context>
 <context>
+    <name>ResponsePanel</name>
+    <message>
+        <location filename="../../widgets/response_panel.py" line="45"/>
+        <source>12345 requests (全响应)</source>
+        <translation>12345接诉即办（全响应）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/response_panel.py" line="47"/>
+        <source>Response rate</source>
+        <translation>响应率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/response_panel.py" line="48"/>
+        <source>Resolution rate</source>
+        <translation>解决率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/response_panel.py" line="49"/>
+        <source>Satisfaction rate</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/response_panel.py" line="52"/>
+        <source>requests today</source>
+        <translation>今日诉求</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/response_panel.py" line="53"/>
+        <source>answered on the line</source>
+        <translation>直接答复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/response_panel.py" line="54"/>
+        <source>overdue requests</source>
+        <translation>件超期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/response_panel.py" line="55"/>
+        <source>last %1 days</source>
+        <translation>近%1天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/response_panel.py" line="56"/>
+        <source>no overdue request</source>
+        <translation>无超期诉求</translation>
+    </message>
+</context>
+<context>
+    <name>ResponseSection</name>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="21"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="22"/>
+        <source>Requests</source>
+        <translation>诉求量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="23"/>
+        <source>Response</source>
+        <translation>响应</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="24"/>
+        <source>Resolution</source>
+        <translation>解决</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="25"/>
+        <source>Satisfaction</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="86"/>
+        <source>Response rate</source>
+        <translation>响应率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="87"/>
+        <source>Resolution rate</source>
+        <translation>解决率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="88"/>
+        <source>Satisfaction rate</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="92"/>
+        <source>Subdistricts</source>
+        <translation>街道排名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="93"/>
+        <source>Departments</source>
+        <translation>部门排名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="125"/>
+        <source>YoY</source>
+        <translation>同比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="125"/>
+        <source>MoM</source>
+        <translation>环比</translation>
+    </message>
+</context>
+<context>
     <name>SensorPanel</name>
     <message>
         <location filename="../../widgets/alerts.py" line="255"/>
@@ -1409,49 +1565,59 @@
 <context>
     <name>UnitPage</name>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="27"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="28"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="28"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="29"/>
         <source>Reported</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="29"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="30"/>
         <source>Closure</source>
         <translation>结案率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="30"/>
-        <location filename="../../widgets/drilldown/unit_page.py" line="36"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="31"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="37"/>
         <source>On-time</source>
         <translation>按期处置率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="31"/>
-        <location filename="../../widgets/drilldown/unit_page.py" line="37"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="32"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="38"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="34"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="35"/>
         <source>Department</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="35"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="36"/>
         <source>Cases</source>
         <translation>案件数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="160"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="129"/>
+        <source>City management</source>
+        <translation>城市管理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="130"/>
+        <source>全响应 (12345)</source>
+        <translation>全响应（12345）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="202"/>
         <source>Case list</source>
         <translation>案件列表</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="166"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="208"/>
         <source>Latest cases in this grid</source>
         <translation>本网格最新案件</translation>
     </message>

@@ -72,11 +72,11 @@ def test_rates_equal_a_plain_count(seeded: tuple[Store, QueryService]) -> None:
     assert answer.pop.figures.reported > 0 and answer.pop.delta["reported"] == f.reported - answer.pop.figures.reported
     assert answer.yoy.figures.reported == 0  # nothing seeded a year before
     assert len(answer.by_subdistrict) == 15 and answer.by_department
-    sats = [r.figures.satisfaction_rate or 0 for r in answer.by_subdistrict]
+    sats = [r.indicators.satisfaction_rate or 0 for r in answer.by_subdistrict]
     assert sats == sorted(sats, reverse=True)
     sub = answer.by_subdistrict[0].who.code
     one = parse_answer("response", service.handle("response", {"range": "30d", "unit": sub}))
-    assert isinstance(one, ResponseAnswer) and one.figures.reported == answer.by_subdistrict[0].figures.reported
+    assert isinstance(one, ResponseAnswer) and one.figures.reported == answer.by_subdistrict[0].indicators.reported
 
 
 def test_city_indicators_leave_requests_out(seeded: tuple[Store, QueryService]) -> None:

@@ -21,10 +21,12 @@ from widgets.drilldown.steps import steps_from_detail
 from widgets.drilldown.style import plain_label
 from widgets.drilldown.text import format_time, grid_label
 from widgets.panel import format_countdown, format_duration, stage_name
-from widgets.theme import CLOSED, DUE_SOON, OVERDUE, PANEL_EDGE, Scale
+from widgets.theme import ACCENT_DIM, CLOSED, DUE_SOON, OVERDUE, PANEL_EDGE, Scale
 from widgets.timeline import WorkflowTimeline
 
-FIELDS = ("source", "department", "place", "address", "deadline", "record")
+FIELDS = ("source", "department", "place", "address", "deadline", "record", "evaluation")
+RESPONSE_ONLY = frozenset({"evaluation"})
+"""Rows shown for a 全响应 request only (its return visit's evaluation and response time)."""
 UNHANDLED = frozenset({"reported", "filed", "dispatched", "handling"})
 OPEN_STAGES = frozenset({"reported", "filed", "dispatched", "handling", "closure_requested", "verifying"})
 
@@ -59,7 +61,7 @@ class CaseDetailView(QWidget):
         head.setSpacing(round(scale.gap * 1.5))
         self.title = plain_label(self, "DrillTitle")
         head.addWidget(self.title)
-        self.badges = {k: plain_label(self, "Badge") for k in ("stage", "overdue", "difficult")}
+        self.badges = {k: plain_label(self, "Badge") for k in ("platform", "stage", "overdue", "difficult")}
         for badge in self.badges.values():
             head.addWidget(badge, 0, Qt.AlignmentFlag.AlignVCenter)
         head.addStretch(1)
@@ -130,6 +132,7 @@ class CaseDetailView(QWidget):
             "address": self.tr("Address"),
             "deadline": self.tr("Handling deadline"),
             "record": self.tr("Record"),
+            "evaluation": self.tr("Evaluation"),
         }
         for key, label in self.field_names.items():
             label.setText(titles[key])
@@ -156,6 +159,8 @@ class CaseDetailView(QWidget):
         lang = self.lang
         stage = c.stage
         self.title.setText(data.subclass.name(lang) or c.subclass)
+        response = c.platform == "response"
+        self._badge("platform", self.tr("全响应 (12345)") if response else "", ACCENT_DIM)
         self._badge("stage", stage_name(stage), CLOSED if stage == "closed" else PANEL_EDGE)
         self._badge("overdue", self.tr("Overdue") if c.overdue else "", OVERDUE)
         self._badge("difficult", self.tr("Difficult case") if c.difficult else "", DUE_SOON)
@@ -173,9 +178,13 @@ class CaseDetailView(QWidget):
             "address": self._shown(c.address) or "—",
             "deadline": self._deadline_text(data),
             "record": self._record_text(c),
+            "evaluation": self._evaluation_text(c) if response else "",
         }
         for key, label in self.field_values.items():
             label.setText(values[key])
+            shown = response or key not in RESPONSE_ONLY
+            label.setVisible(shown)
+            self.field_names[key].setVisible(shown)
         tone = "ErrorLine" if c.overdue else "FieldValue"
         self.field_values["deadline"].setObjectName(tone)
         self.field_values["deadline"].style().polish(self.field_values["deadline"])
@@ -225,6 +234,26 @@ class CaseDetailView(QWidget):
             self.action_bar.set_busy(busy)
 
     # ---------------------------------------------------------------- helpers
+    def _evaluation_text(self, c: CaseRecord) -> str:
+        """A 全响应 request's return visit: resolved or not, the rating, re-openings and the response time."""
+        ratings = {
+            "satisfied": self.tr("satisfied"),
+            "basically_satisfied": self.tr("basically satisfied"),
+            "unsatisfied": self.tr("unsatisfied"),
+        }
+        if c.satisfaction:
+            parts = [self.tr("resolved") if c.resolved else self.tr("not resolved"), ratings.get(c.satisfaction, "")]
+            parts.append(format_time(c.evaluated_at))
+        else:
+            parts = [self.tr("not evaluated yet")]
+        if c.reworks:
+            parts.append(self.tr("re-opened %1×").replace("%1", str(c.reworks)))
+        if c.response_deadline_at is not None:
+            responded = format_time(c.responded_at) if c.responded_at is not None else "—"
+            deadline = format_time(c.response_deadline_at)
+            parts.append(f"{self.tr('Responded')} {responded} / {self.tr('Response deadline')} {deadline}")
+        return " · ".join(p for p in parts if p)
+
     def _badge(self, key: str, text: str, background: str) -> None:
         badge = self.badges[key]
         badge.setVisible(bool(text))

@@ -158,6 +158,7 @@ class DrillPath:
         ]
         if unit_level(code) == "grid":
             out.append(("grid_cases", "cases", {**self.selection(code), "limit": GRID_PREVIEW}))
+        out.append(("response", "response", {"unit": code, **self.range.params()}))  # 全响应: rates and rankings
         return out
 
     def selection(self, unit: str | None = None) -> dict[str, Any]:

@@ -34,6 +34,8 @@ QWidget#DrillView, QWidget#CaseBrowser {{ background: {PANEL}; }}
 QLabel#DrillTitle {{ color: {TEXT_BRIGHT}; font-size: {f(1.35)}px; font-weight: 700; }}
 QLabel#DrillSub {{ color: {TEXT_DIM}; font-size: {f(0.75)}px; }}
 QLabel#SectionTitle {{ color: {TEXT}; font-size: {f(0.85)}px; font-weight: 600; }}
+QLabel#RateValue {{ color: {ACCENT}; font-size: {f(1.5)}px; font-weight: 700; }}
+QLabel#RateCaption {{ color: {TEXT_DIM}; font-size: {f(0.72)}px; }}
 QLabel#FieldName {{ color: {TEXT_DIM}; font-size: {f(0.75)}px; }}
 QLabel#FieldValue {{ color: {TEXT_BRIGHT}; font-size: {f(0.8)}px; }}
 QLabel#Description {{ color: {TEXT}; font-size: {f(0.8)}px; background: {TRACK};

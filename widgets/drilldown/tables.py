@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from feeds.protocol.answers import Figures
+from feeds.protocol.answers import Named
 from widgets.drilldown.style import read_only_rows
 from widgets.drilldown.text import format_value
 from widgets.theme import ACCENT_SOFT, OVERDUE, TEXT, Scale, colour
@@ -29,6 +29,20 @@ from widgets.theme import ACCENT_SOFT, OVERDUE, TEXT, Scale, colour
 _Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 BAR_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class _Values(Protocol):
+    def value(self, name: str) -> float | None: ...
+
+
+class RankRow(Protocol):
+    """What a rank table shows per row: who (a name) and their values by key (:class:`Figures` and others)."""
+
+    @property
+    def who(self) -> Named: ...
+
+    @property
+    def indicators(self) -> _Values: ...
 
 
 @dataclass(frozen=True)
@@ -46,7 +60,7 @@ class RankModel(QAbstractTableModel):
     def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
-        self.rows: list[Figures] = []
+        self.rows: list[RankRow] = []
         self.lang = "zh"
         self.parent_name = ""
         self._peak: dict[str, float] = {}
@@ -76,7 +90,7 @@ class RankModel(QAbstractTableModel):
             return self.short_name(item)
         return item.indicators.value(key)
 
-    def short_name(self, item: Figures) -> str:
+    def short_name(self, item: RankRow) -> str:
         """The row's name; in English without the parent's name in front, if it starts with it."""
         name = item.who.name(self.lang)
         prefix = self.parent_name + " "
@@ -106,7 +120,7 @@ class RankModel(QAbstractTableModel):
             return self.rows[index.row()].who.code
         return None
 
-    def set_rows(self, rows: Sequence[Figures]) -> None:
+    def set_rows(self, rows: Sequence[RankRow]) -> None:
         """Replace the rows."""
         self.beginResetModel()
         self.rows = list(rows)
@@ -186,7 +200,7 @@ class RankTable(QTableView):
         palette.setColor(palette.ColorRole.Text, QColor(TEXT))
         self.setPalette(palette)
 
-    def set_rows(self, rows: Sequence[Figures], sort_key: str | None = None) -> None:
+    def set_rows(self, rows: Sequence[RankRow], sort_key: str | None = None) -> None:
         """Show rows, sorted by ``sort_key`` descending (default: the first bar column)."""
         self.rank_model.set_rows(rows)
         columns = self.rank_model.columns

@@ -18,7 +18,17 @@ from widgets.panel import format_count
 translate = QCoreApplication.translate
 
 """The ten indicators in display order (GB/T 30428.4 style; see docs/indicators.md)."""
-RATES = frozenset({"closure_rate", "ontime_closure_rate", "ontime_handling_rate", "rework_rate"})
+RATES = frozenset(
+    {
+        "closure_rate",
+        "ontime_closure_rate",
+        "ontime_handling_rate",
+        "rework_rate",
+        "response_rate",  # 全响应: 响应率, 解决率, 满意率
+        "resolution_rate",
+        "satisfaction_rate",
+    }
+)
 HIGHER_IS_BETTER = frozenset({"closure_rate", "ontime_closure_rate", "ontime_handling_rate"})
 LOWER_IS_BETTER = frozenset({"overdue_unhandled", "rework_rate", "mean_handling_h"})
 

@@ -8,13 +8,14 @@ children), a first page of its cases.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from feeds.live import NameLookup
-from feeds.protocol.answers import CaseListAnswer, DrillAnswer, PeriodRef, RankingAnswer, UnitRef
+from feeds.protocol.answers import CaseListAnswer, DrillAnswer, PeriodRef, RankingAnswer, ResponseAnswer, UnitRef
 from widgets.drilldown.case_table import CaseTable
 from widgets.drilldown.indicators import IndicatorGrid
 from widgets.drilldown.path import unit_level
+from widgets.drilldown.response_section import ResponseSection
 from widgets.drilldown.style import plain_label
 from widgets.drilldown.tables import Column, RankTable
 from widgets.drilldown.text import count_text, format_period, level_name
@@ -69,13 +70,33 @@ class UnitPage(QWidget):
         head.addSpacing(scale.gap)
         head.addWidget(self.subtitle)
         head.addStretch(1)
+        self.platform_group = QButtonGroup(self)
+        self.platform_buttons: dict[str, QPushButton] = {}
+        for key in ("city", "response"):  # 城市管理 | 全响应: which platform's figures the page shows
+            button = QPushButton(self)
+            button.setCheckable(True)
+            self.platform_group.addButton(button)
+            self.platform_buttons[key] = button
+            head.addWidget(button)
+            button.clicked.connect(lambda _=False, k=key: self.show_platform(k))
+        self.platform_buttons["city"].setChecked(True)
+        head.addSpacing(scale.gap)
         self.cases_button = QPushButton(self)
         self.cases_button.setObjectName("Primary")
         self.cases_button.clicked.connect(self.sigCasesWanted)
         head.addWidget(self.cases_button)
         box.addLayout(head)
+        self.platform_stack = QStackedWidget(self)
+        city = QWidget(self)
+        city_box = QVBoxLayout(city)
+        city_box.setContentsMargins(0, 0, 0, 0)
+        city_box.setSpacing(scale.gap)
+        self.response_section = ResponseSection(scale, self)
+        self.platform_stack.addWidget(city)
+        self.platform_stack.addWidget(self.response_section)
+        box.addWidget(self.platform_stack, 1)
         self.indicators = IndicatorGrid(scale, parent=self)
-        box.addWidget(self.indicators)
+        city_box.addWidget(self.indicators)
         tables = QHBoxLayout()
         tables.setSpacing(scale.pad)
         left, right = QVBoxLayout(), QVBoxLayout()
@@ -94,7 +115,9 @@ class UnitPage(QWidget):
         right.addWidget(self.departments_table, 1)
         tables.addLayout(left, 1)
         tables.addLayout(right, 1)
-        box.addLayout(tables, 1)
+        city_box.addLayout(tables, 1)
+        self.response_section.sigUnitActivated.connect(self.sigUnitActivated)
+        self.response_section.sigDepartmentActivated.connect(self.sigDepartmentActivated)
         self.children_table.sigActivated.connect(self.sigUnitActivated)
         self.departments_table.sigActivated.connect(self.sigDepartmentActivated)
         self.grid_cases.sigCaseActivated.connect(self.sigCaseActivated)
@@ -103,7 +126,24 @@ class UnitPage(QWidget):
 
     def retranslate(self) -> None:
         """UI strings from the translator."""
+        self.platform_buttons["city"].setText(translate("UnitPage", "City management"))
+        self.platform_buttons["response"].setText(translate("UnitPage", "全响应 (12345)"))
         self._titles()
+
+    @property
+    def platform(self) -> str:
+        """The platform whose figures are shown: ``city`` or ``response``."""
+        return "response" if self.platform_stack.currentWidget() is self.response_section else "city"
+
+    def show_platform(self, platform: str) -> None:
+        """Show city-management figures (``city``) or the 全响应 rates and rankings (``response``)."""
+        self.platform_buttons[platform].setChecked(True)
+        self.platform_stack.setCurrentIndex(1 if platform == "response" else 0)
+        self.cases_button.setVisible(platform == "city")
+
+    def show_response(self, answer: ResponseAnswer) -> None:
+        """Show a ``response`` answer (the 全响应 side)."""
+        self.response_section.show_answer(answer)
 
     def changeEvent(self, event: QEvent) -> None:
         """Retranslate on a language change."""
@@ -117,6 +157,7 @@ class UnitPage(QWidget):
         self.children_table.rank_model.set_language(lang)
         self.departments_table.rank_model.set_language(lang)
         self.grid_cases.case_model.set_language(lang)
+        self.response_section.set_language(lang)
         self._titles()
 
     def show_unit(self, code: str, name: str) -> None:
@@ -130,6 +171,7 @@ class UnitPage(QWidget):
         self.children_table.set_rows([])
         self.departments_table.set_rows([])
         self.grid_cases.case_model.set_rows([])
+        self.response_section.clear()
         self._titles()
 
     def show_drill(self, answer: DrillAnswer) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from feeds.live import NameLookup
 from feeds.protocol.alarm_answers import AlarmMetricsAnswer, UrgeRankingAnswer
-from feeds.protocol.answers import CaseDetailAnswer, CaseListAnswer, DrillAnswer, RankingAnswer
+from feeds.protocol.answers import CaseDetailAnswer, CaseListAnswer, DrillAnswer, RankingAnswer, ResponseAnswer
 from widgets.drilldown.alarm_page import AlarmMetricsPage
 from widgets.drilldown.breadcrumb import Breadcrumb
 from widgets.drilldown.busy import BusyBar
@@ -269,6 +269,8 @@ class DrillDownView(QWidget):
             self.unit_page.show_drill(data)
         elif slot == "ranking" and isinstance(data, RankingAnswer):
             self.unit_page.show_departments(data)
+        elif slot == "response" and isinstance(data, ResponseAnswer):
+            self.unit_page.show_response(data)
         elif slot == "grid_cases" and isinstance(data, CaseListAnswer):
             self.unit_page.show_grid_cases(data)
         elif slot == "cases" and isinstance(data, CaseListAnswer):
