@@ -618,22 +618,32 @@
         <translation>重办%1次</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="278"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="254"/>
+        <source>Responded</source>
+        <translation>响应时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="254"/>
+        <source>Response deadline</source>
+        <translation>响应时限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_detail.py" line="279"/>
         <source>handled %1 early</source>
         <translation>提前 %1 处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="278"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="279"/>
         <source>handled %1 late</source>
         <translation>超时 %1 处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="283"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="284"/>
         <source>urged %1×</source>
         <translation>催办 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_detail.py" line="283"/>
+        <location filename="../../widgets/drilldown/case_detail.py" line="284"/>
         <source>reworked %1×</source>
         <translation>返工 %1 次</translation>
     </message>
@@ -1373,6 +1383,7 @@
     </message>
     <message>
         <location filename="../../widgets/drilldown/response_section.py" line="22"/>
+        <location filename="../../widgets/drilldown/response_section.py" line="134"/>
         <source>Requests</source>
         <translation>诉求量</translation>
     </message>
@@ -1425,6 +1436,21 @@
         <location filename="../../widgets/drilldown/response_section.py" line="125"/>
         <source>MoM</source>
         <translation>环比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="135"/>
+        <source>Answered on the line</source>
+        <translation>直接答复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="136"/>
+        <source>evaluated</source>
+        <translation>已回访</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/response_section.py" line="137"/>
+        <source>Overdue</source>
+        <translation>超期</translation>
     </message>
 </context>
 <context>

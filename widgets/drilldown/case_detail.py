@@ -251,7 +251,8 @@ class CaseDetailView(QWidget):
         if c.response_deadline_at is not None:
             responded = format_time(c.responded_at) if c.responded_at is not None else "—"
             deadline = format_time(c.response_deadline_at)
-            parts.append(f"{self.tr('Responded')} {responded} / {self.tr('Response deadline')} {deadline}")
+            said, due = self.tr("Responded"), self.tr("Response deadline")
+            parts.append(f"{said} {responded} / {due} {deadline}")
         return " · ".join(p for p in parts if p)
 
     def _badge(self, key: str, text: str, background: str) -> None:

@@ -108,8 +108,8 @@ class ResponseSection(QWidget):
     def show_answer(self, answer: ResponseAnswer) -> None:
         """Show a ``response`` answer."""
         self.answer = answer
-        self.tables["subdistrict"].set_rows(answer.by_subdistrict)
-        self.tables["department"].set_rows(answer.by_department)
+        self.tables["subdistrict"].set_rows(answer.by_subdistrict, "satisfaction_rate")
+        self.tables["department"].set_rows(answer.by_department, "satisfaction_rate")
         self._show()
 
     def texts(self) -> list[str]:
@@ -130,10 +130,11 @@ class ResponseSection(QWidget):
             self.counts.setText("")
             return
         f = a.figures
-        parts = [
-            f"{translate('ResponseSection', 'Requests')} {count_text(f.reported)}",
-            f"{translate('ResponseSection', 'Answered on the line')} {count_text(f.answered)}",
-            f"{translate('ResponseSection', 'evaluated')} {count_text(f.evaluated)}",
-            f"{translate('ResponseSection', 'Overdue')} {count_text(f.overdue)}",
-        ]
-        self.counts.setText(" · ".join(parts))
+        words = (
+            translate("ResponseSection", "Requests"),
+            translate("ResponseSection", "Answered on the line"),
+            translate("ResponseSection", "evaluated"),
+            translate("ResponseSection", "Overdue"),
+        )
+        counts = (f.reported, f.answered, f.evaluated, f.overdue)
+        self.counts.setText(" · ".join(f"{w} {count_text(n)}" for w, n in zip(words, counts, strict=True)))
