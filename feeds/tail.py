@@ -60,9 +60,11 @@ class Names:
         if self._subclasses is None:
             self._subclasses = {}
             with contextlib.suppress(Exception):
+                from feeds.response.taxonomy import load_response_taxonomy
                 from feeds.taxonomy import load_taxonomy
 
                 self._subclasses = {s.code: s.name_zh for s in load_taxonomy().subclasses}
+                self._subclasses.update((t.code, t.name_zh) for t in load_response_taxonomy().types)
         return self._subclasses.get(code, code)
 
     def unit(self, code: str) -> str:

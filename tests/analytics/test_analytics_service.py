@@ -168,6 +168,7 @@ def test_unknown_case_and_params_type(service: QueryService) -> None:
         "forecast",
         "cases",
         "case",
+        "response",
     }
 
 
