@@ -56,6 +56,7 @@ class WorkflowTimeline(Panel):
             "difficult": self.tr("Marked difficult"),
             "undifficult": self.tr("Difficult mark removed"),
             "note": self.tr("Note"),
+            "evaluated": self.tr("Return visit (evaluation)"),
             "rework": self.tr("rework"),
             "due": self.tr("due %1"),
             "early": self.tr("%1 early"),

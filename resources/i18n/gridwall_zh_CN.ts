@@ -1946,26 +1946,31 @@
     </message>
     <message>
         <location filename="../../widgets/timeline.py" line="59"/>
+        <source>Return visit (evaluation)</source>
+        <translation>回访评价</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/timeline.py" line="60"/>
         <source>rework</source>
         <translation>返工</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="60"/>
+        <location filename="../../widgets/timeline.py" line="61"/>
         <source>due %1</source>
         <translation>时限 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="61"/>
+        <location filename="../../widgets/timeline.py" line="62"/>
         <source>%1 early</source>
         <translation>提前 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="62"/>
+        <location filename="../../widgets/timeline.py" line="63"/>
         <source>%1 late</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="63"/>
+        <location filename="../../widgets/timeline.py" line="64"/>
         <source>No case selected</source>
         <translation>未选择案件</translation>
     </message>

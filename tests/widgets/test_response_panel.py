@@ -122,3 +122,19 @@ def test_feed_and_layout_platform_option(qtbot: QtBot) -> None:
     feed.platforms = city_only.platforms
     feed.update_cases([row("R1", platform="response"), row("C1")])
     assert [r.id for r in feed.model._rows] == ["C1"]
+
+
+def test_seeded_extra_history_rows_join_the_rebuilt_stages() -> None:
+    """A seeded request's history (first visit, re-opening) sits among the stages rebuilt from its times."""
+    from feeds.protocol.answers import CaseDetailAnswer
+    from widgets.drilldown.steps import steps_from_detail
+
+    case = {"id": "QX1", "reported_at_s": 100, "filed_at_s": 200, "dispatched_at_s": 300, "handled_at_s": 900}
+    history = [
+        {"at": 500, "action": "evaluated", "note": "unresolved, unsatisfied"},
+        {"at": 600, "action": "rework", "note": "回访未解决，重新办理"},
+    ]
+    steps = steps_from_detail(CaseDetailAnswer.from_wire({"case": case, "history": history}))
+    assert [s.action for s in steps] == [
+        "reported", "filed", "dispatched", "handling", "evaluated", "rework", "closure_requested",
+    ]  # fmt: skip

@@ -23,9 +23,14 @@ def _stage_deadlines(detail: CaseDetailAnswer) -> dict[str, float | None]:
 
 
 def steps_from_detail(detail: CaseDetailAnswer) -> list[WorkflowStep]:
-    """The steps of a ``case`` answer: its history rows, else rebuilt from the stage times."""
-    if detail.history:
-        return [WorkflowStep(h.at, h.action, h.deadline_at, h.actor, h.note) for h in detail.history]
+    """The steps of a ``case`` answer: its history rows, else rebuilt from the stage times.
+
+    A seeded case whose history holds only its extra rows (reworks, urges, a 全响应 return
+    visit; no ``reported`` row) gets the rebuilt stages with those rows in time order.
+    """
+    recorded = [WorkflowStep(h.at, h.action, h.deadline_at, h.actor, h.note) for h in detail.history]
+    if any(h.action == "reported" for h in detail.history):
+        return recorded
     case = detail.case
     deadlines = _stage_deadlines(detail)
     times = [
@@ -37,4 +42,5 @@ def steps_from_detail(detail: CaseDetailAnswer) -> list[WorkflowStep]:
         ("closed", case.closed_at),
         ("cancelled", case.cancelled_at),
     ]
-    return [WorkflowStep(at, action, deadlines.get(action)) for action, at in times if at is not None]
+    rebuilt = [WorkflowStep(at, action, deadlines.get(action)) for action, at in times if at is not None]
+    return sorted(rebuilt + recorded, key=lambda s: s.at) if recorded else rebuilt
