@@ -41,7 +41,7 @@ def test_district_page_shows_figures_deltas_and_children(qtbot: QtBot, names: Ta
     view = make_view(qtbot, names, runner)
     assert runner.calls == []  # nothing asked before anyone listens
     view.refresh()
-    assert {n for _, n, _ in runner.calls} == {"drill", "ranking"}
+    assert {n for _, n, _ in runner.calls} == {"drill", "ranking", "response"}  # response: the 全响应 side
     assert runner.params("ranking")["by"] == "department"
     view.open_unit("110102", {}, view.path.range.__class__("30d"))
     runner.answer_all()
