@@ -159,7 +159,7 @@ class Replayer:
         self.publish = publish
         self._clock = clock
         self._wake = threading.Event()
-        self._wait = wait or self._wake.wait
+        self._wait = wait or self._sleep
         self._lock = threading.Lock()
         self._next = 0
         self._speed = speed
@@ -233,6 +233,19 @@ class Replayer:
         return self._next >= len(self.events)
 
     # -- playing -------------------------------------------------------------
+
+    def _sleep(self, seconds: float) -> None:
+        """Sleep up to ``seconds``, back within 20 ms when woken (a control or stop).
+
+        Slices of ``time.sleep`` rather than ``Event.wait(seconds)``: under libfaketime (the
+        clock test runs) a timed lock wait that is not woken never returns.
+        """
+        end = self._clock() + seconds
+        while not self._wake.is_set():
+            left = end - self._clock()
+            if left <= 0:
+                return
+            time.sleep(min(left, 0.02))
 
     def step(self) -> float | None:
         """Publish every event now due; returns real seconds until the next one (None when done)."""
