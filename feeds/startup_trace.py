@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 
 ENV = "GRIDWALL_STARTUP_TRACE"
@@ -27,7 +28,14 @@ def exit_when_complete() -> bool:
     return os.environ.get(ENV) == "exit"
 
 
+_LOCK = threading.Lock()
+
+
 def mark(phase: str) -> None:
-    """Print that ``phase`` is reached now (when tracing is enabled)."""
+    """Print that ``phase`` is reached now (when tracing is enabled); one write per line, so
+    marks from several threads never interleave."""
     if enabled():
-        print(f"[startup] {phase} {time.monotonic():.4f}", file=sys.stderr, flush=True)
+        line = f"[startup] {phase} {time.monotonic():.4f}\n"
+        with _LOCK:
+            sys.stderr.write(line)
+            sys.stderr.flush()
