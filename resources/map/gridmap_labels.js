@@ -11,10 +11,15 @@
   'use strict';
   const gw = window.gridwall;
   const DEBOUNCE_MS = 60;
+  /* After a placement, look again this much later: bubbles still moving then (a cluster
+     animation's CSS transition outlasting its 'animationend' on a loaded machine) get the
+     labels placed once more against where they came to rest. */
+  const SETTLE_MS = 350;
   /* Candidate shifts in label heights (dy) and label widths (dx), nearest first. */
   const SHIFTS = [[0, 0], [0, -1.1], [0, 1.1], [-0.6, 0], [0.6, 0], [-0.45, -1.1], [0.45, -1.1], [-0.45, 1.1],
     [0.45, 1.1], [0, -2.2], [0, 2.2]];
   let timer = null;
+  let settleTimer = null;
   gw.labelLayout = { placed: [], hidden: [], obstacles: [], runs: 0 };
 
   function box(rect, origin, pad) {
@@ -142,8 +147,24 @@
     const moved = placed.filter(function (p) { return p.dx !== 0 || p.dy !== 0; }).length;
     gw.labelLayout = { placed: placed, hidden: hidden, moved: moved, obstacles: blocked, runs: gw.labelLayout.runs + 1,
       batch: gw.lastBatch };
+    if (settleTimer !== null) clearTimeout(settleTimer);
+    settleTimer = setTimeout(settle, SETTLE_MS);
     return gw.labelLayout;
   };
+
+  /* Did anything the last placement avoided move or appear since? Then place again. */
+  function settle() {
+    settleTimer = null;
+    if (!gw.map || timer !== null) return;
+    const origin = gw.map.getContainer().getBoundingClientRect();
+    const now = obstacles(origin, { w: origin.width, h: origin.height });
+    const before = gw.labelLayout.obstacles || [];
+    const same = now.length === before.length && now.every(function (o, i) {
+      const b = before[i];
+      return Math.abs(o.x - b.x) < 0.5 && Math.abs(o.y - b.y) < 0.5 && Math.abs(o.w - b.w) < 0.5 && Math.abs(o.h - b.h) < 0.5;
+    });
+    if (!same) gw.scheduleLabels();
+  }
 
   /* What the page shows now, measured from the DOM (for tests): visible labels, cluster bubbles, controls. */
   gw.labelBoxes = function () {
@@ -167,7 +188,7 @@
     };
   };
 
-  gw.labelsPending = function () { return timer !== null; };
+  gw.labelsPending = function () { return timer !== null || settleTimer !== null; };
 
   gw.scheduleLabels = function () {
     if (timer === null) timer = setTimeout(gw.placeLabels, DEBOUNCE_MS);
