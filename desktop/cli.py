@@ -283,6 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tour.add_argument("--token", required=True, help="operator token (required)")
 
+    from desktop.supervision_cli import add_supervision_parsers
+
+    add_supervision_parsers(sub)
+
     tokens = _command(sub, "tokens", "show the access tokens, creating the file if needed")
     tokens.add_argument("--tokens", type=Path, metavar="FILE", help=f"tokens file (default: {default_tokens_path()})")
     return parser

@@ -17,10 +17,13 @@ from desktop.importing import (
     cmd_replay,
 )
 from desktop.startup import UserError, run_wall_session, server_config, start_application, wall_options
+from desktop.supervision_cli import cmd_import_cameras, cmd_import_parts
 
 __all__ = [
     "UserError",
+    "cmd_import_cameras",
     "cmd_import_cap",
+    "cmd_import_parts",
     "cmd_import_csv",
     "cmd_import_open311",
     "cmd_poll_cap",
@@ -89,7 +92,17 @@ def cmd_seed(args: argparse.Namespace) -> int:
     """``gridwall seed``: simulated history into the store."""
     from feeds.simulator.history.seed import run_seed
 
-    return run_seed(args.db, days=args.days, years=args.years, seed=args.seed, replace=args.replace, out=sys.stderr)
+    code = run_seed(args.db, days=args.days, years=args.years, seed=args.seed, replace=args.replace, out=sys.stderr)
+    if code == 0:
+        from feeds.store import open_store
+        from feeds.supervision.prepare import prepare_supervision
+
+        store = open_store(args.db)
+        try:
+            prepare_supervision(store, seed=args.seed or 0)
+        finally:
+            store.close()
+    return code
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

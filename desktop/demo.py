@@ -96,6 +96,9 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     _, tokens = ensure_default_tokens()
     if not holds_cases(store):
         seed_with_splash(store, args.history_days, args.seed, started)
+    from feeds.supervision.prepare import prepare_supervision
+
+    prepare_supervision(store, seed=args.seed or 0)
     server = ServerThread(server_config(tokens, port=args.port, store=store))
     try:
         server.start()

@@ -157,6 +157,8 @@ def server_config(
 ) -> ServerConfig:
     """The case server's settings with the drill-down queries and the KPI indicators of ``feeds.analytics``,
     and the alarm engine with the alarm settings and linkage plans (``feeds.alarms``; default: the shipped files).
+    The supervision queries (components, supervisors, tracks, cameras, look-up) of
+    ``feeds.supervision.queries`` are registered too.
 
     Raises:
         UserError: An alarm settings or plan file cannot be read or is not valid (the message says where).
@@ -165,6 +167,7 @@ def server_config(
     from feeds.alarms.queries import alarm_queries
     from feeds.analytics.server_queries import analytics_kpis, analytics_queries
     from feeds.server import ServerConfig
+    from feeds.supervision.queries import make_queries
 
     try:
         alarm_config, plans = load_alarm_config(alarms_path), load_plans(plans_path)
@@ -178,7 +181,7 @@ def server_config(
         store_url=store_url,
         tokens=tokens,
         ssl_context=ssl_context,
-        queries={**analytics_queries(), **alarm_queries(alarm_config)},
+        queries={**analytics_queries(), **alarm_queries(alarm_config), **make_queries()},
         kpi_enricher=analytics_kpis,
         alarms=AlarmEngine(alarm_config, plans),
     )

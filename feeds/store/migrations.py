@@ -111,3 +111,8 @@ def _response_platform(conn: Connection) -> None:
     """5: the 全响应 columns on ``cases``; every existing case is city management."""
     for name in ("platform", "response_deadline_at", "responded_at", "evaluated_at", "resolved", "satisfaction"):
         add_column(conn, cases, name)
+
+
+@migration(6)
+def _supervision_tables(conn: Connection) -> None:
+    """6: only new tables (components, supervisors, staff_tracks, cameras), which ``create_all`` made."""

@@ -31,14 +31,15 @@ from feeds.protocol import OPEN_STAGES
 
 _OPEN_STAGE_LIST = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGES))
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped on every schema change; recorded in ``meta``; older stores are brought forward by ``migrations``.
 
 History: 1 = first layout; 2 = ``kpi_daily`` counters, indexes on ``cases`` closed_at,
 (community, reported_at) and updated_seq; 3 = the text index of case search (``cases_fts``, FTS5
 trigram, on SQLite; ``pg_trgm`` indexes on PostgreSQL; :mod:`feeds.store.search`); 4 = ``alarms``,
 ``alarm_log`` and ``plan_runs`` (the duty room's alarm lifecycle and linkage plans);
-5 = the 全响应 platform on ``cases`` (platform, response deadline, responded, evaluation).
+5 = the 全响应 platform on ``cases`` (platform, response deadline, responded, evaluation);
+6 = the supervision tables ``components``, ``supervisors``, ``staff_tracks`` and ``cameras`` (new tables only).
 """
 
 metadata = MetaData()
@@ -272,3 +273,59 @@ plan_runs = Table(
     Index("ix_plan_runs_started", "started_at"),
 )
 """Bad-weather linkage plans (恶劣天气联动) run by weather warnings: open ones and the record for briefings."""
+
+
+components = Table(
+    "components",
+    metadata,
+    Column("code", String(16), primary_key=True),  # GB/T 30428.2: district(6) + major(2) + minor(2) + serial(6)
+    Column("subclass", String(4), nullable=False),  # major + minor: the component subclass of the taxonomy
+    Column("grid", String(15), nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("state", String(12), nullable=False),  # ok / damaged / missing / occupied
+    Column("department", String(32), nullable=False),  # owning department (主管部门)
+    Column("name", String(100), nullable=False, default=""),
+    Column("generated", Boolean, nullable=False, default=False),
+    Index("ix_components_subclass_lon", "subclass", "lon"),
+    Index("ix_components_grid", "grid"),
+)
+"""The city-component (部件) inventory."""
+
+supervisors = Table(
+    "supervisors",
+    metadata,
+    Column("staff_id", String(64), primary_key=True),
+    Column("name_zh", String(40), nullable=False),
+    Column("name_en", String(80), nullable=False),
+    Column("shift", String(12), nullable=False),  # early / late / night
+    Column("grids", JSON, nullable=False),  # the beat: unit-grid codes
+)
+"""City-management supervisors (监督员) with their beats and shifts."""
+
+staff_tracks = Table(
+    "staff_tracks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_id", String(64), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("grid", String(15), nullable=False),
+    Index("ix_staff_tracks_staff_at", "staff_id", "at"),
+    Index("ix_staff_tracks_at", "at"),
+)
+"""Supervisors' GPS tracks: thinned ``staff.positions`` (one point a minute at most) and seeded patrols."""
+
+cameras = Table(
+    "cameras",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("url", Text, nullable=False, default=""),  # rtsp://, http(s):// (HLS .m3u8 or a plain stream), file://
+    Column("grid", String(15), nullable=False, default=""),
+)
+"""Video cameras for case linkage (视频联动)."""

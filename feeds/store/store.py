@@ -36,8 +36,18 @@ from feeds.store.counters import KpiDeltas, read_kpis
 from feeds.store.engine import BUSY_TIMEOUT_MS, make_engine, resolve_url
 from feeds.store.migrations import OLDEST_MIGRATABLE, migrate
 from feeds.store.reference import Reference, load_reference
-from feeds.store.schema import SCHEMA_VERSION, case_history, cases, events, meta, metadata, staff_positions
+from feeds.store.schema import (
+    SCHEMA_VERSION,
+    case_history,
+    cases,
+    events,
+    meta,
+    metadata,
+    staff_positions,
+    staff_tracks,
+)
 from feeds.store.snapshot import case_columns, case_info, read_snapshot, staff_rows
+from feeds.store.tracks import TrackThinner, prune_tracks
 
 _log = logging.getLogger(__name__)
 
@@ -100,6 +110,8 @@ class Store:
         self._write_lock = threading.Lock()
         self._repeatable = engine.dialect.name == "postgresql"
         self._sqlite = engine.dialect.name == "sqlite"
+        self._tracks = TrackThinner()
+        self._tracks_lock = threading.Lock()
         self.channel = f"gridwall_{store_id}" if self._repeatable else None
         """PostgreSQL ``LISTEN`` channel on which every commit announces its last ``seq`` (else ``None``)."""
 
@@ -190,11 +202,23 @@ class Store:
         return [e.message for e in self.append(msgs)]
 
     def update_staff(self, positions: Iterable[StaffPosition], now: float | None = None) -> None:
-        """Record the latest position of each supervisor (volatile: not in the event log)."""
-        rows = list({r["staff_id"]: r for r in staff_rows(positions, time.time() if now is None else now)}.values())
+        """Record the latest position of each supervisor (volatile: not in the event log) and their tracks.
+
+        A supervisor's track gets one point a minute at most (``feeds.store.tracks``).
+        """
+        stamp = time.time() if now is None else now
+        positions = list(positions)
+        rows = list({r["staff_id"]: r for r in staff_rows(positions, stamp)}.values())
         if not rows:
             return
+        with self._tracks_lock:
+            track_rows = self._tracks.rows(positions, stamp)
+            prune = self._tracks.prune_due(stamp)
         with self.engine.connect() as conn, conn.begin():
+            if track_rows:
+                conn.execute(insert(staff_tracks), track_rows)
+            if prune:
+                prune_tracks(conn, stamp)
             if self._repeatable:  # PostgreSQL: concurrent updates of one supervisor must not collide on the key
                 stmt = pg_insert(staff_positions)
                 columns = [c.name for c in staff_positions.columns if c.name != "staff_id"]

@@ -1,0 +1,72 @@
+"""The ``import-parts`` and ``import-cameras`` sub-commands (logic in :mod:`feeds.supervision`).
+
+Never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_supervision_parsers(sub: Any) -> None:
+    """Add ``import-parts`` and ``import-cameras``."""
+    comp = sub.add_parser(
+        "import-parts",
+        help="replace the component (部件) inventory with a CSV or GeoJSON file",
+    )
+    comp.add_argument("file", type=Path, help="CSV (code,lon,lat[,state,department,name]) or GeoJSON points")
+    comp.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
+    comp.add_argument("--add", action="store_true", help="add to (or update) the inventory instead of replacing it")
+    cam = sub.add_parser("import-cameras", help="replace the video cameras with a CSV or GeoJSON file")
+    cam.add_argument("file", type=Path, help="CSV (id,name_zh,lon,lat,url[,name_en]) or GeoJSON points")
+    cam.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
+
+
+def cmd_import_parts(args: argparse.Namespace) -> int:
+    """``gridwall import-parts``: check the whole file, then write it (nothing is written on any error)."""
+    from desktop.startup import UserError
+    from feeds.geo.locate import GridLocator
+    from feeds.geo.units import load_units
+    from feeds.store import StoreError, open_store
+    from feeds.supervision.component_files import read_component_file
+    from feeds.supervision.components import write_components
+    from feeds.taxonomy import load_taxonomy
+
+    locator = GridLocator((u.code, u.geometry) for u in load_units().grids)
+    read = read_component_file(args.file, load_taxonomy(), locator.locate_arrays)
+    if not read.ok:
+        shown = "\n  ".join(read.errors[:20])
+        more = f"\n  … and {len(read.errors) - 20} more" if len(read.errors) > 20 else ""
+        raise UserError(f"{len(read.errors)} problem(s), nothing written:\n  {shown}{more}")
+    try:
+        store = open_store(args.db)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        n = write_components(store.engine, read.rows, replace=not args.add)
+    finally:
+        store.close()
+    sys.stdout.write(f"{n:,} components {'added' if args.add else 'stored'} from {args.file}\n")
+    return 0
+
+
+def cmd_import_cameras(args: argparse.Namespace) -> int:
+    """``gridwall import-cameras``."""
+    from desktop.startup import UserError
+    from feeds.store import StoreError, open_store
+    from feeds.supervision.cameras import CameraFileError, read_camera_file, write_cameras
+
+    try:
+        rows = read_camera_file(args.file)
+        store = open_store(args.db)
+    except (CameraFileError, StoreError) as exc:
+        raise UserError(str(exc)) from None
+    try:
+        n = write_cameras(store.engine, rows)
+    finally:
+        store.close()
+    sys.stdout.write(f"{n:,} cameras stored from {args.file}\n")
+    return 0

@@ -1,0 +1,162 @@
+"""Per-supervisor figures over a period, and the ranking of all supervisors.
+
+Cases carry no reporter in protocol version 1, so a supervisor is credited with the
+patrol cases (source ``patrol``) reported in the grids of their beat, and with the
+verifications (核查) of the cases closed there:
+
+- ``reports``: patrol cases reported in the beat in the period (上报数);
+- ``valid``, ``valid_rate``: of those, the ones filed (立案) and not cancelled (有效上报率);
+- ``verified``, ``verified_on_time``, ``verify_on_time_rate``: cases of the beat closed in the
+  period after a closure request, and those whose verification (closure request → closed)
+  took no longer than the subclass's verification deadline (核查按时率);
+- ``grids_covered`` of ``beat_grids``: distinct beat grids the track passed through;
+- ``distance_m``: length of the stored track (legs across a gap of more than
+  :data:`GAP_S` without a point are not counted).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, and_, case, func, select
+
+from feeds.store.schema import cases, staff_tracks, supervisors
+from feeds.supervision.geometry import M_PER_DEG_LAT
+from feeds.taxonomy import Taxonomy
+
+GAP_S = 600
+RANK_KEYS = ("reports", "valid_rate", "verify_on_time_rate", "grids_covered", "distance_m")
+
+
+@dataclass
+class Figures:
+    """One supervisor's figures over a period (see the module docstring)."""
+
+    staff_id: str
+    name_zh: str
+    name_en: str
+    shift: str
+    beat_grids: int
+    reports: int = 0
+    valid: int = 0
+    verified: int = 0
+    verified_on_time: int = 0
+    grids_covered: int = 0
+    distance_m: float = 0.0
+    track_points: int = 0
+
+    @property
+    def valid_rate(self) -> float | None:
+        return self.valid / self.reports if self.reports else None
+
+    @property
+    def verify_on_time_rate(self) -> float | None:
+        return self.verified_on_time / self.verified if self.verified else None
+
+    def to_wire(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["distance_m"] = round(self.distance_m, 1)
+        out["valid_rate"] = None if self.valid_rate is None else round(self.valid_rate, 4)
+        out["verify_on_time_rate"] = None if self.verify_on_time_rate is None else round(self.verify_on_time_rate, 4)
+        return out
+
+
+def _roster(conn: Connection, staff_id: str | None) -> tuple[dict[str, Figures], dict[str, str]]:
+    s = supervisors.c
+    query = select(s.staff_id, s.name_zh, s.name_en, s.shift, s.grids).order_by(s.staff_id)
+    if staff_id is not None:
+        query = query.where(s.staff_id == staff_id)
+    figures: dict[str, Figures] = {}
+    owner: dict[str, str] = {}
+    for row in conn.execute(query):
+        grids = list(row.grids or [])
+        figures[row.staff_id] = Figures(row.staff_id, row.name_zh, row.name_en, row.shift, len(grids))
+        owner.update((g, row.staff_id) for g in grids)
+    return figures, owner
+
+
+def _case_counts(conn: Connection, grids: list[str] | None, start: int, end: int) -> Iterable[Any]:
+    k = cases.c
+    valid = and_(k.filed_at.is_not(None), k.stage != "cancelled")
+    query = (
+        select(k.grid, func.count(), func.sum(case((valid, 1), else_=0)))
+        .where(k.source == "patrol", k.reported_at >= start, k.reported_at < end)
+        .group_by(k.grid)
+    )
+    return conn.execute(query.where(k.grid.in_(grids)) if grids is not None else query)
+
+
+def _verifications(conn: Connection, grids: list[str] | None, start: int, end: int) -> Iterable[Any]:
+    k = cases.c
+    query = select(k.grid, k.subclass, k.closed_at - k.handled_at).where(
+        k.closed_at >= start, k.closed_at < end, k.handled_at.is_not(None)
+    )
+    return conn.execute(query.where(k.grid.in_(grids)) if grids is not None else query)
+
+
+def _tracks(conn: Connection, staff_id: str | None, start: int, end: int) -> Iterable[Any]:
+    t = staff_tracks.c
+    query = select(t.staff_id, t.at, t.lon, t.lat, t.grid).where(t.at >= start, t.at < end).order_by(t.staff_id, t.at)
+    return conn.execute(query.where(t.staff_id == staff_id) if staff_id is not None else query)
+
+
+def track_length_m(at: np.ndarray[Any, Any], lon: np.ndarray[Any, Any], lat: np.ndarray[Any, Any]) -> float:
+    """Length of a track in metres, legs across gaps longer than :data:`GAP_S` left out."""
+    if len(at) < 2:
+        return 0.0
+    kx = M_PER_DEG_LAT * np.cos(np.radians(float(np.mean(lat))))
+    legs = np.hypot(np.diff(lon) * kx, np.diff(lat) * M_PER_DEG_LAT)
+    return float(legs[np.diff(at) <= GAP_S].sum())
+
+
+def compute_figures(
+    conn: Connection, taxonomy: Taxonomy, start: int, end: int, staff_id: str | None = None
+) -> list[Figures]:
+    """Figures of one supervisor (``staff_id``) or of all, over ``[start, end)``."""
+    figures, owner = _roster(conn, staff_id)
+    if not figures:
+        return []
+    grids = sorted(owner) if staff_id is not None else None
+    for grid, reports, valid in _case_counts(conn, grids, start, end):
+        fig = figures.get(owner.get(grid, ""))
+        if fig is not None:
+            fig.reports += int(reports)
+            fig.valid += int(valid or 0)
+    limits = {s.code: s.deadlines_h.verifying * 3600 for s in taxonomy.subclasses}
+    for grid, subclass, took in _verifications(conn, grids, start, end):
+        fig = figures.get(owner.get(grid, ""))
+        if fig is not None:
+            fig.verified += 1
+            fig.verified_on_time += int(took is not None and took <= limits.get(subclass, 8 * 3600))
+    _add_tracks(figures, owner, _tracks(conn, staff_id, start, end))
+    return list(figures.values())
+
+
+def _add_tracks(figures: Mapping[str, Figures], owner: Mapping[str, str], rows: Iterable[Any]) -> None:
+    by_staff: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_staff[row.staff_id].append(row)
+    for staff, points in by_staff.items():
+        fig = figures.get(staff)
+        if fig is None:
+            continue
+        arr = np.array([(p.at, p.lon, p.lat) for p in points], dtype=float)
+        fig.track_points = len(points)
+        fig.distance_m = track_length_m(arr[:, 0], arr[:, 1], arr[:, 2])
+        fig.grids_covered = len({p.grid for p in points if owner.get(p.grid) == staff})
+
+
+def rank(figures: list[Figures], by: str) -> list[Figures]:
+    """Best first by ``by`` (one of :data:`RANK_KEYS`); ties and missing rates by staff id."""
+    if by not in RANK_KEYS:
+        raise ValueError(f"unknown ranking key {by!r}")
+
+    def key(fig: Figures) -> tuple[float, str]:
+        value = getattr(fig, by)
+        return (-(value if value is not None else -1.0), fig.staff_id)
+
+    return sorted(figures, key=key)
