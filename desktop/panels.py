@@ -25,8 +25,10 @@ from widgets.kpi import KpiTiles
 from widgets.overdue import OverdueCounter
 from widgets.plan_checklist import PlanChecklist
 from widgets.response_panel import ResponsePanel
+from widgets.supervision import SupervisionPanel
 from widgets.theme import Scale
 from widgets.title_bar import TitleBar
+from widgets.video import CameraPanel
 from widgets.warnings_panel import WarningsPanel
 
 W = TypeVar("W", bound=QWidget)
@@ -240,6 +242,9 @@ PANELS: dict[str, PanelKind[Any]] = {
             lambda ctx: WarningsPanel(ctx.scale),
             clicks=lambda w, drill: w.sigDrillDown.connect(drill),
         ),
+        # the supervision view's panels are fed by queries (desktop/supervision.py)
+        PanelKind[CameraPanel]("video", lambda ctx: CameraPanel(ctx.scale)),
+        PanelKind[SupervisionPanel]("supervisors", lambda ctx: SupervisionPanel(ctx.scale)),
     )
 }
 """Every panel a layout may name, by name."""

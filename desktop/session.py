@@ -19,6 +19,7 @@ from desktop.i18n import Translations
 from desktop.kiosk import IdleCursor, ScreensaverInhibitor, make_kiosk, screens_rect
 from desktop.layout import ScreenLayout, WallLayout, load_layout
 from desktop.replay import ReplayDesk, ReplaySource, install_replay_bar
+from desktop.supervision import install_supervision
 from desktop.tour import DEFAULT_TOUR, Tour
 from desktop.wall import WallWindow
 from desktop.workstation import Workstation
@@ -82,6 +83,7 @@ class WallSession(QObject):
         self.wall_windows: list[WallWindow] = []
         self._build_windows()
         panels = [panel for window in self.wall_windows for panel in window.placed]
+        self.workstation = self.windows[0] if isinstance(self.windows[0], Workstation) else None
         self.controller = WallController(
             self.bridge, panels, self, map_colour=self.layout.map_colour, platforms=self.layout.platforms
         )
@@ -94,7 +96,7 @@ class WallSession(QObject):
             language=self.language,
             wall_windows=self.wall_windows,
             panels=panels,
-            workstation=self.windows[0] if isinstance(self.windows[0], Workstation) else None,
+            workstation=self.workstation,
         )
         self.bridge.sigStatus.connect(self.drill.warnings_feed.on_status)
         self.bridge.sigTour.connect(self._on_tour)
@@ -116,6 +118,8 @@ class WallSession(QObject):
         desk = self.drill.extra.get("alarms")
         if desk is not None:  # the alarm desk follows the live alarms and plans
             self.bridge.sigChanged.connect(lambda ch: self._follow_alarms(desk, ch))
+        self.supervision = install_supervision(self, self.drill, panels, workstation=self.workstation)
+        self.bridge.sigStatus.connect(self.supervision.on_status)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
 
@@ -222,6 +226,7 @@ class WallSession(QObject):
         self.replays.shutdown()
         if self.briefing is not None:
             self.briefing.shutdown()
+        self.supervision.shutdown()
         self.drill.shutdown()
         self.client.stop()
         for window in self.windows:

@@ -134,6 +134,14 @@ class Workstation(QMainWindow):
         self.alarms_dock = self._dock(desk, self.tr("Alarms"), "AlarmsDock", "Ctrl+3")
         if self.cases_dock is not None:
             self.tabifyDockWidget(self.cases_dock, self.alarms_dock)
+
+    def add_supervision_views(self, video: QWidget, supervisors: QWidget) -> None:
+        """Put the camera panel and the supervisors' panel into two more tabbed docks (Ctrl+4, Ctrl+5)."""
+        self.video_dock = self._dock(video, self.tr("Video"), "VideoDock", "Ctrl+4")
+        self.supervisors_dock = self._dock(supervisors, self.tr("Supervisors"), "SupervisorsDock", "Ctrl+5")
+        if self.cases_dock is not None:
+            self.tabifyDockWidget(self.cases_dock, self.video_dock)
+            self.tabifyDockWidget(self.cases_dock, self.supervisors_dock)
             self.cases_dock.raise_()
 
     def _dock(self, widget: QWidget, title: str, name: str, shortcut: str) -> QDockWidget:

@@ -450,6 +450,54 @@
     </message>
 </context>
 <context>
+    <name>CameraPanel</name>
+    <message>
+        <location filename="../../widgets/video/panel.py" line="92"/>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/panel.py" line="140"/>
+        <source>no stream</source>
+        <translation>无视频流</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/panel.py" line="168"/>
+        <source>No camera near here</source>
+        <translation>附近没有视频探头</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/panel.py" line="168"/>
+        <source>Choose a case or grid to see its cameras</source>
+        <translation>选择案件或网格以查看附近探头</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/panel.py" line="171"/>
+        <source>no stream configured</source>
+        <translation>未配置视频流</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/panel.py" line="173"/>
+        <source>connecting…</source>
+        <translation>连接中…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/panel.py" line="175"/>
+        <source>live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/panel.py" line="177"/>
+        <source>retrying in %1 s</source>
+        <translation>%1 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/panel.py" line="178"/>
+        <source>NO SIGNAL</source>
+        <translation>无信号</translation>
+    </message>
+</context>
+<context>
     <name>CaseActions</name>
     <message>
         <location filename="../../widgets/drilldown/actions.py" line="64"/>
@@ -651,13 +699,13 @@
 <context>
     <name>CaseExport</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="245"/>
-        <location filename="../../desktop/workstation.py" line="257"/>
+        <location filename="../../desktop/workstation.py" line="253"/>
+        <location filename="../../desktop/workstation.py" line="265"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="259"/>
+        <location filename="../../desktop/workstation.py" line="267"/>
         <source>%1 cases exported to %2</source>
         <translation>已导出 %1 件案件到 %2</translation>
     </message>
@@ -1488,6 +1536,175 @@
     </message>
 </context>
 <context>
+    <name>SupervisionPanel</name>
+    <message>
+        <location filename="../../widgets/supervision.py" line="102"/>
+        <source>Supervisors</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="104"/>
+        <source>Supervisor</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="104"/>
+        <location filename="../../widgets/supervision.py" line="155"/>
+        <source>Reports</source>
+        <translation>上报数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="104"/>
+        <source>Valid</source>
+        <translation>有效率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="104"/>
+        <source>Distance</source>
+        <translation>巡查里程</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="107"/>
+        <source>Rank by reports</source>
+        <translation>按上报数排名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="108"/>
+        <source>Rank by valid-report rate</source>
+        <translation>按有效上报率排名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="109"/>
+        <source>Rank by verifications on time</source>
+        <translation>按核查按时率排名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="110"/>
+        <source>Rank by grids covered</source>
+        <translation>按巡查网格数排名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="111"/>
+        <source>Rank by distance patrolled</source>
+        <translation>按巡查里程排名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="121"/>
+        <source>Choose a supervisor to see their figures and track</source>
+        <translation>选择监督员查看其指标与轨迹</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="152"/>
+        <source>shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="153"/>
+        <source>%1 beat grids</source>
+        <translation>责任网格 %1 个</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="154"/>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="155"/>
+        <source>valid-report rate</source>
+        <translation>有效上报率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="157"/>
+        <source>Verifications on time</source>
+        <translation>按时核查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="159"/>
+        <source>Grids covered</source>
+        <translation>巡查网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="160"/>
+        <source>distance patrolled</source>
+        <translation>巡查里程</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="170"/>
+        <source>No track stored for this period</source>
+        <translation>该时段无轨迹记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="173"/>
+        <source>%1 points</source>
+        <translation>%1 个轨迹点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="179"/>
+        <source>Playing</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="189"/>
+        <source>No component linked to this case</source>
+        <translation>该案件未关联部件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="191"/>
+        <source>intact</source>
+        <translation>完好</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="191"/>
+        <source>damaged</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="191"/>
+        <source>missing</source>
+        <translation>丢失</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="192"/>
+        <source>occupied</source>
+        <translation>占用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="195"/>
+        <source>Component</source>
+        <translation>部件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="196"/>
+        <source>Department</source>
+        <translation>主管部门</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="196"/>
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="197"/>
+        <source>generated</source>
+        <translation>生成数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="200"/>
+        <source>Case history: %1</source>
+        <translation>案件历史：%1 件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="233"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/supervision.py" line="233"/>
+        <source>Play track</source>
+        <translation>回放轨迹</translation>
+    </message>
+</context>
+<context>
     <name>TitleBar</name>
     <message>
         <location filename="../../widgets/title_bar.py" line="134"/>
@@ -2043,7 +2260,17 @@
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="324"/>
+        <location filename="../../desktop/workstation.py" line="140"/>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="141"/>
+        <source>Supervisors</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workstation.py" line="332"/>
         <source>Export cases</source>
         <translation>导出案件</translation>
     </message>

@@ -88,6 +88,7 @@
     });
     if (gw.initMarkers) gw.initMarkers();
     if (gw.initLabels) gw.initLabels();
+    if (gw.initSupervision) gw.initSupervision();
     gw.connectChannel();
   };
 
@@ -314,6 +315,7 @@
       if (b.units) gw.setUnits(b.units);
       if (b.grid) gw.setGridValues(b.grid.values, b.grid.mode);
       if (gw.applyMarkers) gw.applyMarkers(b);
+      if (gw.applySupervision) gw.applySupervision(b);
       if (b.highlight !== undefined) gw.highlight(b.highlight && b.highlight.code, b.highlight && b.highlight.fly);
       if (gw.scheduleLabels) gw.scheduleLabels();
     } catch (err) {
@@ -341,6 +343,7 @@
       clicks: gw.clicks,
       errors: gw.errors,
     };
+    if (gw.supervisionState) Object.assign(out, gw.supervisionState());
     return gw.markerState ? Object.assign(out, gw.markerState()) : out;
   };
 

@@ -52,7 +52,8 @@
 
   gw.updateAttribution = function () {
     const a = gw.opts.attribution || {};
-    const text = [a.osm, (a.generated || {})[gw.lang]].filter(Boolean).join(' · ');
+    const comps = gw.componentsNote ? gw.componentsNote() : '';
+    const text = [a.osm, (a.generated || {})[gw.lang], comps].filter(Boolean).join(' · ');
     if (gw.attributionText) gw.attribution.removeAttribution(gw.attributionText);
     gw.attributionText = gw.esc(text);
     gw.attribution.addAttribution(gw.attributionText);

@@ -32,11 +32,15 @@ class MapBridge(QObject):
         sigPageReady(): the page has Leaflet, our layers and a live channel.
         sigUnitClicked(str, str): unit code and level (subdistrict/community/grid).
         sigCaseClicked(str): case id.
+        sigComponentClicked(str): 16-digit component code.
+        sigCameraClicked(str): camera id.
     """
 
     sigPageReady = Signal()
     sigUnitClicked = Signal(str, str)
     sigCaseClicked = Signal(str)
+    sigComponentClicked = Signal(str)
+    sigCameraClicked = Signal(str)
 
     @Slot()
     def pageReady(self) -> None:
@@ -56,6 +60,18 @@ class MapBridge(QObject):
         """A case marker was clicked."""
         if 0 < len(case_id) <= _MAX_ID:
             self.sigCaseClicked.emit(case_id)
+
+    @Slot(str)
+    def componentClicked(self, code: str) -> None:
+        """A component point was clicked."""
+        if len(code) == 16 and code.isdigit():
+            self.sigComponentClicked.emit(code)
+
+    @Slot(str)
+    def cameraClicked(self, camera_id: str) -> None:
+        """A camera marker was clicked."""
+        if 0 < len(camera_id) <= _MAX_ID:
+            self.sigCameraClicked.emit(camera_id)
 
 
 class MapPage(QWebEnginePage):

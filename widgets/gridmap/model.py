@@ -59,6 +59,11 @@ class MapModel:
         self.language = "zh"
         self.scale = 1.0
         self.highlighted: Json | None = None
+        self.components: Json | None = None
+        self.cameras: list[Json] = []
+        self.track: Json | None = None
+        self.track_time: float | None = None
+        self.pin: Json | None = None
         self._delta: Json = {}
         self._upserts: dict[str, tuple[Json, bool]] = {}
         self._removed: set[str] = set()
@@ -125,6 +130,60 @@ class MapModel:
         self.highlighted = {"code": code, "fly": fly} if code else None
         self._delta["highlight"] = self.highlighted or {"code": None, "fly": fly}  # None + fly: back to the district
 
+    # ----- supervision view (docs/supervision.md) -----
+    def set_components(self, columns: Mapping[str, Any] | None) -> None:
+        """Replace the component inventory (columns ``codes, subclass, lon, lat, state``, ``generated``)."""
+        if not columns:
+            self.components = None
+        else:
+            points = [self._point(float(x), float(y)) for x, y in zip(columns["lon"], columns["lat"], strict=True)]
+            self.components = {
+                "codes": [str(c) for c in columns["codes"]],
+                "subclass": [str(c) for c in columns["subclass"]],
+                "state": [str(c) for c in columns["state"]],
+                "lon": [p[0] for p in points],
+                "lat": [p[1] for p in points],
+                "generated": bool(columns.get("generated")),
+            }
+        self._delta["components"] = self.components
+
+    def set_cameras(self, cameras: Iterable[Mapping[str, Any]]) -> None:
+        """Replace the cameras (``id, lon, lat``, optional ``name_zh, name_en, url, active``)."""
+        self.cameras = [self._slim_point(c, ("id", "name_zh", "name_en", "url", "active")) for c in cameras]
+        self._delta["cameras"] = self.cameras
+
+    def set_track(self, track: Mapping[str, Any] | None, fit: bool = True) -> None:
+        """Show one supervisor's track (columns ``at, lon, lat``), or none."""
+        if not track or not track.get("at"):
+            self.track = None
+        else:
+            points = [self._point(float(x), float(y)) for x, y in zip(track["lon"], track["lat"], strict=True)]
+            self.track = {
+                "id": str(track.get("staff_id", "")),
+                "at": [float(t) for t in track["at"]],
+                "lon": [p[0] for p in points],
+                "lat": [p[1] for p in points],
+                "fit": fit,
+            }
+        self.track_time = self.track["at"][0] if self.track else None
+        self._delta["track"] = self.track
+        self._delta.pop("trackTime", None)
+
+    def set_track_time(self, t: float) -> None:
+        """Move the playback head to time ``t`` (epoch seconds) on the current track."""
+        if self.track is not None:
+            self.track_time = float(t)
+            self._delta["trackTime"] = self.track_time
+
+    def set_pin(self, lon: float | None, lat: float | None = None, label: str = "", zoom: int = 17) -> None:
+        """Fly to a looked-up place and pin it (``lon=None`` clears)."""
+        if lon is None or lat is None:
+            self.pin = None
+        else:
+            x, y = self._point(float(lon), float(lat))
+            self.pin = {"lon": x, "lat": y, "label": label, "zoom": int(zoom)}
+        self._delta["pin"] = self.pin
+
     # ----- batches -----
     def has_delta(self) -> bool:
         """True if something changed since the last :meth:`take_delta`."""
@@ -163,6 +222,12 @@ class MapModel:
         batch["sensors"] = self.sensors
         if self.highlighted:
             batch["highlight"] = self.highlighted
+        if self.components is not None:
+            batch["components"] = self.components
+        batch["cameras"] = self.cameras
+        if self.track is not None:
+            batch["track"] = {**self.track, "fit": False}
+            batch["trackTime"] = self.track_time
         return batch
 
     # ----- internals -----

@@ -43,6 +43,7 @@ LOCAL_ASSETS: dict[str, str] = {
     "gridmap_controls.js": f"{SCHEME}://map/gridmap_controls.js",
     "gridmap_markers.js": f"{SCHEME}://map/gridmap_markers.js",
     "gridmap_labels.js": f"{SCHEME}://map/gridmap_labels.js",
+    "gridmap_supervision.js": f"{SCHEME}://map/gridmap_supervision.js",
     "gridmap.css": f"{SCHEME}://map/gridmap.css",
 }
 """Every asset the page may load, by file name, and where it is served."""
@@ -54,6 +55,7 @@ _EXTRA_JS = (
     "gridmap_controls.js",
     "gridmap_markers.js",
     "gridmap_labels.js",
+    "gridmap_supervision.js",
 )
 _EXTRA_CSS = ("MarkerCluster.css", "gridmap.css")
 

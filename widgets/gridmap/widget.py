@@ -45,6 +45,8 @@ class GridMap(QWidget):
         sigUnitClicked(str, str): a unit was clicked: code and level
             (``subdistrict``, ``community`` or ``grid``); a drill-down request.
         sigCaseClicked(str): a case marker was clicked: case id.
+        sigComponentClicked(str): a component point was clicked: its 16-digit code.
+        sigCameraClicked(str): a camera marker was clicked: camera id.
         sigReady(): the page is up and has applied the full current state
             (after the first load and after every renderer restart).
         sigRendererRestarted(): the web renderer died and the map was restored.
@@ -62,6 +64,8 @@ class GridMap(QWidget):
 
     sigUnitClicked = Signal(str, str)
     sigCaseClicked = Signal(str)
+    sigComponentClicked = Signal(str)
+    sigCameraClicked = Signal(str)
     sigReady = Signal()
     sigRendererRestarted = Signal()
 
@@ -131,6 +135,8 @@ class GridMap(QWidget):
         self._bridge.sigPageReady.connect(self._on_page_ready)
         self._bridge.sigUnitClicked.connect(self.sigUnitClicked)
         self._bridge.sigCaseClicked.connect(self.sigCaseClicked)
+        self._bridge.sigComponentClicked.connect(self.sigComponentClicked)
+        self._bridge.sigCameraClicked.connect(self.sigCameraClicked)
         self._page.loadFinished.connect(self._on_load_finished)
         self._page.renderProcessTerminated.connect(self._on_render_process_terminated)
         self._load()
@@ -202,6 +208,31 @@ class GridMap(QWidget):
     def set_scale(self, scale: float) -> None:
         """Change the size factor of fonts, strokes and markers."""
         self._model.set_scale(scale)
+        self._schedule()
+
+    def set_components(self, columns: Mapping[str, Any] | None) -> None:
+        """Show the component inventory (columns ``codes, subclass, lon, lat, state``) from street zoom up."""
+        self._model.set_components(columns)
+        self._schedule()
+
+    def set_cameras(self, cameras: Iterable[Mapping[str, Any]]) -> None:
+        """Show cameras: ``id, lon, lat`` and optionally ``name_zh, name_en, url, active``."""
+        self._model.set_cameras(cameras)
+        self._schedule()
+
+    def set_track(self, track: Mapping[str, Any] | None) -> None:
+        """Show a supervisor's track (``at, lon, lat`` columns) and fit the map to it; ``None`` clears."""
+        self._model.set_track(track)
+        self._schedule()
+
+    def set_track_time(self, t: float) -> None:
+        """Move the track's playback head to time ``t`` (epoch seconds)."""
+        self._model.set_track_time(t)
+        self._schedule()
+
+    def show_place(self, lon: float | None, lat: float | None = None, label: str = "", zoom: int = 17) -> None:
+        """Fly to a place and pin it with a label (a look-up's answer); ``None`` clears the pin."""
+        self._model.set_pin(lon, lat, label, zoom)
         self._schedule()
 
     def highlight(self, code: str | None, fly: bool = False) -> None:

@@ -1,0 +1,95 @@
+"""The workstation's look-up goes to what it names: pin on the map, drill-down, component card, camera, track."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from pytestqt.qtbot import QtBot
+
+from desktop.supervision import SupervisionController
+
+
+class FakeRunner(QObject):
+    """Answers queries from a table, at once (the real runner answers on the GUI thread too)."""
+
+    sigResult = Signal(int, object)
+    sigError = Signal(int, str)
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        super().__init__()
+        self.answers = answers
+        self.asked: list[tuple[str, dict[str, Any]]] = []
+
+    def submit(self, request_id: int, name: str, params: dict[str, Any]) -> None:
+        self.asked.append((name, params))
+        answer = self.answers.get(name)
+        if callable(answer):
+            answer = answer(params)
+        self.sigResult.emit(request_id, answer)
+
+
+class FakeMap(QObject):
+    """Records what the controller shows."""
+
+    sigComponentClicked = Signal(str)
+    sigCameraClicked = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[Any, ...]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith(("set_", "show_", "highlight")):
+            return lambda *args: self.calls.append((name, *args))
+        raise AttributeError(name)
+
+
+class FakeDrill:
+    """The drill-down's ``drill(kind, key)`` and a view that never navigates."""
+
+    def __init__(self) -> None:
+        self.opened: list[tuple[str, str]] = []
+        self.view = type("V", (QObject,), {"sigNavigated": Signal(object)})()
+
+    def drill(self, kind: str, key: str) -> None:
+        self.opened.append((kind, key))
+
+
+def matches(kind: str, ident: str) -> dict[str, Any]:
+    return {"matches": [{"kind": kind, "id": ident, "lon": 116.36, "lat": 39.91, "label_zh": ident, "label_en": ident}]}
+
+
+def test_each_kind_goes_to_its_place(qtbot: QtBot) -> None:
+    """A grid outlines and drills, a case opens, a component shows its card, a supervisor plays a track."""
+    lookups = {
+        "110102001004001": matches("grid", "110102001004001"),
+        "XC1": matches("case", "XC1"),
+        "1101020119000001": matches("component", "1101020119000001"),
+        "S007": matches("supervisor", "S007"),
+        "nothing": {"matches": []},
+    }
+    runner = FakeRunner(
+        {
+            "lookup": lambda p: lookups[p["text"]],
+            "component": {"component": {"code": "1101020119000001"}, "history": []},
+            "supervisor": {"figures": {"staff_id": "S007"}},
+            "track": {"at": [], "lon": [], "lat": []},
+        }
+    )
+    gmap, drill = FakeMap(), FakeDrill()
+    controller = SupervisionController(runner, [gmap], [], [], drill, clock=lambda: 1_790_000_000.0)  # type: ignore[arg-type]
+    controller.look_up("110102001004001")
+    assert ("show_place", 116.36, 39.91, "110102001004001", 17) in gmap.calls
+    assert ("highlight", "110102001004001") in gmap.calls
+    assert drill.opened == [("unit", "110102001004001")]
+    controller.look_up("XC1")
+    assert drill.opened[-1] == ("case", "XC1")
+    controller.look_up("1101020119000001")
+    assert runner.asked[-1] == ("component", {"code": "1101020119000001"})
+    controller.look_up("S007")
+    assert ("supervisor", {"staff_id": "S007"}) in runner.asked
+    assert runner.asked[-1] == ("track", {"staff_id": "S007", "start": 1_790_000_000 - 12 * 3600, "end": 1_790_000_001})
+    before = len(gmap.calls)
+    controller.look_up("nothing")
+    assert len(gmap.calls) == before and controller.last_lookup == []

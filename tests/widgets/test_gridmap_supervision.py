@@ -1,0 +1,103 @@
+"""The map's supervision layers in a real QtWebEngine: components on canvas by zoom, cameras, track playback, a pin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from test_gridmap_web import dispose, js, make_map, pump_until, run_js, state, synthetic_units
+from waiting import WAIT_MS
+
+from widgets.gridmap import GridMap, register_schemes
+from widgets.gridmap.playback import TrackPlayback
+
+register_schemes()
+
+pytestmark = pytest.mark.webengine
+N = 30_000
+
+
+def inventory() -> dict[str, Any]:
+    """Tens of thousands of components over the synthetic units (a regular lattice, every 20th damaged)."""
+    side = int(N**0.5) + 1
+    codes, lon, lat, state_, sub = [], [], [], [], []
+    for i in range(N):
+        codes.append(f"1101020119{i + 1:06d}")
+        lon.append(116.35 + 0.04 * (i % side) / side)
+        lat.append(39.90 + 0.02 * (i // side) / side)
+        state_.append("damaged" if i % 20 == 0 else "ok")
+        sub.append("0119" if i % 2 else "0304")
+    return {"codes": codes, "subclass": sub, "lon": lon, "lat": lat, "state": state_, "generated": True}
+
+
+@pytest.fixture(scope="module")
+def smap(qapp: QApplication) -> Iterator[GridMap]:
+    """One map with the synthetic units and the component inventory."""
+    widget = make_map()
+    widget.set_units(*synthetic_units())
+    widget.set_components(inventory())
+    pump_until(lambda: widget.is_idle and widget.applied_batch >= 1)
+    yield widget
+    dispose(widget)
+
+
+def test_components_are_drawn_on_canvas_only_from_street_zoom(qtbot: Any, smap: GridMap) -> None:
+    """At district zoom nothing is drawn; at street zoom canvas tiles hold points; no DOM marker per component."""
+    st = state(qtbot, smap)
+    assert st["components"] == N and st["componentLayerOn"] is True
+    run_js(qtbot, smap, "gridwall.map.setView([39.905, 116.36], 12, {animate: false}); 1")
+    qtbot.waitUntil(lambda: js(qtbot, smap, "gridwall.map.getZoom()") == 12, timeout=WAIT_MS)
+    assert js(qtbot, smap, "document.querySelectorAll('.leaflet-gw-components-pane canvas').length") == 0
+    drawn = js(qtbot, smap, "gridwall.state().componentPoints")
+    run_js(qtbot, smap, "gridwall.map.setView([39.905, 116.36], 16, {animate: false}); 1")
+    qtbot.waitUntil(lambda: js(qtbot, smap, "gridwall.state().componentPoints") > drawn + 100, timeout=WAIT_MS)
+    assert js(qtbot, smap, "document.querySelectorAll('.leaflet-gw-components-pane canvas').length") >= 1
+    assert js(qtbot, smap, "document.querySelectorAll('.leaflet-marker-icon').length") < 100
+    attribution = run_js(qtbot, smap, "document.querySelector('.leaflet-control-attribution').textContent")
+    assert "部件为生成数据" in attribution
+
+
+def test_clicking_a_component_names_its_code(qtbot: Any, smap: GridMap) -> None:
+    """A click on a drawn component emits its 16-digit code."""
+    run_js(qtbot, smap, "gridwall.map.setView([39.905, 116.36], 17, {animate: false}); 1")
+    with qtbot.waitSignal(smap.sigComponentClicked, timeout=WAIT_MS) as got:
+        assert run_js(qtbot, smap, "gridwall.clickComponent('1101020119000777')") is True
+    assert got.args == ["1101020119000777"]
+
+
+def test_cameras_and_a_looked_up_place_show(qtbot: Any, smap: GridMap) -> None:
+    """Cameras become markers (a click names one); a pin flies the map to a place."""
+    smap.set_cameras(
+        [{"id": "CAM-1", "name_zh": "西单路口东", "lon": 116.355, "lat": 39.905, "url": "rtsp://x"},
+         {"id": "CAM-2", "name_zh": "无流", "lon": 116.365, "lat": 39.915}]
+    )  # fmt: skip
+    assert state(qtbot, smap)["cameras"] == 2
+    with qtbot.waitSignal(smap.sigCameraClicked, timeout=WAIT_MS) as got:
+        run_js(qtbot, smap, "gridwall.cameras.get('CAM-2').fire('click'); 1")
+    assert got.args == ["CAM-2"]
+    smap.show_place(116.362, 39.912, "1101020119000001")
+    pin = state(qtbot, smap)["pin"]
+    assert pin == pytest.approx([39.912, 116.362])
+
+
+def test_a_track_plays_back_from_start_to_end(qtbot: Any, smap: GridMap) -> None:
+    """A loaded track shows its start; playback moves the head along it to the last point."""
+    track = {
+        "staff_id": "S007",
+        "at": [1000.0, 1060.0, 1120.0],
+        "lon": [116.351, 116.352, 116.354],
+        "lat": [39.901] * 3,
+    }
+    playback = TrackPlayback(smap, speed=600.0)
+    assert playback.load(track)
+    st = state(qtbot, smap)
+    assert st["trackPoints"] == 3 and st["trackHead"] == pytest.approx([39.901, 116.351])
+    playback.seek(1090.0)  # half way between the 2nd and 3rd point
+    assert state(qtbot, smap)["trackHead"] == pytest.approx([39.901, 116.353])
+    with qtbot.waitSignal(playback.sigFinished, timeout=WAIT_MS):
+        playback.play()
+    st = state(qtbot, smap)
+    assert st["trackTime"] == 1120.0 and st["trackHead"] == pytest.approx([39.901, 116.354])
+    assert not playback.load(None) and state(qtbot, smap)["trackPoints"] == 0
