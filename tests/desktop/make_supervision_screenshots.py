@@ -38,6 +38,13 @@ def page(app: Any, gmap: Any, expression: str) -> Any:
     return json.loads(box[0]) if box[0] is not None else None
 
 
+def painted(app: Any, gmap: Any) -> None:
+    """Wait until the page has drawn two more frames and Qt has had time to show them."""
+    page(app, gmap, "(window.__gwPainted = false, requestAnimationFrame(() => requestAnimationFrame(() => "
+                    "{ window.__gwPainted = true; })), 1)")  # fmt: skip
+    pump(app, lambda: page(app, gmap, "window.__gwPainted") is True, at_least=3.0)
+
+
 def near(a: Any, lat: float, lon: float) -> bool:
     return a is not None and abs(a[0] - lat) < 1e-5 and abs(a[1] - lon) < 1e-5
 
@@ -96,6 +103,7 @@ def main() -> int:
         pump(app, lambda: near(page(app, gmap, "gridwall.state().pin"), target["lat"], target["lon"]))
         pump(app, lambda: page(app, gmap, "gridwall.map.getZoom()") >= 17.9, at_least=2.0)
         pump(app, lambda: gmap.is_idle, at_least=2.0)
+        painted(app, gmap)
         window.grab().save(str(out / "supervision-components.png"))
         sup.look_up(staff.staff_id)
         pump(app, lambda: any(p.playing for p in sup.playback), timeout=60)
@@ -114,6 +122,7 @@ def main() -> int:
         pump(app, lambda: video.player.frames > 20, timeout=90)
         window.video_dock.raise_()
         pump(app, lambda: gmap.is_idle, at_least=2.0)
+        painted(app, gmap)
         window.grab().save(str(out / "supervision-camera.png"))
     finally:
         session.close()
