@@ -44,7 +44,8 @@ def each(targets: Sequence[Any], method: str) -> Callable[..., None]:
 
 TRACK_HOURS = 12
 """Track playback shows the last 12 hours of the chosen supervisor."""
-UNIT_ZOOM = {"district": 12, "subdistrict": 14, "community": 15, "grid": 17}
+UNITS = frozenset({"district", "subdistrict", "community", "grid"})
+"""Units are outlined and flown to, a supervisor's track is fitted; anything else is pinned at street zoom."""
 
 
 class SupervisionController(QObject):
@@ -178,6 +179,10 @@ class SupervisionController(QObject):
         for playback in self.playback:
             if playback.load(track):
                 playback.play()
+        if not points and self.last_lookup and self.last_lookup[0].get("kind") == "supervisor":
+            where = self.last_lookup[0]  # no track: show where the supervisor was last seen
+            for gmap in self.maps:
+                gmap.show_place(float(where["lon"]), float(where["lat"]), str(where["id"]), 16)
 
     def _on_navigated(self, crumb: Crumb) -> None:
         if crumb.kind == "case":
@@ -203,11 +208,12 @@ class SupervisionController(QObject):
             return
         match = self.last_lookup[0]
         kind, ident = str(match["kind"]), str(match["id"])
+        pin = kind not in UNITS and kind != "supervisor"
         for gmap in self.maps:
-            gmap.show_place(float(match["lon"]), float(match["lat"]), ident, UNIT_ZOOM.get(kind, 18))
-            if kind in UNIT_ZOOM:
-                gmap.highlight(ident)
-        if kind in UNIT_ZOOM and self.drill is not None:
+            gmap.show_place(float(match["lon"]) if pin else None, float(match["lat"]), ident, 18)
+            if kind in UNITS:
+                gmap.highlight(ident, True)  # and fly to it
+        if kind in UNITS and self.drill is not None:
             self.drill.drill("unit", ident)
         elif kind == "case" and self.drill is not None:
             self.drill.drill("case", ident)

@@ -190,7 +190,7 @@
       interactive: false }).addTo(gw.map);
     gw.track.head = L.marker(pts[0], { pane: 'gw-track', icon: L.divIcon({ className: 'gw-track-head', iconSize: null }),
       interactive: false }).addTo(gw.map);
-    if (tr.fit !== false) gw.map.fitBounds(gw.track.line.getBounds(), { padding: [60 * gw.scale, 60 * gw.scale] });
+    if (tr.fit !== false) gw.map.fitBounds(gw.track.line.getBounds(), { padding: [60 * gw.scale, 60 * gw.scale], animate: false });
     gw.userMoved = true;
     gw.setTrackTime(tr.at[0]);
   };

@@ -42,7 +42,7 @@ def painted(app: Any, gmap: Any) -> None:
     """Wait until the page has drawn two more frames and Qt has had time to show them."""
     page(app, gmap, "(window.__gwPainted = false, requestAnimationFrame(() => requestAnimationFrame(() => "
                     "{ window.__gwPainted = true; })), 1)")  # fmt: skip
-    pump(app, lambda: page(app, gmap, "window.__gwPainted") is True, at_least=3.0)
+    pump(app, lambda: page(app, gmap, "window.__gwPainted") is True, at_least=5.0)
 
 
 def near(a: Any, lat: float, lon: float) -> bool:

@@ -80,14 +80,16 @@ def test_each_kind_goes_to_its_place(qtbot: QtBot) -> None:
     gmap, drill = FakeMap(), FakeDrill()
     controller = SupervisionController(runner, [gmap], [], [], drill, clock=lambda: 1_790_000_000.0)  # type: ignore[arg-type]
     controller.look_up("110102001004001")
-    assert ("show_place", 116.36, 39.91, "110102001004001", 17) in gmap.calls
-    assert ("highlight", "110102001004001") in gmap.calls
+    assert ("show_place", None, 39.91, "110102001004001", 18) in gmap.calls  # outlined, not pinned
+    assert ("highlight", "110102001004001", True) in gmap.calls
     assert drill.opened == [("unit", "110102001004001")]
     controller.look_up("XC1")
     assert drill.opened[-1] == ("case", "XC1")
+    assert ("show_place", 116.36, 39.91, "XC1", 18) in gmap.calls
     controller.look_up("1101020119000001")
     assert runner.asked[-1] == ("component", {"code": "1101020119000001"})
     controller.look_up("S007")
+    assert ("show_place", None, 39.91, "S007", 18) in gmap.calls  # no pin: the track is fitted instead
     assert ("supervisor", {"staff_id": "S007"}) in runner.asked
     assert runner.asked[-1] == ("track", {"staff_id": "S007", "start": 1_790_000_000 - 12 * 3600, "end": 1_790_000_001})
     before = len(gmap.calls)

@@ -86,6 +86,7 @@ class CameraPanel(Panel):
 
     def rescale(self) -> None:
         self.list.setFont(self.scale.font(0.75))
+        self.list.setMinimumHeight(self.scale.px(3.2))
         self.list.setMaximumHeight(self.scale.px(5.5))
 
     def retranslate(self) -> None:
