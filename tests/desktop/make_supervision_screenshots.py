@@ -97,6 +97,19 @@ def main() -> int:
         code = gmap._model.components["codes"][gmap._model.components["lon"].index(
             min(gmap._model.components["lon"], key=lambda x: abs(x - 116.3736)))]  # fmt: skip
         window.supervisors_dock.raise_()
+        sup.look_up(staff.staff_id)
+        pump(app, lambda: any(p.playing for p in sup.playback), timeout=60)
+        pump(
+            app,
+            lambda: sup.playback[0].time > sup.playback[0].start + 0.55 * (sup.playback[0].end - sup.playback[0].start),
+        )
+        sup.playback[0].pause()
+        pump(app, lambda: page(app, gmap, "gridwall.state().trackPoints") > 0)
+        pump(app, lambda: gmap.is_idle, at_least=2.0)
+        painted(app, gmap)
+        window.grab().save(str(out / "supervision-track.png"))
+        sup.playback[0].load(None)
+        sup.last_lookup = []
         sup.look_up(code)
         pump(app, lambda: bool(sup.last_lookup))
         target = sup.last_lookup[0]
@@ -105,16 +118,6 @@ def main() -> int:
         pump(app, lambda: gmap.is_idle, at_least=2.0)
         painted(app, gmap)
         window.grab().save(str(out / "supervision-components.png"))
-        sup.look_up(staff.staff_id)
-        pump(app, lambda: any(p.playing for p in sup.playback), timeout=60)
-        pump(
-            app,
-            lambda: sup.playback[0].time > sup.playback[0].start + 0.55 * (sup.playback[0].end - sup.playback[0].start),
-        )
-        sup.playback[0].pause()
-        pump(app, lambda: gmap.is_idle, at_least=1.5)
-        window.grab().save(str(out / "supervision-track.png"))
-        sup.playback[0].load(None)
         pump(app, camera.ready, timeout=60)
         sup.look_up(case.id)
         video = sup.cameras[-1]
