@@ -253,7 +253,8 @@ def install_supervision(
         boards.append(board)
     controller = SupervisionController(drill.runner, maps, cameras, boards, drill, parent=parent)
     if browser is not None:
-        search = browser.case_list.filter_bar.search
-        search.returnPressed.connect(lambda: controller.look_up(search.text()))
+        bar = browser.case_list.filter_bar
+        if bar is not None:  # the look-up runs first; the list's own text search goes on as before
+            bar.search.returnPressed.connect(lambda: controller.look_up(bar.search.text()))
         browser.case_list.sigCaseActivated.connect(lambda case_id: controller.offer_cameras(case_id=case_id))
     return controller
