@@ -274,6 +274,22 @@ def parse_import_csv(out: str) -> list[Figure]:
     ]
 
 
+def parse_component_layer(out: str) -> list[Figure]:
+    """``component_layer.py`` (issue 17): map frame time while dragging, component layer on vs off."""
+    runs = int(find(r"^component layer: [\d,]+ components, (\d+) frames per side", out))
+    return [
+        Figure(
+            "map frame p95 while dragging at street zoom, 48,000 components on a canvas layer",
+            find(r"^  layer on\s+frame p50\s+[\d.]+ ms\s+p95\s+([\d.]+)", out),
+            "ms",
+            target=16.7,
+            baseline=find(r"^  layer off\s+frame p50\s+[\d.]+ ms\s+p95\s+([\d.]+)", out),
+            baseline_label="the same map with the component layer hidden",
+            runs=runs,
+        )
+    ]
+
+
 SUITE: list[Bench] = [
     Bench(
         "cold-start",
@@ -386,5 +402,16 @@ SUITE: list[Bench] = [
         "Ten years of simulated history (3.22M cases) seeded end to end, cube and text index included, "
         "against a plain `sqlite3.executemany` of the same rows.",
         optional=True,
+    ),
+    Bench(
+        "component-layer",
+        "Component layer",
+        "component_layer.py",
+        ["--frames", "240", "--repeat", "3"],
+        ["--quick"],
+        parse_component_layer,
+        "The map (1920×1080, offscreen, software rendering) with the real units, 1,500 cases and the "
+        "48,008 generated components, dragged 6 px per frame at street zoom, alternately with the "
+        "component layer hidden (baseline) and shown; frame time = interval between animation frames.",
     ),
 ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Table, func, or_, select
 
 from feeds.protocol import vocab as v
 from feeds.store.schema import cameras, cases, components, staff_positions, supervisors, units
@@ -60,51 +60,29 @@ def _supervisor_place(conn: Connection, staff_id: str, grids: list[str]) -> tupl
     return 0.0, 0.0
 
 
-def _named(column_zh: Any, column_en: Any, text: str) -> Any:
-    return or_(column_zh.contains(text, autoescape=True), func.lower(column_en).contains(text.lower(), autoescape=True))
+def _exact_or_named(conn: Connection, table: Table, key: Any, exact: Any, text: str) -> list[Any]:
+    """Rows whose id is ``text`` (``exact``), else those whose Chinese or English name contains it."""
+    rows = conn.execute(select(table).where(exact)).all()
+    if rows:
+        return list(rows)
+    named = or_(
+        table.c.name_zh.contains(text, autoescape=True),
+        func.lower(table.c.name_en).contains(text.lower(), autoescape=True),
+    )
+    return list(conn.execute(select(table).where(named).order_by(key).limit(MAX_MATCHES)).all())
 
 
 def _supervisors(conn: Connection, text: str) -> list[dict[str, Any]]:
     s = supervisors.c
-    exact = conn.execute(select(supervisors).where(func.upper(s.staff_id) == text.upper())).all()
-    rows = (
-        exact
-        or conn.execute(
-            select(supervisors)
-            .where(
-                or_(
-                    s.name_zh.contains(text, autoescape=True),
-                    func.lower(s.name_en).contains(text.lower(), autoescape=True),
-                )
-            )
-            .order_by(s.staff_id)
-            .limit(MAX_MATCHES)
-        ).all()
-    )
     out = []
-    for r in rows:
+    for r in _exact_or_named(conn, supervisors, s.staff_id, func.upper(s.staff_id) == text.upper(), text):
         lon, lat = _supervisor_place(conn, r.staff_id, list(r.grids or []))
         out.append(_match("supervisor", r.staff_id, f"{r.name_zh} {r.staff_id}", f"{r.name_en} {r.staff_id}", lon, lat))
     return out
 
 
 def _cameras(conn: Connection, text: str) -> list[dict[str, Any]]:
-    c = cameras.c
-    exact = conn.execute(select(cameras).where(c.id == text)).all()
-    rows = (
-        exact
-        or conn.execute(
-            select(cameras)
-            .where(
-                or_(
-                    c.name_zh.contains(text, autoescape=True),
-                    func.lower(c.name_en).contains(text.lower(), autoescape=True),
-                )
-            )
-            .order_by(c.id)
-            .limit(MAX_MATCHES)
-        ).all()
-    )
+    rows = _exact_or_named(conn, cameras, cameras.c.id, cameras.c.id == text, text)
     return [_match("camera", r.id, r.name_zh, r.name_en, r.lon, r.lat, url=r.url) for r in rows]
 
 
