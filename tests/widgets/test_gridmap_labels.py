@@ -104,3 +104,20 @@ def test_labels_are_placed_again_after_a_zoom(qtbot: Any, crowded_map: GridMap) 
 
     qtbot.waitUntil(settled_and_clear, timeout=WAIT_MS)  # the cluster animation ends with a new placement
     crowded_map.run_js("gridwall.fitDistrict(false)")
+
+
+def test_labels_are_placed_again_when_a_bubble_moves_after_a_placement(qtbot: Any, crowded_map: GridMap) -> None:
+    """A bubble still moving after the placement (a late CSS transition) makes the page place the labels again."""
+    _settled(qtbot, crowded_map)
+    runs = js(qtbot, crowded_map, "gridwall.labelLayout.runs")
+    nudge = "document.querySelector('.leaflet-marker-pane .gw-cluster').style.marginLeft = '{}'"
+    # one placement, then a bubble moves in the same script: nothing Leaflet knows of, so only the
+    # look-again after the placement can see it
+    crowded_map.run_js("gridwall.placeLabels(); " + nudge.format("40px"))
+    try:
+        qtbot.waitUntil(
+            lambda: js(qtbot, crowded_map, "!gridwall.labelsPending() && gridwall.labelLayout.runs") >= runs + 2,
+            timeout=WAIT_MS,
+        )
+    finally:
+        crowded_map.run_js(nudge.format(""))
