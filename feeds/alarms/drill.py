@@ -85,11 +85,9 @@ def run(server: str, token: str, scenario: str, clear: bool, operator: str | Non
     print(f"drill {scenario}: {len(msgs)} messages published{' (cleared)' if clear else ''}")
     if operator is None or clear:
         return 0
-    time.sleep(5)  # the server's alarm engine scans every 2 s
     op = _connect(server, operator, "gridwall-drill-operator")
     try:
-        data = op.query("alarms", {"state": "open"})
-        ids = [a["id"] for a in data["alarms"] if a["source"].startswith("drill-")][:2]
+        ids = _drill_alarms(op)
         if ids:
             op.publish(AlarmAction("ack", tuple(ids)))
         ticked = 0
@@ -102,6 +100,20 @@ def run(server: str, token: str, scenario: str, clear: bool, operator: str | Non
         op.stop()
     print(f"operator: acknowledged {len(ids)} alarms, ticked {ticked} plan steps")
     return 0
+
+
+def _drill_alarms(op: ClientThread, wait_s: float = 30.0) -> list[str]:
+    """Ids of up to two open drill alarms, waiting until the server's alarm engine (a scan every
+    2 s) has raised them; empty if none came within ``wait_s`` (a busy server: said, not hidden)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        data = op.query("alarms", {"state": "open"})
+        ids = [a["id"] for a in data["alarms"] if a["source"].startswith("drill-")][:2]
+        if ids or time.monotonic() >= deadline:
+            if not ids:
+                print(f"operator: no drill alarm raised within {wait_s:.0f} s; nothing acknowledged")
+            return ids
+        time.sleep(0.5)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 from test_briefing import DAY, _pages, _text
 from waiting import WAIT_MS, wait_until
@@ -19,11 +18,11 @@ from feeds.server import ServerThread, TokenBook
 from feeds.store import Store
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_the_button_writes_the_briefing_from_the_servers_answers(
     qtbot: QtBot, store: Store, service: QueryService, tmp_path: Path
 ) -> None:
     """Over the protocol (no store at the desk): the figures equal the store's own, and the PDF is written."""
+    assert shutil.which("pdftotext"), "pdftotext missing: ./run installs Debian's poppler-utils"
     book = TokenBook()
     book.add("op-token", "operator", "duty leader")
     server = ServerThread(server_config(book, store=store)).start()

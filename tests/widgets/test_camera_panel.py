@@ -19,9 +19,6 @@ from waiting import WAIT_MS
 from widgets.theme import Scale
 from widgets.video import CameraPanel, StreamState
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("ffmpeg") is None, reason="needs Debian's ffmpeg (./run tests installs it)"
-)
 TIMEOUT_S = 3.0
 
 
@@ -38,6 +35,7 @@ class HlsCamera:
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
         threading.Thread(target=self.http.serve_forever, name="hls-http", daemon=True).start()
         self.url = f"http://127.0.0.1:{self.http.server_address[1]}/live.m3u8"
+        assert shutil.which("ffmpeg"), "ffmpeg missing: ./run tests installs Debian's ffmpeg"
         self.ffmpeg = subprocess.Popen(
             ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10",
              "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "10",
