@@ -39,10 +39,12 @@ import json
 import multiprocessing as mp
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from functools import partial
+from itertools import compress
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,7 @@ from feeds.analytics import QueryService
 from feeds.analytics.cube_store import build, case_count
 from feeds.analytics.drill import drill, ranking, trend, types
 from feeds.geo.units import load_units
-from feeds.simulator.model import plan_cases_batch, yearly_volumes
+from feeds.simulator.model import plan_cases_batch
 from feeds.store import open_store
 from feeds.store.schema import units as units_table
 
@@ -69,14 +71,6 @@ DISTRICTS = (
     "110112", "110113", "110114", "110115", "110116", "110117", "110118", "110119",
 )  # fmt: skip
 """Beijing's 16 districts (Xicheng first: its real geodata; the others reuse its grid layout)."""
-
-
-def _rebased(rows: Iterator[dict[str, Any]], district: str, tag: str) -> Iterator[dict[str, Any]]:
-    for row in rows:
-        grid = district + row["grid"][6:]
-        row["grid"], row["community"], row["subdistrict"] = grid, grid[:12], grid[:9]
-        row["id"] = tag + row["id"][2:]
-        yield row
 
 
 def _copy_units(store: Any, districts: tuple[str, ...]) -> None:
@@ -98,67 +92,107 @@ def _copy_units(store: Any, districts: tuple[str, ...]) -> None:
             conn.execute(insert(units_table), rows)
 
 
+def _rebase_columns(chunk: dict[str, list[Any]], keep: list[bool], district: str, tag: str) -> dict[str, list[Any]]:
+    """A Xicheng chunk thinned by ``keep`` and moved under ``district`` (grid codes and case ids)."""
+    out = {k: list(compress(v, keep)) for k, v in chunk.items()}
+    if district != XICHENG:
+        out["grid"] = [district + g[6:] for g in out["grid"]]
+        out["community"] = [g[:12] for g in out["grid"]]
+        out["subdistrict"] = [g[:9] for g in out["grid"]]
+        out["id"] = [tag + i[2:] for i in out["id"]]
+    return out
+
+
 def seed(args: argparse.Namespace) -> None:
+    """The city through the store's seeding path: the simulator's column chunks, ``bulk_insert_columns``."""
+    from feeds.simulator.history.seed_plan import WindowDone, expected_cases, history_chunks
+    from feeds.simulator.model.district import load_district
+
     store = open_store(args.db)
     if case_count(store.engine):
         sys.exit("the store already holds cases; seed an empty database")
     districts = DISTRICTS[: args.districts]
     _copy_units(store, districts)
-    grid_codes = [g.code for g in load_units().grids]
-    units = load_units()
-    final = round(500_000 * args.per_district / 3_220_000)  # Xicheng's growth curve, scaled
-    volumes = yearly_volumes(FIRST_YEAR, LAST_YEAR, args.per_district, final)
-    _drop_indexes(store)
-    started, done = time.perf_counter(), 0
-    print(f"seeding {len(districts)} districts × {args.per_district:,} cases into {store.engine.url.database}")
-    for k, district in enumerate(districts):
-        rng = np.random.default_rng(2026 + k)
+    district_model = load_district(0)
+    end = float(NOW)
+    start = end - 10 * 365.25 * 86400
+    keep_share = min(1.0, args.per_district / expected_cases(start, end))
+    print(
+        f"seeding {len(districts)} districts × ~{args.per_district:,} cases (Xicheng's simulated ten years, "
+        f"{keep_share:.1%} of its rows kept, each district its own seed) into {store.engine.url.database}",
+        flush=True,
+    )
+    made = {"s": 0.0, "cpu": 0.0, "cases": 0}
+    marks: dict[str, float] = {}
+    hist: list[dict[str, list[Any]]] = []
+    load0 = os.getloadavg()[0]
 
-        def rows(rng: Any = rng, district: str = district, k: int = k) -> Iterator[dict[str, Any]]:
-            for year, volume in volumes.items():
-                start = int(dt.datetime(year, 1, 1, tzinfo=BEIJING).timestamp())
-                end = min(int(dt.datetime(year + 1, 1, 1, tzinfo=BEIJING).timestamp()), NOW)
-                per_year = volume * 365 * 86400 / (end - start)
-                batch = plan_cases_batch(start, end, rng, grid_codes, cases_per_year=per_year)
-                yield from _rebased(batch_rows(batch, NOW, units), district, f"D{k:02d}")
+    def rows() -> Iterator[dict[str, list[Any]]]:
+        for k, district in enumerate(districts):
+            tag = "XC" if district == XICHENG else f"B{k:X}"
+            rng = np.random.default_rng(2026 + k)
+            kept: set[str] = set()
+            source = history_chunks(start, end, 2026 + k, district_model, 50_000)
+            while True:
+                t, cpu = time.perf_counter(), time.process_time()
+                item = next(source, None)
+                if isinstance(item, WindowDone):
+                    for h in item.history:
+                        keep_h = [c in kept for c in h["case_id"]]
+                        hist.append(_rebase_history(h, keep_h, tag))
+                    made["s"] += time.perf_counter() - t
+                    made["cpu"] += time.process_time() - cpu
+                    continue
+                if item is None:
+                    break
+                keep = (rng.random(len(item["id"])) < keep_share).tolist()
+                chunk = _rebase_columns(item, keep, district, tag)
+                kept.update(compress(item["id"], keep))
+                made["s"] += time.perf_counter() - t
+                made["cpu"] += time.process_time() - cpu
+                made["cases"] += len(chunk["id"])
+                yield chunk
+            print(
+                f"  {district}: {made['cases']:,} cases so far, {time.perf_counter() - started:.0f} s; "
+                f"load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+        marks["cases"] = time.perf_counter()
 
-        t, cpu = time.perf_counter(), time.process_time()
-        n = store.bulk_insert_cases(rows(), defer_indexes=False)  # dropped before the first, rebuilt after the last
-        done += n
-        took, cpu = time.perf_counter() - t, time.process_time() - cpu
-        print(
-            f"  {district}: {n:,} cases in {took:.0f} s ({n / took:,.0f} rows/s; this process used {cpu:.0f} s CPU "
-            f"generating and sending them); {done:,} total; load average {os.getloadavg()[0]:.1f}",
-            flush=True,
-        )
-    t = time.perf_counter()
-    _rebuild_indexes(store)
-    print(f"  indexes rebuilt + ANALYZE: {time.perf_counter() - t:.0f} s", flush=True)
-    total_s = time.perf_counter() - started
-    print(f"seeding: {done:,} cases in {total_s:.0f} s = {done / total_s:,.0f} cases/s (generation included)")
+    def history() -> Iterator[dict[str, list[Any]]]:
+        yield from hist
+        marks["history"] = time.perf_counter()
+
+    started, cpu0 = time.perf_counter(), time.process_time()
+    n = store.bulk_insert_columns(rows(), history())
+    done = time.perf_counter()
+    cpu = time.process_time() - cpu0
+    copy_s = marks["cases"] - started - made["s"]
+    n_hist = sum(len(h["case_id"]) for h in hist)
+    print(f"cases written: {n:,}; history rows {n_hist:,}")
+    print(
+        f"generation (simulator, thinning, rebasing; not part of the store's path): {made['s']:.0f} s wall, "
+        f"{made['cpu']:.0f} s CPU"
+    )
+    print(f"COPY of the cases (binary, KPI counters, no indexes): {copy_s:.0f} s = {n / copy_s:,.0f} rows/s")
+    print(f"COPY of the history rows: {marks['history'] - marks['cases']:.0f} s")
+    print(f"indexes rebuilt + ANALYZE: {done - marks['history']:.0f} s")
+    total_s = done - started
+    print(
+        f"seeding: {n:,} cases in {total_s:.0f} s = {n / total_s:,.0f} cases/s end to end (generation and indexes "
+        f"included); this process {cpu:.0f} s CPU; load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} "
+        "at the end"
+    )
     with store.engine.connect() as conn:
         size = conn.exec_driver_sql("SELECT pg_size_pretty(pg_database_size(current_database()))").scalar()
     print(f"database size: {size}")
     store.close()
 
 
-def _drop_indexes(store: Any) -> None:
-    from feeds.store.schema import case_history, cases
-
-    with store.engine.begin() as conn:
-        for index in [*cases.indexes, *case_history.indexes]:
-            index.drop(conn, checkfirst=True)
-
-
-def _rebuild_indexes(store: Any) -> None:
-    from feeds.store.schema import case_history, cases
-
-    with store.engine.connect() as conn:
-        for index in [*cases.indexes, *case_history.indexes]:
-            with conn.begin():
-                index.create(conn, checkfirst=True)
-        with conn.begin():
-            conn.exec_driver_sql("ANALYZE cases")
+def _rebase_history(h: dict[str, list[Any]], keep: list[bool], tag: str) -> dict[str, list[Any]]:
+    out = {k: list(compress(v, keep)) for k, v in h.items()}
+    out["case_id"] = [tag + i[2:] for i in out["case_id"]]
+    return out
 
 
 # -- COPY vs INSERT -------------------------------------------------------------------
@@ -277,72 +311,199 @@ def queries(args: argparse.Namespace) -> None:
 # -- fan-out -------------------------------------------------------------------------
 
 
-def _serve(db: str, pipe: Connection) -> None:
-    from feeds.server import CaseServer, ServerConfig, TokenBook
+_SERVER = """
+import asyncio, json, sys, time
+from feeds.server import CaseServer, ServerConfig, TokenBook
 
-    async def main() -> None:
-        tokens = TokenBook()
-        tokens.add("wall", "wall", "bench wall")
-        tokens.add("prod", "producer", "bench producer")
-        server = CaseServer(ServerConfig(port=0, store_url=db, tokens=tokens, client_queue=20_000))
-        await server.start()
-        pipe.send(server.port)
-        await asyncio.to_thread(pipe.recv)
-        stats = server.stats.as_dict(server.hub)
-        await server.stop()
-        pipe.send(stats)
+async def main():
+    tokens = TokenBook()
+    tokens.add("wall", "wall", "bench wall")
+    tokens.add("prod", "producer", "bench producer")
+    server = CaseServer(ServerConfig(port=0, store_url=sys.argv[1], tokens=tokens, client_queue=20_000))
+    await server.start()
+    print(server.port, flush=True)
+    assert (await asyncio.to_thread(sys.stdin.readline)).strip() == "go"
+    cpu = time.process_time()
+    assert (await asyncio.to_thread(sys.stdin.readline)).strip() == "stop"
+    cpu = time.process_time() - cpu
+    stats = server.stats.as_dict(server.hub)
+    await server.stop()
+    print(json.dumps({"relayed": stats["relayed"], "notifications": stats["notifications"], "cpu_s": cpu}), flush=True)
 
-    asyncio.run(main())
+asyncio.run(main())
+"""
+"""One case server as a child process (``--server-root``: another checkout's ``feeds``); its CPU seconds are
+counted between "go" and "stop" on its stdin."""
 
 
-def _walls(port: int, n: int, pipe: Connection) -> None:
-    """``n`` walls on one server; returns every wall's (seq list, latencies)."""
-    from websockets.asyncio.client import connect
+def _start_server(db: str, root: Path) -> tuple[subprocess.Popen[str], int]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SERVER, db], cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    return proc, int(proc.stdout.readline())
 
-    from feeds.protocol import Hello, decode, encode
 
-    async def wall(out: dict[str, Any], ready: asyncio.Event, counter: list[int]) -> None:
+def _server_say(proc: subprocess.Popen[str], line: str) -> None:
+    assert proc.stdin is not None
+    proc.stdin.write(line + "\n")
+    proc.stdin.flush()
+
+
+_HANDSHAKE = (
+    "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Key: Z3JpZHdhbGxiZW5jaGtleQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+)
+
+
+def _client_frame(opcode: int, payload: bytes) -> bytes:
+    """A masked client frame (RFC 6455 §5.3; the zero mask keeps the payload as it is)."""
+    n = len(payload)
+    head = bytes([0x80 | opcode]) + (bytes([0x80 | n]) if n < 126 else bytes([0xFE]) + n.to_bytes(2, "big"))
+    return head + b"\0\0\0\0" + payload
+
+
+class _RawWall(asyncio.Protocol):
+    """A wall that only parses what it needs: RFC 6455 frame headers, then ``"seq":`` and the send time.
+
+    No websockets library, no JSON: its cost per frame is a few byte searches, so that the
+    benchmark's 300 clients do not hide the servers' cost behind their own.
+    """
+
+    def __init__(self, port: int, on_caught_up: Any) -> None:
+        self.port = port
+        self.on_caught_up = on_caught_up
+        self.buf = bytearray()
+        self.open = False
+        self.seqs: list[int] = []
+        self.lat: list[float] = []
+        self.transport: Any = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        self.transport.write(_HANDSHAKE.format(port=self.port).encode())
+
+    def data_received(self, data: bytes) -> None:
+        now = time.time()
+        buf = self.buf
+        buf += data
+        pos = 0
+        if not self.open:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            assert buf.startswith(b"HTTP/1.1 101"), bytes(buf[:80])
+            self.open = True
+            pos = end + 4
+            hello = b'{"type":"hello","v":1,"token":"wall","client":"bench raw"}'
+            self.transport.write(_client_frame(0x1, hello))
+        size = len(buf)
+        while size - pos >= 2:
+            opcode, n = buf[pos] & 0x0F, buf[pos + 1] & 0x7F
+            start = pos + 2
+            if n == 126:
+                n, start = int.from_bytes(buf[pos + 2 : pos + 4], "big"), pos + 4
+            elif n == 127:
+                n, start = int.from_bytes(buf[pos + 2 : pos + 10], "big"), pos + 10
+            end = start + n
+            if end > size:
+                break
+            if opcode == 0x1:
+                k = buf.find(b'"seq":', start, end)
+                if k >= 0:
+                    k += 6
+                    j = k
+                    while 48 <= buf[j] <= 57:
+                        j += 1
+                    self.seqs.append(int(buf[k:j]))
+                    d = buf.find(b'"description":"', j, end)
+                    if d >= 0:
+                        d += 15
+                        self.lat.append((now - float(buf[d : buf.find(b'"', d, end)])) * 1000)
+                elif buf.find(b'"type":"caught_up"', start, end) >= 0:
+                    self.on_caught_up()
+            elif opcode == 0x9:  # ping: pong with the same payload
+                self.transport.write(_client_frame(0xA, bytes(buf[start:end])))
+            pos = end
+        del buf[:pos]
+
+
+def _walls(port: int, n: int, pipe: Connection, kind: str) -> None:
+    """``n`` walls on one server (``raw``: :class:`_RawWall`; ``full``: websockets + ``decode``).
+
+    Sends "ready" once all are caught up, then measures its own CPU until it is given the
+    last committed ``seq`` and every wall has it (bounded); returns every wall's seqs and latencies.
+    """
+
+    async def full_wall(out: dict[str, Any], caught_up: Any) -> None:
+        from websockets.asyncio.client import connect
+
+        from feeds.protocol import Hello, decode, encode
+
         async with connect(f"ws://127.0.0.1:{port}", max_size=None, compression=None, ping_interval=None) as ws:
             await ws.send(encode(Hello("wall", None, None, "bench")))
             async for raw in ws:
                 now = time.time()
                 msg = decode(raw, max_bytes=None)
                 if msg.TYPE == "caught_up":
-                    counter[0] += 1
-                    if counter[0] == n:
-                        ready.set()
+                    caught_up()
                 elif msg.seq is not None:
                     out["seqs"].append(msg.seq)
                     sent = float(msg.case.description)  # type: ignore[attr-defined]
                     out["lat"].append((now - sent) * 1000)
 
     async def main() -> None:
+        loop = asyncio.get_running_loop()
         ready = asyncio.Event()
         counter = [0]
-        outs = [{"seqs": [], "lat": []} for _ in range(n)]
-        tasks = [asyncio.create_task(wall(o, ready, counter)) for o in outs]
+
+        def caught_up() -> None:
+            counter[0] += 1
+            if counter[0] == n:
+                ready.set()
+
+        outs: list[Any] = []
+        tasks = []
+        if kind == "raw":
+            for _ in range(n):
+                _, proto = await loop.create_connection(lambda: _RawWall(port, caught_up), "127.0.0.1", port)
+                outs.append(proto)
+        else:
+            outs = [{"seqs": [], "lat": []} for _ in range(n)]
+            tasks = [asyncio.create_task(full_wall(o, caught_up)) for o in outs]
         await ready.wait()
         pipe.send("ready")
+        cpu = time.process_time()
         head = await asyncio.to_thread(pipe.recv)  # the last committed seq: wait (bounded) until every wall has it
+
+        def seqs(o: Any) -> list[int]:
+            return o.seqs if kind == "raw" else o["seqs"]  # type: ignore[no-any-return]
+
         deadline = time.monotonic() + 300
-        while any(not o["seqs"] or o["seqs"][-1] < head for o in outs) and time.monotonic() < deadline:
+        while any(not seqs(o) or seqs(o)[-1] < head for o in outs) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
+        cpu = time.process_time() - cpu
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        pipe.send(outs)
+        if kind == "raw":
+            for o in outs:
+                o.transport.close()
+            outs = [{"seqs": o.seqs, "lat": o.lat} for o in outs]
+        pipe.send({"walls": outs, "cpu_s": cpu})
 
     asyncio.run(main())
 
 
-def _produce(port: int, rate: float, seconds: float) -> int:
+def _produce(port: int, rate: float, seconds: float) -> dict[str, float]:
     from websockets.asyncio.client import connect
 
     from feeds.protocol import CaseCreated, CaseInfo, Hello, encode
 
     grid = load_units().grids[0].code
 
-    async def main() -> int:
+    async def main() -> dict[str, float]:
         async with connect(f"ws://127.0.0.1:{port}", max_size=None, compression=None) as ws:
             await ws.send(encode(Hello("prod", None, None, "bench producer")))
             while json.loads(await ws.recv())["type"] != "caught_up":
@@ -352,12 +513,12 @@ def _produce(port: int, rate: float, seconds: float) -> int:
             async def read() -> None:
                 nonlocal acks
                 async for raw in ws:
-                    if json.loads(raw)["type"] == "ack":
+                    if '"type":"ack"' in (raw if isinstance(raw, str) else raw.decode()):
                         acks += 1
 
             reader = asyncio.create_task(read())
             n = int(rate * seconds)
-            t0 = time.perf_counter()
+            t0, cpu = time.perf_counter(), time.process_time()
             for i in range(n):
                 delay = t0 + i / rate - time.perf_counter()
                 if delay > 0:
@@ -369,57 +530,78 @@ def _produce(port: int, rate: float, seconds: float) -> int:
             deadline = time.perf_counter() + 900
             while acks < n and time.perf_counter() < deadline:
                 await asyncio.sleep(0.05)
+            took = time.perf_counter() - t0
             reader.cancel()
             print(
-                f"producer: {n:,} events sent in {sent_s:.1f} s; all acked after {time.perf_counter() - t0:.1f} s "
-                f"(append throughput {acks / (time.perf_counter() - t0):,.0f} events/s)"
+                f"producer: {n:,} events sent in {sent_s:.1f} s; {acks:,} acked after {took:.1f} s "
+                f"(append throughput {acks / took:,.0f} events/s)"
             )
-            return acks
+            return {"acks": acks, "cpu_s": time.process_time() - cpu, "seconds": took}
 
     return asyncio.run(main())
 
 
+def _machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine (``/proc/stat``)."""
+    with open("/proc/stat") as fh:
+        values = [float(x) for x in fh.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 def fanout(args: argparse.Namespace) -> None:
     ctx = mp.get_context("spawn")
+    root = Path(args.server_root or Path(__file__).resolve().parent.parent)
     servers, ports = [], []
     for _ in range(args.servers):
-        parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(args.db, child))
-        proc.start()
-        servers.append((proc, parent))
-        ports.append(parent.recv())
+        server, port = _start_server(args.db, root)
+        servers.append(server)
+        ports.append(port)
     store = open_store(args.db, load_reference_data=False)
     head0 = store.head()
     walls = []
     for port in ports:
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_walls, args=(port, args.clients, child))
+        proc = ctx.Process(target=_walls, args=(port, args.clients, child, args.client))
         proc.start()
         walls.append((proc, parent))
     for _, pipe in walls:
         assert pipe.recv() == "ready"
-    print(f"{args.servers} servers × {args.clients} walls connected; producer → server 1 at {args.rate}/s")
-    acks = _produce(ports[0], args.rate, args.seconds)
+    print(
+        f"{args.servers} servers ({root}) × {args.clients} walls ({args.client} clients, one process per server's "
+        "walls) "
+        f"connected; producer → server 1 at {args.rate:g}/s for {args.seconds:g} s; load average "
+        f"{os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    for server in servers:
+        _server_say(server, "go")
+    busy0, total0 = _machine_cpu()
+    prod = _produce(ports[0], args.rate, args.seconds)
     head = store.head()
     committed = list(range(head0 + 1, head + 1))
-    results = []
     for _, pipe in walls:
         pipe.send(head)
-    for _, pipe in walls:
-        results.append(pipe.recv())
+    results = [pipe.recv() for _, pipe in walls]
+    busy1, total1 = _machine_cpu()
     stats = []
-    for proc, pipe in servers:
-        pipe.send("stop")
-        stats.append(pipe.recv())
-        proc.join(10)
+    for server in servers:
+        _server_say(server, "stop")
+        assert server.stdout is not None
+        stats.append(json.loads(server.stdout.readline()))
+        server.wait(30)
     for proc, _ in walls:
         proc.join(10)
     store.close()
-    print(f"events acked {acks:,}; committed {len(committed):,} (seq {head0 + 1}..{head})")
+    span = prod["seconds"]
+    print(f"events acked {prod['acks']:,.0f}; committed {len(committed):,} (seq {head0 + 1}..{head})")
     all_lat: list[float] = []
-    for k, outs in enumerate(results):
+    lost_all = doubled_all = 0
+    for k, res in enumerate(results):
+        outs = res["walls"]
         lost = sum(len(set(committed) - set(o["seqs"])) for o in outs)
         doubled = sum(len(o["seqs"]) - len(set(o["seqs"])) for o in outs)
+        lost_all, doubled_all = lost_all + lost, doubled_all + doubled
         in_order = all(o["seqs"] == sorted(o["seqs"]) for o in outs)
         lat = [x for o in outs for x in o["lat"]]
         all_lat += lat
@@ -427,8 +609,25 @@ def fanout(args: argparse.Namespace) -> None:
         print(
             f"server {k + 1}: {got:,}/{len(committed) * len(outs):,} delivered, lost {lost}, duplicated {doubled}, "
             f"in order {in_order}; latency p50 {np.percentile(lat, 50):.1f} ms p99 {np.percentile(lat, 99):.1f} ms "
-            f"max {max(lat):.0f} ms; relayed {stats[k]['relayed']:,}, notifications {stats[k]['notifications']:,}"
+            f"max {max(lat):.0f} ms; relayed {stats[k]['relayed']:,}, notifications {stats[k]['notifications']:,}; "
+            f"CPU: server {stats[k]['cpu_s'] / span:.0%} of a core, its walls {res['cpu_s'] / span:.0%}"
         )
+    server_cpu = sum(s["cpu_s"] for s in stats) / span
+    client_cpu = sum(r["cpu_s"] for r in results) / span
+    machine = (busy1 - busy0) / (total1 - total0) * (os.cpu_count() or 1)
+    print(
+        f"CPU over the {span:.1f} s run (cores; 1.00 = one core busy): servers {server_cpu:.2f}, walls "
+        f"{client_cpu:.2f}, producer {prod['cpu_s'] / span:.2f}; whole machine {machine:.2f} of {os.cpu_count()} "
+        f"(the rest: PostgreSQL, other users); load average {os.getloadavg()[0]:.1f}"
+    )
+    per = len(committed) * args.clients
+    relay_us = [s["cpu_s"] / per * 1e6 for s in stats[1:]]
+    print(
+        f"CPU per delivery (one event to one wall): server 1 (appends too) {stats[0]['cpu_s'] / per * 1e6:.1f} us, "
+        f"relaying servers {statistics.median(relay_us) if relay_us else float('nan'):.1f} us, walls "
+        f"{statistics.median(r['cpu_s'] for r in results) / per * 1e6:.1f} us"
+    )
+    print(f"lost {lost_all}, duplicated {doubled_all}")
     print(
         f"all walls: latency p50 {np.percentile(all_lat, 50):.1f} ms, p99 {np.percentile(all_lat, 99):.1f} ms, "
         f"max {max(all_lat):.0f} ms over {len(all_lat):,} deliveries"
@@ -449,6 +648,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=100)
     ap.add_argument("--rate", type=float, default=500)
     ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--server-root", help="fanout: run the servers from this checkout (a before/after comparison)")
+    ap.add_argument("--client", choices=("raw", "full"), default="raw", help="fanout: cheap raw or websockets walls")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, {_cpu()}; load average {os.getloadavg()[0]:.1f}")
     {"seed": seed, "copy": copy_rate, "queries": queries, "fanout": fanout}[args.what](args)

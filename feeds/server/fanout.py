@@ -6,10 +6,11 @@ Each event is encoded once, plus once more with personal data masked
 
 * clients that are keeping up (nothing queued, nothing being sent, socket
   buffer below :data:`WRITE_LIMIT`) get the frame at once, without a task
-  switch per client: it is framed into the client's websocket protocol, and
-  everything a client got during one turn of the event loop (a committed batch
-  of events, its acks) goes to its socket in one write — one system call per
-  client per batch instead of one per frame;
+  switch per client: the websocket frame (header and payload; server frames are
+  unmasked and uncompressed, so the same bytes suit every client) is built once
+  per broadcast, and everything a client got during one turn of the event loop (a
+  committed batch of events, its acks) goes to its socket in one write — one
+  system call per client per batch instead of one per frame;
 * the others get it appended to their bounded queue, drained by their own
   writer task with ``await send`` (backpressure from that client only).
 
@@ -38,6 +39,20 @@ SLOW_CLOSE_CODE = 1013
 """Close code for a client whose queue overflowed ("try again later")."""
 WRITE_LIMIT = 64 * 1024
 """Bytes waiting in a client's transport above which its frames go through its queue."""
+
+
+def text_frame(payload: bytes) -> bytes:
+    """A whole unfragmented websocket text frame as a server sends it (RFC 6455 §5.2: FIN, no mask).
+
+    The server negotiates no extension (``compression=None``), so these bytes are what
+    websockets itself would write for ``payload``; built once, they go to every client.
+    """
+    n = len(payload)
+    if n < 126:
+        return b"\x81" + bytes((n,)) + payload
+    if n < 65_536:
+        return b"\x81\x7e" + n.to_bytes(2, "big") + payload
+    return b"\x81\x7f" + n.to_bytes(8, "big") + payload
 
 
 class Subscriber:
@@ -75,7 +90,7 @@ class Subscriber:
             return
         if self.keeping_up():
             if not seq or seq > self.sent_seq:
-                self.push(frame.encode(), seq)
+                self.push(text_frame(frame.encode()), seq)
             return
         try:
             self._queue.put_nowait((seq, frame))
@@ -103,22 +118,21 @@ class Subscriber:
             self.sent_seq = seq
 
     def push(self, data: bytes, seq: int) -> None:
-        """Give a frame (UTF-8) to a client that keeps up: written with the others of this loop turn."""
+        """Give a wire frame (:func:`text_frame`) to a client that keeps up: written with the others of this loop
+        turn."""
         if not self._out:
             asyncio.get_running_loop().call_soon(self.write_out)
         self._out.append(data)
         self.written(seq)
 
     def write_out(self) -> None:
-        """Frame what :meth:`push` collected and hand it to the socket in one write."""
+        """Hand what :meth:`push` collected to the socket in one write (after anything websockets has pending)."""
         out, self._out = self._out, []
         ws = self.ws
         if not out or ws.protocol.state is not State.OPEN or ws.transport is None:
             return  # closing: frames after the close frame could not be sent anyway
         try:
-            for data in out:
-                ws.protocol.send_text(data)
-            ws.transport.write(b"".join(ws.protocol.data_to_send()))
+            ws.transport.write(b"".join([*ws.protocol.data_to_send(), *out]))
         except Exception as exc:  # like websockets.broadcast: a failed write only affects this client
             _log.warning("write to %s failed: %s", ws.remote_address, exc)
 
@@ -220,7 +234,7 @@ class Fanout:
         """Directly to subscribers keeping up, queued for the others; private subscribers get the frame
         masked, computed once per broadcast."""
         masked: str | None = None
-        data: dict[bool, bytes] = {}  # UTF-8 of the frame, plain and masked: encoded once per broadcast
+        data: dict[bool, bytes] = {}  # the wire frame, plain and masked: built once per broadcast
         for sub in list(self._subscribers):
             if sub.private and masked is None:
                 masked = mask_frame(frame)
@@ -230,7 +244,7 @@ class Fanout:
                     self.direct += 1
                     encoded = data.get(sub.private)
                     if encoded is None:
-                        encoded = data[sub.private] = text.encode()
+                        encoded = data[sub.private] = text_frame(text.encode())
                     sub.push(encoded, seq)
             else:
                 self.queued += 1

@@ -19,7 +19,24 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import ARRAY, Connection, Engine, String, any_, delete, func, insert, literal, select, update
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    SmallInteger,
+    String,
+    any_,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from feeds.store import search
@@ -139,11 +156,41 @@ Columns = Mapping[str, Sequence[Any]]
 """A chunk of rows as columns: column name → one value per row (all of the same length)."""
 
 
+_PG_BINARY_TYPES = {SmallInteger: "int2", Integer: "int4", BigInteger: "int8", Float: "float8", Boolean: "bool"}
+"""Binary ``COPY`` type of each column type; strings (``VARCHAR``, ``TEXT``) go as ``text``."""
+_INT2 = (-32768, 32767)
+
+
+def _binary_types(table: str, columns: tuple[str, ...]) -> list[str]:
+    target = cases if table == "cases" else case_history
+    return [_PG_BINARY_TYPES.get(type(target.c[name].type), "text") for name in columns]
+
+
+def _int2_checked(rows: Iterable[tuple[Any, ...]], types: list[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows, refusing an ``int2`` value out of range (binary ``COPY`` would wrap it silently)."""
+    small = [i for i, t in enumerate(types) if t == "int2"]
+    lo, hi = _INT2
+    for row in rows:
+        for i in small:
+            value = row[i]
+            if value is not None and not lo <= value <= hi:
+                raise ValueError(f"value {value} out of range for a SMALLINT column")
+        yield row
+
+
 def copy_rows(conn: Connection, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
-    """PostgreSQL: stream tuples into ``table`` with ``COPY … FROM STDIN`` (psycopg 3), in the open transaction."""
+    """PostgreSQL: stream tuples into ``table`` with binary ``COPY … FROM STDIN`` (psycopg 3), in the open transaction.
+
+    Binary, with each column's type given (``set_types``): the driver packs numbers
+    without formatting them and the server reads them without parsing text, about 2.5×
+    less CPU in this process than text ``COPY`` (``bench/city.py copy``).
+    """
     raw: Any = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
+    types = _binary_types(table, columns)
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+    with raw.cursor() as cur, cur.copy(sql) as copy:
+        copy.set_types(types)
+        for row in _int2_checked(rows, types):
             copy.write_row(row)
 
 

@@ -99,3 +99,13 @@ def test_kicked_client_is_told_why(start_server: Callable[..., ServerThread]) ->
     assert '"code":"too_slow"' in texts[-1]
     assert close and int.from_bytes(close[0].data[:2], "big") == 1013
     producer.close()
+
+
+def test_frame_built_once_is_what_websockets_would_send() -> None:
+    """The broadcast's shared wire frame equals websockets' own server frame at every length encoding."""
+    from feeds.server.fanout import text_frame
+
+    for size in (0, 1, 125, 126, 127, 65_535, 65_536, 70_000):
+        payload = ("界" * size).encode()[:size]
+        expected = Frame(Opcode.TEXT, payload).serialize(mask=False, extensions=[])
+        assert text_frame(payload) == expected, size

@@ -127,6 +127,24 @@ def test_bulk_insert_matches_group_by_and_rebuilds_indexes(store: Store) -> None
         store.bulk_insert_cases([{k: v for k, v in bulk_row(9999, base).items() if k != "grid"}])
 
 
+def test_bulk_columns_round_trip_every_column_type(store: Store) -> None:
+    """Column chunks come back as written (text, float, bigint, smallint, bool, NULL); PostgreSQL loads them by
+    binary COPY, which would wrap a SMALLINT out of range silently: such a chunk is refused, nothing written."""
+    base = int(time.time()) - 50 * DAY
+    row = {**bulk_row(1, base), "urges": 3, "reworks": 1, "difficult": True, "description": "tab\there\\ 暴露垃圾"}
+    chunk = {k: [v] for k, v in row.items()}
+    assert store.bulk_insert_columns([chunk]) == 1
+    with store.engine.connect() as conn:
+        got = conn.execute(select(*(cases.c[k] for k in row)).where(cases.c.id == row["id"])).one()
+    assert dict(zip(row, got, strict=True)) == row
+    if store.engine.dialect.name == "postgresql":
+        bad = {**chunk, "id": ["H9999999"], "urges": [70_000]}
+        with pytest.raises(ValueError, match="SMALLINT"):
+            store.bulk_insert_columns([bad])
+        with store.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(cases)).scalar() == 1
+
+
 def test_reopen_keeps_identity_and_refuses_newer_or_older_schema(tmp_path: Path) -> None:
     """store_id persists; a newer schema_version is refused clearly, one older than any migration too."""
     path = str(tmp_path / "v.db")
