@@ -40,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         if bench.optional and not bench.present:
             print(f"[bench] {bench.name}: bench/{bench.script} is not in this checkout; skipped", flush=True)
             continue
+        if bench.full_only and args.quick:
+            print(f"[bench] {bench.name}: not run by --quick (python -m bench --only {bench.name})", flush=True)
+            continue
+        if bench.needs_env and not os.environ.get(bench.needs_env):
+            print(f"[bench] {bench.name}: ${bench.needs_env} is not set; skipped", flush=True)
+            continue
         outcomes.append(run_bench(bench, args.quick, lambda line: print(line, flush=True)))
     print("\n".join(summary_rows(outcomes)))
     if out is not None:

@@ -6,27 +6,39 @@ Usage::
     PYTHONPATH=. python bench/city.py copy    --db postgresql://… [--copy-rows 200000] [--repeat 3]
     PYTHONPATH=. python bench/city.py queries --db postgresql://… [--reps 20] [--sql-reps 3]
     PYTHONPATH=. python bench/city.py fanout  --db postgresql://… [--servers 3] [--clients 100] [--rate 500]
+    PYTHONPATH=. python bench/city.py all     --db postgresql://… [--seed-log FILE]   (python -m bench --only city)
 
-``seed`` fills an empty PostgreSQL store with ``--districts`` copies of the simulated
-Xicheng history (``plan_cases_batch``, yearly volumes growing to 500k, the same rows
-as ``bench/drilldown.py``), each under its own Beijing district code with its own
-random seed, through :meth:`feeds.store.Store.bulk_insert_cases` (``COPY``); it copies
-Xicheng's units under every district code so that every district can be drilled. It
-prints the COPY rate per district, the index rebuild and the total.
+``seed`` fills an empty PostgreSQL store through the store's own seeding path
+(:meth:`feeds.store.Store.bulk_insert_columns`: binary ``COPY`` per chunk, KPI counters
+in the same transaction, indexes dropped first and rebuilt once at the end): for each of
+``--districts`` Beijing districts the simulator's ten years of Xicheng history
+(``history_chunks``, its own seed per district), thinned at random to ``--per-district``
+cases and moved under that district's code (grids, ids); Xicheng's units are copied under
+every district code so that every district can be drilled. It prints the time spent
+generating rows (not the store's), the COPY rate, the index rebuild and the total.
 
-``copy`` loads the same pre-built rows (generation not timed) with ``COPY`` (the seeding
-path) and with a Core ``executemany`` INSERT, alternately, each into an empty schema.
+``copy`` loads the same pre-built rows (generation not timed) with binary ``COPY`` (the
+seeding path), text ``COPY`` (one ``write_row`` per tuple, the path before) and a Core
+``executemany`` INSERT, alternately, each into an empty schema without secondary indexes.
 
 ``queries`` builds the cube from PostgreSQL (time, memory) and runs drill-down and
 indicator queries for the whole city and for Xicheng's units warm on the cube (p50/p95
 over ``--reps``) and as plain ``GROUP BY`` on PostgreSQL (``SqlIndicators``) side by side.
 
-``fanout`` starts ``--servers`` case servers (child processes) on the store,
-``--clients`` walls per server (one asyncio process per server's walls), and one
-producer publishing ``case.created`` to the first server at ``--rate`` events/s for
+``fanout`` starts ``--servers`` case servers (child processes, from ``--server-root`` for
+a before/after comparison), ``--clients`` walls per server (one process per server's
+walls; ``--client raw``: a minimal RFC 6455 reader that only finds ``seq`` and the send
+time, so that 300 walls cost little; ``full``: websockets and the protocol decoder), and
+one producer publishing ``case.created`` to the first server at ``--rate`` events/s for
 ``--seconds``. Every wall records every ``seq`` it receives and the send-to-receive
-latency; printed: events committed, deliveries expected/received, lost, duplicated,
-latency p50/p99/max, per server.
+latency; printed: events committed, deliveries, lost, duplicated, order, latency
+p50/p99/max per server, and the CPU of each side (servers, walls, producer, the local
+PostgreSQL) over the run.
+
+``all`` (``python -m bench --only city``, never under ``--quick``) runs them in turn:
+``seed`` when the store is empty (else prints ``--seed-log``, the log of the run that
+seeded it), ``copy``, ``queries``, ``fanout`` with ``--clients`` walls per server and
+again with 10 as the same-run baseline.
 """
 
 from __future__ import annotations
@@ -53,13 +65,12 @@ import numpy as np
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from drilldown import NOW, _ask, _cpu, _strip, batch_rows, p95, rss_mb, timed
+from drilldown import NOW, _ask, _cpu, _strip, p95, rss_mb, timed
 
 from feeds.analytics import QueryService
 from feeds.analytics.cube_store import build, case_count
 from feeds.analytics.drill import drill, ranking, trend, types
 from feeds.geo.units import load_units
-from feeds.simulator.model import plan_cases_batch
 from feeds.store import open_store
 from feeds.store.schema import units as units_table
 
@@ -199,42 +210,66 @@ def _rebase_history(h: dict[str, list[Any]], keep: list[bool], tag: str) -> dict
 
 
 def copy_rate(args: argparse.Namespace) -> None:
-    """COPY (the seeding path) against Core ``executemany`` INSERT on the same pre-built rows, alternately."""
+    """The seeding path's binary COPY against text COPY and Core ``executemany`` INSERT, same rows, alternately.
+
+    Rows are the simulator's column chunks (built once, not timed), loaded as the seeding path
+    does: into ``cases`` with its secondary and text indexes dropped (rebuilt after a load).
+    """
     from sqlalchemy import insert as sa_insert
 
+    from feeds.simulator.history.seed_plan import WindowDone, history_chunks
+    from feeds.simulator.model.district import load_district
     from feeds.store import bulk
     from feeds.store.schema import cases
 
-    units = load_units()
-    grid_codes = [g.code for g in units.grids]
-    rng = np.random.default_rng(7)
-    start = int(dt.datetime(2025, 1, 1, tzinfo=BEIJING).timestamp())
-    batch = plan_cases_batch(start, start + 365 * 86400, rng, grid_codes, cases_per_year=args.copy_rows)
-    rows = [bulk._complete(r) for r in batch_rows(batch, NOW, units)]
-    print(f"{len(rows):,} rows built in memory; each run loads them into an empty schema (indexes kept)")
+    end = float(NOW)
+    chunks = [
+        c for c in history_chunks(end - 365 * 86400, end, 7, load_district(0), 50_000) if not isinstance(c, WindowDone)
+    ]
+    rows = [r for c in chunks for r in bulk.column_tuples("cases", c, bulk._REQUIRED)]
+    rows = rows[: args.copy_rows]
+    columns = bulk._CASE_COLUMNS
+    print(f"{len(rows):,} rows built in memory; each run loads them into an empty schema without secondary indexes")
 
-    def run_copy(conn: Any) -> None:
-        bulk._insert(conn, rows)
+    def run_binary(conn: Any) -> None:
+        bulk.copy_rows(conn, "cases", columns, rows)
+
+    def run_text(conn: Any) -> None:  # the previous seeding path: text COPY, one write_row per tuple
+        raw: Any = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY cases ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def run_insert(conn: Any) -> None:
         for i in range(0, len(rows), 10_000):
-            conn.execute(sa_insert(cases), rows[i : i + 10_000])
+            conn.execute(sa_insert(cases), [dict(zip(columns, r, strict=True)) for r in rows[i : i + 10_000]])
 
-    results: dict[str, list[float]] = {"COPY": [], "INSERT executemany": []}
+    modes = (("binary COPY", run_binary), ("text COPY", run_text), ("INSERT executemany", run_insert))
+    results: dict[str, list[float]] = {label: [] for label, _ in modes}
+    cpu: dict[str, list[float]] = {label: [] for label, _ in modes}
     for _ in range(args.repeat):
-        for label, fn in (("COPY", run_copy), ("INSERT executemany", run_insert)):
+        for label, fn in modes:
             with _fresh_schema(args.db) as url:
                 store = open_store(url, load_reference_data=False)
+                with store.engine.begin() as conn:
+                    for index in cases.indexes:
+                        index.drop(conn, checkfirst=True)
+                    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_cases_address_trgm, ix_cases_description_trgm")
                 with store.engine.connect() as conn, conn.begin():
-                    t = time.perf_counter()
+                    t, c = time.perf_counter(), time.process_time()
                     fn(conn)
                 results[label].append(len(rows) / (time.perf_counter() - t))
+                cpu[label].append((time.process_time() - c) / len(rows) * 1e6)
                 store.close()
     for label, rates in results.items():
         runs = ", ".join(f"{r:,.0f}" for r in rates)
-        print(f"{label:20} median {statistics.median(rates):9,.0f} rows/s  (runs: {runs})")
-    ratio = statistics.median(results["COPY"]) / statistics.median(results["INSERT executemany"])
-    print(f"COPY / INSERT: {ratio:.1f}x; load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"{label:20} median {statistics.median(rates):9,.0f} rows/s, this process "
+            f"{statistics.median(cpu[label]):.1f} us CPU per row  (runs: {runs})"
+        )
+    ratio = statistics.median(results["binary COPY"]) / statistics.median(results["INSERT executemany"])
+    text = statistics.median(results["binary COPY"]) / statistics.median(results["text COPY"])
+    print(f"binary COPY / INSERT: {ratio:.1f}x; binary / text COPY: {text:.2f}x; load average {os.getloadavg()[0]:.1f}")
 
 
 class _fresh_schema:
@@ -297,15 +332,15 @@ def queries(args: argparse.Namespace) -> None:
         ("types year top 10", types, {"range": "year"}),
     ]  # fmt: skip
     print(f"\n{'query':42} {'cube p50':>9} {'p95':>8} {'GROUP BY p50':>13} {'p95':>9} {'ratio':>7}  equal")
-    worst = 0.0
+    worst = worst_sql = 0.0
     for label, fn, params in plan:
         ct, cres = timed(partial(_ask, fn, cube, svc, params), args.reps)
         st, sres = timed(partial(_ask, fn, svc.sql, svc, params), args.sql_reps)
         equal = json.dumps(_strip(cres), sort_keys=True) == json.dumps(_strip(sres), sort_keys=True)
         c50, s50 = statistics.median(ct), statistics.median(st)
-        worst = max(worst, p95(ct))
+        worst, worst_sql = max(worst, p95(ct)), max(worst_sql, p95(st))
         print(f"{label:42} {c50:8.1f}ms {p95(ct):6.1f}ms {s50:11.0f}ms {p95(st):7.0f}ms {s50 / c50:6.0f}x  {equal}")
-    print(f"worst cube p95: {worst:.1f} ms")
+    print(f"worst cube p95: {worst:.1f} ms; worst GROUP BY p95: {worst_sql:.0f} ms")
 
 
 # -- fan-out -------------------------------------------------------------------------
@@ -319,7 +354,8 @@ async def main():
     tokens = TokenBook()
     tokens.add("wall", "wall", "bench wall")
     tokens.add("prod", "producer", "bench producer")
-    server = CaseServer(ServerConfig(port=0, store_url=sys.argv[1], tokens=tokens, client_queue=20_000))
+    server = CaseServer(ServerConfig(port=0, store_url=sys.argv[1], tokens=tokens, client_queue=20_000,
+                                    **({"max_batch": int(sys.argv[2])} if len(sys.argv) > 2 else {})))
     await server.start()
     print(server.port, flush=True)
     assert (await asyncio.to_thread(sys.stdin.readline)).strip() == "go"
@@ -336,10 +372,15 @@ asyncio.run(main())
 counted between "go" and "stop" on its stdin."""
 
 
-def _start_server(db: str, root: Path) -> tuple[subprocess.Popen[str], int]:
+def _start_server(db: str, root: Path, max_batch: int | None) -> tuple[subprocess.Popen[str], int]:
     env = {**os.environ, "PYTHONPATH": str(root)}
     proc = subprocess.Popen(
-        [sys.executable, "-c", _SERVER, db], cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _SERVER, db, *([str(max_batch)] if max_batch else [])],
+        cwd=root,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdout is not None
     return proc, int(proc.stdout.readline())
@@ -549,12 +590,32 @@ def _machine_cpu() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
+def _pg_cpu_s(store: Any) -> float:
+    """CPU seconds used so far by the local PostgreSQL server behind ``store`` (postmaster and its backends)."""
+    with store.engine.connect() as conn:
+        data_dir = conn.exec_driver_sql("SHOW data_directory").scalar()
+    try:
+        with open(Path(data_dir) / "postmaster.pid") as fh:
+            master = int(fh.readline())
+    except OSError:
+        return float("nan")  # not a local server this process can see
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == master or int(fields[1]) == master:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def fanout(args: argparse.Namespace) -> None:
     ctx = mp.get_context("spawn")
     root = Path(args.server_root or Path(__file__).resolve().parent.parent)
     servers, ports = [], []
     for _ in range(args.servers):
-        server, port = _start_server(args.db, root)
+        server, port = _start_server(args.db, root, args.max_batch)
         servers.append(server)
         ports.append(port)
     store = open_store(args.db, load_reference_data=False)
@@ -577,6 +638,7 @@ def fanout(args: argparse.Namespace) -> None:
     for server in servers:
         _server_say(server, "go")
     busy0, total0 = _machine_cpu()
+    pg0 = _pg_cpu_s(store)
     prod = _produce(ports[0], args.rate, args.seconds)
     head = store.head()
     committed = list(range(head0 + 1, head + 1))
@@ -584,6 +646,7 @@ def fanout(args: argparse.Namespace) -> None:
         pipe.send(head)
     results = [pipe.recv() for _, pipe in walls]
     busy1, total1 = _machine_cpu()
+    pg_s = _pg_cpu_s(store) - pg0
     stats = []
     for server in servers:
         _server_say(server, "stop")
@@ -617,8 +680,8 @@ def fanout(args: argparse.Namespace) -> None:
     machine = (busy1 - busy0) / (total1 - total0) * (os.cpu_count() or 1)
     print(
         f"CPU over the {span:.1f} s run (cores; 1.00 = one core busy): servers {server_cpu:.2f}, walls "
-        f"{client_cpu:.2f}, producer {prod['cpu_s'] / span:.2f}; whole machine {machine:.2f} of {os.cpu_count()} "
-        f"(the rest: PostgreSQL, other users); load average {os.getloadavg()[0]:.1f}"
+        f"{client_cpu:.2f}, producer {prod['cpu_s'] / span:.2f}, PostgreSQL {pg_s / span:.2f}; whole machine "
+        f"{machine:.2f} of {os.cpu_count()} (the rest: other users); load average {os.getloadavg()[0]:.1f}"
     )
     per = len(committed) * args.clients
     relay_us = [s["cpu_s"] / per * 1e6 for s in stats[1:]]
@@ -627,6 +690,12 @@ def fanout(args: argparse.Namespace) -> None:
         f"relaying servers {statistics.median(relay_us) if relay_us else float('nan'):.1f} us, walls "
         f"{statistics.median(r['cpu_s'] for r in results) / per * 1e6:.1f} us"
     )
+    every = sum(s["cpu_s"] for s in stats) + sum(r["cpu_s"] for r in results) + prod["cpu_s"] + pg_s
+    print(
+        f"CPU per event, everything (servers, walls, producer, PostgreSQL): {every / len(committed) * 1e3:.2f} ms: "
+        f"{os.cpu_count()} free cores would carry {(os.cpu_count() or 1) / (every / len(committed)):,.0f} events/s "
+        f"to {args.servers} x {args.clients} walls"
+    )
     print(f"lost {lost_all}, duplicated {doubled_all}")
     print(
         f"all walls: latency p50 {np.percentile(all_lat, 50):.1f} ms, p99 {np.percentile(all_lat, 99):.1f} ms, "
@@ -634,10 +703,34 @@ def fanout(args: argparse.Namespace) -> None:
     )
 
 
+def everything(args: argparse.Namespace) -> None:
+    """What ``python -m bench --only city`` runs: seed (if empty), COPY rates, queries, fan-out 3 x 100 and 3 x 10."""
+    store = open_store(args.db)
+    seeded = case_count(store.engine)
+    store.close()
+    if not seeded:
+        seed(args)
+    elif args.seed_log:
+        print(f"== seed: the store holds {seeded:,} cases, seeded earlier by `city.py seed`; that run's log:")
+        print(Path(args.seed_log).read_text().rstrip())
+    print("== copy", flush=True)
+    copy_rate(args)
+    print("== queries", flush=True)
+    queries(args)
+    for clients in (args.clients, 10):
+        print(f"== fanout {args.servers} x {clients}", flush=True)
+        fanout(argparse.Namespace(**{**vars(args), "clients": clients}))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=("seed", "copy", "queries", "fanout"))
-    ap.add_argument("--db", required=True, help="postgresql://… (an empty database for seed)")
+    ap.add_argument("what", choices=("seed", "copy", "queries", "fanout", "all"))
+    ap.add_argument("--seed-log", help="all: the log of the `seed` run that filled this store (printed as it is)")
+    ap.add_argument(
+        "--db",
+        default=os.environ.get("GRIDWALL_BENCH_PG_URL"),
+        help="postgresql://… (an empty database for seed; default $GRIDWALL_BENCH_PG_URL)",
+    )
     ap.add_argument("--districts", type=int, default=16)
     ap.add_argument("--per-district", type=int, default=2_000_000)
     ap.add_argument("--copy-rows", type=int, default=200_000)
@@ -648,11 +741,14 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=100)
     ap.add_argument("--rate", type=float, default=500)
     ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--max-batch", type=int, help="fanout: the servers' max_batch (default: the server's own)")
     ap.add_argument("--server-root", help="fanout: run the servers from this checkout (a before/after comparison)")
     ap.add_argument("--client", choices=("raw", "full"), default="raw", help="fanout: cheap raw or websockets walls")
     args = ap.parse_args()
+    if not args.db:
+        ap.error("no PostgreSQL database: --db or $GRIDWALL_BENCH_PG_URL")
     print(f"machine: {os.cpu_count()} cores, {_cpu()}; load average {os.getloadavg()[0]:.1f}")
-    {"seed": seed, "copy": copy_rate, "queries": queries, "fanout": fanout}[args.what](args)
+    {"seed": seed, "copy": copy_rate, "queries": queries, "fanout": fanout, "all": everything}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,10 @@ class Bench:
     env: dict[str, str] = field(default_factory=dict)
     optional: bool = False
     """Skipped (and said so) while its script is not in this checkout: another branch brings it."""
+    full_only: bool = False
+    """Never run by ``--quick`` (hours of work, e.g. the city-scale PostgreSQL benchmark)."""
+    needs_env: str = ""
+    """An environment variable the benchmark needs (e.g. a PostgreSQL URL); skipped, and said so, without it."""
 
     @property
     def present(self) -> bool:

@@ -290,6 +290,72 @@ def parse_component_layer(out: str) -> list[Figure]:
     ]
 
 
+def parse_city(out: str) -> list[Figure]:
+    """``city.py all`` (issue 12): bulk COPY, drill-down on the cube at city scale, 3 servers × 100 walls."""
+    cases = find(r"^cases in store: ([\d,]+)", out)
+    text_copy = find(r"^text COPY\s+median\s+([\d,]+) rows/s", out)
+    figures = [
+        Figure(
+            "bulk load into PostgreSQL: binary COPY of pre-built case rows (the seeding path)",
+            find(r"^binary COPY\s+median\s+([\d,]+) rows/s", out),
+            "rows/s",
+            lower_is_better=False,
+            baseline=find(r"^INSERT executemany\s+median\s+([\d,]+) rows/s", out),
+            baseline_label="Core `executemany` INSERT of the same rows",
+            runs=3,
+            note=f"text COPY (the path before): {text_copy:,.0f} rows/s",
+        )
+    ]
+    seeded = re.findall(r"^seeding: ([\d,]+) cases in ([\d.]+) s", out, flags=re.MULTILINE)
+    if seeded:
+        n, secs = (float(x.replace(",", "")) for x in seeded[-1])
+        copy_alone = find(r"^COPY of the cases.*= ([\d,]+) rows/s", out)
+        figures.append(
+            Figure(
+                f"seeding {n:,.0f} cases into PostgreSQL end to end (simulation, COPY, indexes)",
+                n / secs,
+                "cases/s",
+                lower_is_better=False,
+                note=f"{secs / 60:.0f} min; COPY alone {copy_alone:,.0f} rows/s",
+            )
+        )
+    mb = find(r"^cube build from PostgreSQL: .*?([\d,]+) MB in columns", out)
+    build_s = find(r"^cube build from PostgreSQL: ([\d.]+) s", out)
+    figures.append(
+        Figure(
+            f"drill-down and indicator p95 on the cube (worst query), {cases:,.0f} cases",
+            find(r"^worst cube p95: ([\d.]+) ms", out),
+            "ms",
+            target=100.0,
+            baseline=find(r"worst GROUP BY p95: ([\d.]+) ms", out),
+            baseline_label="the same queries as plain `GROUP BY` on PostgreSQL (worst p95)",
+            note=f"cube memory {mb:,.0f} MB in columns ({mb * 1e6 / cases:.0f} B/case); build {build_s:.0f} s",
+        )
+    )
+    parts = re.split(r"^== fanout ", out, flags=re.MULTILINE)[1:]
+    if len(parts) >= 2:
+        big, small = parts[0], parts[1]
+        p99 = r"^all walls: latency p50 [\d.]+ ms, p99 ([\d.]+) ms"
+        wrong = find(r"^lost (\d+), duplicated (\d+)", big) + find(r"^lost (\d+), duplicated (\d+)", big, 2)
+        cpu = re.search(r"servers ([\d.]+), walls ([\d.]+), producer ([\d.]+), PostgreSQL ([\d.]+|nan)", big)
+        shares = f"CPU (cores) servers {cpu.group(1)}, walls {cpu.group(2)}, PostgreSQL {cpu.group(4)}; " if cpu else ""
+        appended = find(r"append throughput ([\d,]+) events/s", big)
+        load = find(r"load average ([\d.]+)$", big)
+        figures.append(
+            Figure(
+                f"delivery p99, 3 servers × {big.split()[2]} walls, one producer at 500 events/s",
+                find(p99, big),
+                "ms",
+                target=100.0,
+                baseline=find(p99, small),
+                baseline_label="3 servers × 10 walls, same producer",
+                note=f"lost + duplicated {wrong:.0f}; {shares}appended {appended:,.0f} events/s",
+                reason=f"load average {load:.0f} on {os.cpu_count()} cores: commits wait for the CPU",
+            )
+        )
+    return figures
+
+
 SUITE: list[Bench] = [
     Bench(
         "cold-start",
@@ -413,5 +479,20 @@ SUITE: list[Bench] = [
         "The map (1920×1080, offscreen, software rendering) with the real units, 1,500 cases and the "
         "48,008 generated components, dragged 6 px per frame at street zoom, alternately with the "
         "component layer hidden (baseline) and shown; frame time = interval between animation frames.",
+    ),
+    Bench(
+        "city",
+        "City scale on PostgreSQL",
+        "city.py",
+        ["all", "--seconds", "10"],
+        [],
+        parse_city,
+        "16 districts × ten years of cases in PostgreSQL (issue 12): the bulk path's COPY against INSERT, "
+        "drill-down and indicators on the cube against plain `GROUP BY`, and three case servers × 100 walls "
+        "with one producer at 500 events/s (against 3 × 10 walls), with every side's CPU. Needs "
+        "`$GRIDWALL_BENCH_PG_URL` (a throw-away cluster: `.ci/pg-cluster start DIR`); never run by `--quick`.",
+        timeout_s=4 * 3600,
+        full_only=True,
+        needs_env="GRIDWALL_BENCH_PG_URL",
     ),
 ]
