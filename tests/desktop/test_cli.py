@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from subprocesses import python_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
+    full_env = dict(os.environ, PYTHONPATH=python_path(ROOT), **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "desktop.cli", *args], capture_output=True, text=True, timeout=timeout, env=full_env
     )
@@ -128,7 +129,7 @@ def test_import_geo_is_what_the_app_then_loads(tmp_path: Path) -> None:
     source = tmp_path / "communities.geojson"
     source.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
     data = tmp_path / "data"
-    env = dict(os.environ, PYTHONPATH=str(ROOT), GRIDWALL_DATA_DIR=str(data))
+    env = dict(os.environ, PYTHONPATH=python_path(ROOT), GRIDWALL_DATA_DIR=str(data))
     command = ["import-geo", str(source), "--level", "community", "--code-property", "SQDM"]
     out = subprocess.run(
         [sys.executable, "-m", "desktop.cli", *command], capture_output=True, text=True, timeout=120, env=env
@@ -148,7 +149,7 @@ def test_demo_refuses_a_bad_layout_before_any_work(tmp_path: Path) -> None:
     layout = tmp_path / "bad.toml"
     layout.write_text('[[screen]]\npanels = [{ name = "radar", row = 0, col = 0 }]\n', encoding="utf-8")
     data = tmp_path / "data"
-    env = dict(os.environ, PYTHONPATH=str(ROOT), GRIDWALL_DATA_DIR=str(data))
+    env = dict(os.environ, PYTHONPATH=python_path(ROOT), GRIDWALL_DATA_DIR=str(data))
     out = subprocess.run(
         [sys.executable, "-m", "desktop.cli", "demo", "--layout", str(layout), "--screenshot", str(tmp_path / "x.png")],
         capture_output=True, text=True, timeout=120, env=env,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from subprocesses import python_path
 
 from desktop import cli, selftest
 
@@ -28,7 +29,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 def test_self_test_passes_and_writes_a_screenshot(tmp_path: Path) -> None:
     """The self-test in the venv passes every check and saves a full-HD screenshot."""
     shot = tmp_path / "selftest.png"
-    env = dict(os.environ, PYTHONPATH=str(ROOT), GRIDWALL_DATA_DIR=str(tmp_path / "user-data"))
+    env = dict(os.environ, PYTHONPATH=python_path(ROOT), GRIDWALL_DATA_DIR=str(tmp_path / "user-data"))
     out = subprocess.run(
         [sys.executable, "-m", "desktop.cli", "self-test", "--screenshot", str(shot), "--timeout", "240"],
         capture_output=True,

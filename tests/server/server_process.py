@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from subprocesses import python_path
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
@@ -46,7 +48,7 @@ class ServerProcess:
 
     def start(self, timeout: float = 60.0) -> ServerProcess:
         """Start the process and wait for it to listen."""
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, (ROOT, HERE, HERE.parent)))}
+        env = {**os.environ, "PYTHONPATH": python_path(ROOT, HERE, HERE.parent)}
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__)), str(self.store), str(self.port), str(self.heartbeat_s)],
             stdout=subprocess.PIPE,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from server_helpers import Wire, make_case
+from subprocesses import python_path
 from waiting import wait_until
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
@@ -34,7 +35,7 @@ WALLS_PER_SERVER = 2
 def servers(pg_url: str) -> Iterator[list[tuple[subprocess.Popen[str], str]]]:
     """Three server processes on the same (empty) PostgreSQL store."""
     script = Path(__file__).with_name("failover_server.py")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(script.parent.parent), str(script.parent)])}
+    env = {**os.environ, "PYTHONPATH": python_path(script.parent.parent, script.parent)}
     command = [sys.executable, str(script), pg_url]
     procs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) for _ in range(3)]
     try:
