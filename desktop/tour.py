@@ -21,13 +21,16 @@ from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QApplication
 
 from desktop.tour_scenes import SCENE_KINDS, SPOTLIGHT, TourConfig, TourScene, caption, caption_fields
+from feeds.analytics.response import WINDOW_S as RESPONSE_WINDOW_S
 from feeds.protocol import BEIJING
+from feeds.protocol.answers import ResponseAnswer
 from widgets.gridmap import GridMap
 from widgets.tour_caption import Spotlight, TourCaption
 
 if TYPE_CHECKING:
     from desktop.bridge import LiveBridge
     from desktop.controller import WallController
+    from desktop.drill import DrillController
     from desktop.replay import ReplayDesk
     from desktop.wall import WallWindow
     from feeds.live import LiveState
@@ -42,6 +45,7 @@ class TourHost(Protocol):
     bridge: LiveBridge
     controller: WallController
     replays: ReplayDesk
+    drill: DrillController
 
     def set_language(self, language: str) -> None:
         """Switch the whole wall's language."""
@@ -109,6 +113,9 @@ class Tour(QObject):
         anchor = self.gmap if self.gmap is not None else map_window
         self.caption = TourCaption(anchor, map_window.scale)
         self._spotlights = {id(w): Spotlight(w, w.scale) for w in session.wall_windows}
+        self.response: ResponseAnswer | None = None  # the ``response`` query's last answer (the 全响应 scene)
+        self._response_request = -1
+        session.drill.runner.sigResult.connect(self._on_answer)
 
     # -- start, stop, input ------------------------------------------------------
 
@@ -117,6 +124,8 @@ class Tour(QObject):
         self._watch_windows()
         self._language = self.session.language if not self.running else self._language
         self.running, self.paused, self.index = True, False, -1
+        if any(scene.kind == "response" for scene in self.config.scenes):
+            self._ask_response()  # ahead of its scene, so the first caption already has the query's figures
         self._next()
         self._timer.start()
         self.sigRunning.emit(True)
@@ -212,7 +221,25 @@ class Tour(QObject):
         self.sigScene.emit(self.index)
 
     def _caption(self, scene: TourScene) -> tuple[str, str]:
-        return caption(scene, self.session.state, self.session.language, self.session.bridge.clock.now())
+        now = self.session.bridge.clock.now()
+        return caption(scene, self.session.state, self.session.language, now, self.response)
+
+    def _ask_response(self) -> None:
+        """Ask the case server's ``response`` query for the 全响应 scene's rates: the district, the last
+        30 days to now (the window of the 全响应 panel's rates, so caption and panel agree)."""
+        from widgets.drilldown.requests import next_request_id
+
+        now = int(self.session.bridge.clock.now())
+        window = {"unit": "110102", "range": "custom", "start": now - RESPONSE_WINDOW_S, "end": now + 1}
+        self._response_request = next_request_id()
+        self.session.drill.runner.submit(self._response_request, "response", window)
+
+    def _on_answer(self, request_id: int, data: object) -> None:
+        if request_id != self._response_request or not isinstance(data, ResponseAnswer):
+            return
+        self.response = data
+        if self.scene is not None and self.scene.kind == "response":
+            self._refresh()
 
     def _step_text(self) -> str:
         n = len(self.config.scenes)
@@ -221,9 +248,7 @@ class Tour(QObject):
     def _refresh(self) -> None:
         scene = self.scene
         if scene is not None and self.caption.showing and scene.kind != "replay":
-            title, detail = self._caption(scene)
-            self.caption.title.setText(title)
-            self.caption.detail.setText(detail)
+            self.caption.update_text(*self._caption(scene))
 
     def _enter(self, scene: TourScene) -> None:
         panel_name = SPOTLIGHT[scene.kind]
@@ -245,6 +270,8 @@ class Tour(QObject):
                     feed.set_mode(mode)
 
             self._effects.append(restore)
+        elif scene.kind == "response":
+            self._ask_response()  # the caption shows the server's KPI rates until the answer comes
         elif scene.kind == "replay":
             start, end = self._replay_period(scene)
             self.session.replays.start(start, end, scene.speed)

@@ -30,9 +30,10 @@ from typing import Any
 
 from feeds.live import LiveState
 from feeds.protocol import BEIJING
+from feeds.protocol.answers import ResponseAnswer
 from widgets.panel import hazard_name, warning_level_name
 
-SCENE_KINDS = ("live", "history", "subdistrict", "top_types", "overdue", "weather", "replay")
+SCENE_KINDS = ("live", "history", "subdistrict", "top_types", "overdue", "weather", "replay", "response")
 """What a scene may show (``kind``)."""
 
 #: What each kind points at on the wall: a panel name to spotlight.
@@ -44,6 +45,7 @@ SPOTLIGHT = {
     "overdue": "overdue",
     "weather": "weather",
     "replay": "title",
+    "response": "response",
 }
 
 _TEXT: dict[str, dict[str, tuple[str, str]]] = {
@@ -79,6 +81,17 @@ _TEXT: dict[str, dict[str, tuple[str, str]]] = {
         "en": (
             "Yesterday at {speed}×",
             "the cases of {day} in the order they happened · a second is {minutes} minutes",
+        ),
+    },
+    "response": {
+        "zh": (
+            "响应率 {response} · 解决率 {resolution} · 满意率 {satisfaction}",
+            "全响应 · 12345接诉即办 · 近{days}天 {requests} 件诉求 · 满意率同比 {satisfaction_yoy}",
+        ),
+        "en": (
+            "Responded {response} · resolved {resolution} · satisfied {satisfaction}",
+            "12345 hotline (全响应) · {requests} requests in {days} days"
+            " · satisfaction {satisfaction_yoy} on a year ago",
         ),
     },
 }
@@ -166,6 +179,40 @@ def _rate(r: float | None) -> str:
     return "—" if r is None else f"{r * 100:.2f}%"
 
 
+def _points(delta: float | None, lang: str) -> str:
+    """A rate's change in percentage points: ``+1.2个百分点`` / ``+1.2 pp``."""
+    if delta is None:
+        return "—"
+    return f"{delta * 100:+.1f}个百分点" if lang == "zh" else f"{delta * 100:+.1f} pp"
+
+
+def _response_fields(state: LiveState, lang: str, answer: ResponseAnswer | None) -> dict[str, str]:
+    """The 全响应 rates of the ``response`` query's answer (30 days, the district), or until it comes the
+    server's KPI rates of the same window (the same figures, ``feeds/analytics/response.py``)."""
+    if answer is not None:
+        figures, period = answer.figures, answer.period
+        rates = {k: figures.value(k) for k in ("response_rate", "resolution_rate", "satisfaction_rate")}
+        span = (
+            (period.end_s - period.start_s) / 86400 if period.start_s is not None and period.end_s is not None else 30
+        )
+        requests: float | None = figures.reported
+        yoy = answer.yoy.delta.get("satisfaction_rate")
+    else:
+        view = state.response()
+        rates = {k: view.rates.get(k) for k in ("response_rate", "resolution_rate", "satisfaction_rate")}
+        span = (view.rate_window_s or 30 * 86400) / 86400
+        requests, yoy = None, None
+    one = {k: "—" if r is None else f"{r * 100:.1f}%" for k, r in rates.items()}  # as the 全响应 panel writes them
+    return {
+        "response": one["response_rate"],
+        "resolution": one["resolution_rate"],
+        "satisfaction": one["satisfaction_rate"],
+        "days": f"{span:.0f}",
+        "requests": _count(requests, lang),
+        "satisfaction_yoy": _points(yoy, lang),
+    }
+
+
 def _open_by_subdistrict(state: LiveState) -> Counter[str]:
     return Counter(case.subdistrict_code for case in state.open_cases())
 
@@ -176,8 +223,11 @@ def busiest_subdistrict(state: LiveState) -> str | None:
     return ranked[0][0] if ranked else None
 
 
-def caption_fields(scene: TourScene, state: LiveState, lang: str, now: float) -> dict[str, str]:
-    """The figures a scene's caption shows, read from the live state (the store's via the server's KPIs)."""
+def caption_fields(
+    scene: TourScene, state: LiveState, lang: str, now: float, response: ResponseAnswer | None = None
+) -> dict[str, str]:
+    """The figures a scene's caption shows, read from the live state (the store's via the server's KPIs);
+    a ``response`` scene's from the ``response`` query's answer when there is one."""
     kpi = state.kpi()
     overdue = state.overdue()
     if scene.kind == "live":
@@ -232,16 +282,20 @@ def caption_fields(scene: TourScene, state: LiveState, lang: str, now: float) ->
         else:
             text = "No weather warning in force" if lang == "en" else "当前无气象预警"
         return {"warning": text, "sensors": _count(len(state.sensors()), lang)}
+    if scene.kind == "response":
+        return _response_fields(state, lang, response)
     day = datetime.fromtimestamp(now - 86400, BEIJING).date().isoformat()
     return {"speed": f"{scene.speed:g}", "day": day, "minutes": f"{scene.speed / 60:g}"}
 
 
-def caption(scene: TourScene, state: LiveState, lang: str, now: float) -> tuple[str, str]:
+def caption(
+    scene: TourScene, state: LiveState, lang: str, now: float, response: ResponseAnswer | None = None
+) -> tuple[str, str]:
     """``(title, detail)`` of a scene in ``lang``, with its figures filled in."""
     title, detail = _TEXT[scene.kind][lang]
     title = scene.text.get(f"title_{lang}", title)
     detail = scene.text.get(f"detail_{lang}", detail)
-    values = caption_fields(scene, state, lang, now)
+    values = caption_fields(scene, state, lang, now, response)
     return title.format_map(_Missing(values)), detail.format_map(_Missing(values))
 
 

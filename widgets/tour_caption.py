@@ -8,12 +8,17 @@ animation, so a scene change never shows a blank frame or a flash.
 from __future__ import annotations
 
 from PySide6.QtCore import QEasingCurve, QEvent, QObject, QPropertyAnimation, QRect, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QLabel, QVBoxLayout, QWidget
 
 from widgets import theme
 from widgets.theme import Scale
 
 FADE_MS = 600
+TITLE_EM = 2.6
+"""The title's size (in the scale's text units) when it fits on one line."""
+TITLE_MIN_EM = 1.8
+"""The smallest it shrinks to before it wraps onto a second line."""
 
 
 def _fader(widget: QWidget) -> QPropertyAnimation:
@@ -47,7 +52,7 @@ class TourCaption(QFrame):
         box.addWidget(self.title)
         box.addWidget(self.detail)
         box.addWidget(self.step)
-        self.title.setFont(scale.font(2.6, bold=True))
+        self.title.setFont(scale.font(TITLE_EM, bold=True))
         self.detail.setFont(scale.font(1.25))
         self.step.setFont(scale.font(0.8))
         self.title.setStyleSheet(f"color:{theme.TEXT_BRIGHT};")
@@ -81,6 +86,13 @@ class TourCaption(QFrame):
             return
         self._pending = (title, detail, step)
         self._run(0.0)
+
+    def update_text(self, title: str, detail: str) -> None:
+        """New figures for the caption on screen (no fade)."""
+        if (title, detail) != self.shown_text:
+            self.title.setText(title)
+            self.detail.setText(detail)
+            self._place()
 
     def hide_caption(self) -> None:
         """Fade out."""
@@ -120,8 +132,19 @@ class TourCaption(QFrame):
             return
         width = int(parent.width() * 0.86)
         self.setFixedWidth(width)
+        self._fit_title(width - self._scale.pad * 6)
         self.adjustSize()
         self.move((parent.width() - width) // 2, parent.height() - self.height() - self._scale.pad * 3)
+
+    def _fit_title(self, room: int) -> None:
+        """The largest title size, from TITLE_EM down to TITLE_MIN_EM, that keeps the title on one line."""
+        em = TITLE_EM
+        while (
+            em > TITLE_MIN_EM
+            and QFontMetrics(self._scale.font(em, bold=True)).horizontalAdvance(self.title.text()) > room
+        ):
+            em = round(em - 0.1, 1)
+        self.title.setFont(self._scale.font(em, bold=True))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Stay at the bottom of the map when it is resized."""

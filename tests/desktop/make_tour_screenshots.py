@@ -1,11 +1,13 @@
 """Render one screenshot per tour scene and language for ``docs/tour.md`` (not a test).
 
-Usage: ``python tests/desktop/make_tour_screenshots.py --db STORE.db [--out docs/img] [--lang zh en]``
+Usage: ``python tests/desktop/make_tour_screenshots.py --db STORE.db [--out docs/img] [--lang zh en]
+[--kinds response …]``
 
 Opens the store (seed it first, e.g. ``gridwall seed --years 1``), starts the case server
 with the analytics queries and the live simulator, opens the wall (1920×1080, windowed)
 with the built-in layout's tour on a stepped clock, and saves ``tour-<n>-<kind>-<lang>.png``
-for every scene once its caption, spotlight and map have settled.
+for every scene (or those of ``--kinds``; ``<n>`` is the scene's place in the whole tour)
+once its caption, spotlight and map have settled.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ def main() -> int:
     parser.add_argument("--db", required=True, help="a seeded store")
     parser.add_argument("--out", type=Path, default=Path("docs/img"))
     parser.add_argument("--lang", nargs="+", default=["zh", "en"], choices=("zh", "en"))
+    parser.add_argument("--kinds", nargs="+", help="only these scene kinds")
     args = parser.parse_args()
     from desktop.app import WallOptions, create_application, prepare_environment
 
@@ -70,7 +73,9 @@ def main() -> int:
         while time.monotonic() < end and not (wall.bridge.status.state == "live" and gmap.is_ready):  # type: ignore[attr-defined]
             pump(0.1)
         pump(12)  # live events, KPIs, warnings, charts
-        config = wall.layout.tour or DEFAULT_TOUR
+        whole = wall.layout.tour or DEFAULT_TOUR
+        place = {id(scene): n + 1 for n, scene in enumerate(whole.scenes)}
+        config = dataclasses.replace(whole, scenes=tuple(s for s in whole.scenes if s.kind in (args.kinds or [s.kind])))
         clock = [0.0]
         for lang in args.lang:
             tour = Tour(wall, dataclasses.replace(config, languages=(lang,)), clock=lambda: clock[0], parent=wall)
@@ -80,10 +85,12 @@ def main() -> int:
                     clock[0] += scene.seconds + config.scenes[i - 1].seconds
                     tour.step()
                 pump(12 if scene.kind == "replay" else 4)
+                while scene.kind == "response" and tour.response is None:  # the ``response`` query's answer
+                    pump(0.2)
                 tour.step()  # figures refreshed
                 pump(0.5)
                 image = wall.windows[0].grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
-                path = args.out / f"tour-{i + 1}-{scene.kind}-{lang}.png"
+                path = args.out / f"tour-{place[id(scene)]}-{scene.kind}-{lang}.png"
                 image.save(str(path), "PNG", 0)
                 print(path, tour.caption.shown_text, flush=True)
             tour.stop()

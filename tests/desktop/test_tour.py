@@ -21,6 +21,7 @@ from desktop.tour import Tour
 from desktop.tour_scenes import SCENE_KINDS, TourScene, caption
 from feeds.live import LiveState, load_names
 from feeds.protocol import Kpis, Snapshot
+from feeds.protocol.answers import ResponseAnswer
 from feeds.server import ServerConfig, ServerThread, TokenBook
 from resources import resource_path
 
@@ -149,3 +150,60 @@ def test_every_scene_kind_has_both_languages_and_the_shipped_layouts_parse() -> 
     for bad in ({"scene": [{"kind": "fireworks"}]}, {"scene": []}, {"idle_s": -1, "scene": [{"kind": "live"}]}):
         with pytest.raises(LayoutError, match=r"\[tour\]"):
             parse_layout({**base, "tour": bad}, "t.toml")
+
+
+def test_response_caption_shows_the_three_rates_of_the_response_query() -> None:
+    """The 全响应 scene: 响应率/解决率/满意率 of the ``response`` answer, 同比 in points; the KPI rates before it."""
+    state = LiveState(load_names())
+    today = {"response_rate": 0.91, "resolution_rate": 0.82, "satisfaction_rate": 0.87, "response_window_s": 2_592_000}
+    state.apply([Snapshot(head=0, store_id="s1", kpi=Kpis(today=today, totals={}))], now=1_796_400_000.0)
+    scene = TourScene("response", 20.0)
+    assert caption(scene, state, "zh", 1_796_400_000.0) == (
+        "响应率 91.0% · 解决率 82.0% · 满意率 87.0%",
+        "全响应 · 12345接诉即办 · 近30天 — 件诉求 · 满意率同比 —",
+    )
+    answer = ResponseAnswer.from_wire(
+        {
+            "period": {"label": "30d", "start_s": 1_793_808_000, "end_s": 1_796_400_000},
+            "figures": {
+                "reported": 41_230,
+                "response_rate": 0.9634,
+                "resolution_rate": 0.9018,
+                "satisfaction_rate": 0.9712,
+            },
+            "yoy": {"change": {"satisfaction_rate": {"delta": 0.012}}},
+        }
+    )
+    zh = caption(scene, state, "zh", 1_796_400_000.0, answer)
+    en = caption(scene, state, "en", 1_796_400_000.0, answer)
+    assert zh == (
+        "响应率 96.3% · 解决率 90.2% · 满意率 97.1%",
+        "全响应 · 12345接诉即办 · 近30天 41,230 件诉求 · 满意率同比 +1.2个百分点",
+    )
+    assert en == (
+        "Responded 96.3% · resolved 90.2% · satisfied 97.1%",
+        "12345 hotline (全响应) · 41,230 requests in 30 days · satisfaction +1.2 pp on a year ago",
+    )
+
+
+def test_a_long_caption_title_shrinks_to_one_line(qtbot: Any) -> None:
+    """A title too wide for the band at full size is set smaller (not below TITLE_MIN_EM) instead of wrapping."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QWidget
+
+    from widgets.theme import Scale
+    from widgets.tour_caption import TITLE_EM, TITLE_MIN_EM, TourCaption
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(1200, 800)
+    scale = Scale(1080.0)
+    caption_ = TourCaption(host, scale)
+    caption_.show_caption("西城区 · 此刻", "detail", "●")
+    assert caption_.title.font().pixelSize() == scale.px(TITLE_EM)
+    long_title = "Responded 99.4% · resolved 96.1% · satisfied 96.8%"
+    caption_.update_text(long_title, "detail")
+    size = caption_.title.font().pixelSize()
+    assert scale.px(TITLE_MIN_EM) <= size < scale.px(TITLE_EM)
+    room = caption_.width() - scale.pad * 6
+    assert QFontMetrics(caption_.title.font()).horizontalAdvance(long_title) <= room
