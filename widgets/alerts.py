@@ -180,7 +180,7 @@ class CrowdPanel(_AlertPanel):
         """Spots to show, fullest first (as :meth:`feeds.live.LiveState.crowd` gives them)."""
         self.spots = tuple(spots)
         alarms = sum(1 for c in self.spots if c.level in ("crowded", "critical"))
-        self.set_note(self.tr("%1 crowded").replace("%1", str(alarms)) if alarms else "")
+        self.set_note((lambda: self.tr("%1 crowded").replace("%1", str(alarms))) if alarms else "")
         self.canvas.update()
 
     def visible_rows(self) -> int:
@@ -260,7 +260,7 @@ class SensorPanel(_AlertPanel):
         """Sensors to show, alarms first (as :meth:`feeds.live.LiveState.sensors` gives them)."""
         self.sensors = tuple(sensors)
         alarms = sum(s.alarm for s in self.sensors)
-        self.set_note(self.tr("%1 in alarm").replace("%1", str(alarms)) if alarms else "")
+        self.set_note((lambda: self.tr("%1 in alarm").replace("%1", str(alarms))) if alarms else "")
         self.canvas.update()
 
     def paint_content(self, p: QPainter, rect: QRectF) -> None:

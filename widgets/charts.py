@@ -138,7 +138,8 @@ class HourlyTrendChart(_ChartPanel):
         self.bars.setOpts(height=self.today, brushes=brushes)
         top = max(float(self.today.max()), float(self.last_week.max()) if has_week else 0.0, 1.0)
         self.vb.setRange(xRange=(-0.6, 23.6), yRange=(0, top * 1.12), padding=0)
-        self.set_note(self.tr("%1 today").replace("%1", format_count(sum(charts.hourly_today))))
+        total = format_count(sum(charts.hourly_today))
+        self.set_note(lambda: self.tr("%1 today").replace("%1", total))
 
     def key_at(self, pos: QPointF) -> str | None:
         """The hour under ``pos``."""

@@ -332,4 +332,5 @@ class OverdueCounter(Panel):
 
     def _show_open(self) -> None:
         if self.view is not None:
-            self.set_note(self.tr("%1 open").replace("%1", format_count(self.view.open)))
+            count = format_count(self.view.open)
+            self.set_note(lambda: self.tr("%1 open").replace("%1", count))

@@ -12,7 +12,7 @@ on ``QEvent.LanguageChange`` (:meth:`Panel.retranslate`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt
@@ -233,7 +233,7 @@ class Panel(QFrame):
         self.lang = "zh"
         self.freshness = "live"
         self.as_of: float | None = None
-        self._note = ""
+        self._note: str | Callable[[], str] = ""
         self.scale = scale or Scale.for_widget(self)
         self._accent = QFrame(self)
         self._accent.setObjectName("PanelAccent")
@@ -278,8 +278,12 @@ class Panel(QFrame):
         """Hook: resize the panel's own content (override)."""
 
     # ----------------------------------------------------------- freshness
-    def set_note(self, text: str) -> None:
-        """The panel's own note (shown while its data is live; freshness notes take its place otherwise)."""
+    def set_note(self, text: str | Callable[[], str]) -> None:
+        """The panel's own note (shown while its data is live; freshness notes take its place otherwise).
+
+        A note with translated words is given as a function that writes it, so a language
+        switch rewrites it at once (it is called again on ``LanguageChange``).
+        """
         self._note = text
         self._show_note()
 
@@ -321,7 +325,7 @@ class Panel(QFrame):
 
     def _show_note(self) -> None:
         if self.freshness == "live":
-            self.note_label.setText(self._note)
+            self.note_label.setText(self._note() if callable(self._note) else self._note)
             self.note_label.setStyleSheet("")
             return
         stale = self.freshness == "stale" and self.as_of is not None

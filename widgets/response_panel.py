@@ -60,8 +60,8 @@ class ResponsePanel(Panel):
     def update_response(self, view: ResponseView) -> None:
         """Show a new :class:`~feeds.live.response.ResponseView`."""
         self.view = view
-        note = self.words["window"].replace("%1", str(round(view.rate_window_s / 86_400))) if view.rate_window_s else ""
-        self.set_note(note)
+        days = str(round(view.rate_window_s / 86_400)) if view.rate_window_s else ""
+        self.set_note((lambda: self.words["window"].replace("%1", days)) if days else "")
         self.area.update()
 
     def freshness_changed(self) -> None:

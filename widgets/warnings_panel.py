@@ -54,6 +54,7 @@ class WarningsPanel(Panel):
         super().__init__(scale, parent)
         self.rows: dict[str, list[WarningRow]] = {name: [] for name in SECTIONS}
         self.totals: dict[str, int] = {name: 0 for name in SECTIONS}
+        self.answers: dict[str, WarningsAnswer | ForecastAnswer] = {}  # the last of each, for a language switch
         self.updated_at: float | None = None
         self.stale = ""
         self.page = 0
@@ -83,12 +84,17 @@ class WarningsPanel(Panel):
             "updated": self.tr("updated %1"),
             "waiting": self.tr("waiting for data"),
         }
+        stale, at = self.stale, self.updated_at
+        for answer in self.answers.values():  # rows hold translated figures: write them again
+            self._take(answer, at)
+        self.stale = stale
         self._update_note()
         self.canvas.update()
 
     # ------------------------------------------------------------------ data
     def update_warnings(self, answer: WarningsAnswer, now: float | None = None) -> None:
         """Take a ``warnings`` answer."""
+        self.answers["warnings"] = answer
         self.rows["anomalies"] = [
             WarningRow(
                 "anomaly",
@@ -113,11 +119,18 @@ class WarningsPanel(Panel):
         self.totals["hotspots"] = answer.hotspots_total
         self._fresh(now)
 
+    def _take(self, answer: WarningsAnswer | ForecastAnswer, now: float | None) -> None:
+        if isinstance(answer, WarningsAnswer):
+            self.update_warnings(answer, now)
+        else:
+            self.update_forecast(answer, now)
+
     def _figure(self, word: str, a: object, b: object) -> str:
         return self.words[word].replace("%1", str(a)).replace("%2", str(b))
 
     def update_forecast(self, answer: ForecastAnswer, now: float | None = None) -> None:
         """Take a ``forecast`` answer (today first)."""
+        self.answers["forecast"] = answer
         rows = []
         for s in answer.series:
             week = self.words["week"].replace("%1", f"{sum(s.forecast):,.0f}")
