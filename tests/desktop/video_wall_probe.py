@@ -4,7 +4,7 @@ Usage (on a display with nine monitors, see ``tests/virtual_monitors.py``)::
 
     DISPLAY=:N QT_QPA_PLATFORM=xcb python tests/desktop/video_wall_probe.py --out DIR [--layout FILE]
 
-Seeds a small store (two days), starts the case server with its analytics and the live
+Seeds a small store (two days; ``--days``), starts the case server with its analytics and the live
 simulator, opens ``wall3x3.toml`` as the wall does (kiosk windows over their screens,
 the drill-down on its own screen), and writes ``DIR/probe.json``:
 
@@ -49,6 +49,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--layout", type=Path, default=ROOT / "resources" / "layouts" / "wall3x3.toml")
+    parser.add_argument("--days", type=int, default=2, help="days of history to seed")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds of live data before the overview grab")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -125,7 +126,7 @@ def main() -> int:
     started = time.monotonic()
     store = open_store(str(args.out / "wall.db"))
     now = time.time()
-    seed_history(store, now - 2 * 86_400, now, seed=14)
+    seed_history(store, now - args.days * 86_400, now, seed=14)
     book = TokenBook()
     book.add("probe-wall", "wall", "wall")
     book.add("probe-producer", "producer", "simulator")
