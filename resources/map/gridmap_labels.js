@@ -20,6 +20,7 @@
     [0.45, 1.1], [0, -2.2], [0, 2.2]];
   let timer = null;
   let settleTimer = null;
+  let lastPlaced = [];  /* [element, box] of the last placement, for the look-again */
   gw.labelLayout = { placed: [], hidden: [], obstacles: [], runs: 0 };
 
   function box(rect, origin, pad) {
@@ -116,6 +117,7 @@
     const blocked = obstacles(origin, frame);
     const placed = [];
     const hidden = [];
+    const mine = [];
     const pad = 2 * gw.scale;
     for (const label of candidates()) {
       const el = label.el;
@@ -138,6 +140,7 @@
       if (spot) {
         el.style.marginLeft = spot.dx + 'px';
         el.style.marginTop = spot.dy + 'px';
+        mine.push([el, spot.box]);
         placed.push(Object.assign({ text: text, kind: label.kind, dx: spot.dx, dy: spot.dy }, spot.box));
       } else {
         el.style.visibility = 'hidden';
@@ -147,12 +150,15 @@
     const moved = placed.filter(function (p) { return p.dx !== 0 || p.dy !== 0; }).length;
     gw.labelLayout = { placed: placed, hidden: hidden, moved: moved, obstacles: blocked, runs: gw.labelLayout.runs + 1,
       batch: gw.lastBatch };
+    lastPlaced = mine;
     if (settleTimer !== null) clearTimeout(settleTimer);
     settleTimer = setTimeout(settle, SETTLE_MS);
     return gw.labelLayout;
   };
 
-  /* Did anything the last placement avoided move or appear since? Then place again. */
+  /* Did anything the last placement avoided move or appear since, or did the labels themselves move
+     (placed while the map was still flying: a fly's zoom animation outlasting its 'zoomend' on a
+     loaded machine left the names where the old view had them, outside the district)? Then place again. */
   function settle() {
     settleTimer = null;
     if (!gw.map || timer !== null) return;
@@ -163,7 +169,12 @@
       const b = before[i];
       return Math.abs(o.x - b.x) < 0.5 && Math.abs(o.y - b.y) < 0.5 && Math.abs(o.w - b.w) < 0.5 && Math.abs(o.h - b.h) < 0.5;
     });
-    if (!same) gw.scheduleLabels();
+    const pad = 2 * gw.scale;
+    const drifted = lastPlaced.some(function (pair) {
+      const b = box(pair[0].getBoundingClientRect(), origin, pad);
+      return Math.abs(b.x - pair[1].x) >= 0.5 || Math.abs(b.y - pair[1].y) >= 0.5;
+    });
+    if (!same || drifted) gw.scheduleLabels();
   }
 
   /* What the page shows now, measured from the DOM (for tests): visible labels, cluster bubbles, controls. */

@@ -100,6 +100,7 @@ def test_the_3x3_wall_on_nine_monitors(tmp_path: Path) -> None:
     assert pause["paused"] and not pause["caption_showing"] and pause["still_paused_before_idle"]
     assert pause["resumed"] and pause["resumed_index"] == 0
 
+    assert seen["map_page_kept"]  # scenes, languages and the drill-down never reloaded the map page
     drill = seen["drill"]  # a subdistrict clicked on the map: the drill-down fills screen 1, the map stays below
     assert drill["screen"] == 1 and drill["separate_window"]
     assert drill["geometry"] == drill["expected"] == screens[1]

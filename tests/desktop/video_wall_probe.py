@@ -14,7 +14,7 @@ the drill-down on its own screen), and writes ``DIR/probe.json``:
   rectangle and the framed panel's window and rectangle; then a click on another
   screen's window (paused, caption gone) and the resume after ``idle_s``;
 * ``drill``: the drill-down window's geometry after a subdistrict click on the map and
-  the figures it loaded;
+  the figures it loaded; ``map_page_kept``: the map page was never loaded again meanwhile;
 
 and ``DIR/wall-overview.png`` / ``DIR/wall-tour-drill.png``: the whole 5760×3240 desktop
 grabbed from the X server (the overview once the map and panels are painted; then with a
@@ -167,6 +167,7 @@ def main() -> int:
         mark = time.monotonic()
 
         # -- the tour across the three windows, on a stepped clock
+        page(gmap, "(window.__probeMark = 14, 1)")  # gone if the page were loaded again
         config = wall.layout.tour
         assert config is not None, "the layout has no [tour]"
         clock = [0.0]
@@ -248,6 +249,7 @@ def main() -> int:
         pump_until(lambda: tour.caption.showing, "the caption over the drill-down")
         pump(1.0)
         result["drill"]["visible_with_tour"] = view.isVisible()
+        result["map_page_kept"] = page(gmap, "window.__probeMark") == 14  # through eight scenes and two languages
         result["tour_drill_png"] = grab("wall-tour-drill.png")
         result["drill_s"] = round(time.monotonic() - mark, 1)
         tour.stop()

@@ -121,3 +121,20 @@ def test_labels_are_placed_again_when_a_bubble_moves_after_a_placement(qtbot: An
         )
     finally:
         crowded_map.run_js(nudge.format(""))
+
+
+def test_labels_are_placed_again_when_they_moved_after_a_placement(qtbot: Any, crowded_map: GridMap) -> None:
+    """Labels placed while the map still moved (a fly outlasting its zoomend) are placed again where they rest."""
+    _settled(qtbot, crowded_map)
+    runs = js(qtbot, crowded_map, "gridwall.labelLayout.runs")
+    shift = "gridwall.map.getPane('tooltipPane').style.marginLeft = '{}'"
+    # one placement, then the labels (only they: no bubble, no event) move in the same script
+    crowded_map.run_js("gridwall.placeLabels(); " + shift.format("60px"))
+    try:
+        qtbot.waitUntil(
+            lambda: js(qtbot, crowded_map, "!gridwall.labelsPending() && gridwall.labelLayout.runs") >= runs + 2,
+            timeout=WAIT_MS,
+        )
+    finally:
+        crowded_map.run_js(shift.format(""))
+    _settled(qtbot, crowded_map)  # and it comes to rest: no placement loop
