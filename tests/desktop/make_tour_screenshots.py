@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -44,6 +45,20 @@ def main() -> int:
     from feeds.server import ServerThread, TokenBook
     from feeds.simulator.live.live_thread import SimulatorThread
     from feeds.store import open_store
+
+    def page_true(gmap: Any, expression: str) -> bool:
+        box: list[Any] = []
+        gmap.run_js(expression, box.append)
+        while not box:
+            app.processEvents()
+            time.sleep(0.02)
+        return bool(box[0])
+
+    def map_at_rest(gmap: Any) -> bool:
+        """No fly or pan under way for a second and no label placement pending."""
+        return page_true(
+            gmap, "!window.__moving && !gridwall.labelsPending() && Date.now() - (window.__movedAt || 0) > 1000"
+        )
 
     def pump(seconds: float) -> None:
         end = time.monotonic() + seconds
@@ -79,12 +94,27 @@ def main() -> int:
         clock = [0.0]
         for lang in args.lang:
             tour = Tour(wall, dataclasses.replace(config, languages=(lang,)), clock=lambda: clock[0], parent=wall)
+            gmap.run_js(
+                "gridwall.map.on('movestart', () => { window.__moving = true; });"
+                "gridwall.map.on('moveend', () => { window.__moving = false; window.__movedAt = Date.now(); });"
+            )
+            box: list[Any] = []
+            gmap.run_js("gridwall.map.getZoom()", box.append)
+            while not box:
+                pump(0.05)
+            home_zoom = box[0]
             tour.start()
             for i, scene in enumerate(config.scenes):
                 if i:
                     clock[0] += scene.seconds + config.scenes[i - 1].seconds
                     tour.step()
                 pump(12 if scene.kind == "replay" else 4)
+                if i and config.scenes[i - 1].kind == "subdistrict":
+                    while not page_true(gmap, f"gridwall.map.getZoom() === {home_zoom}"):  # flown back
+                        pump(0.2)
+                    pump(3)  # the clusters' own animation after the zoom
+                while not map_at_rest(gmap):  # a fly to or from a subdistrict has come to rest
+                    pump(0.2)
                 while scene.kind == "response" and tour.response is None:  # the ``response`` query's answer
                     pump(0.2)
                 tour.step()  # figures refreshed
