@@ -21,6 +21,8 @@
   let timer = null;
   let settleTimer = null;
   let lastPlaced = [];  /* [element, box] of the last placement, for the look-again */
+  let looks = 0;  /* look-again placements in a row; at most MAX_LOOKS, so nothing can keep it placing */
+  const MAX_LOOKS = 5;
   gw.labelLayout = { placed: [], hidden: [], obstacles: [], runs: 0 };
 
   function box(rect, origin, pad) {
@@ -174,7 +176,10 @@
       const b = box(pair[0].getBoundingClientRect(), origin, pad);
       return Math.abs(b.x - pair[1].x) >= 0.5 || Math.abs(b.y - pair[1].y) >= 0.5;
     });
-    if (!same || drifted) gw.scheduleLabels();
+    if ((!same || drifted) && looks < MAX_LOOKS) {
+      looks += 1;
+      timer = setTimeout(gw.placeLabels, DEBOUNCE_MS);
+    }
   }
 
   /* What the page shows now, measured from the DOM (for tests): visible labels, cluster bubbles, controls. */
@@ -202,6 +207,7 @@
   gw.labelsPending = function () { return timer !== null || settleTimer !== null; };
 
   gw.scheduleLabels = function () {
+    looks = 0;
     if (timer === null) timer = setTimeout(gw.placeLabels, DEBOUNCE_MS);
   };
 
