@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QFontMetrics
 from waiting import WAIT_MS
 
 from desktop.i18n import Translations
@@ -48,6 +49,11 @@ def test_notes_and_rows_follow_a_language_switch(qtbot: Any) -> None:
         qtbot.waitUntil(lambda: chart.note_label.text() == "0 today", timeout=WAIT_MS)
         assert response.note_label.text() == "last 30 days"
         assert warnings.rows["forecast"][0].figure == "≈326 this week" and warnings.updated_at == 1_796_400_000.0
+        long_figure = "≈2,592 this week"  # the English figure gets the room it needs, the bars give it up
+        need = QFontMetrics(warnings.scale.font(0.68, numeric=True)).horizontalAdvance(long_figure)
+        right_w = need * 1.8  # 42 % of it is too little for the words, 70 % enough
+        room = warnings.forecast_label_width(right_w, long_figure)
+        assert right_w * 0.42 < room <= right_w * 0.7 and need < room
         translations.set_language("zh")
         qtbot.waitUntil(lambda: chart.note_label.text() == "今日 0 件", timeout=WAIT_MS)
         assert warnings.rows["forecast"][0].figure == "本周约 326"
