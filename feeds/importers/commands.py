@@ -337,7 +337,10 @@ def run_poll_db(
             except MappingError as exc:
                 raise ImportUserError(str(exc)) from None
 
-        return poll_loop(poll, interval_s=interval_s, once=once, as_json=opts.json)
+        try:
+            return poll_loop(poll, interval_s=interval_s, once=once, as_json=opts.json)
+        finally:
+            poller.close()
     finally:
         store.close()
 

@@ -8,24 +8,28 @@ transaction, so a re-import updates and never duplicates.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
+import io
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from feeds.geo.locate import GridLocator
 from feeds.importers.mapping import CsvMapping
-from feeds.importers.records import case_id
+from feeds.importers.records import ID_MAX, case_id
 from feeds.importers.report import ImportReport
 from feeds.importers.times import BLANK, TimeParser
 from feeds.store.bulk import upsert_columns
+from feeds.store.schema import cases
 from feeds.taxonomy import UNMAPPED
 
 BATCH_ROWS = 50_000
@@ -37,19 +41,6 @@ class CsvLayoutError(ValueError):
     """The file's header lacks a column the mapping names."""
 
 
-class _CountingLines:
-    """Iterates the lines of a text file, counting the characters read (for the progress bar)."""
-
-    def __init__(self, f: TextIO) -> None:
-        self._f = f
-        self.chars = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self._f:
-            self.chars += len(line)
-            yield line
-
-
 def _float(text: str) -> float:
     try:
         value = float(text)
@@ -58,44 +49,83 @@ def _float(text: str) -> float:
     return value if math.isfinite(value) else math.nan
 
 
-class _Column:
-    """Values of one mapped column for the rows of a batch ("" when the mapping lacks it)."""
+class _Memo(dict[str, Any]):
+    """A dict that computes a missing value once: ``list(map(memo.__getitem__, values))`` runs in C for repeats."""
 
-    def __init__(self, columns: dict[int, tuple[str, ...]], index: dict[str, int], name: str, n: int) -> None:
-        position = index.get(name)
-        self.present = position is not None
-        self.values: Sequence[str] = columns[position] if position is not None else ("",) * n
+    def __init__(self, compute: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self._compute(key)
+        return value
+
+    def each(self, values: Sequence[str]) -> list[Any]:
+        """The value of every item of ``values``."""
+        return list(map(self.__getitem__, values))
 
 
-def _times(parser: TimeParser, column: _Column) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    if not column.present:
-        n = len(column.values)
+def _table_memo(table: dict[str, str], default: str) -> _Memo:
+    """Maps raw values through ``table`` (keys case-folded and trimmed), each distinct value looked up once."""
+    return _Memo(lambda v: table.get(v.strip().casefold(), default))
+
+
+Array = np.ndarray[Any, Any]
+
+
+def _times(parser: TimeParser, values: Sequence[str] | None, n: int) -> tuple[Array, Array]:
+    if values is None:
         return np.full(n, BLANK, dtype=np.int64), np.zeros(n, dtype=bool)
-    return parser.parse_many(column.values)
+    return parser.parse_many(values)
 
 
-def _floats(column: _Column) -> np.ndarray[Any, Any]:
+def _floats(values: Sequence[str] | None, n: int) -> np.ndarray[Any, Any]:
     """A coordinate column as floats (NaN where blank, unreadable or infinite)."""
-    if not column.present:
-        return np.full(len(column.values), math.nan)
+    if values is None:
+        return np.full(n, math.nan)
     try:
-        values = np.asarray([v or "nan" for v in column.values], dtype=float)
+        out = np.asarray([v or "nan" for v in values], dtype=float)
     except ValueError:
-        values = np.asarray([_float(v) for v in column.values], dtype=float)
-    values[~np.isfinite(values)] = math.nan
-    return values
-
-
-def _lookup(values: Sequence[str], table: dict[str, str], default: str) -> list[str]:
-    """Map each value through ``table`` (keys case-folded), looking each distinct value up once."""
-    cache: dict[str, str] = {}
-    out = []
-    for v in values:
-        hit = cache.get(v)
-        if hit is None:
-            hit = cache[v] = table.get(v.strip().casefold(), default)
-        out.append(hit)
+        out = np.asarray([_float(v) for v in values], dtype=float)
+    out[~np.isfinite(out)] = math.nan
     return out
+
+
+def _ids(prefix: str, external: Sequence[str]) -> list[str | None]:
+    """:func:`case_id` of every external id; plain ASCII letters and digits of a safe length in one go."""
+    joined = "".join(external)
+    if (
+        joined.isascii()
+        and joined.isalnum()
+        and min(map(len, external), default=1) > 0
+        and len(prefix) + max(map(len, external), default=0) <= ID_MAX
+    ):
+        return list(map(prefix.__add__, external))
+    return [case_id(prefix, x) for x in external]
+
+
+def _clip(values: Sequence[str], limit: int) -> list[str]:
+    """Values trimmed of surrounding blanks and cut to ``limit`` characters."""
+    out = list(map(str.strip, values))
+    if max(map(len, out), default=0) > limit:
+        out = [v[:limit] for v in out]
+    return out
+
+
+def _take(values: Sequence[Any], rows: list[int] | None) -> list[Any]:
+    """``values`` at ``rows`` (all of them for ``None``), as a list."""
+    if rows is None:
+        return list(values)
+    return [values[i] for i in rows]
+
+
+def _line_numbers(first: int, records: Sequence[list[str]]) -> list[int]:
+    """The line each record starts on, counting the line breaks inside quoted fields."""
+    lines, line = [], first
+    for rec in records:
+        lines.append(line)
+        line += 1 + sum(f.count("\n") + f.count("\r") - f.count("\r\n") for f in rec)
+    return lines
 
 
 _PAST_FILED = frozenset({"dispatched", "handling", "closure_requested", "verifying", "closed"})
@@ -109,132 +139,135 @@ def _optional(values: np.ndarray[Any, Any], known: np.ndarray[Any, Any]) -> list
     return result
 
 
-def _parse_batch(
-    records: list[tuple[int, list[str]]],
-    mapping: CsvMapping,
-    index: dict[str, int],
-    locator: GridLocator,
-    report: ImportReport,
-) -> dict[str, list[Any]] | None:
-    """``cases`` columns of a batch, parsed column by column (times, units and stages vectorised).
+class _BatchParser:
+    """Turns batches of CSV records into ``cases`` columns, column by column (no object per row).
 
-    Rows that cannot be stored are skipped with their reason. The rows follow
-    :func:`feeds.importers.records.case_row` (filed/dispatched at the report time for
-    later stages, on time when closed by the deadline) and carry every column, so the
-    bulk path takes them as they are. ``None`` when no row of the batch is kept.
+    The lookups (types, statuses, sources, the grid's community and subdistrict, a
+    subclass's kind and department) are memoised for the whole import.
     """
-    report.read += len(records)
-    width = max(index.values()) + 1
-    full = [(line, rec) for line, rec in records if len(rec) >= width]
-    for line, rec in records:
-        if len(rec) < width:
-            report.skip("short_row", f"line {line}")
-    if not full:
-        return None
-    lines = [line for line, _ in full]
-    positions = sorted(set(index.values()))  # transpose only the mapped columns, not all 41 of NYC's
-    pick = itemgetter(*positions, positions[0])  # always a tuple, even for one column
-    columns = dict(zip(positions, zip(*(pick(rec) for _, rec in full), strict=False), strict=False))
-    n = len(full)
 
-    def col(name: str) -> _Column:
-        return _Column(columns, index, name, n)
+    def __init__(self, mapping: CsvMapping, index: dict[str, int], locator: GridLocator, report: ImportReport) -> None:
+        self.mapping, self.index, self.locator, self.report = mapping, index, locator, report
+        self.width = max(index.values()) + 1
+        self.positions = sorted(set(index.values()))  # transpose only the mapped columns, not all 41 of NYC's
+        self.pick = itemgetter(*self.positions, self.positions[0])  # always a tuple, even for one column
+        self.parser = mapping.time_parser()
+        self.stages = _table_memo(mapping.statuses, mapping.default_stage)
+        self.subclasses = _table_memo(dict(mapping.types.types), UNMAPPED.code)
+        self.sources = _table_memo(mapping.sources, mapping.default_source)
+        kinds = mapping.types.kinds
+        self.kind = _Memo(lambda s: kinds[s][0])
+        self.department = _Memo(lambda s: kinds[s][1])
+        self.community = _Memo(lambda g: g[:12])
+        self.subdistrict = _Memo(lambda g: g[:9])
 
-    parser = mapping.time_parser()
-    reported, bad_rep = _times(parser, col("reported_at"))
-    closed, bad_closed = _times(parser, col("closed_at"))
-    due, bad_due = _times(parser, col("deadline"))
-    status = col("status")
-    stages = np.array(_lookup(status.values, mapping.statuses, mapping.default_stage), dtype=object)
-    if not status.present:
-        stages[closed != BLANK] = "closed"
-    types = col("type").values
-    subclasses = _lookup(types, dict(mapping.types.types), UNMAPPED.code)
-    lons, lats = _floats(col("lon")), _floats(col("lat"))
-    grids = locator.locate_arrays(lons, lats)
-    external_ids = col("id").values
-    prefix = mapping.id_prefix
-    ids = [case_id(prefix, x) for x in external_ids]
-    keep = _keep(ids, bad_rep | bad_closed | bad_due, reported, grids, lons, lats, lines, external_ids, report)
-    for i in np.flatnonzero(keep).tolist():
-        if subclasses[i] == UNMAPPED.code:
-            report.unmapped[types[i].strip()] += 1
-    if not keep.any():
-        return None
-    rows = np.flatnonzero(keep).tolist()
-    stage, rep, c, d = stages[rows], reported[rows], closed[rows], due[rows]
-    is_closed, is_cancelled = stage == "closed", stage == "cancelled"
-    finished = np.where(c == BLANK, rep, c)
-    has_due = d != BLANK
-    final = is_closed | is_cancelled
-    filed = (stage != "reported") & ~is_cancelled
-    past_filed = np.isin(stage, tuple(_PAST_FILED))
-    on_time = np.full(len(rows), None, dtype=object)
-    judged = is_closed & (finished != 0)
-    on_time[judged] = (~has_due[judged] | (finished[judged] <= d[judged])).tolist()
-    kinds = mapping.types.kinds
-    sources = _lookup(col("source").values, mapping.sources, mapping.default_source)
-    subclass = [subclasses[i] for i in rows]
-    kind_department = [kinds[s] for s in subclass]
-    grid = grids[rows].tolist()
-    addresses, descriptions = col("address").values, col("description").values
-    n_kept = len(rows)
-    return {
-        "id": [ids[i] for i in rows],
-        "kind": [k for k, _ in kind_department],
-        "subclass": subclass,
-        "source": [sources[i] for i in rows],
-        "grid": grid,
-        "community": [g[:12] for g in grid],
-        "subdistrict": [g[:9] for g in grid],
-        "department": [dep for _, dep in kind_department],
-        "lon": lons[rows].tolist(),
-        "lat": lats[rows].tolist(),
-        "address": [addresses[i].strip()[:200] for i in rows],
-        "description": [descriptions[i].strip()[:1000] for i in rows],
-        "stage": stage.tolist(),
-        "reported_at": rep.tolist(),
-        "filed_at": _optional(rep, filed),
-        "dispatched_at": _optional(rep, past_filed),
-        "handled_at": [None] * n_kept,
-        "closed_at": _optional(finished, is_closed),
-        "cancelled_at": _optional(finished, is_cancelled),
-        "deadline_at": _optional(d, has_due & ~final),
-        "handle_deadline_at": _optional(d, has_due),
-        "on_time": on_time.tolist(),
-        "difficult": [False] * n_kept,
-        "urges": [0] * n_kept,
-        "reworks": [0] * n_kept,
-        "updated_seq": [0] * n_kept,
-    }
+    def parse(self, first_line: int, last_line: int, records: list[list[str]]) -> dict[str, list[Any]] | None:
+        """``cases`` columns of the records read from ``first_line`` to ``last_line`` (``None``: none kept).
 
+        Rows that cannot be stored are skipped with their reason. The rows follow
+        :func:`feeds.importers.records.case_row` (filed/dispatched at the report time for
+        later stages, on time when closed by the deadline) and carry every column, so the
+        bulk path takes them as they are.
+        """
+        report, mapping = self.report, self.mapping
+        report.read += len(records)
+        line_of: list[int] | None = None
+        if last_line - first_line + 1 != len(records):  # quoted line breaks: count them (rare)
+            line_of = _line_numbers(first_line, records)
+        if min(map(len, records)) < self.width:
+            short = [i for i, rec in enumerate(records) if len(rec) < self.width]
+            for i in short:
+                report.skip("short_row", f"line {line_of[i] if line_of else first_line + i}")
+            gone = set(short)
+            kept = [i for i in range(len(records)) if i not in gone]
+            records = [records[i] for i in kept]
+            line_of = [line_of[i] if line_of else first_line + i for i in kept]
+            if not records:
+                return None
+        n = len(records)
+        columns = dict(zip(self.positions, zip(*map(self.pick, records), strict=False), strict=False))
 
-def _keep(
-    ids: list[str | None],
-    bad_time: np.ndarray[Any, Any],
-    reported: np.ndarray[Any, Any],
-    grids: np.ndarray[Any, Any],
-    lons: np.ndarray[Any, Any],
-    lats: np.ndarray[Any, Any],
-    lines: list[int],
-    external_ids: Sequence[str],
-    report: ImportReport,
-) -> np.ndarray[Any, Any]:
-    """Which rows can be stored; the others are counted in ``report`` with their first reason."""
-    no_id = np.fromiter((i is None for i in ids), dtype=bool, count=len(ids))
-    no_grid = np.fromiter((g is None for g in grids), dtype=bool, count=len(ids))
-    keep: np.ndarray[Any, Any] = ~(no_id | bad_time | (reported == BLANK) | no_grid)
-    for i in np.flatnonzero(~keep).tolist():
-        if no_id[i]:
-            report.skip("missing_id", f"line {lines[i]}")
-        elif bad_time[i]:
-            report.skip("bad_time", f"line {lines[i]}")
-        elif reported[i] == BLANK:
-            report.skip("missing_reported_at", f"line {lines[i]}")
-        else:
-            reason = "no_coordinates" if math.isnan(lons[i]) or math.isnan(lats[i]) else "outside_units"
-            report.skip(reason, f"line {lines[i]} id {external_ids[i].strip()}")
-    return keep
+        def col(name: str) -> Sequence[str] | None:
+            position = self.index.get(name)
+            return columns[position] if position is not None else None
+
+        reported, bad_rep = _times(self.parser, col("reported_at"), n)
+        closed, bad_closed = _times(self.parser, col("closed_at"), n)
+        due, bad_due = _times(self.parser, col("deadline"), n)
+        status = col("status")
+        stages = np.array(self.stages.each(status) if status is not None else [mapping.default_stage] * n, dtype=object)
+        if status is None:
+            stages[closed != BLANK] = "closed"
+        types = col("type") or ("",) * n
+        subclasses = self.subclasses.each(types)
+        lons, lats = _floats(col("lon"), n), _floats(col("lat"), n)
+        grids = self.locator.locate_arrays(lons, lats)
+        external_ids = col("id") or ("",) * n
+        ids = _ids(mapping.id_prefix, external_ids)
+        no_id = np.fromiter((i is None for i in ids), dtype=bool, count=n)
+        no_grid = np.fromiter((g is None for g in grids), dtype=bool, count=n)
+        keep: np.ndarray[Any, Any] = ~(no_id | bad_rep | bad_closed | bad_due | (reported == BLANK) | no_grid)
+        for i in np.flatnonzero(~keep).tolist():
+            line = line_of[i] if line_of else first_line + i
+            if no_id[i]:
+                report.skip("missing_id", f"line {line}")
+            elif bad_rep[i] or bad_closed[i] or bad_due[i]:
+                report.skip("bad_time", f"line {line}")
+            elif reported[i] == BLANK:
+                report.skip("missing_reported_at", f"line {line}")
+            else:
+                reason = "no_coordinates" if math.isnan(lons[i]) or math.isnan(lats[i]) else "outside_units"
+                report.skip(reason, f"line {line} id {external_ids[i].strip()}")
+        if not keep.any():
+            return None
+        rows: list[int] | None = None if keep.all() else np.flatnonzero(keep).tolist()
+        picked = slice(None) if rows is None else rows
+        subclass = _take(subclasses, rows)
+        unmapped = UNMAPPED.code
+        if unmapped in subclass:
+            for i, s in enumerate(subclass):
+                if s == unmapped:
+                    report.unmapped[types[i if rows is None else rows[i]].strip()] += 1
+        stage, rep, c, d = stages[picked], reported[picked], closed[picked], due[picked]
+        is_closed, is_cancelled = stage == "closed", stage == "cancelled"
+        finished = np.where(c == BLANK, rep, c)
+        has_due = d != BLANK
+        final = is_closed | is_cancelled
+        filed = (stage != "reported") & ~is_cancelled
+        past_filed = np.isin(stage, tuple(_PAST_FILED))
+        on_time = np.full(len(stage), None, dtype=object)
+        judged = is_closed & (finished != 0)
+        on_time[judged] = (~has_due[judged] | (finished[judged] <= d[judged])).tolist()
+        grid: list[str] = grids[picked].tolist()
+        n_kept = len(grid)
+        return {
+            "id": _take(ids, rows),
+            "kind": self.kind.each(subclass),
+            "subclass": subclass,
+            "source": _take(self.sources.each(col("source") or ("",) * n), rows),
+            "grid": grid,
+            "community": self.community.each(grid),
+            "subdistrict": self.subdistrict.each(grid),
+            "department": self.department.each(subclass),
+            "lon": lons[picked].tolist(),
+            "lat": lats[picked].tolist(),
+            "address": _clip(_take(col("address") or ("",) * n, rows), 200),
+            "description": _clip(_take(col("description") or ("",) * n, rows), 1000),
+            "stage": stage.tolist(),
+            "reported_at": rep.tolist(),
+            "filed_at": _optional(rep, filed),
+            "dispatched_at": _optional(rep, past_filed),
+            "handled_at": [None] * n_kept,
+            "closed_at": _optional(finished, is_closed),
+            "cancelled_at": _optional(finished, is_cancelled),
+            "deadline_at": _optional(d, has_due & ~final),
+            "handle_deadline_at": _optional(d, has_due),
+            "on_time": on_time.tolist(),
+            "difficult": [False] * n_kept,
+            "urges": [0] * n_kept,
+            "reworks": [0] * n_kept,
+            "updated_seq": [0] * n_kept,
+        }
 
 
 def header_index(header: list[str], mapping: CsvMapping) -> dict[str, int]:
@@ -244,6 +277,39 @@ def header_index(header: list[str], mapping: CsvMapping) -> dict[str, int]:
     if missing:
         raise CsvLayoutError(f"the file has no column(s) {', '.join(repr(m) for m in missing)} named by the mapping")
     return {fld: positions[column] for fld, column in mapping.columns.items()}
+
+
+DEFER_SHARE = 0.25
+"""A file estimated to hold at least this share of the store's cases is loaded with the indexes
+dropped and rebuilt after (rebuilding is cheaper than keeping them in step row by row)."""
+
+
+DEFER_MIN_ROWS = 10_000
+"""Smaller files never drop the indexes of a store that holds cases (no need to count them)."""
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while millions of short-lived lists are made (they hold no cycles)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _defer_indexes(engine: Engine, estimated_rows: float) -> bool:
+    """Whether to drop the indexes for this load: the store is empty or small next to the file."""
+    with engine.connect() as conn:
+        if conn.execute(select(cases.c.id).limit(1)).first() is None:
+            return True
+        if estimated_rows < DEFER_MIN_ROWS:
+            return False
+        stored = conn.execute(select(func.count()).select_from(cases)).scalar_one()
+    return estimated_rows >= DEFER_SHARE * stored
 
 
 def import_csv(
@@ -257,6 +323,12 @@ def import_csv(
 ) -> ImportReport:
     """Import a CSV export into the store; returns the report.
 
+    Batches of ``batch_rows`` records go through :class:`_BatchParser` into
+    :func:`feeds.store.bulk.upsert_columns`, one transaction each. The store's
+    indexes are dropped for the load and rebuilt after when the store is empty or
+    the file holds at least :data:`DEFER_SHARE` of its cases (estimated from the
+    first batch). The garbage collector is paused during the import.
+
     Raises:
         CsvLayoutError: If the header lacks a mapped column.
         OSError, UnicodeDecodeError: If the file cannot be read.
@@ -264,26 +336,37 @@ def import_csv(
     report = ImportReport(source=str(path))
     start = time.perf_counter()
     size = path.stat().st_size
-    with path.open(encoding=mapping.encoding, newline="") as f:
-        lines = _CountingLines(f)
-        reader = csv.reader(lines, delimiter=mapping.delimiter)
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=mapping.encoding, newline="") as f, _gc_paused():
+        reader = csv.reader(f, delimiter=mapping.delimiter)
         header = next(reader, None)
         if header is None:
             raise CsvLayoutError(f"{path} is empty")
-        index = header_index(header, mapping)
-        numbered = ((reader.line_num, rec) for rec in reader)
+        parser = _BatchParser(mapping, header_index(header, mapping), locator, report)
 
-        def chunks() -> Iterator[dict[str, list[Any]]]:
-            while records := list(islice(numbered, batch_rows)):
-                parsed = _parse_batch(records, mapping, index, locator, report)
+        def batches() -> Iterator[tuple[int, int, list[list[str]]]]:
+            while True:
+                first = reader.line_num + 1
+                records = list(islice(reader, batch_rows))
+                if not records:
+                    return
+                yield first, reader.line_num, records
+
+        def chunks(read: Iterator[tuple[int, int, list[list[str]]]]) -> Iterator[dict[str, list[Any]]]:
+            for first, last, records in read:
+                parsed = parser.parse(first, last, records)
                 if parsed is not None:
                     yield parsed
                 if progress is not None:
-                    progress(min(lines.chars, size), size)
+                    progress(min(raw.tell(), size), size)
 
-        for counts in upsert_columns(engine, chunks()):
-            report.taken += counts.new
-            report.updated += counts.updated + counts.merged  # the same id twice in a chunk: the last row wins
+        read = batches()
+        head = next(read, None)
+        if head is not None:
+            per_row = max(raw.tell(), 1) / len(head[2])
+            defer = _defer_indexes(engine, size / per_row)
+            for counts in upsert_columns(engine, chunks(chain([head], read)), defer_indexes=defer):
+                report.taken += counts.new
+                report.updated += counts.updated + counts.merged  # the same id twice in a chunk: the last row wins
     if progress is not None:
         progress(size, size)
     report.seconds = time.perf_counter() - start

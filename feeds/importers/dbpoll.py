@@ -32,9 +32,15 @@ from feeds.importers.records import MappingError, case_id
 from feeds.importers.report import ImportReport
 from feeds.importers.sinks import CaseSink, locate
 from feeds.protocol import ProtocolError
+from feeds.store.engine import resolve_url
 from feeds.taxonomy import UNMAPPED
 
 PAGE_ROWS = 5_000
+
+
+def _text(value: Any) -> str:
+    """A column value as text: ``None`` is blank, but ``0`` (an integer id or code) stays ``"0"``."""
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -116,9 +122,15 @@ class DbPoller:
     ) -> None:
         self.url, self.mapping, self.sink, self.locator = url, mapping, sink, locator
         self.checkpoint, self.page_rows = checkpoint, page_rows
-        self.engine = engine or create_engine(url)
+        self._own_engine = engine is None
+        self.engine = engine or create_engine(resolve_url(url))  # postgresql:// goes through psycopg 3, as the store
         self._table: Table | None = None
         self._parse = mapping.columns.time_parser()
+
+    def close(self) -> None:
+        """Close the connections to the other system (an engine passed in is left to its owner)."""
+        if self._own_engine:
+            self.engine.dispose()
 
     def _reflect(self) -> Table:
         if self._table is None:
@@ -150,7 +162,7 @@ class DbPoller:
         m = self.mapping.columns
         col = m.columns
         get = row._mapping.get
-        external = str(get(col["id"], "") or "")
+        external = _text(get(col["id"]))
         where = f"row id {external}"
         cid = case_id(m.id_prefix, external)
         if cid is None:
@@ -175,14 +187,14 @@ class DbPoller:
         if not (math.isfinite(lon) and math.isfinite(lat)):
             report.skip("no_coordinates", where)
             return None
-        external_type = str(get(col["type"], "") or "").strip()
+        external_type = _text(get(col["type"])).strip()
         subclass = m.types.subclass(external_type)
         kind, department = m.types.kind_and_department(subclass or UNMAPPED.code)
-        status = str(get(col["status"], "") or "") if "status" in col else ""
+        status = _text(get(col["status"])) if "status" in col else ""
         stage = m.statuses.get(status.strip().casefold(), m.default_stage)
         if "status" not in col and closed is not None:
             stage = "closed"
-        channel = str(get(col["source"], "") or "").strip().casefold() if "source" in col else ""
+        channel = _text(get(col["source"])).strip().casefold() if "source" in col else ""
         return CaseState(
             id=cid,
             subclass=subclass or UNMAPPED.code,
@@ -195,8 +207,8 @@ class DbPoller:
             deadline=deadline,
             lon=lon,
             lat=lat,
-            address=str(get(col["address"], "") or "")[:200] if "address" in col else "",
-            description=str(get(col["description"], "") or "")[:1000] if "description" in col else "",
+            address=_text(get(col["address"]))[:200] if "address" in col else "",
+            description=_text(get(col["description"]))[:1000] if "description" in col else "",
             where=where,
             unmapped_type=external_type if subclass is None else None,
         )

@@ -126,10 +126,11 @@ class TimeParser:
         bad = np.zeros(n, dtype=bool)
         slow = np.ones(n, dtype=bool)
         if self._fields is not None and n:
-            lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
             fixed = np.flatnonzero(lengths == self._length)
             if len(fixed):
-                ok, epochs = self._fixed(np.array([texts[int(i)] for i in fixed], dtype=f"U{self._length}"))
+                chosen = texts if len(fixed) == n else [texts[i] for i in fixed.tolist()]
+                ok, epochs = self._fixed(np.array(chosen, dtype=f"U{self._length}"))
                 values[fixed[ok]] = epochs[ok]
                 slow[fixed[ok]] = False
         for i in np.flatnonzero(slow):

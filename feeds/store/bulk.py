@@ -115,7 +115,7 @@ def count_columns(columns: Mapping[str, Sequence[Any]], deltas: KpiDeltas, sign:
     (epoch seconds or ``None``) and ``on_time`` (true, false or ``None``).
     """
     t = {name: _epoch(columns[name]) for name in _COUNT_TIMES}
-    on_time = np.asarray([bool(x) for x in columns["on_time"]], dtype=bool)
+    on_time = np.fromiter(map(bool, columns["on_time"]), dtype=bool, count=len(columns["on_time"]))
     if "platform" in columns:  # kpi_daily counts city management only (全响应 has its own rates)
         city = np.asarray([p != "response" for p in columns["platform"]], dtype=bool)
         if not city.all():

@@ -159,6 +159,68 @@ def test_bad_times_and_missing_ids_are_skipped(tmp_path: Path, store: Store) -> 
     assert report.taken == 1 and report.unmapped == {"x": 1}
 
 
+def test_line_numbers_count_quoted_line_breaks_and_short_rows_are_skipped(tmp_path: Path, store: Store) -> None:
+    """Skip examples name the file's line even after a quoted multi-line field; a short row is skipped; odd ids kept."""
+    path = tmp_path / "lines.csv"
+    path.write_text(
+        "case_enquiry_id,open_dt,type,latitude,longitude,location\n"
+        '1,2022-01-01 08:00:00,x,39.913,116.365,"two\nlines"\n'
+        "2,2022-01-01 08:00:00\n"
+        "3,yesterday,x,39.913,116.365,a\n"
+        '4 / A,2022-01-01 08:00:00,x,39.913,116.365,"three\r\nline\r\nbreaks"\n'
+        ",2022-01-01 08:00:00,x,39.913,116.365,b\n",
+        encoding="utf-8",
+    )
+    mapping_file = tmp_path / "m.toml"
+    mapping_file.write_text(
+        '[columns]\nid = "case_enquiry_id"\nreported_at = "open_dt"\ntype = "type"\n'
+        'lat = "latitude"\nlon = "longitude"\naddress = "location"\n',
+        encoding="utf-8",
+    )
+    report = import_csv(path, load_csv_mapping(str(mapping_file)), store.engine, store_locator(store.engine))
+    assert report.read == 5
+    assert report.skipped == {"short_row": 1, "bad_time": 1, "missing_id": 1}
+    assert report.examples == {"short_row": ["line 4"], "bad_time": ["line 5"], "missing_id": ["line 9"]}
+    assert report.taken == 2
+    assert _case(store, "1")["address"] == "two\nlines"
+    assert _case(store, "4-A")["address"] == "three\r\nline\r\nbreaks"
+
+
+def test_a_large_reimport_rebuilds_the_indexes_it_dropped(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-import of the whole file (indexes dropped and rebuilt) leaves every index and the text search working."""
+    from feeds.importers import csv311
+
+    db = tmp_path / "bos.db"
+    _import(data_dir / "boston311_100.csv", db, "boston311", generate_units=True)
+    monkeypatch.setattr(csv311, "DEFER_MIN_ROWS", 0)  # the sample is small: treat it as a big file
+    deferred: list[bool | None] = []
+    upsert = csv311.upsert_columns
+
+    def spy(engine: object, chunks: object, *, defer_indexes: bool | None = None) -> object:
+        deferred.append(defer_indexes)
+        return upsert(engine, chunks, defer_indexes=defer_indexes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(csv311, "upsert_columns", spy)
+    store = open_store(str(db))
+    try:
+        with store.engine.connect() as conn:
+            before = sorted(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')"))
+        report = import_csv(
+            data_dir / "boston311_100.csv", load_csv_mapping("boston311"), store.engine, store_locator(store.engine)
+        )
+        assert report.updated == report.read - report.skipped_total
+        with store.engine.connect() as conn:
+            after = sorted(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')"))
+            hits = conn.exec_driver_sql("SELECT count(*) FROM cases_fts WHERE cases_fts MATCH '\"Cross St\"'").scalar()
+        assert deferred == [True]
+        assert after == before and any(name.startswith("ix_cases_") for (name,) in after)
+        assert hits and hits > 0
+    finally:
+        store.close()
+
+
 def test_mapping_errors_are_one_line(tmp_path: Path) -> None:
     """An unknown subclass, stage or column, or a missing mapping, is refused with a clear message."""
     bad = tmp_path / "bad.toml"

@@ -139,3 +139,76 @@ def test_a_missing_table_or_column_is_named(tmp_path: Path, store: Store) -> Non
     db.execute("CREATE VIEW v_cases AS SELECT case_no, created FROM cases_raw")
     with pytest.raises(MappingError, match="category"):
         _poller(tmp_path, store).poll_once()
+
+
+PG_MAPPING = MAPPING.replace('time_format = "%Y-%m-%d %H:%M:%S"\n', "")
+
+
+def test_poll_of_a_postgresql_view_with_typed_columns_resumes_after_a_restart(
+    pg_url: str, tmp_path: Path, store: Store
+) -> None:
+    """On PostgreSQL: timestamptz updated-at, naive timestamps, numeric points, integer ids; restart misses nothing."""
+    from sqlalchemy import create_engine, text
+
+    from feeds.store.engine import resolve_url
+
+    legacy = create_engine(resolve_url(pg_url))
+    with legacy.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE cases_raw (case_no integer PRIMARY KEY, created timestamp, finished timestamp,"
+                " state text, category text, wgs_lat numeric(9,6), wgs_lon numeric(9,6), addr text,"
+                " modified timestamptz)"
+            )
+        )
+        conn.execute(text("CREATE VIEW v_cases AS SELECT * FROM cases_raw"))
+
+    def put(no: int, state: str, modified: str, finished: str | None = None) -> None:
+        with legacy.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO cases_raw VALUES (:no, '2026-11-27 08:00:00', :finished, :state, '乱停车',"
+                    " 39.92, 116.368, '西长安街', :modified) ON CONFLICT (case_no) DO UPDATE SET"
+                    " state = excluded.state, finished = excluded.finished, modified = excluded.modified"
+                ),
+                {"no": no, "state": state, "finished": finished, "modified": modified},
+            )
+
+    (tmp_path / "legacy.toml").write_text(PG_MAPPING, encoding="utf-8")
+
+    pollers: list[DbPoller] = []
+
+    def poller() -> DbPoller:
+        pollers.append(
+            DbPoller(
+                pg_url.replace("postgresql+psycopg://", "postgresql://"),  # as a user writes it
+                load_db_mapping(str(tmp_path / "legacy.toml")),
+                StoreSink(store.engine),
+                store_locator(store.engine),
+                DbCheckpoint.load(tmp_path / "cp.json"),
+                page_rows=2,
+            )
+        )
+        return pollers[-1]
+
+    for i in range(5):  # one shared updated-at across page boundaries
+        put(i, "立案", "2026-11-27 08:00:00.250+08")
+    first = poller().poll_once()
+    assert first.errors == []
+    assert first.skipped == {}
+    assert (first.read, first.taken) == (5, 5)
+    with store.engine.connect() as conn:
+        reported = conn.execute(select(cases.c.reported_at).where(cases.c.id == "LEG3")).scalar_one()
+    assert reported == 1795737600  # 2026-11-27 08:00 Beijing: the mapping's zone for naive timestamps
+    put(2, "结案", "2026-11-27 09:00:00+08", finished="2026-11-27 08:50:00")
+    put(9, "处置中", "2026-11-27 09:00:00+08")  # same updated-at, a later id
+    restarted = poller()  # a new process: the checkpoint (a timestamptz) is read back from its file
+    second = restarted.poll_once()
+    assert second.errors == []
+    assert (second.read, second.taken, second.updated) == (2, 1, 1)
+    assert _stages(store) == {"LEG0": "filed", "LEG1": "filed", "LEG2": "closed", "LEG3": "filed", "LEG4": "filed",
+                              "LEG9": "handling"}  # fmt: skip
+    assert poller().poll_once().read == 0
+    for each in pollers:
+        each.close()
+    legacy.dispose()
