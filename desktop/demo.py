@@ -96,9 +96,14 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     _, tokens = ensure_default_tokens()
     if not holds_cases(store):
         seed_with_splash(store, args.history_days, args.seed, started)
+    from feeds.store.imported_units import imported_unit_rows
     from feeds.supervision.prepare import prepare_supervision
 
-    prepare_supervision(store, seed=args.seed or 0)
+    imported = imported_unit_rows(store.engine) is not None
+    if imported:  # the simulator, components and supervisors model Xicheng: not for another city's store
+        log.info("the store holds an imported city: no simulator; replay its days with the workstation's Replay dock")
+    else:
+        prepare_supervision(store, seed=args.seed or 0)
     server = ServerThread(server_config(tokens, port=args.port, store=store))
     try:
         server.start()
@@ -123,7 +128,7 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
             server.url,
             viewer,
             options,
-            on_first_state=start_simulator,
+            on_first_state=None if imported else start_simulator,
             replay_source=ReplaySource(store.engine, tokens),
         )
     finally:

@@ -77,6 +77,18 @@ def add_replay_parser(sub: Any, positive: Callable[[type[float] | type[int]], Ca
     rp.add_argument("--db", help="store to replay from (default: SQLite in the user data folder)")
     rp.add_argument("--host", default="127.0.0.1", help="replay server address (default 127.0.0.1)")
     rp.add_argument("--port", type=int, default=8766, help="replay server port (default 8766)")
+    rp.add_argument(
+        "--live",
+        default="ws://127.0.0.1:8765",
+        help="the live server walls go back to when the replay ends (default ws://127.0.0.1:8765; 'none': stay)",
+    )
+    rp.add_argument(
+        "--hold",
+        type=positive(float),
+        default=None,
+        metavar="SECONDS",
+        help="end the replay this long after the period's end is reached (default: hold until ended)",
+    )
 
 
 def _open311_options(p: argparse.ArgumentParser) -> None:
@@ -197,10 +209,24 @@ def cmd_replay(args: argparse.Namespace) -> int:
     """``gridwall replay``."""
     from desktop.startup import UserError
     from feeds.importers.commands import ImportUserError, run_replay
+    from feeds.protocol.replay import LIVE_URL
     from feeds.server.tokens import ensure_default_tokens
 
     _, tokens = ensure_default_tokens()
     try:
-        return run_replay(args.start, args.end, args.speed, db=args.db, host=args.host, port=args.port, tokens=tokens)
+        live = None if args.live.strip().lower() in ("", "none") else args.live.strip()
+        if live is not None and not LIVE_URL.fullmatch(live):
+            raise UserError(f"--live must be a ws:// or wss:// URL (or 'none'), not {live!r}")
+        return run_replay(
+            args.start,
+            args.end,
+            args.speed,
+            db=args.db,
+            host=args.host,
+            port=args.port,
+            tokens=tokens,
+            live=live,
+            hold_s=args.hold,
+        )
     except ImportUserError as exc:
         raise UserError(str(exc)) from None

@@ -220,8 +220,9 @@ class WarningsFeed(QObject):
             self._timer.start()
 
     def stop(self) -> None:
-        """Stop refreshing."""
+        """Stop refreshing; answers still under way are dropped (their panels may be gone by then)."""
         self._timer.stop()
+        self._ids.clear()
 
     def on_status(self, status: object) -> None:
         """Start once the connection is live (a status object with ``state``, or the state itself)."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from feeds.client import ClientThread
-from feeds.protocol import ReplayControl
+from feeds.protocol import ReplayControl, ReplayStatus
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,6 +61,7 @@ class ReplayDesk(QObject):
         super().__init__(parent)
         self.client, self.token, self.source = client, token, source
         self.live_url = client.url
+        self._leaving = False
         self._server: ReplayServer | None = None
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="gridwall-replay-desk")
 
@@ -139,12 +140,34 @@ class ReplayDesk(QObject):
             raise RuntimeError("no cases in that period")
         if self._server is not None:
             self._server.stop()
-        server = ReplayServer(events, self.source.engine, start, end, speed, self.source.tokens).start()
+        server = ReplayServer(
+            events, self.source.engine, start, end, speed, self.source.tokens, live=self.live_url
+        ).start()
         if paused:
             server.pause()
         self._server = server
         self.client.switch(server.url, self.token)
         log.info("replaying %d events at %g× on %s", len(events), speed, server.url)
+
+    def on_replay(self, status: ReplayStatus | None) -> None:
+        """Follow a replay server's ``ended``: back to the live server it names (or this session's own).
+
+        A wall started directly on a replay server's URL knows its live server only from
+        the ``live`` field; a replay this session started goes back to where it came from.
+        """
+        if status is None or not status.ended:
+            self._leaving = False
+            return
+        if self._leaving:
+            return
+        target = self.live_url if self._server is not None else status.live
+        if target is None:
+            log.warning("the replay ended without naming its live server: the wall keeps its last frame")
+            return
+        self._leaving = True
+        self._server = None  # it is stopping itself
+        log.info("the replay ended: back to the live server %s", target)
+        self.client.switch(target, self.token)
 
     def _live(self) -> None:
         server, self._server = self._server, None

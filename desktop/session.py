@@ -105,6 +105,7 @@ class WallSession(QObject):
             self.bridge.sigStatus.connect(lambda status: browser.on_connection(status.state))
             browser.on_connection(self.bridge.status.state)
         self.replays = ReplayDesk(self.client, token, replay_source, self)
+        self.bridge.sigReplay.connect(self.replays.on_replay)  # a replay that ends sends the wall back to live
         self.replay_bar = None
         if isinstance(self.windows[0], Workstation):
             scale = Scale(max(720.0, float(options.size[1]) * 0.8))

@@ -10,16 +10,21 @@ Nothing here imports Qt at module level, so the back-end commands stay Qt-free.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
+import logging
 import ssl
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.app import CLIENT_NAME, WallOptions, parse_screens, parse_size
 from desktop.app import UserError as UserError  # raised by the commands, defined where every layer can reach it
 from feeds.startup_trace import enabled as trace_enabled
 from feeds.startup_trace import mark
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -102,6 +107,7 @@ def run_wall_session(
     from feeds.client import ClientThread
 
     client = ClientThread(url, token, client_name=CLIENT_NAME).start()
+    adopt_server_units(client)
     from PySide6.QtCore import QTimer
 
     from desktop.session import WallSession
@@ -130,6 +136,44 @@ def run_wall_session(
         beat.stop()
         watchdog.stop()
         session.close()
+
+
+UNITS_WAIT_S = 5.0
+"""How long a starting wall waits for the server's answer about its units (then: the packaged ones)."""
+
+
+def adopt_server_units(client: Any, wait_s: float = UNITS_WAIT_S) -> bool:
+    """Ask the server for its units (``units`` query) and adopt them when it holds an imported city.
+
+    Called before the windows are built, so the map (centred on the city's units), the
+    names in every panel and the drill-down use the server's units. A server of
+    Xicheng answers with no units (the packaged files stay); one that cannot be
+    reached within ``wait_s``, or does not know the query, leaves them too.
+    Returns whether other units were adopted.
+    """
+    from feeds.client.case_client import NotConnectedError
+    from feeds.geo.unit_rows import registry_from_rows
+    from feeds.geo.units import adopt_units
+    from feeds.protocol import ProtocolError
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            answer = client.query("units", {}, timeout=max(deadline - time.monotonic(), 0.1))
+            break
+        except NotConnectedError:  # not connected yet: the hello is under way
+            if time.monotonic() >= deadline:
+                _log.warning("no answer about the server's units within %.0f s: the packaged units are shown", wait_s)
+                return False
+            time.sleep(0.02)
+        except (ProtocolError, TimeoutError, concurrent.futures.TimeoutError) as exc:
+            _log.warning("the server did not say which units it holds (%s): the packaged units are shown", exc)
+            return False
+    rows = answer.get("units") if isinstance(answer, dict) else None
+    adopt_units(registry_from_rows(rows) if rows else None)
+    if rows:
+        _log.info("the server holds an imported city: %d units adopted", len(rows))
+    return bool(rows)
 
 
 def _once_state_shown(session: WallSession, callback: Callable[[], None]) -> None:

@@ -246,10 +246,21 @@ class TitleBar(QFrame):
 
     def retranslate(self) -> None:
         """Re-read every translated string."""
-        self._name.setText(self.tr("Xicheng District City Management Supervision and Command Centre"))
-        self._subtitle.setText(
-            self.tr("Grid-based city management · 15 subdistricts · 263 communities · 2,432 unit grids")
-        )
+        from feeds.geo.units import adopted_units
+
+        area = adopted_units()
+        if area is None:
+            self._name.setText(self.tr("Xicheng District City Management Supervision and Command Centre"))
+            self._subtitle.setText(
+                self.tr("Grid-based city management · 15 subdistricts · 263 communities · 2,432 unit grids")
+            )
+        else:  # the server holds an imported city: its name and its own units (both languages, like the replay mark)
+            self._name.setText(area.district.name_en)
+            generated = " · 生成网格 / generated" if all(u.generated for u in area.grids) else ""
+            self._subtitle.setText(
+                f"{len(area.subdistricts)} 片区 areas · {len(area.communities)} 社区 blocks · "
+                f"{len(area.grids):,} 单元网格 unit grids{generated}"
+            )
         self._show_status()
         self._show_warning()
         self._show_replay()

@@ -19,6 +19,7 @@ from feeds.analytics.service import QUERY_NAMES, QueryService
 from feeds.protocol import Kpis, Message
 from feeds.protocol.answers import DrillAnswer, TrendAnswer
 from feeds.store import Store
+from feeds.store.imported_units import imported_unit_rows
 
 Handler = Callable[[Store, dict[str, Any]], Any]
 
@@ -98,7 +99,20 @@ class AnalyticsQueries:
 
             return handle
 
-        return {name: make(name) for name in QUERY_NAMES}
+        return {**{name: make(name) for name in QUERY_NAMES}, "units": units_query}
+
+
+def units_query(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    """The ``units`` query: the store's own units when it holds an imported city (else none: Xicheng's files).
+
+    Answer: ``{"district": code or None, "units": [row, ...]}`` with the rows of
+    :data:`feeds.geo.unit_rows.UNIT_FIELDS` (GeoJSON geometry); walls adopt them.
+    """
+    rows = imported_unit_rows(store.engine)
+    if not rows:
+        return {"district": None, "units": []}
+    district = next(r["code"] for r in rows if r["level"] == "district")
+    return {"district": district, "units": rows}
 
 
 def _started_service(store: Store) -> QueryService:

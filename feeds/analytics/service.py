@@ -44,8 +44,10 @@ from feeds.analytics.indexes import ensure_indexes
 from feeds.analytics.naming import Names
 from feeds.analytics.params import Params
 from feeds.analytics.reference import IndicatorEngine, SqlIndicators
+from feeds.geo.reference import DISTRICT_CODE
 from feeds.geo.units import UnitRegistry, load_units
 from feeds.protocol import Message, ProtocolError
+from feeds.store.imported_units import imported_registry
 from feeds.taxonomy import Taxonomy, load_taxonomy
 
 _log = logging.getLogger(__name__)
@@ -73,7 +75,8 @@ class QueryService:
         engine: The store's engine.
         cache_path: Where the cube cache lives (default ``<db>.cube.npz`` next
             to a SQLite file; ``None`` disables caching).
-        units: Unit registry (default :func:`feeds.geo.units.load_units`).
+        units: Unit registry (default: the store's own units when it holds an imported
+            city, else :func:`feeds.geo.units.load_units`).
         taxonomy: Case taxonomy (default :func:`feeds.taxonomy.load_taxonomy`).
         clock: Current time in epoch seconds (default ``as_of`` of queries).
         sync_interval_s: A query syncs the cube from the store when the last
@@ -94,7 +97,10 @@ class QueryService:
     ) -> None:
         self.engine = engine
         self.cache_path = default_cache_path(engine) if cache_path is _AUTO else cache_path
-        self.names = Names(units if units is not None else load_units(), taxonomy or load_taxonomy())
+        if units is None:
+            units = imported_registry(engine) or load_units()
+        self.names = Names(units, taxonomy or load_taxonomy())
+        self._district = units.district.code
         self.clock = clock
         self.sync_interval_s = sync_interval_s
         self.sql = SqlIndicators(engine)
@@ -220,6 +226,12 @@ class QueryService:
                 ``not_found`` for an unknown case id.
         """
         started = time.perf_counter()
+        if (
+            self._district != DISTRICT_CODE
+            and isinstance(params, dict)
+            and params.get("unit", DISTRICT_CODE) == DISTRICT_CODE
+        ):
+            params = {**params, "unit": self._district}  # the walls' "whole district" is this city's district
         p = Params(params, self.clock(), self.names.known_unit)
         if name in CUBE_QUERIES:
             eng = self.indicator_engine()

@@ -35,7 +35,18 @@ from feeds.geo.registry import Level, Unit, UnitRegistry
 from feeds.paths import geo_override_dir
 from feeds.romanize import english_name
 
-__all__ = ["OVERRIDE_FILES", "Hotspot", "Level", "Unit", "UnitRegistry", "clear_cache", "load_hotspots", "load_units"]
+__all__ = [
+    "OVERRIDE_FILES",
+    "Hotspot",
+    "Level",
+    "Unit",
+    "UnitRegistry",
+    "adopt_units",
+    "adopted_units",
+    "clear_cache",
+    "load_hotspots",
+    "load_units",
+]
 
 #: File names looked for in an override folder, per level.
 OVERRIDE_FILES: Final[dict[str, str]] = {
@@ -167,6 +178,23 @@ def _cache_key(override_dir: Path | None) -> tuple[Any, ...]:
     return (str(override_dir.resolve()) if override_dir is not None else None, stamps)
 
 
+_ADOPTED: list[UnitRegistry] = []
+
+
+def adopt_units(registry: UnitRegistry | None) -> None:
+    """Make :func:`load_units` (without a folder) return ``registry`` in this process; ``None`` undoes it.
+
+    A wall on the case server of an imported city adopts the server's units before it
+    builds its windows, so the map, the names and the drill-down all show that city.
+    """
+    _ADOPTED[:] = [registry] if registry is not None else []
+
+
+def adopted_units() -> UnitRegistry | None:
+    """The registry :func:`adopt_units` set, or ``None`` (the packaged or imported-GeoJSON units)."""
+    return _ADOPTED[0] if _ADOPTED else None
+
+
 def load_units(override_dir: Path | None = None) -> UnitRegistry:
     """Load the unit hierarchy (cached per folder and file state).
 
@@ -184,6 +212,8 @@ def load_units(override_dir: Path | None = None) -> UnitRegistry:
         GeoDataError: If a file is unreadable or a real unit's parent is missing.
     """
     if override_dir is None:
+        if _ADOPTED:
+            return _ADOPTED[0]
         override_dir = geo_override_dir()
     key = _cache_key(override_dir)
     registry = _CACHE.get(key)

@@ -7,6 +7,7 @@ one-line error; everything else is here so it can be tested without Qt.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -380,9 +381,22 @@ def _replay_command(replay: ReplayServer, line: str) -> bool:
 
 
 def run_replay(
-    start_text: str, end_text: str, speed: float, *, db: str | None, host: str, port: int, tokens: TokenBook
+    start_text: str,
+    end_text: str,
+    speed: float,
+    *,
+    db: str | None,
+    host: str,
+    port: int,
+    tokens: TokenBook,
+    live: str | None = None,
+    hold_s: float | None = None,
 ) -> int:
-    """``gridwall replay``: a replay server playing a stored period at ``speed``× to any wall that connects."""
+    """``gridwall replay``: a replay server playing a stored period at ``speed``× to any wall that connects.
+
+    ``live`` is told to the walls (they go back there when the replay ends); ``hold_s``
+    ends the replay that long after the period's end was reached.
+    """
     start, end = _replay_time(start_text, "from"), _replay_time(end_text, "to")
     if end <= start:
         raise ImportUserError("--to must be after --from")
@@ -393,21 +407,30 @@ def run_replay(
         events = timeline(source.engine, start, end)
         if not events:
             raise ImportUserError(f"no cases or alerts between {start_text} and {end_text} in the store")
-        replay = ReplayServer(events, source.engine, start, end, speed, tokens, host=host, port=port)
+        replay = ReplayServer(
+            events, source.engine, start, end, speed, tokens, host=host, port=port, live=live, hold_s=hold_s
+        )
     finally:
         source.close()
     replay.start()
     print(f"回放 / REPLAY {start_text} → {end_text}: {len(events):,} events at {speed:g}× on {replay.url}")
     print(f"open a wall: gridwall wall --server {replay.url} --token {tokens.token_for('wall')}")
     print(REPLAY_HELP)
-    try:
+    if live:
+        print(f"when it ends, walls go back to the live server {live}")
+
+    def console() -> None:  # on a thread of its own, so an end after --hold is not stuck in readline
         while not replay.ended.is_set():
-            if sys.stdin.isatty():
-                line = sys.stdin.readline()
-                if not line or not _replay_command(replay, line):
-                    break
-            else:
-                replay.ended.wait(1.0)
+            line = sys.stdin.readline()
+            if not line or not _replay_command(replay, line):
+                replay.stop()
+                return
+
+    if sys.stdin.isatty():
+        threading.Thread(target=console, name="gridwall-replay-console", daemon=True).start()
+    try:
+        while not replay.ended.wait(1.0):
+            pass
     except KeyboardInterrupt:
         pass
     finally:

@@ -20,6 +20,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Engine, create_engine, update
@@ -34,6 +35,10 @@ from feeds.store.bulk import upsert_cases
 from feeds.store.schema import meta
 
 log = logging.getLogger(__name__)
+ANNOUNCE_WAIT_S = 3.0
+"""At most this long a stopping replay waits for its ``ended`` message to go out (it goes every 0.5 s)."""
+HOLD_CHECK_S = 0.5
+"""How often the end-of-period hold is checked."""
 PRELOAD_BATCH = 2000
 """Events per transaction when a seek backwards loads the time before the new position."""
 
@@ -52,6 +57,10 @@ class ReplayServer:
         port: Port (0: any free one; kept across restarts).
         queries: Read-only queries the replay server answers (over the replayed store);
             default: the drill-down and indicator queries of :mod:`feeds.analytics`.
+        live: URL of the live server the replay belongs to, told to clients in every
+            ``replay`` message: when the replay ends they go back there.
+        hold_s: Once the period's end is reached (and nobody seeks back), end the replay
+            after this many seconds; ``None``: hold the last state until stopped.
     """
 
     def __init__(
@@ -66,6 +75,8 @@ class ReplayServer:
         host: str = "127.0.0.1",
         port: int = 0,
         queries: Mapping[str, QueryHandler] | None = None,
+        live: str | None = None,
+        hold_s: float | None = None,
     ) -> None:
         if end <= start:
             raise ValueError("the period must end after it starts")
@@ -82,6 +93,9 @@ class ReplayServer:
             queries = analytics_queries()
         self._queries = dict(queries)
         self.ended = threading.Event()
+        self.live, self.hold_s = live, hold_s
+        self._ending = False
+        self._told = threading.Event()  # the server's loop took an ``ended`` status to send
         self._lock = threading.RLock()
         self._folder = tempfile.mkdtemp(prefix="gridwall-replay-")
         self._template = os.path.join(self._folder, "units.db")
@@ -101,6 +115,8 @@ class ReplayServer:
         """Start playing from the period's start (returns once the server listens)."""
         with self._lock:
             self._launch(self.period_start)
+        if self.hold_s is not None:
+            threading.Thread(target=self._end_after_hold, name="gridwall-replay-hold", daemon=True).start()
         return self
 
     @property
@@ -110,11 +126,32 @@ class ReplayServer:
         return self._server.url
 
     def stop(self) -> None:
-        """End the replay and remove its store (idempotent)."""
+        """End the replay and remove its store (idempotent).
+
+        Clients are told first: the next ``replay`` message (within
+        ``replay_interval_s``) says ``ended`` (with the ``live`` URL), then the server stops.
+        """
+        if self._server is not None and not self.ended.is_set():
+            self._ending = True
+            self._told.wait(ANNOUNCE_WAIT_S)  # set by the server's loop when it took the ended status
         with self._lock:
             self._halt()
             self.ended.set()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+    def _end_after_hold(self) -> None:
+        """Stop the replay once the period's end has been held for ``hold_s`` (a seek back starts the wait again)."""
+        assert self.hold_s is not None
+        since: float | None = None
+        while not self.ended.wait(HOLD_CHECK_S):
+            if not self.done:
+                since = None
+            elif since is None:
+                since = time.monotonic()
+            elif time.monotonic() - since >= self.hold_s:
+                log.info("replay: the period's end held for %g s, back to live", self.hold_s)
+                self.stop()
+                return
 
     # -- the replayed time -------------------------------------------------------
 
@@ -125,7 +162,13 @@ class ReplayServer:
     def status(self) -> ReplayStatus:
         """What a ``replay`` message says now."""
         player = self._player
-        return ReplayStatus(self.now(), self.period_start, self.period_end, player.speed, player.paused or self.done)
+        ending = self._ending
+        status = ReplayStatus(
+            self.now(), self.period_start, self.period_end, player.speed, player.paused or self.done, self.live, ending
+        )
+        if ending:
+            self._told.set()
+        return status
 
     @property
     def done(self) -> bool:

@@ -38,7 +38,9 @@ class ReplayClock:
                 self.status, changed = None, True
             elif isinstance(msg, ReplayStatus):
                 old = self.status
-                changed = changed or old is None or (old.paused, old.speed) != (msg.paused, msg.speed)
+                changed = (
+                    changed or old is None or (old.paused, old.speed, old.ended) != (msg.paused, msg.speed, msg.ended)
+                )
                 self.status, self._received = msg, self._monotonic()
         return changed
 

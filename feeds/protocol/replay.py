@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -9,6 +10,8 @@ from feeds.protocol import fields as f
 from feeds.protocol.messages import Message
 
 REPLAY_ACTIONS = frozenset({"pause", "resume", "seek", "speed", "live"})
+LIVE_URL = re.compile(r"wss?://[^\s]+")
+"""A live server's URL in a ``replay`` message: ``ws://`` or ``wss://``, no blanks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +19,9 @@ class ReplayStatus(Message):
     """Sent by a replay server only (volatile, no ``seq``): right after ``welcome`` and about once a second.
 
     ``now`` is the replayed time when it was sent; between two messages a client
-    advances it by ``speed`` × the real time passed (not while ``paused``).
+    advances it by ``speed`` × the real time passed (not while ``paused``). ``live``
+    is the URL of the live server the replay belongs to (if known); ``ended`` says the
+    replay is over and the server is about to stop: clients go back to ``live``.
     """
 
     TYPE: ClassVar[str] = "replay"
@@ -25,15 +30,22 @@ class ReplayStatus(Message):
     end: float
     speed: float
     paused: bool = False
+    live: str | None = None
+    ended: bool = False
 
     def body(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "now": round(self.now, 3),
             "start": f.iso(self.start),
             "end": f.iso(self.end),
             "speed": self.speed,
             "paused": self.paused,
         }
+        if self.live is not None:
+            body["live"] = self.live
+        if self.ended:
+            body["ended"] = True
+        return body
 
     @classmethod
     def parse(cls, d: dict[str, Any]) -> ReplayStatus:
@@ -43,6 +55,8 @@ class ReplayStatus(Message):
             f.req_ts(d, "end"),
             f.req_num(d, "speed", lo=0.001, hi=1e7),
             f.flag(d, "paused"),
+            f.text(d, "live", required=False, max_len=500, pattern=LIVE_URL),
+            f.flag(d, "ended"),
             **cls._head(d),
         )
 

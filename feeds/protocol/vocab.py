@@ -71,7 +71,7 @@ ACTIONS = frozenset({"urge", "difficult", "undifficult", "note"})
 
 CASE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 GRID_CODE = re.compile(r"\d{15}")  # 6 district + 3 subdistrict + 3 community + 3 grid digits; any city
-UNIT_CODE = re.compile(r"110102(\d{3}(\d{3}(\d{3})?)?)?")
+UNIT_CODE = re.compile(r"\d{6}(\d{3}(\d{3}(\d{3})?)?)?")  # any city: the store's units say which exist
 PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 SUBCLASS_CODE = re.compile(r"\d{4,6}")
 DEPT_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")

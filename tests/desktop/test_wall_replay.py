@@ -96,3 +96,49 @@ def test_the_wall_shows_the_replayed_time_and_follows_the_slider(qtbot: Any, des
     bar.sigLive.emit()
     qtbot.waitUntil(lambda: title.replay_text == "" and desk.state.store_id == desk.live_store_id, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert _ids(desk) == set() and not bar.slider.isEnabled()
+
+
+def test_a_wall_started_on_a_replay_url_goes_back_to_live_when_the_replay_ends(
+    qtbot: Any, tmp_path: Path, history: Store
+) -> None:
+    """Stopped by its operator, then ended by itself after holding the period's end: the wall goes to ``live`` twice."""
+    from feeds.importers.replay import timeline
+    from feeds.importers.replay_server import ReplayServer
+
+    book = _book()
+    book.add("wall-token", "wall", "wall")
+    live = ServerThread(
+        ServerConfig(host="127.0.0.1", port=0, store_url=str(tmp_path / "live.db"), tokens=book, heartbeat_s=0.5)
+    ).start()
+
+    def replay(hold_s: float | None, speed: float) -> ReplayServer:
+        events = timeline(history.engine, T0, T0 + 3600)
+        return ReplayServer(events, history.engine, T0, T0 + 3600, speed, book, live=live.url, hold_s=hold_s).start()
+
+    stopped = replay(None, 1.0)
+    wall = WallSession(
+        stopped.url,
+        "wall-token",
+        WallOptions(language="en", windowed=True, size=(1280, 720)),
+        Translations(),
+        client_options={"reconnect_delays": backoff(initial=0.1, maximum=0.3)},
+    )
+    title = wall.wall_windows[0].panels["title"]
+    assert isinstance(title, TitleBar)
+    try:
+        wall.show()
+        qtbot.waitUntil(lambda: "REPLAY" in title.replay_text and bool(_ids(wall)), timeout=WAIT_MS)
+        replay_store = wall.state.store_id
+        stopped.stop()  # like 'q' in the console, or "Back to live" on a workstation
+        qtbot.waitUntil(lambda: title.replay_text == "" and wall.client.url == live.url, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: wall.state.store_id not in (None, replay_store), timeout=WAIT_MS)
+        assert _ids(wall) == set()  # the live store's (empty) state, nothing of the replay's
+
+        held = replay(0.5, 36_000.0)  # the hour played in a tenth of a second, its end held half a second
+        wall.client.switch(held.url, "wall-token")
+        assert held.ended.wait(WAIT_MS / 1000)  # ended by itself at the period's end
+        qtbot.waitUntil(lambda: wall.client.url == live.url and title.replay_text == "", timeout=WAIT_MS)
+        held.stop()
+    finally:
+        wall.close()
+        live.stop()

@@ -22,6 +22,7 @@ def test_unit_chain_from_code() -> None:
     """A grid code expands to district, subdistrict, community, grid."""
     assert unit_chain(GRID) == ["110102", "110102001", "110102001004", GRID]
     assert unit_chain("110102") == ["110102"]
+    assert unit_chain("990000001002003") == ["110102", "990000001", "990000001002", "990000001002003"]  # imported city
 
 
 def test_path_down_and_back() -> None:

@@ -31,10 +31,14 @@ def unit_level(code: str) -> str:
 
 
 def unit_chain(code: str) -> list[str]:
-    """The codes from the district down to ``code`` (``110102001004`` → district, subdistrict, community)."""
-    if not code.startswith(DISTRICT) or len(code) not in LEVELS:
+    """The codes from the district down to ``code`` (``110102001004`` → district, subdistrict, community).
+
+    The district is always :data:`DISTRICT`, the wall's name for "the whole district":
+    a server holding an imported city (district ``990000``) answers it for its own.
+    """
+    if len(code) not in LEVELS or code == DISTRICT:
         return [DISTRICT] if code == DISTRICT else [DISTRICT, code]
-    return [code[:n] for n in sorted(LEVELS) if n <= len(code)]
+    return [DISTRICT, *(code[:n] for n in sorted(LEVELS) if 6 < n <= len(code))]
 
 
 @dataclass(frozen=True)
