@@ -108,6 +108,7 @@ def run_wall_session(
 
     client = ClientThread(url, token, client_name=CLIENT_NAME).start()
     adopt_server_units(client)
+    mark("server units known")  # one round trip once connected (an imported city's units, or none)
     from PySide6.QtCore import QTimer
 
     from desktop.session import WallSession

@@ -49,20 +49,19 @@ def _float(text: str) -> float:
     return value if math.isfinite(value) else math.nan
 
 
-class _Memo(dict[str, Any]):
-    """A dict that computes a missing value once: ``list(map(memo.__getitem__, values))`` runs in C for repeats."""
+class _Memo:
+    """Values computed once per distinct key; :meth:`each` maps a whole column in C (a plain dict's lookups)."""
 
     def __init__(self, compute: Callable[[str], Any]) -> None:
-        super().__init__()
         self._compute = compute
-
-    def __missing__(self, key: str) -> Any:
-        value = self[key] = self._compute(key)
-        return value
+        self._known: dict[str, Any] = {}
 
     def each(self, values: Sequence[str]) -> list[Any]:
         """The value of every item of ``values``."""
-        return list(map(self.__getitem__, values))
+        known = self._known
+        for key in set(values).difference(known):
+            known[key] = self._compute(key)
+        return list(map(known.__getitem__, values))
 
 
 def _table_memo(table: dict[str, str], default: str) -> _Memo:
@@ -204,20 +203,28 @@ class _BatchParser:
         grids = self.locator.locate_arrays(lons, lats)
         external_ids = col("id") or ("",) * n
         ids = _ids(mapping.id_prefix, external_ids)
-        no_id = np.fromiter((i is None for i in ids), dtype=bool, count=n)
-        no_grid = np.fromiter((g is None for g in grids), dtype=bool, count=n)
+        no_id = np.asarray(ids, dtype=object) == None if None in ids else np.zeros(n, dtype=bool)  # noqa: E711
+        no_grid = ~grids.astype(bool)  # None (outside every grid) is false, a grid code true
         keep: np.ndarray[Any, Any] = ~(no_id | bad_rep | bad_closed | bad_due | (reported == BLANK) | no_grid)
-        for i in np.flatnonzero(~keep).tolist():
-            line = line_of[i] if line_of else first_line + i
-            if no_id[i]:
-                report.skip("missing_id", f"line {line}")
-            elif bad_rep[i] or bad_closed[i] or bad_due[i]:
-                report.skip("bad_time", f"line {line}")
-            elif reported[i] == BLANK:
-                report.skip("missing_reported_at", f"line {line}")
-            else:
-                reason = "no_coordinates" if math.isnan(lons[i]) or math.isnan(lats[i]) else "outside_units"
-                report.skip(reason, f"line {line} id {external_ids[i].strip()}")
+        bad_time = (bad_rep | bad_closed | bad_due) & ~no_id
+        no_report = (reported == BLANK) & ~(no_id | bad_time)
+        unplaced = no_grid & ~(no_id | bad_time | no_report)
+        no_point = unplaced & (np.isnan(lons) | np.isnan(lats))
+
+        def where(hits: Array, with_id: bool) -> Iterator[str]:  # only the first few are made
+            for i in hits.tolist():
+                line = line_of[i] if line_of else first_line + i
+                yield f"line {line} id {external_ids[i].strip()}" if with_id else f"line {line}"
+
+        for reason, mask, with_id in (
+            ("missing_id", no_id, False),
+            ("bad_time", bad_time, False),
+            ("missing_reported_at", no_report, False),
+            ("no_coordinates", no_point, True),
+            ("outside_units", unplaced & ~no_point, True),
+        ):
+            hits = np.flatnonzero(mask)
+            report.skip_many(reason, len(hits), where(hits, with_id))
         if not keep.any():
             return None
         rows: list[int] | None = None if keep.all() else np.flatnonzero(keep).tolist()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 #: How many example records are kept per skip reason.
@@ -46,6 +48,16 @@ class ImportReport:
             kept = self.examples.setdefault(reason, [])
             if len(kept) < EXAMPLES_PER_REASON:
                 kept.append(where)
+
+    def skip_many(self, reason: str, count: int, wheres: Iterable[str]) -> None:
+        """Count ``count`` skipped records at once, keeping the first few of ``wheres`` (read lazily) as examples."""
+        if count <= 0:
+            return
+        self.skipped[reason] += count
+        kept = self.examples.setdefault(reason, [])
+        kept.extend(islice(wheres, max(EXAMPLES_PER_REASON - len(kept), 0)))
+        if not kept:
+            del self.examples[reason]
 
     def merge(self, other: ImportReport) -> None:
         """Add another report's counts to this one (e.g. successive polls)."""
