@@ -9,7 +9,9 @@ weather, crowd and sensor event and staff position of ``--hours`` hours, advance
 ``--step-min`` simulated minutes at a time) folded into a :class:`~feeds.live.LiveState`,
 pushed by the wall's :class:`~desktop.map_feed.MapFeed`, each step waiting until the page
 applied its batch. Every simulated hour it samples the renderer process's resident memory
-(VmRSS of the ``QtWebEngineProcess`` children) and the page's ``performance.memory`` JS heap.
+(VmRSS: counts the pages it shares with the browser process, Chromium's code among them), its
+proportional share (PSS, from ``smaps_rollup``: shared pages divided among their users) and the
+page's ``performance.memory`` JS heap; at the end, the renderer's CPU time over the run.
 Per run it prints the samples; at the end the median over the runs of the final RSS, of the
 growth over the last 12 simulated hours, and the baseline: a bare Leaflet page (same size, same
 profile kind) with as many plain markers as the wall's map ended with, measured the same way.
@@ -62,6 +64,24 @@ def rss_mb(pid: int) -> float:
     return int(found.group(1)) / 1024 if found else 0.0
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size of a process in MB (0 if it is gone)."""
+    try:
+        found = re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M)
+    except OSError:
+        return 0.0
+    return int(found.group(1)) / 1024 if found else 0.0
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process used so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pump(app: QApplication, until: Any, timeout: float = 60.0) -> bool:
     """Process events until ``until()`` or the timeout."""
     end = time.monotonic() + timeout
@@ -84,11 +104,12 @@ HEAP_JS = "performance.memory ? performance.memory.usedJSHeapSize / 1048576 : -1
 NODES_JS = "document.getElementsByTagName('*').length"
 
 
-def sample(app: QApplication, page: QWebEnginePage) -> tuple[float, float, int]:
-    """(renderer RSS MB, JS heap MB, DOM elements)."""
+def sample(app: QApplication, page: QWebEnginePage) -> tuple[float, float, int, float]:
+    """(renderer RSS MB, JS heap MB, DOM elements, renderer PSS MB)."""
     heap = float(js(app, page, HEAP_JS) or -1)
     nodes = int(js(app, page, NODES_JS) or 0)
-    return rss_mb(page.renderProcessPid()), heap, nodes
+    pid = page.renderProcessPid()
+    return rss_mb(pid), heap, nodes, pss_mb(pid)
 
 
 def history(days: int, end: float) -> Snapshot:
@@ -135,10 +156,11 @@ def one_run(app: QApplication, snap: Snapshot, hours: float, step_s: float, seed
             next_hour += HOUR_S
     markers = int(js(app, gmap.page(), "window.gridwall.cases.size") or 0)
     took = time.monotonic() - t0
+    cpu = cpu_s(gmap.page().renderProcessPid())
     gmap.close()
     gmap.deleteLater()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    return {"samples": samples, "events": events, "markers": markers, "seconds": took}
+    return {"samples": samples, "events": events, "markers": markers, "seconds": took, "cpu": cpu}
 
 
 BARE = """<html><head><link rel="stylesheet" href="leaflet.css"/><script src="leaflet.js"></script></head>
@@ -148,8 +170,8 @@ for (var i = 0; i < %d; i++) L.marker([39.87 + (i %% 97) * 0.0009, 116.30 + (i %
 </script></body></html>"""
 
 
-def bare_page(app: QApplication, markers: int) -> float:
-    """Renderer RSS of a bare Leaflet page with ``markers`` plain markers, in MB."""
+def bare_page(app: QApplication, markers: int) -> tuple[float, float]:
+    """Renderer RSS and PSS of a bare Leaflet page with ``markers`` plain markers, in MB."""
     import xstatic.pkg.leaflet as xs
 
     profile = QWebEngineProfile(app)
@@ -163,11 +185,11 @@ def bare_page(app: QApplication, markers: int) -> float:
     page.setHtml(BARE % markers, QUrl.fromLocalFile(str(Path(xs.BASE_DIR)) + "/"))
     pump(app, lambda: bool(done), 60)
     pump(app, lambda: False, 2.0)  # settle
-    rss = rss_mb(page.renderProcessPid())
+    rss, pss = rss_mb(page.renderProcessPid()), pss_mb(page.renderProcessPid())
     view.close()
     view.deleteLater()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    return rss
+    return rss, pss
 
 
 def main() -> int:
@@ -184,29 +206,40 @@ def main() -> int:
     assert isinstance(app, QApplication)
     snap = history(args.history_days, time.time() - args.hours * HOUR_S)
     print(f"snapshot: {len(snap.cases):,} cases from {args.history_days} days of history", flush=True)
-    finals, growths, bases, heaps = [], [], [], []
+    finals, growths, bases, heaps, psss, cpus = [], [], [], [], [], []
     for run in range(1, args.runs + 1):
         result = one_run(app, snap, args.hours, args.step_min * 60, seed=run)
         samples = result["samples"]
         print(
             f"run {run}: {result['events']:,} messages over {args.hours:g} simulated h in {result['seconds']:.0f} s; "
-            f"{result['markers']:,} case markers at the end",
+            f"{result['markers']:,} case markers at the end; renderer CPU {result['cpu']:.1f} s",
             flush=True,
         )
-        for hour, rss, heap, nodes in samples:
-            print(f"  sim {hour:5.1f} h  renderer {rss:6.1f} MB  JS heap {heap:6.1f} MB  DOM elements {nodes:6d}")
+        for hour, rss, heap, nodes, pss in samples:
+            print(
+                f"  sim {hour:5.1f} h  renderer {rss:6.1f} MB  JS heap {heap:6.1f} MB  DOM elements {nodes:6d}"
+                f"  PSS {pss:6.1f} MB"
+            )
         half = [s for s in samples if s[0] >= args.hours / 2]
         heaps.append((samples[0][2], samples[-1][2]))
         finals.append(samples[-1][1])
+        psss.append(samples[-1][4])
+        cpus.append(result["cpu"])
         growths.append(samples[-1][1] - half[0][1])
-        bases.append(bare_page(app, max(result["markers"], 1)))
-        print(f"  bare Leaflet page with {result['markers']:,} markers: renderer {bases[-1]:.1f} MB", flush=True)
+        bare_rss, bare_pss = bare_page(app, max(result["markers"], 1))
+        bases.append(bare_rss)
+        print(
+            f"  bare Leaflet page with {result['markers']:,} markers: renderer {bare_rss:.1f} MB (PSS {bare_pss:.1f} MB)",
+            flush=True,
+        )
     print(f"runs: {args.runs}; simulated hours per run: {args.hours:g}")
     print(f"renderer at the end: median {statistics.median(finals):.1f} MB (max {max(finals):.1f})")
     print(
         f"renderer growth over the second half: median {statistics.median(growths):+.1f} MB "
         f"(runs: {', '.join(f'{g:+.1f}' for g in growths)})"
     )
+    print(f"renderer PSS at the end: median {statistics.median(psss):.1f} MB (max {max(psss):.1f})")
+    print(f"renderer CPU over the run: median {statistics.median(cpus):.1f} s")
     print(f"baseline bare Leaflet page with the same markers: renderer median {statistics.median(bases):.1f} MB")
     first, last = statistics.median(h[0] for h in heaps), statistics.median(h[1] for h in heaps)
     print(f"JS heap (performance.memory, used): median {first:.1f} MB at the start, {last:.1f} MB at the end")

@@ -23,6 +23,18 @@ NO_DISPLAY = (
 )
 
 
+RENDERER_JS_FLAGS = "--js-flags=--max-semi-space-size=1,--optimize-for-size"
+"""V8 flags for the map's renderer (Chromium splits ``--js-flags`` at commas).
+
+``--max-semi-space-size=1`` caps the young generation (default up to 3 x 16 MB): ~35 MB less.
+``--optimize-for-size`` makes V8 grow its old generation by small steps and give pages back:
+the map's live JS data stays ~32 MB, but with V8's default growing factor the heap swelled to
+~65 MB of mostly garbage over a simulated day and the renderer's resident memory with it
+(~400 MB at the end, ~300 MB with the flag; ~40 % more renderer CPU, 0.2 ms per event;
+docs/PERFORMANCE.md, bench/renderer_memory.py).
+"""
+
+
 def prepare_environment(*, headless: bool) -> None:
     """Set the environment Qt and QtWebEngine need before anything Qt is imported.
 
@@ -48,8 +60,8 @@ def prepare_environment(*, headless: bool) -> None:
             flags += " --log-level=3"  # fatal only: no D-Bus / GPU probing errors on the console
         if "--disable-features" not in flags:
             flags += " --disable-features=Vulkan"  # the wall renders through GL; no Vulkan driver probing
-    if "--js-flags" not in flags:  # V8's young generation capped (default up to 3 x 16 MB): ~35 MB less per
-        flags += " --js-flags=--max-semi-space-size=1"  # renderer; the map allocates little (bench/renderer_memory.py)
+    if "--js-flags" not in flags:
+        flags += " " + RENDERER_JS_FLAGS
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and "--disable-gpu" not in flags:
         flags += " --disable-gpu"
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags.strip()

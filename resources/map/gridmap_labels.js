@@ -79,6 +79,18 @@
     return out;
   }
 
+  /* The first shift [dx, dy] that puts the box inside the frame, clear of obstacles and placed labels. */
+  function firstFree(home, shifts, frame, blocked, placed) {
+    for (const [dx, dy] of shifts) {
+      const b = { x: home.x + dx, y: home.y + dy, w: home.w, h: home.h };
+      if (!inside(b, frame)) continue;
+      if (blocked.some(function (o) { return meets(b, o); })) continue;
+      if (placed.some(function (p) { return meets(b, p); })) continue;
+      return { dx: dx, dy: dy, box: b };
+    }
+    return null;
+  }
+
   /* Every label that wants a place, most important first: {el, kind, rank, layer}. */
   function candidates() {
     const out = [];
@@ -128,17 +140,10 @@
       el.style.visibility = '';
       const home = box(el.getBoundingClientRect(), origin, pad);
       const text = el.textContent;
-      let spot = null;
       const shifts = SHIFTS.map(function (f) { return [Math.round(f[0] * home.w), Math.round(f[1] * home.h)]; });
-      const more = label.layer ? shiftsInside(label.layer, home) : [];
-      for (const [dx, dy] of shifts.concat(more)) {
-        const b = { x: home.x + dx, y: home.y + dy, w: home.w, h: home.h };
-        if (!inside(b, frame)) continue;
-        if (blocked.some(function (o) { return meets(b, o); })) continue;
-        if (placed.some(function (p) { return meets(b, p); })) continue;
-        spot = { dx: dx, dy: dy, box: b };
-        break;
-      }
+      let spot = firstFree(home, shifts, frame, blocked, placed);
+      /* Points inside the unit cost a pass over its outline: only when the near shifts are all taken. */
+      if (!spot && label.layer) spot = firstFree(home, shiftsInside(label.layer, home), frame, blocked, placed);
       if (spot) {
         el.style.marginLeft = spot.dx + 'px';
         el.style.marginTop = spot.dy + 'px';
