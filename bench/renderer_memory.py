@@ -26,7 +26,6 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--enable-precise-memory-info")  # exact performance.memory
 
 import argparse
-import re
 import statistics
 import tempfile
 import time
@@ -38,6 +37,7 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
 
+from bench.soak import pss_mb, rss_mb
 from desktop.app import prepare_environment
 from desktop.map_feed import MapFeed
 from feeds.geo.units import load_units
@@ -53,24 +53,6 @@ from widgets.gridmap.adapters import unit_collections
 
 SIZE = (1280, 800)
 HOUR_S = 3600.0
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB (0 if it is gone)."""
-    try:
-        found = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
-    except OSError:
-        return 0.0
-    return int(found.group(1)) / 1024 if found else 0.0
-
-
-def pss_mb(pid: int) -> float:
-    """Proportional set size of a process in MB (0 if it is gone)."""
-    try:
-        found = re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M)
-    except OSError:
-        return 0.0
-    return int(found.group(1)) / 1024 if found else 0.0
 
 
 def cpu_s(pid: int) -> float:
@@ -229,7 +211,8 @@ def main() -> int:
         bare_rss, bare_pss = bare_page(app, max(result["markers"], 1))
         bases.append(bare_rss)
         print(
-            f"  bare Leaflet page with {result['markers']:,} markers: renderer {bare_rss:.1f} MB (PSS {bare_pss:.1f} MB)",
+            f"  bare Leaflet page with {result['markers']:,} markers: "
+            f"renderer {bare_rss:.1f} MB (PSS {bare_pss:.1f} MB)",
             flush=True,
         )
     print(f"runs: {args.runs}; simulated hours per run: {args.hours:g}")

@@ -9,7 +9,8 @@ process(es), and this script as the producer. The producer plays the simulator's
 ``--minutes`` real minutes (so at 10 minutes, 144× the real rate; every case, stage change,
 weather, crowd and sensor event and staff position of the day), publishing each message
 through the producer path and waiting for its ack. Every ``--sample-s`` it records the
-resident memory (VmRSS) of the server, the wall and the wall's renderer processes. It prints
+resident memory (VmRSS) of the server, the wall and the wall's renderer processes (whose summed
+RSS counts their shared pages several times; the summed PSS divides them among their users). It prints
 the samples and, per process, the first sample after the wall is live, the last, the maximum
 and the growth in MB.
 """
@@ -42,6 +43,15 @@ def rss_mb(pid: int) -> float:
     except OSError:
         return 0.0
     found = re.search(r"VmRSS:\s+(\d+) kB", text)
+    return int(found.group(1)) / 1024 if found else 0.0
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size of a process in MB: its shared pages divided among their users (0 if gone)."""
+    try:
+        found = re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M)
+    except OSError:
+        return 0.0
     return int(found.group(1)) / 1024 if found else 0.0
 
 
@@ -107,7 +117,7 @@ def main() -> int:
         time.sleep(0.1)
     wall = cli("wall", "--server", url, "--token", "soak-wall", "--windowed", "--size", "1920x1080", env=env,
                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    samples: list[tuple[float, float, int, float, float, float]] = []
+    samples: list[tuple[float, float, int, float, float, float, float]] = []
     try:
         time.sleep(20)  # the wall starts, takes its snapshot and loads the map
         end = time.time()
@@ -138,16 +148,17 @@ def main() -> int:
                 renderers = renderer_pids(wall.pid)
                 samples.append(
                     (now - real0, (sim - start) / 3600, published, rss_mb(server.pid), rss_mb(wall.pid),
-                     sum(rss_mb(p) for p in renderers))
+                     sum(rss_mb(p) for p in renderers), sum(pss_mb(p) for p in renderers))
                 )  # fmt: skip
                 row = samples[-1]
                 line = f"{row[0]:6.0f} s  sim {row[1]:5.1f} h  events {row[2]:6d}  server {row[3]:6.1f} MB  "
-                line += f"wall {row[4]:6.1f} MB  renderer {row[5]:6.1f} MB ({len(renderers)} proc)"
+                line += f"wall {row[4]:6.1f} MB  renderer {row[5]:6.1f} MB ({len(renderers)} proc; "
+                line += f"PSS {row[6]:6.1f} MB)"
                 print(line, flush=True)
                 next_sample = now + args.sample_s
             time.sleep(0.02)
         print(f"published {published} events ({refused} refused) in {time.monotonic() - real0:.0f} s")
-        for name, col in (("server", 3), ("wall", 4), ("renderer", 5)):
+        for name, col in (("server", 3), ("wall", 4), ("renderer", 5), ("rend. PSS", 6)):
             values = [s[col] for s in samples]
             first, last, peak = values[0], values[-1], max(values)
             print(
