@@ -62,6 +62,7 @@ def parse_renderer_memory(out: str) -> list[Figure]:
     hours = find(r"simulated hours per run: ([\d.]+)", out)
     base = find(r"^baseline bare Leaflet page with the same markers: renderer median ([\d.]+) MB", out)
     heap0 = find(r"^JS heap .*?: median ([\d.]+) MB at the start", out)
+    pss = find(r"^renderer PSS at the end: median ([\d.]+) MB", out)
     heap1 = find(r"^JS heap .*?MB at the start, ([\d.]+) MB at the end", out)
     start = statistics.median(float(x) for x in re.findall(r"^  sim\s+0\.0 h  renderer\s+([\d.]+) MB", out, re.M))
     why = (
@@ -78,6 +79,7 @@ def parse_renderer_memory(out: str) -> list[Figure]:
             baseline_label="a bare Leaflet page with the same markers",
             runs=runs,
             reason=why,
+            note=f"PSS at the end {pss:.0f} MB",
         ),
         Figure(
             f"map renderer growth over the second half ({hours / 2:g} simulated hours)",
@@ -402,7 +404,8 @@ SUITE: list[Bench] = [
         ["--runs", "2", "--hours", "2", "--step-min", "10"],
         parse_renderer_memory,
         "A wall's map fed 24 simulated hours of live updates (the simulator's timeline, compressed), "
-        "the renderer process's resident memory (VmRSS) sampled every simulated hour.",
+        "the renderer process's resident memory (VmRSS) sampled every simulated hour, with its PSS and the "
+        "renderer's CPU time.",
         timeout_s=2400,
     ),
     Bench(
