@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from subprocesses import python_path
 
 from desktop.app import RENDERER_JS_FLAGS, prepare_environment
 
@@ -74,7 +75,7 @@ def test_the_render_process_parses_every_comma_separated_v8_flag() -> None:
     (``performance.memory.jsHeapSizeLimit``: ~3.8 GB by default, ~0.4 GB at 300 MB).
     """
     env = {k: v for k, v in os.environ.items() if k != "QTWEBENGINE_CHROMIUM_FLAGS"}
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = python_path(ROOT)
     env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     done = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False
