@@ -99,7 +99,13 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     from feeds.store.imported_units import imported_unit_rows
     from feeds.supervision.prepare import prepare_supervision
 
-    imported = imported_unit_rows(store.engine) is not None
+    rows = imported_unit_rows(store.engine)
+    imported = rows is not None
+    if rows is not None:  # the wall adopts the store's units here: no need to ask the in-process server
+        from feeds.geo.unit_rows import registry_from_rows
+        from feeds.geo.units import adopt_units
+
+        adopt_units(registry_from_rows(rows))
     if imported:  # the simulator, components and supervisors model Xicheng: not for another city's store
         log.info("the store holds an imported city: no simulator; replay its days with the workstation's Replay dock")
     else:
@@ -130,6 +136,7 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
             options,
             on_first_state=None if imported else start_simulator,
             replay_source=ReplaySource(store.engine, tokens),
+            ask_units=False,
         )
     finally:
         simulator.stop()

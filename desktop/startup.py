@@ -95,8 +95,13 @@ def run_wall_session(
     options: WallOptions,
     on_first_state: Callable[[], None] | None = None,
     replay_source: ReplaySource | None = None,
+    ask_units: bool = True,
 ) -> int:
     """Open the wall on ``url`` and run the event loop until it is closed.
+
+    ``ask_units``: ask the server which units it holds before building the windows
+    (:func:`adopt_server_units`); a caller that read them from the store itself (the
+    demo, whose server runs in the process) passes False and the build starts at once.
 
     The client connects first, so the server prepares the snapshot while the windows are
     built. ``on_first_state`` runs once the first full state reached the panels (the demo
@@ -107,8 +112,9 @@ def run_wall_session(
     from feeds.client import ClientThread
 
     client = ClientThread(url, token, client_name=CLIENT_NAME).start()
-    adopt_server_units(client)
-    mark("server units known")  # one round trip once connected (an imported city's units, or none)
+    if ask_units:
+        adopt_server_units(client)  # answered after the snapshot on a busy server: up to a second
+        mark("server units known")
     from PySide6.QtCore import QTimer
 
     from desktop.session import WallSession
