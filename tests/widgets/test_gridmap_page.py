@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 
 from widgets.gridmap.blocker import ExternalRequestBlocker
 from widgets.gridmap.config import LOCAL_TILES_URL, MapConfig
-from widgets.gridmap.page import build_page_html, cached_page_html, json_for_script, localize
+from widgets.gridmap.page import _source_key, build_page_html, cached_page_html, json_for_script, localize
 from widgets.gridmap.scheme import LIBRARY_ROOTS, MAP_ASSETS_DIR, GridwallSchemeHandler, resolve_under
 from widgets.gridmap.tiles import TileArchive
 
@@ -161,3 +163,11 @@ def test_the_page_is_built_once_then_read_from_the_data_folder(tmp_path: Path, m
     assert cached_page_html(MapConfig(), language="en").endswith("<!-- from the cache -->")
     assert cached_page_html(MapConfig(), language="zh") == build_page_html(MapConfig(), language="zh")
     assert len(list((tmp_path / "cache").glob("map-page-*.html"))) == 2
+
+
+def test_the_cache_key_does_without_the_source_as_in_the_bundle(tmp_path: Path) -> None:
+    """A PyInstaller bundle carries no .py files: the key falls back to the executable."""
+    source = tmp_path / "page.py"
+    source.write_text("x = 1\n", encoding="utf-8")
+    assert _source_key(source) == hashlib.sha256(b"x = 1\n").hexdigest()
+    assert _source_key(tmp_path / "missing.py").startswith(f"{sys.executable}:")

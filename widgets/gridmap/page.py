@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import re
+import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -161,8 +162,7 @@ def cached_page_html(
     The cache key covers every argument, folium's version and this module's source, so a
     changed page or a folium upgrade builds afresh. An unwritable folder only costs the build.
     """
-    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    args = repr((config, scale, language, show_controls, metadata.version("folium"), source))
+    args = repr((config, scale, language, show_controls, metadata.version("folium"), _source_key()))
     path = data_dir() / "cache" / f"map-page-{hashlib.sha256(args.encode()).hexdigest()[:24]}.html"
     try:
         return path.read_text(encoding="utf-8")
@@ -177,6 +177,16 @@ def cached_page_html(
     except OSError as exc:
         log.debug("map page not cached: %s", exc)
     return text
+
+
+def _source_key(source: Path = Path(__file__)) -> str:
+    """This module's source hashed; in the bundle, which carries no source, the executable's
+    size and time stand for it (a rebuilt bundle builds the page afresh)."""
+    try:
+        return hashlib.sha256(source.read_bytes()).hexdigest()
+    except OSError:
+        built = os.stat(sys.executable)
+        return f"{sys.executable}:{built.st_size}:{built.st_mtime_ns}"
 
 
 def localize(text: str) -> str:
