@@ -15,7 +15,8 @@ if os.name == "posix" and not _utf8(_locale):
     os.environ["LC_ALL"] = "C.UTF-8"
 os.environ.setdefault(
     "QT_LOGGING_RULES",
-    "default.warning=false;qt.qpa.*=false;qt.rhi.*=false;qt.webenginecontext.*=false",
+    "default.warning=false;qt.qpa.*=false;qt.rhi.*=false;qt.webenginecontext.*=false;"
+    "qt.multimedia.symbolsresolver=false",  # "Couldn't load pipewire-0.3" (screen capture only)
 )
 _flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
 if "--log-level" not in _flags:

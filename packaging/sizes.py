@@ -25,6 +25,7 @@ COMPONENTS: list[tuple[str, str]] = [
     ("Qt translations", r"(^|/)translations/"),
     ("Chromium resources and helper", r"(^|/)(resources/(icudtl|qtwebengine|v8_)|libexec/|QtWebEngineProcess)"),
     ("Qt plugins", r"(^|/)plugins/"),
+    ("FFmpeg for QtMultimedia", r"(^|/)(lib)?(av(codec|format|util)|sw(scale|resample))[^/]*\.(so[.0-9]*|dll)$"),
     ("other Qt libraries", r"(^|/)(lib)?Qt6[^/]*\.(so[.0-9]*|dll)$"),
     ("PySide6/shiboken6 bindings", r"^(_internal/)?(PySide6|shiboken6)/"),
     ("numpy and OpenBLAS", r"^(_internal/)?numpy(\.libs)?/"),

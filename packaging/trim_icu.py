@@ -18,14 +18,23 @@ outside the kept set falls back to root, as ICU does for any locale it lacks.
 
 Usage: ``python packaging/trim_icu.py BUNDLE/.../libicudata.so.73`` (in place).
 Needs ``icupkg`` and ``genccode`` (Debian: icu-devtools) and a C compiler.
+
+``python packaging/trim_icu.py BUNDLE/.../resources/icudtl.dat`` trims QtWebEngine's own ICU
+data (Chromium's, a plain ICU package file: 10.5 MB) the same way, keeping the same items. The
+page shows Chinese and English text and formats nothing in other locales. Chromium's file is
+already filtered and its items refer to some it does not carry (``brkitr/title.brk``,
+``rbnf/root.res``), so ``icupkg`` refuses to write it; the kept items are copied, byte for
+byte, into a new package by :func:`repack` instead.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 KEEP_LOCALES = {"root", "en", "en_001", "en_US", "en_US_POSIX", "en_GB", "zh", "zh_CN", "zh_Hans", "zh_Hans_CN"}
@@ -104,11 +113,53 @@ def trim(library: Path) -> tuple[int, int, int, int]:
     return before, library.stat().st_size, len(items) - len(dropped), len(items)
 
 
+def repack(data: bytes, wanted: Callable[[str], bool]) -> tuple[bytes, int, int]:
+    """An ICU common-data package (``CmnD``, little-endian, offset table of contents) with
+    only the items ``wanted`` accepts (called with names like ``coll/zh.res``); returns
+    (package, items kept, items). The header is kept as it is; items stay in the table's
+    (sorted) order, each starting on a 16-byte boundary, as ``icupkg`` writes them."""
+    header_size, magic1, magic2 = struct.unpack_from("<HBB", data, 0)
+    if (magic1, magic2) != (0xDA, 0x27) or data[12:16] != b"CmnD" or data[8] != 0:
+        raise SystemExit("trim_icu: not a little-endian ICU common data package")
+    count = struct.unpack_from("<I", data, header_size)[0]
+    entries = [struct.unpack_from("<II", data, header_size + 4 + 8 * i) for i in range(count)]
+    ends = [offset for _, offset in entries[1:]] + [len(data) - header_size]
+    items = []
+    for (name_offset, data_offset), end in zip(entries, ends, strict=True):
+        start = header_size + name_offset
+        item = data[start : data.index(b"\0", start)]  # icudt74l/coll/zh.res
+        if wanted(item.decode("ascii").partition("/")[2]):
+            items.append((item + b"\0", data[header_size + data_offset : header_size + end]))
+    names_at = 4 + 8 * len(items)
+    name_offsets, at = [], names_at
+    for entry, _ in items:
+        name_offsets.append(at)
+        at += len(entry)
+    at = -(-at // 16) * 16
+    table = struct.pack("<I", len(items))
+    body = b""
+    for (_, blob), name_offset in zip(items, name_offsets, strict=True):
+        table += struct.pack("<II", name_offset, at + len(body))
+        body += blob + b"\0" * (-len(blob) % 16)
+    names = b"".join(entry for entry, _ in items)
+    names += b"\0" * (-(names_at + len(names)) % 16)
+    return data[:header_size] + table + names + body, len(items), count
+
+
+def trim_package(path: Path) -> tuple[int, int, int, int]:
+    """Rewrite the ICU package file ``path`` with the kept items (as :func:`trim`)."""
+    before = path.stat().st_size
+    small, kept, total = repack(path.read_bytes(), keep)
+    path.write_bytes(small)
+    return before, len(small), kept, total
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__.split("\n\n")[-1].strip(), file=sys.stderr)
         return 2
-    before, after, kept, total = trim(Path(argv[0]))
+    path = Path(argv[0])
+    before, after, kept, total = (trim_package if path.suffix == ".dat" else trim)(path)
     sizes = f"{before / 1e6:.1f} MB -> {after / 1e6:.1f} MB"
     print(f"[icu] {Path(argv[0]).name}: {sizes} ({kept} of {total} data items kept)")
     return 0
