@@ -18,7 +18,7 @@ from feeds.client import ClientThread
 from feeds.client.status import ClientStatus
 from feeds.live import Changes, LiveState
 from feeds.live.replay_clock import ReplayClock
-from feeds.protocol import TourControl
+from feeds.protocol import Focus, TourControl
 
 DRAIN_MS = 50
 MAX_PER_TICK = 5000
@@ -35,6 +35,7 @@ class LiveBridge(QObject):
         sigReplay(object): a replay began, paused, resumed, changed speed (the ``ReplayStatus``)
             or ended (``None``).
         sigTour(str): an operator asked every wall to ``start`` or ``stop`` the tour.
+        sigFocus(Focus): an operator's look-up asked every wall to fly to a target.
     """
 
     sigChanged = Signal(object)
@@ -42,6 +43,7 @@ class LiveBridge(QObject):
     sigSecond = Signal(float)
     sigReplay = Signal(object)
     sigTour = Signal(str)
+    sigFocus = Signal(object)
 
     def __init__(self, client: ClientThread, state: LiveState, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +95,8 @@ class LiveBridge(QObject):
         for msg in msgs:
             if isinstance(msg, TourControl):
                 self.sigTour.emit(msg.action)
+            elif isinstance(msg, Focus):
+                self.sigFocus.emit(msg)
         changes: Changes = self.state.apply(msgs, self.clock.now())
         self.applied += len(stamped)
         if changes:

@@ -285,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from desktop.supervision_cli import add_supervision_parsers
 
-    add_supervision_parsers(sub)
+    add_supervision_parsers(sub, _server_url, DEFAULT_SERVER)
 
     tokens = _command(sub, "tokens", "show the access tokens, creating the file if needed")
     tokens.add_argument("--tokens", type=Path, metavar="FILE", help=f"tokens file (default: {default_tokens_path()})")

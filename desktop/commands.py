@@ -17,7 +17,7 @@ from desktop.importing import (
     cmd_replay,
 )
 from desktop.startup import UserError, run_wall_session, server_config, start_application, wall_options
-from desktop.supervision_cli import cmd_import_cameras, cmd_import_parts
+from desktop.supervision_cli import cmd_import_cameras, cmd_import_parts, cmd_look_at
 
 __all__ = [
     "UserError",
@@ -26,6 +26,7 @@ __all__ = [
     "cmd_import_csv",
     "cmd_import_open311",
     "cmd_import_parts",
+    "cmd_look_at",
     "cmd_poll_cap",
     "cmd_poll_db",
     "cmd_poll_open311",

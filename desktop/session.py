@@ -27,7 +27,7 @@ from feeds.alarms import load_alarm_config
 from feeds.client import ClientThread
 from feeds.live import Changes, LiveState
 from feeds.live.names import load_names
-from feeds.protocol import TourControl
+from feeds.protocol import Focus, TourControl
 from widgets.theme import Scale
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,9 @@ class WallSession(QObject):
             self.bridge.sigChanged.connect(lambda ch: self._follow_alarms(desk, ch))
         self.supervision = install_supervision(self, self.drill, panels, workstation=self.workstation)
         self.bridge.sigStatus.connect(self.supervision.on_status)
+        self.bridge.sigFocus.connect(self._on_focus)
+        if self.workstation is not None:  # a workstation's look-up also steers every wall of the server
+            self.supervision.send_focus = self.client.publish_async
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
 
@@ -190,6 +193,11 @@ class WallSession(QObject):
             self.tour.start()
         else:
             self.tour.stop()
+
+    def _on_focus(self, target: Focus) -> None:
+        """An operator's look-up: walls fly there (a workstation has already gone there itself)."""
+        if not self.options.workstation:
+            self.supervision.focus(target)
 
     def _shortcuts(self, window: QWidget) -> None:
         QShortcut(QKeySequence("F2"), window, self.toggle_language)

@@ -8,7 +8,8 @@ clicked component with its case history, a supervisor's figures and track, and t
 ranking; and runs the workstation's look-up: Enter in the case search box first asks the
 ``lookup`` resolver, and a code, id or name it knows goes straight to its place on the map
 (pin, outline, drill-down, camera or supervisor), while the case list's own text search
-runs as before.
+runs as before; the same target goes to every wall of the server as a ``focus`` message,
+and a wall receiving one flies its map there and highlights it (:meth:`focus`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from PySide6.QtCore import QObject
 
 from desktop.drill import DrillController
 from desktop.queries import QueryRunner
+from feeds.protocol import Focus
+from feeds.protocol.focus import focus_zoom
 from widgets.drilldown.path import Crumb
 from widgets.drilldown.requests import next_request_id
 from widgets.gridmap import GridMap
@@ -83,6 +86,9 @@ class SupervisionController(QObject):
         self.loaded = False
         self.camera_list: list[dict[str, Any]] = []
         self.last_lookup: list[dict[str, Any]] = []
+        self.focused: Focus | None = None
+        self.send_focus: Callable[[Focus], object] | None = None
+        """Set on a workstation: each look-up is also sent to the walls as a ``focus`` message."""
         self._pending: dict[int, Callable[[Any], None]] = {}
         self.playback = [TrackPlayback(m, parent=self) for m in self.maps]
         runner.sigResult.connect(self._on_result)
@@ -208,16 +214,41 @@ class SupervisionController(QObject):
             return
         match = self.last_lookup[0]
         kind, ident = str(match["kind"]), str(match["id"])
-        pin = kind not in UNITS and kind != "supervisor"
-        for gmap in self.maps:
-            gmap.show_place(float(match["lon"]) if pin else None, float(match["lat"]), ident, 18)
-            if kind in UNITS:
-                gmap.highlight(ident, True)  # and fly to it
+        target = Focus(
+            kind,
+            ident,
+            float(match["lon"]),
+            float(match["lat"]),
+            focus_zoom(kind),
+            str(match.get("label_zh", ""))[:100],
+        )
+        self._show(target)
         if kind in UNITS and self.drill is not None:
             self.drill.drill("unit", ident)
         elif kind == "case" and self.drill is not None:
             self.drill.drill("case", ident)
-        elif kind == "component":
+        if self.send_focus is not None:  # and every wall of the server goes there too
+            self.send_focus(target)
+
+    def focus(self, target: Focus) -> None:
+        """An operator's look-up reached this wall (a ``focus`` message): fly there and highlight it,
+        leaving the drill-down closed (the wall stays the wall); a case also offers its nearest cameras."""
+        self.last_lookup = [{"kind": target.kind, "id": target.target, "lon": target.lon, "lat": target.lat}]
+        self.focused = target
+        self._show(target)
+        if target.kind == "case":
+            self.offer_cameras(case_id=target.target)
+
+    def _show(self, target: Focus) -> None:
+        """Map and panels for one target: units outlined and flown to, a supervisor's track fitted and
+        played, anything else pinned at the target's zoom (its card, camera or figures alongside)."""
+        kind, ident = target.kind, target.target
+        pin = kind not in UNITS and kind != "supervisor"
+        for gmap in self.maps:
+            gmap.show_place(target.lon if pin else None, target.lat, ident, max(target.zoom, 16) if pin else 18)
+            if kind in UNITS:
+                gmap.highlight(ident, True)  # and fly to it
+        if kind == "component":
             self.show_component(ident)
         elif kind == "supervisor":
             self.show_supervisor(ident)

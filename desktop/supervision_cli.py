@@ -1,4 +1,4 @@
-"""The ``import-parts`` and ``import-cameras`` sub-commands (logic in :mod:`feeds.supervision`).
+"""The ``import-parts``, ``import-cameras`` and ``look-at`` sub-commands (logic in :mod:`feeds.supervision`).
 
 Never imports Qt.
 """
@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 
-def add_supervision_parsers(sub: Any) -> None:
-    """Add ``import-parts`` and ``import-cameras``."""
+def add_supervision_parsers(sub: Any, server_url: Any = str, default_server: str = "") -> None:
+    """Add ``import-parts``, ``import-cameras`` and ``look-at``."""
     comp = sub.add_parser(
         "import-parts",
         help="replace the component (部件) inventory with a CSV or GeoJSON file",
@@ -23,6 +23,15 @@ def add_supervision_parsers(sub: Any) -> None:
     cam = sub.add_parser("import-cameras", help="replace the video cameras with a CSV or GeoJSON file")
     cam.add_argument("file", type=Path, help="CSV (id,name_zh,lon,lat,url[,name_en]) or GeoJSON points")
     cam.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
+    look = sub.add_parser(
+        "look-at",
+        help="look up a grid/unit code, case id, component code, supervisor or camera and fly every wall there",
+    )
+    look.add_argument("text", help="what to look up (as typed in the workstation's search box)")
+    look.add_argument(
+        "--server", type=server_url, default=default_server, help=f"server URL (default {default_server})"
+    )
+    look.add_argument("--token", required=True, help="operator token (required)")
 
 
 def cmd_import_parts(args: argparse.Namespace) -> int:
@@ -69,4 +78,36 @@ def cmd_import_cameras(args: argparse.Namespace) -> int:
     finally:
         store.close()
     sys.stdout.write(f"{n:,} cameras stored from {args.file}\n")
+    return 0
+
+
+def cmd_look_at(args: argparse.Namespace) -> int:
+    """``gridwall look-at TEXT``: resolve ``TEXT`` with the server's ``lookup`` and send the first match
+    to every wall of the server as a ``focus`` message (what a workstation's look-up does)."""
+    import time
+
+    from desktop.startup import UserError
+    from feeds.client import ClientThread, NotConnectedError
+    from feeds.protocol import Focus, ProtocolError
+    from feeds.protocol.focus import focus_zoom
+
+    client = ClientThread(args.server, args.token, client_name="gridwall-look-at", stop_when_refused=True).start()
+    try:
+        deadline = time.monotonic() + 15
+        while client.status.state not in ("live", "refused") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if client.status.state != "live":
+            raise UserError(f"cannot reach {args.server}: {client.status.detail or client.status.state}")
+        matches = client.query("lookup", {"text": args.text}).get("matches", [])
+        if not matches:
+            raise UserError(f"nothing is called {args.text!r}")
+        m = matches[0]
+        kind = str(m["kind"])
+        label = str(m.get("label_zh", ""))[:100]
+        client.publish(Focus(kind, str(m["id"]), float(m["lon"]), float(m["lat"]), focus_zoom(kind), label))
+    except (ProtocolError, NotConnectedError, TimeoutError) as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        client.stop()
+    sys.stdout.write(f"the walls of {args.server} fly to {kind} {m['id']} ({label})\n")
     return 0

@@ -57,6 +57,7 @@ from feeds.protocol.control import (
     Welcome,
 )
 from feeds.protocol.fields import BEIJING, ProtocolError, iso
+from feeds.protocol.focus import Focus
 from feeds.protocol.messages import CaseInfo, Message
 from feeds.protocol.replay import ReplayControl, ReplayStatus, TourControl
 from feeds.protocol.vocab import (
@@ -107,6 +108,7 @@ __all__ = [
     "CaughtUp",
     "CrowdFlow",
     "Error",
+    "Focus",
     "Heartbeat",
     "Hello",
     "Kpis",

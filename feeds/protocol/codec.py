@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from feeds.protocol import alarms, alerts, cases, control, fields, replay
+from feeds.protocol import alarms, alerts, cases, control, fields, focus, replay
 from feeds.protocol import vocab as v
 from feeds.protocol.fields import ProtocolError
 from feeds.protocol.messages import Message
@@ -55,6 +55,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         alarms.PlanStepDone,
         alarms.PlanClosed,
         alarms.PlanAction,
+        focus.Focus,
     )
 }
 EVENT_TYPES = frozenset(t for t, cls in MESSAGE_TYPES.items() if cls.IS_EVENT)
@@ -64,7 +65,7 @@ PRODUCER_TYPES = (EVENT_TYPES - alarms.SERVER_ONLY_EVENTS) | {"staff.positions"}
 _ROLE_MAY_SEND: dict[str, frozenset[str]] = {
     "wall": frozenset({"hello", "ping", "query"}),
     "operator": frozenset(
-        {"hello", "ping", "query", "action", "replay.control", "tour", "alarm.action", "plan.action"}
+        {"hello", "ping", "query", "action", "replay.control", "tour", "alarm.action", "plan.action", "focus"}
     ),
     "producer": frozenset({"hello", "ping", "query"}) | PRODUCER_TYPES,
 }

@@ -30,6 +30,7 @@ from feeds.protocol import (
     CaseNoted,
     CaseUrged,
     CaughtUp,
+    Focus,
     Hello,
     Message,
     Ping,
@@ -396,6 +397,9 @@ class Session:
                 self._reply(Result(await self._query(msg), id=msg.id))
             elif isinstance(msg, TourControl):  # to every wall (and every other client)
                 self.hub.fanout.broadcast(encode(TourControl(msg.action)))
+                self._reply(Ack(id=msg.id))
+            elif isinstance(msg, Focus):  # to every wall, without the sender's correlation id
+                self.hub.fanout.broadcast(encode(dataclasses.replace(msg, id=None, ts=self.hub.config.clock())))
                 self._reply(Ack(id=msg.id))
             elif isinstance(msg, ReplayControl):
                 control = self.hub.config.replay_control

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from pytestqt.qtbot import QtBot
 
 from desktop.supervision import SupervisionController
+from feeds.protocol import Focus
 
 
 class FakeRunner(QObject):
@@ -79,7 +80,10 @@ def test_each_kind_goes_to_its_place(qtbot: QtBot) -> None:
     )
     gmap, drill = FakeMap(), FakeDrill()
     controller = SupervisionController(runner, [gmap], [], [], drill, clock=lambda: 1_790_000_000.0)  # type: ignore[arg-type]
+    sent: list[Focus] = []
+    controller.send_focus = sent.append  # a workstation sends each look-up to the walls
     controller.look_up("110102001004001")
+    assert sent == [Focus("grid", "110102001004001", 116.36, 39.91, 17, "110102001004001")]
     assert ("show_place", None, 39.91, "110102001004001", 18) in gmap.calls  # outlined, not pinned
     assert ("highlight", "110102001004001", True) in gmap.calls
     assert drill.opened == [("unit", "110102001004001")]
@@ -88,10 +92,28 @@ def test_each_kind_goes_to_its_place(qtbot: QtBot) -> None:
     assert ("show_place", 116.36, 39.91, "XC1", 18) in gmap.calls
     controller.look_up("1101020119000001")
     assert runner.asked[-1] == ("component", {"code": "1101020119000001"})
+    assert sent[-1].kind == "component" and sent[-1].zoom == 18
     controller.look_up("S007")
     assert ("show_place", None, 39.91, "S007", 18) in gmap.calls  # no pin: the track is fitted instead
     assert ("supervisor", {"staff_id": "S007"}) in runner.asked
     assert runner.asked[-1] == ("track", {"staff_id": "S007", "start": 1_790_000_000 - 12 * 3600, "end": 1_790_000_001})
     before = len(gmap.calls)
     controller.look_up("nothing")
-    assert len(gmap.calls) == before and controller.last_lookup == []
+    assert len(gmap.calls) == before and controller.last_lookup == [] and len(sent) == 4
+
+
+def test_a_wall_obeys_a_focus_without_opening_the_drill_down(qtbot: QtBot) -> None:
+    """A ``focus`` on a wall: a grid outlined and flown to, a case pinned with its nearest cameras asked,
+    a component's card asked; the drill-down stays closed."""
+    runner = FakeRunner({"component": {"component": None, "history": []}, "nearest_cameras": {"cameras": []}})
+    gmap, drill = FakeMap(), FakeDrill()
+    camera_panel = type("P", (), {"offer": lambda self, *a: None})()
+    controller = SupervisionController(runner, [gmap], [camera_panel], [], drill)  # type: ignore[arg-type, list-item]
+    controller.focus(Focus("grid", "110102001004001", 116.36, 39.91, 17))
+    assert ("highlight", "110102001004001", True) in gmap.calls
+    controller.focus(Focus("case", "XC1", 116.361, 39.912, 18))
+    assert ("show_place", 116.361, 39.912, "XC1", 18) in gmap.calls
+    assert runner.asked[-1] == ("nearest_cameras", {"case_id": "XC1"})
+    controller.focus(Focus("component", "1101020119000001", 116.362, 39.913, 18))
+    assert runner.asked[-1] == ("component", {"code": "1101020119000001"})
+    assert drill.opened == [] and controller.focused is not None and controller.focused.target == "1101020119000001"

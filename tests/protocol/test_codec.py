@@ -79,6 +79,7 @@ ALL_SAMPLES: list[p.Message] = [
     p.PlanStepDone("plan:W1", "watch", True, "operator-1", seq=13, ts=T0),
     p.PlanClosed("plan:W1", "warning lifted", seq=14, ts=T0),
     p.PlanAction("plan:W1", "watch", False, id="k2"),
+    p.Focus("component", "1101020119000123", 116.3701, 39.9102, 18, "路灯", id="f1"),
 ]
 
 
@@ -165,6 +166,7 @@ def test_roles() -> None:
     assert p.may_send("operator", "action") and not p.may_send("operator", "case.created")
     assert p.may_send("producer", "case.created") and p.may_send("producer", "staff.positions")
     assert not p.may_send("producer", "snapshot") and not p.may_send("nobody", "ping")
+    assert p.may_send("operator", "focus") and not p.may_send("wall", "focus") and not p.may_send("producer", "focus")
 
 
 def test_timestamps_are_beijing_time() -> None:
@@ -178,3 +180,21 @@ def test_error_reply_names_field() -> None:
     """error_for turns a ProtocolError into an error message."""
     err = p.error_for(p.ProtocolError("bad_field", "missing field 'x'", "x"), "m9")
     assert (err.code, err.field, err.id) == ("bad_field", "x", "m9")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"kind": "planet"}, "kind"),
+        ({"target": "has space"}, "target"),
+        ({"lon": 200}, "lon"),
+        ({"zoom": 30}, "zoom"),
+        ({"label": "x" * 101}, "label"),
+    ],
+)
+def test_a_bad_focus_names_its_field(change: dict[str, object], field: str) -> None:
+    """A ``focus`` with a wrong kind, id, place, zoom or label is refused naming the field."""
+    frame = p.Focus("grid", "110102001004001", 116.37, 39.91).to_wire() | change
+    with pytest.raises(p.ProtocolError) as err:
+        p.from_dict(frame)
+    assert err.value.field == field
