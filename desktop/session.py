@@ -214,6 +214,7 @@ class WallSession(QObject):
             self.language = language
             self.controller.set_language(language)
             self.drill.set_language(language)
+            self.supervision.set_language(language)
 
     # --------------------------------------------------------------- screenshot
     def _take_screenshot(self) -> None:

@@ -256,6 +256,11 @@ class SupervisionController(QObject):
         elif kind == "camera":
             self.play_camera(ident)
 
+    def set_language(self, language: str) -> None:
+        """Names in the camera and supervisor panels (the workstation's docks are not layout panels)."""
+        for panel in [*self.cameras, *self.panels]:
+            panel.set_language(language)
+
     def shutdown(self) -> None:
         """Stop playback and every stream."""
         for playback in self.playback:

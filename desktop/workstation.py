@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 
@@ -71,6 +71,23 @@ class Workstation(QMainWindow):
         self.view_menu = self.menuBar().addMenu(self.tr("&View"))
         self._width_share = 0.6
         self._fitted = False
+
+    def changeEvent(self, event: QEvent) -> None:
+        """F2: the window, menu and dock titles in the new language (the docks' panels retranslate themselves)."""
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "view_menu"):
+            self.setWindowTitle(self.tr("GridWall · Operator workstation"))
+            self.view_menu.setTitle(self.tr("&View"))
+            titles = {
+                "CasesDock": self.tr("Cases"),
+                "DrillDock": self.tr("Drill-down"),
+                "AlarmsDock": self.tr("Alarms"),
+                "VideoDock": self.tr("Video"),
+                "SupervisorsDock": self.tr("Supervisors"),
+            }
+            for dock in self.findChildren(QDockWidget):
+                if dock.objectName() in titles:
+                    dock.setWindowTitle(titles[dock.objectName()])
+        super().changeEvent(event)
 
     def add_views(self, drill: DrillDownView, browser: CaseBrowser, width_share: float = 0.6) -> None:
         """Put the case browser and the drill-down into tabbed docks taking ``width_share`` of the window."""

@@ -65,6 +65,7 @@ class SupervisionPanel(Panel):
         self.track_loaded = False
         self.playing = False
         self.mask_text = False
+        self._shown: dict[str, Any] = {}  # the last answers, shown again in the other language
         self.rank_by = QComboBox(self)
         self.rank_by.currentIndexChanged.connect(lambda _i: self.sigRankingWanted.emit(self.rank_key()))
         self.table = QTableWidget(0, 4, self)
@@ -120,6 +121,15 @@ class SupervisionPanel(Panel):
         if not self.staff_id:
             self.card.setText(self.tr("Choose a supervisor to see their figures and track"))
 
+    def refresh_names(self) -> None:
+        """Names (supervisors, component subclasses) again in the current language."""
+        if "ranking" in self._shown:
+            self.show_ranking(self._shown["ranking"])
+        if "supervisor" in self._shown:
+            self.show_supervisor(self._shown["supervisor"], keep_track=True)
+        if "component" in self._shown:
+            self.show_component(self._shown["component"])
+
     def rank_key(self) -> str:
         """The ranking key chosen (one of :data:`RANK_KEYS`)."""
         return RANK_KEYS[max(0, self.rank_by.currentIndex())]
@@ -127,6 +137,7 @@ class SupervisionPanel(Panel):
     # ------------------------------------------------------------------ feeding
     def show_ranking(self, rows: Sequence[Row]) -> None:
         """The ``supervisors`` answer's rows, best first."""
+        self._shown["ranking"] = rows
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             name = row.get("name_en" if self.lang == "en" else "name_zh", "")
@@ -141,11 +152,14 @@ class SupervisionPanel(Panel):
                 item.setData(Qt.ItemDataRole.UserRole, row.get("staff_id"))
                 self.table.setItem(r, c, item)
 
-    def show_supervisor(self, answer: Row) -> None:
-        """The ``supervisor`` answer: figures over its period and the beat."""
+    def show_supervisor(self, answer: Row, keep_track: bool = False) -> None:
+        """The ``supervisor`` answer: figures over its period and the beat (``keep_track``: the same
+        supervisor shown again, e.g. in the other language, with their track and playback kept)."""
+        self._shown["supervisor"] = answer
         fig = answer.get("figures") or {}
         self.staff_id = str(fig.get("staff_id", ""))
-        self.track_loaded = self.playing = False
+        if not keep_track:
+            self.track_loaded = self.playing = False
         name = fig.get("name_en" if self.lang == "en" else "name_zh", "")
         period = answer.get("period") or {}
         lines = [
@@ -160,7 +174,8 @@ class SupervisionPanel(Panel):
             + self.tr("distance patrolled") + f" {_km(fig.get('distance_m'))}",
         ]  # fmt: skip
         self.card.setText("\n".join(lines))
-        self.track_label.setText("")
+        if not keep_track:
+            self.track_label.setText("")
         self._update_play()
 
     def track_shown(self, points: int, start: float, end: float) -> None:
@@ -184,6 +199,7 @@ class SupervisionPanel(Panel):
 
     def show_component(self, answer: Row) -> None:
         """The ``component`` answer: the component and its case history."""
+        self._shown["component"] = answer
         comp = answer.get("component")
         if not comp:
             self.component.setText(self.tr("No component linked to this case"))

@@ -43,6 +43,7 @@ def served(qtbot: Any, tmp_path: Path) -> Iterator[tuple[ServerThread, WallSessi
     wall.show()
     qtbot.waitUntil(lambda: wall.bridge.status.state == "live", timeout=WAIT_MS)
     yield server, wall
+    wall.translations.set_language("en")  # the translator is the application's: leave it as the next test expects
     wall.close()
     server.stop()
 
@@ -92,3 +93,33 @@ def test_an_operator_look_up_flies_the_wall_and_a_wall_token_may_not(
     qtbot.waitUntil(lambda: bool(seen) and seen[-1].target == "CAM-MARK", timeout=WAIT_MS)
     assert [f.target for f in seen] == [GRID, "XC20261204000123", "CAM-MARK"]
     operator.stop()
+
+
+def test_a_workstation_ignores_focus_and_its_docks_switch_language(
+    qtbot: Any, served: tuple[ServerThread, WallSession]
+) -> None:
+    """The operator's own workstation does not obey ``focus`` (it went there itself); after F2 its *Video*
+    and *Supervisors* docks show titles, supervisor and camera names in the new language."""
+    server, wall = served
+    options = WallOptions(workstation=True, language="zh", size=(1366, 768))
+    desk = WallSession(server.url, "op-token", options, wall.translations)  # one translator per application
+    desk.show()
+    try:
+        qtbot.waitUntil(lambda: desk.bridge.status.state == "live", timeout=WAIT_MS)
+        board, video = desk.supervision.panels[-1], desk.supervision.cameras[-1]
+        board.show_ranking([{"staff_id": "S007", "name_zh": "王建国", "name_en": "Wang Jianguo", "reports": 3}])
+        video.offer([{"id": "C1", "name_zh": "西单路口", "name_en": "Xidan Crossing", "url": ""}], "XC1")
+        workstation = desk.workstation
+        assert workstation is not None and workstation.supervisors_dock.windowTitle() == "监督员"
+        assert "王建国" in board.table.item(0, 0).text() and "西单路口" in video.list.item(0).text()
+        desk.toggle_language()  # F2
+        assert "Wang Jianguo" in board.table.item(0, 0).text()
+        assert video.list.item(0).text().startswith("Xidan Crossing") and "no stream" in video.list.item(0).text()
+        qtbot.waitUntil(lambda: workstation.supervisors_dock.windowTitle() == "Supervisors", timeout=WAIT_MS)
+        assert workstation.video_dock.windowTitle() == "Video" and board.title_label.text() == "Supervisors"
+
+        assert main(["look-at", GRID, "--server", server.url, "--token", "op-token"]) == 0
+        qtbot.waitUntil(lambda: wall.supervision.focused is not None, timeout=WAIT_MS)  # the wall obeyed
+        assert desk.supervision.focused is None  # the desk was sent it too, and ignored it
+    finally:
+        desk.close()
