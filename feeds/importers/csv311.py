@@ -28,6 +28,7 @@ from feeds.importers.mapping import CsvMapping
 from feeds.importers.records import ID_MAX, case_id
 from feeds.importers.report import ImportReport
 from feeds.importers.times import BLANK, TimeParser
+from feeds.protocol.vocab import COMPONENT_CODE
 from feeds.store.bulk import upsert_columns
 from feeds.store.schema import cases
 from feeds.taxonomy import UNMAPPED
@@ -247,9 +248,11 @@ class _BatchParser:
         on_time[judged] = (~has_due[judged] | (finished[judged] <= d[judged])).tolist()
         grid: list[str] = grids[picked].tolist()
         n_kept = len(grid)
+        kinds = self.kind.each(subclass)
+        codes = col("component")
         return {
             "id": _take(ids, rows),
-            "kind": self.kind.each(subclass),
+            "kind": kinds,
             "subclass": subclass,
             "source": _take(self.sources.each(col("source") or ("",) * n), rows),
             "grid": grid,
@@ -274,7 +277,24 @@ class _BatchParser:
             "urges": [0] * n_kept,
             "reworks": [0] * n_kept,
             "updated_seq": [0] * n_kept,
+            "component": [None] * n_kept if codes is None else self._codes(_take(codes, rows), kinds, subclass),
         }
+
+    def _codes(self, values: Sequence[str], kinds: Sequence[str], subclass: Sequence[str]) -> list[str | None]:
+        """The ``component`` column: a row's code when it names a component of its own subclass."""
+        return [_component_code(v, k, s, self.report) for v, k, s in zip(values, kinds, subclass, strict=True)]
+
+
+def _component_code(value: str, kind: str, subclass: str, report: ImportReport) -> str | None:
+    """A row's component code when it names one of its own subclass (else none, counted: the case is kept and
+    links to its component by place)."""
+    code = value.strip()
+    if not code:
+        return None
+    if kind == "component" and COMPONENT_CODE.fullmatch(code) and code[6:10] == subclass:
+        return code
+    report.dropped["component_code"] += 1
+    return None
 
 
 def header_index(header: list[str], mapping: CsvMapping) -> dict[str, int]:

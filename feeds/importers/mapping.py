@@ -17,7 +17,17 @@ from resources import resource_path
 #: Mappings shipped with GridWall (``--mapping nyc311`` finds ``nyc311.toml`` here).
 SHIPPED_DIR = resource_path("importers")
 REQUIRED_COLUMNS = ("id", "reported_at", "type")
-OPTIONAL_COLUMNS = ("closed_at", "deadline", "status", "lat", "lon", "address", "description", "source")
+OPTIONAL_COLUMNS = (
+    "closed_at",
+    "deadline",
+    "status",
+    "lat",
+    "lon",
+    "address",
+    "description",
+    "source",
+    "component",
+)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ class ImportReport:
         unmapped: Records stored under the "unmapped" type, by their external type.
         errors: Failures of the source itself (HTTP errors, a server that went away), one line each.
         seconds: Wall time the import took (informational, never asserted).
+        dropped: Values left out of records that were stored, by field (``component_code``: a code
+            that is not 16 digits of the row's component subclass; the case links by place).
     """
 
     source: str
@@ -40,6 +42,7 @@ class ImportReport:
     unmapped: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    dropped: Counter[str] = field(default_factory=Counter)
 
     def skip(self, reason: str, where: str = "") -> None:
         """Count one skipped record, keeping ``where`` as an example for the first few."""
@@ -67,6 +70,7 @@ class ImportReport:
         self.unchanged += other.unchanged
         self.skipped.update(other.skipped)
         self.unmapped.update(other.unmapped)
+        self.dropped.update(other.dropped)
         self.seconds += other.seconds
         self.errors.extend(other.errors)
         for reason, where in other.examples.items():
@@ -93,6 +97,7 @@ class ImportReport:
             "unmapped_total": sum(self.unmapped.values()),
             "errors": list(self.errors),
             "seconds": round(self.seconds, 3),
+            "dropped": dict(sorted(self.dropped.items())),
         }
 
     def to_json(self) -> str:
@@ -117,5 +122,6 @@ class ImportReport:
                 f"  unmapped types: {sum(self.unmapped.values()):,} records in {len(self.unmapped)} types: {top}"
                 + (f" … and {more} more" if more > 0 else "")
             )
+        lines.extend(f"  dropped {n:,} {name} (the records were kept)" for name, n in self.dropped.most_common())
         lines.extend(f"  error: {e}" for e in self.errors)
         return "\n".join(lines)

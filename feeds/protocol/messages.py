@@ -40,6 +40,7 @@ class CaseInfo:
     response_deadline: float | None = None  # 全响应: contact the caller by then (响应时限)
     resolved: bool | None = None  # 全响应 evaluation (回访): resolved or not
     satisfaction: str | None = None  # 全响应 evaluation: satisfied / basically_satisfied / unsatisfied
+    component: str | None = None  # 部件 case: the component's GB/T 30428.2 code (16 digits), when known
 
     @property
     def community(self) -> str:
@@ -75,6 +76,7 @@ class CaseInfo:
             response_deadline=f.timestamp(d, "response_deadline", path, required=False),
             resolved=f.flag(d, "resolved", path) if d.get("resolved") is not None else None,
             satisfaction=f.text(d, "satisfaction", path, required=False, choices=frozenset(v.SATISFACTION)),
+            component=f.text(d, "component", path, required=False, max_len=16, pattern=v.COMPONENT_CODE),
         )
 
     def to_wire(self) -> dict[str, Any]:
@@ -101,6 +103,7 @@ class CaseInfo:
                 "response_deadline": f.iso(self.response_deadline),
                 "resolved": self.resolved,
                 "satisfaction": self.satisfaction,
+                "component": self.component,
             }
         )
 

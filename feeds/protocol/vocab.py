@@ -70,6 +70,8 @@ ROLES = frozenset({"wall", "operator", "producer"})
 ACTIONS = frozenset({"urge", "difficult", "undifficult", "note"})
 
 CASE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+COMPONENT_CODE = re.compile(r"[0-9]{16}")
+"""A component's code (GB/T 30428.2): 6-digit district + 2 major + 2 minor + 6 serial."""
 GRID_CODE = re.compile(r"\d{15}")  # 6 district + 3 subdistrict + 3 community + 3 grid digits; any city
 UNIT_CODE = re.compile(r"\d{6}(\d{3}(\d{3}(\d{3})?)?)?")  # any city: the store's units say which exist
 PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")

@@ -268,7 +268,14 @@ class EventApplier:
             "updated_seq": seq,
             "platform": c.platform,
             "response_deadline_at": int(c.response_deadline) if c.response_deadline is not None else None,
+            "component": c.component,
         }
+        if c.component is not None and (c.kind != "component" or c.component[6:10] != c.subclass):
+            raise ProtocolError(
+                "bad_field",
+                f"component {c.component} is not of the case's subclass {c.subclass} (digits 7-10 of the code)",
+                "case.component",
+            )
         if c.satisfaction is not None:
             if c.platform != "response":
                 raise ProtocolError("bad_field", "only a 全响应 request carries an evaluation", "case.satisfaction")

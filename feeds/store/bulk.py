@@ -60,6 +60,7 @@ _DEFAULTS: dict[str, Any] = {
     "urges": 0,
     "reworks": 0,
     "updated_seq": 0,
+    "component": None,
 }
 PLATFORM_DEFAULTS: dict[str, Any] = {
     "platform": "city",

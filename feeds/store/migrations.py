@@ -116,3 +116,10 @@ def _response_platform(conn: Connection) -> None:
 @migration(6)
 def _supervision_tables(conn: Connection) -> None:
     """6: only new tables (components, supervisors, staff_tracks, cameras), which ``create_all`` made."""
+
+
+@migration(7)
+def _case_component(conn: Connection) -> None:
+    """7: ``cases.component`` (existing cases name no component: they link by place) and its index."""
+    add_column(conn, cases, "component")
+    next(i for i in cases.indexes if i.name == "ix_cases_component").create(conn, checkfirst=True)

@@ -31,7 +31,7 @@ from feeds.protocol import OPEN_STAGES
 
 _OPEN_STAGE_LIST = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGES))
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bumped on every schema change; recorded in ``meta``; older stores are brought forward by ``migrations``.
 
 History: 1 = first layout; 2 = ``kpi_daily`` counters, indexes on ``cases`` closed_at,
@@ -39,7 +39,8 @@ History: 1 = first layout; 2 = ``kpi_daily`` counters, indexes on ``cases`` clos
 trigram, on SQLite; ``pg_trgm`` indexes on PostgreSQL; :mod:`feeds.store.search`); 4 = ``alarms``,
 ``alarm_log`` and ``plan_runs`` (the duty room's alarm lifecycle and linkage plans);
 5 = the 全响应 platform on ``cases`` (platform, response deadline, responded, evaluation);
-6 = the supervision tables ``components``, ``supervisors``, ``staff_tracks`` and ``cameras`` (new tables only).
+6 = the supervision tables ``components``, ``supervisors``, ``staff_tracks`` and ``cameras`` (new tables only);
+7 = ``cases.component`` (a component case's component code) with its partial index ``ix_cases_component``.
 """
 
 metadata = MetaData()
@@ -134,6 +135,7 @@ cases = Table(
     Column("evaluated_at", BigInteger),  # return visit (回访) done
     Column("resolved", Boolean),  # the caller's answer at the return visit
     Column("satisfaction", String(20)),  # satisfied / basically_satisfied / unsatisfied
+    Column("component", String(16)),  # 部件 case: its component's code when the case names one (schema 7)
     Index("ix_cases_reported", "reported_at"),  # B-tree: case lists page through it in order
     # PostgreSQL: partial, the open cases only (tens of thousands of a city's 32M rows, not all
     # of them); SQLite ignores the option and indexes every row as before.
@@ -143,6 +145,12 @@ cases = Table(
     Index("ix_cases_closed", "closed_at"),
     Index("ix_cases_community_reported", "community", "reported_at"),
     Index("ix_cases_updated_seq", "updated_seq"),  # incremental sync of analytics caches
+    Index(  # a component's case history; only cases that name a component are indexed
+        "ix_cases_component",
+        "component",
+        postgresql_where=text("component IS NOT NULL"),
+        sqlite_where=text("component IS NOT NULL"),
+    ),
 )
 
 case_history = Table(

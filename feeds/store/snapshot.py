@@ -60,6 +60,7 @@ _CASE_COLUMNS = (
     cases.c.response_deadline_at,
     cases.c.resolved,
     cases.c.satisfaction,
+    cases.c.component,
 )
 M = TypeVar("M")
 
@@ -88,6 +89,7 @@ def case_info(row: RowMapping) -> CaseInfo:
         response_deadline=float(row["response_deadline_at"]) if row["response_deadline_at"] is not None else None,
         resolved=bool(row["resolved"]) if row["resolved"] is not None else None,
         satisfaction=row["satisfaction"],
+        component=row["component"],
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from feeds.simulator.model.components import component_code
 from feeds.taxonomy import Taxonomy
 
 CODE_RE = re.compile(r"\d{16}")
@@ -47,7 +48,7 @@ def format_code(district: str, subclass: str, serial: int) -> str:
         raise ComponentCodeError(f"subclass code {subclass!r} must be 4 digits (major + minor)")
     if not 0 < serial <= 999_999:
         raise ComponentCodeError(f"serial {serial} must be 1..999999")
-    return f"{district}{subclass}{serial:06d}"
+    return component_code(district, subclass, serial)
 
 
 def parse_code(code: str, taxonomy: Taxonomy | None = None) -> ComponentCode:

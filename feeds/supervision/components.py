@@ -21,63 +21,45 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
+from feeds.simulator.model.components import INVENTORY_SEED, TOTAL, model_inventory
 from feeds.simulator.model.district import District, load_district
 from feeds.store.schema import cases, components, units
-from feeds.supervision.codes import STATES, format_code
+from feeds.supervision.codes import STATES
 from feeds.supervision.geometry import bbox, metres_arrays
 from feeds.taxonomy import Taxonomy, load_taxonomy
 
-DISTRICT = "110102"
-TOTAL = 48_000
-"""Components in the generated Xicheng inventory."""
-STATE_SHARES = (0.93, 0.05, 0.01, 0.01)
-"""Shares of :data:`feeds.supervision.codes.STATES` in the generated inventory."""
 LINK_RADIUS_M = 200.0
-"""A component case links to the nearest component of its subclass within this distance."""
+"""A component case without a code links to the nearest component of its subclass within this distance."""
 HISTORY_LIMIT = 200
 CHUNK = 5_000
 
 
-def _counts(taxonomy: Taxonomy, total: int) -> dict[str, int]:
-    subs = [s for s in taxonomy.subclasses if s.kind == "component"]
-    weights = np.array([s.weight for s in subs], dtype=float) ** 0.6
-    counts = np.maximum(20, np.round(weights / weights.sum() * total)).astype(int)
-    return {s.code: int(n) for s, n in zip(subs, counts, strict=True)}
-
-
 def generate_inventory(
-    seed: int = 0, total: int = TOTAL, district: District | None = None, taxonomy: Taxonomy | None = None
+    seed: int = INVENTORY_SEED,
+    total: int = TOTAL,
+    district: District | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> list[dict[str, Any]]:
-    """A modelled component inventory (``components`` rows, ``generated`` set), the same for the same seed."""
+    """The modelled inventory (``feeds.simulator.model.components``) as ``components`` rows, ``generated`` set;
+    the same for the same seed, and the one the simulator's component cases name with the default seed."""
     taxonomy = taxonomy or load_taxonomy()
     district = district or load_district()
-    n_grids, n_points = district.lon.shape
-    share = 0.5 * district.weights + 0.5 / n_grids
-    rows: list[dict[str, Any]] = []
-    for sub_index, (code, n) in enumerate(sorted(_counts(taxonomy, total).items())):
-        rng = np.random.default_rng([seed, 17, sub_index])
-        grid_idx = np.sort(rng.choice(n_grids, size=n, p=share))
-        point_idx = rng.integers(0, n_points, size=n)
-        jitter = rng.uniform(-4e-5, 4e-5, size=(n, 2))
-        lon = district.lon[grid_idx, point_idx] + jitter[:, 0]
-        lat = district.lat[grid_idx, point_idx] + jitter[:, 1]
-        state = rng.choice(len(STATES), size=n, p=STATE_SHARES)
-        department = taxonomy.subclass(code).department
-        rows.extend(
-            {
-                "code": format_code(DISTRICT, code, serial + 1),
-                "subclass": code,
-                "grid": district.grid_codes[int(grid_idx[serial])],
-                "lon": round(float(lon[serial]), 6),
-                "lat": round(float(lat[serial]), 6),
-                "state": STATES[int(state[serial])],
-                "department": department,
-                "name": "",
-                "generated": True,
-            }
-            for serial in range(n)
-        )
-    return rows
+    inv = model_inventory(district, taxonomy, seed, total)
+    departments = {s.code: s.department for s in taxonomy.subclasses}
+    return [
+        {
+            "code": inv.code(i),
+            "subclass": str(inv.subclass[i]),
+            "grid": district.grid_codes[int(inv.grid[i])],
+            "lon": float(inv.lon[i]),
+            "lat": float(inv.lat[i]),
+            "state": STATES[int(inv.state[i])],
+            "department": departments[str(inv.subclass[i])],
+            "name": "",
+            "generated": True,
+        }
+        for i in range(len(inv))
+    ]
 
 
 def write_components(engine: Engine, rows: Iterable[dict[str, Any]], *, replace: bool = True) -> int:
@@ -150,16 +132,41 @@ def _nearest(rows: Sequence[Any], lon: float, lat: float, radius_m: float) -> st
     return str(rows[best].code) if dist[best] <= radius_m else None
 
 
-def component_of_case(conn: Connection, subclass: str, lon: float, lat: float) -> str | None:
-    """The component a case of ``subclass`` at ``(lon, lat)`` is about: the nearest within the link radius."""
-    return _nearest(_nearby(conn, subclass, lon, lat, LINK_RADIUS_M), lon, lat, LINK_RADIUS_M)
+def component_of_case(
+    conn: Connection, subclass: str, lon: float, lat: float, code: str | None = None
+) -> tuple[str | None, str | None]:
+    """The component a case of ``subclass`` at ``(lon, lat)`` is about, and how it was linked.
+
+    A case naming a ``code`` the inventory holds links to it (``"code"``). Only a case without
+    one (or naming a code the inventory does not hold, e.g. after a new inventory was imported)
+    falls back to the nearest component of its subclass within :data:`LINK_RADIUS_M` (``"place"``).
+    """
+    if code is not None and component_row(conn, code) is not None:
+        return code, "code"
+    found = _nearest(_nearby(conn, subclass, lon, lat, LINK_RADIUS_M), lon, lat, LINK_RADIUS_M)
+    return found, ("place" if found is not None else None)
+
+
+def _history_row(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "stage": row.stage,
+        "reported_at": int(row.reported_at),
+        "closed_at": int(row.closed_at) if row.closed_at is not None else None,
+        "description": row.description,
+    }
 
 
 def component_history(conn: Connection, code: str, limit: int = HISTORY_LIMIT) -> list[dict[str, Any]]:
-    """The cases linked to component ``code``, newest first (at most ``limit``)."""
+    """The cases linked to component ``code``, newest first (at most ``limit``): those naming it, and
+    those naming no component that the place rule of :func:`component_of_case` gives it."""
     comp = component_row(conn, code)
     if comp is None:
         return []
+    k = cases.c
+    columns = (k.id, k.lon, k.lat, k.stage, k.reported_at, k.closed_at, k.description)
+    named = conn.execute(select(*columns).where(k.component == code).order_by(k.reported_at.desc()).limit(limit))
+    out = [_history_row(row) for row in named]
     lon, lat, subclass = float(comp["lon"]), float(comp["lat"]), str(comp["subclass"])
     west, south, east, north = bbox(lon, lat, LINK_RADIUS_M + 600.0)
     grids = [
@@ -171,30 +178,20 @@ def component_history(conn: Connection, code: str, limit: int = HISTORY_LIMIT) -
         )
     ] or [comp["grid"]]
     west, south, east, north = bbox(lon, lat, LINK_RADIUS_M)
-    k = cases.c
     found = conn.execute(
-        select(k.id, k.lon, k.lat, k.stage, k.reported_at, k.closed_at, k.description)
+        select(*columns)
         .where(
             k.grid.in_(grids),
             k.subclass == subclass,
+            k.component.is_(None),
             k.lon.between(west, east),
             k.lat.between(south, north),
         )
         .order_by(k.reported_at.desc())
+        .limit(4 * limit)
     ).all()
     rivals = _nearby(conn, subclass, lon, lat, 2 * LINK_RADIUS_M)
-    out = []
-    for row in found:
-        if _nearest(rivals, float(row.lon), float(row.lat), LINK_RADIUS_M) == code:
-            out.append(
-                {
-                    "id": row.id,
-                    "stage": row.stage,
-                    "reported_at": int(row.reported_at),
-                    "closed_at": int(row.closed_at) if row.closed_at is not None else None,
-                    "description": row.description,
-                }
-            )
-            if len(out) >= limit:
-                break
-    return out
+    placed = [row for row in found if _nearest(rivals, float(row.lon), float(row.lat), LINK_RADIUS_M) == code]
+    out += [_history_row(row) for row in placed]
+    out.sort(key=lambda h: h["reported_at"], reverse=True)
+    return out[:limit]

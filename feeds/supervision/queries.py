@@ -62,28 +62,27 @@ def make_queries(clock: Callable[[], float] = time.time) -> dict[str, Handler]:
         code = p.text("code", pattern=CODE_RE, max_len=16)
         case_id = p.text("case_id", pattern=v.CASE_ID, max_len=40)
         p.finish()
+        link: str | None = None  # how a case's component was found: "code" or "place"
         with store.engine.connect() as conn:
             if code is None:
                 if case_id is None:
                     raise bad("code", "'code' or 'case_id' is required")
-                row = conn.execute(
-                    select(cases.c.kind, cases.c.subclass, cases.c.lon, cases.c.lat).where(cases.c.id == case_id)
-                ).first()
+                k = cases.c
+                row = conn.execute(select(k.kind, k.subclass, k.lon, k.lat, k.component).where(k.id == case_id)).first()
                 if row is None:
                     raise ProtocolError("not_found", f"unknown case '{case_id}'", "params.case_id")
-                code = (
-                    None
-                    if row.kind != "component"
-                    else components.component_of_case(conn, row.subclass, row.lon, row.lat)
-                )
+                if row.kind != "component":
+                    return {"component": None, "history": [], "link": None}
+                code, link = components.component_of_case(conn, row.subclass, row.lon, row.lat, row.component)
                 if code is None:
-                    return {"component": None, "history": []}
+                    return {"component": None, "history": [], "link": None}
             found = components.component_row(conn, code)
             if found is None:
                 raise ProtocolError("not_found", f"unknown component '{code}'", "params.code")
             sub = taxonomy.subclass(found["subclass"])
             found.update(subclass_zh=sub.name_zh, subclass_en=sub.name_en)
-            return {"component": found, "history": components.component_history(conn, code)}
+            history = components.component_history(conn, code)
+            return {"component": found, "history": history, "link": link}
 
     def q_supervisors(store: Store, params: dict[str, Any]) -> Any:
         p = _params(params, clock)

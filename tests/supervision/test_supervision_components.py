@@ -172,6 +172,6 @@ def test_a_component_case_links_to_its_component_and_its_history(store: Store) -
     second = q["component"](store, {"code": "1101020119000002"})
     assert second["component"]["state"] == "damaged"
     assert [h["id"] for h in second["history"]] == ["C3"]
-    assert q["component"](store, {"case_id": "E1"}) == {"component": None, "history": []}
+    assert q["component"](store, {"case_id": "E1"}) == {"component": None, "history": [], "link": None}
     inventory = q["components"](store, {})
     assert inventory["codes"] == ["1101020119000001", "1101020119000002"] and inventory["generated"] is True

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from feeds.simulator.history.as_of import HISTORY_ACTIONS, BatchState
 from feeds.simulator.model.arrays import F64
+from feeds.simulator.model.components import ComponentIndex
 from feeds.simulator.model.descriptions import DescriptionTable
 from feeds.simulator.model.district import District
 from feeds.simulator.model.plans import STAGES, CaseBatch
@@ -48,6 +49,9 @@ class CaseRows:
         district: Grids, interior points, streets and addresses.
         descriptions: Description templates.
         rng: Draws each case's point and wording.
+        components: The component inventory component cases are reported against: such a case
+            stands at a component of its subclass in its grid and carries its code (none when
+            the grid holds none of that subclass).
     """
 
     def __init__(
@@ -57,12 +61,26 @@ class CaseRows:
         district: District,
         descriptions: DescriptionTable,
         rng: np.random.Generator,
+        components: ComponentIndex | None = None,
     ) -> None:
         tax = batch.taxonomy
         self.batch, self.state, self.district, self.descriptions = batch, state, district, descriptions
         n = len(batch)
         grids = batch.grid.astype(np.int64)
         self._lon, self._lat = district.triangles.sample(grids, rng.random((n, 3)))
+        self._component = np.full(n, -1, dtype=np.int64)
+        if components is not None:
+            is_part = np.array([s.kind == "component" for s in tax.subclasses])[batch.subclass.astype(np.int64)]
+            # which component: a fraction from the case's own day and number (the rng's stream stays as it was)
+            u = (batch.day[is_part] * 0.41421356 + batch.seq[is_part] * 0.61803399) % 1.0
+            self._component[is_part] = components.pick(batch.subclass[is_part].astype(np.int64), grids[is_part], u)
+            found = self._component >= 0
+            grids = grids.copy()
+            grids[found] = components.inventory.grid[self._component[found]]
+            self._lon[found] = components.inventory.lon[self._component[found]]
+            self._lat[found] = components.inventory.lat[self._component[found]]
+        self._components = components
+        self._grid_index = grids  # a component case stands in its component's grid
         numbers = district.house_numbers(grids, self._lon, self._lat)
         self._house = np.array([f"{k}号" for k in range(int(numbers.max(initial=0)) + 1)], dtype=object)[numbers]
         self._variant = rng.integers(0, descriptions.variants, n)
@@ -92,7 +110,7 @@ class CaseRows:
         b, st, sl = self.batch, self.state, slice(lo, hi)
         sub = b.subclass[sl].astype(np.int64)
         src = b.source[sl].astype(np.int64)
-        grid = b.grid[sl].astype(np.int64)
+        grid = self._grid_index[sl]
         closed = st.stage[sl] == STAGES.index("closed")
         on_time = np.full(closed.size, None, dtype=object)
         on_time[closed] = st.on_time[sl][closed]
@@ -125,7 +143,15 @@ class CaseRows:
             "difficult": st.difficult[sl].tolist(),
             "urges": st.urges[sl].tolist(),
             "reworks": st.reworks[sl].tolist(),
+            "component": self._components.codes(self._component[sl])
+            if self._components is not None
+            else [None] * len(sub),
         }
+
+    def _component_codes(self, sl: slice) -> list[str | None]:
+        if self._components is None:
+            return [None] * len(range(*sl.indices(len(self))))
+        return self._components.codes(self._component[sl])
 
     def history(self, chunk_rows: int = 50_000) -> Iterator[dict[str, list[Any]]]:
         """``case_history`` columns in chunks: rework passes, urges and difficult registrations, by case."""

@@ -22,6 +22,7 @@ from feeds.simulator.history.case_rows import CaseRows
 from feeds.simulator.model.arrivals import YEAR_S, history_windows, source_shares_for_year
 from feeds.simulator.model.batch import plan_cases_batch
 from feeds.simulator.model.calendar import local_date
+from feeds.simulator.model.components import component_index
 from feeds.simulator.model.descriptions import DescriptionTable
 from feeds.simulator.model.district import District
 from feeds.taxonomy import load_taxonomy
@@ -70,6 +71,7 @@ def history_chunks(
     taxonomy = load_taxonomy()
     descriptions = DescriptionTable(taxonomy.subclasses, [s.code for s in taxonomy.sources], seed=seed)
     last_seq: dict[int, int] = {}
+    components = component_index(district, taxonomy)
     for lo, hi, volume, volume_end in history_windows(start, end):
         t0 = time.perf_counter()
         batch = plan_cases_batch(
@@ -87,7 +89,7 @@ def history_chunks(
             boost_spans=boost_spans(weather, lo, hi, taxonomy),
         )
         state = batch_as_of(batch, end)
-        rows = CaseRows(batch, state, district, descriptions, rng)
+        rows = CaseRows(batch, state, district, descriptions, rng, components)
         planning = time.perf_counter() - t0
         for i in range(0, len(rows), chunk_rows):
             yield rows.chunk(i, min(i + chunk_rows, len(rows)))

@@ -14,6 +14,7 @@ from feeds.protocol import (
     CaseUrged,
 )
 from feeds.simulator.live.schedule import Timed
+from feeds.simulator.model.components import ComponentIndex
 from feeds.simulator.model.district import District
 from feeds.simulator.model.plans import CasePlan
 
@@ -23,27 +24,43 @@ ESCALATION_NOTE = "督办：案件超期未处置，请责任单位加快办理�
 URGE_NOTE = "超期催办"
 
 
-def case_info(plan: CasePlan, district: District) -> CaseInfo:
-    """The case as reported (stage ``reported``, filing deadline), at a point of its grid with its street address."""
-    lon, lat = district.random_point(plan.grid_code, random.Random(plan.case_id))
+def case_info(plan: CasePlan, district: District, components: ComponentIndex | None = None) -> CaseInfo:
+    """The case as reported (stage ``reported``, filing deadline), at a point of its grid with its street address;
+    a component case at a component of its subclass (in its grid or as near as the units go, see
+    :class:`~feeds.simulator.model.components.ComponentIndex`), in that component's grid, with its code."""
+    rng = random.Random(plan.case_id)
+    lon, lat = district.random_point(plan.grid_code, rng)
+    code, grid = None, plan.grid_code
+    if components is not None and plan.kind == "component":
+        picked = components.pick_one(plan.subclass_code, district.index(plan.grid_code), rng.random())
+        if picked is not None:
+            code, lon, lat = picked[0], picked[2], picked[3]
+            grid = district.grid_codes[picked[1]]
     return CaseInfo(
         id=plan.case_id,
         kind=plan.kind,
         subclass=plan.subclass_code,
         source=plan.source,
-        grid=plan.grid_code,
+        grid=grid,
         lon=lon,
         lat=lat,
         stage="reported",
         reported_at=float(int(plan.reported_at)),
         department=plan.department,
         description=plan.description,
-        address=district.address_at(plan.grid_code, lon, lat),
+        address=district.address_at(grid, lon, lat),
         deadline=plan.steps[0].deadline,
+        component=code,
     )
 
 
-def plan_messages(plan: CasePlan, district: District | None, *, after_stage: str | None = None) -> list[Timed]:
+def plan_messages(
+    plan: CasePlan,
+    district: District | None,
+    *,
+    after_stage: str | None = None,
+    components: ComponentIndex | None = None,
+) -> list[Timed]:
     """Every event of a plan with its time, in publishing order.
 
     Args:
@@ -52,6 +69,7 @@ def plan_messages(plan: CasePlan, district: District | None, *, after_stage: str
         district: Where to place a new case; not needed with ``after_stage``.
         after_stage: Stage the case is already in: ``plan.steps`` are then the
             remaining steps only and no ``case.created`` is sent.
+        components: The component inventory a new component case is reported against.
     """
     out: list[Timed] = []
     previous = after_stage
@@ -59,7 +77,7 @@ def plan_messages(plan: CasePlan, district: District | None, *, after_stage: str
     if after_stage is None:
         if district is None:
             raise ValueError("a new case needs a district to be placed in")
-        out.append((plan.reported_at, CaseCreated(case_info(plan, district))))
+        out.append((plan.reported_at, CaseCreated(case_info(plan, district, components))))
         previous, steps = steps[0].stage, steps[1:]
     for step in steps:
         if step.stage == "closed":

@@ -13,6 +13,7 @@ inputs give the same messages whatever the speed or the tick rhythm.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from feeds.simulator.live.schedule import Schedule
 from feeds.simulator.live.staff_feed import StaffFeed
 from feeds.simulator.live.stream import CaseStream
 from feeds.simulator.model.arrivals import CASES_PER_YEAR
+from feeds.simulator.model.components import ComponentIndex, component_index
 from feeds.simulator.model.district import District
 from feeds.simulator.response.live import RequestStream
 from feeds.taxonomy import Taxonomy, load_taxonomy
@@ -126,6 +128,11 @@ class LiveScript:
         self.schedule.extend(self.environment.start(start, weather))
         self._planned = start
 
+    @functools.cached_property
+    def components(self) -> ComponentIndex:
+        """The modelled component inventory (the one the demo stores) that component cases are reported against."""
+        return component_index(self.district, self.taxonomy)
+
     def _take_over(self, cases: Sequence[CaseInfo]) -> None:
         for case in cases:
             if case.stage in ("closed", "cancelled"):
@@ -141,7 +148,7 @@ class LiveScript:
     def _plan_window(self, a: float, b: float) -> None:
         boost = case_boost(self.environment.warnings_at(a), self.taxonomy)
         for plan in self.stream.advance(b, boost):
-            self.schedule.extend(plan_messages(plan, self.district))
+            self.schedule.extend(plan_messages(plan, self.district, components=self.components))
         self.schedule.extend(self.requests.window(a, b))
         self.schedule.extend(self.environment.window(a, b))
 
