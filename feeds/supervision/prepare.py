@@ -20,7 +20,8 @@ def prepare_supervision(
     """Write whatever of the generated supervision data the store lacks (a no-op on later starts)."""
     engine = store.engine
     if components.component_count(engine) == 0:
-        n = components.write_components(engine, components.generate_inventory(seed))
+        # always the one inventory (INVENTORY_SEED) that the simulator's component cases name
+        n = components.write_components(engine, components.generate_inventory())
         _log.info("supervision: %d generated components stored", n)
     if roster.supervisor_count(engine) == 0:
         team = roster.roster(seed=seed)
