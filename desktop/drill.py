@@ -174,7 +174,7 @@ class DrillController(QObject):
         unit today for that type), ``hotspot`` (``grid/subclass``: the grid's
         cases of that type, 30 days), ``forecast`` (subclass: 30 days), ``alarms`` (the alarm
         figures and the departments by urges), ``response`` (a unit's 全响应 rates and rankings,
-        30 days).
+        30 days), ``supervisors`` (a unit's supervisors ranked), ``supervisor`` (staff id: their figures).
         """
         v = self.view
         year = RangeSpec("year")
@@ -205,6 +205,10 @@ class DrillController(QObject):
         elif kind == "response":
             v.open_unit(key or DISTRICT, {}, RangeSpec("30d"))
             v.unit_page.show_platform("response")
+        elif kind == "supervisors":
+            v.open_supervisors(key or DISTRICT)
+        elif kind == "supervisor":
+            v.open_supervisor(key)
         else:
             return
         self.open()

@@ -172,8 +172,12 @@ class SupervisionController(QObject):
         show = each(self.panels, "show_ranking")
         self._ask("supervisors", {"by": by}, lambda d: show(d.get("rows", [])))
 
+    last_track = ""
+    """The supervisor whose track was asked for last."""
+
     def play_track(self, staff_id: str) -> None:
         """Load the supervisor's track of the last hours on the maps and play it."""
+        self.last_track = staff_id
         end = self.clock()
         params = {"staff_id": staff_id, "start": int(end - TRACK_HOURS * 3600), "end": int(end) + 1}
         self._ask("track", params, self._show_track)
@@ -196,6 +200,8 @@ class SupervisionController(QObject):
             self._ask("component", {"case_id": crumb.key}, self._maybe_component)
         elif crumb.kind == "unit" and len(crumb.key) == 15:
             self.offer_cameras(grid=crumb.key)
+        elif crumb.kind == "supervisor" and self.last_track != crumb.key:
+            self.play_track(crumb.key)  # the drill-down's supervisor page plays their track on the map
 
     def _maybe_component(self, data: Mapping[str, Any]) -> None:
         if data.get("component"):
@@ -227,6 +233,8 @@ class SupervisionController(QObject):
             self.drill.drill("unit", ident)
         elif kind == "case" and self.drill is not None:
             self.drill.drill("case", ident)
+        elif kind == "supervisor" and self.drill is not None:
+            self.drill.drill("supervisor", ident)  # their figures and beat in the drill-down
         if self.send_focus is not None:  # and every wall of the server goes there too
             self.send_focus(target)
 

@@ -150,6 +150,16 @@ def _add_tracks(figures: Mapping[str, Figures], owner: Mapping[str, str], rows: 
         fig.grids_covered = len({p.grid for p in points if owner.get(p.grid) == staff})
 
 
+def staff_of_unit(conn: Connection, unit: str) -> set[str]:
+    """Supervisors whose beat has a grid in ``unit`` (a district, subdistrict, community or grid code)."""
+    s = supervisors.c
+    return {
+        row.staff_id
+        for row in conn.execute(select(s.staff_id, s.grids))
+        if any(str(g).startswith(unit) for g in row.grids or [])
+    }
+
+
 def rank(figures: list[Figures], by: str) -> list[Figures]:
     """Best first by ``by`` (one of :data:`RANK_KEYS`); ties and missing rates by staff id."""
     if by not in RANK_KEYS:

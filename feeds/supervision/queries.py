@@ -49,6 +49,10 @@ def _staff_id(p: Params) -> str:
     return staff_id
 
 
+UNIT_RE = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,3}")
+"""A unit code: district (6), subdistrict (9), community (12) or grid (15 digits)."""
+
+
 def make_queries(clock: Callable[[], float] = time.time) -> dict[str, Handler]:
     """The supervision queries, judging named ranges at ``clock()``."""
     taxonomy = load_taxonomy()
@@ -88,13 +92,17 @@ def make_queries(clock: Callable[[], float] = time.time) -> dict[str, Handler]:
         p = _params(params, clock)
         period = p.period(p.as_of(), default="today")
         by = p.text("by", "reports", choices=frozenset(figures.RANK_KEYS))
+        unit = p.text("unit", pattern=UNIT_RE, max_len=15)
         p.finish()
         if period.seconds > MAX_RANKING_S:
             raise bad("range", "a ranking covers at most 31 days")
         with store.engine.connect() as conn:
             figs = figures.compute_figures(conn, taxonomy, period.start, period.end)
+            if unit is not None:  # those whose beat has a grid in the unit
+                inside = figures.staff_of_unit(conn, unit)
+                figs = [f for f in figs if f.staff_id in inside]
         ranked = figures.rank(figs, by or "reports")
-        return {"period": period.to_wire(), "by": by, "rows": [f.to_wire() for f in ranked]}
+        return {"period": period.to_wire(), "by": by, "unit": unit, "rows": [f.to_wire() for f in ranked]}
 
     def q_supervisor(store: Store, params: dict[str, Any]) -> Any:
         p = _params(params, clock)

@@ -385,52 +385,57 @@
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="35"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="25"/>
+        <source>Supervisors</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/crumbs.py" line="37"/>
         <source>Overdue only</source>
         <translation>仅超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="35"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="37"/>
         <source>Not overdue</source>
         <translation>未超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="37"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="39"/>
         <source>Difficult only</source>
         <translation>仅疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="37"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="39"/>
         <source>Not difficult</source>
         <translation>非疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="39"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="41"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="40"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="42"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="41"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="43"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="42"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="44"/>
         <source>Stage</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="43"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="45"/>
         <source>Class</source>
         <translation>大类</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/crumbs.py" line="44"/>
+        <location filename="../../widgets/drilldown/crumbs.py" line="46"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
@@ -452,47 +457,47 @@
 <context>
     <name>CameraPanel</name>
     <message>
-        <location filename="../../widgets/video/panel.py" line="92"/>
+        <location filename="../../widgets/video/panel.py" line="93"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="140"/>
+        <location filename="../../widgets/video/panel.py" line="141"/>
         <source>no stream</source>
         <translation>无视频流</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="168"/>
+        <location filename="../../widgets/video/panel.py" line="169"/>
         <source>No camera near here</source>
         <translation>附近没有视频探头</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="168"/>
+        <location filename="../../widgets/video/panel.py" line="169"/>
         <source>Choose a case or grid to see its cameras</source>
         <translation>选择案件或网格以查看附近探头</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="171"/>
+        <location filename="../../widgets/video/panel.py" line="172"/>
         <source>no stream configured</source>
         <translation>未配置视频流</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="173"/>
+        <location filename="../../widgets/video/panel.py" line="174"/>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="175"/>
+        <location filename="../../widgets/video/panel.py" line="176"/>
         <source>live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="177"/>
+        <location filename="../../widgets/video/panel.py" line="178"/>
         <source>retrying in %1 s</source>
         <translation>%1 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="178"/>
+        <location filename="../../widgets/video/panel.py" line="179"/>
         <source>NO SIGNAL</source>
         <translation>无信号</translation>
     </message>
@@ -699,13 +704,13 @@
 <context>
     <name>CaseExport</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="253"/>
-        <location filename="../../desktop/workstation.py" line="265"/>
+        <location filename="../../desktop/workstation.py" line="270"/>
+        <location filename="../../desktop/workstation.py" line="282"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="267"/>
+        <location filename="../../desktop/workstation.py" line="284"/>
         <source>%1 cases exported to %2</source>
         <translation>已导出 %1 件案件到 %2</translation>
     </message>
@@ -1004,138 +1009,138 @@
 <context>
     <name>Drill</name>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="39"/>
+        <location filename="../../widgets/drilldown/text.py" line="41"/>
         <source>Reported</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="40"/>
+        <location filename="../../widgets/drilldown/text.py" line="42"/>
         <source>Filed</source>
         <translation>立案数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="41"/>
+        <location filename="../../widgets/drilldown/text.py" line="43"/>
         <source>Dispatched</source>
         <translation>派遣数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="42"/>
+        <location filename="../../widgets/drilldown/text.py" line="44"/>
         <source>Closed</source>
         <translation>结案数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="43"/>
+        <location filename="../../widgets/drilldown/text.py" line="45"/>
         <source>Closure rate</source>
         <translation>结案率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="44"/>
+        <location filename="../../widgets/drilldown/text.py" line="46"/>
         <source>On-time closure rate</source>
         <translation>按期结案率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="45"/>
+        <location filename="../../widgets/drilldown/text.py" line="47"/>
         <source>On-time handling rate</source>
         <translation>按期处置率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="46"/>
+        <location filename="../../widgets/drilldown/text.py" line="48"/>
         <source>Overdue, not handled</source>
         <translation>超期未处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="47"/>
+        <location filename="../../widgets/drilldown/text.py" line="49"/>
         <source>Rework rate</source>
         <translation>返工率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="48"/>
+        <location filename="../../widgets/drilldown/text.py" line="50"/>
         <source>Mean handling time</source>
         <translation>平均处置时长</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="60"/>
-        <location filename="../../widgets/drilldown/text.py" line="84"/>
+        <location filename="../../widgets/drilldown/text.py" line="62"/>
+        <location filename="../../widgets/drilldown/text.py" line="88"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="77"/>
+        <location filename="../../widgets/drilldown/text.py" line="81"/>
         <source>%1 pp</source>
         <translation>%1 个百分点</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="99"/>
+        <location filename="../../widgets/drilldown/text.py" line="103"/>
         <source>Subdistricts</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="100"/>
+        <location filename="../../widgets/drilldown/text.py" line="104"/>
         <source>Communities</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="101"/>
+        <location filename="../../widgets/drilldown/text.py" line="105"/>
         <source>Unit grids</source>
         <translation>单元网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="102"/>
+        <location filename="../../widgets/drilldown/text.py" line="106"/>
         <source>Departments</source>
         <translation>责任部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="106"/>
+        <location filename="../../widgets/drilldown/text.py" line="110"/>
         <source>District</source>
         <translation>区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="107"/>
+        <location filename="../../widgets/drilldown/text.py" line="111"/>
         <source>Subdistrict</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="108"/>
+        <location filename="../../widgets/drilldown/text.py" line="112"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="109"/>
+        <location filename="../../widgets/drilldown/text.py" line="113"/>
         <source>Unit grid</source>
         <translation>单元网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="117"/>
+        <location filename="../../widgets/drilldown/text.py" line="121"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="118"/>
+        <location filename="../../widgets/drilldown/text.py" line="122"/>
         <source>7 days</source>
         <translation>近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="119"/>
+        <location filename="../../widgets/drilldown/text.py" line="123"/>
         <source>30 days</source>
         <translation>近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="120"/>
+        <location filename="../../widgets/drilldown/text.py" line="124"/>
         <source>This year</source>
         <translation>本年</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="121"/>
+        <location filename="../../widgets/drilldown/text.py" line="125"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="150"/>
+        <location filename="../../widgets/drilldown/text.py" line="154"/>
         <source>Could not load: %1</source>
         <translation>无法加载：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/text.py" line="155"/>
+        <location filename="../../widgets/drilldown/text.py" line="159"/>
         <source>%1 cases</source>
         <translation>%1 件</translation>
     </message>
@@ -1538,170 +1543,264 @@
 <context>
     <name>SupervisionPanel</name>
     <message>
-        <location filename="../../widgets/supervision.py" line="102"/>
+        <location filename="../../widgets/supervision.py" line="103"/>
         <source>Supervisors</source>
         <translation>监督员</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="104"/>
+        <location filename="../../widgets/supervision.py" line="105"/>
         <source>Supervisor</source>
         <translation>监督员</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="104"/>
-        <location filename="../../widgets/supervision.py" line="155"/>
+        <location filename="../../widgets/supervision.py" line="105"/>
+        <location filename="../../widgets/supervision.py" line="169"/>
         <source>Reports</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="104"/>
+        <location filename="../../widgets/supervision.py" line="105"/>
         <source>Valid</source>
         <translation>有效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="104"/>
+        <location filename="../../widgets/supervision.py" line="105"/>
         <source>Distance</source>
         <translation>巡查里程</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="107"/>
+        <location filename="../../widgets/supervision.py" line="108"/>
         <source>Rank by reports</source>
         <translation>按上报数排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="108"/>
+        <location filename="../../widgets/supervision.py" line="109"/>
         <source>Rank by valid-report rate</source>
         <translation>按有效上报率排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="109"/>
+        <location filename="../../widgets/supervision.py" line="110"/>
         <source>Rank by verifications on time</source>
         <translation>按核查按时率排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="110"/>
+        <location filename="../../widgets/supervision.py" line="111"/>
         <source>Rank by grids covered</source>
         <translation>按巡查网格数排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="111"/>
+        <location filename="../../widgets/supervision.py" line="112"/>
         <source>Rank by distance patrolled</source>
         <translation>按巡查里程排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="121"/>
+        <location filename="../../widgets/supervision.py" line="122"/>
         <source>Choose a supervisor to see their figures and track</source>
         <translation>选择监督员查看其指标与轨迹</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="152"/>
+        <location filename="../../widgets/supervision.py" line="166"/>
         <source>shift</source>
         <translation>班次</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="153"/>
+        <location filename="../../widgets/supervision.py" line="167"/>
         <source>%1 beat grids</source>
         <translation>责任网格 %1 个</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="154"/>
+        <location filename="../../widgets/supervision.py" line="168"/>
         <source>Period</source>
         <translation>时段</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="155"/>
+        <location filename="../../widgets/supervision.py" line="169"/>
         <source>valid-report rate</source>
         <translation>有效上报率</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="157"/>
+        <location filename="../../widgets/supervision.py" line="171"/>
         <source>Verifications on time</source>
         <translation>按时核查</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="159"/>
+        <location filename="../../widgets/supervision.py" line="173"/>
         <source>Grids covered</source>
         <translation>巡查网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="160"/>
+        <location filename="../../widgets/supervision.py" line="174"/>
         <source>distance patrolled</source>
         <translation>巡查里程</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="170"/>
+        <location filename="../../widgets/supervision.py" line="185"/>
         <source>No track stored for this period</source>
         <translation>该时段无轨迹记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="173"/>
+        <location filename="../../widgets/supervision.py" line="188"/>
         <source>%1 points</source>
         <translation>%1 个轨迹点</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="179"/>
+        <location filename="../../widgets/supervision.py" line="194"/>
         <source>Playing</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="189"/>
+        <location filename="../../widgets/supervision.py" line="205"/>
         <source>No component linked to this case</source>
         <translation>该案件未关联部件</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="191"/>
+        <location filename="../../widgets/supervision.py" line="207"/>
         <source>intact</source>
         <translation>完好</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="191"/>
+        <location filename="../../widgets/supervision.py" line="207"/>
         <source>damaged</source>
         <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="191"/>
+        <location filename="../../widgets/supervision.py" line="207"/>
         <source>missing</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="192"/>
+        <location filename="../../widgets/supervision.py" line="208"/>
         <source>occupied</source>
         <translation>占用</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="195"/>
+        <location filename="../../widgets/supervision.py" line="211"/>
         <source>Component</source>
         <translation>部件</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="196"/>
+        <location filename="../../widgets/supervision.py" line="212"/>
         <source>Department</source>
         <translation>主管部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="196"/>
+        <location filename="../../widgets/supervision.py" line="212"/>
         <source>grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="197"/>
+        <location filename="../../widgets/supervision.py" line="213"/>
         <source>generated</source>
         <translation>生成数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="200"/>
+        <location filename="../../widgets/supervision.py" line="216"/>
         <source>Case history: %1</source>
         <translation>案件历史：%1 件</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="233"/>
+        <location filename="../../widgets/supervision.py" line="249"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="233"/>
+        <location filename="../../widgets/supervision.py" line="249"/>
         <source>Play track</source>
         <translation>回放轨迹</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorPages</name>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="28"/>
+        <source>Supervisor</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="29"/>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="207"/>
+        <source>Reports</source>
+        <translation>上报数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="30"/>
+        <source>Valid</source>
+        <translation>有效上报率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="31"/>
+        <source>Verified on time</source>
+        <translation>按时核查率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="32"/>
+        <source>Grids covered</source>
+        <translation>巡查网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="33"/>
+        <source>km patrolled</source>
+        <translation>巡查里程(公里)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="35"/>
+        <source>Grid of the beat</source>
+        <translation>责任网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="41"/>
+        <source>early shift 07–15</source>
+        <translation>早班 07–15</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="42"/>
+        <source>late shift 11–19</source>
+        <translation>中班 11–19</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="43"/>
+        <source>night shift 17–01</source>
+        <translation>晚班 17–01</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="118"/>
+        <source>Supervisors · %1</source>
+        <translation>监督员 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="122"/>
+        <source>%1 supervisors</source>
+        <translation>%1 名监督员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="125"/>
+        <source>Credited with the patrol cases reported in their beat (cases name no reporter); a ranking covers at most 31 days.</source>
+        <translation>按责任网格内的巡查上报案件计入（案件不含上报人）；排名最长统计 31 天。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="208"/>
+        <source>Valid-report rate</source>
+        <translation>有效上报率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="209"/>
+        <source>Verifications on time</source>
+        <translation>按时核查</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="210"/>
+        <source>Beat grids covered</source>
+        <translation>已巡查责任网格</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="211"/>
+        <source>Distance patrolled (km)</source>
+        <translation>巡查里程（公里）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="217"/>
+        <source>Beat: %1 grids</source>
+        <translation>责任网格：%1 个</translation>
     </message>
 </context>
 <context>
@@ -1845,22 +1944,27 @@
         <translation>案件数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="129"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="134"/>
         <source>City management</source>
         <translation>城市管理</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="130"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="135"/>
         <source>全响应 (12345)</source>
         <translation>全响应（12345）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="202"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="136"/>
+        <source>Supervisors</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/unit_page.py" line="208"/>
         <source>Case list</source>
         <translation>案件列表</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/unit_page.py" line="208"/>
+        <location filename="../../widgets/drilldown/unit_page.py" line="214"/>
         <source>Latest cases in this grid</source>
         <translation>本网格最新案件</translation>
     </message>
@@ -2196,81 +2300,88 @@
     <name>Workstation</name>
     <message>
         <location filename="../../desktop/workstation.py" line="54"/>
+        <location filename="../../desktop/workstation.py" line="78"/>
         <source>GridWall · Operator workstation</source>
         <translation>GridWall · 值班员工作台</translation>
     </message>
     <message>
         <location filename="../../desktop/workstation.py" line="71"/>
+        <location filename="../../desktop/workstation.py" line="79"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="77"/>
+        <location filename="../../desktop/workstation.py" line="81"/>
+        <location filename="../../desktop/workstation.py" line="94"/>
         <source>Cases</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="78"/>
+        <location filename="../../desktop/workstation.py" line="82"/>
+        <location filename="../../desktop/workstation.py" line="95"/>
         <source>Drill-down</source>
         <translation>钻取分析</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="91"/>
+        <location filename="../../desktop/workstation.py" line="108"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="93"/>
+        <location filename="../../desktop/workstation.py" line="110"/>
         <source>Daily briefing (日报), yesterday…</source>
         <translation>日报（昨日）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="94"/>
+        <location filename="../../desktop/workstation.py" line="111"/>
         <source>Weekly briefing (周报), the 7 days to yesterday…</source>
         <translation>周报（截至昨日的 7 天）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="95"/>
+        <location filename="../../desktop/workstation.py" line="112"/>
         <source>Monthly briefing (月报), this month to yesterday…</source>
         <translation>月报（本月截至昨日）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="110"/>
+        <location filename="../../desktop/workstation.py" line="127"/>
         <source>Save the briefing</source>
         <translation>保存简报</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="115"/>
+        <location filename="../../desktop/workstation.py" line="132"/>
         <source>Gathering the briefing&apos;s figures…</source>
         <translation>正在汇总简报数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="120"/>
+        <location filename="../../desktop/workstation.py" line="137"/>
         <source>Start the tour on the walls</source>
         <translation>在大屏上开始参观导览</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="123"/>
+        <location filename="../../desktop/workstation.py" line="140"/>
         <source>Stop the tour on the walls</source>
         <translation>停止大屏上的参观导览</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="134"/>
+        <location filename="../../desktop/workstation.py" line="83"/>
+        <location filename="../../desktop/workstation.py" line="151"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="140"/>
+        <location filename="../../desktop/workstation.py" line="84"/>
+        <location filename="../../desktop/workstation.py" line="157"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="141"/>
+        <location filename="../../desktop/workstation.py" line="85"/>
+        <location filename="../../desktop/workstation.py" line="158"/>
         <source>Supervisors</source>
         <translation>监督员</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="332"/>
+        <location filename="../../desktop/workstation.py" line="349"/>
         <source>Export cases</source>
         <translation>导出案件</translation>
     </message>

@@ -96,6 +96,7 @@ def test_each_kind_goes_to_its_place(qtbot: QtBot) -> None:
     controller.look_up("S007")
     assert ("show_place", None, 39.91, "S007", 18) in gmap.calls  # no pin: the track is fitted instead
     assert ("supervisor", {"staff_id": "S007"}) in runner.asked
+    assert drill.opened[-1] == ("supervisor", "S007")  # the drill-down's supervisor page
     assert runner.asked[-1] == ("track", {"staff_id": "S007", "start": 1_790_000_000 - 12 * 3600, "end": 1_790_000_001})
     before = len(gmap.calls)
     controller.look_up("nothing")

@@ -21,7 +21,9 @@ def crumb_text(crumb: Crumb, names: NameLookup, lang: str) -> str:
         return translate("Breadcrumb", "Cases")
     if crumb.kind == "alarms":
         return translate("Breadcrumb", "Alarms")
-    if crumb.kind == "case":
+    if crumb.kind == "supervisors":
+        return translate("Breadcrumb", "Supervisors")
+    if crumb.kind in ("case", "supervisor"):
         return crumb.key
     if unit_level(crumb.key) == "grid":
         return grid_label(crumb.key, lang)

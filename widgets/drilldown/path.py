@@ -66,7 +66,7 @@ class RangeSpec:
 @dataclass(frozen=True)
 class Crumb:
     """One step of the path: a ``unit`` (code), the ``cases`` list of a unit (code), one ``case`` (id),
-    or the district's ``alarms`` page."""
+    the district's ``alarms`` page, the ``supervisors`` ranking of a unit (code) or one ``supervisor`` (staff id)."""
 
     kind: str
     key: str
@@ -95,7 +95,7 @@ class DrillPath:
     @property
     def unit(self) -> str:
         """The deepest unit of the path (the case list's unit on a case page)."""
-        return next((c.key for c in reversed(self.crumbs) if c.kind not in ("case", "alarms")), DISTRICT)
+        return next((c.key for c in reversed(self.crumbs) if c.kind not in ("case", "alarms", "supervisor")), DISTRICT)
 
     def reset(self) -> None:
         """Back to the district, today, no filters."""
@@ -115,6 +115,29 @@ class DrillPath:
     def open_alarms(self) -> None:
         """Show the district's alarm figures and the department ranking by urges."""
         self.crumbs = [Crumb("unit", DISTRICT), Crumb("alarms", DISTRICT)]
+
+    def open_supervisors(self, unit: str) -> None:
+        """Show the ranking of the supervisors whose beat lies (partly) in ``unit``."""
+        self.open_unit(unit)
+        self.crumbs.append(Crumb("supervisors", unit))
+
+    def open_supervisor(self, staff_id: str) -> None:
+        """Show one supervisor's figures: below the ranking shown, else below the district's ranking."""
+        if self.current.kind == "supervisor":
+            if self.current.key == staff_id:
+                return
+            self.crumbs.pop()
+        if self.current.kind != "supervisors":
+            self.open_supervisors(DISTRICT)
+        self.crumbs.append(Crumb("supervisor", staff_id))
+
+    def supervisor_range(self) -> RangeSpec:
+        """The range of the supervisor pages: the selection's, or the last 30 days where it is longer than 31
+        days (a ranking covers at most 31 days; the page shows the period it got)."""
+        spec = self.range
+        if spec.name == "year" or (spec.name == "custom" and (spec.end or 0) - (spec.start or 0) > 31 * 86_400):
+            return RangeSpec("30d")
+        return spec
 
     def open_case(self, case_id: str) -> None:
         """Show one case; from a case list it goes below the list, else below the current unit."""

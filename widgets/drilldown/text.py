@@ -27,6 +27,8 @@ RATES = frozenset(
         "response_rate",  # 全响应: 响应率, 解决率, 满意率
         "resolution_rate",
         "satisfaction_rate",
+        "valid_rate",  # a supervisor's valid reports and verifications on time
+        "verify_on_time_rate",
     }
 )
 HIGHER_IS_BETTER = frozenset({"closure_rate", "ontime_closure_rate", "ontime_handling_rate"})
@@ -58,6 +60,8 @@ def format_value(key: str, value: Any) -> str:
         return f"{100 * float(value):.1f}%"
     if key == "mean_handling_h":
         return translate("Drill", "%1 h").replace("%1", f"{float(value):.1f}")
+    if key == "distance_km":
+        return f"{float(value):,.1f}"
     return format_count(float(value))
 
 

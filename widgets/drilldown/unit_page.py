@@ -47,12 +47,14 @@ class UnitPage(QWidget):
         sigDepartmentActivated(str): a department row was clicked.
         sigCasesWanted(): the case-list button was clicked.
         sigCaseActivated(str): a case of a grid's list was clicked.
+        sigSupervisorsWanted(): the supervisors button was clicked (the unit's supervisors ranked).
     """
 
     sigUnitActivated = Signal(str)
     sigDepartmentActivated = Signal(str)
     sigCasesWanted = Signal()
     sigCaseActivated = Signal(str)
+    sigSupervisorsWanted = Signal()
 
     def __init__(self, names: NameLookup, scale: Scale, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +87,9 @@ class UnitPage(QWidget):
         self.cases_button.setObjectName("Primary")
         self.cases_button.clicked.connect(self.sigCasesWanted)
         head.addWidget(self.cases_button)
+        self.supervisors_button = QPushButton(self)
+        self.supervisors_button.clicked.connect(self.sigSupervisorsWanted)
+        head.addWidget(self.supervisors_button)
         box.addLayout(head)
         self.platform_stack = QStackedWidget(self)
         city = QWidget(self)
@@ -128,6 +133,7 @@ class UnitPage(QWidget):
         """UI strings from the translator."""
         self.platform_buttons["city"].setText(translate("UnitPage", "City management"))
         self.platform_buttons["response"].setText(translate("UnitPage", "全响应 (12345)"))
+        self.supervisors_button.setText(translate("UnitPage", "Supervisors") + "  ›")
         self._titles()
 
     @property

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 from feeds.live import NameLookup
 from feeds.protocol.alarm_answers import AlarmMetricsAnswer, UrgeRankingAnswer
 from feeds.protocol.answers import CaseDetailAnswer, CaseListAnswer, DrillAnswer, RankingAnswer, ResponseAnswer
+from feeds.protocol.supervision_answers import SupervisorDetail, SupervisorRanking
 from widgets.drilldown.alarm_page import AlarmMetricsPage
 from widgets.drilldown.breadcrumb import Breadcrumb
 from widgets.drilldown.busy import BusyBar
@@ -32,6 +33,7 @@ from widgets.drilldown.range_bar import RangeBar
 from widgets.drilldown.requests import RequestBook
 from widgets.drilldown.status import LoadStatus
 from widgets.drilldown.style import drill_qss
+from widgets.drilldown.supervisor_pages import SupervisorPage, SupervisorRankingPage
 from widgets.drilldown.text import load_failed
 from widgets.drilldown.unit_page import UnitPage
 from widgets.theme import Scale
@@ -96,12 +98,24 @@ class DrillDownView(QWidget):
         )
         self.case_detail = CaseDetailView(names, scale, shapes=shapes, actions=operator, parent=self)
         self.alarm_page = AlarmMetricsPage(names, scale, self)
-        for page in (self.unit_page, self.case_list, self.case_detail, self.alarm_page):
+        self.supervisors_page = SupervisorRankingPage(names, scale, self)
+        self.supervisor_page = SupervisorPage(names, scale, self)
+        for page in self._pages():
             self.pages.addWidget(page)
         box.addWidget(self.pages, 1)
         self._connect()
         self._update_crumbs()
         self._navigate(ask=False)  # nothing is connected yet: the first open or refresh asks
+
+    def _pages(self) -> tuple[Any, ...]:
+        return (
+            self.unit_page,
+            self.case_list,
+            self.case_detail,
+            self.alarm_page,
+            self.supervisors_page,
+            self.supervisor_page,
+        )
 
     def _connect(self) -> None:
         self.breadcrumb.sigGo.connect(self.go)
@@ -114,6 +128,9 @@ class DrillDownView(QWidget):
         self.unit_page.sigDepartmentActivated.connect(self._on_department)
         self.unit_page.sigCasesWanted.connect(lambda: self.open_cases(self.path.unit))
         self.unit_page.sigCaseActivated.connect(self.open_case)
+        self.unit_page.sigSupervisorsWanted.connect(lambda: self.open_supervisors(self.path.unit))
+        self.supervisors_page.sigSupervisorActivated.connect(self.open_supervisor)
+        self.supervisor_page.sigUnitActivated.connect(self.open_unit)
         self.case_list.sigPageWanted.connect(self._on_page_wanted)
         self.case_list.sigCaseActivated.connect(self.open_case)
         self.case_list.sigExportRequested.connect(lambda: self.sigExport.emit(self.export_params()))
@@ -139,14 +156,14 @@ class DrillDownView(QWidget):
     def set_language(self, lang: str) -> None:
         """Domain names in ``lang`` on every page."""
         self.lang = "en" if lang == "en" else "zh"
-        for page in (self.unit_page, self.case_list, self.case_detail, self.alarm_page):
+        for page in self._pages():
             page.set_language(self.lang)
         self._update_crumbs()
 
     # ------------------------------------------------------------ navigation
     @property
     def page_name(self) -> str:
-        """``unit``, ``cases``, ``case`` or ``alarms``."""
+        """``unit``, ``cases``, ``case``, ``alarms``, ``supervisors`` or ``supervisor``."""
         return self.path.current.kind
 
     def open_unit(self, code: str, filters: Mapping[str, Any] | None = None, range: RangeSpec | None = None) -> None:
@@ -165,6 +182,16 @@ class DrillDownView(QWidget):
     def open_alarms(self) -> None:
         """Show the alarm figures (ISA-18.2 / EEMUA 191) and the departments by urges."""
         self.path.open_alarms()
+        self._navigate()
+
+    def open_supervisors(self, unit: str) -> None:
+        """Show the supervisors whose beat lies (partly) in ``unit``, ranked."""
+        self.path.open_supervisors(unit)
+        self._navigate()
+
+    def open_supervisor(self, staff_id: str) -> None:
+        """Show one supervisor's figures and beat (below the ranking shown, else the district's)."""
+        self.path.open_supervisor(staff_id)
         self._navigate()
 
     def open_case(self, case_id: str) -> None:
@@ -213,6 +240,12 @@ class DrillDownView(QWidget):
             self.pages.setCurrentWidget(self.case_list)
         elif crumb.kind == "alarms":
             self.pages.setCurrentWidget(self.alarm_page)
+        elif crumb.kind == "supervisors":
+            self.supervisors_page.show_unit(crumb.key)
+            self.pages.setCurrentWidget(self.supervisors_page)
+        elif crumb.kind == "supervisor":
+            self.supervisor_page.show_staff(crumb.key)
+            self.pages.setCurrentWidget(self.supervisor_page)
         else:
             if crumb.key != self.case_detail.case_id:
                 self.case_detail.clear()
@@ -245,6 +278,10 @@ class DrillDownView(QWidget):
             period = alarm_period(self.path.range)
             self._request("alarm_metrics", "alarm_metrics", dict(period))
             self._request("urge_ranking", "urge_ranking", dict(period))
+        elif crumb.kind == "supervisors":
+            self._request("supervisors", "supervisors", {"unit": crumb.key, **self.path.supervisor_range().params()})
+        elif crumb.kind == "supervisor":
+            self._request("supervisor", "supervisor", {"staff_id": crumb.key, **self.path.supervisor_range().params()})
         else:
             self._request("case", "case", {"id": crumb.key})
 
@@ -285,6 +322,10 @@ class DrillDownView(QWidget):
             self.alarm_page.show_metrics(AlarmMetricsAnswer.from_wire(data))
         elif slot == "urge_ranking" and isinstance(data, dict):
             self.alarm_page.show_ranking(UrgeRankingAnswer.from_wire(data))
+        elif slot == "supervisors" and isinstance(data, dict):
+            self.supervisors_page.show_ranking(SupervisorRanking.from_wire(data))
+        elif slot == "supervisor" and isinstance(data, dict):
+            self.supervisor_page.show_detail(SupervisorDetail.from_wire(data))
         elif slot == "action":
             self.case_detail.show_action_result(True)
             if self.path.current.kind == "case":  # show the urge/mark/note in the record
