@@ -16,7 +16,7 @@ verifications (核查) of the cases closed there:
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -137,17 +137,23 @@ def compute_figures(
 
 
 def _add_tracks(figures: Mapping[str, Figures], owner: Mapping[str, str], rows: Iterable[Any]) -> None:
-    by_staff: dict[str, list[Any]] = defaultdict(list)
-    for row in rows:
-        by_staff[row.staff_id].append(row)
-    for staff, points in by_staff.items():
-        fig = figures.get(staff)
+    """Track figures from rows ``(staff_id, at, lon, lat, grid)`` ordered by staff, then time (one pass, numpy)."""
+    table = list(rows)
+    if not table:
+        return
+    staff = [r[0] for r in table]
+    at = np.fromiter((r[1] for r in table), dtype=float, count=len(table))
+    lon = np.fromiter((r[2] for r in table), dtype=float, count=len(table))
+    lat = np.fromiter((r[3] for r in table), dtype=float, count=len(table))
+    grids = [r[4] for r in table]
+    starts = [0] + [i for i in range(1, len(staff)) if staff[i] != staff[i - 1]] + [len(staff)]
+    for a, b in itertools.pairwise(starts):
+        fig = figures.get(staff[a])
         if fig is None:
             continue
-        arr = np.array([(p.at, p.lon, p.lat) for p in points], dtype=float)
-        fig.track_points = len(points)
-        fig.distance_m = track_length_m(arr[:, 0], arr[:, 1], arr[:, 2])
-        fig.grids_covered = len({p.grid for p in points if owner.get(p.grid) == staff})
+        fig.track_points = b - a
+        fig.distance_m = track_length_m(at[a:b], lon[a:b], lat[a:b])
+        fig.grids_covered = sum(1 for g in set(grids[a:b]) if owner.get(g) == fig.staff_id)
 
 
 def staff_of_unit(conn: Connection, unit: str) -> set[str]:

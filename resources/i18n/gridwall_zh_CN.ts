@@ -1718,7 +1718,7 @@
     </message>
     <message>
         <location filename="../../widgets/drilldown/supervisor_pages.py" line="29"/>
-        <location filename="../../widgets/drilldown/supervisor_pages.py" line="207"/>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="205"/>
         <source>Reports</source>
         <translation>上报数</translation>
     </message>
@@ -1740,7 +1740,7 @@
     <message>
         <location filename="../../widgets/drilldown/supervisor_pages.py" line="33"/>
         <source>km patrolled</source>
-        <translation>巡查里程(公里)</translation>
+        <translation>里程(公里)</translation>
     </message>
     <message>
         <location filename="../../widgets/drilldown/supervisor_pages.py" line="35"/>
@@ -1763,42 +1763,42 @@
         <translation>晚班 17–01</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/supervisor_pages.py" line="118"/>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="117"/>
         <source>Supervisors · %1</source>
         <translation>监督员 · %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/supervisor_pages.py" line="122"/>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="121"/>
         <source>%1 supervisors</source>
         <translation>%1 名监督员</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/supervisor_pages.py" line="125"/>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="124"/>
         <source>Credited with the patrol cases reported in their beat (cases name no reporter); a ranking covers at most 31 days.</source>
         <translation>按责任网格内的巡查上报案件计入（案件不含上报人）；排名最长统计 31 天。</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/supervisor_pages.py" line="208"/>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="206"/>
         <source>Valid-report rate</source>
         <translation>有效上报率</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/supervisor_pages.py" line="209"/>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="207"/>
         <source>Verifications on time</source>
         <translation>按时核查</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/supervisor_pages.py" line="210"/>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="208"/>
         <source>Beat grids covered</source>
         <translation>已巡查责任网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/supervisor_pages.py" line="211"/>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="209"/>
         <source>Distance patrolled (km)</source>
         <translation>巡查里程（公里）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/supervisor_pages.py" line="217"/>
+        <location filename="../../widgets/drilldown/supervisor_pages.py" line="215"/>
         <source>Beat: %1 grids</source>
         <translation>责任网格：%1 个</translation>
     </message>

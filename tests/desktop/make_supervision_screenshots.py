@@ -1,5 +1,6 @@
 """Screenshots of the supervision view for docs/img (not a test): components at street zoom, a supervisor's
-track playback, a case with its nearest camera playing a local ffmpeg stream.
+track playback beside their drill-down page, the supervisors ranking, a case with its nearest camera playing a
+local ffmpeg stream, and a separate wall flown to the workstation's look-up.
 
 Usage: PYTHONPATH=.:tests python tests/desktop/make_supervision_screenshots.py STORE.db OUT_DIR
 
@@ -85,9 +86,13 @@ def main() -> int:
     write_cameras(store.engine, [*modelled_cameras(), live])
     book = TokenBook()
     book.add("shot-operator", "operator", "screenshots")
+    book.add("shot-wall", "wall", "wall")
     server = ServerThread(server_config(book, store=store)).start()
     session = WallSession(server.url, "shot-operator", WallOptions(workstation=True, size=(1920, 1080)), translations)
     session.show()
+    wall = WallSession(server.url, "shot-wall", WallOptions(windowed=True, size=(1920, 1080)), translations)
+    wall.show()
+    wall_map = wall.wall_windows[0].panels["map"]
     window = session.windows[0]
     gmap = session.wall_windows[0].panels["map"]
     sup = session.supervision
@@ -108,8 +113,13 @@ def main() -> int:
         pump(app, lambda: gmap.is_idle, at_least=2.0)
         painted(app, gmap)
         window.grab().save(str(out / "supervision-track.png"))
+        view = session.drill.view
+        view.back()  # the drill-down's ranking of the district's supervisors
+        pump(app, lambda: view.supervisors_page.answer is not None and not view.book.busy, at_least=1.0)
+        window.grab().save(str(out / "supervision-ranking.png"))
         sup.playback[0].load(None)
         sup.last_lookup = []
+        window.supervisors_dock.raise_()  # the component's card
         sup.look_up(code)
         pump(app, lambda: bool(sup.last_lookup))
         target = sup.last_lookup[0]
@@ -118,6 +128,12 @@ def main() -> int:
         pump(app, lambda: gmap.is_idle, at_least=2.0)
         painted(app, gmap)
         window.grab().save(str(out / "supervision-components.png"))
+        pump(app, lambda: wall.supervision.focused is not None and wall.supervision.focused.target == code)
+        pump(app, lambda: near(page(app, wall_map, "gridwall.state().pin"), target["lat"], target["lon"]))
+        pump(app, lambda: page(app, wall_map, "gridwall.map.getZoom()") >= 17.9, at_least=2.0)
+        pump(app, lambda: wall_map.is_idle, at_least=2.0)
+        painted(app, wall_map)
+        wall.windows[0].grab().save(str(out / "supervision-wall-focus.png"))
         pump(app, camera.ready, timeout=60)
         sup.look_up(case.id)
         video = sup.cameras[-1]
@@ -128,6 +144,7 @@ def main() -> int:
         painted(app, gmap)
         window.grab().save(str(out / "supervision-camera.png"))
     finally:
+        wall.close()
         session.close()
         server.stop()
         camera.close()

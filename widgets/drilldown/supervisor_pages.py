@@ -79,8 +79,7 @@ class SupervisorRankingPage(QWidget):
         self.subtitle = plain_label(self, "DrillSub")
         head.addWidget(self.title)
         head.addSpacing(scale.gap)
-        head.addWidget(self.subtitle)
-        head.addStretch(1)
+        head.addWidget(self.subtitle, 1)  # takes the rest of the row: its text grows once the answer is in
         box.addLayout(head)
         self.note = plain_label(self, "FieldName")
         self.note.setWordWrap(True)
@@ -152,8 +151,7 @@ class SupervisorPage(QWidget):
         self.subtitle = plain_label(self, "DrillSub")
         head.addWidget(self.title)
         head.addSpacing(scale.gap)
-        head.addWidget(self.subtitle)
-        head.addStretch(1)
+        head.addWidget(self.subtitle, 1)  # takes the rest of the row: its text grows once the answer is in
         box.addLayout(head)
         tiles = QGridLayout()
         tiles.setHorizontalSpacing(scale.pad)
