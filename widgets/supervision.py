@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from feeds.privacy import mask_text
 from feeds.protocol import BEIJING
+from widgets.drilldown.supervisor_pages import shift_name
 from widgets.panel import Panel, format_rate, stage_name
 from widgets.theme import Scale
 
@@ -163,7 +164,7 @@ class SupervisionPanel(Panel):
         name = fig.get("name_en" if self.lang == "en" else "name_zh", "")
         period = answer.get("period") or {}
         lines = [
-            f"{name} · {self.staff_id} · " + self.tr("shift") + f" {fig.get('shift', '')} · "
+            f"{name} · {self.staff_id} · {shift_name(str(fig.get('shift', '')))} · "
             + self.tr("%1 beat grids").replace("%1", str(fig.get("beat_grids", 0))),
             self.tr("Period") + f" {_time(period.get('start_s'))} – {_time(period.get('end_s'))}",
             self.tr("Reports") + f" {fig.get('reports', 0)} · " + self.tr("valid-report rate")

@@ -1543,168 +1543,163 @@
 <context>
     <name>SupervisionPanel</name>
     <message>
-        <location filename="../../widgets/supervision.py" line="103"/>
+        <location filename="../../widgets/supervision.py" line="104"/>
         <source>Supervisors</source>
         <translation>监督员</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="105"/>
+        <location filename="../../widgets/supervision.py" line="106"/>
         <source>Supervisor</source>
         <translation>监督员</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="105"/>
-        <location filename="../../widgets/supervision.py" line="169"/>
+        <location filename="../../widgets/supervision.py" line="106"/>
+        <location filename="../../widgets/supervision.py" line="170"/>
         <source>Reports</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="105"/>
+        <location filename="../../widgets/supervision.py" line="106"/>
         <source>Valid</source>
         <translation>有效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="105"/>
+        <location filename="../../widgets/supervision.py" line="106"/>
         <source>Distance</source>
         <translation>巡查里程</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="108"/>
+        <location filename="../../widgets/supervision.py" line="109"/>
         <source>Rank by reports</source>
         <translation>按上报数排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="109"/>
+        <location filename="../../widgets/supervision.py" line="110"/>
         <source>Rank by valid-report rate</source>
         <translation>按有效上报率排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="110"/>
+        <location filename="../../widgets/supervision.py" line="111"/>
         <source>Rank by verifications on time</source>
         <translation>按核查按时率排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="111"/>
+        <location filename="../../widgets/supervision.py" line="112"/>
         <source>Rank by grids covered</source>
         <translation>按巡查网格数排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="112"/>
+        <location filename="../../widgets/supervision.py" line="113"/>
         <source>Rank by distance patrolled</source>
         <translation>按巡查里程排名</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="122"/>
+        <location filename="../../widgets/supervision.py" line="123"/>
         <source>Choose a supervisor to see their figures and track</source>
         <translation>选择监督员查看其指标与轨迹</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="166"/>
-        <source>shift</source>
-        <translation>班次</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/supervision.py" line="167"/>
+        <location filename="../../widgets/supervision.py" line="168"/>
         <source>%1 beat grids</source>
         <translation>责任网格 %1 个</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="168"/>
+        <location filename="../../widgets/supervision.py" line="169"/>
         <source>Period</source>
         <translation>时段</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="169"/>
+        <location filename="../../widgets/supervision.py" line="170"/>
         <source>valid-report rate</source>
         <translation>有效上报率</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="171"/>
+        <location filename="../../widgets/supervision.py" line="172"/>
         <source>Verifications on time</source>
         <translation>按时核查</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="173"/>
+        <location filename="../../widgets/supervision.py" line="174"/>
         <source>Grids covered</source>
         <translation>巡查网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="174"/>
+        <location filename="../../widgets/supervision.py" line="175"/>
         <source>distance patrolled</source>
         <translation>巡查里程</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="185"/>
+        <location filename="../../widgets/supervision.py" line="186"/>
         <source>No track stored for this period</source>
         <translation>该时段无轨迹记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="188"/>
+        <location filename="../../widgets/supervision.py" line="189"/>
         <source>%1 points</source>
         <translation>%1 个轨迹点</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="194"/>
+        <location filename="../../widgets/supervision.py" line="195"/>
         <source>Playing</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="205"/>
+        <location filename="../../widgets/supervision.py" line="206"/>
         <source>No component linked to this case</source>
         <translation>该案件未关联部件</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="207"/>
+        <location filename="../../widgets/supervision.py" line="208"/>
         <source>intact</source>
         <translation>完好</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="207"/>
+        <location filename="../../widgets/supervision.py" line="208"/>
         <source>damaged</source>
         <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="207"/>
+        <location filename="../../widgets/supervision.py" line="208"/>
         <source>missing</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="208"/>
+        <location filename="../../widgets/supervision.py" line="209"/>
         <source>occupied</source>
         <translation>占用</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="211"/>
+        <location filename="../../widgets/supervision.py" line="212"/>
         <source>Component</source>
         <translation>部件</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="212"/>
+        <location filename="../../widgets/supervision.py" line="213"/>
         <source>Department</source>
         <translation>主管部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="212"/>
+        <location filename="../../widgets/supervision.py" line="213"/>
         <source>grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="213"/>
+        <location filename="../../widgets/supervision.py" line="214"/>
         <source>generated</source>
         <translation>生成数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="216"/>
+        <location filename="../../widgets/supervision.py" line="217"/>
         <source>Case history: %1</source>
         <translation>案件历史：%1 件</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="249"/>
+        <location filename="../../widgets/supervision.py" line="250"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../widgets/supervision.py" line="249"/>
+        <location filename="../../widgets/supervision.py" line="250"/>
         <source>Play track</source>
         <translation>回放轨迹</translation>
     </message>
