@@ -71,7 +71,7 @@ def _run(app: QApplication, gmap: GridMap, frames: int, on: bool, start: tuple[f
         app.processEvents()
         time.sleep(0.02)
     _js(app, gmap, PAN_JS % (frames, 6))
-    _pump(app, lambda: _js(app, gmap, "window.__gwBench !== null"))
+    _pump(app, lambda: _js(app, gmap, "window.__gwBench !== null"), timeout=60.0 + 2.0 * frames)  # a limit, per frame
     return [float(x) for x in _js(app, gmap, "window.__gwBench")]
 
 

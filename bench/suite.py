@@ -501,7 +501,7 @@ SUITE: list[Bench] = [
         "component-layer",
         "Component layer",
         "component_layer.py",
-        ["--frames", "240", "--repeat", "3"],
+        ["--frames", "120", "--repeat", "2"],
         ["--quick"],
         parse_component_layer,
         "The map (1920×1080, offscreen, software rendering) with the real units, 1,500 cases and the "

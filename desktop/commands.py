@@ -17,7 +17,7 @@ from desktop.importing import (
     cmd_replay,
 )
 from desktop.startup import UserError, run_wall_session, server_config, start_application, wall_options
-from desktop.supervision_cli import cmd_import_cameras, cmd_import_parts, cmd_look_at
+from desktop.supervision_cli import cmd_import_cameras, cmd_import_parts, cmd_look_at, operator_client
 
 __all__ = [
     "UserError",
@@ -159,23 +159,8 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 def cmd_tour(args: argparse.Namespace) -> int:
     """``gridwall tour start|stop``: ask every wall of a server to start or stop the visitors' tour."""
-    import time
-
-    from feeds.client import ClientThread, NotConnectedError
-    from feeds.protocol import ProtocolError
-
-    client = ClientThread(args.server, args.token, client_name="gridwall-tour", stop_when_refused=True).start()
-    try:
-        deadline = time.monotonic() + 15
-        while client.status.state not in ("live", "refused") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if client.status.state != "live":
-            raise UserError(f"cannot reach {args.server}: {client.status.detail or client.status.state}")
+    with operator_client(args.server, args.token, "gridwall-tour") as client:
         client.tour(args.action)
-    except (ProtocolError, NotConnectedError, TimeoutError) as exc:
-        raise UserError(str(exc)) from None
-    finally:
-        client.stop()
     print(f"asked the walls of {args.server} to {args.action} the tour")
     return 0
 

@@ -6,7 +6,9 @@ Never imports Qt.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,33 +83,43 @@ def cmd_import_cameras(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_look_at(args: argparse.Namespace) -> int:
-    """``gridwall look-at TEXT``: resolve ``TEXT`` with the server's ``lookup`` and send the first match
-    to every wall of the server as a ``focus`` message (what a workstation's look-up does)."""
+@contextlib.contextmanager
+def operator_client(server: str, token: str, name: str) -> Iterator[Any]:
+    """A connected :class:`~feeds.client.ClientThread` for a one-shot command (stopped on leaving);
+    refusals, timeouts and a lost connection become :class:`~desktop.startup.UserError`."""
     import time
 
     from desktop.startup import UserError
     from feeds.client import ClientThread, NotConnectedError
-    from feeds.protocol import Focus, ProtocolError
-    from feeds.protocol.focus import focus_zoom
+    from feeds.protocol import ProtocolError
 
-    client = ClientThread(args.server, args.token, client_name="gridwall-look-at", stop_when_refused=True).start()
+    client = ClientThread(server, token, client_name=name, stop_when_refused=True).start()
     try:
         deadline = time.monotonic() + 15
         while client.status.state not in ("live", "refused") and time.monotonic() < deadline:
             time.sleep(0.05)
         if client.status.state != "live":
-            raise UserError(f"cannot reach {args.server}: {client.status.detail or client.status.state}")
-        matches = client.query("lookup", {"text": args.text}).get("matches", [])
-        if not matches:
-            raise UserError(f"nothing is called {args.text!r}")
-        m = matches[0]
-        kind = str(m["kind"])
-        label = str(m.get("label_zh", ""))[:100]
-        client.publish(Focus(kind, str(m["id"]), float(m["lon"]), float(m["lat"]), focus_zoom(kind), label))
+            raise UserError(f"cannot reach {server}: {client.status.detail or client.status.state}")
+        yield client
     except (ProtocolError, NotConnectedError, TimeoutError) as exc:
         raise UserError(str(exc)) from None
     finally:
         client.stop()
+
+
+def cmd_look_at(args: argparse.Namespace) -> int:
+    """``gridwall look-at TEXT``: resolve ``TEXT`` with the server's ``lookup`` and send the first match
+    to every wall of the server as a ``focus`` message (what a workstation's look-up does)."""
+    from desktop.startup import UserError
+    from feeds.protocol import Focus
+    from feeds.protocol.focus import focus_zoom
+
+    with operator_client(args.server, args.token, "gridwall-look-at") as client:
+        matches = client.query("lookup", {"text": args.text}).get("matches", [])
+        if not matches:
+            raise UserError(f"nothing is called {args.text!r}")
+        m = matches[0]
+        kind, label = str(m["kind"]), str(m.get("label_zh", ""))[:100]
+        client.publish(Focus(kind, str(m["id"]), float(m["lon"]), float(m["lat"]), focus_zoom(kind), label))
     sys.stdout.write(f"the walls of {args.server} fly to {kind} {m['id']} ({label})\n")
     return 0
