@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 EXPORT_PAGE = 500
+EXACT_COUNT = 100_000_000
+"""``count_limit`` of an export's first page: the server counts every matching case."""
 VIEW_SCALE = 0.8
 """Drill-down and case views on a workstation are sized for this fraction of the window height."""
 
@@ -243,12 +245,16 @@ class CaseExport(QObject):
 
     def _next(self) -> None:
         self._rid = next_request_id()
-        self.runner.submit(self._rid, "cases", {**self._params, "offset": self._offset, "limit": self.page})
+        # the first page counts every match (the progress bar's end); later pages need no count
+        count_limit = EXACT_COUNT if self._offset == 0 else 1
+        params = {**self._params, "offset": self._offset, "limit": self.page, "count_limit": count_limit}
+        self.runner.submit(self._rid, "cases", params)
 
     def _on_result(self, request_id: int, data: object) -> None:
         if request_id != self._rid or not isinstance(data, CaseListAnswer):
             return
-        self.total = data.total
+        if self._offset == 0:
+            self.total = data.total
         end = data.period.end_s
         if self._offset == 0 and self._params.get("range") != "custom" and end is not None:
             self._params["as_of"] = end  # pin the to-date period's end: new cases do not shift the pages

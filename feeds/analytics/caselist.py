@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, and_, case, select
 
 from feeds.analytics.naming import Names
 from feeds.analytics.params import Params
@@ -17,7 +17,7 @@ from feeds.protocol import ProtocolError, iso
 from feeds.protocol import vocab as v
 from feeds.protocol.answers import CASE_TIMES
 from feeds.store.schema import case_history, cases
-from feeds.store.search import frequent, store_has_index, text_condition
+from feeds.store.search import COUNT_LIMIT, count_matches, frequent, store_has_index, text_condition
 
 SORTS = {
     "reported_at": cases.c.reported_at,
@@ -54,26 +54,33 @@ _STAGE_TIMES = (  # (stage whose deadline is judged, started at, reached at, tax
 
 
 def case_list(engine: Engine, names: Names, p: Params) -> dict[str, Any]:
-    """One page of cases of a selection, optionally searched, with the total count."""
+    """One page of cases of a selection, optionally searched, with the count of matching cases.
+
+    ``total`` counts them up to ``count_limit`` (default :data:`~feeds.store.search.COUNT_LIMIT`,
+    at least the end of this page); ``total_exact`` is false when more match than ``total``.
+    """
     q = p.text("q", None, max_len=100)
     sort = p.text("sort", "reported_at", choices=frozenset(SORTS))
     order = p.text("order", "desc", choices=frozenset({"asc", "desc"}))
     offset = p.integer("offset", 0, 0, 1_000_000)
     limit = p.integer("limit", 50, 1, 500)
+    count_limit = p.integer("count_limit", COUNT_LIMIT, 1, 100_000_000)
     sel, period = p.selection()
     p.finish()
-    cond = page_cond = where_clause(sel)
+    cond = where_clause(sel)
+    page_cond = cond
     key = SORTS[str(sort)]
     ordering = [key.desc() if order == "desc" else key.asc(), cases.c.id.desc() if order == "desc" else cases.c.id]
     overdue = case((overdue_expr(sel.as_of), True), else_=False).label("overdue")
     with engine.connect() as conn:
+        indexed = False
         if q and q.strip():  # the text index where the store has one (feeds.store.search)
             indexed = store_has_index(engine)
             by_time = indexed and sort == "reported_at" and frequent(conn, q)
-            cond = and_(cond, text_condition(engine.dialect.name, q, indexed))
             page_cond = and_(page_cond, text_condition(engine.dialect.name, q, indexed, by_time=by_time))
         query = select(*_LIST_COLUMNS, overdue).where(page_cond).order_by(*ordering).offset(offset).limit(limit)
-        total = int(conn.execute(select(func.count()).select_from(cases).where(cond)).scalar_one())
+        # counted up to the limit (never fewer than this page's end): a common text costs what a rare one does
+        total, exact = count_matches(conn, cond, q, indexed, max(count_limit, offset + limit))
         rows = [dict(r) for r in conn.execute(query).mappings()]
     for r in rows:
         for k in ("reported_at", "deadline_at", "handle_deadline_at"):
@@ -90,6 +97,7 @@ def case_list(engine: Engine, names: Names, p: Params) -> dict[str, Any]:
         "offset": offset,
         "limit": limit,
         "total": total,
+        "total_exact": exact,
         "rows": rows,
     }
 

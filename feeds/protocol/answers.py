@@ -376,6 +376,8 @@ class CaseListAnswer:
     limit: int
     total: int
     rows: tuple[CaseRow, ...]
+    total_exact: bool = True
+    """False when more cases match than ``total`` (the server stopped counting at its limit)."""
 
     @classmethod
     def from_wire(cls, d: Wire) -> CaseListAnswer:
@@ -391,6 +393,7 @@ class CaseListAnswer:
             _int(d.get("limit")),
             _int(d.get("total")),
             tuple(CaseRow.from_wire(r) for r in _rows(d.get("rows"))),
+            d.get("total_exact") is not False,
         )
 
 

@@ -21,6 +21,7 @@ ASCII letters in any case; PostgreSQL: case as typed), or whose id starts with i
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -28,9 +29,12 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    Select,
     Table,
     Text,
     and_,
+    case,
+    func,
     literal_column,
     or_,
     select,
@@ -195,22 +199,122 @@ def _id_prefix(q: str) -> ColumnElement[bool]:
 FREQUENT_MATCHES = 2_000
 """Above this many text matches, a page in report-time order is found faster by walking the time index."""
 
+COUNT_LIMIT = 1_000
+"""The ``cases`` query counts matching cases up to this many by default; more is shown as "1,000+"."""
+
+SCAN_LIMIT = 20_000
+"""SQLite: text matches (newest first) looked up to count a selection's matches before falling back."""
+
 
 def _phrase(q: str) -> str:
     return '"' + q.replace('"', '""') + '"'  # one FTS5 string: a substring, never query syntax
 
 
+def _uses_fts(dialect: str, query: str, has_index: bool) -> bool:
+    return dialect == "sqlite" and has_index and len(query.strip()) >= MIN_INDEXED_CHARS
+
+
+def _fts_matches(conn: Connection, q: str, limit: int) -> int:
+    """SQLite: how many cases the index matches, counted up to ``limit`` + 1."""
+    found = conn.exec_driver_sql(
+        f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)",
+        (_phrase(q), limit + 1),
+    )
+    return int(found.scalar() or 0)
+
+
 def frequent(conn: Connection, query: str) -> bool:
-    """SQLite: whether ``query`` matches more than :data:`FREQUENT_MATCHES` cases (counted in the index alone).
+    """SQLite: whether ``query`` matches more than :data:`FREQUENT_MATCHES` cases (by text or id prefix).
 
     The first page of such a search, newest first, is found within a few hundred rows
     of the report-time index; fetching every match by rowid and sorting costs more.
+    The index stops counting at :data:`FREQUENT_MATCHES` + 1, so this costs well under a
+    millisecond however common the text is.
     """
     q = query.strip()
     if conn.dialect.name != "sqlite" or len(q) < MIN_INDEXED_CHARS:
         return False
-    found = conn.exec_driver_sql(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", (_phrase(q),))
-    return int(found.scalar() or 0) > FREQUENT_MATCHES
+    by_id = select(literal_column("1")).select_from(cases).where(_id_prefix(q))
+    ids, every_id = _capped(conn, by_id, FREQUENT_MATCHES)
+    return not every_id or _fts_matches(conn, q, FREQUENT_MATCHES) + ids > FREQUENT_MATCHES
+
+
+def _capped(conn: Connection, rows: Select[Any], limit: int) -> tuple[int, bool]:
+    n = int(conn.execute(select(func.count()).select_from(rows.limit(limit + 1).subquery())).scalar_one())
+    return min(n, limit), n <= limit
+
+
+def count_matches(
+    conn: Connection, where: ColumnElement[bool], query: str | None, has_index: bool, limit: int
+) -> tuple[int, bool]:
+    """How many cases satisfy ``where`` (and contain ``query`` when given), counted up to ``limit``.
+
+    Returns ``(count, exact)``: ``exact`` is false when more than ``limit`` cases match
+    (``count`` is then ``limit``). Counting stops at ``limit`` + 1 rows, so a text found in
+    a quarter of the district costs about what a rare one does. On SQLite with the text
+    index, each walk below looks at no more than :data:`SCAN_LIMIT` rows before the next:
+
+    1. a text the index matches at most :data:`SCAN_LIMIT` times: its matches (then the id
+       matches) are looked up one by one and tested against the selection (exact);
+    2. a more common text: the selection's rows, newest first, tested with ``LIKE``;
+    3. then the index's matches newest first, as in 1;
+    4. when neither settled it (a common text that is rare in a large selection): the
+       selection's rows against the list of every match, as before the limit.
+    """
+    dialect = conn.dialect.name
+    q = (query or "").strip()
+    if not q:
+        return _capped(conn, select(literal_column("1")).select_from(cases).where(where), limit)
+    if not _uses_fts(dialect, q, has_index):
+        cond = text_condition(dialect, q, has_index)
+        return _capped(conn, select(literal_column("1")).select_from(cases).where(where, cond), limit)
+    in_selection = case((where, 1), else_=0)
+    joined = _fts.join(cases, literal_column("cases.rowid") == _fts.c.rowid)
+    by_text = select(_fts.c.rowid, in_selection).select_from(joined).where(_fts.c.cases_fts.op("MATCH")(_phrase(q)))
+    by_text = by_text.order_by(_fts.c.rowid.desc())
+    by_id = select(literal_column("cases.rowid"), in_selection).select_from(cases).where(_id_prefix(q))
+    walks = [(by_text, by_id)]
+    if _fts_matches(conn, q, SCAN_LIMIT) > SCAN_LIMIT:
+        if _like_agrees(q):
+            newest = select(literal_column("cases.rowid"), case((_like(q), 1), else_=0)).where(where)
+            walks.insert(0, (newest.order_by(cases.c.reported_at.desc()),))
+    for walk in walks:
+        found, settled = _walk_count(conn, walk, limit)
+        if settled:
+            return (found, True) if found <= limit else (limit, False)
+    every = text_condition(dialect, q, True)
+    return _capped(conn, select(literal_column("1")).select_from(cases).where(where, every), limit)
+
+
+def _walk_count(conn: Connection, statements: tuple[Select[Any], ...], limit: int) -> tuple[int, bool]:
+    """Distinct rowids with a hit over ``statements`` (rows ``(rowid, hit)``), stepping each cursor
+    until ``limit`` + 1 hits or :data:`SCAN_LIMIT` rows; returns ``(hits, settled)``: settled when
+    the count passed ``limit`` or every statement ran to its end."""
+    hits: set[int] = set()
+    complete = True
+    for statement in statements:
+        looked = 0
+        result = conn.execute(statement.limit(SCAN_LIMIT + 1))
+        try:
+            for chunk in result.partitions(500):
+                for rowid, hit in chunk:
+                    looked += 1
+                    if hit:
+                        hits.add(rowid)
+                if len(hits) > limit:
+                    return len(hits), True
+                if looked > SCAN_LIMIT:
+                    complete = False
+                    break
+        finally:
+            result.close()
+    return len(hits), complete
+
+
+def _like_agrees(q: str) -> bool:
+    """Whether ``LIKE`` finds what the index finds: SQLite's ``LIKE`` folds ASCII letters only,
+    the trigram index folds every letter, so a text with another cased letter (É, Ж) differs."""
+    return all(ch.isascii() or ch.lower() == ch.upper() for ch in q)
 
 
 def text_condition(dialect: str, query: str, has_index: bool, *, by_time: bool = False) -> ColumnElement[bool]:
@@ -221,10 +325,13 @@ def text_condition(dialect: str, query: str, has_index: bool, *, by_time: bool =
         query: The text as typed (trimmed here).
         has_index: Whether the store has its text index (:func:`store_has_index`).
         by_time: SQLite: let the query walk another index (report time) and test each row
-            against the matches, instead of starting from the matches (see :func:`frequent`).
+            with ``LIKE`` (or, for a text ``LIKE`` folds differently, against the list of
+            matches), instead of starting from the matches (see :func:`frequent`).
     """
     q = query.strip()
-    if dialect == "sqlite" and has_index and len(q) >= MIN_INDEXED_CHARS:
+    if by_time and _uses_fts(dialect, q, has_index) and _like_agrees(q):
+        return _like(q)  # tested on each row of the walk: no list of every match to build first
+    if _uses_fts(dialect, q, has_index):
         phrase = _phrase(q)
         # one rowid list (text matches, then id matches) that drives the query: with an OR
         # beside the period's range SQLite would walk the period's index and probe every row
@@ -232,7 +339,11 @@ def text_condition(dialect: str, query: str, has_index: bool, *, by_time: bool =
         matched = select(_fts.c.rowid).where(_fts.c.cases_fts.op("MATCH")(phrase))
         by_id = select(rowid).select_from(cases).where(_id_prefix(q))
         return rowid.in_(union_all(matched, by_id))
-    like = f"%{_escape_like(q)}%"  # PostgreSQL's trigram indexes serve this LIKE as it is
+    return _like(q)  # PostgreSQL's trigram indexes serve this LIKE as it is
+
+
+def _like(q: str) -> ColumnElement[bool]:
+    like = f"%{_escape_like(q)}%"
     return or_(
         cases.c.description.like(like, escape="\\"),
         cases.c.address.like(like, escape="\\"),

@@ -234,6 +234,22 @@ def test_case_list_view_alone(qtbot: QtBot, names: TableNames, service: QuerySer
     assert lst.table.case_model.text(0, "place").startswith(names.unit(lst.table.case_model.rows[0].grid[:12]).en)
 
 
+def test_case_list_pages_past_a_capped_total(qtbot: QtBot, names: TableNames, service: QueryService) -> None:
+    """A total the server stopped counting reads "of 60+" and the pager still turns to the next page."""
+    lst = CaseListView(names, SCALE)
+    qtbot.addWidget(lst)
+    lst.set_language("en")
+    params = {"unit": SUB, "range": "year", "limit": 50, "count_limit": 60}
+    page = CaseListAnswer.from_wire(service.handle("cases", params))
+    assert (page.total, page.total_exact) == (60, False)
+    lst.show_page(page)
+    assert lst.count_label.text() == "1–50 of 60+" and lst.next_button.isEnabled()
+    with qtbot.waitSignal(lst.sigPageWanted):
+        lst.turn(1)
+    lst.show_page(CaseListAnswer.from_wire(service.handle("cases", {**params, "offset": lst.offset})))
+    assert lst.offset == 50 and lst.count_label.text() == "51–100 of 100+" and lst.next_button.isEnabled()
+
+
 def test_breadcrumb_fits_long_paths_without_clipping(qtbot: QtBot) -> None:
     """A long path elides its earlier crumbs in the middle and keeps the current one whole."""
     from widgets.drilldown.breadcrumb import Breadcrumb

@@ -133,3 +133,57 @@ def test_a_frequent_text_pages_in_time_order_like_the_scan(store: Store, monkeyp
 
     fast, scan = page(True), page(False)
     assert fast["total"] == scan["total"] > 25 and len(fast["rows"]) == 20 and fast["rows"] == scan["rows"]
+
+
+SELECTIONS = ("today", "7d", "30d", "year")
+
+
+@pytest.mark.parametrize(("scan_limit", "count_limit"), [(50, 5), (50, 1000), (100_000, 7)])
+def test_a_capped_total_counts_like_the_scan_up_to_its_limit(
+    store: Store, monkeypatch: pytest.MonkeyPatch, scan_limit: int, count_limit: int
+) -> None:
+    """Every walk of the capped count (settled early, fallen back to the full list) agrees with a full LIKE count.
+
+    ``旧城区`` is common in old cases and rare in recent ones: a narrow period cannot be
+    settled by the newest matches and falls back; small limits settle early.
+    """
+    now = int(time.time())
+    rows = [{**bulk_row(i, now - 60 * DAY + i * 5_700), **_texts(i)} for i in range(900)]
+    for i in (*range(0, 800, 1), 880, 890, 899):
+        rows[i]["address"] = f"旧城区{rows[i]['address']}"
+    store.bulk_insert_cases(rows)
+    names = Names(load_units(), load_taxonomy())
+    monkeypatch.setattr(search, "SCAN_LIMIT", scan_limit)
+    monkeypatch.setattr(search, "FREQUENT_MATCHES", 10)
+
+    def ask(indexed: bool, query: str, period: str, offset: int, limit: int) -> dict[str, Any]:
+        monkeypatch.setattr(caselist, "store_has_index", lambda _engine: indexed)
+        count = count_limit if indexed else 10**8  # the scan counts every match
+        params = {"range": period, "q": query, "limit": limit, "offset": offset, "count_limit": count}
+        return caselist.case_list(store.engine, names, Params(params, float(now)))
+
+    for query in ("旧城区", "小广告", "西单北大街", "street", "H00000", "h0008", "街暴"):
+        for period in SELECTIONS:
+            for offset, limit in ((0, 20), (10, 3)):
+                fast, scan = ask(True, query, period, offset, limit), ask(False, query, period, offset, limit)
+                cap = max(count_limit, offset + limit)
+                where = (query, period, offset)
+                assert fast["rows"] == scan["rows"], where
+                assert fast["total"] == min(scan["total"], cap), where
+                assert fast["total_exact"] is (scan["total"] <= cap) and scan["total_exact"], where
+
+
+def test_a_list_without_text_is_counted_up_to_its_limit(store: Store) -> None:
+    """Without ``q`` the total is capped too, never below the end of the page asked for."""
+    now = int(time.time())
+    _seed(store, 60, now - 2 * DAY)
+    names = Names(load_units(), load_taxonomy())
+
+    def ask(**extra: Any) -> dict[str, Any]:
+        return caselist.case_list(store.engine, names, Params({"range": "7d", "limit": 10, **extra}, float(now)))
+
+    assert (ask()["total"], ask()["total_exact"]) == (60, True)
+    assert (ask(count_limit=25)["total"], ask(count_limit=25)["total_exact"]) == (25, False)
+    deep = ask(count_limit=25, offset=40)
+    assert (deep["total"], deep["total_exact"], len(deep["rows"])) == (50, False, 10)
+    assert (ask(count_limit=60)["total"], ask(count_limit=60)["total_exact"]) == (60, True)

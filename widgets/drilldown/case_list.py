@@ -53,6 +53,7 @@ class CaseListView(QWidget):
         self.page_size = page_size
         self.offset = 0
         self.total = 0
+        self.total_exact = True
         self._shown: tuple[Any, ...] = ()
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -150,7 +151,7 @@ class CaseListView(QWidget):
     def show_page(self, page: CaseListAnswer) -> None:
         """Show a ``cases`` answer."""
         same_page = (page.offset, page.sort, page.order) == self._shown
-        self.total = page.total
+        self.total, self.total_exact = page.total, page.total_exact
         self.offset = page.offset
         self._shown = (self.offset, page.sort, page.order)
         bar = self.table.verticalScrollBar()
@@ -165,9 +166,10 @@ class CaseListView(QWidget):
 
     def turn(self, pages: int) -> None:
         """Go ``pages`` pages forward (negative: back) if there are any."""
-        offset = min(
-            max(0, self.offset + pages * self.page_size), max(0, self.total - 1) // self.page_size * self.page_size
-        )
+        last = max(0, self.total - 1) // self.page_size * self.page_size
+        if not self.total_exact and self.table.case_model.rowCount() >= self.page_size:
+            last = max(last, self.offset + self.page_size)  # more were found than counted: one page on
+        offset = min(max(0, self.offset + pages * self.page_size), last)
         if offset != self.offset:
             self.offset = offset
             self.sigPageWanted.emit()
@@ -176,15 +178,16 @@ class CaseListView(QWidget):
         shown = self.table.case_model.rowCount()
         if self.total == 0:
             self.count_label.setText(self.tr("No cases"))
-        else:
+        else:  # the server counts up to a limit: "of 10,000+" when more match
+            text = self.tr("%1–%2 of %3") if self.total_exact else self.tr("%1–%2 of %3+")
             self.count_label.setText(
-                self.tr("%1–%2 of %3")
-                .replace("%1", format_count(self.offset + 1))
+                text.replace("%1", format_count(self.offset + 1))
                 .replace("%2", format_count(self.offset + shown))
                 .replace("%3", format_count(self.total))
             )
         self.prev_button.setEnabled(self.offset > 0)
-        self.next_button.setEnabled(self.offset + shown < self.total)
+        more = not self.total_exact and shown >= self.page_size
+        self.next_button.setEnabled(self.offset + shown < self.total or more)
 
     # ---------------------------------------------------------------- export
     def show_export_progress(self, done: int, total: int) -> None:
