@@ -132,6 +132,26 @@ def _sections(outcomes: list[Outcome], quick: bool) -> list[str]:
     return lines
 
 
+def _drop_appended(lines: list[str], names: str, outcomes: list[Outcome]) -> list[str]:
+    """``lines`` without an earlier ``--append`` of the same benchmarks (its rows and its sections),
+    so running one benchmark again replaces its appended figures instead of adding a second set."""
+    marker = f"--only {names} --append` at "
+    notes = (i for i, line in enumerate(lines) if line.startswith("Rows after this point:") and marker in line)
+    start = next(notes, None)
+    if start is None:
+        return lines
+    end = start + 1
+    while end < len(lines) and (not lines[end] or lines[end].startswith("|")):
+        end += 1
+    lines = lines[:start] + lines[end:]
+    for title in (f"## {o.bench.title}" for o in outcomes):
+        at = max((i for i, line in enumerate(lines) if line == title), default=None)
+        if at is not None and at > start:  # the appended section (sections of the full run come earlier)
+            stop = next((i for i in range(at + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+            lines = lines[:at] + lines[stop:]
+    return lines
+
+
 def append(path: Path, outcomes: list[Outcome], started: float, quick: bool) -> None:
     """Add ``outcomes`` to an existing report: rows at the end of its summary, sections at the end.
 
@@ -139,7 +159,7 @@ def append(path: Path, outcomes: list[Outcome], started: float, quick: bool) -> 
     """
     when = dt.datetime.fromtimestamp(started, dt.UTC).strftime("%H:%M UTC")
     names = ", ".join(o.bench.name for o in outcomes)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = _drop_appended(path.read_text(encoding="utf-8").splitlines(), names, outcomes)
     head = lines.index("## Summary")
     end = next(i for i in range(head + 2, len(lines)) if lines[i].startswith("|") and not lines[i + 1].startswith("|"))
     rows = summary_rows(outcomes)[2:]

@@ -10,7 +10,8 @@ to 10,000), and with the index switched off and every match counted (the ``LIKE`
 every store used before schema 3), in the same process, alternately. Answers are
 compared: the same rows, the same count up to the limit, "more" exactly when the scan
 found more. Each call's CPU time is printed beside its wall-clock time (on a loaded
-machine the wall clock mostly measures waiting for a core). Texts shorter than 3 characters have no trigram and scan in both (shown apart).
+machine the wall clock mostly measures waiting for a core). Texts shorter than 3
+characters have no trigram and scan in both (shown apart).
 Prints p50/p95 per text, the p95 over every indexed run, the ratio and the 20 ms target.
 ``--quick`` seeds a week. :func:`run` returns the figures as rows.
 """
