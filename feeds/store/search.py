@@ -274,10 +274,9 @@ def count_matches(
     by_text = by_text.order_by(_fts.c.rowid.desc())
     by_id = select(literal_column("cases.rowid"), in_selection).select_from(cases).where(_id_prefix(q))
     walks = [(by_text, by_id)]
-    if _fts_matches(conn, q, SCAN_LIMIT) > SCAN_LIMIT:
-        if _like_agrees(q):
-            newest = select(literal_column("cases.rowid"), case((_like(q), 1), else_=0)).where(where)
-            walks.insert(0, (newest.order_by(cases.c.reported_at.desc()),))
+    if _like_agrees(q) and _fts_matches(conn, q, SCAN_LIMIT) > SCAN_LIMIT:
+        newest = select(literal_column("cases.rowid"), case((_like(q), 1), else_=0)).where(where)
+        walks.insert(0, (newest.order_by(cases.c.reported_at.desc()),))
     for walk in walks:
         found, settled = _walk_count(conn, walk, limit)
         if settled:
