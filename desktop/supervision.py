@@ -93,9 +93,12 @@ class SupervisionController(QObject):
         self.playback = [TrackPlayback(m, parent=self) for m in self.maps]
         runner.sigResult.connect(self._on_result)
         runner.sigError.connect(self._on_error)
+        self._components_due = False
+        self._maps_shown: set[int] = set()
         for gmap in self.maps:
             gmap.sigComponentClicked.connect(self.show_component)
             gmap.sigCameraClicked.connect(self.play_camera)
+            gmap.sigReady.connect(lambda gmap=gmap: self._map_shown(gmap))
         for panel in self.panels:
             panel.sigSupervisorWanted.connect(self.show_supervisor)
             panel.sigRankingWanted.connect(self.load_ranking)
@@ -109,10 +112,11 @@ class SupervisionController(QObject):
             drill.view.sigNavigated.connect(self._on_navigated)
 
     # ------------------------------------------------------------------ queries
-    def _ask(self, name: str, params: dict[str, Any], then: Callable[[Any], None]) -> None:
+    def _ask(self, name: str, params: dict[str, Any], then: Callable[[Any], None]) -> int:
         request_id = next_request_id()
         self._pending[request_id] = then
         self.runner.submit(request_id, name, params)
+        return request_id
 
     def _on_result(self, request_id: int, data: object) -> None:
         then = self._pending.pop(request_id, None)
@@ -132,11 +136,27 @@ class SupervisionController(QObject):
         if getattr(status, "state", status) != "live" or self.loaded:
             return
         self.loaded = True
-        self._ask("components", {}, each(self.maps, "set_components"))
-        self._inventory_request = max(self._pending)
         self._ask("cameras", {}, self._show_cameras)
         if self.panels:
             self.load_ranking(self.panels[0].rank_key())
+        self._components_due = True
+        self._load_components()
+
+    def _map_shown(self, gmap: GridMap) -> None:
+        self._maps_shown.add(id(gmap))
+        self._load_components()
+
+    def _load_components(self) -> None:
+        """The component inventory, once the connection is live and every map shows its first state.
+
+        Components are drawn from zoom 14 up, never on the district view a wall starts with: the
+        ~50,000 points (query, decode, projection, page) wait until the map's first state is on
+        screen instead of delaying it.
+        """
+        if not self._components_due or any(id(gmap) not in self._maps_shown for gmap in self.maps):
+            return
+        self._components_due = False
+        self._inventory_request = self._ask("components", {}, each(self.maps, "set_components"))
 
     def _show_cameras(self, data: Mapping[str, Any]) -> None:
         self.camera_list = list(data.get("cameras", []))

@@ -234,7 +234,7 @@ def frequent(conn: Connection, query: str) -> bool:
     q = query.strip()
     if conn.dialect.name != "sqlite" or len(q) < MIN_INDEXED_CHARS:
         return False
-    by_id = select(literal_column("1")).select_from(cases).where(_id_prefix(q))
+    by_id: Select[Any] = select(literal_column("1")).select_from(cases).where(_id_prefix(q))
     ids, every_id = _capped(conn, by_id, FREQUENT_MATCHES)
     return not every_id or _fts_matches(conn, q, FREQUENT_MATCHES) + ids > FREQUENT_MATCHES
 
@@ -273,7 +273,7 @@ def count_matches(
     by_text = select(_fts.c.rowid, in_selection).select_from(joined).where(_fts.c.cases_fts.op("MATCH")(_phrase(q)))
     by_text = by_text.order_by(_fts.c.rowid.desc())
     by_id = select(literal_column("cases.rowid"), in_selection).select_from(cases).where(_id_prefix(q))
-    walks = [(by_text, by_id)]
+    walks: list[tuple[Select[Any], ...]] = [(by_text, by_id)]
     if _like_agrees(q) and _fts_matches(conn, q, SCAN_LIMIT) > SCAN_LIMIT:
         newest = select(literal_column("cases.rowid"), case((_like(q), 1), else_=0)).where(where)
         walks.insert(0, (newest.order_by(cases.c.reported_at.desc()),))

@@ -35,6 +35,7 @@ class FakeMap(QObject):
 
     sigComponentClicked = Signal(str)
     sigCameraClicked = Signal(str)
+    sigReady = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -118,3 +119,19 @@ def test_a_wall_obeys_a_focus_without_opening_the_drill_down(qtbot: QtBot) -> No
     controller.focus(Focus("component", "1101020119000001", 116.362, 39.913, 18))
     assert runner.asked[-1] == ("component", {"code": "1101020119000001"})
     assert drill.opened == [] and controller.focused is not None and controller.focused.target == "1101020119000001"
+
+
+
+def test_the_component_inventory_waits_for_the_maps_first_state(qtbot: QtBot) -> None:
+    """Live: cameras and ranking at once; the ~50,000 components only once every map showed its first state."""
+    runner = FakeRunner({"cameras": {"cameras": []}, "components": {"codes": []}})
+    first, second = FakeMap(), FakeMap()
+    controller = SupervisionController(runner, [first, second], [], [], None)  # type: ignore[list-item]
+    controller.on_status("live")
+    assert [name for name, _ in runner.asked] == ["cameras"]
+    first.sigReady.emit()
+    assert "components" not in [name for name, _ in runner.asked]
+    second.sigReady.emit()
+    first.sigReady.emit()  # a renderer restart later: the inventory is not asked again
+    assert [name for name, _ in runner.asked] == ["cameras", "components"]
+    assert ("set_components", {"codes": []}) in first.calls and ("set_components", {"codes": []}) in second.calls
