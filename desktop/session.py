@@ -28,6 +28,7 @@ from feeds.client import ClientThread
 from feeds.live import Changes, LiveState
 from feeds.live.names import load_names
 from feeds.protocol import Focus, TourControl
+from feeds.startup_trace import mark
 from widgets.theme import Scale
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class WallSession(QObject):
         self.windows: list[QWidget] = []
         self.wall_windows: list[WallWindow] = []
         self._build_windows()
+        mark("panels built")
         panels = [panel for window in self.wall_windows for panel in window.placed]
         self.workstation = self.windows[0] if isinstance(self.windows[0], Workstation) else None
         self.controller = WallController(
@@ -98,6 +100,7 @@ class WallSession(QObject):
             panels=panels,
             workstation=self.workstation,
         )
+        mark("drill-down built")
         self.bridge.sigStatus.connect(self.drill.warnings_feed.on_status)
         self.bridge.sigTour.connect(self._on_tour)
         browser = self.drill.extra.get("browser")
@@ -124,6 +127,7 @@ class WallSession(QObject):
         self.bridge.sigFocus.connect(self._on_focus)
         if self.workstation is not None:  # a workstation's look-up also steers every wall of the server
             self.supervision.send_focus = self.client.publish_async
+        mark("supervision built")
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
 
