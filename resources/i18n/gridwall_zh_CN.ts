@@ -704,13 +704,13 @@
 <context>
     <name>CaseExport</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="270"/>
-        <location filename="../../desktop/workstation.py" line="282"/>
+        <location filename="../../desktop/workstation.py" line="276"/>
+        <location filename="../../desktop/workstation.py" line="288"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="284"/>
+        <location filename="../../desktop/workstation.py" line="290"/>
         <source>%1 cases exported to %2</source>
         <translation>已导出 %1 件案件到 %2</translation>
     </message>
@@ -864,37 +864,42 @@
 <context>
     <name>CaseListView</name>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="100"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="101"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="101"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="102"/>
         <source>Every matching case, not only this page (Ctrl+E)</source>
         <translation>导出全部符合条件的案件，不只本页 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="102"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="103"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="103"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="104"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="178"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="180"/>
         <source>No cases</source>
         <translation>无案件</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="181"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="182"/>
         <source>%1–%2 of %3</source>
         <translation>第 %1–%2 件 / 共 %3 件</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/case_list.py" line="198"/>
+        <location filename="../../widgets/drilldown/case_list.py" line="182"/>
+        <source>%1–%2 of %3+</source>
+        <translation>第 %1–%2 件 / 共 %3 件以上</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/case_list.py" line="201"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -1163,7 +1168,7 @@
         <translation>上周同日</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="141"/>
+        <location filename="../../widgets/charts.py" line="142"/>
         <source>%1 today</source>
         <translation>今日 %1 件</translation>
     </message>
@@ -1280,7 +1285,7 @@
         <translation>最近时限</translation>
     </message>
     <message>
-        <location filename="../../widgets/overdue.py" line="335"/>
+        <location filename="../../widgets/overdue.py" line="336"/>
         <source>%1 open</source>
         <translation>在办 %1 件</translation>
     </message>
@@ -1527,7 +1532,7 @@
 <context>
     <name>SourceMixChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="331"/>
+        <location filename="../../widgets/charts.py" line="332"/>
         <source>Sources today</source>
         <translation>今日案件来源</translation>
     </message>
@@ -1535,7 +1540,7 @@
 <context>
     <name>SubdistrictRankingChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="353"/>
+        <location filename="../../widgets/charts.py" line="354"/>
         <source>Subdistricts today</source>
         <translation>今日街道排名</translation>
     </message>
@@ -1876,12 +1881,12 @@
         <translation>无气象预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="249"/>
+        <location filename="../../widgets/title_bar.py" line="253"/>
         <source>Xicheng District City Management Supervision and Command Centre</source>
         <translation>西城区城市管理监督指挥中心</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="251"/>
+        <location filename="../../widgets/title_bar.py" line="255"/>
         <source>Grid-based city management · 15 subdistricts · 263 communities · 2,432 unit grids</source>
         <translation>网格化城市管理 · 15个街道 · 263个社区 · 2432个单元网格</translation>
     </message>
@@ -1889,12 +1894,12 @@
 <context>
     <name>TopTypesChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="302"/>
+        <location filename="../../widgets/charts.py" line="303"/>
         <source>Top case types today</source>
         <translation>今日高发案件类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="303"/>
+        <location filename="../../widgets/charts.py" line="304"/>
         <source>top 5: %1</source>
         <translation>前五类占 %1</translation>
     </message>
@@ -2155,62 +2160,62 @@
 <context>
     <name>WarningsPanel</name>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="72"/>
+        <location filename="../../widgets/warnings_panel.py" line="73"/>
         <source>Early warnings</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="74"/>
+        <location filename="../../widgets/warnings_panel.py" line="75"/>
         <source>Unusual today</source>
         <translation>今日异常上升</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="75"/>
+        <location filename="../../widgets/warnings_panel.py" line="76"/>
         <source>Recurring hot spots · 30 days</source>
         <translation>高发点位 · 近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="76"/>
+        <location filename="../../widgets/warnings_panel.py" line="77"/>
         <source>Next 7 days · top types</source>
         <translation>未来7天预测 · 高发类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="77"/>
+        <location filename="../../widgets/warnings_panel.py" line="78"/>
         <source>No unusual rise today</source>
         <translation>今日无异常上升</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="78"/>
+        <location filename="../../widgets/warnings_panel.py" line="79"/>
         <source>No recurring hot spot</source>
         <translation>暂无高发点位</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="79"/>
+        <location filename="../../widgets/warnings_panel.py" line="80"/>
         <source>No forecast yet</source>
         <translation>暂无预测</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="80"/>
+        <location filename="../../widgets/warnings_panel.py" line="81"/>
         <source>%1 vs ~%2</source>
         <translation>%1 件 / 常值 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="81"/>
+        <location filename="../../widgets/warnings_panel.py" line="82"/>
         <source>%1× in %2 days</source>
         <translation>%2 天 %1 次</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="82"/>
+        <location filename="../../widgets/warnings_panel.py" line="83"/>
         <source>≈%1 this week</source>
         <translation>本周约 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="83"/>
+        <location filename="../../widgets/warnings_panel.py" line="84"/>
         <source>updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/warnings_panel.py" line="84"/>
+        <location filename="../../widgets/warnings_panel.py" line="85"/>
         <source>waiting for data</source>
         <translation>等待数据</translation>
     </message>
@@ -2294,94 +2299,94 @@
 <context>
     <name>Workstation</name>
     <message>
-        <location filename="../../desktop/workstation.py" line="54"/>
-        <location filename="../../desktop/workstation.py" line="78"/>
+        <location filename="../../desktop/workstation.py" line="56"/>
+        <location filename="../../desktop/workstation.py" line="80"/>
         <source>GridWall · Operator workstation</source>
         <translation>GridWall · 值班员工作台</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="71"/>
-        <location filename="../../desktop/workstation.py" line="79"/>
+        <location filename="../../desktop/workstation.py" line="73"/>
+        <location filename="../../desktop/workstation.py" line="81"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="81"/>
-        <location filename="../../desktop/workstation.py" line="94"/>
+        <location filename="../../desktop/workstation.py" line="83"/>
+        <location filename="../../desktop/workstation.py" line="96"/>
         <source>Cases</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="82"/>
-        <location filename="../../desktop/workstation.py" line="95"/>
+        <location filename="../../desktop/workstation.py" line="84"/>
+        <location filename="../../desktop/workstation.py" line="97"/>
         <source>Drill-down</source>
         <translation>钻取分析</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="108"/>
+        <location filename="../../desktop/workstation.py" line="110"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="110"/>
+        <location filename="../../desktop/workstation.py" line="112"/>
         <source>Daily briefing (日报), yesterday…</source>
         <translation>日报（昨日）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="111"/>
+        <location filename="../../desktop/workstation.py" line="113"/>
         <source>Weekly briefing (周报), the 7 days to yesterday…</source>
         <translation>周报（截至昨日的 7 天）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="112"/>
+        <location filename="../../desktop/workstation.py" line="114"/>
         <source>Monthly briefing (月报), this month to yesterday…</source>
         <translation>月报（本月截至昨日）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="127"/>
+        <location filename="../../desktop/workstation.py" line="129"/>
         <source>Save the briefing</source>
         <translation>保存简报</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="132"/>
+        <location filename="../../desktop/workstation.py" line="134"/>
         <source>Gathering the briefing&apos;s figures…</source>
         <translation>正在汇总简报数据…</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="137"/>
+        <location filename="../../desktop/workstation.py" line="139"/>
         <source>Start the tour on the walls</source>
         <translation>在大屏上开始参观导览</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="140"/>
+        <location filename="../../desktop/workstation.py" line="142"/>
         <source>Stop the tour on the walls</source>
         <translation>停止大屏上的参观导览</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="83"/>
-        <location filename="../../desktop/workstation.py" line="151"/>
+        <location filename="../../desktop/workstation.py" line="85"/>
+        <location filename="../../desktop/workstation.py" line="153"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="84"/>
-        <location filename="../../desktop/workstation.py" line="157"/>
+        <location filename="../../desktop/workstation.py" line="86"/>
+        <location filename="../../desktop/workstation.py" line="159"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="85"/>
-        <location filename="../../desktop/workstation.py" line="158"/>
+        <location filename="../../desktop/workstation.py" line="87"/>
+        <location filename="../../desktop/workstation.py" line="160"/>
         <source>Supervisors</source>
         <translation>监督员</translation>
     </message>
     <message>
-        <location filename="../../desktop/workstation.py" line="349"/>
+        <location filename="../../desktop/workstation.py" line="355"/>
         <source>Export cases</source>
         <translation>导出案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/replay.py" line="181"/>
+        <location filename="../../desktop/replay.py" line="204"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
