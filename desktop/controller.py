@@ -106,6 +106,8 @@ class WallController(QObject):
         for panel in self.placed:
             if isinstance(panel.widget, Panel | GridMap):
                 panel.widget.set_freshness(*freshness)
+        for feed in self.map_feeds:  # the plan overlay over the map
+            feed.set_freshness(*freshness)
 
     def _on_changed(self, ch: Changes) -> None:
         if self.state.store_id is None:

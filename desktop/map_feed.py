@@ -75,6 +75,7 @@ class MapFeed:
         self._shown: set[str] = set()
         self._spots = {s.id: s for s in load_hotspots()}
         self.checklist: MapPlanOverlay | None = None  # made when the first plan runs
+        self.freshness: tuple[str, float | None] = ("live", None)
 
     def update(self, ch: Changes) -> None:
         """Push what ``ch`` says changed (everything after a snapshot)."""
@@ -97,6 +98,12 @@ class MapFeed:
         if ch.reset or ch.sensors or ch.plans:
             self._push_sensors()
 
+    def set_freshness(self, freshness: str, as_of: float | None = None) -> None:
+        """The wall's data freshness: a stale wall greys the plan overlay and says "as of HH:MM" on it."""
+        self.freshness = (freshness, as_of)
+        if self.checklist is not None:
+            self.checklist.set_freshness(freshness, as_of)
+
     def set_mode(self, mode: str) -> None:
         """Colour grids by ``density`` or ``overdue`` (a running plan with the ``overdue`` layer keeps ``overdue``)."""
         self.mode = mode
@@ -112,6 +119,7 @@ class MapFeed:
         if plans and self.checklist is None:
             self.checklist = MapPlanOverlay(self.gmap, Scale(1080.0 * self.gmap.size_factor))
             self.checklist.set_language(self.gmap.language)
+            self.checklist.set_freshness(*self.freshness)
         if self.checklist is not None:
             self.checklist.update_plans(plans)
         layers = frozenset(layer for plan in plans for layer in plan.layers)

@@ -66,3 +66,39 @@ def test_cases_and_colours_follow_the_state() -> None:
     feed.set_mode("density")
     values, mode = gmap.last("grid")
     assert mode == "density" and values == {overdue.grid: 1, _case(3, 0).grid: 1}
+
+
+def test_plan_overlay_greys_with_stale_data_and_says_as_of(qtbot: Any) -> None:
+    """A stale wall greys the plan checklist over the map ("as of 03:08"), also when the plan arrives stale."""
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QWidget
+
+    from feeds.alarms import load_plans
+    from feeds.protocol import BEIJING, PlanStarted
+
+    class _Map(QWidget, _RecordingMap):
+        size_factor, language = 1.0, "en"
+
+        def __init__(self) -> None:
+            QWidget.__init__(self)
+            _RecordingMap.__init__(self)
+
+    gmap = _Map()
+    qtbot.addWidget(gmap)
+    gmap.resize(1200, 800)
+    gmap.show()
+    now = datetime(2026, 8, 10, 3, 8, 9, tzinfo=BEIJING).timestamp()
+    state = LiveState(load_names())
+    feed = MapFeed(gmap, state)  # type: ignore[arg-type]
+    feed.update(state.apply([Snapshot(10, "store", ())], now))
+    feed.set_freshness("stale", now)  # the wall lost its server before any plan ran
+    run = next(p for p in load_plans() if p.id == "rainstorm-orange").run_for("w1", "orange", now)
+    feed.update(state.apply([PlanStarted(run, seq=11)], now))
+    overlay = feed.checklist
+    assert overlay is not None and overlay.isVisible()
+    assert overlay.is_dimmed() and overlay.note_label.text() == "as of 03:08"
+    feed.set_freshness("live")
+    assert not overlay.is_dimmed() and overlay.note_label.text().endswith("0/6 done")
+    feed.set_freshness("stale", now + 60)
+    assert overlay.is_dimmed() and overlay.note_label.text() == "as of 03:09"

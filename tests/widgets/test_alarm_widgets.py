@@ -129,3 +129,20 @@ def test_alarm_desk_asks_filters_acknowledges_and_shelves_with_a_reason(qtbot: Q
     with qtbot.waitSignal(desk.sigSend) as ticked:
         desk.checklist.sigStepToggled.emit("plan:w1:orange:1", "pumps", True)
     assert ticked.args[1] == PlanAction("plan:w1:orange:1", "pumps", True)
+
+
+def test_alarm_panel_greys_with_stale_data_and_says_as_of(qtbot: QtBot) -> None:
+    """Stale data: the alarm rows stay, greyed, and the note says when they were true ("as of HH:MM")."""
+    from widgets.panel import clock
+
+    panel = AlarmPanel(SCALE)
+    qtbot.addWidget(panel)
+    panel.resize(480, 300)
+    panel.show()
+    panel.update_alarms(AlarmView(rows=(_row(1, "high"),), unacked=(1, 0, 0)), NOW)
+    assert not panel.is_dimmed() and panel.note_text() == "1 unacknowledged"
+    panel.set_freshness("stale", NOW - 120)
+    assert panel.is_dimmed() and panel.note_label.text() == f"as of {clock(NOW - 120)}"
+    assert panel.rows_shown() and panel.title_label.graphicsEffect() is None
+    panel.set_freshness("live")
+    assert not panel.is_dimmed() and panel.note_label.text() == "1 unacknowledged"
