@@ -6,8 +6,9 @@ without a store; :mod:`feeds.alarms.queries` reads them from ``alarms``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 TEN_MIN = 600.0
 
@@ -72,3 +73,58 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
+
+
+def operator_figures(
+    times: Sequence[float],
+    start: float,
+    end: float,
+    present: Mapping[int, set[str]],
+    fallback: int,
+    forced: bool = False,
+) -> dict[str, Any]:
+    """Alarms per operator per 10 minutes, dividing each 10-minute window's raises by its own operators.
+
+    ``present`` maps the start of each epoch-aligned 10-minute window to the operators connected
+    (or acting) in it. The period ``[start, end)`` is cut at those windows; each piece's raises are
+    divided by that window's operators, or by ``fallback`` when none was there (or always, with
+    ``forced``: an explicit count). The sum over the pieces, divided by the period's length in
+    10-minute units, is ``per_operator_10min``.
+
+    Returns ``per_operator_10min``, ``operators`` (most operators in one window, or the fallback),
+    ``operators_mean`` (mean over the windows of the divisor used), ``operator_windows`` (windows
+    with operators seen), ``windows`` and ``operators_source``: ``connected`` (every window had
+    operators), ``fallback`` (none had), ``mixed``, or ``param`` (forced).
+    """
+    step = int(TEN_MIN)
+    first = int(start) // step * step
+    windows = list(range(first, int(end), step)) or [first]
+    ts = sorted(times)
+    total = 0.0
+    divisors: list[int] = []
+    seen = 0
+    lo = 0
+    for w in windows:
+        names = set() if forced else present.get(w, set())
+        seen += bool(names)
+        n = len(names) or fallback
+        divisors.append(n)
+        hi = lo
+        while hi < len(ts) and ts[hi] < w + step:
+            hi += 1
+        total += sum(1 for t in ts[lo:hi] if t >= w) / n
+        lo = hi
+    tens = max((end - start) / TEN_MIN, 1e-9)
+    if forced:
+        source = "param"
+    else:
+        source = "connected" if seen == len(windows) else "fallback" if seen == 0 else "mixed"
+    most = max((len(present.get(w, ())) for w in windows), default=0) if not forced else 0
+    return {
+        "per_operator_10min": total / tens,
+        "operators": most or fallback,
+        "operators_mean": sum(divisors) / len(divisors),
+        "operator_windows": seen,
+        "windows": len(windows),
+        "operators_source": source,
+    }

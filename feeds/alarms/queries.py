@@ -17,11 +17,11 @@ from sqlalchemy import and_, case, func, or_, select
 
 from feeds.alarms.config import AlarmConfig
 from feeds.alarms.engine import AUTO_ACTOR, UNHANDLED
-from feeds.alarms.metrics import BENCHMARKS, TEN_MIN, flood_figures, percentile
+from feeds.alarms.metrics import BENCHMARKS, TEN_MIN, flood_figures, operator_figures, percentile
 from feeds.protocol import ALARM_KINDS, PRIORITIES, ProtocolError, iso
 from feeds.protocol import fields as f
 from feeds.store import Store
-from feeds.store.alarm_state import alarm_from_row, runs_between
+from feeds.store.alarm_state import alarm_from_row, presence_by_window, runs_between
 from feeds.store.schema import alarm_log, alarms, case_history, cases
 
 Handler = Callable[[Store, dict[str, Any]], Any]
@@ -78,8 +78,9 @@ def query_alarms(store: Store, params: dict[str, Any]) -> dict[str, Any]:
 def alarm_metrics(store: Store, config: AlarmConfig, params: dict[str, Any]) -> dict[str, Any]:
     """ISA-18.2 / EEMUA 191 figures for the period (see :data:`feeds.alarms.metrics.BENCHMARKS`)."""
     start, end = _period(params)
-    operators = int(f.integer(params, "operators", "params", required=False, lo=1, hi=100) or config.operators)
+    fixed = f.integer(params, "operators", "params", required=False, lo=1, hi=100)
     with store.engine.connect() as conn:
+        present = presence_by_window(conn, start, end) if fixed is None else {}
         raised = conn.execute(
             select(alarms.c.raised_at, alarms.c.priority, alarms.c.acked_at, alarms.c.kind, alarms.c.source).where(
                 alarms.c.raised_at >= int(start), alarms.c.raised_at < int(end)
@@ -102,13 +103,13 @@ def alarm_metrics(store: Store, config: AlarmConfig, params: dict[str, Any]) -> 
     sources = Counter(f"{r.kind}:{r.source}" for r in raised)
     tens = max((end - start) / TEN_MIN, 1e-9)
     total = len(raised)
+    crew = operator_figures(times, start, end, present, int(fixed or config.operators), fixed is not None)
     return {
         "start": iso(start),
         "end": iso(end),
-        "operators": operators,
         "raised": total,
         "per_10min": total / tens,
-        "per_operator_10min": total / tens / operators,
+        **crew,
         "peak_10min": flood.peak_10min,
         "floods": flood.floods,
         "flood_s": flood.flood_s,

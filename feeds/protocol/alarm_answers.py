@@ -42,6 +42,8 @@ class AlarmMetricsAnswer:
     priority_share: dict[str, float | None]
     top_sources: tuple[tuple[str, int], ...]
     benchmarks: dict[str, Any]
+    operators_mean: float | None = None
+    operators_source: str = ""
 
     @classmethod
     def from_wire(cls, d: Wire) -> AlarmMetricsAnswer:
@@ -67,6 +69,8 @@ class AlarmMetricsAnswer:
             {str(k): _num(v) for k, v in shares.items()},
             tuple((str(s.get("source", "")), _int(s.get("count"))) for s in sources),
             dict(bench) if isinstance(bench, Mapping) else {},
+            _num(d.get("operators_mean")),
+            str(d.get("operators_source") or ""),
         )
 
 

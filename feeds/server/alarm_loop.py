@@ -4,6 +4,9 @@ The engine's events go through the journal like any producer's, so they are numb
 stored and broadcast to every wall in ``seq`` order. A group the store refuses (another
 server on the same store appended it first: ``conflict``) is dropped quietly; the next
 scan sees the store as it is.
+
+Each scan also notes which operators are connected (``operator_presence``, one row per
+operator and 10-minute window): the alarm metrics divide by them ("alarms per operator").
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from sqlalchemy.exc import IntegrityError
+
 from feeds.alarms import AlarmEngine
 from feeds.protocol import ProtocolError
 from feeds.server.journal import Journal
 from feeds.store import Store
+from feeds.store.alarm_state import PRESENCE_WINDOW_S, record_presence
 
 _log = logging.getLogger("feeds.server.alarms")
 
@@ -36,13 +42,33 @@ async def scan_once(engine: AlarmEngine, store: Store, journal: Journal, now: fl
     return stored
 
 
+def note_presence(store: Store, operators: set[str], now: float) -> int:
+    """Record ``operators`` as connected in the window of ``now`` (rows added; 0 if another server was first)."""
+    try:
+        with store.engine.begin() as conn:
+            return record_presence(conn, operators, now)
+    except IntegrityError:  # another server on the same store noted them at the same moment
+        return 0
+
+
 async def run_alarms(
-    engine: AlarmEngine, store: Store, journal: Journal, clock: Callable[[], float], interval_s: float
+    engine: AlarmEngine,
+    store: Store,
+    journal: Journal,
+    clock: Callable[[], float],
+    interval_s: float,
+    operators: Callable[[], set[str]] = set,
 ) -> None:
-    """Scan every ``interval_s`` until cancelled."""
+    """Scan every ``interval_s`` until cancelled; note the ``operators`` connected (names) as they change."""
+    noted: tuple[int, frozenset[str]] = (-1, frozenset())
     while True:
         try:
-            await scan_once(engine, store, journal, clock())
+            now = clock()
+            present = (int(now) // PRESENCE_WINDOW_S, frozenset(operators()))
+            if present != noted and present[1]:
+                await asyncio.to_thread(note_presence, store, set(present[1]), now)
+            noted = present
+            await scan_once(engine, store, journal, now)
         except Exception:
             _log.exception("alarm scan failed")
         await asyncio.sleep(interval_s)

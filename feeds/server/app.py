@@ -102,7 +102,7 @@ class CaseServer:
             asyncio.create_task(hub.relay.listen(), name="listen"),
         ]
         if cfg.alarms is not None:
-            alarms = run_alarms(cfg.alarms, store, hub.journal, cfg.clock, cfg.alarm_scan_s)
+            alarms = run_alarms(cfg.alarms, store, hub.journal, cfg.clock, cfg.alarm_scan_s, hub.operators)
             self._tasks.append(asyncio.create_task(alarms, name="alarms"))
         if cfg.tokens_path is not None:
             self._tasks.append(asyncio.create_task(self._watch_tokens(cfg.tokens_path), name="tokens"))

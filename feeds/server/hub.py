@@ -103,6 +103,10 @@ class Hub:
         self.latest_kpi: Kpis | None = None
         """The last KPI message broadcast (snapshots carry it, so a new wall sees the same figures)."""
 
+    def operators(self) -> set[str]:
+        """Names of the operators connected now (sessions past ``hello`` with an operator token)."""
+        return {s.grant.name for s in self.sessions if s.grant.role == "operator"}
+
     async def resume_mode(self, hello: Hello) -> tuple[str, int]:
         """``("backfill", head)`` if the client's ``last_seq`` continues the log, else ``("snapshot", head)``."""
         first, head = await asyncio.to_thread(self.store.log_range)

@@ -25,7 +25,7 @@ from feeds.protocol import (
     ProtocolError,
     check_change,
 )
-from feeds.store.schema import alarm_log, alarms, plan_runs
+from feeds.store.schema import alarm_log, alarms, operator_presence, plan_runs
 
 ALARM_EVENTS = (AlarmRaised, AlarmChanged, PlanStarted, PlanStepDone, PlanClosed)
 
@@ -198,3 +198,54 @@ class AlarmApplier:
             .where(plan_runs.c.id == run.id)
             .values(closed_at=_i(run.closed_at), record=json.dumps(run.to_wire(), ensure_ascii=False), updated_seq=seq)
         )
+
+
+PRESENCE_WINDOW_S = 600
+"""``operator_presence`` windows: 10 minutes, aligned to the epoch (so to the clock's 10 minutes)."""
+
+
+def record_presence(conn: Connection, operators: set[str], now: float) -> int:
+    """Note that ``operators`` are connected in the 10-minute window holding ``now``; returns rows added.
+
+    Idempotent: an operator already noted in that window (by this or another server on
+    the same store) is left alone.
+    """
+    if not operators:
+        return 0
+    window = int(now) // PRESENCE_WINDOW_S * PRESENCE_WINDOW_S
+    names = sorted(name[:64] for name in operators)
+    have = set(
+        conn.execute(
+            select(operator_presence.c.operator).where(
+                operator_presence.c.window_start == window, operator_presence.c.operator.in_(names)
+            )
+        ).scalars()
+    )
+    new = [{"operator": name, "window_start": window} for name in names if name not in have]
+    if new:
+        conn.execute(insert(operator_presence), new)
+    return len(new)
+
+
+def presence_by_window(conn: Connection, start: float, end: float) -> dict[int, set[str]]:
+    """Operators per 10-minute window overlapping ``[start, end)``: connected, or acting on an alarm then."""
+    first = int(start) // PRESENCE_WINDOW_S * PRESENCE_WINDOW_S
+    out: dict[int, set[str]] = {}
+    rows = conn.execute(
+        select(operator_presence.c.window_start, operator_presence.c.operator).where(
+            operator_presence.c.window_start >= first, operator_presence.c.window_start < int(end)
+        )
+    )
+    for window, name in rows:
+        out.setdefault(int(window), set()).add(name)
+    acts = conn.execute(
+        select(alarm_log.c.at, alarm_log.c.actor).where(
+            alarm_log.c.action.in_(("ack", "shelve", "unshelve")),
+            alarm_log.c.actor.not_in(("", "system")),
+            alarm_log.c.at >= first,
+            alarm_log.c.at < int(end),
+        )
+    )
+    for at, name in acts:
+        out.setdefault(int(at) // PRESENCE_WINDOW_S * PRESENCE_WINDOW_S, set()).add(name)
+    return out

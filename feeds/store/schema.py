@@ -337,3 +337,11 @@ cameras = Table(
     Column("grid", String(15), nullable=False, default=""),
 )
 """Video cameras for case linkage (视频联动)."""
+
+operator_presence = Table(
+    "operator_presence",
+    metadata,
+    Column("operator", String(64), primary_key=True),  # the operator token's name (``by`` of its actions)
+    Column("window_start", BigInteger, primary_key=True),  # epoch seconds, a multiple of 600
+)
+"""Which operators were connected in each 10-minute window (alarm metrics: alarms per operator)."""

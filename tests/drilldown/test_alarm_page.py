@@ -12,7 +12,8 @@ from widgets.drilldown.path import RangeSpec
 from widgets.theme import OVERDUE, TEXT, Scale, colour
 
 METRICS = {
-    "raised": 320, "per_10min": 2.22, "per_operator_10min": 2.22, "operators": 1, "peak_10min": 26, "floods": 2,
+    "raised": 320, "per_10min": 2.22, "per_operator_10min": 2.22, "operators": 2,
+    "operators_mean": 1.5, "operators_source": "mixed", "peak_10min": 26, "floods": 2,
     "flood_share": 0.04, "ack_median_s": 95.0, "ack_p90_s": 600.0, "unacked": 12, "standing": 30, "stale": 1,
     "shelved": 2, "priority_share": {"high": 0.1, "medium": 0.6, "low": 0.3},
     "top_sources": [{"source": "sensor:WL01", "count": 40}],
@@ -41,6 +42,10 @@ def test_alarm_page_asks_for_the_range_and_marks_figures_beyond_their_reference(
     assert rows["Alarms per operator per 10 min"].text() == "2.22"
     assert rows["Alarms per operator per 10 min"].foreground().color() == colour(OVERDUE)
     assert rows["Most alarms in 10 min"].foreground().color() == colour(OVERDUE)
+    operators = next(i for i in range(table.rowCount()) if table.item(i, 0).text() == "Operators (mean per 10 min)")
+    assert (table.item(operators, 1).text(), table.item(operators, 2).text()) == (
+        "1.5", "operators connected; the setting where none was"
+    )
     assert rows["Stale alarms (active > 24 h)"].foreground().color() == colour(TEXT)
     ranking = view.alarm_page.ranking
     assert [ranking.item(0, j).text() for j in range(5)] == ["D01", "9", "7", "4", "12.5"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from server_helpers import Wire
+from waiting import wait_until
 
 from feeds.alarms import AlarmEngine, load_alarm_config, load_plans
 from feeds.protocol import (
@@ -23,6 +24,7 @@ from feeds.protocol import (
     WeatherWarning,
 )
 from feeds.server import ServerThread
+from feeds.store.alarm_state import presence_by_window
 
 T0 = 1_796_000_000.0
 
@@ -164,3 +166,23 @@ def test_alarm_state_survives_a_restart(start_server: Callable[..., ServerThread
     assert [(a.id, a.state, a.acked_by) for a in snap.alarms] == [(alarm.id, "acknowledged", "duty officer")]
     assert [p.plan_id for p in snap.plans] == ["rainstorm-orange"]
     wall.close()
+
+
+def test_the_server_notes_which_operators_are_connected(start_server: Callable[..., ServerThread]) -> None:
+    """While an operator is connected the alarm task records it for the window; walls are not operators."""
+    clock = Clock()
+    server = _start(start_server, clock)
+    wall, operator = Wire(server.url, "wall-token"), Wire(server.url, "op-token")
+    wall.hello()
+    operator.hello()
+    window = int(T0) // 600 * 600
+
+    def noted() -> dict[int, set[str]]:
+        with server.server.store.engine.connect() as conn:
+            return presence_by_window(conn, window, window + 1200)
+
+    assert wait_until(lambda: noted() == {window: {"duty officer"}})
+    clock.now = T0 + 600  # the next window: noted again
+    assert wait_until(lambda: noted() == {window: {"duty officer"}, window + 600: {"duty officer"}})
+    wall.close()
+    operator.close()

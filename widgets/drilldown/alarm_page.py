@@ -36,6 +36,17 @@ def _secs(value: float | None) -> str:
     return "—" if value is None else format_duration(value)
 
 
+def operators_source(source: str) -> str:
+    """Where the operator count came from, in words."""
+    words = {
+        "connected": translate("AlarmPage", "operators connected"),
+        "mixed": translate("AlarmPage", "operators connected; the setting where none was"),
+        "fallback": translate("AlarmPage", "none connected: the configured count"),
+        "param": translate("AlarmPage", "as asked"),
+    }
+    return words.get(source, "")
+
+
 def metric_rows(m: AlarmMetricsAnswer) -> list[tuple[str, str, str, bool]]:
     """``(figure, value, reference, beyond the reference)`` for the metrics table."""
     b = m.benchmarks
@@ -50,6 +61,8 @@ def metric_rows(m: AlarmMetricsAnswer) -> list[tuple[str, str, str, bool]]:
             f"≤ {ok:g} {translate('AlarmPage', 'acceptable')}, ≤ {manageable:g} {translate('AlarmPage', 'manageable')}",
             per_op is not None and per_op > manageable,
         ),
+        (translate("AlarmPage", "Operators (mean per 10 min)"),
+         "—" if m.operators_mean is None else f"{m.operators_mean:.1f}", operators_source(m.operators_source), False),
         (translate("AlarmPage", "Most alarms in 10 min"), str(m.peak_10min), f"< {b.get('peak_10min', 10)}",
          m.peak_10min >= int(b.get("peak_10min", 10))),
         (translate("AlarmPage", "Floods (more than 10 in 10 min)"), str(m.floods), "", False),
