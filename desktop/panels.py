@@ -139,6 +139,8 @@ def _alarm_clicks(panel: AlarmPanel, drill: DrillTo) -> None:
     def open_alarm(kind: str, source: str) -> None:
         if kind in ("due_soon", "overdue"):
             drill("case", source)
+        elif kind == "anomaly":  # source: <unit code>.<subclass code>: that unit, that type, today
+            drill("anomaly", source.replace(".", "/", 1))
         else:  # the flood band, a weather, crowd or sensor alarm: the alarm figures
             drill("alarms", "")
 

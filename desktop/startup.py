@@ -216,7 +216,7 @@ def server_config(
     """
     from feeds.alarms import AlarmEngine, load_alarm_config, load_plans
     from feeds.alarms.queries import alarm_queries
-    from feeds.analytics.server_queries import analytics_kpis, analytics_queries
+    from feeds.analytics.server_queries import analytics_anomalies, analytics_kpis, analytics_queries
     from feeds.server import ServerConfig
     from feeds.supervision.queries import make_queries
 
@@ -234,5 +234,5 @@ def server_config(
         ssl_context=ssl_context,
         queries={**analytics_queries(), **alarm_queries(alarm_config), **make_queries()},
         kpi_enricher=analytics_kpis,
-        alarms=AlarmEngine(alarm_config, plans),
+        alarms=AlarmEngine(alarm_config, plans, anomalies=analytics_anomalies),
     )

@@ -283,5 +283,6 @@ def _kind_name(kind: str) -> str:
         "sensor": translate("Alarms", "Sensor"),
         "due_soon": translate("Alarms", "Due soon"),
         "overdue": translate("Alarms", "Overdue (urged)"),
+        "anomaly": translate("Alarms", "Unusual rise"),
     }
     return names.get(kind, kind)

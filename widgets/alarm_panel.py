@@ -49,6 +49,8 @@ def alarm_title(row: AlarmRow, lang: str, now: float) -> str:
         return translate("Alarms", "Due soon · %1 · %2").replace("%1", subject).replace("%2", left)
     if row.kind == "overdue":
         return translate("Alarms", "Overdue, urged · %1").replace("%1", subject)
+    if row.kind == "anomaly":
+        return translate("Alarms", "Unusual rise · %1").replace("%1", subject)
     return subject or row.kind
 
 

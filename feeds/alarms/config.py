@@ -30,7 +30,14 @@ class AlarmConfig:
         flood_count: More than this many new alarms within ``flood_window_s`` is a flood.
         flood_window_s: The flood window.
         stale_s: An alarm active longer than this is stale (metrics).
-        operators: Console positions sharing the alarms (the metrics' "per operator").
+        operators: Operators assumed when none was connected in a 10-minute window (the metrics'
+            "per operator" otherwise counts the operators really connected).
+        anomaly_every_s: How often the server evaluates today's early-warning anomalies.
+        anomaly_by: ``subdistrict`` or ``community``: the units anomalies are looked for in.
+        anomaly_weeks: Same-weekday baseline weeks.
+        anomaly_alpha: A (unit, subclass) pair is an anomaly when its Poisson tail is at most this.
+        anomaly_min: … and it has at least this many cases today.
+        anomaly_severe_alpha: An anomaly whose tail is at most this is ``severe`` (else ``elevated``).
     """
 
     priority: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -43,6 +50,12 @@ class AlarmConfig:
     flood_window_s: float = 600.0
     stale_s: float = 86400.0
     operators: int = 1
+    anomaly_every_s: float = 300.0
+    anomaly_by: str = "subdistrict"
+    anomaly_weeks: int = 8
+    anomaly_alpha: float = 1e-5
+    anomaly_min: int = 4
+    anomaly_severe_alpha: float = 1e-9
 
     def priority_of(self, kind: str, level: str = "") -> str | None:
         """The priority of an alarm of ``kind`` at ``level``; ``None``: that level raises no alarm."""
@@ -75,7 +88,15 @@ def load_alarm_config(path: Path | None = None) -> AlarmConfig:
             if prio not in PRIORITIES:
                 raise ValueError(f"{path}: priority of {kind} {level or ''} must be one of {', '.join(PRIORITIES)}")
         priority[kind] = dict(table)
-    esc, shelve, flood, metrics = (data.get(k, {}) for k in ("escalation", "shelve", "flood", "metrics"))
+    esc, shelve, flood, metrics, early = (
+        data.get(k, {}) for k in ("escalation", "shelve", "flood", "metrics", "early_warning")
+    )
+    by = early.get("by", "subdistrict")
+    if by not in ("subdistrict", "community"):
+        raise ValueError(f"{path}: 'by' must be \"subdistrict\" or \"community\"")
+    alpha = _num(early, "alpha", 1e-5, path, lo=1e-15)
+    if alpha > 0.5:
+        raise ValueError(f"{path}: 'alpha' must be a number of at most 0.5")
     return AlarmConfig(
         priority=priority,
         lead_s=_num(esc, "lead_min", 30, path) * 60,
@@ -87,4 +108,10 @@ def load_alarm_config(path: Path | None = None) -> AlarmConfig:
         flood_window_s=_num(flood, "window_min", 10, path, lo=1) * 60,
         stale_s=_num(metrics, "stale_h", 24, path, lo=1) * 3600,
         operators=int(_num(metrics, "operators", 1, path, lo=1)),
+        anomaly_every_s=_num(early, "every_min", 5, path, lo=0.1) * 60,
+        anomaly_by=by,
+        anomaly_weeks=int(_num(early, "weeks", 8, path, lo=2)),
+        anomaly_alpha=alpha,
+        anomaly_min=int(_num(early, "min_count", 4, path, lo=1)),
+        anomaly_severe_alpha=min(alpha, _num(early, "severe_alpha", 1e-9, path, lo=1e-300)),
     )

@@ -12,7 +12,10 @@ in line, in groups that are appended one transaction each:
   (``case.urged`` by :data:`AUTO_ACTOR`, so it shows in its history and timeline) and an
   ``overdue`` alarm is raised in the same transaction; both clear when the case moves on;
 - a shelved alarm whose shelving ran out is unshelved;
-- a weather warning with a linkage plan opens the plan; the plan closes with the warning.
+- a weather warning with a linkage plan opens the plan; the plan closes with the warning;
+- an early-warning anomaly (a case type far above its baseline in a unit today, from the
+  :data:`~feeds.alarms.anomalies.AnomalySource` the server gives) has one alarm while it
+  stands; it is evaluated at most every ``anomaly_every_s``, and cleared when it ends.
 
 Level-based, not edge-based: a restart, a missed event or a second server on the same
 store ends in the same alarms, and the store refuses a duplicate (``conflict``), so two
@@ -27,6 +30,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, and_, select
 
+from feeds.alarms.anomalies import Anomaly, AnomalySource, anomalies_from_rows
 from feeds.alarms.config import AlarmConfig
 from feeds.alarms.plans import LinkagePlan, plan_for
 from feeds.protocol import (
@@ -54,6 +58,8 @@ SYSTEM_ACTOR = "system"
 UNHANDLED = ("dispatched", "handling")
 """Stages in which a case's deadline is its department's to meet: these escalate."""
 ALERT_KINDS = ("weather", "crowd", "sensor")
+CONDITION_KINDS = (*ALERT_KINDS, "anomaly")
+"""Alarms that stand while a condition holds (cleared by the engine when it ends)."""
 
 
 @dataclass(frozen=True)
@@ -92,18 +98,24 @@ class AlarmEngine:
     Args:
         config: Priorities and escalation times.
         plans: Linkage plans per warning type and colour.
+        anomalies: Today's early-warning anomalies of a store (``None``: no anomaly alarms).
     """
 
-    def __init__(self, config: AlarmConfig, plans: tuple[LinkagePlan, ...] = ()) -> None:
+    def __init__(
+        self, config: AlarmConfig, plans: tuple[LinkagePlan, ...] = (), anomalies: AnomalySource | None = None
+    ) -> None:
         self.config = config
         self.plans = plans
+        self.anomalies = anomalies
+        self._anomalies: tuple[float, list[Anomaly]] | None = None  # (evaluated at, found)
 
     def scan(self, store: Store, now: float) -> list[list[Message]]:
         """The event groups that bring the store's alarms and plans in line at ``now``."""
+        found = self.standing_anomalies(store, now)  # before the transaction: it may take a while
         with store.engine.connect() as conn, conn.begin():
             held = open_alarms(conn)
             conditions = self._conditions(conn, now)
-            groups = self._alert_alarms(held, conditions, now)
+            groups = self._alert_alarms(held, {**conditions, **self._anomaly_conditions(found, held, now)}, now)
             groups += self._case_alarms(conn, held, now)
             groups += self._expired_shelving(held, now)
             groups += self._plans(open_runs(conn), conditions, now)
@@ -139,13 +151,37 @@ class AlarmEngine:
             return replace(alarm, lon=msg.lon, lat=msg.lat, text=msg.name)
         return alarm
 
+    def standing_anomalies(self, store: Store, now: float) -> list[Anomaly] | None:
+        """Today's anomalies, evaluated again once ``anomaly_every_s`` has passed (``None``: not known)."""
+        if self.anomalies is None:
+            return []
+        last = self._anomalies
+        if last is None or not 0 <= now - last[0] < self.config.anomaly_every_s:
+            rows = self.anomalies(store, now, self.config)
+            if rows is None:
+                return last[1] if last is not None else None
+            last = self._anomalies = (now, anomalies_from_rows(rows))
+        return last[1]
+
+    def _anomaly_conditions(
+        self, found: list[Anomaly] | None, held: list[AlarmInfo], now: float
+    ) -> dict[tuple[str, str], AlarmInfo]:
+        if found is None:  # not evaluated yet (the analytics is loading): keep what stands
+            return {("anomaly", a.source): a for a in held if a.kind == "anomaly"}
+        want: dict[tuple[str, str], AlarmInfo] = {}
+        for anomaly in found:
+            alarm = anomaly.alarm(self.config, now)
+            if alarm is not None:
+                want[("anomaly", alarm.source)] = alarm
+        return want
+
     def _alert_alarms(
         self, held: list[AlarmInfo], want: dict[tuple[str, str], AlarmInfo], now: float
     ) -> list[list[Message]]:
         groups: list[list[Message]] = []
         have: dict[tuple[str, str], AlarmInfo] = {}
         for alarm in held:
-            if alarm.kind not in ALERT_KINDS:
+            if alarm.kind not in CONDITION_KINDS:
                 continue
             key = (alarm.kind, alarm.source)
             wanted = want.get(key)

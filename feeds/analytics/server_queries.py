@@ -13,8 +13,12 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from feeds.analytics.early_warning import find_anomalies
+from feeds.analytics.params import DISTRICT
+from feeds.analytics.periods import local_midnight
 from feeds.analytics.response import WINDOW_S as RESPONSE_WINDOW_S
 from feeds.analytics.response import window_rates
+from feeds.analytics.selection import Filters, Selection
 from feeds.analytics.service import QUERY_NAMES, QueryService
 from feeds.protocol import Kpis, Message
 from feeds.protocol.answers import DrillAnswer, TrendAnswer
@@ -90,6 +94,24 @@ class AnalyticsQueries:
         totals["charts"] = charts
         return Kpis(today, totals, seq=kpis.seq, ts=kpis.ts, id=kpis.id)
 
+    def anomalies(
+        self, store: Store, now: float, *, by: str, weeks: int, alpha: float, min_count: int
+    ) -> list[dict[str, Any]] | None:
+        """Today's early-warning anomalies at ``now`` (the ``warnings`` query's rows, all of them).
+
+        ``None`` while the store's cube is still loading: on a large store the SQL fallback
+        would hold the alarm scan for long, and an alarm that comes a minute late is better
+        than a scan that stalls every other alarm.
+        """
+        service = self.service(store)
+        if not service.ready:
+            return None
+        at = int(now)
+        today = Selection(DISTRICT, local_midnight(at), at, at, Filters())
+        return find_anomalies(
+            service.indicator_engine(), service.names, today, by=by, weeks=weeks, alpha=alpha, min_count=min_count
+        )
+
     def handlers(self) -> dict[str, Handler]:
         """``name -> handler`` for every analytics query."""
 
@@ -135,6 +157,19 @@ def analytics_queries() -> dict[str, Handler]:
 def analytics_kpis(store: Store, kpis: Kpis) -> Kpis:
     """KPI enricher for a server started from the command line (see :meth:`AnalyticsQueries.enrich_kpis`)."""
     return _SHARED.enrich_kpis(store, kpis)
+
+
+def analytics_anomalies(store: Store, now: float, config: Any) -> list[dict[str, Any]] | None:
+    """Anomaly source for the alarm engine of a server started from the command line
+    (``config``: the :class:`feeds.alarms.AlarmConfig`'s ``anomaly_*`` settings)."""
+    return _SHARED.anomalies(
+        store,
+        now,
+        by=config.anomaly_by,
+        weeks=config.anomaly_weeks,
+        alpha=config.anomaly_alpha,
+        min_count=config.anomaly_min,
+    )
 
 
 _SHARED = AnalyticsQueries()

@@ -192,4 +192,8 @@ def _subject(a: AlarmInfo, names: NameLookup) -> Label:
         kind = names.case_type(a.subclass)
         place = names.unit(a.grid[:9]) if a.grid else Label("", "")
         return Label(f"{kind.zh} · {place.zh}".strip(" ·"), f"{kind.en} · {place.en}".strip(" ·"))
+    if a.kind == "anomaly" and a.subclass:  # source: <unit code>.<subclass code>
+        kind = names.case_type(a.subclass)
+        place = names.unit(a.source.split(".", 1)[0])
+        return Label(f"{place.zh} · {kind.zh}", f"{place.en} · {kind.en}")
     return Label("", "")

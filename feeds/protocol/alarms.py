@@ -16,9 +16,10 @@ from feeds.protocol import fields as f
 from feeds.protocol import vocab as v
 from feeds.protocol.messages import Message
 
-ALARM_KINDS = frozenset({"weather", "crowd", "sensor", "due_soon", "overdue"})
+ALARM_KINDS = frozenset({"weather", "crowd", "sensor", "due_soon", "overdue", "anomaly"})
 """What raised an alarm: a weather warning, a crowded hot spot, a sensor beyond its threshold,
-a case about to pass its deadline, an overdue case that was auto-urged (催办)."""
+a case about to pass its deadline, an overdue case that was auto-urged (催办), an
+early-warning anomaly (预警: a case type far above its baseline in a unit today)."""
 PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
 """The three alarm priorities, most urgent first (ISA-18.2 / EEMUA 191 use three or four)."""
 ALARM_STATES: tuple[str, ...] = ("active", "acknowledged", "shelved", "cleared")

@@ -186,3 +186,31 @@ def test_the_server_notes_which_operators_are_connected(start_server: Callable[.
     assert wait_until(lambda: noted() == {window: {"duty officer"}, window + 600: {"duty officer"}})
     wall.close()
     operator.close()
+
+
+def test_an_early_warning_anomaly_reaches_every_wall_and_clears(start_server: Callable[..., ServerThread]) -> None:
+    """The server's engine asks its anomaly source; the alarm reaches a wall's live state, named; it clears."""
+    from feeds.live import LiveState
+    from feeds.live.names import load_names
+
+    clock = Clock()
+    rows: list[dict[str, object]] = []
+    config = load_alarm_config()
+    engine = AlarmEngine(config, anomalies=lambda store, now, cfg: list(rows))
+    server = start_server(alarms=engine, alarm_scan_s=0.05, clock=clock)
+    wall = Wire(server.url, "wall-token")
+    wall.hello()
+    rows.append({"unit": {"code": "110102001"}, "subclass": {"code": "0105"}, "observed": 9, "baseline": 0.6,
+                 "p_value": 1e-7})  # fmt: skip
+    clock.now = T0 + config.anomaly_every_s  # the next evaluation finds it
+    alarm = _raised(wall)
+    assert (alarm.kind, alarm.source, alarm.level) == ("anomaly", "110102001.0105", "elevated")
+    state = LiveState(load_names())
+    state.apply([Snapshot(1, "s", ()), AlarmRaised(alarm, seq=2)], now=T0)
+    (row,) = state.alarms().rows
+    assert row.kind == "anomaly" and "·" in row.subject.zh and row.subject.zh != row.subject.en
+    rows.clear()
+    clock.now = T0 + 2 * config.anomaly_every_s
+    cleared = wall.until(_is_change("clear"))[-1]
+    assert isinstance(cleared, AlarmChanged) and cleared.alarm_id == alarm.id
+    wall.close()
