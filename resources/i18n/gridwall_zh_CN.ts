@@ -118,52 +118,52 @@
 <context>
     <name>AlarmMetricsPage</name>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="109"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="122"/>
         <source>Alarm performance (ISA-18.2 / EEMUA 191)</source>
         <translation>告警绩效（ISA-18.2 / EEMUA 191）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="110"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="123"/>
         <source>Departments by urges (催办) and overdue time</source>
         <translation>各部门催办次数与超期时长</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="111"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="124"/>
         <source>Figure</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="111"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="124"/>
         <source>This period</source>
         <translation>本期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="111"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="124"/>
         <source>Reference</source>
         <translation>参考值</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="114"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="127"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="115"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="128"/>
         <source>Urges</source>
         <translation>催办</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="116"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="129"/>
         <source>Automatic</source>
         <translation>自动催办</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="117"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="130"/>
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="118"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="131"/>
         <source>Hours overdue</source>
         <translation>超期小时</translation>
     </message>
@@ -171,67 +171,92 @@
 <context>
     <name>AlarmPage</name>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="46"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="42"/>
+        <source>operators connected</source>
+        <translation>按在线席位</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="43"/>
+        <source>operators connected; the setting where none was</source>
+        <translation>按在线席位；无人在线时按配置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="44"/>
+        <source>none connected: the configured count</source>
+        <translation>无人在线：按配置席位数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="45"/>
+        <source>as asked</source>
+        <translation>按指定席位数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="57"/>
         <source>Alarms raised</source>
         <translation>告警总数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="48"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="59"/>
         <source>Alarms per operator per 10 min</source>
         <translation>每席位每10分钟告警数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="53"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="64"/>
+        <source>Operators (mean per 10 min)</source>
+        <translation>席位数（每10分钟平均）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="66"/>
         <source>Most alarms in 10 min</source>
         <translation>10分钟内告警峰值</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="55"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="68"/>
         <source>Floods (more than 10 in 10 min)</source>
         <translation>告警泛滥次数（10分钟超过10条）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="56"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="69"/>
         <source>Time in flood</source>
         <translation>泛滥时间占比</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="58"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="71"/>
         <source>Time to acknowledge (median / 90 %)</source>
         <translation>确认用时（中位数 / 90%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="60"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="73"/>
         <source>Not acknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="61"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="74"/>
         <source>Standing alarms</source>
         <translation>持续告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="62"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="75"/>
         <source>Stale alarms (active &gt; 24 h)</source>
         <translation>陈旧告警（超过24小时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="64"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="77"/>
         <source>Shelved now</source>
         <translation>当前搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="67"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="80"/>
         <source>High priority share</source>
         <translation>高级别占比</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="68"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="81"/>
         <source>Medium priority share</source>
         <translation>中级别占比</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="69"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="82"/>
         <source>Low priority share</source>
         <translation>低级别占比</translation>
     </message>
@@ -239,27 +264,27 @@
 <context>
     <name>AlarmPanel</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="83"/>
+        <location filename="../../widgets/alarm_panel.py" line="85"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="84"/>
+        <location filename="../../widgets/alarm_panel.py" line="86"/>
         <source>No alarms</source>
         <translation>无告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="104"/>
+        <location filename="../../widgets/alarm_panel.py" line="106"/>
         <source>%1 unacknowledged</source>
         <translation>未确认 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="105"/>
+        <location filename="../../widgets/alarm_panel.py" line="107"/>
         <source>%1 acknowledged</source>
         <translation>已确认 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="106"/>
+        <location filename="../../widgets/alarm_panel.py" line="108"/>
         <source>%1 shelved</source>
         <translation>搁置 %1</translation>
     </message>
@@ -312,6 +337,11 @@
         <translation>超期（已催办）</translation>
     </message>
     <message>
+        <location filename="../../widgets/alarm_desk.py" line="286"/>
+        <source>Unusual rise</source>
+        <translation>异常上升</translation>
+    </message>
+    <message>
         <location filename="../../widgets/alarm_panel.py" line="31"/>
         <source>High</source>
         <translation>高</translation>
@@ -342,7 +372,12 @@
         <translation>超期已催办 · %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="57"/>
+        <location filename="../../widgets/alarm_panel.py" line="53"/>
+        <source>Unusual rise · %1</source>
+        <translation>异常上升 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="59"/>
         <source>Alarm flood · %1 new in %2 min</source>
         <translation>告警泛滥 · %2分钟内新增 %1 条</translation>
     </message>
