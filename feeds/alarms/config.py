@@ -93,7 +93,7 @@ def load_alarm_config(path: Path | None = None) -> AlarmConfig:
     )
     by = early.get("by", "subdistrict")
     if by not in ("subdistrict", "community"):
-        raise ValueError(f"{path}: 'by' must be \"subdistrict\" or \"community\"")
+        raise ValueError(f'{path}: \'by\' must be "subdistrict" or "community"')
     alpha = _num(early, "alpha", 1e-5, path, lo=1e-15)
     if alpha > 0.5:
         raise ValueError(f"{path}: 'alpha' must be a number of at most 0.5")

@@ -115,10 +115,8 @@ def operator_figures(
         total += sum(1 for t in ts[lo:hi] if t >= w) / n
         lo = hi
     tens = max((end - start) / TEN_MIN, 1e-9)
-    if forced:
-        source = "param"
-    else:
-        source = "connected" if seen == len(windows) else "fallback" if seen == 0 else "mixed"
+    observed = "connected" if seen == len(windows) else "fallback" if seen == 0 else "mixed"
+    source = "param" if forced else observed
     most = max((len(present.get(w, ())) for w in windows), default=0) if not forced else 0
     return {
         "per_operator_10min": total / tens,

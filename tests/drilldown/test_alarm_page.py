@@ -44,7 +44,8 @@ def test_alarm_page_asks_for_the_range_and_marks_figures_beyond_their_reference(
     assert rows["Most alarms in 10 min"].foreground().color() == colour(OVERDUE)
     operators = next(i for i in range(table.rowCount()) if table.item(i, 0).text() == "Operators (mean per 10 min)")
     assert (table.item(operators, 1).text(), table.item(operators, 2).text()) == (
-        "1.5", "operators connected; the setting where none was"
+        "1.5",
+        "operators connected; the setting where none was",
     )
     assert rows["Stale alarms (active > 24 h)"].foreground().color() == colour(TEXT)
     ranking = view.alarm_page.ranking
