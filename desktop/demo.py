@@ -53,6 +53,7 @@ def seed_with_splash(store: Store, days: int, seed: int | None, started: Started
                     end,
                     seed=seed,
                     progress=lambda done, total: progress.update(done=done, total=max(total, 1)),
+                    escalations=True,
                 )
             )
         except BaseException as exc:  # reported on the GUI thread

@@ -55,9 +55,13 @@ def alarm_title(row: AlarmRow, lang: str, now: float) -> str:
 
 
 def flood_text(flood: FloodLine, window_min: int) -> str:
-    """The flood band's words."""
-    head = translate("Alarms", "Alarm flood · %1 new in %2 min").replace("%1", str(flood.count))
+    """The flood band's words: how many were raised in the window, and of the unacknowledged ones
+    in the band ("3 unacknowledged" when some of the window's alarms were acknowledged) how many per priority."""
+    raised = max(flood.raised, flood.count)
+    head = translate("Alarms", "Alarm flood · %1 new in %2 min").replace("%1", str(raised))
     parts = [head.replace("%2", str(window_min))]
+    if flood.count < raised:
+        parts.append(translate("AlarmPanel", "%1 unacknowledged").replace("%1", str(flood.count)))
     for priority, n in (("high", flood.high), ("medium", flood.medium), ("low", flood.low)):
         if n:
             parts.append(f"{priority_name(priority)} {n}")

@@ -63,7 +63,7 @@ CONDITION_KINDS = (*ALERT_KINDS, "anomaly")
 
 
 @dataclass(frozen=True)
-class _Case:
+class CaseRow:
     id: str
     stage: str
     deadline: float | None
@@ -74,7 +74,7 @@ class _Case:
     lat: float
 
 
-_CASE_COLS = (
+CASE_COLS = (
     cases.c.id,
     cases.c.stage,
     cases.c.deadline_at,
@@ -86,10 +86,10 @@ _CASE_COLS = (
 )
 
 
-def _case(row: object) -> _Case:
+def case_row(row: object) -> CaseRow:
     r = row._mapping  # type: ignore[attr-defined]
     deadline = float(r["deadline_at"]) if r["deadline_at"] is not None else None
-    return _Case(r["id"], r["stage"], deadline, r["subclass"], r["department"], r["grid"], r["lon"], r["lat"])
+    return CaseRow(r["id"], r["stage"], deadline, r["subclass"], r["department"], r["grid"], r["lon"], r["lat"])
 
 
 class AlarmEngine:
@@ -222,44 +222,30 @@ class AlarmEngine:
             if priority is None:
                 continue
             budget -= 1
-            alarm = AlarmInfo(
-                alarm_id,
-                kind,
-                case.id,
-                priority,
-                now,
-                level=case.stage,
-                subclass=case.subclass,
-                department=case.department,
-                grid=case.grid,
-                lon=case.lon,
-                lat=case.lat,
-                deadline=case.deadline,
-            )
+            alarm = case_alarm(kind, case, priority, now)
             if kind == "overdue":
-                late_min = int((now - (case.deadline or now)) // 60)
-                note = f"超期{late_min}分钟，系统自动催办 · auto-urged {late_min} min after the deadline"
+                note = urge_note(int((now - (case.deadline or now)) // 60))
                 groups.append([CaseUrged(case.id, AUTO_ACTOR, note, ts=now), AlarmRaised(alarm, ts=now)])
             else:
                 groups.append([AlarmRaised(alarm, ts=now)])
         return groups
 
     @staticmethod
-    def _unhandled(conn: Connection, condition: object) -> list[_Case]:
+    def _unhandled(conn: Connection, condition: object) -> list[CaseRow]:
         query = (
-            select(*_CASE_COLS)
+            select(*CASE_COLS)
             .where(cases.c.stage.in_(UNHANDLED), condition)  # type: ignore[arg-type]
             .order_by(cases.c.deadline_at, cases.c.id)
         )
-        return [_case(r) for r in conn.execute(query)]
+        return [case_row(r) for r in conn.execute(query)]
 
     @staticmethod
-    def _cases(conn: Connection, ids: Iterable[str]) -> dict[str, _Case]:
+    def _cases(conn: Connection, ids: Iterable[str]) -> dict[str, CaseRow]:
         wanted = sorted(set(ids))
-        found: dict[str, _Case] = {}
+        found: dict[str, CaseRow] = {}
         for i in range(0, len(wanted), 500):
-            for row in conn.execute(select(*_CASE_COLS).where(cases.c.id.in_(wanted[i : i + 500]))):
-                case = _case(row)
+            for row in conn.execute(select(*CASE_COLS).where(cases.c.id.in_(wanted[i : i + 500]))):
+                case = case_row(row)
                 found[case.id] = case
         return found
 
@@ -303,7 +289,21 @@ class AlarmEngine:
         return groups
 
 
-def _case_clear_reason(alarm: AlarmInfo, case: _Case | None, now: float) -> str:
+def case_alarm(kind: str, case: CaseRow, priority: str, at: float) -> AlarmInfo:
+    """The ``due_soon`` or ``overdue`` alarm of ``case`` raised at ``at`` (id: kind, case, deadline)."""
+    return AlarmInfo(
+        f"{kind}:{case.id}:{int(case.deadline or 0)}", kind, case.id, priority, at,
+        level=case.stage, subclass=case.subclass, department=case.department, grid=case.grid,
+        lon=case.lon, lat=case.lat, deadline=case.deadline,
+    )  # fmt: skip
+
+
+def urge_note(late_min: int) -> str:
+    """The note of an auto-urge (催办) ``late_min`` minutes after the deadline."""
+    return f"超期{late_min}分钟，系统自动催办 · auto-urged {late_min} min after the deadline"
+
+
+def _case_clear_reason(alarm: AlarmInfo, case: CaseRow | None, now: float) -> str:
     """Why a case alarm no longer holds (``""``: it still does)."""
     if case is None or case.stage not in UNHANDLED:
         return "case moved on" if case is not None else "case gone"

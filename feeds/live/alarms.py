@@ -124,6 +124,7 @@ class AlarmBook:
                     counts[2],
                     min(a.raised_at for a in members),
                     tuple(a.id for a in ordered),
+                    recent,
                 )
         rows = sorted((a for a in shown if a.id not in grouped), key=_order)
         per_priority = [sum(1 for a in unacked if a.priority == p) for p in PRIORITIES]

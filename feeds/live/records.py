@@ -261,6 +261,8 @@ class FloodLine:
     low: int
     since: float
     alarm_ids: tuple[str, ...]
+    raised: int = 0
+    """Every alarm raised within the window (acknowledged ones too): what made it a flood."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alarm_helpers import fresh_store, scan
 
 from feeds.alarms import AlarmConfig, AlarmEngine, load_alarm_config
 from feeds.alarms.anomalies import anomalies_from_rows
 from feeds.analytics.server_queries import AnalyticsQueries
 from feeds.analytics.service import QueryService
-from feeds.protocol import BEIJING, AlarmChanged, AlarmRaised, CaseCreated, CaseInfo, Message
-from feeds.store import Store, open_store
+from feeds.protocol import BEIJING, AlarmChanged, AlarmRaised, CaseCreated, CaseInfo
+from feeds.store import Store
 
 T0 = datetime(2026, 8, 10, 15, 0, tzinfo=BEIJING).timestamp()  # an injected "now": never the wall clock
 UNIT, SUB = "110102001", "0105"
@@ -40,16 +41,7 @@ class Source:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     """A fresh store with the reference data."""
-    opened = open_store(str(tmp_path / "anomalies.db"))
-    yield opened
-    opened.close()
-
-
-def _scan(engine: AlarmEngine, store: Store, now: float) -> list[Message]:
-    out: list[Message] = []
-    for group in engine.scan(store, now):
-        out.extend(store.append_events(group))
-    return out
+    yield from fresh_store(tmp_path, "anomalies.db")
 
 
 def test_one_alarm_per_standing_anomaly_by_configured_priority_cleared_when_it_ends(store: Store) -> None:
@@ -58,25 +50,25 @@ def test_one_alarm_per_standing_anomaly_by_configured_priority_cleared_when_it_e
     source = Source()
     engine = AlarmEngine(config, anomalies=source)
     source.rows = [_row(UNIT, SUB, 9, 1e-7), _row("110102002", "0201", 30, 1e-12)]
-    raised = [m.alarm for m in _scan(engine, store, T0) if isinstance(m, AlarmRaised)]
+    raised = [m.alarm for m in scan(engine, store, T0) if isinstance(m, AlarmRaised)]
     assert sorted((a.kind, a.source, a.level, a.priority) for a in raised) == [
         ("anomaly", f"{UNIT}.{SUB}", "elevated", config.priority_of("anomaly", "elevated")),
         ("anomaly", "110102002.0201", "severe", config.priority_of("anomaly", "severe")),
     ]
     assert raised[0].subclass and "9" in next(a.text for a in raised if a.source.startswith(UNIT))
-    assert _scan(engine, store, T0 + 2) == [] and source.calls == 1  # no duplicate; not asked again yet
+    assert scan(engine, store, T0 + 2) == [] and source.calls == 1  # no duplicate; not asked again yet
     source.rows = [_row(UNIT, SUB, 11, 1e-8)]  # the other one ended
-    assert _scan(engine, store, T0 + 60) == []  # still within the evaluation interval
-    events = _scan(engine, store, T0 + config.anomaly_every_s)
+    assert scan(engine, store, T0 + 60) == []  # still within the evaluation interval
+    events = scan(engine, store, T0 + config.anomaly_every_s)
     assert source.calls == 2
     assert [(m.action, m.alarm_id.split(":")[1]) for m in events if isinstance(m, AlarmChanged)] == [
         ("clear", "110102002.0201")
     ]
     assert not [m for m in events if isinstance(m, AlarmRaised)]  # the standing one is kept, not raised again
     source.rows = None  # the analytics cannot answer now: keep what stands
-    assert _scan(engine, store, T0 + 2 * config.anomaly_every_s) == []
+    assert scan(engine, store, T0 + 2 * config.anomaly_every_s) == []
     source.rows = []
-    cleared = _scan(engine, store, T0 + 3 * config.anomaly_every_s)
+    cleared = scan(engine, store, T0 + 3 * config.anomaly_every_s)
     assert [m.alarm_id.split(":")[1] for m in cleared if isinstance(m, AlarmChanged)] == [f"{UNIT}.{SUB}"]
 
 
@@ -108,8 +100,8 @@ def test_a_spike_in_the_store_becomes_an_alarm_through_the_analytics(store: Stor
             s, now, by=c.anomaly_by, weeks=c.anomaly_weeks, alpha=c.anomaly_alpha, min_count=c.anomaly_min
         ),
     )
-    assert _scan(engine, store, T0) == []
+    assert scan(engine, store, T0) == []
     store.append([CaseCreated(_case(n, T0 - 3600 + 60 * n)) for n in range(9)])
     queries.service(store).sync()
-    raised = [m.alarm for m in _scan(engine, store, T0 + config.anomaly_every_s) if isinstance(m, AlarmRaised)]
+    raised = [m.alarm for m in scan(engine, store, T0 + config.anomaly_every_s) if isinstance(m, AlarmRaised)]
     assert [(a.kind, a.source, a.subclass) for a in raised] == [("anomaly", f"{UNIT}.{SUB}", SUB)]

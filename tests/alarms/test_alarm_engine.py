@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alarm_helpers import fresh_store, scan
 
 from feeds.alarms import AlarmEngine, load_alarm_config, load_plans
 from feeds.alarms.engine import AUTO_ACTOR
@@ -18,13 +19,12 @@ from feeds.protocol import (
     CaseStageChanged,
     CaseUrged,
     CrowdFlow,
-    Message,
     PlanStarted,
     SensorReading,
     WeatherWarning,
     iso,
 )
-from feeds.store import Store, open_store
+from feeds.store import Store
 
 T0 = 1_796_000_000.0  # a fixed moment: no test depends on the wall clock
 GRID = "110102001004001"
@@ -33,23 +33,13 @@ GRID = "110102001004001"
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     """A fresh SQLite store with the reference data."""
-    opened = open_store(str(tmp_path / "alarms.db"))
-    yield opened
-    opened.close()
+    yield from fresh_store(tmp_path, "alarms.db")
 
 
 @pytest.fixture
 def engine() -> AlarmEngine:
     """The engine with the shipped settings and plans."""
     return AlarmEngine(load_alarm_config(), load_plans())
-
-
-def scan(engine: AlarmEngine, store: Store, now: float) -> list[Message]:
-    """One scan, its groups appended as the server would; returns the events appended."""
-    out: list[Message] = []
-    for group in engine.scan(store, now):
-        out.extend(store.append_events(group))
-    return out
 
 
 def case(case_id: str, deadline: float, stage: str = "handling") -> CaseInfo:

@@ -71,6 +71,7 @@ def test_more_than_ten_new_alarms_in_ten_minutes_collapse_into_one_line() -> Non
     state.apply([AlarmChanged(batch[0].id, "ack", "duty officer", seq=13)], now=T0 + 330)
     view = state.alarms()
     assert view.flood is not None and view.flood.count == 10 and view.rows[-1].source == "s0"
+    assert view.flood.raised == 11  # the acknowledged one still counts towards the flood
     later = state.tick(T0 + 30 + 600)  # the first raises leave the window: 10 left, no flood
     assert later.alarms and state.alarms().flood is None
 

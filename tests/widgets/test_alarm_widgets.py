@@ -146,3 +146,9 @@ def test_alarm_panel_greys_with_stale_data_and_says_as_of(qtbot: QtBot) -> None:
     assert panel.rows_shown() and panel.title_label.graphicsEffect() is None
     panel.set_freshness("live")
     assert not panel.is_dimmed() and panel.note_label.text() == "1 unacknowledged"
+
+
+def test_flood_band_counts_every_raise_in_the_window_and_says_how_many_wait(qtbot: QtBot) -> None:
+    """12 raised in 10 min, 4 of them acknowledged: "12 new", "8 unacknowledged", priorities of those 8."""
+    flood = FloodLine(8, 4, 2, 2, NOW - 300, ("a",) * 8, raised=12)
+    assert flood_text(flood, 10) == "Alarm flood · 12 new in 10 min · 8 unacknowledged · High 4 · Med 2 · Low 2"

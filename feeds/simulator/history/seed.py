@@ -33,6 +33,8 @@ from typing import TextIO, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from feeds.alarms import load_alarm_config
+from feeds.alarms.history import past_escalations
 from feeds.analytics.cube_store import CubeBuilder, default_cache_path, save
 from feeds.simulator.history.progress import ProgressBar
 from feeds.simulator.history.seed_plan import Chunk, WindowDone, expected_cases, history_chunks
@@ -68,6 +70,7 @@ class SeedReport:
         cube_s: Of which spent finishing and saving the analytics cube (0 when none was built).
         last_seq_by_day: Highest daily sequence per local day, for the last two days.
         requests: The 全响应 requests written beside the cases (``None``: not seeded).
+        escalations: Alarms of the last day's escalations recorded as history (``escalations=True``).
     """
 
     seed: int
@@ -83,6 +86,7 @@ class SeedReport:
     cube_s: float = 0.0
     last_seq_by_day: dict[int, int] = field(default_factory=dict)
     requests: RequestSeedReport | None = None
+    escalations: int = 0
 
     @property
     def rate(self) -> float:
@@ -99,6 +103,8 @@ class SeedReport:
         first, last = local_date(self.start), local_date(self.end)
         r = self.requests
         extra = f"; {r.requests:,} 全响应 requests" if r is not None else ""
+        if self.escalations:
+            extra += f"; {self.escalations:,} past alarms recorded as history"
         return (
             f"seeded {self.cases:,} cases reported {first} - {last} (Beijing) in {self.seconds:.1f} s "
             f"({self.rate:,.0f} cases/s); closed {self.closure_rate:.2%} of filed, {self.open:,} open{extra}; "
@@ -116,6 +122,7 @@ def seed_history(
     chunk_rows: int = CHUNK_ROWS,
     build_cube: bool = True,
     requests: bool = True,
+    escalations: bool = False,
 ) -> SeedReport:
     """Write every case reported in ``[start, end)``, as it stood at ``end``, into ``store``.
 
@@ -138,6 +145,10 @@ def seed_history(
             instead of scanning the store (other databases have no cache: nothing is built).
         requests: Also seed the 全响应 requests of the span (``feeds.simulator.response``),
             in the same bulk call after the cases (``seconds`` covers both).
+        escalations: Also record what the alarm engine would have done during the last day
+            before ``end`` (due-soon and overdue alarms, auto-urges, acknowledged by the duty
+            officer; :func:`feeds.alarms.history.past_escalations`), so a server started on the
+            store begins calm instead of escalating the whole backlog at once.
 
     Raises:
         ValueError: If ``end <= start``.
@@ -185,6 +196,7 @@ def seed_history(
         # one bulk call for every year: the indexes are dropped once and rebuilt once
         store.bulk_insert_columns(rows(), history())
         cube_s = _save_cube(builder, store, cache)
+        past, urged = past_escalations(store, load_alarm_config(), end) if escalations else (0, 0)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -192,7 +204,7 @@ def seed_history(
     closed, cancelled = sum(w.closed for w in windows), sum(w.cancelled for w in windows)
     last_seq = windows[-1].last_seq if windows else {}
     planning_s = sum(w.planning_s for w in windows)
-    history_rows = sum(len(h["case_id"]) for w in windows for h in w.history)
+    history_rows = sum(len(h["case_id"]) for w in windows for h in w.history) + urged
     seconds = time.perf_counter() - started
     request_report = requested.report(0.0) if requested is not None else None
     report(cases + (request_report.requests if request_report is not None else 0), expected)
@@ -211,6 +223,7 @@ def seed_history(
         cube_s=cube_s,
         last_seq_by_day={d: s for d, s in last_seq.items() if d >= last_day - 1},
         requests=request_report,
+        escalations=past,
     )
 
 
@@ -301,7 +314,7 @@ def run_seed(
         out.write(f"gridwall seed: {_one_line(exc)}\n")
         return 1
     try:
-        report = seed_history(store, end - span, end, seed=seed, progress=bar.update)
+        report = seed_history(store, end - span, end, seed=seed, progress=bar.update, escalations=True)
     except KeyboardInterrupt:
         bar.abort()
         out.write(f"gridwall seed: interrupted after about {bar.done:,} cases (each chunk written is complete)\n")
