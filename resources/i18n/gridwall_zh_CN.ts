@@ -264,27 +264,28 @@
 <context>
     <name>AlarmPanel</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="85"/>
+        <location filename="../../widgets/alarm_panel.py" line="89"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="86"/>
+        <location filename="../../widgets/alarm_panel.py" line="90"/>
         <source>No alarms</source>
         <translation>无告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="106"/>
+        <location filename="../../widgets/alarm_panel.py" line="64"/>
+        <location filename="../../widgets/alarm_panel.py" line="110"/>
         <source>%1 unacknowledged</source>
         <translation>未确认 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="107"/>
+        <location filename="../../widgets/alarm_panel.py" line="111"/>
         <source>%1 acknowledged</source>
         <translation>已确认 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="108"/>
+        <location filename="../../widgets/alarm_panel.py" line="112"/>
         <source>%1 shelved</source>
         <translation>搁置 %1</translation>
     </message>
@@ -377,7 +378,7 @@
         <translation>异常上升 · %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="59"/>
+        <location filename="../../widgets/alarm_panel.py" line="61"/>
         <source>Alarm flood · %1 new in %2 min</source>
         <translation>告警泛滥 · %2分钟内新增 %1 条</translation>
     </message>
@@ -1041,7 +1042,7 @@
         <translation>正在准备历史案件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/demo.py" line="69"/>
+        <location filename="../../desktop/demo.py" line="70"/>
         <source>%1 of %2 cases · %3 cases/s</source>
         <translation>已写入 %1 / %2 件 · %3 件/秒</translation>
     </message>
