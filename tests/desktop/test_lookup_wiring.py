@@ -121,7 +121,6 @@ def test_a_wall_obeys_a_focus_without_opening_the_drill_down(qtbot: QtBot) -> No
     assert drill.opened == [] and controller.focused is not None and controller.focused.target == "1101020119000001"
 
 
-
 def test_the_component_inventory_waits_for_the_maps_first_state(qtbot: QtBot) -> None:
     """Live: cameras and ranking at once; the ~50,000 components only once every map showed its first state."""
     runner = FakeRunner({"cameras": {"cameras": []}, "components": {"codes": []}})
