@@ -102,3 +102,56 @@ def test_plan_overlay_greys_with_stale_data_and_says_as_of(qtbot: Any) -> None:
     assert not overlay.is_dimmed() and overlay.note_label.text().endswith("0/6 done")
     feed.set_freshness("stale", now + 60)
     assert overlay.is_dimmed() and overlay.note_label.text() == "as of 03:09"
+
+
+def test_a_running_plan_switches_sensors_spots_and_colouring_and_closing_reverts(qtbot: Any) -> None:
+    """rainstorm-orange: only water-level and rain-gauge sensors, no hot spots, grids by overdue; closed: all back."""
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QWidget
+
+    from feeds.alarms import load_plans
+    from feeds.geo.units import load_hotspots
+    from feeds.protocol import BEIJING, CrowdFlow, PlanClosed, PlanStarted, SensorReading
+
+    class _Map(QWidget, _RecordingMap):
+        size_factor, language = 1.0, "zh"
+
+        def __init__(self) -> None:
+            QWidget.__init__(self)
+            _RecordingMap.__init__(self)
+
+    gmap = _Map()
+    qtbot.addWidget(gmap)
+    gmap.resize(1200, 800)
+    gmap.show()
+    now = datetime(2026, 7, 20, 15, 0, tzinfo=BEIJING).timestamp()
+    sensors = tuple(
+        SensorReading(f"s-{kind}", kind, 1.0, "m", 2.0, False, 116.36, 39.91, name=kind)
+        for kind in ("water_level", "rain_gauge", "manhole", "rfid")
+    )
+    spot = load_hotspots()[0].id
+    overdue, fresh = _case(1, now - 600), _case(2, now + 7200)
+    state = LiveState(load_names())
+    feed = MapFeed(gmap, state, "density")  # type: ignore[arg-type]
+    snap = Snapshot(10, "store", (overdue, fresh), crowd=(CrowdFlow(spot, 900, 1000, "crowded"),), sensors=sensors)
+    feed.update(state.apply([snap], now))
+    all_kinds = {"water_level", "rain_gauge", "manhole", "rfid"}
+    density = {overdue.grid: 1, fresh.grid: 1}
+    assert {s["kind"] for s in gmap.last("sensors")} == all_kinds
+    assert gmap.last("grid") == (density, "density") and feed.grid_mode == "density"
+    assert spot in {s["id"] for s in gmap.last("spots")}
+
+    run = next(p for p in load_plans() if p.id == "rainstorm-orange").run_for("w1", "orange", now)
+    assert set(run.layers) == {"waterlogging", "rain_gauge", "overdue"}  # the shipped plan, as the test reads it
+    feed.update(state.apply([PlanStarted(run, seq=11)], now + 1))
+    assert {s["kind"] for s in gmap.last("sensors")} == {"water_level", "rain_gauge"}
+    assert gmap.last("grid") == ({overdue.grid: 1}, "overdue") and feed.grid_mode == "overdue"
+    assert gmap.last("spots") == []  # no "crowd" layer in the plan
+    assert feed.checklist is not None and feed.checklist.isVisible()
+
+    feed.update(state.apply([PlanClosed(run.id, "warning lifted", seq=12)], now + 2))
+    assert {s["kind"] for s in gmap.last("sensors")} == all_kinds
+    assert gmap.last("grid") == (density, "density") and feed.grid_mode == "density"
+    assert spot in {s["id"] for s in gmap.last("spots")}
+    assert not feed.checklist.isVisible()
