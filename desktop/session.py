@@ -36,6 +36,13 @@ WORKSTATION_OVERVIEW = 0.62
 """Overview panels on a workstation are sized for this fraction of the window height."""
 
 
+def wall_state() -> LiveState:
+    """The wall's live state: it groups alarm floods by its own settings file's ``[flood]`` rule
+    until its server's ``welcome`` brings the server's rule (the authority; see docs/alarms.md)."""
+    alarm_config = load_alarm_config()
+    return LiveState(load_names(), flood_count=alarm_config.flood_count, flood_window_s=alarm_config.flood_window_s)
+
+
 class WallSession(QObject):
     """Everything one wall (or workstation) process shows, connected to a case server.
 
@@ -75,10 +82,7 @@ class WallSession(QObject):
         self.language = options.language or self.layout.language
         translations.set_language(self.language)
         self.client = client or ClientThread(url, token, client_name=CLIENT_NAME, **(client_options or {}))
-        alarm_config = load_alarm_config()
-        self.state = LiveState(
-            load_names(), flood_count=alarm_config.flood_count, flood_window_s=alarm_config.flood_window_s
-        )
+        self.state = wall_state()
         self.bridge = LiveBridge(self.client, self.state, self)
         self.windows: list[QWidget] = []
         self.wall_windows: list[WallWindow] = []

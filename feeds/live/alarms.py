@@ -33,6 +33,8 @@ class AlarmBook:
         self.names = names
         self.flood_count = flood_count
         self.flood_window_s = flood_window_s
+        self.own_flood = (flood_count, flood_window_s)
+        """The wall's own flood rule: used while its server sends none."""
         self._alarms: dict[str, AlarmInfo] = {}
         self._raised: deque[float] = deque()
         self._plans: dict[str, PlanRun] = {}
@@ -51,6 +53,19 @@ class AlarmBook:
             self.raised(alarm, now)
         for run in plans:
             self._plans[run.id] = run
+
+    def set_flood(self, count: int | None, window_s: float | None, now: float) -> bool:
+        """The server's flood rule (``None``: the server sends none, the wall's own applies).
+
+        The window refills from the raise times of the alarms held; returns whether the rule changed.
+        """
+        rule = (count, window_s) if count is not None and window_s is not None else self.own_flood
+        if rule == (self.flood_count, self.flood_window_s):
+            return False
+        self.flood_count, self.flood_window_s = rule
+        cut = now - self.flood_window_s
+        self._raised = deque(sorted(a.raised_at for a in self._alarms.values() if a.raised_at > cut))
+        return True
 
     def raised(self, alarm: AlarmInfo, now: float) -> None:
         """A new alarm."""

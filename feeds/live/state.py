@@ -57,6 +57,7 @@ from feeds.protocol import (
     StaffPosition,
     StaffPositions,
     WeatherWarning,
+    Welcome,
 )
 
 
@@ -70,7 +71,9 @@ class LiveState:
         due_soon_fraction: Due-soon window as a fraction of the stage allowance.
         urgent_n: Countdowns in :attr:`OverdueView.urgent`.
         top_types: Bars in :attr:`ChartView.top_types`.
-        flood_count: More than this many new alarms within ``flood_window_s`` is a flood (grouped).
+        flood_count: More than this many new alarms within ``flood_window_s`` is a flood (grouped);
+            a server's ``welcome`` that carries its own flood rule overrides this and ``flood_window_s``
+            (a ``welcome`` without one brings these back).
         flood_window_s: The flood window (seconds).
 
     Attributes:
@@ -121,6 +124,7 @@ class LiveState:
             PlanStarted: self._on_plan_started,
             PlanStepDone: self._on_plan_step,
             PlanClosed: self._on_plan_closed,
+            Welcome: self._on_welcome,
         }
 
     # ----------------------------------------------------------------- folding
@@ -129,8 +133,9 @@ class LiveState:
 
         A :class:`Snapshot` resets everything. Events whose ``seq`` is not above
         :attr:`last_seq` are ignored (duplicates after a resume); volatile
-        messages without ``seq`` (KPIs, staff) always apply. Other message types
-        (heartbeats, acks...) are skipped.
+        messages without ``seq`` (KPIs, staff) always apply, and so does a
+        ``welcome`` (the server's flood rule). Other message types (heartbeats,
+        acks...) are skipped.
         """
         now = time.time() if now is None else now
         self._now = now
@@ -280,6 +285,15 @@ class LiveState:
 
     def _on_plan_closed(self, m: PlanClosed, now: float, ch: Changes) -> None:
         ch.plans = self._alarms.plan_closed(m) or ch.plans
+
+    def _on_welcome(self, m: Welcome, now: float, ch: Changes) -> None:
+        """The server's flood rule is the one walls group by (see :meth:`AlarmBook.set_flood`)."""
+        ch.alarms = self._alarms.set_flood(m.flood_count, m.flood_window_s, now) or ch.alarms
+
+    @property
+    def flood_rule(self) -> tuple[int, float]:
+        """The flood rule in force: more than ``[0]`` new alarms within ``[1]`` seconds."""
+        return self._alarms.flood_count, self._alarms.flood_window_s
 
     # ------------------------------------------------------------------- views
     def feed(self) -> list[CaseView]:

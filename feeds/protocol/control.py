@@ -40,7 +40,12 @@ class Hello(Message):
 
 @dataclass(frozen=True, slots=True)
 class Welcome(Message):
-    """Server's answer to ``hello``: the role granted and how it will catch the client up."""
+    """Server's answer to ``hello``: the role granted and how it will catch the client up.
+
+    ``flood_count`` / ``flood_window_s`` (wire: ``flood {count, window_s}``, optional): the
+    server's alarm-flood rule, which walls group floods by; ``None`` from a server without
+    an alarm engine (or one from before the field), and the wall keeps its own settings.
+    """
 
     TYPE: ClassVar[str] = "welcome"
     role: str
@@ -49,9 +54,11 @@ class Welcome(Message):
     resume: str  # "snapshot" or "backfill"
     heartbeat_s: float = 5.0
     server_id: str = ""
+    flood_count: int | None = None
+    flood_window_s: float | None = None
 
     def body(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "role": self.role,
             "store_id": self.store_id,
             "head": self.head,
@@ -59,9 +66,17 @@ class Welcome(Message):
             "heartbeat_s": self.heartbeat_s,
             "server_id": self.server_id,
         }
+        if self.flood_count is not None and self.flood_window_s is not None:
+            body["flood"] = {"count": self.flood_count, "window_s": self.flood_window_s}
+        return body
 
     @classmethod
     def parse(cls, d: dict[str, Any]) -> Welcome:
+        flood = f.obj(d, "flood", required=False)
+        count = window = None
+        if flood is not None:
+            count = f.req_int(flood, "count", "flood", lo=1)
+            window = f.req_num(flood, "window_s", "flood", lo=1)
         return cls(
             f.req_text(d, "role", choices=v.ROLES),
             f.req_text(d, "store_id", pattern=v.PLAIN_ID),
@@ -69,6 +84,8 @@ class Welcome(Message):
             f.req_text(d, "resume", choices=frozenset({"snapshot", "backfill"})),
             f.req_num(d, "heartbeat_s", lo=0.1, hi=3600),
             f.text(d, "server_id", required=False, max_len=100) or "",
+            count,
+            window,
             **cls._head(d),
         )
 

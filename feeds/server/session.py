@@ -131,8 +131,16 @@ class Session:
             _log.info(
                 "connect %s %s %r client=%r resume=%s", self.peer, self.grant.role, self.grant.name, hello.client, mode
             )
+            engine = hub.config.alarms  # its flood rule is the walls' (they group floods by it)
             welcome = Welcome(
-                self.grant.role, hub.store.store_id, head, mode, hub.config.heartbeat_s, hub.config.server_id
+                self.grant.role,
+                hub.store.store_id,
+                head,
+                mode,
+                hub.config.heartbeat_s,
+                hub.config.server_id,
+                engine.config.flood_count if engine is not None else None,
+                engine.config.flood_window_s if engine is not None else None,
             )
             await self.ws.send(encode(welcome))
             if hub.config.replay_status is not None:  # a replay server says so before any data

@@ -15,6 +15,7 @@ from feeds.protocol import (
     PlanStep,
     PlanStepDone,
     Snapshot,
+    Welcome,
 )
 
 T0 = 1_796_000_000.0
@@ -82,6 +83,22 @@ def test_flood_threshold_is_configurable() -> None:
     state.apply([AlarmRaised(_alarm(n, at=T0 + n), seq=n + 1) for n in range(4)], now=T0 + 5)
     view = state.alarms()
     assert view.flood is not None and view.flood.count == 4 and view.rows == ()
+
+
+def test_the_servers_flood_rule_from_its_welcome_wins_over_the_walls_own() -> None:
+    """welcome flood {4, 600 s}: five raises held are a flood at once; a welcome without one brings back 10/600."""
+    state = _state()  # the wall's own rule: the shipped 10 in 10 min
+    assert state.flood_rule == (10, 600.0)
+    state.apply([AlarmRaised(_alarm(n, at=T0 - 300 + n), seq=n + 1) for n in range(5)], now=T0)
+    assert state.alarms().flood is None
+    ch = state.apply([Welcome("wall", "s1", 5, "backfill", flood_count=4, flood_window_s=60)], now=T0)
+    assert ch.alarms and state.flood_rule == (4, 60.0) and state.alarms().flood is None  # raised 5 min ago
+    ch = state.apply([Welcome("wall", "s1", 5, "backfill", flood_count=4, flood_window_s=600)], now=T0)
+    view = state.alarms()  # the window refilled from the alarms held
+    assert ch.alarms and view.flood is not None and (view.flood.raised, view.flood_window_s) == (5, 600.0)
+    ch = state.apply([Welcome("wall", "s1", 5, "backfill")], now=T0)  # a server without alarm engine
+    assert ch.alarms and state.flood_rule == (10, 600.0) and state.alarms().flood is None
+    assert not state.apply([Welcome("wall", "s1", 5, "backfill")], now=T0).alarms  # unchanged: nothing to redraw
 
 
 def test_plans_fold_start_tick_close() -> None:

@@ -44,6 +44,7 @@ ALL_SAMPLES: list[p.Message] = [
     p.Kpis({"reported": 10.0}, {"cases": 3220000}),
     p.Hello("tok", last_seq=5, store_id="abc", client="test"),
     p.Welcome("wall", "abc", 9, "backfill", 5.0, "srv"),
+    p.Welcome("wall", "abc", 9, "snapshot", 5.0, "srv", flood_count=12, flood_window_s=900.0),
     p.Snapshot(9, "abc", (_case(),), kpi=p.Kpis({"reported": 1.0}, {})),
     p.CaughtUp(9),
     p.Heartbeat(9, ts=T0),
@@ -198,3 +199,17 @@ def test_a_bad_focus_names_its_field(change: dict[str, object], field: str) -> N
     with pytest.raises(p.ProtocolError) as err:
         p.from_dict(frame)
     assert err.value.field == field
+
+
+def test_welcome_flood_rule_is_optional_and_checked() -> None:
+    """An old server's welcome (no ``flood``) parses without a rule; a present rule is on the wire and checked."""
+    old = p.decode(
+        '{"type":"welcome","v":1,"role":"wall","store_id":"abc","head":9,"resume":"snapshot","heartbeat_s":5}'
+    )
+    assert isinstance(old, p.Welcome) and (old.flood_count, old.flood_window_s) == (None, None)
+    frame = json.loads(p.encode(p.Welcome("wall", "abc", 9, "snapshot", flood_count=4, flood_window_s=300.0)))
+    assert frame["flood"] == {"count": 4, "window_s": 300.0}
+    frame["flood"]["count"] = 0
+    with pytest.raises(p.ProtocolError) as err:
+        p.decode(json.dumps(frame))
+    assert err.value.field == "flood.count"
