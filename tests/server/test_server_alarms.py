@@ -214,3 +214,62 @@ def test_an_early_warning_anomaly_reaches_every_wall_and_clears(start_server: Ca
     cleared = wall.until(_is_change("clear"))[-1]
     assert isinstance(cleared, AlarmChanged) and cleared.alarm_id == alarm.id
     wall.close()
+
+
+def test_an_operator_unshelves_explicitly_signed_logged_and_back_on_the_wall(
+    start_server: Callable[..., ServerThread],
+) -> None:
+    """Shelved for 2 h, unshelved by the operator at once: signed alarm.changed, back to acknowledged, in the log;
+    a wall may not unshelve (forbidden); unshelving an alarm that is not shelved is a conflict."""
+    from feeds.alarms.queries import alarm_queries
+    from feeds.live import LiveState, TableNames
+    from feeds.protocol import Query, Result
+
+    clock = Clock()
+    server = _start(start_server, clock, queries=alarm_queries(load_alarm_config()))
+    wall, operator, producer = (Wire(server.url, t) for t in ("wall-token", "op-token", "prod-token"))
+    state = LiveState(TableNames())
+    state.apply(wall.hello(), now=T0)
+    operator.hello()
+    producer.hello()
+    producer.send(WeatherWarning("w5", "rainstorm", "orange", text="暴雨橙色预警", id="p1"))
+    alarm = _raised(wall)
+    operator.send(AlarmAction("ack", (alarm.id,), id="a1"))
+    assert isinstance(operator.reply("a1"), Ack)
+    operator.send(AlarmAction("shelve", (alarm.id,), minutes=120, reason="pumps running", id="a2"))
+    assert isinstance(operator.reply("a2"), Ack)
+    wall.until(_is_change("shelve"))
+    state.apply(wall.events(), now=T0)
+    assert state.alarms().shelved == 1 and state.alarms().rows == ()
+
+    clock.now = T0 + 60  # long before the shelving runs out
+    wall.send(AlarmAction("unshelve", (alarm.id,), id="w1"))
+    refused = wall.reply("w1")
+    assert isinstance(refused, Error) and (refused.code, refused.field) == ("forbidden", "type")
+    operator.send(AlarmAction("unshelve", (alarm.id,), id="a3"))
+    assert isinstance(operator.reply("a3"), Ack)
+    back = wall.until(_is_change("unshelve"))[-1]
+    assert isinstance(back, AlarmChanged) and (back.by, back.ts) == ("duty officer", T0 + 60)
+    state.apply(wall.events(), now=T0 + 60)
+    view = state.alarms()
+    assert view.shelved == 0 and [(r.alarm_id, r.state, r.acked_by) for r in view.rows] == [
+        (alarm.id, "acknowledged", "duty officer")
+    ]
+    operator.send(AlarmAction("unshelve", (alarm.id,), id="a4"))
+    again = operator.reply("a4")
+    assert isinstance(again, Error) and again.code == "conflict" and "not shelved" in again.message
+
+    operator.send(Query("alarms", {"alarm_id": alarm.id}, id="q1"))
+    answer = operator.reply("q1")
+    assert isinstance(answer, Result) and isinstance(answer.data, dict)
+    stored = AlarmInfo.from_wire(answer.data["alarm"])
+    assert (stored.state, stored.shelved_until, stored.shelved_by, stored.acked_by) == (
+        "acknowledged", None, "", "duty officer"
+    )  # fmt: skip
+    steps = [(h["action"], h["by"]) for h in answer.data["history"]]
+    assert steps == [("raise", None), ("ack", "duty officer"), ("shelve", "duty officer"), ("unshelve", "duty officer")]
+    late_wall = Wire(server.url, "wall-token")  # a wall connecting now gets it in its snapshot, not shelved
+    snap = next(m for m in late_wall.hello() if isinstance(m, Snapshot))
+    assert [(a.id, a.state) for a in snap.alarms] == [(alarm.id, "acknowledged")]
+    for wire in (wall, operator, producer, late_wall):
+        wire.close()
