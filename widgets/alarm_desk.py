@@ -11,6 +11,7 @@ refreshes when the live state says alarms or plans changed (:meth:`refresh`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -31,10 +32,11 @@ from PySide6.QtWidgets import (
 
 from feeds.live import NameLookup, PlanView
 from feeds.live.alarms import alarm_row
-from feeds.protocol import ALARM_KINDS, PRIORITIES, AlarmAction, AlarmInfo, PlanAction, ProtocolError
+from feeds.protocol import ALARM_KINDS, BEIJING, PRIORITIES, AlarmAction, AlarmInfo, PlanAction, ProtocolError
+from feeds.protocol import fields as f
 from widgets.alarm_panel import PRIORITY_COLOURS, alarm_title, priority_name
 from widgets.drilldown.requests import next_request_id
-from widgets.panel import clock, translate
+from widgets.panel import translate
 from widgets.plan_checklist import PlanChecklist
 from widgets.theme import TEXT_DIM, Scale, colour
 
@@ -42,6 +44,23 @@ STATES = ("open", "24h", "7d")
 """List choices: alarms not cleared, or the history of the last 24 hours / 7 days."""
 REFRESH_MS = 700
 """A burst of live changes refreshes the list once, after this pause."""
+
+
+def step_name(action: str) -> str:
+    """Translated step of an alarm's history (``raise``, ``ack``, ``shelve``, ``unshelve``, ``clear``)."""
+    names = {
+        "raise": translate("Alarms", "Raised"),
+        "ack": translate("Alarms", "Acknowledged"),
+        "shelve": translate("Alarms", "Shelved"),
+        "unshelve": translate("Alarms", "Unshelved"),
+        "clear": translate("Alarms", "Cleared"),
+    }
+    return names.get(action, action)
+
+
+def when(t: float, seconds: bool = False) -> str:
+    """Beijing date and time (``12-03 08:20``, ``12-03 08:20:05``): the history spans days."""
+    return datetime.fromtimestamp(t, BEIJING).strftime("%m-%d %H:%M:%S" if seconds else "%m-%d %H:%M")
 
 
 def state_name(state: str) -> str:
@@ -221,7 +240,7 @@ class AlarmDesk(QWidget):
                 priority_name(alarm.priority),
                 state_name(alarm.state),
                 alarm_title(row, self.lang, self.now),
-                clock(alarm.raised_at),
+                when(alarm.raised_at),
                 alarm.acked_by or alarm.shelved_by,
             ]
             for j, text in enumerate(cells):
@@ -233,10 +252,17 @@ class AlarmDesk(QWidget):
     def _show_history(self, steps: list[dict[str, Any]]) -> None:
         self.history.setRowCount(len(steps))
         for i, step in enumerate(steps):
-            at = str(step.get("at") or "")[11:19]
-            for j, text in enumerate(
-                (at, str(step.get("action", "")), str(step.get("by") or ""), str(step.get("note") or ""))
-            ):
+            try:
+                at = f.timestamp(step, "at", "history", required=False)
+            except ProtocolError:
+                at = None
+            cells = (
+                when(at, seconds=True) if at is not None else "",
+                step_name(str(step.get("action", ""))),
+                str(step.get("by") or ""),
+                str(step.get("note") or ""),
+            )
+            for j, text in enumerate(cells):
                 self.history.setItem(i, j, QTableWidgetItem(text))
 
     # ------------------------------------------------------------- actions

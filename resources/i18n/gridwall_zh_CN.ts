@@ -4,113 +4,113 @@
 <context>
     <name>AlarmDesk</name>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="130"/>
+        <location filename="../../widgets/alarm_desk.py" line="149"/>
         <source>Open alarms</source>
         <translation>未消除告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="130"/>
+        <location filename="../../widgets/alarm_desk.py" line="149"/>
         <source>Last 24 h</source>
         <translation>近24小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="130"/>
+        <location filename="../../widgets/alarm_desk.py" line="149"/>
         <source>Last 7 days</source>
         <translation>近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="133"/>
+        <location filename="../../widgets/alarm_desk.py" line="152"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="135"/>
+        <location filename="../../widgets/alarm_desk.py" line="154"/>
         <source>All priorities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="137"/>
+        <location filename="../../widgets/alarm_desk.py" line="156"/>
         <source>Priority</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="137"/>
+        <location filename="../../widgets/alarm_desk.py" line="156"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="137"/>
+        <location filename="../../widgets/alarm_desk.py" line="156"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="137"/>
+        <location filename="../../widgets/alarm_desk.py" line="156"/>
         <source>Raised</source>
         <translation>发生</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="137"/>
-        <location filename="../../widgets/alarm_desk.py" line="139"/>
+        <location filename="../../widgets/alarm_desk.py" line="156"/>
+        <location filename="../../widgets/alarm_desk.py" line="158"/>
         <source>By</source>
         <translation>处理人</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="139"/>
+        <location filename="../../widgets/alarm_desk.py" line="158"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="139"/>
+        <location filename="../../widgets/alarm_desk.py" line="158"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="139"/>
+        <location filename="../../widgets/alarm_desk.py" line="158"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="140"/>
+        <location filename="../../widgets/alarm_desk.py" line="159"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="141"/>
+        <location filename="../../widgets/alarm_desk.py" line="160"/>
         <source>Shelve (min)</source>
         <translation>搁置（分钟）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="142"/>
+        <location filename="../../widgets/alarm_desk.py" line="161"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="143"/>
+        <location filename="../../widgets/alarm_desk.py" line="162"/>
         <source>Reason for shelving (required)</source>
         <translation>搁置原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="209"/>
+        <location filename="../../widgets/alarm_desk.py" line="228"/>
         <source>Refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="257"/>
+        <location filename="../../widgets/alarm_desk.py" line="283"/>
         <source>Select one or more alarms first</source>
         <translation>请先选择告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="263"/>
+        <location filename="../../widgets/alarm_desk.py" line="289"/>
         <source>a shelved alarm needs a reason</source>
         <translation>搁置告警须填写原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="270"/>
+        <location filename="../../widgets/alarm_desk.py" line="296"/>
         <source>%1 alarm(s): %2 done</source>
         <translation>%1 条告警：%2 已完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="275"/>
+        <location filename="../../widgets/alarm_desk.py" line="301"/>
         <source>Plan step %1 updated</source>
         <translation>预案步骤 %1 已更新</translation>
     </message>
@@ -293,52 +293,65 @@
 <context>
     <name>Alarms</name>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="50"/>
+        <location filename="../../widgets/alarm_desk.py" line="69"/>
         <source>Unacknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="51"/>
+        <location filename="../../widgets/alarm_desk.py" line="53"/>
+        <location filename="../../widgets/alarm_desk.py" line="70"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
         <location filename="../../widgets/alarm_desk.py" line="52"/>
+        <source>Raised</source>
+        <translation>发生</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="54"/>
+        <location filename="../../widgets/alarm_desk.py" line="71"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="53"/>
+        <location filename="../../widgets/alarm_desk.py" line="55"/>
+        <source>Unshelved</source>
+        <translation>取消搁置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_desk.py" line="56"/>
+        <location filename="../../widgets/alarm_desk.py" line="72"/>
         <source>Cleared</source>
         <translation>已消除</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="281"/>
+        <location filename="../../widgets/alarm_desk.py" line="307"/>
         <source>Weather</source>
         <translation>气象</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="282"/>
+        <location filename="../../widgets/alarm_desk.py" line="308"/>
         <source>Crowd</source>
         <translation>人流</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="283"/>
+        <location filename="../../widgets/alarm_desk.py" line="309"/>
         <source>Sensor</source>
         <translation>物联感知</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="284"/>
+        <location filename="../../widgets/alarm_desk.py" line="310"/>
         <source>Due soon</source>
         <translation>即将超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="285"/>
+        <location filename="../../widgets/alarm_desk.py" line="311"/>
         <source>Overdue (urged)</source>
         <translation>超期（已催办）</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_desk.py" line="286"/>
+        <location filename="../../widgets/alarm_desk.py" line="312"/>
         <source>Unusual rise</source>
         <translation>异常上升</translation>
     </message>

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
@@ -152,3 +155,67 @@ def test_flood_band_counts_every_raise_in_the_window_and_says_how_many_wait(qtbo
     """12 raised in 10 min, 4 of them acknowledged: "12 new", "8 unacknowledged", priorities of those 8."""
     flood = FloodLine(8, 4, 2, 2, NOW - 300, ("a",) * 8, raised=12)
     assert flood_text(flood, 10) == "Alarm flood · 12 new in 10 min · 8 unacknowledged · High 4 · Med 2 · Low 2"
+
+
+def test_alarm_desk_history_of_seven_days_filtered_by_kind_and_priority_with_an_alarms_steps(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Filters 7 days · sensor · high list the cleared alarms of the week (dated), 24 h only today's;
+    selecting one shows its steps with date, time, who and note — answered by the server's ``alarms`` query."""
+    from datetime import datetime
+
+    from feeds.alarms.queries import query_alarms
+    from feeds.protocol import BEIJING, AlarmChanged, AlarmInfo, AlarmRaised
+    from feeds.store import open_store
+
+    store = open_store(str(tmp_path / "desk.db"))
+    now = float(int(time.time()))  # the query's period ends at the server's now; seconds as stored
+
+    def alarm(n: int, kind: str, priority: str, age_s: float, *changes: tuple[str, str, float, str]) -> AlarmInfo:
+        info = AlarmInfo(f"{kind}:s{n}:{int(now - age_s)}", kind, f"s{n}", priority, now - age_s, text=f"积水点{n}")
+        store.append_events([AlarmRaised(info, ts=info.raised_at)])
+        for action, by, after_s, note in changes:
+            store.append_events([AlarmChanged(info.id, action, by, reason=note, ts=info.raised_at + after_s)])
+        return info
+
+    today = alarm(1, "sensor", "high", 7200, ("ack", "值班员", 90, ""), ("clear", "system", 3600, "condition cleared"))
+    earlier = alarm(2, "sensor", "high", 3 * 86400, ("clear", "system", 600, "condition cleared"))
+    alarm(3, "crowd", "high", 3600)  # another kind
+    alarm(4, "sensor", "low", 1800)  # another priority
+    alarm(5, "sensor", "high", 10 * 86400, ("clear", "system", 600, "condition cleared"))  # before the week
+    asked: list[dict[str, object]] = []
+    desk = AlarmDesk(TableNames(), SCALE)
+    qtbot.addWidget(desk)
+
+    def answer(rid: int, name: str, params: dict[str, object]) -> None:  # the server's query, synchronously
+        assert name == "alarms"
+        asked.append(params)
+        desk.show_result(rid, query_alarms(store, dict(params)))
+
+    desk.sigRequest.connect(answer)
+    try:
+        for box, data in ((desk.state_box, "7d"), (desk.kind_box, "sensor"), (desk.priority_box, "high")):
+            box.setCurrentIndex(box.findData(data))
+        assert asked[-1] == {"state": "all", "hours": 168, "kind": "sensor", "priority": "high"}
+        rows = [[desk.table.item(r, c).text() for c in range(5)] for r in range(desk.table.rowCount())]
+        day = datetime.fromtimestamp(today.raised_at, BEIJING)
+        three = datetime.fromtimestamp(earlier.raised_at, BEIJING)
+        assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
+            ("High", "Cleared", day.strftime("%m-%d %H:%M"), "值班员"),
+            ("High", "Cleared", three.strftime("%m-%d %H:%M"), ""),
+        ]
+        desk.state_box.setCurrentIndex(desk.state_box.findData("24h"))
+        assert asked[-1] == {"state": "all", "hours": 24, "kind": "sensor", "priority": "high"}
+        assert [a.id for a in desk.alarms] == [today.id] and desk.table.rowCount() == 1
+
+        desk.table.selectRow(0)
+        assert asked[-1] == {"alarm_id": today.id}
+        steps = [[desk.history.item(r, c).text() for c in range(4)] for r in range(desk.history.rowCount())]
+        stamp = [datetime.fromtimestamp(today.raised_at + s, BEIJING).strftime("%m-%d %H:%M:%S") for s in (0, 90, 3600)]
+        assert steps == [
+            [stamp[0], "Raised", "", ""],
+            [stamp[1], "Acknowledged", "值班员", ""],
+            [stamp[2], "Cleared", "system", "condition cleared"],
+        ]
+    finally:
+        store.close()
