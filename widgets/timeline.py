@@ -91,6 +91,23 @@ class WorkflowTimeline(Panel):
         amount = format_duration(entry.margin_s)
         return self.words["late" if entry.late else "early"].replace("%1", amount)
 
+    def row_text(self, e: TimelineEntry) -> tuple[str, str, str]:
+        """A step's row in the list as drawn (before eliding): its time, its name, and the
+        deadline with who did it and the note (an urge: who urged, and the note naming the
+        department urged)."""
+        name = stage_name(e.step.action) if e.kind == "stage" else self.words.get(e.step.action, e.step.action)
+        if e.rework:
+            name = f"↺ {name} ({self.words['rework']})"
+        detail = ""
+        if e.step.deadline is not None:
+            detail = self.words["due"].replace("%1", clock(e.step.deadline))
+        extra = " ".join((e.step.actor + " " + e.step.note).split())  # plain text, one line
+        return clock(e.step.at), name, " · ".join(t for t in (detail, extra) if t)
+
+    def row_texts(self) -> list[tuple[str, str, str]]:
+        """Every row of the list, newest first, as :meth:`row_text` gives it."""
+        return [self.row_text(e) for e in reversed(self.entries)]
+
     def _update_note(self) -> None:
         urges = sum(e.kind == "urge" for e in self.entries)
         reworks = sum(e.rework for e in self.entries)
@@ -191,21 +208,15 @@ class WorkflowTimeline(Panel):
         for e in rows:
             if y + row_h > rect.bottom() + 1:
                 break
+            at, name, text = self.row_text(e)
             p.setFont(small)
             p.setPen(colour(TEXT_DIM))
-            p.drawText(QRectF(rect.left(), y, time_w, row_h), _LEFT, clock(e.step.at))
-            name = stage_name(e.step.action) if e.kind == "stage" else self.words.get(e.step.action, e.step.action)
-            if e.rework:
-                name = f"↺ {name} ({self.words['rework']})"
+            p.drawText(QRectF(rect.left(), y, time_w, row_h), _LEFT, at)
             p.setFont(body)
             p.setPen(colour(TEXT_BRIGHT if e.current else TEXT))
             p.drawText(QRectF(rect.left() + time_w, y, name_w, row_h), _LEFT,
                        fm.elidedText(name, Qt.TextElideMode.ElideRight, round(name_w - s.gap)))  # fmt: skip
-            detail = ""
-            if e.step.deadline is not None:
-                detail = self.words["due"].replace("%1", clock(e.step.deadline))
             margin = self.margin_text(e)
-            extra = " ".join((e.step.actor + " " + e.step.note).split())  # plain text, one line
             x = rect.left() + time_w + name_w
             width = rect.right() - x
             p.setFont(small)
@@ -219,7 +230,6 @@ class WorkflowTimeline(Panel):
                 )
                 width -= mw
             p.setPen(colour(TEXT_DIM))
-            text = " · ".join(t for t in (detail, extra) if t)
             text = QFontMetrics(small).elidedText(text, Qt.TextElideMode.ElideRight, round(width - s.gap))
             p.drawText(QRectF(x, y, width, row_h), _LEFT, text)
             y += row_h

@@ -49,7 +49,7 @@ from feeds.protocol import (
 )
 from feeds.store import Store
 from feeds.store.alarm_state import open_alarms, open_runs
-from feeds.store.schema import alarms, alerts, cases
+from feeds.store.schema import alarms, alerts, cases, departments
 
 AUTO_ACTOR = "系统自动催办"
 """``by`` of the urges the engine sends (shown in the case's history and timeline)."""
@@ -214,6 +214,7 @@ class AlarmEngine:
         candidates = [("due_soon", c) for c in soon] + [("overdue", c) for c in late]
         ids = {f"{kind}:{c.id}:{int(c.deadline or 0)}": (kind, c) for kind, c in candidates}
         known = self._known(conn, ids)
+        urged = department_names(conn, (c.department for k, c in ids.values() if k == "overdue"))
         budget = cfg.max_per_scan
         for alarm_id, (kind, case) in ids.items():
             if alarm_id in known or budget <= 0:
@@ -224,7 +225,7 @@ class AlarmEngine:
             budget -= 1
             alarm = case_alarm(kind, case, priority, now)
             if kind == "overdue":
-                note = urge_note(int((now - (case.deadline or now)) // 60))
+                note = urge_note(int((now - (case.deadline or now)) // 60), urged.get(case.department))
                 groups.append([CaseUrged(case.id, AUTO_ACTOR, note, ts=now), AlarmRaised(alarm, ts=now)])
             else:
                 groups.append([AlarmRaised(alarm, ts=now)])
@@ -298,9 +299,27 @@ def case_alarm(kind: str, case: CaseRow, priority: str, at: float) -> AlarmInfo:
     )  # fmt: skip
 
 
-def urge_note(late_min: int) -> str:
-    """The note of an auto-urge (催办) ``late_min`` minutes after the deadline."""
-    return f"超期{late_min}分钟，系统自动催办 · auto-urged {late_min} min after the deadline"
+def urge_note(late_min: int, department: tuple[str, str] | None = None) -> str:
+    """The note of an auto-urge (催办) ``late_min`` minutes after the deadline, naming the
+    department urged (``(name_zh, name_en)``), as the case's history and timeline show it."""
+    if department is None:
+        return f"超期{late_min}分钟，系统自动催办 · auto-urged {late_min} min after the deadline"
+    zh, en = department
+    return f"超期{late_min}分钟，向{zh}催办 · auto-urged {en}, {late_min} min after the deadline"
+
+
+def department_names(conn: Connection, codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """``(name_zh, name_en)`` of departments by code from the store (a code it lacks names itself)."""
+    wanted = sorted(set(codes))
+    names = {code: (code, code) for code in wanted}
+    if wanted:
+        rows = conn.execute(
+            select(departments.c.code, departments.c.name_zh, departments.c.name_en).where(
+                departments.c.code.in_(wanted)
+            )
+        )
+        names.update({r.code: (r.name_zh or r.code, r.name_en or r.name_zh or r.code) for r in rows})
+    return names
 
 
 def _case_clear_reason(alarm: AlarmInfo, case: CaseRow | None, now: float) -> str:

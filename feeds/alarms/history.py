@@ -33,6 +33,7 @@ from feeds.alarms.engine import (
     CaseRow,
     case_alarm,
     case_row,
+    department_names,
     urge_note,
 )
 from feeds.protocol import AlarmChanged, AlarmInfo, AlarmRaised, CaseUrged, Message
@@ -56,8 +57,11 @@ def _ack(alarm: AlarmInfo, end: float) -> list[Message]:
     return [AlarmChanged(alarm.id, "ack", SEEDED_OPERATOR, ts=at)] if at <= end else []
 
 
-def escalation_events(config: AlarmConfig, case: CaseRow, end: float) -> list[tuple[float, Message]]:
-    """What the engine would have appended for ``case`` (still unhandled at ``end``) before ``end``, timed."""
+def escalation_events(
+    config: AlarmConfig, case: CaseRow, end: float, department: tuple[str, str] | None = None
+) -> list[tuple[float, Message]]:
+    """What the engine would have appended for ``case`` (still unhandled at ``end``) before ``end``, timed
+    (``department``: the names of the case's department, for the auto-urge's note)."""
     deadline = case.deadline
     if deadline is None:
         return []
@@ -73,7 +77,8 @@ def escalation_events(config: AlarmConfig, case: CaseRow, end: float) -> list[tu
     at = deadline + config.urge_delay_s
     if late is not None and at <= end:
         alarm = case_alarm("overdue", case, late, at)
-        out.append((at, CaseUrged(case.id, AUTO_ACTOR, urge_note(int(config.urge_delay_s // 60)), ts=at)))
+        note = urge_note(int(config.urge_delay_s // 60), department)
+        out.append((at, CaseUrged(case.id, AUTO_ACTOR, note, ts=at)))
         out.append((at, AlarmRaised(alarm, ts=at)))
         out += [(m.ts or 0.0, m) for m in _ack(alarm, end)]
     return out
@@ -108,8 +113,11 @@ def past_escalations(store: Store, config: AlarmConfig, end: float) -> tuple[int
     Cases that already have a case alarm are left alone, so running it twice adds nothing.
     """
     events: list[tuple[float, Message]] = []
-    for case in _backlog(store, config, end):
-        events += escalation_events(config, case, end)
+    backlog = _backlog(store, config, end)
+    with store.engine.connect() as conn:
+        names = department_names(conn, (c.department for c in backlog))
+    for case in backlog:
+        events += escalation_events(config, case, end, names.get(case.department))
     for batch in _batches(events):
         store.append(batch)
     raised = sum(1 for _, m in events if isinstance(m, AlarmRaised))
