@@ -44,6 +44,9 @@ class AlarmMetricsAnswer:
     benchmarks: dict[str, Any]
     operators_mean: float | None = None
     operators_source: str = ""
+    flood_count: int = 10
+    flood_window_s: float = 600.0
+    stale_s: float = 86400.0
 
     @classmethod
     def from_wire(cls, d: Wire) -> AlarmMetricsAnswer:
@@ -52,6 +55,8 @@ class AlarmMetricsAnswer:
         shares: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         sources = [s for s in d.get("top_sources") or () if isinstance(s, Mapping)]
         bench = d.get("benchmarks")
+        rule = d.get("flood_rule")
+        flood: Mapping[str, Any] = rule if isinstance(rule, Mapping) else {}
         return cls(
             _int(d.get("raised")),
             _num(d.get("per_10min")),
@@ -71,6 +76,9 @@ class AlarmMetricsAnswer:
             dict(bench) if isinstance(bench, Mapping) else {},
             _num(d.get("operators_mean")),
             str(d.get("operators_source") or ""),
+            _int(flood.get("count")) or 10,  # the server's flood rule (older servers: the shipped one)
+            _num(flood.get("window_s")) or 600.0,
+            _num(d.get("stale_s")) or 86400.0,
         )
 
 

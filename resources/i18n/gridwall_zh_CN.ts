@@ -118,52 +118,52 @@
 <context>
     <name>AlarmMetricsPage</name>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="122"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="125"/>
         <source>Alarm performance (ISA-18.2 / EEMUA 191)</source>
         <translation>告警绩效（ISA-18.2 / EEMUA 191）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="123"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="126"/>
         <source>Departments by urges (催办) and overdue time</source>
         <translation>各部门催办次数与超期时长</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="124"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="127"/>
         <source>Figure</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="124"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="127"/>
         <source>This period</source>
         <translation>本期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="124"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="127"/>
         <source>Reference</source>
         <translation>参考值</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="127"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="130"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="128"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="131"/>
         <source>Urges</source>
         <translation>催办</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="129"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="132"/>
         <source>Automatic</source>
         <translation>自动催办</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="130"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="133"/>
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="131"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="134"/>
         <source>Hours overdue</source>
         <translation>超期小时</translation>
     </message>
@@ -191,72 +191,72 @@
         <translation>按指定席位数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="57"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="56"/>
+        <source>Floods (more than %1 in %2 min)</source>
+        <translation>告警泛滥次数（%2分钟超过%1条）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="58"/>
+        <source>Stale alarms (active &gt; %1 h)</source>
+        <translation>陈旧告警（超过%1小时）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="60"/>
         <source>Alarms raised</source>
         <translation>告警总数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="59"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="62"/>
         <source>Alarms per operator per 10 min</source>
         <translation>每席位每10分钟告警数</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="64"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="67"/>
         <source>Operators (mean per 10 min)</source>
         <translation>席位数（每10分钟平均）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="66"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="69"/>
         <source>Most alarms in 10 min</source>
         <translation>10分钟内告警峰值</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="68"/>
-        <source>Floods (more than 10 in 10 min)</source>
-        <translation>告警泛滥次数（10分钟超过10条）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="69"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="72"/>
         <source>Time in flood</source>
         <translation>泛滥时间占比</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="71"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="74"/>
         <source>Time to acknowledge (median / 90 %)</source>
         <translation>确认用时（中位数 / 90%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="73"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="76"/>
         <source>Not acknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="74"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="77"/>
         <source>Standing alarms</source>
         <translation>持续告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="75"/>
-        <source>Stale alarms (active &gt; 24 h)</source>
-        <translation>陈旧告警（超过24小时）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="77"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="80"/>
         <source>Shelved now</source>
         <translation>当前搁置</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="80"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="83"/>
         <source>High priority share</source>
         <translation>高级别占比</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="81"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="84"/>
         <source>Medium priority share</source>
         <translation>中级别占比</translation>
     </message>
     <message>
-        <location filename="../../widgets/drilldown/alarm_page.py" line="82"/>
+        <location filename="../../widgets/drilldown/alarm_page.py" line="85"/>
         <source>Low priority share</source>
         <translation>低级别占比</translation>
     </message>

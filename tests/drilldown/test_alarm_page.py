@@ -20,6 +20,7 @@ METRICS = {
     "benchmarks": {"per_10min_acceptable": 1.0, "per_10min_manageable": 2.0, "peak_10min": 10,
                    "flood_time_share": 0.01, "stale_max": 5,
                    "priority_share": {"high": 0.05, "medium": 0.15, "low": 0.8}},
+    "flood_rule": {"count": 10, "window_s": 600.0}, "stale_s": 86400,
 }  # fmt: skip
 RANKING = {"departments": [{"department": "D01", "urges": 9, "auto_urges": 7, "overdue": 4, "overdue_h": 12.5}]}
 
@@ -51,3 +52,16 @@ def test_alarm_page_asks_for_the_range_and_marks_figures_beyond_their_reference(
     ranking = view.alarm_page.ranking
     assert [ranking.item(0, j).text() for j in range(5)] == ["D01", "9", "7", "4", "12.5"]
     assert [c.kind for c in view.path.crumbs] == ["unit", "alarms"]
+
+
+def test_alarm_page_names_the_servers_flood_and_stale_rules(qtbot: QtBot) -> None:
+    """A server on --alarms with 5 in 15 min and stale after 12 h: the figures say so; an older answer: 10/10, 24 h."""
+    from feeds.protocol.alarm_answers import AlarmMetricsAnswer
+    from widgets.drilldown.alarm_page import metric_rows
+
+    custom = {**METRICS, "flood_rule": {"count": 5, "window_s": 900.0}, "stale_s": 43200}
+    labels = [row[0] for row in metric_rows(AlarmMetricsAnswer.from_wire(custom))]
+    assert "Floods (more than 5 in 15 min)" in labels and "Stale alarms (active > 12 h)" in labels
+    older = {k: v for k, v in METRICS.items() if k not in ("flood_rule", "stale_s")}
+    labels = [row[0] for row in metric_rows(AlarmMetricsAnswer.from_wire(older))]
+    assert "Floods (more than 10 in 10 min)" in labels and "Stale alarms (active > 24 h)" in labels
