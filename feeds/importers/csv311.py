@@ -28,7 +28,7 @@ from feeds.importers.mapping import CsvMapping
 from feeds.importers.records import ID_MAX, case_id
 from feeds.importers.report import ImportReport
 from feeds.importers.times import BLANK, TimeParser
-from feeds.protocol.vocab import COMPONENT_CODE
+from feeds.protocol.vocab import COMPONENT_CODE, PLAIN_ID
 from feeds.store.bulk import upsert_columns
 from feeds.store.schema import cases
 from feeds.taxonomy import UNMAPPED
@@ -250,11 +250,13 @@ class _BatchParser:
         n_kept = len(grid)
         kinds = self.kind.each(subclass)
         codes = col("component")
+        sources = _take(self.sources.each(col("source") or ("",) * n), rows)
+        reporters = col("reporter")
         return {
             "id": _take(ids, rows),
             "kind": kinds,
             "subclass": subclass,
-            "source": _take(self.sources.each(col("source") or ("",) * n), rows),
+            "source": sources,
             "grid": grid,
             "community": self.community.each(grid),
             "subdistrict": self.subdistrict.each(grid),
@@ -278,6 +280,9 @@ class _BatchParser:
             "reworks": [0] * n_kept,
             "updated_seq": [0] * n_kept,
             "component": [None] * n_kept if codes is None else self._codes(_take(codes, rows), kinds, subclass),
+            "reporter": [None] * n_kept
+            if reporters is None
+            else [_reporter(v, s, self.report) for v, s in zip(_take(reporters, rows), sources, strict=True)],
         }
 
     def _codes(self, values: Sequence[str], kinds: Sequence[str], subclass: Sequence[str]) -> list[str | None]:
@@ -294,6 +299,18 @@ def _component_code(value: str, kind: str, subclass: str, report: ImportReport) 
     if kind == "component" and COMPONENT_CODE.fullmatch(code) and code[6:10] == subclass:
         return code
     report.dropped["component_code"] += 1
+    return None
+
+
+def _reporter(value: str, source: str, report: ImportReport) -> str | None:
+    """A patrol row's reporter (a supervisor's staff id); on a row of another source, or not an id of
+    letters, digits and ``_.:-`` (at most 64), none, counted: the case is kept and credited by beat."""
+    staff_id = value.strip()
+    if not staff_id:
+        return None
+    if source == "patrol" and PLAIN_ID.fullmatch(staff_id):
+        return staff_id
+    report.dropped["reporter"] += 1
     return None
 
 

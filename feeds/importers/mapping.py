@@ -27,6 +27,7 @@ OPTIONAL_COLUMNS = (
     "description",
     "source",
     "component",
+    "reporter",
 )
 
 

@@ -29,7 +29,8 @@ class ImportReport:
         errors: Failures of the source itself (HTTP errors, a server that went away), one line each.
         seconds: Wall time the import took (informational, never asserted).
         dropped: Values left out of records that were stored, by field (``component_code``: a code
-            that is not 16 digits of the row's component subclass; the case links by place).
+            that is not 16 digits of the row's component subclass; the case links by place; ``reporter``:
+            a reporter on a row that is not a patrol case, or not a well-formed staff id).
     """
 
     source: str

@@ -41,6 +41,7 @@ class CaseInfo:
     resolved: bool | None = None  # 全响应 evaluation (回访): resolved or not
     satisfaction: str | None = None  # 全响应 evaluation: satisfied / basically_satisfied / unsatisfied
     component: str | None = None  # 部件 case: the component's GB/T 30428.2 code (16 digits), when known
+    reporter: str | None = None  # patrol case: the id of the supervisor (监督员) who reported it, when known
 
     @property
     def community(self) -> str:
@@ -77,6 +78,7 @@ class CaseInfo:
             resolved=f.flag(d, "resolved", path) if d.get("resolved") is not None else None,
             satisfaction=f.text(d, "satisfaction", path, required=False, choices=frozenset(v.SATISFACTION)),
             component=f.text(d, "component", path, required=False, max_len=16, pattern=v.COMPONENT_CODE),
+            reporter=f.text(d, "reporter", path, required=False, max_len=64, pattern=v.PLAIN_ID),
         )
 
     def to_wire(self) -> dict[str, Any]:
@@ -104,6 +106,7 @@ class CaseInfo:
                 "resolved": self.resolved,
                 "satisfaction": self.satisfaction,
                 "component": self.component,
+                "reporter": self.reporter,
             }
         )
 

@@ -269,12 +269,17 @@ class EventApplier:
             "platform": c.platform,
             "response_deadline_at": int(c.response_deadline) if c.response_deadline is not None else None,
             "component": c.component,
+            "reporter": c.reporter,
         }
         if c.component is not None and (c.kind != "component" or c.component[6:10] != c.subclass):
             raise ProtocolError(
                 "bad_field",
                 f"component {c.component} is not of the case's subclass {c.subclass} (digits 7-10 of the code)",
                 "case.component",
+            )
+        if c.reporter is not None and c.source != "patrol":
+            raise ProtocolError(
+                "bad_field", f"only a patrol case names its reporter (source is '{c.source}')", "case.reporter"
             )
         if c.satisfaction is not None:
             if c.platform != "response":

@@ -61,6 +61,7 @@ _DEFAULTS: dict[str, Any] = {
     "reworks": 0,
     "updated_seq": 0,
     "component": None,
+    "reporter": None,
 }
 PLATFORM_DEFAULTS: dict[str, Any] = {
     "platform": "city",

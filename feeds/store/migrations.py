@@ -123,3 +123,10 @@ def _case_component(conn: Connection) -> None:
     """7: ``cases.component`` (existing cases name no component: they link by place) and its index."""
     add_column(conn, cases, "component")
     next(i for i in cases.indexes if i.name == "ix_cases_component").create(conn, checkfirst=True)
+
+
+@migration(8)
+def _case_reporter(conn: Connection) -> None:
+    """8: ``cases.reporter`` (existing cases name no reporter: supervisor figures credit them by beat) and its index."""
+    add_column(conn, cases, "reporter")
+    next(i for i in cases.indexes if i.name == "ix_cases_reporter").create(conn, checkfirst=True)

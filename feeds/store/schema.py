@@ -31,7 +31,7 @@ from feeds.protocol import OPEN_STAGES
 
 _OPEN_STAGE_LIST = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGES))
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bumped on every schema change; recorded in ``meta``; older stores are brought forward by ``migrations``.
 
 History: 1 = first layout; 2 = ``kpi_daily`` counters, indexes on ``cases`` closed_at,
@@ -40,7 +40,8 @@ trigram, on SQLite; ``pg_trgm`` indexes on PostgreSQL; :mod:`feeds.store.search`
 ``alarm_log`` and ``plan_runs`` (the duty room's alarm lifecycle and linkage plans);
 5 = the 全响应 platform on ``cases`` (platform, response deadline, responded, evaluation);
 6 = the supervision tables ``components``, ``supervisors``, ``staff_tracks`` and ``cameras`` (new tables only);
-7 = ``cases.component`` (a component case's component code) with its partial index ``ix_cases_component``.
+7 = ``cases.component`` (a component case's component code) with its partial index ``ix_cases_component``;
+8 = ``cases.reporter`` (the supervisor who reported a patrol case) with its partial index ``ix_cases_reporter``.
 """
 
 metadata = MetaData()
@@ -136,6 +137,7 @@ cases = Table(
     Column("resolved", Boolean),  # the caller's answer at the return visit
     Column("satisfaction", String(20)),  # satisfied / basically_satisfied / unsatisfied
     Column("component", String(16)),  # 部件 case: its component's code when the case names one (schema 7)
+    Column("reporter", String(64)),  # patrol case: the supervisor's staff id who reported it, when known (schema 8)
     Index("ix_cases_reported", "reported_at"),  # B-tree: case lists page through it in order
     # PostgreSQL: partial, the open cases only (tens of thousands of a city's 32M rows, not all
     # of them); SQLite ignores the option and indexes every row as before.
@@ -150,6 +152,13 @@ cases = Table(
         "component",
         postgresql_where=text("component IS NOT NULL"),
         sqlite_where=text("component IS NOT NULL"),
+    ),
+    Index(  # a supervisor's reports over a period; only cases that name a reporter are indexed
+        "ix_cases_reporter",
+        "reporter",
+        "reported_at",
+        postgresql_where=text("reporter IS NOT NULL"),
+        sqlite_where=text("reporter IS NOT NULL"),
     ),
 )
 

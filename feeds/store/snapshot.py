@@ -61,6 +61,7 @@ _CASE_COLUMNS = (
     cases.c.resolved,
     cases.c.satisfaction,
     cases.c.component,
+    cases.c.reporter,
 )
 M = TypeVar("M")
 
@@ -90,6 +91,7 @@ def case_info(row: RowMapping) -> CaseInfo:
         resolved=bool(row["resolved"]) if row["resolved"] is not None else None,
         satisfaction=row["satisfaction"],
         component=row["component"],
+        reporter=row["reporter"],
     )
 
 

@@ -1,17 +1,23 @@
 """Per-supervisor figures over a period, and the ranking of all supervisors.
 
-Cases carry no reporter in protocol version 1, so a supervisor is credited with the
-patrol cases (source ``patrol``) reported in the grids of their beat, and with the
-verifications (核查) of the cases closed there:
+A patrol case names the supervisor who reported it (``cases.reporter``, schema 8; the simulator
+fills it, a CSV import may map it). A supervisor is credited with the cases that name them and,
+as a fallback, with the cases that name no reporter (stored before schema 8, imported without
+one, or of another source) in the grids of their beat:
 
-- ``reports``: patrol cases reported in the beat in the period (上报数);
+- ``reports``: patrol cases reported in the period naming them, plus patrol cases without a
+  reporter reported in their beat (上报数); ``reports_by_beat`` says how many of them came by
+  the beat fallback;
 - ``valid``, ``valid_rate``: of those, the ones filed (立案) and not cancelled (有效上报率);
-- ``verified``, ``verified_on_time``, ``verify_on_time_rate``: cases of the beat closed in the
-  period after a closure request, and those whose verification (closure request → closed)
-  took no longer than the subclass's verification deadline (核查按时率);
+- ``verified``, ``verified_on_time``, ``verify_on_time_rate``: cases closed in the period after
+  a closure request that name them as reporter, plus such cases without a reporter in their beat;
+  and those whose verification (closure request → closed) took no longer than the subclass's
+  verification deadline (核查按时率);
 - ``grids_covered`` of ``beat_grids``: distinct beat grids the track passed through;
 - ``distance_m``: length of the stored track (legs across a gap of more than
   :data:`GAP_S` without a point are not counted).
+
+A case naming a reporter who is not in the roster is credited to nobody.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 
 from feeds.store.schema import cases, staff_tracks, supervisors
 from feeds.supervision.geometry import M_PER_DEG_LAT
@@ -42,6 +48,7 @@ class Figures:
     shift: str
     beat_grids: int
     reports: int = 0
+    reports_by_beat: int = 0
     valid: int = 0
     verified: int = 0
     verified_on_time: int = 0
@@ -79,23 +86,31 @@ def _roster(conn: Connection, staff_id: str | None) -> tuple[dict[str, Figures],
     return figures, owner
 
 
-def _case_counts(conn: Connection, grids: list[str] | None, start: int, end: int) -> Iterable[Any]:
+def _credited(staff_id: str | None, grids: list[str]) -> ColumnElement[bool] | None:
+    """Cases credited to ``staff_id`` (those naming them, and those naming nobody in their beat ``grids``)."""
+    if staff_id is None:
+        return None
+    k = cases.c
+    return or_(k.reporter == staff_id, and_(k.reporter.is_(None), k.grid.in_(grids)))
+
+
+def _case_counts(conn: Connection, credited: ColumnElement[bool] | None, start: int, end: int) -> Iterable[Any]:
     k = cases.c
     valid = and_(k.filed_at.is_not(None), k.stage != "cancelled")
     query = (
-        select(k.grid, func.count(), func.sum(case((valid, 1), else_=0)))
+        select(k.reporter, k.grid, func.count(), func.sum(case((valid, 1), else_=0)))
         .where(k.source == "patrol", k.reported_at >= start, k.reported_at < end)
-        .group_by(k.grid)
+        .group_by(k.reporter, k.grid)
     )
-    return conn.execute(query.where(k.grid.in_(grids)) if grids is not None else query)
+    return conn.execute(query.where(credited) if credited is not None else query)
 
 
-def _verifications(conn: Connection, grids: list[str] | None, start: int, end: int) -> Iterable[Any]:
+def _verifications(conn: Connection, credited: ColumnElement[bool] | None, start: int, end: int) -> Iterable[Any]:
     k = cases.c
-    query = select(k.grid, k.subclass, k.closed_at - k.handled_at).where(
+    query = select(k.reporter, k.grid, k.subclass, k.closed_at - k.handled_at).where(
         k.closed_at >= start, k.closed_at < end, k.handled_at.is_not(None)
     )
-    return conn.execute(query.where(k.grid.in_(grids)) if grids is not None else query)
+    return conn.execute(query.where(credited) if credited is not None else query)
 
 
 def _tracks(conn: Connection, staff_id: str | None, start: int, end: int) -> Iterable[Any]:
@@ -120,15 +135,16 @@ def compute_figures(
     figures, owner = _roster(conn, staff_id)
     if not figures:
         return []
-    grids = sorted(owner) if staff_id is not None else None
-    for grid, reports, valid in _case_counts(conn, grids, start, end):
-        fig = figures.get(owner.get(grid, ""))
+    credited = _credited(staff_id, sorted(owner))
+    for reporter, grid, reports, valid in _case_counts(conn, credited, start, end):
+        fig = figures.get(reporter if reporter is not None else owner.get(grid, ""))
         if fig is not None:
             fig.reports += int(reports)
+            fig.reports_by_beat += int(reports) if reporter is None else 0
             fig.valid += int(valid or 0)
     limits = {s.code: s.deadlines_h.verifying * 3600 for s in taxonomy.subclasses}
-    for grid, subclass, took in _verifications(conn, grids, start, end):
-        fig = figures.get(owner.get(grid, ""))
+    for reporter, grid, subclass, took in _verifications(conn, credited, start, end):
+        fig = figures.get(reporter if reporter is not None else owner.get(grid, ""))
         if fig is not None:
             fig.verified += 1
             fig.verified_on_time += int(took is not None and took <= limits.get(subclass, 8 * 3600))

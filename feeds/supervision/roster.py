@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select
 
 from feeds.romanize import pinyin
-from feeds.simulator.environment.patrol import PatrolRoster
+from feeds.simulator.environment.patrol import ROSTER_SIZE, PatrolRoster
 from feeds.simulator.model.district import District, load_district
 from feeds.simulator.model.noise import hash_unit
 from feeds.store.schema import staff_tracks, supervisors
@@ -25,7 +25,6 @@ SURNAMES = (
     "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
 GIVEN = "建国伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉文志宏海燕波宁凯俊峰亮雪梅琳晨欣怡浩然宇轩"
-ROSTER_SIZE = 420
 CHUNK = 10_000
 
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from feeds.simulator.model.calendar import HOUR_S, day_start, day_type, local_day
+import numpy as np
+from numpy.typing import NDArray
+
+from feeds.simulator.model.calendar import DAY_S, HOUR_S, UTC_OFFSET_S, day_start, day_type, holiday_mask, local_day
 from feeds.simulator.model.noise import hash_unit
 
 SHIFTS = {"early": (7.0, 15.0), "late": (11.0, 19.0), "night": (17.0, 25.0)}
 """Patrol shifts in local hours (the night shift ends at 01:00)."""
+ROSTER_SIZE = 420
+"""Supervisors of the modelled Xicheng roster (the live feed's, the seeded history's and the stored one)."""
+COVER_REACH = 12
+"""How far along the roster (neighbouring beats) a patrol case looks for an on-duty reporter."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,47 @@ class PatrolRoster:
             shift = "early" if i % 20 < 9 else "late" if i % 20 < 18 else "night"
             sups.append(Supervisor(f"S{i + 1:03d}", beat, shift, (i % 7, (i + 3) % 7)))
         self.supervisors = tuple(sups)
+        self._owner = {grid: i for i, sup in enumerate(sups) for grid in sup.grid_codes}
+        self._begin = np.array([SHIFTS[sup.shift][0] * HOUR_S for sup in sups])
+        self._end = np.array([SHIFTS[sup.shift][1] * HOUR_S for sup in sups])
+        self._rest = np.array([sup.rest_days for sup in sups], dtype=np.int64)
+
+    def owner(self, grid_code: str) -> int | None:
+        """Roster index of the supervisor whose beat holds ``grid_code``."""
+        return self._owner.get(grid_code)
+
+    def on_duty(self, index: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Vectorised ``shift_start(index, t) is not None``: whether each supervisor is on shift at each time."""
+        out = np.zeros(index.size, dtype=bool)
+        today = ((t + UTC_OFFSET_S) // DAY_S).astype(np.int64)
+        for day in (today, today - 1):
+            weekday = (day + 3) % 7
+            works = (weekday != self._rest[index, 0]) & (weekday != self._rest[index, 1])
+            works &= ~(holiday_mask(day) & (index % 2 == 1))
+            since = t - (day * DAY_S - UTC_OFFSET_S)
+            out |= works & (self._begin[index] <= since) & (since < self._end[index])
+        return out
+
+    def reporters(self, grid_codes: Sequence[str], t: NDArray[np.float64]) -> list[str | None]:
+        """Who reports a patrol case found in each grid at each time: the supervisor of the grid's beat when on
+        shift then, else the nearest on-shift supervisor along the roster (a neighbouring beat covering, at most
+        :data:`COVER_REACH` beats away; nearer first, the lower number on a tie), else nobody (``None``)."""
+        owner = np.array([self._owner.get(g, -1) for g in grid_codes], dtype=np.int64)
+        picked = np.full(owner.size, -1, dtype=np.int64)
+        open_ = owner >= 0
+        n = len(self.supervisors)
+        for step in range(COVER_REACH + 1):
+            for offset in (-step, step) if step else (0,):
+                if not open_.any():
+                    break
+                rows = np.flatnonzero(open_)
+                cand = owner[rows] + offset
+                inside = (cand >= 0) & (cand < n)
+                rows, cand = rows[inside], cand[inside]
+                hit = self.on_duty(cand, t[rows])
+                picked[rows[hit]] = cand[hit]
+                open_[rows[hit]] = False
+        return [self.supervisors[i].staff_id if i >= 0 else None for i in picked.tolist()]
 
     def shift_start(self, index: int, t: float) -> float | None:
         """Start of the shift supervisor ``index`` is working at ``t``, if any."""

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from feeds.simulator.environment.patrol import PatrolRoster
 from feeds.simulator.history.as_of import HISTORY_ACTIONS, BatchState
 from feeds.simulator.model.arrays import F64
 from feeds.simulator.model.components import ComponentIndex
@@ -52,6 +53,8 @@ class CaseRows:
         components: The component inventory component cases are reported against: such a case
             stands at a component of its subclass in its grid and carries its code (none when
             the grid holds none of that subclass).
+        patrol: The roster whose on-shift supervisors report the patrol cases (``reporter``, see
+            :meth:`~feeds.simulator.environment.patrol.PatrolRoster.reporters`); none without it.
     """
 
     def __init__(
@@ -62,6 +65,7 @@ class CaseRows:
         descriptions: DescriptionTable,
         rng: np.random.Generator,
         components: ComponentIndex | None = None,
+        patrol: PatrolRoster | None = None,
     ) -> None:
         tax = batch.taxonomy
         self.batch, self.state, self.district, self.descriptions = batch, state, district, descriptions
@@ -80,6 +84,7 @@ class CaseRows:
             self._lon[found] = components.inventory.lon[self._component[found]]
             self._lat[found] = components.inventory.lat[self._component[found]]
         self._components = components
+        self._patrol = patrol
         self._grid_index = grids  # a component case stands in its component's grid
         numbers = district.house_numbers(grids, self._lon, self._lat)
         self._house = np.array([f"{k}号" for k in range(int(numbers.max(initial=0)) + 1)], dtype=object)[numbers]
@@ -146,7 +151,21 @@ class CaseRows:
             "component": self._components.codes(self._component[sl])
             if self._components is not None
             else [None] * len(sub),
+            "reporter": self._reporters(sl, src, grid),
         }
+
+    def _reporters(self, sl: slice, src: NDArray[np.int64], grid: NDArray[np.int64]) -> list[str | None]:
+        """Who reported each patrol case of the slice (``None`` for other sources or without a roster)."""
+        out: list[str | None] = [None] * len(src)
+        if self._patrol is None:
+            return out
+        patrol = np.flatnonzero(self._source[src] == "patrol")
+        if patrol.size:
+            at = self.batch.reported_at[sl][patrol].astype(np.int64).astype(float)
+            found = self._patrol.reporters(_pick(self._grid, grid[patrol]), at)
+            for i, who in zip(patrol.tolist(), found, strict=True):
+                out[i] = who
+        return out
 
     def _component_codes(self, sl: slice) -> list[str | None]:
         if self._components is None:

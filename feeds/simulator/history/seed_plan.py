@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from feeds.simulator.environment.boost import boost_spans
+from feeds.simulator.environment.patrol import ROSTER_SIZE, PatrolRoster
 from feeds.simulator.environment.weather import Weather
 from feeds.simulator.history.as_of import STAGE_CODE, batch_as_of
 from feeds.simulator.history.case_rows import CaseRows
@@ -72,6 +73,7 @@ def history_chunks(
     descriptions = DescriptionTable(taxonomy.subclasses, [s.code for s in taxonomy.sources], seed=seed)
     last_seq: dict[int, int] = {}
     components = component_index(district, taxonomy)
+    patrol = PatrolRoster(district.grid_codes, district.point, ROSTER_SIZE)  # beats and shifts of the live roster
     for lo, hi, volume, volume_end in history_windows(start, end):
         t0 = time.perf_counter()
         batch = plan_cases_batch(
@@ -89,7 +91,7 @@ def history_chunks(
             boost_spans=boost_spans(weather, lo, hi, taxonomy),
         )
         state = batch_as_of(batch, end)
-        rows = CaseRows(batch, state, district, descriptions, rng, components)
+        rows = CaseRows(batch, state, district, descriptions, rng, components, patrol)
         planning = time.perf_counter() - t0
         for i in range(0, len(rows), chunk_rows):
             yield rows.chunk(i, min(i + chunk_rows, len(rows)))

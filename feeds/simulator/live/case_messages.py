@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from feeds.protocol import (
     CaseClosed,
     CaseCreated,
@@ -13,6 +15,7 @@ from feeds.protocol import (
     CaseStageChanged,
     CaseUrged,
 )
+from feeds.simulator.environment.patrol import PatrolRoster
 from feeds.simulator.live.schedule import Timed
 from feeds.simulator.model.components import ComponentIndex
 from feeds.simulator.model.district import District
@@ -24,10 +27,17 @@ ESCALATION_NOTE = "督办：案件超期未处置，请责任单位加快办理�
 URGE_NOTE = "超期催办"
 
 
-def case_info(plan: CasePlan, district: District, components: ComponentIndex | None = None) -> CaseInfo:
+def case_info(
+    plan: CasePlan,
+    district: District,
+    components: ComponentIndex | None = None,
+    patrol: PatrolRoster | None = None,
+) -> CaseInfo:
     """The case as reported (stage ``reported``, filing deadline), at a point of its grid with its street address;
     a component case at a component of its subclass (in its grid or as near as the units go, see
-    :class:`~feeds.simulator.model.components.ComponentIndex`), in that component's grid, with its code."""
+    :class:`~feeds.simulator.model.components.ComponentIndex`), in that component's grid, with its code;
+    a patrol case with its reporter from ``patrol`` (:meth:`PatrolRoster.reporters`: the supervisor of the
+    beat when on shift, else a neighbouring beat's on-shift supervisor)."""
     rng = random.Random(plan.case_id)
     lon, lat = district.random_point(plan.grid_code, rng)
     code, grid = None, plan.grid_code
@@ -36,6 +46,9 @@ def case_info(plan: CasePlan, district: District, components: ComponentIndex | N
         if picked is not None:
             code, lon, lat = picked[0], picked[2], picked[3]
             grid = district.grid_codes[picked[1]]
+    reporter = None
+    if patrol is not None and plan.source == "patrol":
+        reporter = patrol.reporters([grid], np.array([float(int(plan.reported_at))]))[0]
     return CaseInfo(
         id=plan.case_id,
         kind=plan.kind,
@@ -51,6 +64,7 @@ def case_info(plan: CasePlan, district: District, components: ComponentIndex | N
         address=district.address_at(grid, lon, lat),
         deadline=plan.steps[0].deadline,
         component=code,
+        reporter=reporter,
     )
 
 
@@ -60,6 +74,7 @@ def plan_messages(
     *,
     after_stage: str | None = None,
     components: ComponentIndex | None = None,
+    patrol: PatrolRoster | None = None,
 ) -> list[Timed]:
     """Every event of a plan with its time, in publishing order.
 
@@ -70,6 +85,7 @@ def plan_messages(
         after_stage: Stage the case is already in: ``plan.steps`` are then the
             remaining steps only and no ``case.created`` is sent.
         components: The component inventory a new component case is reported against.
+        patrol: The roster whose on-shift supervisors report new patrol cases.
     """
     out: list[Timed] = []
     previous = after_stage
@@ -77,7 +93,7 @@ def plan_messages(
     if after_stage is None:
         if district is None:
             raise ValueError("a new case needs a district to be placed in")
-        out.append((plan.reported_at, CaseCreated(case_info(plan, district, components))))
+        out.append((plan.reported_at, CaseCreated(case_info(plan, district, components, patrol))))
         previous, steps = steps[0].stage, steps[1:]
     for step in steps:
         if step.stage == "closed":

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from feeds.protocol import CaseClosed, CaseInfo, Message, StaffPosition
 from feeds.protocol import WeatherWarning as WeatherAlert
 from feeds.simulator.environment.boost import case_boost
-from feeds.simulator.environment.patrol import PatrolRoster
+from feeds.simulator.environment.patrol import ROSTER_SIZE, PatrolRoster
 from feeds.simulator.environment.spots import WatchedSpot, watched_spots
 from feeds.simulator.live.case_messages import plan_messages
 from feeds.simulator.live.continuation import continue_case
@@ -37,7 +37,7 @@ from feeds.taxonomy import Taxonomy, load_taxonomy
 
 PLAN_STEP_S = 300.0
 """Simulated seconds planned at a time (and how far ahead of the clock)."""
-SUPERVISORS = 420
+SUPERVISORS = ROSTER_SIZE
 _CASE_NUMBER = re.compile(r"XC(\d{4})(\d{2})(\d{2})(\d{6})")
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
@@ -148,7 +148,9 @@ class LiveScript:
     def _plan_window(self, a: float, b: float) -> None:
         boost = case_boost(self.environment.warnings_at(a), self.taxonomy)
         for plan in self.stream.advance(b, boost):
-            self.schedule.extend(plan_messages(plan, self.district, components=self.components))
+            self.schedule.extend(
+                plan_messages(plan, self.district, components=self.components, patrol=self.staff.roster)
+            )
         self.schedule.extend(self.requests.window(a, b))
         self.schedule.extend(self.environment.window(a, b))
 
