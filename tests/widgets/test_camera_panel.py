@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from waiting import WAIT_MS
 
@@ -129,3 +130,30 @@ def test_a_dead_camera_is_reported_and_the_gui_keeps_running(qtbot: QtBot, panel
     finally:
         beat.stop()
         silent.close()
+
+
+def test_every_offered_camera_reads_light_on_the_dark_panel_under_a_light_palette(
+    qtbot: QtBot, panel: CameraPanel
+) -> None:
+    """The list draws its own colours: under the light palette of a workstation dock, rows that are not selected
+    still show light text on the panel's dark background (they were dark on dark)."""
+    panel.setPalette(QApplication.style().standardPalette())  # light: dark Text, white Base
+    panel.offer(
+        [
+            {"id": "CAM-A", "name_zh": "一号探头", "name_en": "One", "url": "", "distance_m": 56.0},
+            {"id": "CAM-B", "name_zh": "二号探头", "name_en": "Two", "url": "", "distance_m": 272.0},
+            {"id": "CAM-C", "name_zh": "三号探头", "name_en": "Three", "url": "", "distance_m": 901.0},
+        ]
+    )
+    qtbot.waitUntil(lambda: panel.list.count() == 3 and panel.list.isVisible(), timeout=WAIT_MS)
+    shot = panel.list.grab().toImage()
+    for row in (1, 2):  # not selected
+        rect = panel.list.visualItemRect(panel.list.item(row))
+        lightness = [
+            shot.pixelColor(x, y).lightness()
+            for x in range(rect.left(), min(rect.right(), shot.width() - 1))
+            for y in range(rect.top(), min(rect.bottom(), shot.height() - 1))
+        ]
+        background = sorted(lightness)[len(lightness) // 2]  # most of a row is background
+        assert background < 80, f"row {row}: background lightness {background}"
+        assert max(lightness) > 150, f"row {row}: no light text (brightest {max(lightness)})"

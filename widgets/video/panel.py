@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSizePolicy, QWidget
 
 from widgets.panel import Panel
-from widgets.theme import ACCENT, DUE_SOON, OVERDUE, TEXT_DIM, Scale
+from widgets.theme import ACCENT, ACCENT_DIM, DUE_SOON, OVERDUE, PANEL_EDGE, TEXT, TEXT_BRIGHT, TEXT_DIM, Scale
 from widgets.video.player import StreamPlayer, StreamState
 
 Camera = Mapping[str, Any]
@@ -85,6 +85,14 @@ class CameraPanel(Panel):
         self.rescale()
 
     def rescale(self) -> None:
+        # its own colours: a workstation dock keeps the light application palette, whose dark item
+        # text would vanish on the panel's dark background
+        self.list.setStyleSheet(
+            f"QListWidget#CameraList {{ background: transparent; color: {TEXT}; border: none; outline: 0; }}"
+            f"QListWidget#CameraList::item {{ color: {TEXT}; padding: {self.scale.px(0.1)}px; }}"
+            f"QListWidget#CameraList::item:hover {{ background: {PANEL_EDGE}; }}"
+            f"QListWidget#CameraList::item:selected {{ background: {ACCENT_DIM}; color: {TEXT_BRIGHT}; }}"
+        )
         self.list.setFont(self.scale.font(0.75))
         self.list.setMinimumHeight(self.scale.px(3.2))
         self.list.setMaximumHeight(self.scale.px(5.5))
