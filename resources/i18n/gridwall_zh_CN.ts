@@ -506,47 +506,47 @@
 <context>
     <name>CameraPanel</name>
     <message>
-        <location filename="../../widgets/video/panel.py" line="93"/>
+        <location filename="../../widgets/video/panel.py" line="101"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="141"/>
+        <location filename="../../widgets/video/panel.py" line="149"/>
         <source>no stream</source>
         <translation>无视频流</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="169"/>
+        <location filename="../../widgets/video/panel.py" line="177"/>
         <source>No camera near here</source>
         <translation>附近没有视频探头</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="169"/>
+        <location filename="../../widgets/video/panel.py" line="177"/>
         <source>Choose a case or grid to see its cameras</source>
         <translation>选择案件或网格以查看附近探头</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="172"/>
+        <location filename="../../widgets/video/panel.py" line="180"/>
         <source>no stream configured</source>
         <translation>未配置视频流</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="174"/>
+        <location filename="../../widgets/video/panel.py" line="182"/>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="176"/>
+        <location filename="../../widgets/video/panel.py" line="184"/>
         <source>live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="178"/>
+        <location filename="../../widgets/video/panel.py" line="186"/>
         <source>retrying in %1 s</source>
         <translation>%1 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/panel.py" line="179"/>
+        <location filename="../../widgets/video/panel.py" line="187"/>
         <source>NO SIGNAL</source>
         <translation>无信号</translation>
     </message>
@@ -1823,8 +1823,8 @@
     </message>
     <message>
         <location filename="../../widgets/drilldown/supervisor_pages.py" line="124"/>
-        <source>Credited with the patrol cases reported in their beat (cases name no reporter); a ranking covers at most 31 days.</source>
-        <translation>按责任网格内的巡查上报案件计入（案件不含上报人）；排名最长统计 31 天。</translation>
+        <source>Credited with the patrol cases they reported; a case naming no reporter counts for the supervisor of its beat. A ranking covers at most 31 days.</source>
+        <translation>按本人上报的巡查案件计入；未注明上报人的案件计入所在责任网格的监督员。排名最长统计 31 天。</translation>
     </message>
     <message>
         <location filename="../../widgets/drilldown/supervisor_pages.py" line="206"/>

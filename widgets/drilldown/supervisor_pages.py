@@ -123,8 +123,8 @@ class SupervisorRankingPage(QWidget):
         self.note.setText(
             translate(
                 "SupervisorPages",
-                "Credited with the patrol cases reported in their beat (cases name no reporter); "
-                "a ranking covers at most 31 days.",
+                "Credited with the patrol cases they reported; a case naming no reporter counts for the "
+                "supervisor of its beat. A ranking covers at most 31 days.",
             )
         )
 
