@@ -6,6 +6,8 @@ Usage: PYTHONPATH=.:tests python tests/desktop/make_supervision_screenshots.py S
 
 STORE.db: a demo store (``gridwall demo`` prepared it: history, components, supervisors, tracks).
 A camera 'CAM-LIVE' is added next to the newest open case, streaming HLS from ffmpeg on 127.0.0.1.
+The component looked up is one with cases (the one nearest 西单 among those with two or more), so its card
+lists its case history.
 """
 
 from __future__ import annotations
@@ -48,6 +50,28 @@ def painted(app: Any, gmap: Any) -> None:
 
 def near(a: Any, lat: float, lon: float) -> bool:
     return a is not None and abs(a[0] - lat) < 1e-5 and abs(a[1] - lon) < 1e-5
+
+
+XIDAN = (116.3736, 39.9105)
+
+
+def component_with_cases(store: Any) -> str:
+    """The component nearest 西单 among those with the most cases (at least two where any has two)."""
+    from sqlalchemy import func, select
+
+    from feeds.store.schema import cases, components
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(cases.c.component, func.count(), components.c.lon, components.c.lat)
+            .join(components, components.c.code == cases.c.component)
+            .where(cases.c.component.is_not(None))
+            .group_by(cases.c.component, components.c.lon, components.c.lat)
+        ).all()
+    assert rows, "no case names a component: seed a demo store first"
+    most = min(2, max(int(r[1]) for r in rows))
+    best = min((r for r in rows if int(r[1]) >= most), key=lambda r: (r[2] - XIDAN[0]) ** 2 + (r[3] - XIDAN[1]) ** 2)
+    return str(best[0])
 
 
 def main() -> int:
@@ -99,8 +123,7 @@ def main() -> int:
     try:
         pump(app, lambda: session.bridge.status.state == "live" and gmap.is_ready)
         pump(app, lambda: gmap._model.components is not None and gmap.is_idle)
-        code = gmap._model.components["codes"][gmap._model.components["lon"].index(
-            min(gmap._model.components["lon"], key=lambda x: abs(x - 116.3736)))]  # fmt: skip
+        code = component_with_cases(store)  # its card lists its cases
         window.supervisors_dock.raise_()
         sup.look_up(staff.staff_id)
         pump(app, lambda: any(p.playing for p in sup.playback), timeout=60)
