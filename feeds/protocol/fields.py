@@ -52,8 +52,11 @@ class ProtocolError(ValueError):
 
 
 def clip(value: str, max_chars: int) -> str:
-    """``value`` cut to ``max_chars`` and made encodable (a lone surrogate becomes ``?``)."""
-    cut = value[:max_chars]
+    """``value`` cut to ``max_chars`` and made valid text (a lone surrogate becomes ``?``, a NUL U+FFFD).
+
+    Used on anything a reply echoes from a refused frame: the reply itself must pass :func:`text`.
+    """
+    cut = value[:max_chars].replace("\x00", "\ufffd")
     return cut if valid_unicode(cut) else cut.encode("utf-8", "replace").decode("utf-8")
 
 
@@ -104,7 +107,10 @@ def text(
     pattern: re.Pattern[str] | None = None,
     choices: frozenset[str] | None = None,
 ) -> str | None:
-    """Read a string, optionally checked against a pattern or a set of choices."""
+    """Read a string, optionally checked against a pattern or a set of choices.
+
+    A string holding U+0000 (NUL) is refused: PostgreSQL's text cannot store it.
+    """
     value = _get(d, name, path, required)
     if value is None:
         return None
@@ -113,6 +119,8 @@ def text(
         raise ProtocolError("bad_field", f"field '{p}' must be a string", p)
     if not valid_unicode(value):
         raise ProtocolError("bad_field", f"field '{p}' is not valid Unicode (lone surrogate)", p)
+    if "\x00" in value:
+        raise ProtocolError("bad_field", f"field '{p}' holds a NUL character (U+0000)", p)
     if len(value) > max_len:
         raise ProtocolError("bad_field", f"field '{p}' is longer than {max_len} characters", p)
     if choices is not None and value not in choices:

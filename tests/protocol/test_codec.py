@@ -145,6 +145,35 @@ def test_bad_frames(raw: str, code: str) -> None:
     assert err.value.code == code
 
 
+def test_a_nul_in_text_is_refused_naming_the_field() -> None:
+    """U+0000, which PostgreSQL's text cannot hold, is ``bad_field`` naming the field wherever text is read."""
+    case = p.CaseCreated(_case()).to_wire()
+    case["case"]["description"] = "a\x00b"
+    note = {"type": "action", "v": 1, "action": "note", "case_id": "XC1", "text": "\x00"}
+    for frame, field in ((case, "case.description"), (note, "text")):
+        raw = json.dumps(frame)
+        assert "\\u0000" in raw  # as a client sends it: JSON text cannot hold a raw NUL
+        with pytest.raises(p.ProtocolError) as err:
+            p.decode(raw)
+        assert (err.value.code, err.value.field) == ("bad_field", field)
+        assert "NUL" in str(err.value)
+    with pytest.raises(p.ProtocolError) as err:  # a query's params go through the same validator
+        p.fields.text({"alarm_id": "x\x00"}, "alarm_id", "params")
+    assert (err.value.code, err.value.field) == ("bad_field", "params.alarm_id")
+    case["case"]["description"] = "a\u2400b"  # the visible symbol for NUL is ordinary text
+    assert isinstance(p.decode(json.dumps(case)), p.CaseCreated)
+
+
+def test_an_error_echoing_a_nul_can_be_read_by_the_client() -> None:
+    """The reply to a type holding NUL echoes it as U+FFFD: the client's decoder accepts the error it gets."""
+    with pytest.raises(p.ProtocolError) as err:
+        p.decode('{"type":"x\\u0000","v":1}')
+    assert err.value.code == "unknown_type"
+    reply = p.decode(p.encode(p.error_for(err.value, "r1")), max_bytes=None)
+    assert isinstance(reply, p.Error) and (reply.code, reply.id) == ("unknown_type", "r1")
+    assert "x\ufffd" in reply.message and "\x00" not in reply.message
+
+
 def test_oversized_frame_rejected_before_parsing() -> None:
     """A frame over the size limit is refused as too_large."""
     raw = json.dumps({"type": "ping", "v": 1, "pad": "x" * p.MAX_CLIENT_FRAME})

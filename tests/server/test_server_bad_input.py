@@ -52,6 +52,7 @@ BAD_FRAMES: list[tuple[str | bytes, str, str | None]] = [
     ('{"type":"ping","v":true}', "bad_version", "v"),
     ('{"type":"ping","v":1.0}', "bad_version", "v"),
     ('{"type":"ping","v":1,"t":NaN}', "bad_json", None),
+    ('{"type":"x\\u0000","v":1}', "unknown_type", "type"),
 ]
 BAD_EVENTS: list[tuple[str, str, str | None]] = [
     (_with(ts="9999-12-31T23:59:59-12:00"), "bad_field", "ts"),
@@ -59,6 +60,8 @@ BAD_EVENTS: list[tuple[str, str, str | None]] = [
     (_case_with(reported_at="9999-12-31T23:59:59-12:00"), "bad_field", "case.reported_at"),
     (_case_with(urges=2**63), "bad_field", "case.urges"),
     (_case_with(description="\ud83d"), "bad_json", "case.description"),
+    (_case_with(description="a\x00b"), "bad_field", "case.description"),
+    (_case_with(address="\x00"), "bad_field", "case.address"),
     (
         json.dumps({"type": "alert.crowd", "v": 1, "spot_id": "x", "count": 10**20, "capacity": 5, "level": "busy"}),
         "bad_field",
