@@ -97,6 +97,9 @@ def _store_url(text: str) -> str:
     return text
 
 
+ROLES_ORDER = ("wall", "operator", "producer")
+
+
 def _command(sub: argparse._SubParsersAction[_Parser], name: str, summary: str, more: str = "") -> _Parser:
     """A sub-command whose one-line ``summary`` is both its line in ``gridwall --help`` and its own description."""
     return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + "." + more)
@@ -287,8 +290,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_supervision_parsers(sub, _server_url, DEFAULT_SERVER)
 
-    tokens = _command(sub, "tokens", "show the access tokens, creating the file if needed")
+    tokens = _command(
+        sub,
+        "tokens",
+        "show the access tokens, creating the file if needed",
+        " A server's tokens file holds SHA-256 hashes of the tokens; the demo's plain tokens (one per role,"
+        " for its own clients) are in client-tokens.json beside it. --issue adds a new token to the file as"
+        " its hash and prints the token once; --hash rewrites a file's plain tokens as hashes and prints"
+        " them once.",
+    )
     tokens.add_argument("--tokens", type=Path, metavar="FILE", help=f"tokens file (default: {default_tokens_path()})")
+    what = tokens.add_mutually_exclusive_group()
+    what.add_argument(
+        "--issue", choices=ROLES_ORDER, metavar="ROLE", help="add a new token for ROLE (wall, operator or producer)"
+    )
+    what.add_argument("--hash", action="store_true", help="rewrite the file's plain tokens as sha256: hashes")
+    tokens.add_argument("--name", default="", help="with --issue: the client's name (default: the role)")
     return parser
 
 

@@ -52,7 +52,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_server(args: argparse.Namespace) -> int:
     """``gridwall server``: run the case server until SIGINT/SIGTERM."""
     from feeds.server import run_server
-    from feeds.server.tokens import TokenBook, ensure_default_tokens
+    from feeds.server.tokens import TokenBook, ensure_default_tokens, plain_keys
     from feeds.store import StoreError
 
     if (args.tls_cert is None) != (args.tls_key is None):
@@ -61,8 +61,15 @@ def cmd_server(args: argparse.Namespace) -> int:
         if args.tokens is not None:
             book = TokenBook.load(args.tokens)
             tokens_path = args.tokens
+            plain = plain_keys(tokens_path)
+            if plain:  # they work (hashed as the file is read); the file should not hold them
+                log.warning(
+                    "%s holds %d plain token(s): hash them with 'gridwall tokens --tokens %s --hash'",
+                    tokens_path, len(plain), tokens_path,
+                )  # fmt: skip
         else:
-            tokens_path, book = ensure_default_tokens()
+            defaults = ensure_default_tokens()
+            tokens_path, book = defaults.path, defaults.book
     except (OSError, ValueError) as exc:
         raise UserError(f"cannot read tokens: {exc}") from None
     ssl_context = None
@@ -197,18 +204,40 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 
 
 def cmd_tokens(args: argparse.Namespace) -> int:
-    """``gridwall tokens``: print the tokens file and its tokens."""
-    from feeds.server.tokens import TokenBook, ensure_default_tokens
+    """``gridwall tokens``: show the tokens (the demo's plain ones), issue one, or hash a file's plain tokens."""
+    from feeds.server.tokens import TokenBook, ensure_default_tokens, hash_tokens_file, issue_token, plain_keys
 
-    path: Path
-    if args.tokens is not None:
-        try:
+    try:
+        if args.issue is not None:
+            path = args.tokens or ensure_default_tokens().path
+            token = issue_token(path, args.issue, args.name)
+            print(f"# {path}: added as its sha256 hash; the token is shown only now")
+            print(f"{args.issue:9} {args.name or args.issue:12} {token}")
+            return 0
+        if args.hash:
+            path = args.tokens or ensure_default_tokens().path  # the default file is kept hashed anyway
+            converted = hash_tokens_file(path)
+            print(f"# {path}: {len(converted)} plain token(s) rewritten as sha256 hashes; shown only now")
+            for token, grant in converted.items():
+                print(f"{grant.role:9} {grant.name:12} {token}")
+            return 0
+        if args.tokens is not None:
             path, book = args.tokens, TokenBook.load(args.tokens)
-        except (OSError, ValueError) as exc:
-            raise UserError(f"cannot read tokens: {exc}") from None
-    else:
-        path, book = ensure_default_tokens()
-    print(f"# {path}")
-    for token, grant in book:
-        print(f"{grant.role:9} {grant.name:12} {token}")
+            plain = plain_keys(path)
+            print(f"# {path}")
+            for key, grant in book:
+                print(f"{grant.role:9} {grant.name:12} {key}")
+            if plain:
+                print(f"# {len(plain)} plain token(s) here work; 'gridwall tokens --tokens {path} --hash' hashes them")
+            return 0
+        tokens = ensure_default_tokens()
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read tokens: {exc}") from None
+    print(f"# {tokens.path} (hashes, what the server reads)")
+    print(f"# {tokens.client_path} (the demo's own clients' tokens)")
+    for role in ("wall", "operator", "producer"):
+        mine = tokens.token_for(role)
+        held = tokens.book.check(mine) if mine is not None else None
+        if mine is not None and held is not None:
+            print(f"{held.role:9} {held.name:12} {mine}")
     return 0

@@ -94,7 +94,10 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     except StoreError as exc:
         raise UserError(str(exc)) from None
     mark("store open")
-    _, tokens = ensure_default_tokens()
+    try:
+        tokens = ensure_default_tokens()
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read tokens: {exc}") from None
     if not holds_cases(store):
         seed_with_splash(store, args.history_days, args.seed, started)
     from feeds.store.imported_units import imported_unit_rows
@@ -111,7 +114,7 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
         log.info("the store holds an imported city: no simulator; replay its days with the workstation's Replay dock")
     else:
         prepare_supervision(store, seed=args.seed or 0)
-    server = ServerThread(server_config(tokens, port=args.port, store=store))
+    server = ServerThread(server_config(tokens.book, port=args.port, store=store))
     try:
         server.start()
     except RuntimeError as exc:
@@ -136,7 +139,7 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
             viewer,
             options,
             on_first_state=None if imported else start_simulator,
-            replay_source=ReplaySource(store.engine, tokens),
+            replay_source=ReplaySource(store.engine, tokens.book),
             ask_units=False,
         )
     finally:

@@ -212,7 +212,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from feeds.protocol.replay import LIVE_URL
     from feeds.server.tokens import ensure_default_tokens
 
-    _, tokens = ensure_default_tokens()
+    try:
+        tokens = ensure_default_tokens()
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read tokens: {exc}") from None
     try:
         live = None if args.live.strip().lower() in ("", "none") else args.live.strip()
         if live is not None and not LIVE_URL.fullmatch(live):
@@ -224,7 +227,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
             db=args.db,
             host=args.host,
             port=args.port,
-            tokens=tokens,
+            tokens=tokens.book,
+            wall_token=tokens.token_for("wall"),
             live=live,
             hold_s=args.hold,
         )

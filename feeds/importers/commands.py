@@ -389,19 +389,21 @@ def run_replay(
     host: str,
     port: int,
     tokens: TokenBook,
+    wall_token: str | None = None,
     live: str | None = None,
     hold_s: float | None = None,
 ) -> int:
     """``gridwall replay``: a replay server playing a stored period at ``speed``× to any wall that connects.
 
     ``live`` is told to the walls (they go back there when the replay ends); ``hold_s``
-    ends the replay that long after the period's end was reached.
+    ends the replay that long after the period's end was reached; ``wall_token`` is
+    printed in the hint on how to open a wall (the book holds only hashes).
     """
     start, end = _replay_time(start_text, "from"), _replay_time(end_text, "to")
     if end <= start:
         raise ImportUserError("--to must be after --from")
-    if tokens.token_for("producer") is None or tokens.token_for("wall") is None:
-        raise ImportUserError("the tokens file lacks a producer or wall token; see 'gridwall tokens'")
+    if not any(grant.role == "wall" for _, grant in tokens):
+        raise ImportUserError("the tokens file lacks a wall token; see 'gridwall tokens'")
     source = _open(db)
     try:
         events = timeline(source.engine, start, end)
@@ -414,7 +416,7 @@ def run_replay(
         source.close()
     replay.start()
     print(f"回放 / REPLAY {start_text} → {end_text}: {len(events):,} events at {speed:g}× on {replay.url}")
-    print(f"open a wall: gridwall wall --server {replay.url} --token {tokens.token_for('wall')}")
+    print(f"open a wall: gridwall wall --server {replay.url} --token {wall_token or '<wall-token>'}")
     print(REPLAY_HELP)
     if live:
         print(f"when it ends, walls go back to the live server {live}")

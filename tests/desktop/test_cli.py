@@ -177,3 +177,24 @@ def test_demo_traces_its_start_up_phases_and_quits_at_the_first_complete_screen(
     ):
         assert order.index(earlier) < order.index(later), order
     assert order[-1] == "first complete screen"
+
+
+def test_tokens_issue_and_hash_leave_only_hashes_in_the_file(tmp_path: Path) -> None:
+    """``tokens --issue`` prints a new token once and writes its hash; ``--hash`` converts a plain file's keys."""
+    from feeds.server.tokens import TokenBook
+
+    path = tmp_path / "site-tokens.json"
+    path.write_text('{"plain-one": {"role": "wall", "name": "lobby"}}', encoding="utf-8")
+    hashed = _run("tokens", "--tokens", str(path), "--hash", env={"GRIDWALL_CONFIG_DIR": str(tmp_path / "cfg")})
+    assert hashed.returncode == 0, hashed.stderr
+    assert hashed.stdout.splitlines()[-1].split() == ["wall", "lobby", "plain-one"]
+    issued = _run("tokens", "--tokens", str(path), "--issue", "producer", "--name", "feed")
+    assert issued.returncode == 0, issued.stderr
+    role, name, token = issued.stdout.splitlines()[-1].split()
+    text = path.read_text(encoding="utf-8")
+    assert (role, name) == ("producer", "feed") and token not in text and "plain-one" not in text
+    book = TokenBook.load(path)
+    assert [(g.role, g.name) for g in (book.check(token), book.check("plain-one")) if g] == [
+        ("producer", "feed"),
+        ("wall", "lobby"),
+    ]

@@ -33,11 +33,25 @@ def test_a_tokens_file_of_hashes_grants_the_plain_tokens(tmp_path: Path) -> None
     grant = book.check("wall-token")
     assert grant is not None and (grant.role, grant.name) == ("wall", "lobby wall")
     assert book.check("wall-token ") is None and book.check("sha256:" + "0" * 64) is None
-    assert book.token_for("wall") is None
     assert all(key.startswith("sha256:") for key in book.to_mapping())
     assert "wall-token" not in path.read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="64 hex"):
         TokenBook().add("sha256:abc", "wall")
+
+
+def test_a_book_read_from_plain_tokens_holds_only_their_digests(tmp_path: Path) -> None:
+    """Plain keys are hashed as the file is read: the book's state is 32-byte digests, no token in any form."""
+    path = tmp_path / "tokens.json"
+    _write_tokens(path, TOKENS, hashed=False)
+    book = TokenBook.load(path)
+    state = {name: getattr(book, name) for name in vars(book)}
+    assert list(state) == ["_grants"]
+    assert all(isinstance(k, bytes) and len(k) == 32 for k in book._grants)
+    for token in TOKENS:
+        assert token not in repr(state)
+        assert token not in json.dumps(book.to_mapping())
+        assert book.check(token) is not None
+    assert book.copy().to_mapping() == book.to_mapping()
 
 
 def test_a_revoked_token_is_told_why_and_disconnected_without_a_restart(
