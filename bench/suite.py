@@ -93,6 +93,44 @@ def parse_renderer_memory(out: str) -> list[Figure]:
     ]
 
 
+SOAK_WALL_GROWTH_MB = 25.0
+"""Bound on the wall's resident memory growth from simulated hour 1 to the end of the soak: more than
+three times the range the wall moved in over the 8-minute day of RELIABILITY.md (429–436 MB)."""
+SOAK_RENDERER_HALF_MB = 10.0
+"""Bound on the renderer's growth over the second half: the renderer-memory row's bound."""
+
+
+def parse_soak(out: str) -> list[Figure]:
+    """``soak.py``: the wall's growth from hour 1, the renderer's over the second half, the server's from hour 1."""
+    hours = find(r"^simulated hours: ([\d.]+)", out)
+    events = int(find(r"^published (\d+) events", out))
+    renderers = int(find(r"renderer\s+[\d.]+ MB \((\d+) proc", out))
+    summed = f"RSS of the wall's {renderers} QtWebEngine processes summed"
+    pss_half = find(r"^renderer PSS growth over the second half: ([-+\d.]+) MB", out)
+    return [
+        Figure(
+            f"wall memory growth from hour 1 to the end of a {hours:g}-hour accelerated soak",
+            find(r"^wall growth from hour 1: ([-+\d.]+) MB", out),
+            "MB",
+            target=SOAK_WALL_GROWTH_MB,
+            note=f"{events:,} events; VmRSS of the wall process",
+        ),
+        Figure(
+            f"map renderer growth over the second half of the soak (last {hours / 2:g} of {hours:g} simulated h)",
+            find(r"^renderer growth over the second half: ([-+\d.]+) MB", out),
+            "MB",
+            target=SOAK_RENDERER_HALF_MB,
+            note=f"{summed}; PSS {pss_half:+.1f} MB",
+        ),
+        Figure(
+            "case server memory growth from hour 1 to the end of the soak",
+            find(r"^server growth from hour 1: ([-+\d.]+) MB", out),
+            "MB",
+            note="reported without a bound",
+        ),
+    ]
+
+
 def parse_ingest(out: str) -> list[Figure]:
     """``ingest.py`` (issue 11 §2): events per server CPU-second flooded, and p99 at the rate phase."""
     runs = int(find(r"(\d+) run\(s\)", out))
@@ -427,6 +465,21 @@ SUITE: list[Bench] = [
         "the renderer process's resident memory (VmRSS) sampled every simulated hour, with its PSS and the "
         "renderer's CPU time.",
         timeout_s=2400,
+    ),
+    Bench(
+        "soak",
+        "Accelerated 24-hour soak",
+        "soak.py",
+        ["--minutes", "8", "--sample-s", "20"],
+        ["--minutes", "0.5", "--hours", "2", "--days", "2", "--sample-s", "3", "--settle-s", "10"],
+        parse_soak,
+        "`gridwall server` (SQLite store seeded with 30 days) and `gridwall wall --windowed` (offscreen, "
+        "1920×1080, map included) in their own processes; the simulator's timeline of the 24 hours that "
+        "end now played through the producer path at 180× (every case, stage, urge, weather, crowd and sensor "
+        "event and the staff positions); resident memory of the server, the wall and the map's renderer "
+        "processes sampled every 20 s. `--quick` plays 2 simulated hours in 30 s on a 2-day store: it shows "
+        "the soak runs and prints its figures, not how memory behaves over a day.",
+        timeout_s=1800,
     ),
     Bench(
         "drilldown",
