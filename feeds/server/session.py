@@ -182,25 +182,26 @@ class Session:
         try:
             msg = decode(raw, max_bytes=max_frame(None))
         except ProtocolError as exc:
-            await self._refuse_and_close(exc)
+            await self._refuse_and_close(exc, _request_id(raw, max_frame(None)))
             return None
         if not isinstance(msg, Hello):
-            await self._refuse_and_close(ProtocolError("bad_field", "the first message must be 'hello'", "type"))
+            first = ProtocolError("bad_field", "the first message must be 'hello'", "type")
+            await self._refuse_and_close(first, msg.id)
             return None
         grant = self.hub.config.tokens.check(msg.token)
         if grant is None:
-            await self._refuse_and_close(ProtocolError("forbidden", "unknown token", "token"))
+            await self._refuse_and_close(ProtocolError("forbidden", "unknown token", "token"), msg.id)
             return None
         self.grant = grant
         self.token_digest = digest(msg.token)
         self.ws.protocol.max_message_size = max_frame(grant.role) * FRAME_SLACK
         return msg
 
-    async def _refuse_and_close(self, exc: ProtocolError) -> None:
+    async def _refuse_and_close(self, exc: ProtocolError, request_id: str | None = None) -> None:
         self.hub.stats.errors[exc.code] += 1
         _log.warning("refused %s: %s (%s)", self.peer, exc, exc.code, extra=self._refusal(exc))
         try:
-            await self.ws.send(encode(error_for(exc)))
+            await self.ws.send(encode(error_for(exc, request_id)))
             await self.ws.close(POLICY_CLOSE_CODE, close_reason(str(exc)))
         except ConnectionClosed:
             pass

@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from server_helpers import Wire, make_case
+from websockets.exceptions import ConnectionClosed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "protocol"))
 from fuzz_frames import BATCH, DOCUMENTED_CODES, SCALE, build, frame_seeds
 
-from feeds.protocol import Ack, CaseCreated, Error, Message, Ping, Pong, Result
+from feeds.protocol import MAX_CLIENT_FRAME, Ack, CaseCreated, Error, Message, Ping, Pong, Result
+from feeds.protocol.vocab import PLAIN_ID
 from feeds.server import ServerThread
 
 EXAMPLES = int(450 * SCALE)
-"""Examples of ``BATCH`` frames each (4,500 frames at scale 1; with the decoder's 6,000: 10,500 inputs in CI)."""
+"""Examples of ``BATCH`` frames each (4,500 frames at scale 1; with the decoder's 6,000 and the 200 first
+frames: 10,700 inputs in CI)."""
+FIRST_EXAMPLES = int(20 * SCALE)
+"""Examples of ``BATCH`` first frames, each on its own connection (200 at scale 1)."""
 REPLIES = (Ack, Error, Pong, Result)
+
+
+def carried_id(frame: str | bytes) -> str | None:
+    """The ``id`` a frame carries by protocol.md's envelope: a JSON text object's ``id`` of the documented form."""
+    if isinstance(frame, bytes):
+        return None  # text frames only: a binary frame carries nothing
+    try:
+        data = json.loads(frame)
+    except (ValueError, RecursionError):
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and PLAIN_ID.fullmatch(value) else None
 
 
 class Tally:
@@ -68,6 +87,8 @@ def test_every_fuzzed_frame_is_answered_and_a_healthy_wall_sees_no_gap(server: S
             if isinstance(msg, REPLIES):
                 answers.append(msg)
         assert sum(1 for m in answers if isinstance(m, Pong) and m.id == "sync") >= 1
+        expected = Counter(carried_id(frame) for frame in batch) + Counter(["sync"])
+        assert Counter(m.id for m in answers) == expected  # each answer names the frame it answers
         for msg in answers:
             if isinstance(msg, Error):
                 assert msg.code in DOCUMENTED_CODES, msg
@@ -95,3 +116,41 @@ def test_every_fuzzed_frame_is_answered_and_a_healthy_wall_sees_no_gap(server: S
     )
     for ws in (fuzzer, wall, healthy):
         ws.close()
+
+
+def test_every_fuzzed_first_frame_gets_an_error_and_close_1008(server: ServerThread) -> None:
+    """The same frames as a connection's first frame: an error (echoing a well-formed id), then close 1008.
+
+    A frame above twice the limit before ``hello`` (128 KiB) is closed 1009 by websockets, as documented.
+    """
+    seen: Counter[str] = Counter()
+
+    @settings(max_examples=FIRST_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(frame_seeds)
+    def first_each(seeds: list[tuple[int, int]]) -> None:
+        for seed, kind in seeds:
+            frame = build(seed, kind)
+            wire = Wire(server.url, "no-token")
+            try:
+                wire.ws.send(frame)
+                size = len(frame) if isinstance(frame, bytes) else len(frame.encode("utf-8"))
+                if size > 2 * MAX_CLIENT_FRAME:  # protocol.md: above twice the limit, closed 1009 unanswered
+                    with pytest.raises(ConnectionClosed) as big:
+                        wire.recv()
+                    assert big.value.rcvd is not None and big.value.rcvd.code == 1009, big.value
+                    seen["closed 1009"] += 1
+                    continue
+                reply = wire.recv()
+                assert isinstance(reply, Error) and reply.code in DOCUMENTED_CODES, reply
+                assert reply.id == carried_id(frame)
+                with pytest.raises(ConnectionClosed) as closed:
+                    wire.recv()
+                assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008, closed.value
+                seen[reply.code] += 1
+            finally:
+                wire.close()
+
+    first_each()
+    assert sum(seen.values()) >= FIRST_EXAMPLES * BATCH
+    assert server.server.store.head() == 0 and server.server.stats.errors["internal"] == 0
+    print(f"first-frame fuzz: {sum(seen.values())} connections, errors {dict(seen)}")
