@@ -1,6 +1,6 @@
 """Accelerated 24-hour soak: a simulated day through the server into a wall, memory of each process.
 
-Usage: PYTHONPATH=. python bench/soak.py [--minutes 10] [--sample-s 10] [--seed 7] [--hours 24] [--days 30]
+Usage: PYTHONPATH=. python bench/soak.py [--minutes 10] [--sample-s 10] [--seed 7] [--hours 24] [--days 30] [--keep]
 
 Processes: the case server (``gridwall server`` on a fresh SQLite store seeded with ``--days`` days),
 a wall (``gridwall wall --windowed``, offscreen, 1920x1080) with its QtWebEngine renderer
@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -131,6 +132,7 @@ def main() -> int:
     parser.add_argument("--hours", type=float, default=24.0, help="simulated hours played (ending now)")
     parser.add_argument("--days", type=int, default=30, help="days of history seeded into the store")
     parser.add_argument("--settle-s", type=float, default=20.0, help="seconds the wall gets to start before the day")
+    parser.add_argument("--keep", action="store_true", help="keep the store and logs (printed path) after the run")
     args = parser.parse_args()
     args.port = args.port or free_port()
     span_s = args.hours * 3600
@@ -225,6 +227,8 @@ def main() -> int:
                 proc.wait(30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
     return code
 
 
