@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from feeds.protocol import CaseClosed, CaseCreated, CaseInfo, CaseStageChanged, Message, decode
+from feeds.protocol import CaseClosed, CaseCreated, CaseEvaluated, CaseInfo, CaseStageChanged, Message, decode
 from feeds.store.schema import cases, events
 
 #: Workflow steps re-enacted from a case's stage times: (stage, column whose time it takes).
@@ -49,25 +49,50 @@ def _case_events(row: Any, end: float) -> list[Message]:
         description=row.description or "",
         address=row.address or "",
         handle_deadline=float(row.handle_deadline_at) if row.handle_deadline_at is not None else None,
+        platform=row.platform or "city",
+        component=row.component,
+        reporter=row.reporter,
     )
     out: list[Message] = [CaseCreated(info, ts=float(row.reported_at))]
+    response = info.platform == "response"
     if row.cancelled_at is not None:
         if row.cancelled_at < end:
             out.append(CaseStageChanged(row.id, "cancelled", ts=float(row.cancelled_at)))
         return out
     last = float(row.reported_at)
-    for stage, column in _STEPS:
+    reached = "reported"
+    answered = response and row.dispatched_at is None  # 全响应: answered on the line, never dispatched
+    for stage, column in _STEPS[:1] if answered else _STEPS:
         t = getattr(row, column)
         if t is None and row.closed_at is not None:
             t = row.closed_at  # a closed case went through every step, at the latest by its closing
         if t is None or t >= end:
             return out
         last = max(last, float(t))
-        out.append(CaseStageChanged(row.id, stage, ts=last))
-    if row.closed_at is not None and row.closed_at < end:
+        respond_by = row.response_deadline_at if response and stage == "dispatched" else None
         out.append(
-            CaseClosed(row.id, bool(row.on_time) if row.on_time is not None else True, ts=max(last, row.closed_at))
+            CaseStageChanged(
+                row.id, stage, ts=last, response_deadline=float(respond_by) if respond_by is not None else None
+            )
         )
+        reached = stage
+    closing = row.closed_at is not None and row.closed_at < end
+    # a 全响应 request's return visit (回访) within the period, once the department has replied
+    if (
+        response
+        and reached in ("closure_requested", "verifying")
+        and row.evaluated_at is not None
+        and row.evaluated_at < end
+        and row.satisfaction
+    ):
+        at = max(last, float(row.evaluated_at))
+        if closing:
+            at = min(at, max(last, float(row.closed_at)))
+        last = at
+        out.append(CaseEvaluated(row.id, bool(row.resolved), row.satisfaction, ts=at))
+    if closing:
+        last = max(last, float(row.closed_at))
+        out.append(CaseClosed(row.id, bool(row.on_time) if row.on_time is not None else True, ts=last))
     return out
 
 

@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from websockets.sync.client import connect
 
 from feeds.importers.producer import ProducerSession
 from feeds.importers.replay import Replayer, timeline
 from feeds.protocol import CaseClosed, CaseCreated, CaseStageChanged, Hello, Message, decode, encode
 from feeds.server import ServerThread
-from feeds.store import Store
+from feeds.simulator.history.seed import seed_history
+from feeds.store import EventRefused, Store, open_store
 from feeds.store.bulk import upsert_cases
+from feeds.store.schema import cases
 
 T0 = 1_795_744_000.0  # 2026-11-27 ~09:46 Beijing
 GRID = "110102001004001"
@@ -163,3 +167,53 @@ def test_a_wall_receives_the_replayed_cases_in_time_order(gridwall: ServerThread
     last_real, last = received[-1][0], received[-1][1].ts or 0
     assert (last_real - first_real) >= (last - first) / speed * 0.9  # loose: never much faster than asked
     assert json.dumps([m.TYPE for _, m in received]).count("case.created") == 3
+
+
+def test_a_seeded_period_of_both_platforms_replays_into_a_store_without_a_refusal(tmp_path: Path) -> None:
+    """Every event of a simulated day (city cases and 全响应 requests) is accepted by a fresh store:
+    requests keep their platform, their response deadline and their return visits (回访), requests
+    answered on the line close without a dispatch, component and reporter codes come along."""
+    source = open_store(str(tmp_path / "source.db"))
+    target = open_store(str(tmp_path / "target.db"))
+    try:
+        end = T0
+        seed_history(source, end - 2 * 86_400, end, seed=3, build_cube=False)
+        events = timeline(source.engine, end - 86_400, end)
+        refused = 0
+        for i in range(0, len(events), 500):
+            batch = events[i : i + 500]
+            try:
+                target.append(batch)
+            except EventRefused:  # say which one, then count the rest one by one
+                for m in batch:
+                    try:
+                        target.append([m])
+                    except EventRefused:
+                        refused += 1
+        assert refused == 0
+        with source.engine.connect() as conn, target.engine.connect() as out:
+            period = (cases.c.reported_at >= int(end - 86_400)) & (cases.c.reported_at < int(end))
+            columns = (
+                cases.c.id,
+                cases.c.platform,
+                cases.c.stage,
+                cases.c.satisfaction,
+                cases.c.component,
+                cases.c.reporter,
+            )
+            before = {r.id: r for r in conn.execute(select(*columns).where(period))}
+            after = {r.id: r for r in out.execute(select(*columns, cases.c.response_deadline_at))}
+        assert set(after) == set(before)
+        requests = [cid for cid, r in before.items() if r.platform == "response"]
+        assert len(requests) > 50
+        assert all(after[cid].platform == "response" for cid in requests)
+        assert all(after[cid].stage == r.stage for cid, r in before.items() if r.stage in ("closed", "cancelled"))
+        evaluated = [cid for cid in requests if before[cid].satisfaction and after[cid].stage == "closed"]
+        assert evaluated and all(after[cid].satisfaction == before[cid].satisfaction for cid in evaluated)
+        assert any(after[cid].response_deadline_at for cid in requests)
+        for name in ("component", "reporter"):
+            carried = [cid for cid, r in before.items() if getattr(r, name)]
+            assert carried and all(getattr(after[cid], name) == getattr(before[cid], name) for cid in carried)
+    finally:
+        source.close()
+        target.close()
