@@ -17,8 +17,18 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsOpacityEffect,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
+from feeds.live.workflow import MAIN_CHAIN
 from feeds.protocol import BEIJING
 from widgets.theme import DUE_SOON, Scale, panel_qss
 
@@ -27,8 +37,24 @@ FRESHNESS = ("none", "live", "stale")
 STALE_OPACITY = 0.4
 
 
-def stage_name(stage: str) -> str:
-    """Translated short name of a workflow stage (source strings are English)."""
+def stage_name(stage: str, platform: str = "city") -> str:
+    """Translated short name of a workflow stage (source strings are English).
+
+    A 全响应 request (``platform="response"``) names its stages by 接诉即办:
+    受理, 派单, 办结反馈, 回访 ... (docs/protocol.md).
+    """
+    if platform == "response":
+        requests = {
+            "reported": QCoreApplication.translate("Vocab", "Received"),
+            "filed": QCoreApplication.translate("Vocab", "Accepted"),
+            "dispatched": QCoreApplication.translate("Vocab", "Dispatched to department"),
+            "handling": QCoreApplication.translate("Vocab", "Department handling"),
+            "closure_requested": QCoreApplication.translate("Vocab", "Reply sent"),
+            "verifying": QCoreApplication.translate("Vocab", "Return visit"),
+            "closed": QCoreApplication.translate("Vocab", "Request closed"),
+        }
+        if stage in requests:
+            return requests[stage]
     names = {
         "reported": QCoreApplication.translate("Vocab", "Reported"),
         "filed": QCoreApplication.translate("Vocab", "Filed"),
@@ -40,6 +66,20 @@ def stage_name(stage: str) -> str:
         "cancelled": QCoreApplication.translate("Vocab", "Cancelled"),
     }
     return names.get(stage, stage)
+
+
+def chain_name(platform: str, index: int) -> str:
+    """Translated label of node ``index`` of a platform's step bar (:func:`feeds.live.workflow.workflow_chain`)."""
+    if platform == "response":
+        phases = (
+            QCoreApplication.translate("Vocab", "Receive"),
+            QCoreApplication.translate("Vocab", "Dispatch"),
+            QCoreApplication.translate("Vocab", "Handle"),
+            QCoreApplication.translate("Vocab", "Evaluate (return visit)"),
+            QCoreApplication.translate("Vocab", "Close"),
+        )
+        return phases[index]
+    return stage_name(MAIN_CHAIN[index])
 
 
 def hazard_name(hazard: str) -> str:
@@ -193,7 +233,8 @@ class PaintedArea(QWidget):
     """An expanding area whose painting and clicks are done by its owner panel.
 
     The owner implements ``paint_content(painter, rect)`` and, if ``clickable``,
-    ``clicked_at(x, y)`` (content coordinates).
+    ``clicked_at(x, y)`` (content coordinates); if it has ``tooltip_at(x, y)``, that text
+    (the whole of an elided line, say) is the tooltip at a point ('' for none).
     """
 
     def __init__(self, owner: QWidget, *, clickable: bool = False) -> None:
@@ -207,6 +248,19 @@ class PaintedArea(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.owner.paint_content(p, QRectF(self.rect()))  # type: ignore[attr-defined]
+
+    def event(self, event: QEvent) -> bool:
+        """Tooltips from the owner's ``tooltip_at``."""
+        if event.type() == QEvent.Type.ToolTip and hasattr(self.owner, "tooltip_at"):
+            pos = event.pos()  # type: ignore[attr-defined]
+            text = self.owner.tooltip_at(float(pos.x()), float(pos.y()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """Pass a click to the owner."""

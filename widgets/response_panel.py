@@ -4,6 +4,8 @@ Today's requests by channel (phone, online, grid member) and how many were answe
 on the line; the three rates 响应率 / 解决率 / 满意率 (the server's, over the window its
 caption names); overdue requests (red, the only alarm colour here); the most frequent
 request types of the day. Everything is painted in one area and updated in place.
+A line too long for the panel (channels, a long type name in English) is elided with
+"…" and its whole text is the tooltip over it (:meth:`ResponsePanel.tooltip_at`).
 
 Signals:
     sigCaseActivated(str): An overdue request was clicked; carries its id.
@@ -38,6 +40,8 @@ class ResponsePanel(Panel):
         self.area = PaintedArea(self, clickable=True)
         self.body.addWidget(self.area, 1)
         self._overdue_rect = QRectF()
+        self.elided: list[tuple[QRectF, str]] = []
+        """Where a line was elided in the last paint, and its whole text (tooltips, tests)."""
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -82,31 +86,44 @@ class ResponsePanel(Panel):
         lines += [f"{r.name.get(self.lang)} {r.count}" for r in v.top_types]
         return lines
 
+    def tooltip_at(self, x: float, y: float) -> str:
+        """The whole text of a line elided at ``(x, y)`` in the last paint ('' elsewhere)."""
+        return next((text for r, text in self.elided if r.contains(x, y)), "")
+
+    def _draw_line(self, p: QPainter, box: QRectF, text: str, align: Qt.AlignmentFlag = _LEFT) -> None:
+        """``text`` in ``box``, elided with "…" when too long (then remembered for its tooltip)."""
+        shown = QFontMetrics(p.font()).elidedText(text, Qt.TextElideMode.ElideRight, max(0, round(box.width())))
+        if shown != text:
+            self.elided.append((QRectF(box), text))
+        p.drawText(box, align, shown)
+
     # ------------------------------------------------------------- painting
     def paint_content(self, p: QPainter, rect: QRectF) -> None:
-        """Four bands: today by channel, the three rates, overdue requests, top types."""
+        """Four bands: today (count, answered on the line; channels below), the three rates, overdue, top types."""
         s = self.scale
         v = self.view
+        self.elided = []
         h = rect.height()
-        band = [h * 0.22, h * 0.30, h * 0.14]
+        band = [h * 0.27, h * 0.28, h * 0.13]
         y = rect.top()
-        # 1. today's requests and the channels
+        # 1. today's requests, answered on the line, and the channels on a line of their own
         big = s.font(1.5, bold=True, numeric=True)
         p.setFont(big)
         p.setPen(colour(TEXT_BRIGHT))
         number = format_count(v.today if v else None)
         fm = QFontMetrics(big)
         nw = fm.horizontalAdvance(number) + s.gap
-        p.drawText(QRectF(rect.left(), y, nw, band[0]), _LEFT, number)
+        top = band[0] * 0.6
+        p.drawText(QRectF(rect.left(), y, nw, top), _LEFT, number)
         small = s.font(0.72)
         p.setFont(small)
         p.setPen(colour(TEXT_DIM))
-        channels = " · ".join(f"{r.name.get(self.lang)} {r.count}" for r in v.by_channel) if v else ""
-        line = f"{self.words['today']}  {channels}"
+        line = self.words["today"]
         if v is not None and v.today:
-            line += f"  ({self.words['answered']} {v.answered})"
-        elided = QFontMetrics(small).elidedText(line, Qt.TextElideMode.ElideRight, round(rect.width() - nw))
-        p.drawText(QRectF(rect.left() + nw, y, rect.width() - nw, band[0]), _LEFT, elided)
+            line += f" · {self.words['answered']} {v.answered}"
+        self._draw_line(p, QRectF(rect.left() + nw, y, rect.width() - nw, top), line)
+        channels = " · ".join(f"{r.name.get(self.lang)} {r.count}" for r in v.by_channel) if v else ""
+        self._draw_line(p, QRectF(rect.left(), y + top, rect.width(), band[0] - top), channels)
         y += band[0]
         # 2. the three rates
         w = rect.width() / 3
@@ -118,8 +135,8 @@ class ResponsePanel(Panel):
                        format_rate(v.rates.get(key) if v else None, 1))  # fmt: skip
             p.setFont(small)
             p.setPen(colour(TEXT_DIM))
-            p.drawText(QRectF(cell.left(), cell.top() + cell.height() * 0.62, cell.width(), cell.height() * 0.38),
-                       _LEFT, self.rate_names[key])  # fmt: skip
+            caption = QRectF(cell.left(), cell.top() + cell.height() * 0.62, cell.width() - s.gap, cell.height() * 0.38)
+            self._draw_line(p, caption, self.rate_names[key])
         y += band[1]
         # 3. overdue requests
         p.setFont(s.font(0.85, bold=True))
@@ -130,8 +147,7 @@ class ResponsePanel(Panel):
         if first is not None:
             text += f" · {first.type.get(self.lang)} · {first.subdistrict.get(self.lang)}"
         self._overdue_rect = QRectF(rect.left(), y, rect.width(), band[2])
-        shown = QFontMetrics(p.font()).elidedText(text, Qt.TextElideMode.ElideRight, round(rect.width()))
-        p.drawText(self._overdue_rect, _LEFT, shown)
+        self._draw_line(p, self._overdue_rect, text)
         y += band[2]
         # 4. top request types
         types = v.top_types if v else ()
@@ -139,14 +155,15 @@ class ResponsePanel(Panel):
         peak = max((r.count for r in types), default=1) or 1
         body = s.font(0.72)
         fmb = QFontMetrics(body)
+        num_w = fmb.horizontalAdvance("0000") + s.gap
+        # names get what the longest needs, up to 3/4 of the row; the bar keeps at least the rest
+        longest = max((fmb.horizontalAdvance(r.name.get(self.lang)) for r in types[:rows]), default=0)
+        name_w = min(rect.width() * 0.75, max(rect.width() * 0.45, longest + s.gap * 2))
         for r in types[:rows]:
             row = QRectF(rect.left(), y, rect.width(), s.base * 1.15)
-            name_w = rect.width() * 0.55
             p.setFont(body)
             p.setPen(colour(TEXT))
-            name = fmb.elidedText(r.name.get(self.lang), Qt.TextElideMode.ElideRight, round(name_w - s.gap))
-            p.drawText(QRectF(row.left(), row.top(), name_w, row.height()), _LEFT, name)
-            num_w = fmb.horizontalAdvance("0000") + s.gap
+            self._draw_line(p, QRectF(row.left(), row.top(), name_w - s.gap, row.height()), r.name.get(self.lang))
             bar = QRectF(row.left() + name_w, row.top() + row.height() * 0.3, rect.width() - name_w - num_w,
                          row.height() * 0.4)  # fmt: skip
             draw_bar(p, bar, [(r.count, colour(ACCENT))], peak, colour(TRACK), bar.height() / 2)

@@ -1,10 +1,13 @@
-"""WorkflowTimeline: one case's workflow (上报 → 立案 → 派发 → 处置 → 申结 → 核查 → 结案).
+"""WorkflowTimeline: one case's workflow (上报 → 立案 → 派发 → 处置 → 申结 → 核查 → 结案;
+a 全响应 request's 接 → 派 → 办 → 评 (回访) → 办结).
 
 A "metro line" of the stages across the top (reached, current, late, rework
 loop drawn as an arc back to handling) over a list of every step with its
 time, deadline and how early or late it finished; urges and marks are listed
 in time order. Red means late, amber means the running stage is due soon,
-green means closed.
+green means closed. The codes of ``case_history`` (the seeder's actor, a return
+visit's rating, a re-opening; ``feeds/protocol/vocab.py``) are shown translated,
+any other actor or note as written.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from PySide6.QtGui import QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
 from feeds.live import TimelineEntry, WorkflowStep, deadline_status, timeline_entries
-from feeds.live.workflow import MAIN_CHAIN
-from widgets.panel import PaintedArea, Panel, clock, format_countdown, format_duration, stage_name
+from feeds.live.workflow import workflow_chain
+from feeds.protocol.vocab import LEGACY_CODES, REOPENED_NOTE, RETURN_VISITOR, SEEDED_ACTOR, parse_evaluation_note
+from widgets.panel import PaintedArea, Panel, chain_name, clock, format_countdown, format_duration, stage_name
 from widgets.theme import (
     ACCENT,
     CLOSED,
@@ -44,6 +48,7 @@ class WorkflowTimeline(Panel):
         self.entries: list[TimelineEntry] = []
         self.steps: tuple[WorkflowStep, ...] = ()
         self.now = 0.0
+        self.platform = "city"
         self.canvas = PaintedArea(self)
         self.body.addWidget(self.canvas)
         self.retranslate()
@@ -63,14 +68,27 @@ class WorkflowTimeline(Panel):
             "late": self.tr("%1 late"),
             "empty": self.tr("No case selected"),
         }
+        self.codes = {
+            SEEDED_ACTOR: self.tr("seeded history"),
+            RETURN_VISITOR: self.tr("return visitor"),
+            REOPENED_NOTE: self.tr("not resolved at the return visit, re-opened"),
+            "resolved": self.tr("resolved"),
+            "unresolved": self.tr("not resolved"),
+            "satisfied": self.tr("satisfied"),
+            "basically_satisfied": self.tr("basically satisfied"),
+            "unsatisfied": self.tr("unsatisfied"),
+            "outcome": self.tr("%1, %2", "return visit: resolved or not, rating"),
+        }
         self._update_note()
         self.canvas.update()
 
-    def set_steps(self, steps: Sequence[WorkflowStep], now: float) -> None:
-        """Show a case's recorded steps (any order) as of ``now``."""
+    def set_steps(self, steps: Sequence[WorkflowStep], now: float, platform: str | None = None) -> None:
+        """Show a case's recorded steps (any order) as of ``now``; ``platform`` picks the step bar (kept if None)."""
         self.steps = tuple(steps)
         self.now = now
-        self.entries = timeline_entries(self.steps, now)
+        if platform is not None:
+            self.platform = platform
+        self.entries = timeline_entries(self.steps, now, self.platform)
         self._update_note()
         self.canvas.update()
 
@@ -81,6 +99,34 @@ class WorkflowTimeline(Panel):
     def clear(self) -> None:
         """Show no case."""
         self.set_steps((), self.now)
+
+    def chain_labels(self) -> list[str]:
+        """The step bar's node labels as drawn (before eliding)."""
+        return [chain_name(self.platform, i) for i in range(len(workflow_chain(self.platform)))]
+
+    def step_name(self, e: TimelineEntry) -> str:
+        """A list row's name: the stage in the platform's words, or the side step's."""
+        if e.kind == "stage":
+            name = stage_name(e.step.action, self.platform)
+        else:
+            name = self.words.get(e.step.action, e.step.action)
+        return f"↺ {name} ({self.words['rework']})" if e.rework else name
+
+    def step_extra(self, step: WorkflowStep) -> str:
+        """Actor and note of a step in the view's language: codes translated, other text as written, one line."""
+        codes = self.codes
+        actor = LEGACY_CODES.get(step.actor, step.actor)
+        actor = codes[actor] if actor in (SEEDED_ACTOR, RETURN_VISITOR) else step.actor
+        note = step.note
+        evaluation = parse_evaluation_note(note) if note else None
+        if evaluation is not None:
+            resolved, rating = evaluation
+            outcome = codes["resolved" if resolved else "unresolved"]
+            note = codes["outcome"].replace("%1", outcome).replace("%2", codes.get(rating, rating))
+        elif note:
+            code = LEGACY_CODES.get(note.strip(), note.strip())
+            note = codes[code] if code == REOPENED_NOTE else note
+        return " ".join(" · ".join(t for t in (actor, note) if t).split())
 
     def margin_text(self, entry: TimelineEntry) -> str:
         """``12 min early`` / ``1 h 5 min late`` / ``in 20 min`` (empty without a deadline)."""
@@ -95,13 +141,11 @@ class WorkflowTimeline(Panel):
         """A step's row in the list as drawn (before eliding): its time, its name, and the
         deadline with who did it and the note (an urge: who urged, and the note naming the
         department urged)."""
-        name = stage_name(e.step.action) if e.kind == "stage" else self.words.get(e.step.action, e.step.action)
-        if e.rework:
-            name = f"↺ {name} ({self.words['rework']})"
+        name = self.step_name(e)
         detail = ""
         if e.step.deadline is not None:
             detail = self.words["due"].replace("%1", clock(e.step.deadline))
-        extra = " ".join((e.step.actor + " " + e.step.note).split())  # plain text, one line
+        extra = self.step_extra(e.step)  # plain text, one line
         return clock(e.step.at), name, " · ".join(t for t in (detail, extra) if t)
 
     def row_texts(self) -> list[tuple[str, str, str]]:
@@ -146,7 +190,8 @@ class WorkflowTimeline(Panel):
         for e in self.entries:
             if e.chain_index >= 0:
                 last[e.chain_index] = e
-        n = len(MAIN_CHAIN)
+        chain = workflow_chain(self.platform)
+        n = len(chain)
         step_w = rect.width() / n
         cy = rect.top() + s.base * 2.0
         r = s.base * 0.42
@@ -158,7 +203,9 @@ class WorkflowTimeline(Panel):
             p.drawLine(centres[i], centres[i + 1])
         reworks = sum(e.rework for e in self.entries)
         if reworks:  # arc from verification back to handling
-            a, b = centres[MAIN_CHAIN.index("verifying")], centres[MAIN_CHAIN.index("handling")]
+            verifying = next(i for i, stages in enumerate(chain) if "verifying" in stages)
+            handling = next(i for i, stages in enumerate(chain) if "handling" in stages)
+            a, b = centres[verifying], centres[handling]
             path = QPainterPath(QPointF(a.x(), a.y() - r))
             top = rect.top() + s.base * 0.35
             path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), QPointF(b.x(), b.y() - r))
@@ -184,7 +231,7 @@ class WorkflowTimeline(Panel):
             p.setFont(name_font)
             p.setPen(colour(TEXT_BRIGHT if node else TEXT_DIM))
             name = QFontMetrics(name_font).elidedText(
-                stage_name(MAIN_CHAIN[i]), Qt.TextElideMode.ElideRight, round(step_w - s.gap * 0.5)
+                chain_name(self.platform, i), Qt.TextElideMode.ElideRight, round(step_w - s.gap * 0.5)
             )
             p.drawText(label, Qt.AlignmentFlag.AlignCenter, name)
             if node is not None:

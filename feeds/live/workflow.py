@@ -25,6 +25,30 @@ MAIN_CHAIN: tuple[str, ...] = (
     "closed",
 )
 """Stages in workflow order (上报 → 立案 → 派发 → 处置 → 申结 → 核查 → 结案)."""
+CITY_CHAIN: tuple[tuple[str, ...], ...] = tuple((stage,) for stage in MAIN_CHAIN)
+"""The city-management step bar: one node per stage."""
+RESPONSE_CHAIN: tuple[tuple[str, ...], ...] = (
+    ("reported", "filed"),
+    ("dispatched",),
+    ("handling", "closure_requested"),
+    ("verifying",),
+    ("closed",),
+)
+"""The 全响应 step bar, 接-派-办-评 then closing (docs/protocol.md): 接 (receive: ``reported``,
+``filed``), 派 (dispatch), 办 (handle: ``handling`` to ``closure_requested``), 评 (the return
+visit's evaluation, 回访: ``verifying``), 办结 (``closed``)."""
+
+
+def workflow_chain(platform: str) -> tuple[tuple[str, ...], ...]:
+    """The step-bar nodes of a case of ``platform`` (``response``: 接派办评; anything else: city)."""
+    return RESPONSE_CHAIN if platform == "response" else CITY_CHAIN
+
+
+def chain_position(chain: tuple[tuple[str, ...], ...], stage: str) -> int:
+    """The node of ``chain`` that ``stage`` belongs to (-1: none, e.g. ``cancelled``)."""
+    return next((i for i, stages in enumerate(chain) if stage in stages), -1)
+
+
 _AFTER_HANDLING = frozenset({"closure_requested", "verifying"})
 
 
@@ -58,7 +82,7 @@ class TimelineEntry:
     Attributes:
         step: The recorded step.
         kind: ``"stage"``, ``"urge"``, ``"mark"`` (difficult/undifficult) or ``"note"``.
-        chain_index: Position in :data:`MAIN_CHAIN` (-1 when not a stage).
+        chain_index: Node of the platform's step bar (:func:`workflow_chain`; -1 when not a stage).
         ended_at: When the stage was left (next stage step), ``None`` while current.
         margin_s: Deadline minus end (or minus ``now`` while current): positive = early / time left.
         late: True if ended (or still running) past its deadline, ``None`` without a deadline.
@@ -84,13 +108,15 @@ def _kind(action: str) -> str:
     return "mark" if action in ("difficult", "undifficult") else "note"
 
 
-def timeline_entries(steps: Iterable[WorkflowStep], now: float) -> list[TimelineEntry]:
+def timeline_entries(steps: Iterable[WorkflowStep], now: float, platform: str = "city") -> list[TimelineEntry]:
     """Place steps in time order and work out ends, margins and rework loops.
 
     Args:
         steps: Recorded steps in any order.
         now: Current time, for the margin of the stage still running.
+        platform: The case's platform, whose step bar gives ``chain_index``.
     """
+    chain = workflow_chain(platform)
     ordered = sorted(steps, key=lambda s: s.at)
     stage_pos = [i for i, s in enumerate(ordered) if _kind(s.action) == "stage"]
     final = bool(stage_pos) and ordered[stage_pos[-1]].action in ("closed", "cancelled")
@@ -111,7 +137,8 @@ def timeline_entries(steps: Iterable[WorkflowStep], now: float) -> list[Timeline
             margin = step.deadline - (ended if ended is not None else now)
             late = margin < 0
         rework = step.action == "handling" and previous_stage in _AFTER_HANDLING
-        chain = MAIN_CHAIN.index(step.action) if step.action in MAIN_CHAIN else -1
-        entries.append(TimelineEntry(step, kind, chain, ended, margin, late, rework, current))
+        entries.append(
+            TimelineEntry(step, kind, chain_position(chain, step.action), ended, margin, late, rework, current)
+        )
         previous_stage = step.action
     return entries

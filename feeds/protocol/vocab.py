@@ -80,3 +80,29 @@ DEPT_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 STORE_HEALTH = frozenset({"ok", "down"})
 """``heartbeat.store``: whether the server reaches its store."""
+
+# ---------------------------------------------------------------- case_history codes
+# Words a producer or the seeder stores in ``case_history`` (``actor``, ``note``) are
+# language-neutral codes; the views translate them (widgets/timeline.py) and show any
+# other text as it was written.
+SEEDED_ACTOR = "history"
+"""``actor`` of the rows the history seeder writes (reworks, urges, difficult registrations,
+a request's first return visit and re-opening): shown as "seeded history" / 历史数据."""
+RETURN_VISITOR = "return_visitor"
+"""``by`` of the simulator's return visits (``case.evaluated``): shown as "return visitor" / 回访员."""
+REOPENED_NOTE = "reopened_unresolved"
+"""Note of a 全响应 request re-opened after an unresolved return visit (回访未解决，重新办理)."""
+LEGACY_CODES = {"回访员": RETURN_VISITOR, "回访未解决，重新办理": REOPENED_NOTE}
+"""Words stores written before the codes hold, read as their code."""
+_EVALUATION_NOTE = re.compile(r"(resolved|unresolved)(?::|, )(satisfied|basically_satisfied|unsatisfied)")
+
+
+def evaluation_note(resolved: bool, satisfaction: str) -> str:
+    """The ``note`` of an ``evaluated`` history row: ``resolved:satisfied``, ``unresolved:unsatisfied``..."""
+    return f"{'resolved' if resolved else 'unresolved'}:{satisfaction}"
+
+
+def parse_evaluation_note(note: str) -> tuple[bool, str] | None:
+    """``(resolved, satisfaction)`` of an :func:`evaluation_note` (also the older ``unresolved, unsatisfied``)."""
+    m = _EVALUATION_NOTE.fullmatch(note.strip())
+    return (m.group(1) == "resolved", m.group(2)) if m else None

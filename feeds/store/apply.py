@@ -39,7 +39,7 @@ from feeds.protocol import (
     SensorReading,
     WeatherWarning,
 )
-from feeds.protocol.vocab import NEXT_STAGES, REWORK_FROM, STAGE_NAMES_ZH
+from feeds.protocol.vocab import NEXT_STAGES, REWORK_FROM, STAGE_NAMES_ZH, evaluation_note
 from feeds.store.alarm_state import ALARM_EVENTS, AlarmApplier
 from feeds.store.counters import KpiDeltas
 from feeds.store.reference import Reference
@@ -352,7 +352,7 @@ class EventApplier:
                 "case_id",
             )
         self._update(msg.case_id, seq, evaluated_at=int(ts), resolved=msg.resolved, satisfaction=msg.satisfaction)
-        note = f"{'resolved' if msg.resolved else 'unresolved'}, {msg.satisfaction}"
+        note = evaluation_note(msg.resolved, msg.satisfaction)  # a code the views translate
         self._history(msg.case_id, ts, "evaluated", seq, actor=msg.by, note=note)
 
     def _case(self, case_id: str) -> dict[str, Any]:

@@ -1436,47 +1436,47 @@
 <context>
     <name>ResponsePanel</name>
     <message>
-        <location filename="../../widgets/response_panel.py" line="45"/>
+        <location filename="../../widgets/response_panel.py" line="49"/>
         <source>12345 requests (全响应)</source>
         <translation>12345接诉即办（全响应）</translation>
     </message>
     <message>
-        <location filename="../../widgets/response_panel.py" line="47"/>
+        <location filename="../../widgets/response_panel.py" line="51"/>
         <source>Response rate</source>
         <translation>响应率</translation>
     </message>
     <message>
-        <location filename="../../widgets/response_panel.py" line="48"/>
+        <location filename="../../widgets/response_panel.py" line="52"/>
         <source>Resolution rate</source>
         <translation>解决率</translation>
     </message>
     <message>
-        <location filename="../../widgets/response_panel.py" line="49"/>
+        <location filename="../../widgets/response_panel.py" line="53"/>
         <source>Satisfaction rate</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../widgets/response_panel.py" line="52"/>
+        <location filename="../../widgets/response_panel.py" line="56"/>
         <source>requests today</source>
         <translation>今日诉求</translation>
     </message>
     <message>
-        <location filename="../../widgets/response_panel.py" line="53"/>
+        <location filename="../../widgets/response_panel.py" line="57"/>
         <source>answered on the line</source>
         <translation>直接答复</translation>
     </message>
     <message>
-        <location filename="../../widgets/response_panel.py" line="54"/>
+        <location filename="../../widgets/response_panel.py" line="58"/>
         <source>overdue requests</source>
         <translation>件超期</translation>
     </message>
     <message>
-        <location filename="../../widgets/response_panel.py" line="55"/>
+        <location filename="../../widgets/response_panel.py" line="59"/>
         <source>last %1 days</source>
         <translation>近%1天</translation>
     </message>
     <message>
-        <location filename="../../widgets/response_panel.py" line="56"/>
+        <location filename="../../widgets/response_panel.py" line="60"/>
         <source>no overdue request</source>
         <translation>无超期诉求</translation>
     </message>
@@ -2021,187 +2021,247 @@
 <context>
     <name>Vocab</name>
     <message>
-        <location filename="../../widgets/panel.py" line="33"/>
+        <location filename="../../widgets/panel.py" line="48"/>
+        <source>Received</source>
+        <translation>接诉</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="49"/>
+        <source>Accepted</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="50"/>
+        <source>Dispatched to department</source>
+        <translation>派单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="51"/>
+        <source>Department handling</source>
+        <translation>办理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="52"/>
+        <source>Reply sent</source>
+        <translation>办结反馈</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="53"/>
+        <source>Return visit</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="54"/>
+        <source>Request closed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="59"/>
         <source>Reported</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="34"/>
+        <location filename="../../widgets/panel.py" line="60"/>
         <source>Filed</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="35"/>
+        <location filename="../../widgets/panel.py" line="61"/>
         <source>Dispatched</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="36"/>
+        <location filename="../../widgets/panel.py" line="62"/>
         <source>Handling</source>
         <translation>处置</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="37"/>
+        <location filename="../../widgets/panel.py" line="63"/>
         <source>Closure requested</source>
         <translation>申请结案</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="38"/>
+        <location filename="../../widgets/panel.py" line="64"/>
         <source>Verifying</source>
         <translation>核查</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="39"/>
+        <location filename="../../widgets/panel.py" line="65"/>
         <source>Closed</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="40"/>
+        <location filename="../../widgets/panel.py" line="66"/>
         <source>Cancelled</source>
         <translation>不予立案</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="48"/>
+        <location filename="../../widgets/panel.py" line="75"/>
+        <source>Receive</source>
+        <translation>接</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="76"/>
+        <source>Dispatch</source>
+        <translation>派</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="77"/>
+        <source>Handle</source>
+        <translation>办</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="78"/>
+        <source>Evaluate (return visit)</source>
+        <translation>评（回访）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="79"/>
+        <source>Close</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/panel.py" line="88"/>
         <source>Rainstorm</source>
         <translation>暴雨</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="49"/>
+        <location filename="../../widgets/panel.py" line="89"/>
         <source>Snowstorm</source>
         <translation>暴雪</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="50"/>
+        <location filename="../../widgets/panel.py" line="90"/>
         <source>Gale</source>
         <translation>大风</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="51"/>
+        <location filename="../../widgets/panel.py" line="91"/>
         <source>Haze</source>
         <translation>霾</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="52"/>
+        <location filename="../../widgets/panel.py" line="92"/>
         <source>Heat</source>
         <translation>高温</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="53"/>
+        <location filename="../../widgets/panel.py" line="93"/>
         <source>Cold wave</source>
         <translation>寒潮</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="54"/>
+        <location filename="../../widgets/panel.py" line="94"/>
         <source>Thunderstorm</source>
         <translation>雷电</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="55"/>
+        <location filename="../../widgets/panel.py" line="95"/>
         <source>Road icing</source>
         <translation>道路结冰</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="56"/>
+        <location filename="../../widgets/panel.py" line="96"/>
         <source>Sandstorm</source>
         <translation>沙尘暴</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="57"/>
+        <location filename="../../widgets/panel.py" line="97"/>
         <source>Fog</source>
         <translation>大雾</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="65"/>
+        <location filename="../../widgets/panel.py" line="105"/>
         <source>Blue warning</source>
         <translation>蓝色预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="66"/>
+        <location filename="../../widgets/panel.py" line="106"/>
         <source>Yellow warning</source>
         <translation>黄色预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="67"/>
+        <location filename="../../widgets/panel.py" line="107"/>
         <source>Orange warning</source>
         <translation>橙色预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="68"/>
+        <location filename="../../widgets/panel.py" line="108"/>
         <source>Red warning</source>
         <translation>红色预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="76"/>
+        <location filename="../../widgets/panel.py" line="116"/>
         <source>Normal</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="77"/>
+        <location filename="../../widgets/panel.py" line="117"/>
         <source>Busy</source>
         <translation>较多</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="78"/>
+        <location filename="../../widgets/panel.py" line="118"/>
         <source>Crowded</source>
         <translation>拥挤</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="79"/>
+        <location filename="../../widgets/panel.py" line="119"/>
         <source>Critical</source>
         <translation>严重拥挤</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="100"/>
+        <location filename="../../widgets/panel.py" line="140"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="102"/>
+        <location filename="../../widgets/panel.py" line="142"/>
         <source>%1 min</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="105"/>
+        <location filename="../../widgets/panel.py" line="145"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="105"/>
+        <location filename="../../widgets/panel.py" line="145"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="108"/>
+        <location filename="../../widgets/panel.py" line="148"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="108"/>
+        <location filename="../../widgets/panel.py" line="148"/>
         <source>%1 d</source>
         <translation>%1 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="114"/>
+        <location filename="../../widgets/panel.py" line="154"/>
         <source>in %1</source>
         <translation>剩 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="114"/>
+        <location filename="../../widgets/panel.py" line="154"/>
         <source>%1 overdue</source>
         <translation>超期 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="121"/>
+        <location filename="../../widgets/panel.py" line="161"/>
         <source>now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="127"/>
+        <location filename="../../widgets/panel.py" line="167"/>
         <source>No data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/panel.py" line="132"/>
+        <location filename="../../widgets/panel.py" line="172"/>
         <source>as of %1</source>
         <translation>数据截至 %1</translation>
     </message>
@@ -2290,59 +2350,105 @@
 <context>
     <name>WorkflowTimeline</name>
     <message>
-        <location filename="../../widgets/timeline.py" line="53"/>
+        <location filename="../../widgets/timeline.py" line="58"/>
         <source>Workflow</source>
         <translation>案件流程</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="55"/>
+        <location filename="../../widgets/timeline.py" line="60"/>
         <source>Urged</source>
         <translation>催办</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="56"/>
+        <location filename="../../widgets/timeline.py" line="61"/>
         <source>Marked difficult</source>
         <translation>列为疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="57"/>
+        <location filename="../../widgets/timeline.py" line="62"/>
         <source>Difficult mark removed</source>
         <translation>取消疑难</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="58"/>
+        <location filename="../../widgets/timeline.py" line="63"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="59"/>
+        <location filename="../../widgets/timeline.py" line="64"/>
         <source>Return visit (evaluation)</source>
         <translation>回访评价</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="60"/>
+        <location filename="../../widgets/timeline.py" line="65"/>
         <source>rework</source>
         <translation>返工</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="61"/>
+        <location filename="../../widgets/timeline.py" line="66"/>
         <source>due %1</source>
         <translation>时限 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="62"/>
+        <location filename="../../widgets/timeline.py" line="67"/>
         <source>%1 early</source>
         <translation>提前 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="63"/>
+        <location filename="../../widgets/timeline.py" line="68"/>
         <source>%1 late</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/timeline.py" line="64"/>
+        <location filename="../../widgets/timeline.py" line="69"/>
         <source>No case selected</source>
         <translation>未选择案件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/timeline.py" line="72"/>
+        <source>seeded history</source>
+        <translation>历史数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/timeline.py" line="73"/>
+        <source>return visitor</source>
+        <translation>回访员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/timeline.py" line="74"/>
+        <source>not resolved at the return visit, re-opened</source>
+        <translation>回访未解决，重新办理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/timeline.py" line="75"/>
+        <source>resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/timeline.py" line="76"/>
+        <source>not resolved</source>
+        <translation>未解决</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/timeline.py" line="77"/>
+        <source>satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/timeline.py" line="78"/>
+        <source>basically satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/timeline.py" line="79"/>
+        <source>unsatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/timeline.py" line="80"/>
+        <source>%1, %2</source>
+        <comment>return visit: resolved or not, rating</comment>
+        <translation>%1，%2</translation>
     </message>
 </context>
 <context>

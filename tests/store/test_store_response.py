@@ -71,7 +71,7 @@ def test_receive_dispatch_handle_evaluate_with_a_reopening(store: Store) -> None
         notes = conn.execute(
             select(case_history.c.note).where(case_history.c.case_id == "Q1", case_history.c.action == "evaluated")
         ).scalars()
-        assert list(notes) == ["unresolved, unsatisfied", "resolved, satisfied"]
+        assert list(notes) == ["unresolved:unsatisfied", "resolved:satisfied"]
     shown = {c.id: c for c in store.snapshot(now=T0 + 72_000).cases}["Q1"]
     assert (shown.platform, shown.resolved, shown.satisfaction) == ("response", True, "satisfied")
     assert shown.response_deadline == T0 + 7200

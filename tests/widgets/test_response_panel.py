@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+import dataclasses
+
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QToolTip
 from pytestqt.qtbot import QtBot
 from waiting import WAIT_MS
 
@@ -65,6 +69,38 @@ def test_panel_shows_channels_rates_overdue_and_types(qtbot: QtBot) -> None:
     with qtbot.waitSignal(panel.sigDrillDown, timeout=WAIT_MS) as drill:
         qtbot.mouseClick(panel.area, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     assert drill.args == ["response", "110102"]
+
+
+def test_english_lines_fit_or_elide_with_a_tooltip(qtbot: QtBot) -> None:
+    """At the wall's size the English channel line and type names fit; squeezed, they elide, the whole as tooltip."""
+    long_type = Label("生活垃圾清运·求助", "Household waste collection: request for help")
+    view = _view()
+    view = dataclasses.replace(view, top_types=(Ranked("110102", long_type, 7), *view.top_types))
+    panel = ResponsePanel(SCALE)
+    qtbot.addWidget(panel)
+    panel.set_language("en")
+    panel.update_response(view)
+    panel.resize(462, 250)  # the panel's size on the 1920×1080 English wall
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.area.grab()
+    whole = [text for _, text in panel.elided]
+    assert "12345 hotline 20 · online 2 · grid member 1" not in whole
+    assert "requests today · answered on the line 14" not in whole
+    assert long_type.en not in whole and "Satisfaction rate" not in whole
+    panel.resize(300, 250)
+    qtbot.waitUntil(lambda: panel.area.width() < 300, timeout=WAIT_MS)
+    panel.area.grab()
+    whole = [text for _, text in panel.elided]
+    assert "requests today · answered on the line 14" in whole and long_type.en in whole
+    for rect, text in panel.elided:
+        assert panel.tooltip_at(rect.center().x(), rect.center().y()) == text
+    assert panel.tooltip_at(-5, -5) == ""
+    rect, text = panel.elided[-1]
+    at = rect.center().toPoint()
+    QCoreApplication.sendEvent(panel.area, QHelpEvent(QEvent.Type.ToolTip, at, panel.area.mapToGlobal(at)))
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == text, timeout=WAIT_MS)
+    QToolTip.hideText()
 
 
 def test_drilldown_section_shows_rates_changes_and_rankings(qtbot: QtBot) -> None:

@@ -161,7 +161,7 @@ class CaseDetailView(QWidget):
         self.title.setText(data.subclass.name(lang) or c.subclass)
         response = c.platform == "response"
         self._badge("platform", self.tr("全响应 (12345)") if response else "", ACCENT_DIM)
-        self._badge("stage", stage_name(stage), CLOSED if stage == "closed" else PANEL_EDGE)
+        self._badge("stage", stage_name(stage, c.platform), CLOSED if stage == "closed" else PANEL_EDGE)
         self._badge("overdue", self.tr("Overdue") if c.overdue else "", OVERDUE)
         self._badge("difficult", self.tr("Difficult case") if c.difficult else "", DUE_SOON)
         self.case_label.setText(
@@ -195,7 +195,7 @@ class CaseDetailView(QWidget):
         steps = steps_from_detail(data)
         if self.private:
             steps = [dataclasses.replace(s, note=mask_text(s.note)) if s.note else s for s in steps]
-        self.timeline.set_steps(steps, now)
+        self.timeline.set_steps(steps, now, c.platform)
         if self.action_bar is not None:
             self.action_bar.set_case(
                 c.id,

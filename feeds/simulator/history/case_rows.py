@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from feeds.protocol.vocab import SEEDED_ACTOR
 from feeds.simulator.environment.patrol import PatrolRoster
 from feeds.simulator.history.as_of import HISTORY_ACTIONS, BatchState
 from feeds.simulator.model.arrays import F64
@@ -23,8 +24,8 @@ from feeds.simulator.model.district import District
 from feeds.simulator.model.plans import STAGES, CaseBatch
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-HISTORY_ACTOR = "history"
-"""``case_history.actor`` of seeded entries."""
+HISTORY_ACTOR = SEEDED_ACTOR
+"""``case_history.actor`` of seeded entries (a documented code the views translate)."""
 
 
 def _times(values: F64) -> list[int | None]:

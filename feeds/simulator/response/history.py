@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from feeds.protocol.vocab import REOPENED_NOTE, SEEDED_ACTOR, evaluation_note
 from feeds.response.taxonomy import ACCEPT_H, DISPATCH_H, EVALUATE_H, ResponseTaxonomy, load_response_taxonomy
 from feeds.simulator.model.calendar import HOUR_S
 from feeds.simulator.model.district import District
@@ -28,7 +29,6 @@ SATISFACTION = np.array(["satisfied", "basically_satisfied", "unsatisfied"], dty
 CHANNEL_WORDS = ("市民来电反映", "市民网上反映", "网格员上报")
 """How a description starts, per channel (phone, online, grid member)."""
 STAGE_ORDER = ("reported", "filed", "dispatched", "handling", "closure_requested", "verifying", "closed")
-HISTORY_ACTOR = "history"
 
 
 @dataclass(frozen=True)
@@ -200,13 +200,13 @@ class RequestRows:
         out: dict[str, list[Any]] = {"case_id": [], "at": [], "action": [], "actor": [], "note": []}
         for i in picked:
             for at, action, note in (
-                (p.first_evaluated[i], "evaluated", f"unresolved, {SATISFACTION[p.first_satisfaction[i]]}"),
-                (p.reopened_at[i], "rework", "回访未解决，重新办理"),
+                (p.first_evaluated[i], "evaluated", evaluation_note(False, str(SATISFACTION[p.first_satisfaction[i]]))),
+                (p.reopened_at[i], "rework", REOPENED_NOTE),
             ):
                 out["case_id"].append(self.ids[i])
                 out["at"].append(int(at))
                 out["action"].append(action)
-                out["actor"].append(HISTORY_ACTOR)
+                out["actor"].append(SEEDED_ACTOR)
                 out["note"].append(note)
         return out
 

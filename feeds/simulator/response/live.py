@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from feeds.protocol import CaseClosed, CaseCreated, CaseEvaluated, CaseInfo, CaseStageChanged, Message
+from feeds.protocol.vocab import REOPENED_NOTE, RETURN_VISITOR
 from feeds.response.taxonomy import ResponseTaxonomy, load_response_taxonomy
 from feeds.simulator.model.calendar import UTC_OFFSET_S
 from feeds.simulator.model.district import District
@@ -27,8 +28,8 @@ from feeds.simulator.response.history import CHANNEL_WORDS, SATISFACTION
 from feeds.simulator.response.plan import RequestPlan, plan_requests
 
 Timed = tuple[float, Message]
-VISITOR = "回访员"
-"""Who evaluates (``by`` of ``case.evaluated``)."""
+VISITOR = RETURN_VISITOR
+"""Who evaluates (``by`` of ``case.evaluated``): a code the views translate (回访员)."""
 _NUMBER = re.compile(r"QX(\d{4})(\d{2})(\d{2})(\d{6})")
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _ORDER = ("reported", "filed", "dispatched", "handling", "closure_requested", "verifying", "closed")
@@ -68,7 +69,7 @@ def request_messages(plan: RequestPlan, i: int, case_id: str, *, after: str | No
                 "handling",
                 deadline=_t(p.handle_deadline[i]),
                 rework=True,
-                note="回访未解决，重新办理",
+                note=REOPENED_NOTE,
             )
         stage(p.handled[i], "closure_requested")
         stage(p.verifying[i], "verifying")
