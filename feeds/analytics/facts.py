@@ -50,8 +50,11 @@ class FactRow:
         simulated: The measured figure, or ``None`` when skipped.
         low: Lowest accepted value.
         high: Highest accepted value.
-        unit: ``"pct"`` (a fraction shown as %), ``"count"`` or ``"ratio"``.
+        unit: ``"pct"`` (a fraction shown as %), ``"count"``, ``"ratio"`` or ``"levels"`` (a
+            structure: ``simulated`` is 1 when it matches the document, 0 when not, and shown as
+            ``display``).
         note: How it was measured, or why it was skipped.
+        display: The simulated figure in words, for a ``"levels"`` fact (``5 / 21 / 109 / 571``).
     """
 
     key: str
@@ -65,6 +68,7 @@ class FactRow:
     high: float
     unit: str
     note: str = ""
+    display: str = ""
 
     @property
     def status(self) -> str:
@@ -77,6 +81,8 @@ class FactRow:
         """A value in this fact's unit."""
         if value is None:
             return "—"
+        if self.unit == "levels":
+            return self.display
         if self.unit == "pct":
             return f"{100 * value:.2f} %"
         if self.unit == "count":
@@ -88,6 +94,8 @@ class FactRow:
         """The accepted range in words."""
         if self.simulated is None and self.low == self.high == 0:
             return "—"
+        if self.unit == "levels":
+            return f"= {self.document}"
         if math.isinf(self.high):
             return f"≥ {self.shown(self.low)}"
         if self.low == self.high:
@@ -151,7 +159,7 @@ FACTS: dict[str, tuple[str, str, str, str, float, float, str]] = {
         "shape", "网格内不同门牌地址", "distinct addresses in a busy grid", "street addresses", 25, INF, "count"
     ),
     # 全响应 (12345 接诉即办): measured by _response_facts
-    "r_taxonomy": ("document", "全响应分类层级", "全响应 taxonomy levels", "5 / 21 / 109 / 571", 0, 0, "count"),
+    "r_taxonomy": ("document", "全响应分类层级", "全响应 taxonomy levels", "5 / 21 / 109 / 571", 1, 1, "levels"),
     "r_ten_year_total": ("document", "全响应十年案件", "全响应 requests, ten years", "600k", 540_000, 660_000, "count"),
     "r_closure": ("document", "全响应结案率", "全响应 closed", "98.82 %", 0.9832, 0.9932, "pct"),
     "r_phone_share": ("document", "电话渠道占比", "requests by phone", "~90 %", 0.87, 0.93, "pct"),
@@ -358,8 +366,10 @@ def _response_facts(engine: Engine) -> list[FactRow]:
         return []
     tax = load_response_taxonomy()
     shape = (len(tax.categories), len(tax.majors), len(tax.subs), len(tax.types))
-    levels = replace(fact("r_taxonomy", float(shape == (5, 21, 109, 571)), " / ".join(map(str, shape)), "response"),
-                     low=1, high=1)  # fmt: skip
+    levels = replace(
+        fact("r_taxonomy", float(shape == (5, 21, 109, 571)), "resources/response_taxonomy.json", "response"),
+        display=" / ".join(map(str, shape)),
+    )
     span = _Span(lo, hi + 1)
     settled = span.end - 30 * DAY_S
 

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import text
 
 from desktop.cli import main
-from feeds.analytics.facts import FactRow, document_facts
+from feeds.analytics.facts import FactRow, _response_facts, document_facts, render_markdown, render_text
 from feeds.simulator.environment.weather import Weather
 from feeds.simulator.model import CaseBatch, plan_cases_batch
 from feeds.simulator.model.arrivals import YEAR_S, history_windows, hour_rates
 from feeds.simulator.model.calendar import DAY_S, HOUR_S, epoch
 from feeds.simulator.model.district import load_district
+from feeds.simulator.response.history import seed_requests
 from feeds.store import Store, open_store
 from feeds.taxonomy import load_taxonomy
 
@@ -146,3 +147,18 @@ def year_batch_stats(year_batch: CaseBatch) -> dict[str, float]:
         "late_all": float(year_batch.overdue[closed].mean()),
         "verify_overrun": float(overrun.mean()),
     }
+
+
+def test_taxonomy_levels_row_shows_the_counts(tmp_path: Path) -> None:
+    """The 全响应 taxonomy row shows its levels 5 / 21 / 109 / 571, not the match flag (1), in both renderings."""
+    store = open_store(str(tmp_path / "levels.db"))
+    try:
+        seed_requests(store, END - 3 * DAY_S, END, load_district(0, frozenset(store.reference.grids)), seed=1)
+        row = {r.key: r for r in _response_facts(store.engine)}["r_taxonomy"]
+    finally:
+        store.close()
+    assert row.status == "ok" and row.simulated == 1.0
+    assert row.shown(row.simulated) == "5 / 21 / 109 / 571" and row.tolerance == "= 5 / 21 / 109 / 571"
+    table = render_markdown([row])
+    assert "| 5 / 21 / 109 / 571 | 5 / 21 / 109 / 571 | = 5 / 21 / 109 / 571 | ok |" in table
+    assert "| 1 |" not in table and "5 / 21 / 109 / 571  = 5 / 21 / 109 / 571  ok" in render_text([row])
