@@ -155,3 +155,78 @@ def test_a_running_plan_switches_sensors_spots_and_colouring_and_closing_reverts
     assert gmap.last("grid") == (density, "density") and feed.grid_mode == "density"
     assert spot in {s["id"] for s in gmap.last("spots")}
     assert not feed.checklist.isVisible()
+
+
+def _request(n: int, deadline: float) -> CaseInfo:
+    """A 全响应 request on grid ``n`` (a heating complaint)."""
+    grid = load_units().grids[n]
+    return CaseInfo(
+        f"QX{n:014d}", "event", "210103", "hotline_12345", grid.code, grid.centroid[0], grid.centroid[1],
+        "dispatched", time.time() - 600, "D14", deadline=deadline, platform="response",
+    )  # fmt: skip
+
+
+def test_wall_for_one_platform_keeps_the_others_cases_off_the_map(qtbot: Any) -> None:
+    """``[wall] platforms`` reaches the map through the controller: the other platform's cases never become markers.
+
+    Snapshot and live events alike (created, stage change, closing); the grid colours still count every open case.
+    """
+    import tomllib
+
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.bridge import LiveBridge
+    from desktop.controller import WallController
+    from desktop.layout import parse_layout
+    from desktop.panels import PANELS, Placed
+    from feeds.client import ClientThread
+    from feeds.protocol import CaseStageChanged
+    from widgets.gridmap import GridMap
+
+    class _Map(GridMap):
+        """The controller finds maps by class; this one records instead of running a web page."""
+
+        size_factor, language = 1.0, "en"
+
+        def __init__(self) -> None:
+            QWidget.__init__(self)  # no web engine: GridMap.__init__ is skipped on purpose
+            self.recorder = _RecordingMap()
+
+        def __getattribute__(self, name: str) -> Any:
+            if name in ("push_cases", "set_grid_values", "set_staff", "set_hotspots", "set_sensors"):
+                return getattr(object.__getattribute__(self, "recorder"), name)
+            if name in ("set_units", "set_freshness"):
+                return lambda *a, **k: None
+            return object.__getattribute__(self, name)
+
+    screen = '[[screen]]\ncolumns = 1\nrows = 1\npanels = [{ name = "map", row = 0, col = 0 }]\n'
+    now = time.time()
+    city, request = _case(5, now + 7200), _request(6, now + 7200)
+    for wanted, shown, hidden in (("city", city, request), ("response", request, city)):
+        layout = parse_layout(tomllib.loads(f'[wall]\nplatforms = "{wanted}"\n' + screen), "t")
+        state = LiveState(load_names())
+        bridge = LiveBridge(ClientThread("ws://127.0.0.1:9", "unused"), state)  # never started
+        gmap = _Map()
+        qtbot.addWidget(gmap)
+        controller = WallController(bridge, [Placed(PANELS["map"], gmap)], platforms=layout.platforms)
+        assert [f.platforms for f in controller.map_feeds] == [frozenset({wanted})]
+        rec = gmap.recorder
+        bridge.sigChanged.emit(state.apply([Snapshot(10, "store", (city, request))], now))
+        _, updated, _ = rec.last("cases")
+        assert [c["id"] for c in updated] == [shown.id]
+        values, _ = rec.last("grid")
+        assert values == {city.grid: 1, request.grid: 1}  # colours count every open case
+        later_city, later_request = _case(7, now + 3600), _request(8, now + 3600)
+        events = [
+            CaseCreated(later_city, seq=11),
+            CaseCreated(later_request, seq=12),
+            CaseStageChanged(hidden.id, "handling", seq=13),
+            CaseStageChanged(shown.id, "handling", seq=14),
+            CaseClosed(hidden.id, seq=15),
+        ]
+        bridge.sigChanged.emit(state.apply(events, now + 5))
+        pushed = {c["id"] for _, (a, u, r) in (x for x in rec.calls if x[0] == "cases") for c in [*a, *u]}
+        removed = {i for _, (a, u, r) in (x for x in rec.calls if x[0] == "cases") for i in r}
+        other = {hidden.id, later_request.id if wanted == "city" else later_city.id}
+        assert pushed & other == set() and removed & other == set()
+        assert (later_city.id if wanted == "city" else later_request.id) in pushed and shown.id in pushed
