@@ -31,12 +31,13 @@ RESPONSE_CHAIN: tuple[tuple[str, ...], ...] = (
     ("reported", "filed"),
     ("dispatched",),
     ("handling", "closure_requested"),
-    ("verifying",),
+    ("verifying", "evaluated"),
     ("closed",),
 )
 """The 全响应 step bar, 接-派-办-评 then closing (docs/protocol.md): 接 (receive: ``reported``,
 ``filed``), 派 (dispatch), 办 (handle: ``handling`` to ``closure_requested``), 评 (the return
-visit's evaluation, 回访: ``verifying``), 办结 (``closed``)."""
+visit's evaluation, 回访: ``verifying``, and the ``evaluated`` step itself, which a seeded
+request has without a ``verifying`` time), 办结 (``closed``)."""
 
 
 def workflow_chain(platform: str) -> tuple[tuple[str, ...], ...]:
@@ -82,7 +83,8 @@ class TimelineEntry:
     Attributes:
         step: The recorded step.
         kind: ``"stage"``, ``"urge"``, ``"mark"`` (difficult/undifficult) or ``"note"``.
-        chain_index: Node of the platform's step bar (:func:`workflow_chain`; -1 when not a stage).
+        chain_index: Node of the platform's step bar (:func:`workflow_chain`; -1 when on none: a city
+            case's side steps, ``cancelled``).
         ended_at: When the stage was left (next stage step), ``None`` while current.
         margin_s: Deadline minus end (or minus ``now`` while current): positive = early / time left.
         late: True if ended (or still running) past its deadline, ``None`` without a deadline.
@@ -126,7 +128,9 @@ def timeline_entries(steps: Iterable[WorkflowStep], now: float, platform: str = 
     for i, step in enumerate(ordered):
         kind = _kind(step.action)
         if kind != "stage":
-            entries.append(TimelineEntry(step, kind, -1, None, None, None, False, False))
+            entries.append(
+                TimelineEntry(step, kind, chain_position(chain, step.action), None, None, None, False, False)
+            )
             continue
         nxt = next_of.get(i)
         ended = ordered[nxt].at if nxt is not None else None

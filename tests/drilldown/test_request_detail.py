@@ -88,9 +88,13 @@ def _case(service: QueryService, case_id: str) -> CaseDetailAnswer:
 
 
 def _reopened_id(store: Store) -> str:
-    """A seeded request re-opened after an unresolved first visit and evaluated again."""
+    """A seeded request re-opened after an unresolved first visit, evaluated again and closed."""
     with store.engine.connect() as conn:
-        query = select(cases.c.id).where(cases.c.reworks > 0, cases.c.satisfaction.is_not(None)).order_by(cases.c.id)
+        query = (
+            select(cases.c.id)
+            .where(cases.c.reworks > 0, cases.c.satisfaction.is_not(None), cases.c.stage == "closed")
+            .order_by(cases.c.id)
+        )
         found = conn.execute(query).scalars().first()
     assert found is not None, "twenty seeded days hold a re-opened, re-evaluated request"
     return str(found)
@@ -129,7 +133,7 @@ def test_request_detail_in_english(
     view = _view(qtbot, names, "en")
     data = _case(request_service, _reopened_id(request_store))
     c = data.case
-    assert c.platform == "response" and c.satisfaction and c.reworks == 1
+    assert c.platform == "response" and c.satisfaction and c.reworks == 1 and c.stage == "closed"
     view.show_case(data)
     assert view.timeline.chain_labels() == ["Receive", "Dispatch", "Handle", "Evaluate (return visit)", "Close"]
     assert view.badges["platform"].isVisibleTo(view)
@@ -143,6 +147,11 @@ def test_request_detail_in_english(
     assert view.timeline.step_extra(first.step).startswith("seeded history · not resolved, ")
     reopened = next(e for e in view.timeline.entries if e.step.action == "rework")
     assert view.timeline.step_extra(reopened.step) == "seeded history · not resolved at the return visit, re-opened"
+    visits = [e for e in view.timeline.entries if e.step.action == "evaluated"]
+    assert len(visits) == 2 and visits[0].step.at < reopened.step.at < visits[1].step.at == c.evaluated_at
+    assert [v.chain_index for v in visits] == [3, 3] and reopened.chain_index == -1  # 评 is reached
+    final = ("resolved, " if c.resolved else "not resolved, ") + rating[c.satisfaction or ""]
+    assert view.timeline.step_extra(visits[1].step) == f"seeded history · {final}"
     fields = [v.text() for k, v in view.field_values.items() if k != "address"]  # the address is stored text
     texts = _shown_texts(view) + fields + [view.badges["stage"].text()]
     leaks = [t for t in texts if CJK.search(t.replace("全响应", ""))]
@@ -158,9 +167,9 @@ def test_request_detail_in_english(
     assert view.timeline.step_extra(evaluated.step) == "return visitor · resolved, basically satisfied"
     assert view.field_values["evaluation"].text().startswith("resolved · basically satisfied · ")
     assert view.badges["stage"].text() == "Request closed"
-    chain = {e.step.action: e.chain_index for e in view.timeline.entries if e.kind == "stage"}
+    chain = {e.step.action: e.chain_index for e in view.timeline.entries}
     assert chain == {"reported": 0, "filed": 0, "dispatched": 1, "handling": 2, "closure_requested": 2,
-                     "verifying": 3, "closed": 4}  # fmt: skip
+                     "verifying": 3, "evaluated": 3, "closed": 4}  # fmt: skip
     assert not view.grab().isNull()
 
 
@@ -204,3 +213,19 @@ def test_city_case_keeps_the_city_step_bar(qtbot: QtBot, names: TableNames) -> N
     )
     view.show_case(request)
     assert view.timeline.chain_labels()[0] == "Receive" and view.field_values["evaluation"].isVisibleTo(view)
+
+
+def test_small_map_caption_follows_a_language_change(qtbot: QtBot) -> None:
+    """The wall switches language after the case detail is built: the small map's caption follows (no 中文 in en)."""
+    from widgets.drilldown.minimap import CaseMiniMap
+
+    translator = QTranslator()
+    assert translator.load(str(QM))
+    QCoreApplication.installTranslator(translator)
+    try:
+        minimap = CaseMiniMap(SCALE)
+        qtbot.addWidget(minimap)
+        assert minimap.words["generated"] == "网格边界为生成示意"
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    qtbot.waitUntil(lambda: minimap.words["generated"] == "generated grid outlines", timeout=5000)

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -83,6 +83,12 @@ class CaseMiniMap(QWidget):
             "outside": self.tr("reported position lies outside this community"),
         }
         self.update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate on a language change (the wall switches language after the map is built)."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def sizeHint(self) -> QSize:
         """About square."""

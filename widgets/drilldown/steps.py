@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from feeds.live import WorkflowStep
 from feeds.protocol.answers import CaseDetailAnswer
+from feeds.protocol.vocab import SEEDED_ACTOR, evaluation_note
 
 
 def _stage_deadlines(detail: CaseDetailAnswer) -> dict[str, float | None]:
@@ -26,7 +27,9 @@ def steps_from_detail(detail: CaseDetailAnswer) -> list[WorkflowStep]:
     """The steps of a ``case`` answer: its history rows, else rebuilt from the stage times.
 
     A seeded case whose history holds only its extra rows (reworks, urges, a 全响应 return
-    visit; no ``reported`` row) gets the rebuilt stages with those rows in time order.
+    visit; no ``reported`` row) gets the rebuilt stages with those rows in time order; a
+    seeded 全响应 request's latest return visit (its ``evaluated_at``, ``resolved`` and
+    ``satisfaction`` columns, not a history row) is added as an ``evaluated`` step.
     """
     recorded = [WorkflowStep(h.at, h.action, h.deadline_at, h.actor, h.note) for h in detail.history]
     if any(h.action == "reported" for h in detail.history):
@@ -43,4 +46,11 @@ def steps_from_detail(detail: CaseDetailAnswer) -> list[WorkflowStep]:
         ("cancelled", case.cancelled_at),
     ]
     rebuilt = [WorkflowStep(at, action, deadlines.get(action)) for action, at in times if at is not None]
+    if (
+        case.evaluated_at is not None
+        and case.satisfaction
+        and all(not (h.action == "evaluated" and h.at == case.evaluated_at) for h in detail.history)
+    ):
+        note = evaluation_note(bool(case.resolved), case.satisfaction)
+        recorded.append(WorkflowStep(case.evaluated_at, "evaluated", None, SEEDED_ACTOR, note))
     return sorted(rebuilt + recorded, key=lambda s: s.at) if recorded else rebuilt
