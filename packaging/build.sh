@@ -15,7 +15,7 @@ PKG=.venv-package
 PY=$PKG/bin/python
 [ -x "$PY" ] || "$(.venv/bin/python -c 'import sys; print(sys._base_executable)')" -m venv "$PKG"
 "$PY" -m pip install -q -e ".[package,postgres]"  # psycopg: PostgreSQL stores (its binary part is left out)
-if "$PY" -c 'import numpy, sys; sys.exit(0 if numpy.show_config("dicts")["Build Dependencies"]["blas"]["found"] else 1)'; then
+if "$PY" -c 'import numpy, sys; sys.exit(0 if numpy.show_config("dicts")["Build Dependencies"]["blas"].get("found") else 1)'; then
   version=$("$PY" -c 'import numpy; print(numpy.__version__)')
   wheels=build/wheels  # outside PyInstaller's work folder (build/gridwall), which --clean empties
   if ! ls "$wheels"/numpy-"$version"-*.whl >/dev/null 2>&1; then
