@@ -35,8 +35,8 @@ fi
 start=$(date +%s)
 "$PKG"/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build packaging/gridwall.spec
 echo "[build] bundle built in $(( $(date +%s) - start )) s: dist/gridwall/gridwall"
-# The ICU data down to the en/zh locales: Qt's library (32 -> 9 MB) and QtWebEngine's icudtl.dat
-# (10.5 -> 5.4 MB); ./run installs icu-devtools and gcc.
+# The ICU data down to the en/zh locales: Qt's library (32 -> 7.6 MB) and QtWebEngine's icudtl.dat
+# (10.5 -> 4.9 MB); ./run installs icu-devtools and gcc.
 find dist/gridwall \( -name 'libicudata.so.*' -o -name icudtl.dat \) -type f -print0 |
   xargs -0 -r -n1 "$PY" packaging/trim_icu.py
 "$PY" packaging/sizes.py dist/gridwall

@@ -9,22 +9,26 @@ converts text with Python's codecs, so the bundle keeps:
 * locale items (top-level and in every tree: coll, curr, lang, region, unit,
   zone, rbnf, brkitr, ...) for root, en, en_001, en_US, en_US_POSIX, en_GB and
   zh, zh_CN, zh_Hans, zh_Hans_CN, plus each tree's pool and index;
-* the break dictionaries (the root rules refer to all of them), and the
+* the CJK break dictionary (Chinese and Japanese word segmentation), and the
   converters for GB18030, GBK, Big5 and windows-1252 (UTF-8/16/32 and Latin-1
   are built into ICU's code);
 
-and drops the other locales, converters and the transliterators. A locale
-outside the kept set falls back to root, as ICU does for any locale it lacks.
+and drops the other locales, converters, the transliterators and the Thai, Lao,
+Khmer and Burmese break dictionaries (1.4 MB in the two files). A locale outside
+the kept set falls back to root, as ICU does for any locale it lacks; text in a
+script whose dictionary is gone is not split into words (ICU loads a dictionary
+only when it meets its script, and goes on without it when it is missing).
 
 Usage: ``python packaging/trim_icu.py BUNDLE/.../libicudata.so.73`` (in place).
-Needs ``icupkg`` and ``genccode`` (Debian: icu-devtools) and a C compiler.
+Needs ``genccode`` (Debian: icu-devtools), ``readelf`` and a C compiler.
 
 ``python packaging/trim_icu.py BUNDLE/.../resources/icudtl.dat`` trims QtWebEngine's own ICU
 data (Chromium's, a plain ICU package file: 10.5 MB) the same way, keeping the same items. The
 page shows Chinese and English text and formats nothing in other locales. Chromium's file is
 already filtered and its items refer to some it does not carry (``brkitr/title.brk``,
 ``rbnf/root.res``), so ``icupkg`` refuses to write it; the kept items are copied, byte for
-byte, into a new package by :func:`repack` instead.
+byte, into a new package by :func:`repack` instead. Qt's library is repacked the same way
+(``icupkg -r`` refuses to drop the dictionaries ``brkitr/root.res`` names).
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ KEEP_CONVERTERS = {
     "ibm-5348_P100-1997.cnv",  # windows-1252
 }
 DROP_TREES = {"translit"}
+# dictionaries of scripts an en/zh wall does not show; cjdict.dict (Han, kana) stays
+DROP_DICTIONARIES = {"thaidict.dict", "laodict.dict", "khmerdict.dict", "burmesedict.dict"}
 _LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]*)*$")  # de, zh_Hans_CN, de_ (a collation variant), ja_JP_TRADITIONAL
 
 
@@ -57,6 +63,8 @@ def keep(item: str) -> bool:
     if tree in DROP_TREES:
         return False
     stem, _, suffix = name.rpartition(".")
+    if tree == "brkitr" and name in DROP_DICTIONARIES:
+        return False
     if suffix == "cnv":
         return name in KEEP_CONVERTERS
     if suffix != "res" or stem in KEEP_ALWAYS or stem in KEEP_LOCALES:
@@ -95,12 +103,10 @@ def trim(library: Path) -> tuple[int, int, int, int]:
         with library.open("rb") as stream:
             stream.seek(offset)
             full.write_bytes(stream.read(size))
-        items = [line.strip() for line in _run("icupkg", "-l", str(full)).splitlines() if line.strip()]
-        dropped = [item for item in items if not keep(item)]
-        (work / "drop.txt").write_text("\n".join(dropped) + "\n")
         small = work / "small" / full.name
         small.parent.mkdir()
-        _run("icupkg", "-r", str(work / "drop.txt"), str(full), str(small))
+        packed, kept, total = repack(full.read_bytes(), keep)
+        small.write_bytes(packed)
         _run("genccode", "-a", "gcc", "-e", entry, "-d", str(work), str(small))
         assembly = work / f"{full.stem}_dat.S"
         rebuilt = work / library.name
@@ -110,7 +116,7 @@ def trim(library: Path) -> tuple[int, int, int, int]:
         if _data_symbol(rebuilt)[0] != symbol:
             raise SystemExit(f"trim_icu: rebuilt library does not export {symbol}")
         library.write_bytes(rebuilt.read_bytes())
-    return before, library.stat().st_size, len(items) - len(dropped), len(items)
+    return before, library.stat().st_size, kept, total
 
 
 def repack(data: bytes, wanted: Callable[[str], bool]) -> tuple[bytes, int, int]:
