@@ -1,5 +1,5 @@
 # Runtime hook of the GridWall bundle: stand-ins for PySide6.QtOpenGL and PySide6.QtOpenGLWidgets,
-# whose Python bindings the spec leaves out (QtOpenGL.abi3.so alone is 8.9 MB: a wrapper for the
+# whose Python bindings the spec leaves out (QtOpenGL.abi3.so alone is 8.5 MB: a wrapper for the
 # function table of every OpenGL version). The Qt *libraries* stay (libQt6OpenGL: QtQuick and so
 # QtWebEngine link it; the spec keeps whatever kept code links).
 #
