@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from feeds.geo.extent_grid import GENERATED_DISTRICT, Extent, grid_units, robust_extent
-from feeds.geo.locate import GridLocator
+from feeds.geo.locate import RASTER_MIN_POINTS, GridLocator
 from feeds.geo.units import load_units
 from feeds.importers.times import TimeFormatError, TimeParser, zone
 
@@ -29,6 +29,42 @@ def test_locator_agrees_with_the_registry_point_by_point() -> None:
         assert code == (unit.code if unit else None)
     assert any(c is None for c in codes) and any(c is not None for c in codes)
     assert locator.locate([(float("nan"), 39.9)]) == [None]
+
+
+def _edge_points(locator: GridLocator, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every grid vertex, every edge's midpoint, and random points over (and beyond) the extent."""
+    coords = np.concatenate([shapely.get_coordinates(shapely.get_exterior_ring(g)) for g in locator._geoms])
+    mids = (coords[:-1] + coords[1:]) / 2
+    west, south, east, north = locator.bounds
+    lons = np.concatenate([coords[:, 0], mids[:, 0], rng.uniform(west - 0.01, east + 0.01, n), [np.nan, east]])
+    lats = np.concatenate([coords[:, 1], mids[:, 1], rng.uniform(south - 0.01, north + 0.01, n), [39.9, north]])
+    return lons, lats
+
+
+def test_raster_index_answers_exactly_as_the_tree_and_grid_at() -> None:
+    """A call large enough for the raster index gives the STRtree's answers, vertices and shared edges included."""
+    registry = load_units()
+    locator = GridLocator((u.code, registry.shape(u.code)) for u in registry.grids)
+    lons, lats = _edge_points(locator, np.random.default_rng(11), RASTER_MIN_POINTS)
+    assert len(lons) >= RASTER_MIN_POINTS
+    fast = locator.locate_arrays(lons, lats)
+    assert locator._raster is not None  # the raster path answered
+    assert list(fast) == list(locator.locate_with_tree(lons, lats))
+    for i in range(0, len(lons), 7):  # every 7th point (vertices and midpoints among them) against grid_at
+        unit = registry.grid_at(float(lons[i]), float(lats[i])) if not np.isnan(lons[i]) else None
+        assert fast[i] == (unit.code if unit else None)
+    small = locator.locate_arrays(lons[:500], lats[:500])  # once built, small calls use it too
+    assert list(small) == list(fast[:500])
+    assert fast[-2] is None
+
+
+def test_raster_index_on_generated_square_grids() -> None:
+    """Axis-aligned generated cells (edges that may fall on raster cell edges) are answered as by the tree."""
+    rows = grid_units(Extent(-74.05, 40.6, -73.85, 40.8), cell_m=1000)
+    locator = GridLocator((str(r["code"]), r["geometry"]) for r in rows if r["level"] == "grid")
+    lons, lats = _edge_points(locator, np.random.default_rng(5), RASTER_MIN_POINTS)
+    assert list(locator.locate_arrays(lons, lats)) == list(locator.locate_with_tree(lons, lats))
+    assert locator._raster is not None
 
 
 def test_generated_units_form_a_consistent_hierarchy() -> None:
