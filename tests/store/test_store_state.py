@@ -145,6 +145,23 @@ def test_bulk_columns_round_trip_every_column_type(store: Store) -> None:
             assert conn.execute(select(func.count()).select_from(cases)).scalar() == 1
 
 
+def test_bulk_columns_of_one_value_come_back_as_written(store: Store) -> None:
+    """Columns holding one value for every row (written into the SQL on SQLite) round-trip exactly: a quote,
+    a NUL, booleans, NULL, and columns whose values are equal but of mixed types (True and 1) or differ."""
+    base = int(time.time()) - 50 * DAY
+    rows = [
+        {**bulk_row(i, base + i), "address": "O'Brien's \x00 路", "description": "it's", "difficult": True,
+         "urges": 2 if i else 2.0, "reworks": True if i else 1, "component": None, "on_time": [True, False, None][i]}
+        for i in range(3)
+    ]  # fmt: skip
+    chunk = {k: [r[k] for r in rows] for k in rows[0]}
+    assert store.bulk_insert_columns([chunk]) == 3
+    with store.engine.connect() as conn:
+        got = conn.execute(select(*(cases.c[k] for k in rows[0])).order_by(cases.c.id)).all()
+    assert [dict(zip(rows[0], g, strict=True)) for g in got] == rows
+    assert [type(g.urges) for g in got] == [int] * 3 and [g.reworks for g in got] == [1, 1, 1]
+
+
 def test_reopen_keeps_identity_and_refuses_newer_or_older_schema(tmp_path: Path) -> None:
     """store_id persists; a newer schema_version is refused clearly, one older than any migration too."""
     path = str(tmp_path / "v.db")
