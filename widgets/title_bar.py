@@ -97,6 +97,7 @@ class TitleBar(QFrame):
         """A replay at ``speed``× is shown (``None``: live again): the "回放 / REPLAY" mark, the clock in violet."""
         self._replay = (speed, paused) if speed is not None else None
         self._show_replay()
+        self._show_status()  # no live latency while replaying
         self._fit()
 
     @property
@@ -143,7 +144,10 @@ class TitleBar(QFrame):
     def _show_status(self) -> None:
         s = self._scale
         last = datetime.fromtimestamp(self._last_update, BEIJING).strftime("%H:%M:%S") if self._last_update else "—"
-        if self._state == "live":
+        if self._state == "live" and self._replay is not None:  # connected to a replay: nothing here is live
+            text = self.tr("● Connected · replayed events")
+            fg, bg = theme.REPLAY, theme.PANEL
+        elif self._state == "live":
             latency = f" · {self._latency_ms:.0f} ms" if self._latency_ms is not None else ""
             text = self.tr("● Live") + latency
             fg, bg = theme.CLOSED, theme.PANEL

@@ -72,6 +72,18 @@ SOURCE_NAMES: Mapping[str, Label] = {
 }
 """Short source names used when no taxonomy supplies them."""
 
+GENERIC_SOURCE_NAMES: Mapping[str, Label] = {
+    **SOURCE_NAMES,
+    "patrol": Label("巡查上报", "field inspection"),
+    "hotline_12345": Label("电话热线", "phone hotline"),
+    "hotline_12341": Label("服务热线", "service hotline"),
+    "mailbox": Label("网上受理", "online form"),
+    "app": Label("手机应用", "mobile app"),
+}
+"""Source names on the wall of an imported city (its units adopted from the server): the channels an
+import maps its own into (NYC's PHONE → ``hotline_12345``, ONLINE → ``mailbox``, MOBILE → ``app``) named
+for what they are anywhere, not Xicheng's 12345 hotline, government mailbox and "Xicheng Snap" app."""
+
 
 class TableNames:
     """A :class:`NameLookup` over plain dictionaries (also handy as a test fake).
@@ -136,13 +148,16 @@ def load_names(*, short_sources: bool = True) -> TableNames:
         short_sources: Use the short wall names of :data:`SOURCE_NAMES` for
             sources (the taxonomy's full names are long for a feed column).
 
+    An imported city's wall (:func:`feeds.geo.units.adopted_units` set) names the sources
+    by :data:`GENERIC_SOURCE_NAMES` whatever ``short_sources`` says.
+
     Returns:
         A :class:`TableNames` covering subclasses, departments, the district,
         its subdistricts and communities (grids fall back to their code), and
         hot spots.
     """
     from feeds.geo.hotspots import load_hotspots
-    from feeds.geo.units import load_units
+    from feeds.geo.units import adopted_units, load_units
     from feeds.response.taxonomy import load_response_taxonomy
     from feeds.taxonomy import UNMAPPED, load_taxonomy
 
@@ -150,7 +165,10 @@ def load_names(*, short_sources: bool = True) -> TableNames:
     response = load_response_taxonomy()
     registry = load_units()
     units = _table([registry.district, *registry.subdistricts, *registry.communities])
-    sources = dict(SOURCE_NAMES) if short_sources else _table(taxonomy.sources)
+    if adopted_units() is not None:  # an imported city: its channels by generic names
+        sources = dict(GENERIC_SOURCE_NAMES)
+    else:
+        sources = dict(SOURCE_NAMES) if short_sources else _table(taxonomy.sources)
     return TableNames(
         types=_table([*taxonomy.subclasses, UNMAPPED, *response.types]),
         departments=_table([*taxonomy.departments, *response.departments]),

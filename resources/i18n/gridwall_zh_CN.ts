@@ -1855,87 +1855,92 @@
 <context>
     <name>TitleBar</name>
     <message>
-        <location filename="../../widgets/title_bar.py" line="134"/>
+        <location filename="../../widgets/title_bar.py" line="135"/>
         <source>Monday</source>
         <translation>星期一</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="135"/>
+        <location filename="../../widgets/title_bar.py" line="136"/>
         <source>Tuesday</source>
         <translation>星期二</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="136"/>
+        <location filename="../../widgets/title_bar.py" line="137"/>
         <source>Wednesday</source>
         <translation>星期三</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="137"/>
+        <location filename="../../widgets/title_bar.py" line="138"/>
         <source>Thursday</source>
         <translation>星期四</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="138"/>
+        <location filename="../../widgets/title_bar.py" line="139"/>
         <source>Friday</source>
         <translation>星期五</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="139"/>
+        <location filename="../../widgets/title_bar.py" line="140"/>
         <source>Saturday</source>
         <translation>星期六</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="140"/>
+        <location filename="../../widgets/title_bar.py" line="141"/>
         <source>Sunday</source>
         <translation>星期日</translation>
     </message>
     <message>
         <location filename="../../widgets/title_bar.py" line="148"/>
+        <source>● Connected · replayed events</source>
+        <translation>● 已连接 · 回放事件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/title_bar.py" line="152"/>
         <source>● Live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="151"/>
+        <location filename="../../widgets/title_bar.py" line="155"/>
         <source>Invalid token · access refused</source>
         <translation>令牌无效 · 拒绝访问</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="154"/>
+        <location filename="../../widgets/title_bar.py" line="158"/>
         <source>Server unreachable · retrying</source>
         <translation>无法连接服务器 · 重试中</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="157"/>
+        <location filename="../../widgets/title_bar.py" line="161"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="160"/>
+        <location filename="../../widgets/title_bar.py" line="164"/>
         <source>No recent data · last update %1</source>
         <translation>数据滞后 · 最后更新 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="163"/>
+        <location filename="../../widgets/title_bar.py" line="167"/>
         <source>Reconnecting · last update %1</source>
         <translation>重连中 · 最后更新 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="178"/>
+        <location filename="../../widgets/title_bar.py" line="182"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="189"/>
+        <location filename="../../widgets/title_bar.py" line="193"/>
         <source>No weather warning</source>
         <translation>无气象预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="253"/>
+        <location filename="../../widgets/title_bar.py" line="257"/>
         <source>Xicheng District City Management Supervision and Command Centre</source>
         <translation>西城区城市管理监督指挥中心</translation>
     </message>
     <message>
-        <location filename="../../widgets/title_bar.py" line="255"/>
+        <location filename="../../widgets/title_bar.py" line="259"/>
         <source>Grid-based city management · 15 subdistricts · 263 communities · 2,432 unit grids</source>
         <translation>网格化城市管理 · 15个街道 · 263个社区 · 2432个单元网格</translation>
     </message>

@@ -22,6 +22,7 @@ from feeds.geo.units import adopt_units, load_units
 from feeds.importers.commands import CsvImportOptions, run_import_csv
 from feeds.importers.replay import timeline
 from feeds.importers.replay_server import ReplayServer
+from feeds.live.names import GENERIC_SOURCE_NAMES, Label
 from feeds.server import TokenBook
 from feeds.store import Store, open_store
 from widgets.gridmap import GridMap
@@ -83,6 +84,9 @@ def test_a_wall_on_an_imported_city_shows_its_own_units_cases_counters_and_drill
         rows = wall.state.feed()
         assert all(r.grid in grids for r in rows)
         assert {r.subdistrict.en for r in rows} <= {u.name_en for u in registry.subdistricts}  # "Area 007"…
+        channels = {r.source_name for r in rows}  # NYC's PHONE/ONLINE/MOBILE by generic names, not Xicheng's
+        assert channels <= set(GENERIC_SOURCE_NAMES.values()) and Label("电话热线", "phone hotline") in channels
+        assert not any("西城" in c.zh or "12345" in c.zh for c in channels)
         assert wall.state.kpi().reported > 20  # "today" is the replayed day of New York
 
         title = wall.wall_windows[0].panels["title"]

@@ -83,6 +83,8 @@ def test_the_wall_shows_the_replayed_time_and_follows_the_slider(qtbot: Any, des
     qtbot.waitUntil(lambda: "回放 / REPLAY" in title.replay_text, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: title.clock_text == _clock(T0), timeout=WAIT_MS)
     assert "paused" in title.replay_text
+    assert "Live" not in title.status_text and "ms" not in title.status_text  # no live latency during a replay
+    assert "replayed" in title.status_text
     qtbot.waitUntil(lambda: bar.slider.isEnabled() and bar.slider_time() == pytest.approx(T0, abs=4), timeout=WAIT_MS)
 
     bar.sigSeek.emit(T0 + 400.0)  # forward: the skipped cases arrive
@@ -96,6 +98,7 @@ def test_the_wall_shows_the_replayed_time_and_follows_the_slider(qtbot: Any, des
     bar.sigLive.emit()
     qtbot.waitUntil(lambda: title.replay_text == "" and desk.state.store_id == desk.live_store_id, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert _ids(desk) == set() and not bar.slider.isEnabled()
+    assert "Live" in title.status_text
 
 
 def test_a_wall_started_on_a_replay_url_goes_back_to_live_when_the_replay_ends(
