@@ -58,6 +58,21 @@ def test_raster_index_answers_exactly_as_the_tree_and_grid_at() -> None:
     assert fast[-2] is None
 
 
+def test_the_raster_index_is_built_once_enough_points_were_asked_for() -> None:
+    """Small calls use the tree until their points add up to RASTER_MIN_POINTS; the answers never change."""
+    registry = load_units()
+    locator = GridLocator((u.code, registry.shape(u.code)) for u in registry.grids)
+    lons, lats = _edge_points(locator, np.random.default_rng(3), RASTER_MIN_POINTS // 3)
+    first = locator.locate_arrays(lons, lats)
+    assert locator._raster is None
+    calls = 1
+    while locator._raster is None:
+        assert list(locator.locate_arrays(lons, lats)) == list(first)
+        calls += 1
+    assert calls * len(lons) >= RASTER_MIN_POINTS and (calls - 1) * len(lons) < RASTER_MIN_POINTS
+    assert list(locator.locate_arrays(lons, lats)) == list(first)
+
+
 def test_raster_index_on_generated_square_grids() -> None:
     """Axis-aligned generated cells (edges that may fall on raster cell edges) are answered as by the tree."""
     rows = grid_units(Extent(-74.05, 40.6, -73.85, 40.8), cell_m=1000)
