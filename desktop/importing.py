@@ -43,6 +43,19 @@ def add_import_parsers(sub: Any, positive: Callable[[type[float] | type[int]], C
     poll.add_argument("--interval", type=positive(float), default=60.0, help="seconds between polls (default 60)")
     poll.add_argument("--page-size", type=positive(int), default=100, help="requests per page (default 100)")
     poll.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
+    poll.add_argument(
+        "--generate-units",
+        action="store_true",
+        help="a city with no units loaded: generate square unit grids over --extent or the first requests' "
+        "extent (new store only)",
+    )
+    poll.add_argument(
+        "--cell-m", type=positive(float), default=1000.0, help="generated grid cell size (default 1000 m)"
+    )
+    poll.add_argument("--city", default="Imported city", help="name of the generated district")
+    poll.add_argument(
+        "--extent", metavar="W,S,E,N", help="box the generated units cover (default: the first requests')"
+    )
     _open311_options(poll)
 
     cap = sub.add_parser("import-cap", help="import CAP 1.2 weather warning files (Alert, Update, Cancel)")
@@ -134,7 +147,15 @@ def _open311(args: argparse.Namespace) -> Any:
     from feeds.importers.commands import Open311Options
 
     return Open311Options(
-        mapping=getattr(args, "mapping", None), db=args.db, server=args.server, token=args.token, json=args.json
+        mapping=getattr(args, "mapping", None),
+        db=args.db,
+        server=args.server,
+        token=args.token,
+        json=args.json,
+        generate_units=getattr(args, "generate_units", False),
+        cell_m=getattr(args, "cell_m", 1000.0),
+        city=getattr(args, "city", "Imported city"),
+        extent=getattr(args, "extent", None),
     )
 
 

@@ -20,7 +20,7 @@ it: the answers are exactly the ``STRtree`` query's (a test compares them).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import shapely
@@ -40,6 +40,14 @@ _EPS = 1e-9
 
 _EMPTY = -1
 _AMBIGUOUS = -2
+
+
+class PointLocator(Protocol):
+    """Anything that places arrays of points on grids (:class:`GridLocator`, a generating one)."""
+
+    def locate_arrays(self, lons: np.ndarray[Any, Any], lats: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Grid code per point (object array; ``None`` outside every grid)."""
+        ...
 
 
 class _Raster:

@@ -17,8 +17,8 @@ from typing import TextIO
 
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from feeds.geo.extent_grid import grid_units, robust_extent
-from feeds.geo.locate import GridLocator
+from feeds.geo.extent_grid import Extent, grid_units, robust_extent
+from feeds.geo.locate import GridLocator, PointLocator
 from feeds.importers.cap import WarningBook
 from feeds.importers.cap_feed import AlertSink, CapPoller, ProducerAlertSink, StoreAlertSink, import_cap_files
 from feeds.importers.csv311 import CsvLayoutError, import_csv, read_coordinates
@@ -41,7 +41,7 @@ from feeds.importers.replay_server import ReplayServer
 from feeds.importers.report import ImportReport
 from feeds.importers.sinks import CaseSink, ProducerSink, StoreSink, locate
 from feeds.importers.times import parse_w3
-from feeds.importers.units import district_outline, replace_units, store_locator
+from feeds.importers.units import GeneratingLocator, district_outline, replace_units, store_locator
 from feeds.server import TokenBook
 from feeds.simulator.history.progress import ProgressBar
 from feeds.store import Store, open_store
@@ -139,6 +139,44 @@ class Open311Options:
     server: str | None = None
     token: str | None = None
     json: bool = False
+    generate_units: bool = False
+    cell_m: float = 1000.0
+    city: str = "Imported city"
+    extent: str | None = None
+
+
+def _extent(text: str) -> Extent:
+    """``W,S,E,N`` in degrees (WGS-84)."""
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        raise ImportUserError(f"--extent must be W,S,E,N in degrees, not {text!r}") from None
+    if not (-180 <= west < east <= 180 and -85 <= south < north <= 85):
+        raise ImportUserError(f"--extent {text!r}: west < east and south < north, within ±180 and ±85 degrees")
+    return Extent(west, south, east, north)
+
+
+def _poll_locator(opts: Open311Options, store: Store, err: TextIO | None) -> PointLocator:
+    """The store's grids, or with ``--generate-units`` grids generated over ``--extent`` or the first requests."""
+    if not opts.generate_units:
+        if opts.extent is not None:
+            raise ImportUserError("--extent goes with --generate-units")
+        return store_locator(store.engine)
+    if opts.server is not None:
+        raise ImportUserError(
+            "--generate-units writes the units into the store (--db): poll into the store, then serve it"
+        )
+    extent = _extent(opts.extent) if opts.extent is not None else None
+    stream = err or sys.stderr
+
+    def told(grids: int) -> None:
+        where = "--extent" if extent is not None else "the first requests' extent"
+        stream.write(f"generated {grids:,} unit grids of {opts.cell_m:,.0f} m over {where} (marked generated)\n")
+
+    try:
+        return GeneratingLocator(store.engine, opts.cell_m, opts.city, extent, on_generate=told)
+    except ValueError as exc:
+        raise ImportUserError(str(exc)) from None
 
 
 def _open311_mapping(opts: Open311Options) -> Open311Mapping:
@@ -218,8 +256,13 @@ def run_poll_open311(
     since: str | None = None,
     page_size: int = 100,
     out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
-    """``gridwall poll-open311``: poll an endpoint until interrupted (or once); returns the exit code."""
+    """``gridwall poll-open311``: poll an endpoint until interrupted (or once); returns the exit code.
+
+    With ``generate_units`` (a foreign city, a new store) the unit grids are generated over
+    ``extent`` or over the first requests read (:class:`~feeds.importers.units.GeneratingLocator`).
+    """
     if not endpoint.startswith(("http://", "https://")):
         raise ImportUserError(f"the endpoint must be an http:// or https:// URL, not {endpoint!r}")
     mapping = _open311_mapping(opts)
@@ -238,7 +281,7 @@ def run_poll_open311(
             endpoint,
             mapping,
             _sink(opts, store),
-            store_locator(store.engine),
+            _poll_locator(opts, store, err),
             point,
             first_since=first_since,
             page_size=page_size,

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from feeds.geo.geojson_io import write_atomic
-from feeds.geo.locate import GridLocator
+from feeds.geo.locate import PointLocator
 from feeds.importers.open311 import Open311Error, Open311Mapping, parse_document, request_states
 from feeds.importers.producer import ProducerError
 from feeds.importers.report import ImportReport
@@ -87,7 +87,7 @@ class Open311Poller:
         endpoint: str,
         mapping: Open311Mapping,
         sink: CaseSink,
-        locator: GridLocator,
+        locator: PointLocator,
         checkpoint: Checkpoint,
         *,
         first_since: float | None = None,

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 from sqlalchemy import Engine, select
 
-from feeds.geo.locate import GridLocator
+from feeds.geo.locate import PointLocator
 from feeds.importers.cases import CaseState, is_behind, transition_events
 from feeds.importers.producer import LazyProducer, ProducerSession
 from feeds.importers.records import case_row
@@ -32,7 +32,7 @@ class CaseSink(Protocol):
         ...
 
 
-def locate(states: Sequence[CaseState], locator: GridLocator, report: ImportReport) -> list[CaseState]:
+def locate(states: Sequence[CaseState], locator: PointLocator, report: ImportReport) -> list[CaseState]:
     """States with their grid filled in; those outside every unit grid are skipped as ``outside_units``."""
     if not states:
         return []

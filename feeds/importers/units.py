@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry import shape
 from sqlalchemy import Engine, delete, insert, select
 
+from feeds.geo.extent_grid import GENERATED_DISTRICT, Extent, grid_units, robust_extent
 from feeds.geo.locate import GridLocator
 from feeds.store.schema import cases, units
 
@@ -53,3 +56,74 @@ def copy_units(source: Engine, target_url: str) -> None:
             conn.execute(insert(units), rows)
     finally:
         target.close()
+
+
+SMALL_BATCH = 1_000
+"""Fewer points than this size the generated units by their full extent (no trimmed quantiles: the
+0.2 % trim of a hundred points would cut into the outermost ones)."""
+
+
+class GeneratingLocator:
+    """Locates points on units generated over the extent of the first points it is asked for.
+
+    For a source whose extent is only known once it has been read (``poll-open311
+    --generate-units`` into a new store): the units are generated (as by ``import-csv
+    --generate-units``, :func:`feeds.geo.extent_grid.grid_units`) over ``extent`` if given, else
+    over the first batch holding usable coordinates, and written into the store. A store
+    that already holds generated units (a restarted poll) keeps them. Later points
+    outside that extent are outside every grid.
+
+    Args:
+        engine: The store's engine.
+        cell_m: Grid cell size in metres.
+        city: Name of the generated district.
+        extent: The box to cover (``None``: the first batch's).
+        on_generate: Called with the number of grids once they are generated.
+
+    Raises:
+        ValueError: If units must be generated into a store that already holds cases.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        cell_m: float,
+        city: str,
+        extent: Extent | None = None,
+        on_generate: Callable[[int], None] | None = None,
+    ) -> None:
+        self._engine, self._cell_m, self._city, self._on_generate = engine, cell_m, city, on_generate
+        self._locator: GridLocator | None = None
+        with engine.connect() as conn:
+            found = conn.execute(select(units.c.code).where(units.c.code == GENERATED_DISTRICT)).first()
+        if found is not None:
+            self._locator = store_locator(engine)
+        elif extent is not None:
+            self._generate(extent)
+        else:  # refuse now, not at the first poll, when units cannot be generated into this store
+            with engine.connect() as conn:
+                if conn.execute(select(cases.c.id).limit(1)).first() is not None:
+                    raise ValueError("the store already holds cases: generate units only into a new store")
+
+    @property
+    def generated(self) -> bool:
+        """Whether the units exist (generated now or found in the store)."""
+        return self._locator is not None
+
+    def _generate(self, extent: Extent) -> None:
+        rows = grid_units(extent, self._cell_m, self._city)
+        replace_units(self._engine, rows)
+        grids = [(r["code"], r["geometry"]) for r in rows if r["level"] == "grid"]
+        self._locator = GridLocator(grids)
+        if self._on_generate is not None:
+            self._on_generate(len(grids))
+
+    def locate_arrays(self, lons: np.ndarray[Any, Any], lats: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Grid code per point (``None`` outside), generating the units first if they do not exist yet."""
+        if self._locator is None:
+            extent = robust_extent(lons, lats, trim=0.0 if len(lons) < SMALL_BATCH else 0.002)
+            if extent is None:  # no usable coordinates yet: nothing can be placed
+                return np.full(len(lons), None, dtype=object)
+            self._generate(extent)
+        assert self._locator is not None
+        return self._locator.locate_arrays(lons, lats)
