@@ -125,12 +125,19 @@ class TimeParser:
         values = np.full(n, _BIG, dtype=np.int64)
         bad = np.zeros(n, dtype=bool)
         slow = np.ones(n, dtype=bool)
-        if self._fields is not None and n:
+        if n:
             lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+            slow[lengths == 0] = False  # blank: BLANK, no call
+        if self._fields is not None and n:
             fixed = np.flatnonzero(lengths == self._length)
             if len(fixed):
                 chosen = texts if len(fixed) == n else [texts[i] for i in fixed.tolist()]
-                ok, epochs = self._fixed(np.array(chosen, dtype=f"U{self._length}"))
+                joined = "".join(chosen)
+                if joined.isascii():  # one byte per character: the codes straight from the encoded text
+                    codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, self._length)
+                else:
+                    codes = np.array(chosen, dtype=f"U{self._length}").view(np.uint32).reshape(-1, self._length)
+                ok, epochs = self._fixed(codes)
                 values[fixed[ok]] = epochs[ok]
                 slow[fixed[ok]] = False
         for i in np.flatnonzero(slow):
@@ -143,10 +150,11 @@ class TimeParser:
                 values[i] = t
         return values, bad
 
-    def _fixed(self, arr: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    def _fixed(self, chars: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """``(ok, epochs)`` of texts given as character codes, one row per text."""
         assert self._fields is not None
-        codes = arr.view(np.uint32).reshape(-1, self._length).astype(np.int64)
-        ok = np.ones(len(arr), dtype=bool)
+        codes = chars.astype(np.int32)
+        ok = np.ones(len(chars), dtype=bool)
         num: dict[str, Any] = {}
         for name, a, b in self._fields:
             if name.startswith("literal:"):
@@ -160,7 +168,10 @@ class TimeParser:
             else:
                 digits = codes[:, a:b] - ord("0")
                 ok &= ((digits >= 0) & (digits <= 9)).all(axis=1)
-                num[name] = (digits * (10 ** np.arange(b - a - 1, -1, -1))).sum(axis=1)
+                value = digits[:, 0].astype(np.int64)
+                for k in range(1, b - a):
+                    value = value * 10 + digits[:, k]
+                num[name] = value
         hour = num.get("H")
         if hour is None:
             twelve = num["I"]
