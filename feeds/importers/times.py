@@ -133,6 +133,7 @@ class TimeParser:
             if len(fixed):
                 chosen = texts if len(fixed) == n else [texts[i] for i in fixed.tolist()]
                 joined = "".join(chosen)
+                codes: np.ndarray[Any, Any]
                 if joined.isascii():  # one byte per character: the codes straight from the encoded text
                     codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, self._length)
                 else:
