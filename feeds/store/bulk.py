@@ -502,6 +502,7 @@ _COUNTED = (
     cases.c.cancelled_at,
     cases.c.platform,
 )
+_COUNTED_NAMES = tuple(c.name for c in _COUNTED)
 _ID_BATCH = 10_000
 
 
@@ -540,10 +541,11 @@ def _replace_existing(conn: Connection, ids: list[str], deltas: KpiDeltas) -> in
     found = 0
     for start in range(0, len(ids), _ID_BATCH):
         batch = ids[start : start + _ID_BATCH]
-        old = conn.execute(select(*_COUNTED).where(_ids_in(conn, batch))).mappings().all()
-        if old:
-            _count(old, deltas, -1)
-            conn.execute(delete(cases).where(_ids_in(conn, [r["id"] for r in old])))
+        old = conn.execute(select(*_COUNTED).where(_ids_in(conn, batch))).all()
+        if old:  # counted as columns (numpy), not as one mapping per row
+            columns = dict(zip(_COUNTED_NAMES, zip(*old, strict=True), strict=True))
+            count_columns(columns, deltas, -1)
+            conn.execute(delete(cases).where(_ids_in(conn, list(columns["id"]))))
             found += len(old)
     return found
 
