@@ -324,3 +324,18 @@ def load_taxonomy() -> Taxonomy:
     """
     text = resources.files("resources").joinpath("taxonomy.json").read_text(encoding="utf-8")
     return parse_taxonomy(json.loads(text))
+
+
+GENERIC_SOURCE_NAMES: dict[str, tuple[str, str]] = {
+    "patrol": ("巡查上报", "field inspection"),
+    "hotline_12345": ("电话热线", "phone hotline"),
+    "hotline_12341": ("服务热线", "service hotline"),
+    "mailbox": ("网上受理", "online form"),
+    "app": ("手机应用", "mobile app"),
+    "city_platform": ("市级平台", "city platform"),
+    "sensor": ("物联感知", "IoT sensor"),
+}
+"""``(zh, en)`` names of the sources for an imported city (units other than Xicheng's): the channels
+an import maps its own into (NYC's PHONE → ``hotline_12345``, ONLINE → ``mailbox``, MOBILE →
+``app``) named for what they are anywhere, not Xicheng's 12345 hotline, government mailbox and
+"Xicheng Snap" app (the wall's panels and the drill-down's answers alike)."""

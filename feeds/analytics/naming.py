@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from feeds.analytics.selection import LEVELS
+from feeds.geo.reference import DISTRICT_CODE
 from feeds.geo.units import UnitRegistry
-from feeds.taxonomy import Subclass, Taxonomy
+from feeds.taxonomy import GENERIC_SOURCE_NAMES, Subclass, Taxonomy
+
+
+@dataclass(frozen=True)
+class _Named:
+    name_zh: str
+    name_en: str
 
 
 class Names:
@@ -24,6 +32,8 @@ class Names:
         self._departments = {d.code: d for d in taxonomy.departments} if taxonomy else {}
         self._sources: dict[str, Any] = {s.code: s for s in taxonomy.sources} if taxonomy else {}
         self._city_departments = list(self._departments)
+        if units is not None and units.district.code != DISTRICT_CODE:  # an imported city: generic channel names
+            self._sources.update((code, _Named(zh, en)) for code, (zh, en) in GENERIC_SOURCE_NAMES.items())
         if taxonomy is not None:  # the 全响应 platform shares the names tables (its types, departments, channels)
             from feeds.response.taxonomy import load_response_taxonomy
 

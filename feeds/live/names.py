@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from feeds.romanize import english_name
+from feeds.taxonomy import GENERIC_SOURCE_NAMES as _GENERIC_SOURCES
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +75,10 @@ SOURCE_NAMES: Mapping[str, Label] = {
 
 GENERIC_SOURCE_NAMES: Mapping[str, Label] = {
     **SOURCE_NAMES,
-    "patrol": Label("巡查上报", "field inspection"),
-    "hotline_12345": Label("电话热线", "phone hotline"),
-    "hotline_12341": Label("服务热线", "service hotline"),
-    "mailbox": Label("网上受理", "online form"),
-    "app": Label("手机应用", "mobile app"),
+    **{code: Label(zh, en) for code, (zh, en) in _GENERIC_SOURCES.items()},
 }
-"""Source names on the wall of an imported city (its units adopted from the server): the channels an
-import maps its own into (NYC's PHONE → ``hotline_12345``, ONLINE → ``mailbox``, MOBILE → ``app``) named
-for what they are anywhere, not Xicheng's 12345 hotline, government mailbox and "Xicheng Snap" app."""
+"""Source names on the wall of an imported city (its units adopted from the server):
+:data:`feeds.taxonomy.GENERIC_SOURCE_NAMES`."""
 
 
 class TableNames:

@@ -142,3 +142,16 @@ def test_time_zones_and_iso_offsets_are_honoured() -> None:
         parse("not a time")
     with pytest.raises(TimeFormatError):
         zone("Mars/Olympus")
+
+
+def test_an_imported_city_names_its_channels_generically_in_query_answers() -> None:
+    """The drill-down's names: generated units give generic channel names; Xicheng's units keep Xicheng's."""
+    from feeds.analytics.naming import Names
+    from feeds.geo.unit_rows import registry_from_rows
+    from feeds.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    city = Names(registry_from_rows(grid_units(Extent(-74.0, 40.7, -73.95, 40.75), 1000, "Test City")), taxonomy)
+    assert city.source("app") == {"code": "app", "name_zh": "手机应用", "name_en": "mobile app"}
+    assert city.source("hotline_12345")["name_en"] == "phone hotline"
+    assert "Xicheng" in Names(load_units(), taxonomy).source("app")["name_en"]
