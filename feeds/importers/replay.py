@@ -64,6 +64,8 @@ def _case_events(row: Any, end: float) -> list[Message]:
     answered = response and row.dispatched_at is None  # 全响应: answered on the line, never dispatched
     for stage, column in _STEPS[:1] if answered else _STEPS:
         t = getattr(row, column)
+        if response and stage == "handling" and row.responded_at is not None:
+            t = row.responded_at  # a 全响应 request is handled from its response to the caller
         if t is None and row.closed_at is not None:
             t = row.closed_at  # a closed case went through every step, at the latest by its closing
         if t is None or t >= end:
@@ -97,7 +99,13 @@ def _case_events(row: Any, end: float) -> list[Message]:
 
 
 def timeline(engine: Engine, start: float, end: float) -> list[Message]:
-    """The events of the cases reported in ``[start, end)`` and the alerts logged then, oldest first."""
+    """The events of the cases reported in ``[start, end)`` and the alerts logged then, oldest first.
+
+    全响应 requests (``platform`` response) replay as such: created on their platform, given
+    their response deadline at dispatch, handled from their response, closed at once when
+    answered on the line, and evaluated (``case.evaluated``) when their return visit falls in
+    the period (the store keeps a request's last visit only).
+    """
     out: list[Message] = []
     with engine.connect() as conn:
         query = select(cases).where(cases.c.reported_at >= int(start), cases.c.reported_at < int(end))

@@ -217,3 +217,38 @@ def test_a_seeded_period_of_both_platforms_replays_into_a_store_without_a_refusa
     finally:
         source.close()
         target.close()
+
+
+def test_a_response_request_replays_on_its_platform_and_is_evaluated(gridwall: ServerThread, store: Store) -> None:
+    """A 全响应 request is created as one (the server refuses a six-digit type on the city platform), handled from
+    its response, evaluated by its return visit and closed: every event accepted, the stage reached."""
+    request = {
+        **_case("R", T0, filed_at=T0 + 60, dispatched_at=T0 + 120, handled_at=T0 + 1800, closed_at=T0 + 3000),
+        "subclass": "110101",
+        "department": "D03",
+        "source": "hotline_12345",
+        "platform": "response",
+        "response_deadline_at": int(T0 + 7200),
+        "responded_at": int(T0 + 600),
+        "evaluated_at": int(T0 + 2400),
+        "resolved": True,
+        "satisfaction": "satisfied",
+    }
+    for _ in upsert_cases(store.engine, [request]):
+        pass
+    events = timeline(store.engine, T0, T0 + 3600)
+    created = next(m for m in events if isinstance(m, CaseCreated))
+    assert created.case.platform == "response"
+    dispatched = next(m for m in events if isinstance(m, CaseStageChanged) and m.stage == "dispatched")
+    assert dispatched.response_deadline == T0 + 7200  # given at dispatch, as the live simulator does
+    kinds = [m.TYPE if not isinstance(m, CaseStageChanged) else m.stage for m in events]
+    assert kinds == [
+        "case.created", "filed", "dispatched", "handling", "closure_requested", "verifying", "case.evaluated",
+        "case.closed",
+    ]  # fmt: skip
+    handling = next(m for m in events if isinstance(m, CaseStageChanged) and m.stage == "handling")
+    assert handling.ts == T0 + 600  # from the response to the caller
+    with ProducerSession(gridwall.url, "prod-token") as session:
+        answers = session.publish(events)
+        assert [a.TYPE for a in answers] == ["ack"] * len(events), answers
+        assert session.current_stages(["R"]) == {"R": "closed"}
