@@ -233,6 +233,14 @@ def main() -> int:
         gmap.run_js(f"gridwall.clickUnit('{SUBDISTRICT}')")
         pump_until(lambda: view.isVisible() and view.path.unit == SUBDISTRICT, "the drill-down")
         pump_until(lambda: not view.book.busy and bool(view.unit_page.indicators.values), "its figures")
+        # the week's figures, not today's: at Beijing dawn a subdistrict may have no case yet today,
+        # while the seeded days always hold some
+        today = view.unit_page.drill.period.start
+        view.range_bar.buttons["7d"].click()
+        pump_until(
+            lambda: not view.book.busy and view.unit_page.drill.period.start not in ("", today),
+            "the week's figures",
+        )
         window = view.window()
         drill_screen = int(wall.layout.drilldown)
         result["drill"] = {
