@@ -21,10 +21,45 @@ from feeds.privacy import has_personal_data, mask_frame, mask_text
         ("业主刘女士反映", "业主*反映"),
         ("市民来电反映：某路段井盖缺失，请尽快处理。", "市民来电反映：某路段井盖缺失，请尽快处理。"),
         ("网格 110102001004001 于 2026-12-04 21:38 上报", "网格 110102001004001 于 2026-12-04 21:38 上报"),
+        # the hotline's other phrasings
+        ("诉求人张三反映：楼道堆物", "诉求人*反映：楼道堆物"),
+        ("王先生反映路灯不亮", "*反映路灯不亮"),
+        ("张女士来电称楼道堆物", "*来电称楼道堆物"),
+        ("欧阳先生反映", "*反映"),
+        ("幸福里小区王师傅家门口", "幸福里小区*家门口"),
+        ("姓名：王五", "姓名：*"),
+        ("姓名:王五，电话13812345678", "姓名:*，电话1**********"),
+        ("联系人李四", "联系人*"),
+        ("来电者赵六称", "来电者*称"),
+        ("3单元401门口", "*单元*门口"),
+        ("5号楼3-401漏水", "*号楼*漏水"),
+        ("幸福里小区10栋1201", "幸福里小区*栋*"),
+        ("东四北大街107号院3号楼2单元502室", "东四北大街*号院*号楼*单元*室"),
+        ("身份证号110101199003074512", "身份证号1*****************"),
+        ("身份证号11010119900307451X，", "身份证号1*****************，"),
+        ("老身份证110101900307451", "老身份证1**************"),
+        ("座机010-12345678", "座机0**********"),
+        ("(010)12345678", "(**********"),
+        # English
+        ("Mr. Wang called about the lamp", "Mr. * called about the lamp"),
+        ("Mrs Li Na reported", "Mrs * reported"),
+        ("name: John Smith, phone 13812345678", "name: *, phone 1**********"),
+        ("Caller Zhang Wei says", "Caller * says"),
+        ("Apt 4B, Room 502, No. 12 Dongsi North Street", "Apt *, Room *, No. * Dongsi North Street"),
+        ("flat #502, room 12", "flat #*, room *"),
+        # kept: places, case types, counts, dates, 先生/女士 inside other words
+        ("陶然亭路东侧人行道有暴露垃圾", "陶然亭路东侧人行道有暴露垃圾"),
+        ("幸福里社区月坛北街小区门口", "幸福里社区月坛北街小区门口"),
+        ("首先生活垃圾要分类，原先生产的", "首先生活垃圾要分类，原先生产的"),
+        ("维修师傅说学生上学不便", "维修师傅说学生上学不便"),
+        ("3栋12户居民受影响", "*栋12户居民受影响"),
+        ("办公楼2019年建成", "办公楼2019年建成"),
+        ("No 3 trucks, the caller said the unit price is high", "No 3 trucks, the caller said the unit price is high"),
+        ("Unit price 3 yuan at Xidan North Street", "Unit price 3 yuan at Xidan North Street"),
     ],
 )
 def test_mask_text(text: str, masked: str) -> None:
-    """Phones, names after a caller word and house numbers go; grid codes, dates and the rest stay."""
+    """ID and phone numbers, names and house numbers go; places, grid codes, counts, dates and the rest stay."""
     assert mask_text(text) == masked
     assert has_personal_data(text) == (text != masked)
 
