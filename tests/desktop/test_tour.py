@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from waiting import WAIT_MS
 
 from desktop.app import WallOptions
@@ -124,6 +125,33 @@ def test_an_operator_starts_and_stops_the_tour_on_the_walls(qtbot: Any, wall: Wa
     qtbot.waitUntil(lambda: not wall.tour.running, timeout=WAIT_MS)
     assert main(["tour", "start", "--server", url, "--token", "wall-token"]) == 1  # forbidden for the wall role
     assert not wall.tour.running
+
+
+def test_the_workstations_tour_actions_start_and_stop_the_tour_on_the_walls(qtbot: Any, wall: WallSession) -> None:
+    """Ctrl+T on the workstation sends ``tour start`` through the server and the wall's tour runs (the
+    workstation's own overview does not tour); Ctrl+Shift+T stops it."""
+    desk = WallSession(
+        wall.client.url, "op-token", WallOptions(workstation=True, size=(1280, 720), language="zh"), Translations()
+    )
+    desk.show()
+    try:
+        qtbot.waitUntil(lambda: desk.bridge.status.state == "live", timeout=WAIT_MS)
+        window = desk.windows[0]
+        start, stop = window.tour_actions  # type: ignore[attr-defined]
+        assert start.shortcut().toString() == "Ctrl+T" and stop.shortcut().toString() == "Ctrl+Shift+T"
+        assert start in window.view_menu.actions() and stop in window.view_menu.actions()  # type: ignore[attr-defined]
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+        assert not wall.tour.running
+        QTest.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: wall.tour.running, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: wall.tour.caption.showing, timeout=WAIT_MS)  # the first scene's caption is up
+        assert not desk.tour.running  # a workstation only asks the walls
+        QTest.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.waitUntil(lambda: not wall.tour.running, timeout=WAIT_MS)
+    finally:
+        desk.set_language("en")
+        desk.close()
 
 
 def test_history_caption_reads_the_store_totals() -> None:
