@@ -3,7 +3,7 @@
 The figures come from :func:`feeds.briefing.build_briefing`; this module only
 lays them out: an HTML document for :class:`QTextDocument` (tables, the charts
 as images drawn with :class:`QPainter`), printed with :class:`QPdfWriter` on A4.
-Qt embeds the (subset) CJK font, so the PDF reads the same on any machine.
+Qt embeds the CJK font (only the glyphs used), so the PDF reads the same on any machine.
 ``gridwall report`` (``desktop/commands.py``) and the workstation's *Briefing*
 button call :func:`write_briefing_pdf`.
 """

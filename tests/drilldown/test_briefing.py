@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import datetime, timedelta
@@ -30,6 +31,39 @@ def _text(pdf: Path) -> str:
 def _pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def _fonts(pdf: Path) -> list[dict[str, str]]:
+    """``pdffonts``' table: one dict per font (name, type, emb, sub, uni)."""
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["name", "type"] and lines[1].startswith("---"), out
+    fonts = []
+    for line in lines[2:]:
+        # name, type (one or more words), encoding, emb, sub, uni, object, ID: read from the right
+        words = line.split()
+        fonts.append(
+            {"name": words[0], "type": " ".join(words[1:-6]), "emb": words[-5], "sub": words[-4], "uni": words[-3]}
+        )
+    return fonts
+
+
+def _font_program_sizes(pdf: Path) -> list[int]:
+    """The uncompressed size (``/Length1``) of every embedded TrueType font program in ``pdf``.
+
+    A CJK font covering GB2312 is several megabytes; a program of the glyphs one briefing uses is
+    tens of kilobytes. (Qt does not prefix the font's name with a subset tag, so ``pdffonts``
+    reads ``sub no`` for it.)
+    """
+    data = pdf.read_bytes()
+    sizes = []
+    for ref in re.finditer(rb"/FontFile2 (\d+) 0 R", data):
+        obj = re.search(rb"\n" + ref.group(1) + rb" 0 obj\s*<<(.*?)>>", data, re.S)
+        assert obj is not None, ref.group(0)
+        length = re.search(rb"/Length1 (\d+)", obj.group(1))
+        assert length is not None, obj.group(1)
+        sizes.append(int(length.group(1)))
+    return sizes
 
 
 def test_periods() -> None:
@@ -67,6 +101,11 @@ def test_daily_briefing_pdf_holds_the_store_figures(
     best = b.subdistricts.rows[0]
     assert any(line.split()[:2] == ["1", best.who.name_zh] for line in text.splitlines())
     assert "四、街道排名（按期结案率）" in text and "六、预警与天气" in text
+    fonts = _fonts(pdf)
+    assert fonts and all(f["emb"] == "yes" and f["uni"] == "yes" for f in fonts), fonts  # embedded, text extractable
+    assert any(f["type"].startswith("CID TrueType") for f in fonts), fonts  # the CJK font
+    programs = _font_program_sizes(pdf)
+    assert len(programs) == len(fonts) and all(0 < n < 1_000_000 for n in programs), programs  # subsets of the glyphs
 
 
 @needs_poppler
