@@ -32,6 +32,7 @@ from PySide6.QtGui import (
 from feeds.briefing import BEIJING, Briefing
 from feeds.protocol import PlanRun
 from feeds.protocol.answers import Change, Figures, Indicators
+from feeds.weather_names import warning_name, warning_text
 from widgets.theme import cjk_family
 
 INK, DIM, RULE, BAR, BAR_PREV, WARN = "#1b2533", "#5b6b80", "#c9d2de", "#1f8f86", "#b8c4d4", "#c2410c"
@@ -222,8 +223,8 @@ def briefing_html(b: Briefing, lang: str) -> str:
     weather = [
         [
             datetime.fromtimestamp(n.at, BEIJING).strftime("%m-%d %H:%M"),
-            f"{n.hazard} · {n.level} · {w['issued'] if n.active else w['lifted']}",
-            n.text,
+            f"{warning_name(n.hazard, n.level, lang)} · {w['issued'] if n.active else w['lifted']}",
+            warning_text(n.text, n.hazard, n.level, lang),
         ]
         for n in b.weather
     ]

@@ -14,6 +14,7 @@ from PySide6.QtGui import QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from feeds.live import CrowdView, SensorView, WeatherView
+from feeds.weather_names import warning_text
 from widgets.panel import (
     PaintedArea,
     Panel,
@@ -107,6 +108,14 @@ class WeatherPanel(_AlertPanel):
         w = self.warnings[0]
         return f"{hazard_name(w.hazard)} · {warning_level_name(w.level)}"
 
+    def body_text(self) -> str:
+        """The text under the badge: the warning's own text, in English with the Chinese warning names
+        translated (or the warning's English name when other Chinese words remain; :mod:`feeds.weather_names`)."""
+        if not self.warnings:
+            return ""
+        w = self.warnings[0]
+        return warning_text(w.text, w.hazard, w.level, self.lang)
+
     def paint_content(self, p: QPainter, rect: QRectF) -> None:
         """Badge, text and the other warnings."""
         s = self.scale
@@ -137,7 +146,7 @@ class WeatherPanel(_AlertPanel):
         p.setFont(body)
         p.setPen(colour(TEXT))
         text_rect = QRectF(rect.left(), y, rect.width(), lines * fm.height())
-        plain = " ".join(w.text.split())
+        plain = self.body_text()
         p.drawText(text_rect, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop,
                    _elide_lines(fm, plain, rect.width(), lines))  # fmt: skip
         if len(self.warnings) > 1:

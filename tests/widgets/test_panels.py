@@ -182,6 +182,27 @@ def test_weather_panel_badge_and_no_warning(qtbot: QtBot) -> None:
     assert not w.grab().isNull()
 
 
+def test_weather_panel_text_in_english_names_the_warning_in_english(qtbot: QtBot) -> None:
+    """Under the English badge the simulator's 寒潮蓝色预警 reads "Blue cold wave warning"; a Chinese sentence
+    gives way to the warning's English name, an English text stays; the Chinese view shows the text as sent."""
+    w = WeatherPanel(SCALE)
+    qtbot.addWidget(w)
+    drill = "（演练）西城区气象台发布暴雨橙色预警信号：预计未来3小时将出现50毫米以上降雨"
+    cases = [
+        (WeatherView("w1", "cold_wave", "blue", "寒潮蓝色预警", NOW), "Blue cold wave warning"),
+        (WeatherView("w2", "thunder", "yellow", "雷电黄色预警信号", NOW), "Yellow thunderstorm warning"),
+        (WeatherView("w3", "rainstorm", "orange", drill, NOW), "Orange rainstorm warning"),
+        (WeatherView("w4", "heat", "red", "Heat red warning: stay indoors", NOW), "Heat red warning: stay indoors"),
+    ]
+    for view, english in cases:
+        w.update_weather([view])
+        w.set_language("en")
+        assert w.body_text() == english
+        w.set_language("zh")
+        assert w.body_text() == view.text
+    assert not w.grab().isNull()
+
+
 def test_crowd_and_sensor_panels(qtbot: QtBot) -> None:
     """Crowd rows, crowded count and clicks; sensors with alarms counted."""
     crowd = CrowdPanel(SCALE)
