@@ -167,6 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
     wall = _command(sub, "wall", "open a wall or workstation on a running case server")
     wall.add_argument("--server", type=_server_url, required=True, help=f"server URL (required), e.g. {DEFAULT_SERVER}")
     wall.add_argument("--token", required=True, help="access token, role wall or operator (required)")
+    wall.add_argument(
+        "--db",
+        type=_store_url,
+        metavar="URL",
+        help="the server's store, readable from this machine: this wall or workstation then replays its periods "
+        "itself (the tour's replay scene, the workstation's 'Replay this period'); default: none, only steer "
+        "a 'gridwall replay' server",
+    )
     _wall_options(wall)
 
     server = _command(sub, "server", "run the websocket case server")

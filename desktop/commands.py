@@ -39,7 +39,36 @@ log = logging.getLogger(__name__)
 def cmd_wall(args: argparse.Namespace) -> int:
     """``gridwall wall``: a wall or workstation on an existing server (``--server`` checked by the parser)."""
     options = wall_options(args)
-    return run_wall_session(start_application(options), args.server, args.token, options)
+    if args.db is None:
+        return run_wall_session(start_application(options), args.server, args.token, options)
+    from desktop.replay import own_replay_source
+    from feeds.store import StoreError, open_store
+
+    missing = _missing_sqlite_file(args.db)
+    if missing is not None:
+        raise UserError(f"--db: no store at {missing} (give the server's store)")
+    try:
+        store = open_store(args.db, load_reference_data=False)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        source = own_replay_source(store.engine, args.token, workstation=options.workstation)
+        return run_wall_session(start_application(options), args.server, args.token, options, replay_source=source)
+    finally:
+        store.close()
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite store URL or path when it does not exist (opening it would create an empty store)."""
+    from sqlalchemy.engine import make_url
+
+    from feeds.store.engine import resolve_url
+
+    parsed = make_url(resolve_url(url))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    return None if path.is_file() else path
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

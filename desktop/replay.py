@@ -1,7 +1,8 @@
 """Replays started and steered from a wall session: the workstation's replay bar and the tour use it.
 
 :class:`ReplayDesk` starts a :class:`~feeds.importers.replay_server.ReplayServer` on the
-session's own store (the demo's, or ``--db``), switches the session's client to it, and
+session's own store (the demo's, or the server's store given to ``gridwall wall --db``:
+:func:`own_replay_source`), switches the session's client to it, and
 back to the live server at the end. When the session follows a replay server started
 elsewhere (``gridwall replay``), its commands go there as ``replay.control`` messages
 (operator role). Every slow step (reading the period, a seek backwards that restarts the
@@ -41,6 +42,21 @@ class ReplaySource:
 
     engine: Engine
     tokens: TokenBook
+
+
+def own_replay_source(engine: Engine, token: str, *, workstation: bool) -> ReplaySource:
+    """Replays of a store this process opened (``gridwall wall --db``) for a session holding ``token``.
+
+    The replay server accepts that token: as ``operator`` for a workstation, as ``wall``
+    for a wall (so a wall's replayed frames are masked like live ones); and a random
+    producer token of its own, with which it plays the period into itself.
+    """
+    from feeds.server import TokenBook
+
+    book = TokenBook()
+    book.add(token, "operator" if workstation else "wall", "replay")
+    book.issue("producer", "replay")
+    return ReplaySource(engine, book)
 
 
 class ReplayDesk(QObject):

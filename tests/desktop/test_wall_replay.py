@@ -13,7 +13,7 @@ from waiting import WAIT_MS
 
 from desktop.app import WallOptions
 from desktop.i18n import Translations
-from desktop.replay import ReplaySource
+from desktop.replay import ReplaySource, own_replay_source
 from desktop.session import WallSession
 from feeds.client.status import backoff
 from feeds.protocol import BEIJING
@@ -145,3 +145,50 @@ def test_a_wall_started_on_a_replay_url_goes_back_to_live_when_the_replay_ends(
     finally:
         wall.close()
         live.stop()
+
+
+def test_a_wall_given_the_store_replays_itself(qtbot: Any, tmp_path: Path, history: Store) -> None:
+    """``gridwall wall --db``: a wall token's own replay server (role wall) plays the period, then back to live."""
+    book = _book()
+    book.add("wall-token", "wall", "wall")
+    live = ServerThread(
+        ServerConfig(host="127.0.0.1", port=0, store_url=str(tmp_path / "live.db"), tokens=book, heartbeat_s=0.5)
+    ).start()
+    source = own_replay_source(history.engine, "wall-token", workstation=False)
+    grant = source.tokens.check("wall-token")
+    assert grant is not None and grant.role == "wall"  # its replayed frames are masked like live ones
+    wall = WallSession(
+        live.url,
+        "wall-token",
+        WallOptions(language="en", windowed=True, size=(1280, 720)),
+        Translations(),
+        client_options={"reconnect_delays": backoff(initial=0.1, maximum=0.3)},
+        replay_source=source,
+    )
+    title = wall.wall_windows[0].panels["title"]
+    assert isinstance(title, TitleBar)
+    try:
+        wall.show()
+        qtbot.waitUntil(lambda: wall.bridge.status.state == "live", timeout=WAIT_MS)
+        live_store = wall.state.store_id
+        assert wall.replays.can_start  # so the tour does not skip its replay scene
+        wall.replays.start(T0, T0 + 3600, 36_000.0)
+        qtbot.waitUntil(lambda: "REPLAY" in title.replay_text and _ids(wall) == {"A", "B", "C"}, timeout=WAIT_MS)
+        wall.replays.live()
+        qtbot.waitUntil(lambda: title.replay_text == "" and wall.state.store_id == live_store, timeout=WAIT_MS)
+    finally:
+        wall.close()
+        live.stop()
+
+
+def test_wall_db_must_name_an_existing_store(tmp_path: Path) -> None:
+    """``--db`` naming no file is refused before any window opens (opening it would create an empty store)."""
+    from desktop.cli import build_parser
+    from desktop.commands import UserError, cmd_wall
+
+    missing = tmp_path / "nothing.db"
+    args = build_parser().parse_args(["wall", "--server", "ws://127.0.0.1:1", "--token", "t", "--db", str(missing)])
+    assert args.db == str(missing)
+    with pytest.raises(UserError, match=f"no store at {missing}"):
+        cmd_wall(args)
+    assert not missing.exists()
