@@ -118,21 +118,33 @@ def _lead_star(match: re.Match[str]) -> str:
     return (match.group("lead") or match.group(0)[0]) + "*"
 
 
-_MASKS: tuple[tuple[re.Pattern[str], Any], ...] = (
-    (RESIDENT_ID, _id_stars),
-    (PHONE, _stars),
-    (NAME, _name),
-    (HOUSE, "*"),
-    (EN_NAME, _lead_star),
-    (EN_HOUSE, _lead_star),
+_DIGIT = re.compile(r"\d")
+_LATIN = re.compile(r"[A-Za-z]")
+_MASKS: tuple[tuple[re.Pattern[str], Any, re.Pattern[str] | None], ...] = (
+    (RESIDENT_ID, _id_stars, _DIGIT),
+    (PHONE, _stars, _DIGIT),
+    (NAME, _name, None),
+    (HOUSE, "*", _DIGIT),
+    (EN_NAME, _lead_star, _LATIN),
+    (EN_HOUSE, _lead_star, _DIGIT),
 )
+"""Pattern, replacement, and what a text must contain for the pattern to be tried at all (a
+digit, a Latin letter): most texts are Chinese words without digits, so most patterns are skipped."""
+
+
+def _masks(text: str) -> Iterator[tuple[re.Pattern[str], Any]]:
+    digit = _DIGIT.search(text) is not None
+    latin = _LATIN.search(text) is not None
+    for pattern, replacement, needs in _MASKS:
+        if needs is None or (digit if needs is _DIGIT else latin):
+            yield pattern, replacement
 
 
 def mask_text(text: str) -> str:
     """``text`` with ID and phone numbers, callers' names and house numbers replaced by ``*``."""
     if not text:
         return text
-    for pattern, replacement in _MASKS:
+    for pattern, replacement in _masks(text):
         text = pattern.sub(replacement, text)
     return text
 
@@ -204,7 +216,7 @@ def _may_hold_personal_data(frame: str) -> bool:
         if value is None:
             return True  # let the full path decide
         text = json.loads(f'"{value}"') if "\\" in value else value
-        if any(pattern.search(text) for pattern, _ in _MASKS):
+        if any(pattern.search(text) for pattern, _ in _masks(text)):
             return True
     return False
 
