@@ -14,7 +14,7 @@ free texts (``description``, ``address``, notes). :func:`mask_text` replaces
   投诉人 / 报件人 / 当事人 / 姓名 / 名字 (a surname + 先生/女士/…, or two or three
   characters before a pause), after 市民 / 居民 / 业主 when 来电, 反映, 称, 电话,
   手机 or a bracket follows it, and a common surname + 先生/女士/小姐/师傅/阿姨/
-  大爷/大妈 anywhere (``王先生反映``), with ``*``,
+  大爷/大妈 anywhere (``王先生反映``; not a trade such as 环卫师傅), with ``*``,
 * house, building, unit and room numbers (``12号``, ``3号楼``, ``2单元``,
   ``502室``, and a room number right after 单元/号楼/栋/幢 without 室:
   ``3单元401``) with ``*号`` and the like, keeping the street and the community,
@@ -57,17 +57,35 @@ _SURNAMES = (
     "涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党"
     "宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝]"
 )
+_TRADES = (
+    "环卫",
+    "门卫",
+    "保安",
+    "修车",
+    "开车",
+    "货车",
+    "公交车",
+    "出租车",
+    "水管",
+    "城管",
+    "宿管",
+    "楼管",
+    "网管",
+    "园林",
+)
+"""Trades ending in a surname character: 环卫师傅, 门卫大爷, 保安师傅, 宿管阿姨 are no names."""
+_NOT_A_TRADE = "(?!{})".format("|".join(f"(?<={t[:-1]}){t[-1]}" for t in _TRADES))
 NAME = re.compile(
     rf"(?P<lead>{_LEADS})(?P<sep>[:：\s]*)"
     rf"(?P<name>[\u4e00-\u9fff](?:{_TITLES})|[\u4e00-\u9fff]{{2,3}}?(?=[（(，,：:;；。\s]|来电|反映|称|电话|手机|$))"
     r"|(?P<lead2>来电市民|市民|居民|业主)(?P<sep2>[:：]?)"
     rf"(?P<name2>[\u4e00-\u9fff](?:{_TITLES})|[\u4e00-\u9fff]{{2,3}}?(?=[（(]|[，,]?(?:来电|反映|称|电话|手机)))"
-    rf"|(?P<titled>(?:{_SURNAMES})(?:{_TITLES}))(?!活|产|成|长|态|效|命|物|意|存|育)"
+    rf"|{_NOT_A_TRADE}(?P<titled>(?:{_SURNAMES})(?:{_TITLES}))(?!活|产|成|长|态|效|命|物|意|存|育)"
 )
 """A name after a caller word (来电人/诉求人/联系人/姓名/…): a surname + title, or two to three
 characters before a pause (after 市民/居民/业主 only before a bracket or [，]来电/反映/称/电话/手机:
 "居民通行" is no name); and anywhere a common surname + 先生/女士/… ("王先生反映"; not 首先生活,
-whose 首 is no common surname, nor 原先生活, where 生 begins 生活)."""
+whose 首 is no common surname, nor 原先生活, where 生 begins 生活, nor a trade such as 环卫师傅)."""
 
 HOUSE = re.compile(
     r"(?<![\d*])\d{1,5}(?:-\d{1,5})?\s?(?=号院|号楼|号|栋|幢|单元|室|层|楼)"

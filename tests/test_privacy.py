@@ -52,6 +52,8 @@ from feeds.privacy import has_personal_data, mask_frame, mask_text
         ("幸福里社区月坛北街小区门口", "幸福里社区月坛北街小区门口"),
         ("首先生活垃圾要分类，原先生产的", "首先生活垃圾要分类，原先生产的"),
         ("维修师傅说学生上学不便", "维修师傅说学生上学不便"),
+        ("环卫师傅已清理，门卫大爷和保安师傅说宿管阿姨知道", "环卫师傅已清理，门卫大爷和保安师傅说宿管阿姨知道"),
+        ("修车师傅占道，园林师傅修剪", "修车师傅占道，园林师傅修剪"),
         ("3栋12户居民受影响", "*栋12户居民受影响"),
         ("办公楼2019年建成", "办公楼2019年建成"),
         ("No 3 trucks, the caller said the unit price is high", "No 3 trucks, the caller said the unit price is high"),
