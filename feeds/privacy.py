@@ -16,7 +16,7 @@ free texts (``description``, ``address``, notes). :func:`mask_text` replaces
   手机 or a bracket follows it, and a common surname + 先生/女士/小姐/师傅/阿姨/
   大爷/大妈 anywhere (``王先生反映``; not a trade such as 环卫师傅), with ``*``,
 * house, building, unit and room numbers (``12号``, ``3号楼``, ``2单元``,
-  ``502室``, and a room number right after 单元/号楼/栋/幢 without 室:
+  ``502室``, and a room number right after 单元/号/楼/栋/幢 without 室:
   ``3单元401``) with ``*号`` and the like, keeping the street and the community,
 * in English texts, the name after Mr/Mrs/Ms/Miss or "name:", "caller",
   "contact", … (``Mr. *``, ``name: *``) and the number after Apt/Flat/Room/Unit/
@@ -89,11 +89,12 @@ whose 首 is no common surname, nor 原先生活, where 生 begins 生活, nor a
 
 HOUSE = re.compile(
     r"(?<![\d*])\d{1,5}(?:-\d{1,5})?\s?(?=号院|号楼|号|栋|幢|单元|室|层|楼)"
-    r"|(?:(?<=单元)|(?<=号楼)|(?<=栋)|(?<=幢))\s?(?:\d{1,5}-\d{1,5}|\d{2,5})[A-Za-z]?"
+    r"|(?:(?<=单元)|(?<=号)|(?<=楼)|(?<=栋)|(?<=幢))\s?(?:\d{1,5}-\d{1,5}|\d{2,5})[A-Za-z]?"
     r"(?![\d:：.年月日时点分秒米个人户元平吨辆次天条家只台处%])"
 )
 """A house, building, unit, floor or room number: the digits before 号/号楼/单元/室/…, and a room
-number right after 单元/号楼/栋/幢 without 室 ("3单元401", "5号楼3-401")."""
+number right after 单元/号/楼/栋/幢 without 室 ("3单元401", "5号楼3-401", "3号401"), unless a time,
+a date or a unit follows it ("3号15:30", "办公楼2019年", "3栋12户")."""
 
 EN_NAME = re.compile(
     r"(?P<lead>\b(?:Mr|Mrs|Ms|Miss|Mx|Madam)\.?\s+"
