@@ -65,9 +65,9 @@ def server(tmp_path: Path) -> Iterator[ServerThread]:
     store.close()
 
 
-def _session(qtbot: Any, server: ServerThread, token: str, **options: Any) -> WallSession:
+def _session(qtbot: Any, server: ServerThread, token: str, translations: Translations, **options: Any) -> WallSession:
     session = WallSession(
-        server.url, token, WallOptions(language="zh", size=(1600, 900), **options), Translations(), client_options=FAST
+        server.url, token, WallOptions(language="zh", size=(1600, 900), **options), translations, client_options=FAST
     )
     session.show()
     qtbot.waitUntil(lambda: session.bridge.status.state == "live", timeout=WAIT_MS)
@@ -101,8 +101,9 @@ def _js(qtbot: Any, gmap: Any, script: str) -> Any:
 def test_no_wall_view_shows_personal_data_the_operator_sees_it(qtbot: Any, server: ServerThread) -> None:
     """Feed rows, the map page's marker data and popup, the drill-down's case detail: masked on the wall;
     the workstation's case detail (operator token) shows the caller's words whole."""
-    wall = _session(qtbot, server, WALL, windowed=True)
-    desk = _session(qtbot, server, OPERATOR, workstation=True)
+    translations = Translations()  # the application's one translator, shared as in a real process
+    wall = _session(qtbot, server, WALL, translations, windowed=True)
+    desk = _session(qtbot, server, OPERATOR, translations, workstation=True)
     try:
         _publish(server)
         desk.client.act("note", CASE_ID, NOTE)
@@ -153,5 +154,6 @@ def test_no_wall_view_shows_personal_data_the_operator_sees_it(qtbot: Any, serve
         assert whole.field_values["address"].text() == ADDRESS
         assert NOTE in [e.step.note for e in whole.timeline.entries]
     finally:
+        translations.set_language("en")  # the translator is the application's: leave it as the next test expects
         desk.close()
         wall.close()
