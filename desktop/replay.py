@@ -158,9 +158,7 @@ class ReplayDesk(QObject):
             self._server.stop()
         server = ReplayServer(
             events, self.source.engine, start, end, speed, self.source.tokens, live=self.live_url
-        ).start()
-        if paused:
-            server.pause()
+        ).start(paused=paused)  # held from the first instant: pausing after start let it play a moment
         self._server = server
         self.client.switch(server.url, self.token)
         log.info("replaying %d events at %g× on %s", len(events), speed, server.url)

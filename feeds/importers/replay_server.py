@@ -110,10 +110,10 @@ class ReplayServer:
 
     # -- life ------------------------------------------------------------------
 
-    def start(self) -> ReplayServer:
-        """Start playing from the period's start (returns once the server listens)."""
+    def start(self, *, paused: bool = False) -> ReplayServer:
+        """Start playing from the period's start, or held there (``paused``); returns once the server listens."""
         with self._lock:
-            self._launch(self.period_start)
+            self._launch(self.period_start, paused)
         if self.hold_s is not None:
             threading.Thread(target=self._end_after_hold, name="gridwall-replay-hold", daemon=True).start()
         return self
