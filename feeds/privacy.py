@@ -110,7 +110,12 @@ EN_HOUSE = re.compile(
 )
 """An English house, apartment or room number ("Apt 4B", "room 502", "No. 12", "#502"), any case."""
 
-_WORDS = frozenset({"反映", "来电", "称", "电话", "投诉", "举报", "报告"})
+_WORDS = frozenset(
+    {"反映", "来电", "称", "电话", "投诉", "举报", "报告"}
+    # how and when a caller reached out, not who ("市民网上反映", "居民多次来电称")
+    | {"网上", "线上", "致电", "拨打", "来信", "留言", "多次", "再次", "近日", "日前", "今日", "今天", "昨日", "昨天"}
+    | {"集体", "多人", "联名", "本人", "群众", "们", "等人", "通过"}
+)
 
 
 def _stars(match: re.Match[str]) -> str:

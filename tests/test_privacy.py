@@ -58,6 +58,7 @@ from feeds.privacy import has_personal_data, mask_frame, mask_text
         ("修车师傅占道，园林师傅修剪", "修车师傅占道，园林师傅修剪"),
         ("3栋12户居民受影响", "*栋12户居民受影响"),
         ("办公楼2019年建成", "办公楼2019年建成"),
+        ("市民网上反映占道经营，居民多次来电称，业主近日反映", "市民网上反映占道经营，居民多次来电称，业主近日反映"),
         ("No 3 trucks, the caller said the unit price is high", "No 3 trucks, the caller said the unit price is high"),
         ("Unit price 3 yuan at Xidan North Street", "Unit price 3 yuan at Xidan North Street"),
     ],
