@@ -32,6 +32,8 @@
     });
     gw.map.getPane('gw-components').style.pointerEvents = 'none';
     gw.map.on('click', onMapClick);
+    gw.map.on('zoomend', cameraZoom);
+    cameraZoom();
   };
 
   /* ---------- components ---------- */
@@ -144,6 +146,14 @@
   };
 
   /* ---------- cameras ---------- */
+  /* Shown from street zoom, like the components: at district zoom ~300 of them would bury the
+     case bubbles and the names. A camera offered for the case at hand (active) shows at any zoom. */
+  function cameraZoom() {
+    gw.map.getPane('gw-camera').classList.toggle('gw-camera-far', gw.map.getZoom() < MIN_ZOOM);
+  }
+  /* The diamond is an inner element: Leaflet positions the marker's own element with a transform,
+     which would replace a rotation given to it. */
+  function cameraIcon(cls) { return L.divIcon({ className: cls, iconSize: null, html: '<i></i>' }); }
   function cameraName(c) { return (gw.lang === 'en' ? c.name_en || c.name_zh : c.name_zh || c.name_en) || c.id; }
   gw.setCameras = function (list) {
     const seen = new Set();
@@ -153,7 +163,7 @@
       let m = gw.cameras.get(id);
       const cls = 'gw-camera' + (c.url ? '' : ' gw-camera--nostream') + (c.active ? ' gw-camera--active' : '');
       if (!m) {
-        m = L.marker([c.lat, c.lon], { icon: L.divIcon({ className: cls, iconSize: null }), pane: 'gw-camera',
+        m = L.marker([c.lat, c.lon], { icon: cameraIcon(cls), pane: 'gw-camera',
           keyboard: false });
         m.bindTooltip(function (layer) {
           const box = gw.el('div', 'gw-tip-body');
@@ -166,7 +176,7 @@
         gw.cameras.set(id, m);
       } else {
         m.setLatLng([c.lat, c.lon]);
-        if (m.options.icon.options.className !== cls) m.setIcon(L.divIcon({ className: cls, iconSize: null }));
+        if (m.options.icon.options.className !== cls) m.setIcon(cameraIcon(cls));
       }
       m._gw = c;
     }

@@ -74,6 +74,20 @@ def test_cameras_and_a_looked_up_place_show(qtbot: Any, smap: GridMap) -> None:
          {"id": "CAM-2", "name_zh": "无流", "lon": 116.365, "lat": 39.915}]
     )  # fmt: skip
     assert state(qtbot, smap)["cameras"] == 2
+    shown = "[...document.querySelectorAll('.gw-camera')].filter(e => getComputedStyle(e).display !== 'none').length"
+    run_js(qtbot, smap, "gridwall.map.setView([39.91, 116.36], 12, {animate: false}); 1")
+    qtbot.waitUntil(lambda: js(qtbot, smap, shown) == 0, timeout=WAIT_MS)  # district zoom: none, they'd bury the cases
+    run_js(qtbot, smap, "gridwall.map.setView([39.91, 116.36], 16, {animate: false}); 1")
+    qtbot.waitUntil(lambda: js(qtbot, smap, shown) == 2, timeout=WAIT_MS)  # street zoom: both
+    diamond = "getComputedStyle(document.querySelector('.gw-camera > i')).transform"
+    assert js(qtbot, smap, diamond).startswith("matrix(0.7")  # rotated 45°: a diamond, not a square
+    smap.set_cameras(
+        [{"id": "CAM-1", "name_zh": "西单路口东", "lon": 116.355, "lat": 39.905, "url": "rtsp://x", "active": True},
+         {"id": "CAM-2", "name_zh": "无流", "lon": 116.365, "lat": 39.915}]
+    )  # fmt: skip
+    run_js(qtbot, smap, "gridwall.map.setView([39.91, 116.36], 12, {animate: false}); 1")
+    qtbot.waitUntil(lambda: js(qtbot, smap, shown) == 1, timeout=WAIT_MS)  # the one offered for a case: any zoom
+    run_js(qtbot, smap, "gridwall.map.setView([39.91, 116.36], 16, {animate: false}); 1")
     with qtbot.waitSignal(smap.sigCameraClicked, timeout=WAIT_MS) as got:
         run_js(qtbot, smap, "gridwall.cameras.get('CAM-2').fire('click'); 1")
     assert got.args == ["CAM-2"]
