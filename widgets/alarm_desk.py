@@ -34,7 +34,7 @@ from feeds.live import NameLookup, PlanView
 from feeds.live.alarms import alarm_row
 from feeds.protocol import ALARM_KINDS, BEIJING, PRIORITIES, AlarmAction, AlarmInfo, PlanAction, ProtocolError
 from feeds.protocol import fields as f
-from widgets.alarm_panel import PRIORITY_COLOURS, alarm_title, priority_name
+from widgets.alarm_panel import PRIORITY_COLOURS, alarm_title, operator_name, priority_name
 from widgets.drilldown.requests import next_request_id
 from widgets.panel import translate
 from widgets.plan_checklist import PlanChecklist
@@ -241,7 +241,7 @@ class AlarmDesk(QWidget):
                 state_name(alarm.state),
                 alarm_title(row, self.lang, self.now),
                 when(alarm.raised_at),
-                alarm.acked_by or alarm.shelved_by,
+                operator_name(alarm.acked_by or alarm.shelved_by),
             ]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -259,7 +259,7 @@ class AlarmDesk(QWidget):
             cells = (
                 when(at, seconds=True) if at is not None else "",
                 step_name(str(step.get("action", ""))),
-                str(step.get("by") or ""),
+                operator_name(str(step.get("by") or "")),
                 str(step.get("note") or ""),
             )
             for j, text in enumerate(cells):

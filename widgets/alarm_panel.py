@@ -15,6 +15,7 @@ from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QWidget
 
 from feeds.live import AlarmRow, AlarmView, FloodLine
+from feeds.protocol.vocab import SEEDED_OPERATOR
 from widgets.alerts import _AlertPanel
 from widgets.panel import crowd_level_name, format_age, format_countdown, hazard_name, translate, warning_level_name
 from widgets.theme import DUE_SOON, OVERDUE, TEXT, TEXT_BRIGHT, TEXT_DIM, Scale, colour
@@ -23,6 +24,12 @@ PRIORITY_COLOURS = {"high": OVERDUE, "medium": DUE_SOON, "low": "#60a5fa"}
 """Priority colours: the overdue red and due-soon amber of the whole wall, and a calm blue for low."""
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def operator_name(name: str) -> str:
+    """Who acted on an alarm as shown: the seeded history's duty officer in the view's language
+    (stored as 值班员), any other operator's name as given."""
+    return translate("Alarms", "duty officer") if name == SEEDED_OPERATOR else name
 
 
 def priority_name(priority: str) -> str:
@@ -180,7 +187,7 @@ class AlarmPanel(_AlertPanel):
         small = s.font(0.7, numeric=True)
         right = format_age(self.now - row.raised_at)
         if not fresh and row.acked_by:
-            right = f"✓ {row.acked_by} · {right}"
+            right = f"✓ {operator_name(row.acked_by)} · {right}"
         right_w = min(QFontMetrics(small).horizontalAdvance(right) + s.gap, inner.width() * 0.4)
         font = s.font(0.8, bold=fresh)
         p.setFont(font)

@@ -37,11 +37,10 @@ from feeds.alarms.engine import (
     urge_note,
 )
 from feeds.protocol import AlarmChanged, AlarmInfo, AlarmRaised, CaseUrged, Message
+from feeds.protocol.vocab import SEEDED_OPERATOR
 from feeds.store import Store
 from feeds.store.schema import alarms, cases
 
-SEEDED_OPERATOR = "值班员"
-"""``by`` of the acknowledgements recorded for seeded escalations (the duty officer)."""
 ACK_DELAY_S = (60, 480)
 """Seeded acknowledgements come this many seconds after the raise (spread by case id)."""
 BATCH = 400

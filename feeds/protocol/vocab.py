@@ -88,6 +88,9 @@ STORE_HEALTH = frozenset({"ok", "down"})
 SEEDED_ACTOR = "history"
 """``actor`` of the rows the history seeder writes (reworks, urges, difficult registrations,
 a request's first return visit and re-opening): shown as "seeded history" / 历史数据."""
+SEEDED_OPERATOR = "值班员"
+"""``by`` of the acknowledgements recorded for seeded escalations (the duty officer); views
+show it in their language."""
 RETURN_VISITOR = "return_visitor"
 """``by`` of the simulator's return visits (``case.evaluated``): shown as "return visitor" / 回访员."""
 REOPENED_NOTE = "reopened_unresolved"

@@ -264,28 +264,28 @@
 <context>
     <name>AlarmPanel</name>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="89"/>
+        <location filename="../../widgets/alarm_panel.py" line="96"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="90"/>
+        <location filename="../../widgets/alarm_panel.py" line="97"/>
         <source>No alarms</source>
         <translation>无告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="64"/>
-        <location filename="../../widgets/alarm_panel.py" line="110"/>
+        <location filename="../../widgets/alarm_panel.py" line="71"/>
+        <location filename="../../widgets/alarm_panel.py" line="117"/>
         <source>%1 unacknowledged</source>
         <translation>未确认 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="111"/>
+        <location filename="../../widgets/alarm_panel.py" line="118"/>
         <source>%1 acknowledged</source>
         <translation>已确认 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="112"/>
+        <location filename="../../widgets/alarm_panel.py" line="119"/>
         <source>%1 shelved</source>
         <translation>搁置 %1</translation>
     </message>
@@ -356,42 +356,47 @@
         <translation>异常上升</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="31"/>
+        <location filename="../../widgets/alarm_panel.py" line="32"/>
+        <source>duty officer</source>
+        <translation>值班员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_panel.py" line="38"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="32"/>
+        <location filename="../../widgets/alarm_panel.py" line="39"/>
         <source>Med</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="33"/>
+        <location filename="../../widgets/alarm_panel.py" line="40"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="46"/>
+        <location filename="../../widgets/alarm_panel.py" line="53"/>
         <source>%1 · over threshold</source>
         <translation>%1 · 超阈值</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="49"/>
+        <location filename="../../widgets/alarm_panel.py" line="56"/>
         <source>Due soon · %1 · %2</source>
         <translation>即将超期 · %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="51"/>
+        <location filename="../../widgets/alarm_panel.py" line="58"/>
         <source>Overdue, urged · %1</source>
         <translation>超期已催办 · %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="53"/>
+        <location filename="../../widgets/alarm_panel.py" line="60"/>
         <source>Unusual rise · %1</source>
         <translation>异常上升 · %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_panel.py" line="61"/>
+        <location filename="../../widgets/alarm_panel.py" line="68"/>
         <source>Alarm flood · %1 new in %2 min</source>
         <translation>告警泛滥 · %2分钟内新增 %1 条</translation>
     </message>
@@ -1032,17 +1037,17 @@
 <context>
     <name>CrowdPanel</name>
     <message>
-        <location filename="../../widgets/alerts.py" line="175"/>
+        <location filename="../../widgets/alerts.py" line="184"/>
         <source>Crowd flow at hot spots</source>
         <translation>重点区域人流</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="176"/>
+        <location filename="../../widgets/alerts.py" line="185"/>
         <source>No crowd readings</source>
         <translation>暂无人流数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="183"/>
+        <location filename="../../widgets/alerts.py" line="192"/>
         <source>%1 crowded</source>
         <translation>%1 处拥挤</translation>
     </message>
@@ -1563,17 +1568,17 @@
 <context>
     <name>SensorPanel</name>
     <message>
-        <location filename="../../widgets/alerts.py" line="255"/>
+        <location filename="../../widgets/alerts.py" line="264"/>
         <source>Sensors</source>
         <translation>物联感知</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="256"/>
+        <location filename="../../widgets/alerts.py" line="265"/>
         <source>No sensor readings</source>
         <translation>暂无传感器数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="263"/>
+        <location filename="../../widgets/alerts.py" line="272"/>
         <source>%1 in alarm</source>
         <translation>%1 处告警</translation>
     </message>
@@ -2337,17 +2342,17 @@
 <context>
     <name>WeatherPanel</name>
     <message>
-        <location filename="../../widgets/alerts.py" line="90"/>
+        <location filename="../../widgets/alerts.py" line="91"/>
         <source>Weather warning</source>
         <translation>气象预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="91"/>
+        <location filename="../../widgets/alerts.py" line="92"/>
         <source>No weather warning in force</source>
         <translation>当前无气象预警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alerts.py" line="92"/>
+        <location filename="../../widgets/alerts.py" line="93"/>
         <source>also in force:</source>
         <translation>同时生效：</translation>
     </message>
@@ -2546,7 +2551,7 @@
         <translation>导出案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/replay.py" line="204"/>
+        <location filename="../../desktop/replay.py" line="218"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>

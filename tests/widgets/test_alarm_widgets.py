@@ -201,7 +201,7 @@ def test_alarm_desk_history_of_seven_days_filtered_by_kind_and_priority_with_an_
         day = datetime.fromtimestamp(today.raised_at, BEIJING)
         three = datetime.fromtimestamp(earlier.raised_at, BEIJING)
         assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
-            ("High", "Cleared", day.strftime("%m-%d %H:%M"), "值班员"),
+            ("High", "Cleared", day.strftime("%m-%d %H:%M"), "duty officer"),
             ("High", "Cleared", three.strftime("%m-%d %H:%M"), ""),
         ]
         desk.state_box.setCurrentIndex(desk.state_box.findData("24h"))
@@ -214,8 +214,26 @@ def test_alarm_desk_history_of_seven_days_filtered_by_kind_and_priority_with_an_
         stamp = [datetime.fromtimestamp(today.raised_at + s, BEIJING).strftime("%m-%d %H:%M:%S") for s in (0, 90, 3600)]
         assert steps == [
             [stamp[0], "Raised", "", ""],
-            [stamp[1], "Acknowledged", "值班员", ""],
+            [stamp[1], "Acknowledged", "duty officer", ""],
             [stamp[2], "Cleared", "system", "condition cleared"],
         ]
     finally:
         store.close()
+
+
+def test_the_seeded_duty_officer_is_named_in_the_views_language(qapp: object) -> None:
+    """Seeded acknowledgements are stored as 值班员: the English view says "duty officer", the Chinese 值班员;
+    a real operator's name stays as given."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from feeds.protocol.vocab import SEEDED_OPERATOR
+    from widgets.alarm_panel import operator_name
+
+    assert operator_name(SEEDED_OPERATOR) == "duty officer" and operator_name("张三") == "张三"
+    translator = QTranslator()
+    assert translator.load(str(Path(__file__).parents[2] / "resources" / "i18n" / "gridwall_zh_CN.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        assert operator_name(SEEDED_OPERATOR) == "值班员" and operator_name("duty leader") == "duty leader"
+    finally:
+        QCoreApplication.removeTranslator(translator)
