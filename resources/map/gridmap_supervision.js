@@ -3,13 +3,17 @@
  *
  * Components are tens of thousands of points, so they are not DOM markers: a tiled
  * canvas layer (L.GridLayer) draws each 256 px tile once from a longitude-sorted index
- * (a binary search finds the tile's slice), shown from street zoom (14) up; clicks pick
+ * (a binary search finds the tile's slice), shown from street zoom (14 on a 1080-line screen, more on a bigger wall) up; clicks pick
  * the nearest drawn point. Text reaches the DOM only through textContent.
  */
 (function () {
   'use strict';
   const gw = window.gridwall;
   const MIN_ZOOM = 14;
+  /* Street zoom on this display: 14 on a 1080-line screen, one level more per doubling of the
+     wall's scale (a 3240-line wall shows the whole district at zoom 14-15, where ~50,000
+     components and ~300 cameras would bury it). */
+  function streetZoom() { return MIN_ZOOM + Math.max(0, Math.round(Math.log2(gw.scale || 1))); }
   /* one calm colour per major class; state shows as a ring */
   const MAJOR = { '01': '#38bdf8', '02': '#a78bfa', '03': '#2dd4bf', '04': '#4ade80', '05': '#fbbf24', '06': '#94a3b8' };
   const STATE = { damaged: '#f59e0b', missing: '#ef4444', occupied: '#e879f9' };
@@ -50,7 +54,7 @@
       const ratio = window.devicePixelRatio || 1;
       tile.width = size.x * ratio; tile.height = size.y * ratio;
       tile.style.width = size.x + 'px'; tile.style.height = size.y + 'px';
-      if (coords.z < MIN_ZOOM || !comp.n) return tile;
+      if (coords.z < streetZoom() || !comp.n) return tile;
       const started = performance.now();
       const ctx = tile.getContext('2d');
       ctx.scale(ratio, ratio);
@@ -92,7 +96,7 @@
     comp.order = Array.prototype.slice.call(order).sort(function (a, b) { return comp.lon[a] - comp.lon[b]; });
     comp.generated = !!(cols && cols.generated);
     if (n) {
-      comp.layer = new ComponentLayer({ pane: 'gw-components', minZoom: MIN_ZOOM, updateWhenZooming: false,
+      comp.layer = new ComponentLayer({ pane: 'gw-components', minZoom: streetZoom(), updateWhenZooming: false,
         keepBuffer: 2 });
       comp.layer.addTo(gw.map);
     }
@@ -110,7 +114,7 @@
   gw.componentsNote = function () { return comp.n && comp.generated ? t('generated') : ''; };
 
   function nearestComponent(latlng) {
-    if (!comp.n || gw.map.getZoom() < MIN_ZOOM) return null;
+    if (!comp.n || gw.map.getZoom() < streetZoom()) return null;
     const c = gw.map.latLngToContainerPoint(latlng);
     const tol = 8 * gw.scale;
     const west = gw.map.containerPointToLatLng([c.x - tol, c.y]).lng;
@@ -149,7 +153,7 @@
   /* Shown from street zoom, like the components: at district zoom ~300 of them would bury the
      case bubbles and the names. A camera offered for the case at hand (active) shows at any zoom. */
   function cameraZoom() {
-    gw.map.getPane('gw-camera').classList.toggle('gw-camera-far', gw.map.getZoom() < MIN_ZOOM);
+    gw.map.getPane('gw-camera').classList.toggle('gw-camera-far', gw.map.getZoom() < streetZoom());
   }
   /* The diamond is an inner element: Leaflet positions the marker's own element with a transform,
      which would replace a rotation given to it. */

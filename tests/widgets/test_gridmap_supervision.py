@@ -115,3 +115,25 @@ def test_a_track_plays_back_from_start_to_end(qtbot: Any, smap: GridMap) -> None
     st = state(qtbot, smap)
     assert st["trackTime"] == 1120.0 and st["trackHead"] == pytest.approx([39.901, 116.354])
     assert not playback.load(None) and state(qtbot, smap)["trackPoints"] == 0
+
+
+def test_a_big_wall_keeps_components_and_cameras_for_its_own_street_zoom(qtbot: Any, smap: GridMap) -> None:
+    """On a 3240-line wall (scale 3) the whole district fits at zoom 14-15: components and cameras wait
+    for zoom 16 there, or they would bury the district (a 5760×3240 window showed 48,000 dots)."""
+    canvases = "document.querySelectorAll('.leaflet-gw-components-pane canvas').length"
+    shown = "[...document.querySelectorAll('.gw-camera')].filter(e => getComputedStyle(e).display !== 'none').length"
+    smap.set_cameras([{"id": "CAM-9", "name_zh": "无流", "lon": 116.365, "lat": 39.905}])
+    run_js(qtbot, smap, "gridwall.scale = 3; 1")
+    try:
+        smap.set_components(inventory())  # the layer is made again, for this scale
+        qtbot.waitUntil(lambda: smap.is_idle, timeout=WAIT_MS)
+        run_js(qtbot, smap, "gridwall.map.setView([39.905, 116.36], 15, {animate: false}); 1")
+        qtbot.waitUntil(lambda: js(qtbot, smap, "gridwall.map.getZoom()") == 15, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: js(qtbot, smap, shown) == 0, timeout=WAIT_MS)
+        assert js(qtbot, smap, canvases) == 0
+        run_js(qtbot, smap, "gridwall.map.setView([39.905, 116.36], 16, {animate: false}); 1")
+        qtbot.waitUntil(lambda: js(qtbot, smap, canvases) >= 1 and js(qtbot, smap, shown) == 1, timeout=WAIT_MS)
+    finally:
+        run_js(qtbot, smap, "gridwall.scale = 1; 1")
+        smap.set_components(inventory())
+        qtbot.waitUntil(lambda: smap.is_idle, timeout=WAIT_MS)
