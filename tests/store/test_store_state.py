@@ -148,6 +148,8 @@ def test_bulk_columns_round_trip_every_column_type(store: Store) -> None:
 def test_bulk_columns_of_one_value_come_back_as_written(store: Store) -> None:
     """Columns holding one value for every row (written into the SQL on SQLite) round-trip exactly: a quote,
     a NUL, booleans, NULL, and columns whose values are equal but of mixed types (True and 1) or differ."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: the literal path is SQLite's; PostgreSQL's COPY takes each row's values as typed")
     base = int(time.time()) - 50 * DAY
     rows = [
         {**bulk_row(i, base + i), "address": "O'Brien's \x00 路", "description": "it's", "difficult": True,
