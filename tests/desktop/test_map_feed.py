@@ -36,6 +36,25 @@ class _RecordingMap:
         return next(args for name, args in reversed(self.calls) if name == kind)
 
 
+def _shown_map(qtbot: Any, language: str) -> Any:
+    """A real widget (the plan checklist overlays it) that records what the feed sends."""
+    from PySide6.QtWidgets import QWidget
+
+    class _Map(QWidget, _RecordingMap):
+        size_factor = 1.0
+
+        def __init__(self) -> None:
+            QWidget.__init__(self)
+            _RecordingMap.__init__(self)
+            self.language = language
+
+    gmap = _Map()
+    qtbot.addWidget(gmap)
+    gmap.resize(1200, 800)
+    gmap.show()
+    return gmap
+
+
 def _case(n: int, deadline: float, age_s: float = 600) -> CaseInfo:
     grid = load_units().grids[n]
     sub = load_taxonomy().subclasses[n]
@@ -72,22 +91,10 @@ def test_plan_overlay_greys_with_stale_data_and_says_as_of(qtbot: Any) -> None:
     """A stale wall greys the plan checklist over the map ("as of 03:08"), also when the plan arrives stale."""
     from datetime import datetime
 
-    from PySide6.QtWidgets import QWidget
-
     from feeds.alarms import load_plans
     from feeds.protocol import BEIJING, PlanStarted
 
-    class _Map(QWidget, _RecordingMap):
-        size_factor, language = 1.0, "en"
-
-        def __init__(self) -> None:
-            QWidget.__init__(self)
-            _RecordingMap.__init__(self)
-
-    gmap = _Map()
-    qtbot.addWidget(gmap)
-    gmap.resize(1200, 800)
-    gmap.show()
+    gmap = _shown_map(qtbot, "en")
     now = datetime(2026, 8, 10, 3, 8, 9, tzinfo=BEIJING).timestamp()
     state = LiveState(load_names())
     feed = MapFeed(gmap, state)  # type: ignore[arg-type]
@@ -108,23 +115,11 @@ def test_a_running_plan_switches_sensors_spots_and_colouring_and_closing_reverts
     """rainstorm-orange: only water-level and rain-gauge sensors, no hot spots, grids by overdue; closed: all back."""
     from datetime import datetime
 
-    from PySide6.QtWidgets import QWidget
-
     from feeds.alarms import load_plans
     from feeds.geo.units import load_hotspots
     from feeds.protocol import BEIJING, CrowdFlow, PlanClosed, PlanStarted, SensorReading
 
-    class _Map(QWidget, _RecordingMap):
-        size_factor, language = 1.0, "zh"
-
-        def __init__(self) -> None:
-            QWidget.__init__(self)
-            _RecordingMap.__init__(self)
-
-    gmap = _Map()
-    qtbot.addWidget(gmap)
-    gmap.resize(1200, 800)
-    gmap.show()
+    gmap = _shown_map(qtbot, "zh")
     now = datetime(2026, 7, 20, 15, 0, tzinfo=BEIJING).timestamp()
     sensors = tuple(
         SensorReading(f"s-{kind}", kind, 1.0, "m", 2.0, False, 116.36, 39.91, name=kind)
