@@ -105,10 +105,13 @@ def _ids(prefix: str, external: Sequence[str]) -> list[str | None]:
 
 
 def _clip(values: Sequence[str], limit: int) -> list[str]:
-    """Values trimmed of surrounding blanks and cut to ``limit`` characters."""
+    """Values trimmed of surrounding blanks and cut to ``limit`` characters; a NUL becomes U+FFFD
+    (the bulk path skips the protocol's validation, which refuses NUL: no store text may hold one)."""
     out = list(map(str.strip, values))
     if max(map(len, out), default=0) > limit:
         out = [v[:limit] for v in out]
+    if "\x00" in "".join(out):
+        out = [v.replace("\x00", "\ufffd") for v in out]
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from datetime import datetime
@@ -243,3 +244,31 @@ def test_header_without_a_mapped_column_is_refused(data_dir: Path, tmp_path: Pat
         _import(data_dir / "boston311_100.csv", tmp_path / "x.db", "nyc311")
     with pytest.raises(CsvLayoutError):
         import_csv(data_dir / "boston311_100.csv", load_csv_mapping("nyc311"), None, None)  # type: ignore[arg-type]
+
+
+def test_a_nul_in_a_text_field_never_reaches_the_store(data_dir: Path, tmp_path: Path) -> None:
+    """The bulk path skips the protocol's validation, which refuses NUL (PostgreSQL's text cannot hold
+    one, and a wall's snapshot would be refused): a NUL in a description or address becomes U+FFFD."""
+    with (data_dir / "nyc311_300.csv").open(encoding="utf-8", newline="") as f:
+        table = list(csv.reader(f))
+    header, body = table[0], table[1:]
+    at = {name: header.index(name) for name in ("Descriptor", "Incident Address", "Latitude")}
+    rows = [r for r in body if r[at["Latitude"]]]  # the rows with a place
+    for r in rows:
+        for name in ("Descriptor", "Incident Address"):
+            r[at[name]] += "\x00x"
+    assert len(rows) > 20
+    path = tmp_path / "nul.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    report = _import(path, tmp_path / "nul.db", "nyc311", generate_units=True)
+    assert report["read"] == len(rows) and report["taken"] > 20
+    store = open_store(str(tmp_path / "nul.db"))
+    try:
+        with store.engine.connect() as conn:
+            texts = conn.execute(select(cases.c.description, cases.c.address)).all()
+        assert len(texts) == report["taken"]
+        assert all("\x00" not in t for row in texts for t in row)
+        assert all(d.endswith("\ufffdx") and a.endswith("\ufffdx") for d, a in texts)
+    finally:
+        store.close()
