@@ -31,6 +31,26 @@ def add_import_parsers(sub: Any, positive: Callable[[type[float] | type[int]], C
     csv_p.add_argument("--city", default="Imported city", help="name of the generated district")
     _report_options(csv_p)
 
+    units_p = sub.add_parser(
+        "import-units",
+        help="a foreign city's real area outlines (GeoJSON) as the store's units (grids generated inside)",
+    )
+    units_p.add_argument("file", type=Path, help="GeoJSON FeatureCollection of the areas (polygons, multipolygons)")
+    units_p.add_argument(
+        "--db", help="SQLAlchemy URL of a store without cases (default: SQLite in the user data folder)"
+    )
+    units_p.add_argument("--city", default="Imported city", help="name of the district (the areas' union)")
+    units_p.add_argument("--name-property", required=True, metavar="P", help="feature property holding the area's name")
+    units_p.add_argument(
+        "--code-property", metavar="C", help="feature property holding the area's own code (orders the areas)"
+    )
+    units_p.add_argument(
+        "--crs", choices=("wgs84", "gcj02"), default="wgs84", help="coordinate system of the file (default wgs84)"
+    )
+    units_p.add_argument(
+        "--cell-m", type=positive(float), default=500.0, help="grid cell size inside the areas (default 500 m)"
+    )
+
     o311 = sub.add_parser("import-open311", help="import Open311 GeoReport v2 requests documents (JSON or XML)")
     o311.add_argument("files", type=Path, nargs="+", help="requests documents (GET /requests.json or .xml)")
     o311.add_argument("--services", type=Path, help="the endpoint's services document (maps codes by their names)")
@@ -138,6 +158,27 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
     )
     try:
         run_import_csv(opts)
+    except ImportUserError as exc:
+        raise UserError(str(exc)) from None
+    return 0
+
+
+def cmd_import_units(args: argparse.Namespace) -> int:
+    """``gridwall import-units``."""
+    from desktop.startup import UserError
+    from feeds.importers.commands import ImportUserError, UnitsImportOptions, run_import_units
+
+    opts = UnitsImportOptions(
+        file=args.file,
+        name_property=args.name_property,
+        db=args.db,
+        city=args.city,
+        code_property=args.code_property,
+        crs=args.crs,
+        cell_m=args.cell_m,
+    )
+    try:
+        run_import_units(opts)
     except ImportUserError as exc:
         raise UserError(str(exc)) from None
     return 0

@@ -17,8 +17,10 @@ from typing import TextIO
 
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from feeds.geo.errors import GeoDataError
 from feeds.geo.extent_grid import Extent, grid_units, robust_extent
 from feeds.geo.locate import GridLocator, PointLocator
+from feeds.geo.outline_units import OutlineReport, outline_units, read_outlines
 from feeds.importers.cap import WarningBook
 from feeds.importers.cap_feed import AlertSink, CapPoller, ProducerAlertSink, StoreAlertSink, import_cap_files
 from feeds.importers.csv311 import CsvLayoutError, import_csv, read_coordinates
@@ -482,3 +484,40 @@ def run_replay(
         replay.stop()
     print("replay ended")
     return 0
+
+
+@dataclass(frozen=True)
+class UnitsImportOptions:
+    """What ``gridwall import-units`` was asked to do."""
+
+    file: Path
+    name_property: str
+    db: str | None = None
+    city: str = "Imported city"
+    code_property: str | None = None
+    crs: str = "wgs84"
+    cell_m: float = 500.0
+
+
+def run_import_units(opts: UnitsImportOptions, out: TextIO | None = None) -> OutlineReport:
+    """``gridwall import-units``: a foreign city's real area outlines as the store's units, grids generated inside.
+
+    Raises:
+        ImportUserError: For a missing or unusable file, or a store that already holds cases.
+    """
+    if not opts.file.is_file():
+        raise ImportUserError(f"file not found: {opts.file}")
+    try:
+        areas, report = read_outlines(opts.file, opts.name_property, opts.code_property, opts.crs)
+    except GeoDataError as exc:
+        raise ImportUserError(str(exc)) from None
+    rows = outline_units(areas, opts.cell_m, opts.city, report)
+    store = _open(opts.db)
+    try:
+        replace_units(store.engine, rows)
+    except ValueError as exc:
+        raise ImportUserError(str(exc)) from None
+    finally:
+        store.close()
+    (out or sys.stdout).write(report.summary() + "\n")
+    return report

@@ -24,6 +24,11 @@ from desktop.cli import main
         (["import-cap", "{data}/cap/missing.xml", "--db", "{tmp}/x.db"], "cannot read"),
         (["poll-cap", "x", "--checkpoint", "{tmp}/c.json"], "http:// or https://"),
         (["poll-db", "sqlite://", "--mapping", "nyc311", "--checkpoint", "{tmp}/c.json"], "needs table"),
+        (["import-units", "missing.geojson", "--name-property", "n", "--db", "{tmp}/x.db"], "file not found"),
+        (
+            ["import-units", "{data}/open311/json-errors.json", "--name-property", "n", "--db", "{tmp}/x.db"],
+            "json-errors.json: not a readable UTF-8 JSON file",
+        ),
     ],
 )
 def test_bad_input_is_one_line(
