@@ -32,7 +32,7 @@ def replace_units(engine: Engine, rows: list[dict[str, Any]]) -> None:
     """
     with engine.connect() as conn, conn.begin():
         if conn.execute(select(cases.c.id).limit(1)).first() is not None:
-            raise ValueError("the store already holds cases: generate units only into a new store")
+            raise ValueError("the store already holds cases: units are replaced only in a new store (a new --db)")
         conn.execute(delete(units))
         conn.execute(insert(units), rows)
 
