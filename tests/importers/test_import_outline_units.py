@@ -210,3 +210,29 @@ def test_bad_files_give_one_line(tmp_path: Path, store: Store, content: str, mes
     text = str(caught.value)
     assert "\n" not in text and text.startswith(str(path)) and message in text
     assert len(_unit_rows(store)) == before
+
+
+def test_the_documented_example(data_dir: Path, tmp_path: Path, store: Store) -> None:
+    """docs/importing.md's worked example: the shipped made-up areas, then the Boston sample into them."""
+    db = str(tmp_path / "store.db")
+    report = run_import_units(
+        UnitsImportOptions(
+            file=data_dir / "madeup_areas_boston.geojson",
+            name_property="AREA_NAME",
+            code_property="AREA_ID",
+            db=db,
+            city="Boston (made-up areas)",
+        ),
+        out=io.StringIO(),
+    )
+    assert (len(report.areas), report.blocks, report.grids, report.cell_m) == (3, 205, 715, 500.0)
+    assert report.skipped == ["feature 4 'Harbor Light': not a polygon (Point)"]
+    csv_report = run_import_csv(
+        CsvImportOptions(file=data_dir / "boston311_100.csv", mapping="boston311", db=db, progress=False),
+        out=io.StringIO(),
+    )
+    assert (csv_report.taken, dict(csv_report.skipped)) == (99, {"outside_units": 1})
+    with store.engine.connect() as conn:
+        grids = conn.execute(select(cases.c.grid)).scalars().all()
+    counts = {code: sum(1 for g in grids if g.startswith(code)) for code in ("990000001", "990000002", "990000003")}
+    assert counts == {"990000001": 44, "990000002": 39, "990000003": 16}
