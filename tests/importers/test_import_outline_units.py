@@ -17,8 +17,10 @@ from feeds.geo.gcj02 import geometry_wgs84_to_gcj02
 from feeds.importers.commands import (
     CsvImportOptions,
     ImportUserError,
+    Open311Options,
     UnitsImportOptions,
     run_import_csv,
+    run_import_open311,
     run_import_units,
 )
 from feeds.importers.units import store_locator
@@ -236,3 +238,29 @@ def test_the_documented_example(data_dir: Path, tmp_path: Path, store: Store) ->
         grids = conn.execute(select(cases.c.grid)).scalars().all()
     counts = {code: sum(1 for g in grids if g.startswith(code)) for code in ("990000001", "990000002", "990000003")}
     assert counts == {"990000001": 44, "990000002": 39, "990000003": 16}
+
+
+def test_open311_requests_go_to_the_outlined_areas(tmp_path: Path, store: Store) -> None:
+    """import-open311 into the store (no --generate-units) places requests in the areas, the rest outside_units."""
+    db = str(tmp_path / "store.db")
+    run_import_units(UnitsImportOptions(file=_made_up_city(tmp_path), name_property="NAME", db=db), out=io.StringIO())
+    requests = [
+        {
+            "service_request_id": f"r{i}",
+            "status": "open",
+            "service_code": "006",
+            "service_name": "Sidewalk and Curb Issues",
+            "requested_datetime": "2024-04-14T06:37:38+02:00",
+            "updated_datetime": "2024-04-14T06:37:38+02:00",
+            "lat": lat,
+            "long": lon,
+        }
+        for i, (lon, lat) in enumerate([(10.045, 50.01), (10.005, 50.01), (10.015, 50.01)], start=1)
+    ]
+    doc = tmp_path / "requests.json"
+    doc.write_text(json.dumps(requests), encoding="utf-8")
+    report = run_import_open311([doc], Open311Options(db=db), out=io.StringIO())
+    assert report.taken == 2 and dict(report.skipped) == {"outside_units": 1}  # r3 lies in Nordheim's hole
+    with store.engine.connect() as conn:
+        placed = sorted(g[:9] for g in conn.execute(select(cases.c.grid)).scalars())
+    assert placed == ["990000001", "990000002"]
