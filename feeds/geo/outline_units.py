@@ -252,8 +252,3 @@ def _area_units(
         report.blocks += 1
         report.grids += len(cells_of)
     return out
-
-
-def grid_rows_geometry(rows: list[dict[str, Any]]) -> list[tuple[str, Any]]:
-    """``(code, geometry)`` of the grid rows (for a locator)."""
-    return [(str(r["code"]), r["geometry"]) for r in rows if r["level"] == "grid"]
