@@ -159,6 +159,7 @@ def create_application(language: str) -> tuple[QApplication, Translations]:
     """
     from PySide6.QtWidgets import QApplication
 
+    from desktop import gc_policy
     from desktop.fonts import cjk_missing_message, find_cjk_font
     from desktop.i18n import Translations
     from widgets.gridmap import register_schemes
@@ -168,6 +169,7 @@ def create_application(language: str) -> tuple[QApplication, Translations]:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("GridWall")
+    gc_policy.install()  # cycles collected on this thread only (desktop/gc_policy.py)
     app.setOrganizationName("GridWall")
     if find_cjk_font() is None:
         message = cjk_missing_message()

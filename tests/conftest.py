@@ -46,3 +46,23 @@ def pg_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty PostgreSQL store's URL (for tests that only make sense there)."""
     with backend_url("postgresql", request.config, tmp_path) as url:
         yield url
+
+
+if importlib.util.find_spec("PySide6") is not None and importlib.util.find_spec("pytestqt") is not None:
+
+    @pytest.fixture(scope="session", autouse=True)
+    def _cyclic_gc_on_the_gui_thread(qapp: object) -> Iterator[None]:
+        """The app's policy (``desktop.gc_policy``): no collection in a worker thread, where an
+        earlier test's widgets would be destroyed off the GUI thread (a deadlock, seen once)."""
+        from desktop import gc_policy
+
+        gc_policy.install()
+        yield
+
+    @pytest.fixture(autouse=True)
+    def _collect_between_tests() -> Iterator[None]:
+        """What the automatic collector would have done, at each test's end, on this thread."""
+        yield
+        from desktop.gc_policy import collect_due
+
+        collect_due()
