@@ -21,11 +21,14 @@ from numpy.typing import NDArray
 
 from feeds.analytics import indicators as ind
 from feeds.analytics.columns import CATEGORICAL, CUBE_DTYPES, Vocab, new_vocabs
+from feeds.analytics.cube_blocks import BlockCounters, base_counts, passed_delta
 from feeds.analytics.periods import DAY_S, HOUR_S, UTC_OFFSET_S
 from feeds.analytics.reference import Key
 from feeds.analytics.selection import Selection
 
 _MAX_BINS = 1 << 21
+_BLOCK_MAX_GROUPS = 512
+"""Groupings with more codes (communities and grids of a city) are counted row by row."""
 _UNIT_COLUMN = {"subdistrict": "sub", "community": "comm", "grid": "grid"}
 Index = slice | NDArray[np.intp]
 
@@ -52,6 +55,9 @@ class CaseCube:
         self.open: dict[str, list[Any]] = {}
         self.lock = threading.RLock()
         self._unsorted = False
+        self.block_rows = 1 << 16
+        """Rows per block of :mod:`~feeds.analytics.cube_blocks` (a slice spanning two or more uses them)."""
+        self._blocks: dict[str | None, BlockCounters] = {}
 
     # -- storage -------------------------------------------------------------
 
@@ -96,6 +102,15 @@ class CaseCube:
         with self.lock:
             for name, arr in self.cols.items():
                 arr[row] = values[name][j]
+            for blocks in self._blocks.values():
+                blocks.touch(row)
+
+    def set_flags(self, row: int, flags: int) -> None:
+        """Overwrite the static indicator bits of row ``row``."""
+        with self.lock:
+            self.cols["flags"][row] = flags
+            for blocks in self._blocks.values():
+                blocks.touch(row)
 
     def find(self, rep: int, idh: int) -> int | None:
         """Row index of the case reported at ``rep`` whose id hashes to ``idh``."""
@@ -124,6 +139,8 @@ class CaseCube:
         for entry in self.open.values():
             entry[0] = int(where[entry[0]])
         self._unsorted = False
+        for blocks in self._blocks.values():
+            blocks.clear()
 
     # -- selection -------------------------------------------------------------
 
@@ -189,40 +206,70 @@ class CaseCube:
         """Counters per group code (``""`` if ungrouped); same contract as the SQL reference.
 
         The ``passed`` bit only matters together with ``open`` (see
-        :data:`~feeds.analytics.indicators.COUNTER_MATRIX`), so it is computed
-        for the few open rows only, as a correction of the histogram.
+        :data:`~feeds.analytics.indicators.COUNTER_MATRIX`), so it is applied to the few
+        open rows only, as a correction of the counters. A long unfiltered period grouped
+        by a column of few codes sums per-block counters (:mod:`~feeds.analytics.cube_blocks`).
         """
         with self.lock:
             idx = self._rows(sel)
-            flags = self.cols["flags"][idx]
-            dur = self.cols["dur"][idx]
-            if by is None:
-                key: NDArray[Any] = flags
-                ng, names, g = 1, [""], None
-            else:
+            blocked = self._blocked_counters(idx, sel, by)
+            if blocked is not None:
+                return blocked
+            g: NDArray[np.intp] | None = None
+            ng, names = 1, [""]
+            if by is not None:
                 g, ng, names = self._group(by, idx, sel)
                 if ng * ind.N_COMBOS > _MAX_BINS:
                     present = np.flatnonzero(np.bincount(g, minlength=ng))
                     lut = np.zeros(ng, dtype=np.intp)
                     lut[present] = np.arange(present.size)
                     g, ng, names = lut[g], int(present.size), [names[i] for i in present]
-                key = g << 11
-                key |= flags
-            hist = np.bincount(key, minlength=ng * ind.N_COMBOS)
+            flags = self.cols["flags"][idx]
+            counts = base_counts(flags, self.cols["dur"][idx], g, ng)
             opened = np.flatnonzero(flags & ind.OPEN)
-            if opened.size:
-                rows = opened + idx.start if isinstance(idx, slice) else idx[opened]
-                moved = key[opened][self.cols["hdl"][rows] < sel.as_of].astype(np.intp)
-                np.subtract.at(hist, moved, 1)
-                np.add.at(hist, moved | ind.PASSED, 1)
-            hist = hist.reshape(ng, ind.N_COMBOS)
-            used = np.flatnonzero(hist.any(axis=0))
-            counts = hist[:, used] @ ind.COUNTER_MATRIX[used]
-            if g is None:
-                counts[:, ind.HANDLE_TIME_SUM] = int(dur.sum(dtype=np.int64))
-            else:
-                counts[:, ind.HANDLE_TIME_SUM] = np.rint(np.bincount(g, weights=dur, minlength=ng)).astype(np.int64)
-            return {str(names[i]): [int(x) for x in counts[i]] for i in range(ng) if counts[i, 0] or g is None}
+            rows = opened + idx.start if isinstance(idx, slice) else idx[opened]
+            self._pass(counts, rows, None if g is None else g[opened], sel.as_of)
+            return _as_dict(counts, names, grouped=g is not None)
+
+    def _blocked_counters(self, idx: Index, sel: Selection, by: str | None) -> dict[str, list[int]] | None:
+        """:meth:`counters` from per-block counters, or None where they do not apply."""
+        if not isinstance(idx, slice) or by in ("class", "day", "hour"):
+            return None
+        column = None if by is None else CATEGORICAL[by]
+        ng = 1 if column is None else len(self.vocabs[column])
+        blocks = self._blocks.get(column)
+        if blocks is None or blocks.ng != ng or blocks.rows != self.block_rows:
+            if ng > _BLOCK_MAX_GROUPS:
+                return None
+            blocks = self._blocks[column] = BlockCounters(column, self.block_rows, ng)
+        i0, i1 = int(idx.start), int(idx.stop)
+        b0, b1 = blocks.span(i0, i1, self.n)
+        if b1 - b0 < 2:
+            return None
+        counts, opened = blocks.total(self.cols, b0, b1)
+        ends = [opened]
+        for part in (slice(i0, b0 * blocks.rows), slice(b1 * blocks.rows, i1)):
+            flags = self.cols["flags"][part]
+            groups = None if column is None else self.cols[column][part].astype(np.intp)
+            counts += base_counts(flags, self.cols["dur"][part], groups, ng)
+            ends.append(np.flatnonzero(flags & ind.OPEN) + part.start)
+        rows = np.concatenate(ends)
+        self._pass(counts, rows, None if column is None else self.cols[column][rows].astype(np.intp), sel.as_of)
+        names = [""] if column is None else self.vocabs[column].values
+        return _as_dict(counts, names, grouped=column is not None)
+
+    def _pass(
+        self, counts: NDArray[np.int64], rows: NDArray[np.intp], groups: NDArray[np.intp] | None, as_of: int
+    ) -> None:
+        """Apply the ``passed`` bit to the open ``rows`` whose handling deadline is before ``as_of``."""
+        late = self.cols["hdl"][rows] < as_of
+        if not late.any():
+            return
+        delta = passed_delta(self.cols["flags"][rows[late]])
+        if groups is None:
+            counts[0] += delta.sum(axis=0)
+        else:
+            np.add.at(counts, groups[late], delta)
 
     def count_by(self, sel: Selection, keys: Sequence[str], only: Collection[Key] | None = None) -> dict[Key, int]:
         """Case counts per combination of ``keys`` (non-zero only); same contract as the SQL reference."""
@@ -231,6 +278,8 @@ class CaseCube:
             if not keys:
                 size = self._size(idx)
                 return {(): size} if size else {}
+            if only is None and isinstance(idx, slice) and keys in (("day",), ("hour",)):
+                return self._per_bucket(idx, sel, keys[0])
             combined = np.zeros(1, dtype=np.int64)
             radix = 1
             parts = []
@@ -252,6 +301,16 @@ class CaseCube:
                 flat, rest = np.divmod(flat, ng)
                 columns.append(np.asarray(names, dtype=object)[rest].tolist())
             return dict(zip(zip(*reversed(columns), strict=True), numbers.tolist(), strict=True))
+
+    def _per_bucket(self, idx: slice, sel: Selection, key: str) -> dict[Key, int]:
+        """Cases per day or hour of a slice: the rows are sorted by time, so each bucket's rows are
+        found by binary search on its edges instead of reading every row."""
+        step, shift = (DAY_S, UTC_OFFSET_S) if key == "day" else (HOUR_S, 0)
+        first = (sel.start + shift) // step
+        last = (sel.end - 1 + shift) // step
+        edges = np.arange(first, last + 2, dtype=np.int64) * step - shift
+        numbers = np.diff(np.searchsorted(self.cols["rep"][idx], edges))
+        return {(int(first + i),): int(k) for i, k in enumerate(numbers.tolist()) if k}
 
     @staticmethod
     def _lookup(
@@ -285,3 +344,8 @@ class CaseCube:
         if isinstance(idx, slice):
             return max(0, (idx.stop or 0) - (idx.start or 0))
         return int(idx.size)
+
+
+def _as_dict(counts: NDArray[np.int64], names: Sequence[Any], *, grouped: bool) -> dict[str, list[int]]:
+    """Counters keyed by group name: the groups with cases, or the one total."""
+    return {str(names[i]): [int(x) for x in counts[i]] for i in range(len(counts)) if counts[i, 0] or not grouped}

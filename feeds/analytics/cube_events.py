@@ -61,8 +61,8 @@ def _set_difficult_final(cube: CaseCube, case_id: str, difficult: bool) -> bool:
     row = cube.find_by_hash(int(id_hash([case_id])[0]))
     if row is None:
         return False
-    flags = cube.cols["flags"]
-    flags[row] = (int(flags[row]) | ind.DIFFICULT) if difficult else (int(flags[row]) & ~ind.DIFFICULT)
+    flags = int(cube.cols["flags"][row])
+    cube.set_flags(row, (flags | ind.DIFFICULT) if difficult else (flags & ~ind.DIFFICULT))
     return True
 
 
