@@ -421,6 +421,10 @@ class _RawWall(asyncio.Protocol):
         self.seqs: list[int] = []
         self.lat: list[float] = []
         self.transport: Any = None
+        self.closed = ""
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = self.closed or f"connection lost ({exc or 'closed'})"
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport
@@ -465,6 +469,9 @@ class _RawWall(asyncio.Protocol):
                         self.lat.append((now - float(buf[d : buf.find(b'"', d, end)])) * 1000)
                 elif buf.find(b'"type":"caught_up"', start, end) >= 0:
                     self.on_caught_up()
+            elif opcode == 0x8:  # the server closed the connection: say why in the report
+                code = int.from_bytes(buf[start : start + 2], "big") if n >= 2 else 0
+                self.closed = f"closed by the server: {code} {bytes(buf[start + 2 : end]).decode(errors='replace')}"
             elif opcode == 0x9:  # ping: pong with the same payload
                 self.transport.write(_client_frame(0xA, bytes(buf[start:end])))
             pos = end
@@ -526,6 +533,16 @@ def _walls(port: int, n: int, pipe: Connection, kind: str) -> None:
         while any(not seqs(o) or seqs(o)[-1] < head for o in outs) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
         cpu = time.process_time() - cpu
+        short = [o for o in outs if not seqs(o) or seqs(o)[-1] < head]
+        if short:
+            lowest = min((seqs(o)[-1] if seqs(o) else 0) for o in short)
+            why = sorted({o.closed for o in short if kind == "raw" and o.closed})
+            print(
+                f"walls on port {port}: {len(short)} of {n} still short of seq {head} after 300 s (lowest last seq "
+                f"{lowest}){'; ' + '; '.join(why) if why else ''}",
+                file=sys.stderr,
+                flush=True,
+            )
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -536,6 +553,14 @@ def _walls(port: int, n: int, pipe: Connection, kind: str) -> None:
         pipe.send({"walls": outs, "cpu_s": cpu})
 
     asyncio.run(main())
+
+
+def _wall_results(k: int, proc: Any, pipe: Connection) -> Any:
+    """One server's walls' report; a clear failure instead of a hang when their process is gone or stuck."""
+    if not pipe.poll(420):  # the walls give up waiting for events after 300 s
+        alive = "alive" if proc.is_alive() else f"gone (exit code {proc.exitcode})"
+        raise SystemExit(f"the walls of server {k + 1} did not report within 420 s; their process is {alive}")
+    return pipe.recv()
 
 
 def _produce(port: int, rate: float, seconds: float) -> dict[str, float]:
@@ -646,7 +671,7 @@ def fanout(args: argparse.Namespace) -> None:
     committed = list(range(head0 + 1, head + 1))
     for _, pipe in walls:
         pipe.send(head)
-    results = [pipe.recv() for _, pipe in walls]
+    results = [_wall_results(k, proc, pipe) for k, (proc, pipe) in enumerate(walls)]
     busy1, total1 = _machine_cpu()
     pg_s = _pg_cpu_s(store) - pg0
     stats = []
