@@ -80,66 +80,12 @@ def _every_pattern(text: str) -> str:
     return text
 
 
-_FRAGMENTS = st.sampled_from(
-    [
-        *"0123456789 -:：（）()#.,，Xx",
-        "来电人",
-        "诉求人",
-        "联系人",
-        "姓名",
-        "市民",
-        "居民",
-        "业主",
-        "来电",
-        "反映",
-        "称",
-        "电话",
-        "先生",
-        "女士",
-        "师傅",
-        "阿姨",
-        "大爷",
-        "王",
-        "张",
-        "欧阳",
-        "环卫",
-        "首",
-        "原",
-        "生活",
-        "号",
-        "号院",
-        "号楼",
-        "栋",
-        "幢",
-        "单元",
-        "室",
-        "层",
-        "楼",
-        "年",
-        "月",
-        "户",
-        "Mr. ",
-        "Mrs ",
-        "Ms",
-        "name: ",
-        "Caller ",
-        "reported by ",
-        "Wang",
-        "Li Na",
-        "apt ",
-        "Room ",
-        "No. ",
-        "flat",
-        "unit",
-        "1381234",
-        "5678",
-        "010-",
-        "6512",
-        "110101199003074512",
-        "幸福里",
-        "路灯不亮",
-    ]
+_CHINESE = (
+    "来电人 诉求人 联系人 姓名 市民 居民 业主 来电 反映 称 电话 先生 女士 师傅 阿姨 大爷 王 张 欧阳 环卫 首 原 "
+    "生活 号 号院 号楼 栋 幢 单元 室 层 楼 年 月 户 幸福里 路灯不亮 1381234 5678 010- 6512 110101199003074512"
 )
+_ENGLISH = "Mr. |Mrs |Ms|name: |Caller |reported by |Wang|Li Na|apt |Room |No. |flat|unit"
+_FRAGMENTS = st.sampled_from([*"0123456789 -:：（）()#.,，Xx", *_CHINESE.split(), *_ENGLISH.split("|")])
 
 
 @settings(max_examples=400, deadline=None)
