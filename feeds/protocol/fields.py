@@ -7,6 +7,7 @@ is missing, of the wrong type, or out of range. No I/O happens here.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -225,6 +226,12 @@ def iso(t: float | None) -> str | None:
     """Format epoch seconds as ISO 8601 in Beijing time (``None`` stays ``None``)."""
     if t is None:
         return None
+    return _iso(t)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso(t: float) -> str:
+    """Remembered: a batch's events share their ``ts``, and a case's times repeat in its events."""
     return datetime.fromtimestamp(t, BEIJING).isoformat(timespec="seconds")
 
 
