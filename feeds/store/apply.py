@@ -18,7 +18,7 @@ the append transaction must flush first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, select, update
@@ -42,6 +42,7 @@ from feeds.protocol import (
 from feeds.protocol.vocab import NEXT_STAGES, REWORK_FROM, STAGE_NAMES_ZH, evaluation_note
 from feeds.store.alarm_state import ALARM_EVENTS, AlarmApplier
 from feeds.store.counters import KpiDeltas
+from feeds.store.driver_sql import executemany
 from feeds.store.reference import Reference
 from feeds.store.schema import alerts, case_history, cases, sensor_readings
 
@@ -62,10 +63,6 @@ _STATES = select(cases.c.id, *_CASE_STATE).where(cases.c.id.in_(bindparam("ids",
 _ALERT_IDS = select(alerts.c.id).where(alerts.c.id.in_(bindparam("ids", expanding=True)))
 _UPDATES: dict[tuple[Table, tuple[str, ...]], Update] = {}
 _INSERTS: dict[Table, Insert] = {}
-_DRIVER_SQL: dict[
-    tuple[Insert | Update, str, tuple[str, ...]], tuple[str, tuple[str, ...], tuple[Any, ...]] | None
-] = {}
-"""(statement, dialect, keys) -> (SQL text, parameter names in order, each one's bind processor or None), or None."""
 RESPONSE_CODE_LEN = 6
 """全响应 request types have six-digit codes (``feeds.response.taxonomy``), city subclasses four."""
 ANSWERED_FROM = frozenset({"reported", "filed"})
@@ -473,47 +470,3 @@ def _insert_grouped(conn: Connection, table: Table, rows: Iterable[dict[str, Any
         groups.setdefault(tuple(row), []).append(row)
     for group in groups.values():
         executemany(conn, _insert_statement(table), group)
-
-
-def executemany(conn: Connection, stmt: Insert | Update, rows: Sequence[dict[str, Any]]) -> None:
-    """``conn.execute(stmt, rows)`` for rows that all have the same keys; cheaper on SQLite.
-
-    On SQLite the statement is compiled once per set of keys and run as driver SQL with
-    tuples: SQLAlchemy then does no per-row parameter processing (a few microseconds per
-    row, several rows per event). The columns' bind processors (floats, booleans) are
-    still applied, and errors are still SQLAlchemy's (``OperationalError`` for a locked or
-    read-only store). Other databases take ``conn.execute`` as it is (PostgreSQL batches
-    an executemany INSERT its own way).
-    """
-    if not rows:
-        return
-    dialect = conn.dialect
-    if dialect.name != "sqlite" or not dialect.positional:
-        conn.execute(stmt, list(rows))
-        return
-    keys = tuple(rows[0])
-    key = (stmt, dialect.name, keys)
-    compiled = _DRIVER_SQL[key] if key in _DRIVER_SQL else _DRIVER_SQL.setdefault(key, _compile(conn, stmt, keys))
-    if compiled is None:  # SQLAlchemy fills in column defaults for keys the rows lack: let it
-        conn.execute(stmt, list(rows))
-        return
-    sql, names, processors = compiled
-    if any(processors):
-        params = [
-            tuple(p(r[n]) if p is not None else r[n] for n, p in zip(names, processors, strict=True)) for r in rows
-        ]
-    else:
-        params = [tuple(r[n] for n in names) for r in rows]
-    conn.exec_driver_sql(sql, params)
-
-
-def _compile(
-    conn: Connection, stmt: Insert | Update, keys: tuple[str, ...]
-) -> tuple[str, tuple[str, ...], tuple[Any, ...]] | None:
-    """The driver SQL of ``stmt`` for rows with ``keys``, or ``None`` if it takes other parameters (defaults)."""
-    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(keys))
-    names = tuple(compiled.positiontup or ())
-    if set(names) != set(keys) or compiled.escaped_bind_names:
-        return None
-    processors: Mapping[str, Any] = compiled._bind_processors  # SQLAlchemy 2.0's own
-    return compiled.string, names, tuple(processors.get(n) for n in names)

@@ -31,8 +31,9 @@ from sqlalchemy.exc import OperationalError
 
 from feeds.protocol import CaseInfo, Kpis, Message, ProtocolError, Snapshot, StaffPosition, encode
 from feeds.store import bulk, search
-from feeds.store.apply import EventApplier, executemany
+from feeds.store.apply import EventApplier
 from feeds.store.counters import KpiDeltas, read_kpis
+from feeds.store.driver_sql import executemany
 from feeds.store.engine import BUSY_TIMEOUT_MS, make_engine, resolve_url
 from feeds.store.migrations import OLDEST_MIGRATABLE, migrate
 from feeds.store.reference import Reference, load_reference

@@ -1,4 +1,4 @@
-"""``feeds.store.apply.executemany``: the same rows as ``conn.execute``; on SQLite run as driver SQL."""
+"""``feeds.store.driver_sql.executemany``: the same rows as ``conn.execute``; on SQLite run as driver SQL."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, bindparam
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import quoted_name
 
-from feeds.store import apply
-from feeds.store.apply import _insert_statement, _update_statement, executemany
+from feeds.store import driver_sql
+from feeds.store.apply import _insert_statement, _update_statement
+from feeds.store.driver_sql import executemany
 from feeds.store.schema import cases
 from feeds.store.store import Store
 
@@ -57,7 +58,7 @@ def test_executemany_writes_what_execute_writes(store: Store) -> None:
     assert _read(store.engine, cases) == _read(store.engine, copy)
     assert [r[0] for r in _read(store.engine, cases)] == [f"C{i}" for i in range(5)]
     if store.engine.dialect.name == "sqlite":  # the driver SQL was used, not the fallback
-        assert apply._DRIVER_SQL[(_insert_statement(cases), "sqlite", tuple(_rows()[0]))] is not None
+        assert driver_sql._DRIVER_SQL[(_insert_statement(cases), "sqlite", tuple(_rows()[0]))] is not None
 
 
 def test_executemany_errors_are_sqlalchemys() -> None:
@@ -67,4 +68,4 @@ def test_executemany_errors_are_sqlalchemys() -> None:
     stmt = insert(table)
     with engine.begin() as conn, pytest.raises(OperationalError, match="no such table"):
         executemany(conn, stmt, [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}])
-    assert apply._DRIVER_SQL[(stmt, "sqlite", ("a", "b"))] is not None
+    assert driver_sql._DRIVER_SQL[(stmt, "sqlite", ("a", "b"))] is not None
