@@ -161,8 +161,9 @@ digit, a Latin letter, one of the words every match holds): most texts are Chine
 without digits and without a caller word or a title, so most patterns are skipped. Each gate
 is a necessary condition of a match, so skipping changes no result (``tests/test_privacy.py``
 checks that against every pattern tried). The English patterns have no word gate: a
-case-insensitive search for their words cost more than the patterns themselves. Gates are read on the text as given: the
-replacements only put ``*`` or kept text in place, so they never create a gate word."""
+case-insensitive search for their words cost more than the patterns themselves. Gates are
+read on the text as given: the replacements only put ``*`` or kept text in place, so they
+never create a gate word."""
 
 
 def _masks(text: str) -> Iterator[tuple[re.Pattern[str], Any]]:
