@@ -144,23 +144,38 @@ def _lead_star(match: re.Match[str]) -> str:
 
 _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[A-Za-z]")
-_MASKS: tuple[tuple[re.Pattern[str], Any, re.Pattern[str] | None], ...] = (
-    (RESIDENT_ID, _id_stars, _DIGIT),
-    (PHONE, _stars, _DIGIT),
-    (NAME, _name, None),
-    (HOUSE, "*", _DIGIT),
-    (EN_NAME, _lead_star, _LATIN),
-    (EN_HOUSE, _lead_star, _DIGIT),
+_NAME_WORDS = re.compile("|".join([*_LEADS.split("|"), "市民", "居民", "业主", *_TITLES.split("|")]))
+"""Every match of :data:`NAME` holds one of these: a caller word, 市民/居民/业主 (来电市民 holds 市民), or a title."""
+_HOUSE_WORDS = re.compile("号|栋|幢|单元|室|层|楼")
+"""Every match of :data:`HOUSE` is next to one of these (号院 and 号楼 hold 号)."""
+_MASKS: tuple[tuple[re.Pattern[str], Any, tuple[re.Pattern[str], ...]], ...] = (
+    (RESIDENT_ID, _id_stars, (_DIGIT,)),
+    (PHONE, _stars, (_DIGIT,)),
+    (NAME, _name, (_NAME_WORDS,)),
+    (HOUSE, "*", (_DIGIT, _HOUSE_WORDS)),
+    (EN_NAME, _lead_star, (_LATIN,)),
+    (EN_HOUSE, _lead_star, (_DIGIT,)),
 )
 """Pattern, replacement, and what a text must contain for the pattern to be tried at all (a
-digit, a Latin letter): most texts are Chinese words without digits, so most patterns are skipped."""
+digit, a Latin letter, one of the words every match holds): most texts are Chinese words
+without digits and without a caller word or a title, so most patterns are skipped. Each gate
+is a necessary condition of a match, so skipping changes no result (``tests/test_privacy.py``
+checks that against every pattern tried). The English patterns have no word gate: a
+case-insensitive search for their words cost more than the patterns themselves. Gates are
+read on the text as given: the replacements only put ``*`` or kept text in place, so they
+never create a gate word."""
 
 
 def _masks(text: str) -> Iterator[tuple[re.Pattern[str], Any]]:
-    digit = _DIGIT.search(text) is not None
-    latin = _LATIN.search(text) is not None
+    seen: dict[re.Pattern[str], bool] = {}
     for pattern, replacement, needs in _MASKS:
-        if needs is None or (digit if needs is _DIGIT else latin):
+        for gate in needs:
+            found = seen.get(gate)
+            if found is None:
+                found = seen[gate] = gate.search(text) is not None
+            if not found:
+                break
+        else:
             yield pattern, replacement
 
 

@@ -9,6 +9,10 @@ from feeds.protocol import fields as f
 from feeds.protocol import vocab as v
 from feeds.protocol.messages import CaseInfo, Message
 
+_MOVE_STAGES = frozenset(v.STAGES) - {"reported", "closed"}
+"""Stages a ``case.stage`` may name (a case is reported by ``case.created`` and closed by ``case.closed``)."""
+_SATISFACTION = frozenset(v.SATISFACTION)
+
 
 @dataclass(frozen=True, slots=True)
 class CaseCreated(Message):
@@ -57,7 +61,7 @@ class CaseStageChanged(Message):
 
     @classmethod
     def parse(cls, d: dict[str, Any]) -> CaseStageChanged:
-        stage = f.req_text(d, "stage", choices=frozenset(v.STAGES) - {"reported", "closed"})
+        stage = f.req_text(d, "stage", choices=_MOVE_STAGES)
         return cls(
             f.req_text(d, "case_id", pattern=v.CASE_ID),
             stage,
@@ -183,7 +187,7 @@ class CaseEvaluated(Message):
     def parse(cls, d: dict[str, Any]) -> CaseEvaluated:
         if "resolved" not in d:
             raise f.ProtocolError("bad_field", "missing field 'resolved'", "resolved")
-        satisfaction = f.req_text(d, "satisfaction", choices=frozenset(v.SATISFACTION))
+        satisfaction = f.req_text(d, "satisfaction", choices=_SATISFACTION)
         return cls(
             f.req_text(d, "case_id", pattern=v.CASE_ID),
             f.flag(d, "resolved"),

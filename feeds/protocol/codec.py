@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from json.encoder import encode_basestring
 from typing import Any
 
 from feeds.protocol import alarms, alerts, cases, control, fields, focus, replay
@@ -155,6 +156,16 @@ def from_dict(data: Any) -> Message:
 def encode(msg: Message) -> str:
     """Serialise a message to one compact JSON text frame."""
     return json.dumps(msg.to_wire(), ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_ack(event_seq: int | None, request_id: str | None = None) -> str:
+    """``encode(Ack(event_seq, id=request_id))``, written directly: one is sent for every event a producer sends."""
+    head = f'{{"type":"ack","v":{v.PROTOCOL_VERSION}'
+    if request_id is not None:
+        head += ',"id":' + encode_basestring(request_id)
+    if event_seq is not None:
+        head += f',"event_seq":{int(event_seq)}'
+    return head + "}"
 
 
 def error_for(exc: ProtocolError, request_id: str | None = None) -> control.Error:

@@ -14,6 +14,11 @@ from typing import Any, ClassVar
 from feeds.protocol import fields as f
 from feeds.protocol import vocab as v
 
+_SOURCES = frozenset(v.SOURCES)
+_STAGES = frozenset(v.STAGES)
+_PLATFORMS = frozenset(v.PLATFORMS)
+_SATISFACTION = frozenset(v.SATISFACTION)
+
 
 @dataclass(frozen=True, slots=True)
 class CaseInfo:
@@ -59,11 +64,11 @@ class CaseInfo:
             id=f.req_text(d, "id", path, pattern=v.CASE_ID),
             kind=f.req_text(d, "kind", path, choices=v.KINDS),
             subclass=f.req_text(d, "subclass", path, pattern=v.SUBCLASS_CODE),
-            source=f.req_text(d, "source", path, choices=frozenset(v.SOURCES)),
+            source=f.req_text(d, "source", path, choices=_SOURCES),
             grid=f.req_text(d, "grid", path, pattern=v.GRID_CODE),
             lon=f.req_num(d, "lon", path, lo=-180.0, hi=180.0),  # any city (imports); the grid must exist
             lat=f.req_num(d, "lat", path, lo=-90.0, hi=90.0),
-            stage=f.req_text(d, "stage", path, choices=frozenset(v.STAGES)),
+            stage=f.req_text(d, "stage", path, choices=_STAGES),
             reported_at=f.req_ts(d, "reported_at", path),
             department=f.req_text(d, "department", path, pattern=v.DEPT_CODE),
             description=f.text(d, "description", path, required=False, max_len=1000) or "",
@@ -73,10 +78,10 @@ class CaseInfo:
             difficult=f.flag(d, "difficult", path),
             urges=f.integer(d, "urges", path, required=False, hi=10_000) or 0,
             reworks=f.integer(d, "reworks", path, required=False, hi=10_000) or 0,
-            platform=f.text(d, "platform", path, required=False, choices=frozenset(v.PLATFORMS)) or "city",
+            platform=f.text(d, "platform", path, required=False, choices=_PLATFORMS) or "city",
             response_deadline=f.timestamp(d, "response_deadline", path, required=False),
             resolved=f.flag(d, "resolved", path) if d.get("resolved") is not None else None,
-            satisfaction=f.text(d, "satisfaction", path, required=False, choices=frozenset(v.SATISFACTION)),
+            satisfaction=f.text(d, "satisfaction", path, required=False, choices=_SATISFACTION),
             component=f.text(d, "component", path, required=False, max_len=16, pattern=v.COMPONENT_CODE),
             reporter=f.text(d, "reporter", path, required=False, max_len=64, pattern=v.PLAIN_ID),
         )

@@ -84,7 +84,7 @@ class ServerConfig:
     backfill_page: int = 500
     max_backfill: int = 200_000
     snapshot_cache_s: float = 1.0
-    max_batch: int = 64
+    max_batch: int = 256
     poll_s: float = 1.0
     ssl_context: ssl.SSLContext | None = None
     server_id: str = field(default_factory=_server_id)

@@ -85,7 +85,7 @@ class Journal:
         inline: Try appends on the loop thread first (default: on SQLite).
     """
 
-    def __init__(self, store: Store, fanout: Fanout, max_batch: int = 64, inline: bool | None = None) -> None:
+    def __init__(self, store: Store, fanout: Fanout, max_batch: int = 256, inline: bool | None = None) -> None:
         self._store = store
         self._fanout = fanout
         self._max_batch = max_batch

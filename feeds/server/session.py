@@ -46,6 +46,7 @@ from feeds.protocol import (
     Welcome,
     decode,
     encode,
+    encode_ack,
     error_for,
     max_frame,
     may_send,
@@ -347,7 +348,8 @@ class Session:
         elif isinstance(msg, PlanAction):
             await self._publish([PlanStepDone(msg.run_id, msg.step_id, msg.done, self.grant.name, msg.note)], msg.id)
         elif msg.TYPE in EVENT_TYPES:
-            await self._publish([dataclasses.replace(msg, seq=None, id=None)], msg.id)
+            event = msg if msg.seq is None and msg.id is None else dataclasses.replace(msg, seq=None, id=None)
+            await self._publish([event], msg.id)
         else:
             await self._in_flight.acquire()
             self._spawn(self._request(msg))
@@ -391,7 +393,8 @@ class Session:
             return
         exc = future.exception()
         if exc is None:
-            self._reply(Ack(event_seq=future.result()[-1].seq, id=request_id))
+            if self._sub is not None:  # the same frame as ``_reply(Ack(...))``, written directly (one per event)
+                self._sub.offer(self._masked(encode_ack(future.result()[-1].seq, request_id)))
         elif isinstance(exc, ProtocolError):
             self._refuse(exc, request_id)
         else:

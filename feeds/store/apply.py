@@ -42,6 +42,7 @@ from feeds.protocol import (
 from feeds.protocol.vocab import NEXT_STAGES, REWORK_FROM, STAGE_NAMES_ZH, evaluation_note
 from feeds.store.alarm_state import ALARM_EVENTS, AlarmApplier
 from feeds.store.counters import KpiDeltas
+from feeds.store.driver_sql import executemany
 from feeds.store.reference import Reference
 from feeds.store.schema import alerts, case_history, cases, sensor_readings
 
@@ -170,10 +171,10 @@ class EventApplier:
                 keys = tuple(sorted(values))
                 groups.setdefault(keys, []).append({"_id": case_id, **{f"v_{k}": values[k] for k in keys}})
             for keys, rows in groups.items():
-                conn.execute(_update_statement(cases, keys), rows)
+                executemany(conn, _update_statement(cases, keys), rows)
             self._changed.clear()
         if self._history_rows:
-            conn.execute(_insert_statement(case_history), self._history_rows)
+            executemany(conn, _insert_statement(case_history), self._history_rows)
             self._history_rows = []
         if self._readings:
             conn.execute(_insert_statement(sensor_readings), self._readings)
@@ -468,4 +469,4 @@ def _insert_grouped(conn: Connection, table: Table, rows: Iterable[dict[str, Any
     for row in rows:
         groups.setdefault(tuple(row), []).append(row)
     for group in groups.values():
-        conn.execute(_insert_statement(table), group)
+        executemany(conn, _insert_statement(table), group)

@@ -24,8 +24,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from feeds.protocol import Kpis
+from feeds.store.driver_sql import executemany
 from feeds.store.schema import kpi_daily
 
 DAY_S = 86_400
@@ -77,12 +79,18 @@ class KpiDeltas:
         return bool(self._days)
 
     def flush(self, conn: Connection) -> None:
-        """Apply the increments (one UPDATE executemany, one INSERT for new days) and forget them."""
+        """Apply the increments (one ``INSERT … ON CONFLICT DO UPDATE`` on SQLite and PostgreSQL) and forget them."""
         if not self._days:
             return
         days = sorted(self._days)
-        if conn.dialect.name == "postgresql":
-            self._upsert(conn, days)
+        dialect = conn.dialect.name
+        if dialect in ("postgresql", "sqlite"):  # one statement per commit (SQLite has had upserts since 3.24)
+            rows = [{"day": d, **self._days[d]} for d in days]
+            if dialect == "sqlite":
+                executemany(conn, _SQLITE_UPSERT, rows)
+            else:
+                conn.execute(_UPSERT, rows)
+            self._days.clear()
             return
         existing: set[int] = set()
         for i in range(0, len(days), 500):
@@ -94,11 +102,6 @@ class KpiDeltas:
             conn.execute(_ADD, updates)
         if new_rows:
             conn.execute(_INSERT, new_rows)
-        self._days.clear()
-
-    def _upsert(self, conn: Connection, days: list[int]) -> None:
-        """PostgreSQL: one ``INSERT … ON CONFLICT DO UPDATE`` (safe with bulk loads and live appends at once)."""
-        conn.execute(_UPSERT, [{"day": d, **self._days[d]} for d in days])
         self._days.clear()
 
 
@@ -113,6 +116,10 @@ _DAYS = select(kpi_daily.c.day).where(kpi_daily.c.day.in_(bindparam("days", expa
 _PG_INSERT = pg_insert(kpi_daily)
 _UPSERT = _PG_INSERT.on_conflict_do_update(
     index_elements=[kpi_daily.c.day], set_={c: kpi_daily.c[c] + _PG_INSERT.excluded[c] for c in COUNTERS}
+)
+_SQLITE_INSERT = sqlite_insert(kpi_daily)
+_SQLITE_UPSERT = _SQLITE_INSERT.on_conflict_do_update(
+    index_elements=[kpi_daily.c.day], set_={c: kpi_daily.c[c] + _SQLITE_INSERT.excluded[c] for c in COUNTERS}
 )
 
 

@@ -33,6 +33,7 @@ from feeds.protocol import CaseInfo, Kpis, Message, ProtocolError, Snapshot, Sta
 from feeds.store import bulk, search
 from feeds.store.apply import EventApplier
 from feeds.store.counters import KpiDeltas, read_kpis
+from feeds.store.driver_sql import executemany
 from feeds.store.engine import BUSY_TIMEOUT_MS, make_engine, resolve_url
 from feeds.store.migrations import OLDEST_MIGRATABLE, migrate
 from feeds.store.reference import Reference, load_reference
@@ -191,7 +192,7 @@ class Store:
             stored.append(StoredEvent(seq, numbered, frame))
             rows.append({"seq": seq, "type": msg.TYPE, "ts": int(ts), "frame": frame})
         applier.flush()
-        conn.execute(_INSERT_EVENTS, rows)
+        executemany(conn, _INSERT_EVENTS, rows)
         deltas.flush(conn)
         if self.channel is not None:  # sent on COMMIT, in commit order, to every listening server
             conn.execute(select(func.pg_notify(self.channel, str(stored[-1].seq))))

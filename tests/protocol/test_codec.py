@@ -242,3 +242,19 @@ def test_welcome_flood_rule_is_optional_and_checked() -> None:
     with pytest.raises(p.ProtocolError) as err:
         p.decode(json.dumps(frame))
     assert err.value.field == "flood.count"
+
+
+@pytest.mark.parametrize(
+    ("event_seq", "request_id"),
+    [(1, None), (None, "r1"), (2**53, "a.b:c-_9"), (None, None), (7, 'a"b\\c'), (7, "请求\u2028")],
+)
+def test_encode_ack_is_encode_of_an_ack(event_seq: int | None, request_id: str | None) -> None:
+    """The ack written directly (one per event) is byte for byte ``encode(Ack(...))``, and decodes back."""
+    frame = p.encode_ack(event_seq, request_id)
+    assert frame == p.encode(p.Ack(event_seq=event_seq, id=request_id))
+    assert json.loads(frame) == {
+        "type": "ack",
+        "v": 1,
+        **({"id": request_id} if request_id else {}),
+        **({"event_seq": event_seq} if event_seq is not None else {}),
+    }
