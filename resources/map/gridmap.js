@@ -89,8 +89,6 @@
     if (gw.initMarkers) gw.initMarkers();
     if (gw.initLabels) gw.initLabels();
     if (gw.initSupervision) gw.initSupervision();
-    const units = document.getElementById('gw-units');  /* the units set before the page was served */
-    if (units) gw.setUnits(JSON.parse(units.textContent));
     gw.connectChannel();
   };
 

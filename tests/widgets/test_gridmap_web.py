@@ -194,28 +194,6 @@ def test_a_batch_waiting_for_the_page_goes_when_the_page_is_done(qtbot: Any, gma
     state(qtbot, gmap)
 
 
-def test_units_set_before_the_page_loads_come_with_its_document(qtbot: Any, qapp: QApplication) -> None:
-    """Units set before the page is served are drawn from the page's own document while it loads; the
-    first batch leaves them out. Units set later still go by batch, and a reload carries the new ones."""
-    gmap = make_map()
-    sent: list[dict[str, Any]] = []
-    send = gmap._send
-    gmap._send = lambda batch: (sent.append(dict(batch)), send(batch))[1]  # type: ignore[method-assign]
-    try:
-        gmap.set_units(*synthetic_units())
-        qtbot.waitUntil(lambda: gmap.is_ready and gmap.applied_batch >= 1, timeout=WAIT_MS)
-        assert "units" not in sent[0] and sent[0]["reset"] is True
-        assert state(qtbot, gmap)["units"] == {"subdistrict": 2, "community": 3, "grid": 12}
-        subs, comms, grids = synthetic_units()
-        grids["features"] = grids["features"][:5]
-        gmap.set_units(subs, comms, grids)
-        assert state(qtbot, gmap)["units"]["grid"] == 5 and "units" in sent[-1]
-        page = gmap._scheme._lookup("page/index.html")[0]
-        assert page is not None and page.count(b'id="gw-units"') == 1 and grids["features"][4]["properties"]["code"].encode() in page
-    finally:
-        dispose(gmap)
-
-
 def test_grid_values_colour_the_grid(qtbot: Any, gmap: GridMap) -> None:
     """Grids with a value are coloured; the legend names the mode."""
     codes = grid_codes()

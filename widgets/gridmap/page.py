@@ -226,22 +226,6 @@ def inline_asset(key: str) -> str:
     return f"<{tag}>/* {SCHEME}://{key} */\n{body}\n</{tag}>"
 
 
-UNITS_ELEMENT = "gw-units"
-"""Id of the page's JSON data block with the unit layers it draws while it loads (gridmap.js ``init``)."""
-
-
-def with_units(html_text: str, units: dict[str, Any] | None) -> str:
-    """The page carrying ``units`` (``{level: FeatureCollection}``) in a JSON data block, so it draws
-    them while it loads instead of after its web channel is up and a batch has brought them.
-
-    A data block is never run (the CSP does not apply to it); its JSON cannot end the element.
-    """
-    if units is None:
-        return html_text
-    block = f'<script type="application/json" id="{UNITS_ELEMENT}">{json_for_script(units)}</script>'
-    return html_text.replace("</head>", block + "\n</head>", 1)
-
-
 def localize(text: str) -> str:
     """Put every asset we serve into the page inline, drop what cannot be served, pin scripts.
 

@@ -125,14 +125,13 @@ class GridwallSchemeHandler(QWebEngineUrlSchemeHandler):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._documents: dict[str, bytes | Callable[[], bytes]] = {}
+        self._documents: dict[str, bytes] = {}
         self._tiles: TileReader | None = None
         self.served = 0
         self.refused = 0
 
-    def set_document(self, path: str, data: bytes | Callable[[], bytes]) -> None:
-        """Serve ``data`` at ``gridwall://<path>`` (e.g. ``page/index.html``); a callable is asked for
-        the bytes at each request (a page that carries the state of the moment it is loaded)."""
+    def set_document(self, path: str, data: bytes) -> None:
+        """Serve ``data`` at ``gridwall://<path>`` (e.g. ``page/index.html``)."""
         self._documents[path] = data
 
     def set_tile_reader(self, reader: TileReader | None) -> None:
@@ -164,8 +163,7 @@ class GridwallSchemeHandler(QWebEngineUrlSchemeHandler):
         """Find the bytes and MIME type for ``host/path``."""
         mime = _MIME.get(PurePosixPath(key).suffix.lower(), b"application/octet-stream")
         if key in self._documents:
-            document = self._documents[key]
-            return (document() if callable(document) else document), mime
+            return self._documents[key], mime
         if key.startswith("tiles/"):
             return self._tile(key), mime
         return read_asset(key), mime

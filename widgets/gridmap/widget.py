@@ -21,7 +21,7 @@ from widgets.gridmap.bridge import MapBridge, MapPage
 from widgets.gridmap.config import MapConfig
 from widgets.gridmap.freshness import FreshnessBadge
 from widgets.gridmap.model import MapModel
-from widgets.gridmap.page import cached_page_html, with_units
+from widgets.gridmap.page import cached_page_html
 from widgets.gridmap.scheme import PAGE_URL, SCHEME_BYTES, GridwallSchemeHandler, schemes_registered
 from widgets.gridmap.tiles import TileArchive
 
@@ -108,9 +108,8 @@ class GridMap(QWidget):
         if self.config.tiles is None and self.config.local_tiles_dir is not None:
             self._tiles = TileArchive(self.config.local_tiles_dir, tms=self.config.tms)
             self._scheme.set_tile_reader(self._tiles.read)
-        self._html = cached_page_html(self.config, scale=scale, language=language, show_controls=show_controls)
-        self._document_units: dict[str, Any] | None = None
-        self._scheme.set_document("page/index.html", self._page_document)
+        html = cached_page_html(self.config, scale=scale, language=language, show_controls=show_controls)
+        self._scheme.set_document("page/index.html", html.encode("utf-8"))
 
         self._page = MapPage(self._profile, self._view)
         self._bridge = MapBridge(self)
@@ -329,21 +328,12 @@ class GridMap(QWidget):
             log.warning("map page failed to load; retrying")
             self._reload_timer.start(_RELOAD_DELAYS_MS[1])
 
-    def _page_document(self) -> bytes:
-        """The page as served now: the base page with the units set so far, which it draws while it
-        loads (the map's largest layer, ready by the time the channel is)."""
-        self._document_units = self._model.units
-        return with_units(self._html, self._document_units).encode("utf-8")
-
     def _on_page_ready(self) -> None:
         startup_trace.mark("map page scripts up")
         self._ready = True
         self._in_flight = None
         self._model.clear_delta()
-        snapshot = self._model.snapshot()
-        if snapshot.get("units") is not None and snapshot["units"] is self._document_units:
-            del snapshot["units"]  # the page drew them from its document
-        self._send(snapshot)
+        self._send(self._model.snapshot())
         self._snapshot_batch = self.batches_sent
 
     def _on_render_process_terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int) -> None:
