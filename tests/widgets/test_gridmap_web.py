@@ -223,6 +223,22 @@ def test_unit_click_emits_drill_down(qtbot: Any, gmap: GridMap) -> None:
     assert blocker.args == [SUBS[1], "subdistrict"]
 
 
+def test_hovering_a_unit_shows_its_own_tooltip(qtbot: Any, gmap: GridMap) -> None:
+    """The community and grid tooltips (one per layer group) show the hovered unit's name and code
+    (events fired as the map fires a pointer's: propagated to the layer group)."""
+    code = grid_codes()[3]
+    show = (
+        "(function () {{ const l = gridwall.findUnit('{code}'); l.fire('mouseover', {{ latlng: l.getBounds().getCenter() }}, true);"
+        " const t = document.querySelector('.leaflet-tooltip.gw-tip'); const text = t ? t.textContent : null;"
+        " l.fire('mouseout', {{}}, true); return text; }})()"
+    )
+    assert code in run_js(qtbot, gmap, show.format(code=code))
+    community = synthetic_units()[1]["features"][2]["properties"]
+    text = run_js(qtbot, gmap, show.format(code=community["code"]))
+    assert community["code"] in text and code not in text
+    assert run_js(qtbot, gmap, "document.querySelectorAll('.leaflet-tooltip.gw-tip').length") == 0
+
+
 def test_case_click_emits_case_id(qtbot: Any, gmap: GridMap) -> None:
     """Clicking a case marker reaches Python as sigCaseClicked(id)."""
     gmap.push_cases(added=[case("click-me")])
