@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from widgets.gridmap import page as page_module
 from widgets.gridmap.blocker import ExternalRequestBlocker
 from widgets.gridmap.config import LOCAL_TILES_URL, MapConfig
-from widgets.gridmap import page as page_module
 from widgets.gridmap.page import (
     LOCAL_ASSETS,
     _source_key,

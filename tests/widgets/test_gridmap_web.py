@@ -228,7 +228,8 @@ def test_hovering_a_unit_shows_its_own_tooltip(qtbot: Any, gmap: GridMap) -> Non
     (events fired as the map fires a pointer's: propagated to the layer group)."""
     code = grid_codes()[3]
     show = (
-        "(function () {{ const l = gridwall.findUnit('{code}'); l.fire('mouseover', {{ latlng: l.getBounds().getCenter() }}, true);"
+        "(function () {{ const l = gridwall.findUnit('{code}');"
+        " l.fire('mouseover', {{ latlng: l.getBounds().getCenter() }}, true);"
         " const t = document.querySelector('.leaflet-tooltip.gw-tip'); const text = t ? t.textContent : null;"
         " l.fire('mouseout', {{}}, true); return text; }})()"
     )

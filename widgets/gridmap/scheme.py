@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+import PySide6.QtWebChannel  # noqa: F401  (holds the resource :/qtwebchannel/qwebchannel.js)
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_markercluster
-import PySide6.QtWebChannel  # noqa: F401  (holds the resource :/qtwebchannel/qwebchannel.js)
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QFile, QIODevice, QObject, Qt
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler
 
