@@ -141,17 +141,20 @@
     return gw.lang === 'zh' ? name.replace(/街道$/, '') : name.replace(/\s+Subdistrict$/i, '');
   }
 
+  /* The view is fitted before the layers go on the map, so each path is projected and drawn once
+   * (fitting after drew all ~2,700 twice). Community and grid tooltips are bound once per layer
+   * group (the content function gets the hovered unit), not once per unit. */
   gw.setUnits = function (byLevel) {
     ['glowWide', 'glowThin'].concat(LEVELS).forEach(function (key) {
       if (gw.layers[key]) { gw.map.removeLayer(gw.layers[key]); delete gw.layers[key]; }
     });
     LEVELS.forEach(function (level) { gw.units[level].clear(); });
     const subs = byLevel.subdistrict;
+    const adding = [];
     if (subs) {
       gw.layers.glowWide = L.geoJSON(subs, { pane: 'gw-subglow', interactive: false, style: glowStyle(9, 0.10) });
       gw.layers.glowThin = L.geoJSON(subs, { pane: 'gw-subglow', interactive: false, style: glowStyle(4, 0.22) });
-      gw.layers.glowWide.addTo(gw.map);
-      gw.layers.glowThin.addTo(gw.map);
+      adding.push(gw.layers.glowWide, gw.layers.glowThin);
     }
     LEVELS.forEach(function (level) {
       const fc = byLevel[level];
@@ -167,17 +170,19 @@
           if (level === 'subdistrict') {
             lyr.bindTooltip(gw.el('span', null, labelText(feature.properties)),
               { permanent: true, direction: 'center', className: 'gw-label', pane: 'gw-label', interactive: false });
-          } else {
-            lyr.bindTooltip(unitTooltip(level), { sticky: true, className: 'gw-tip', direction: 'top' });
           }
         },
       });
-      layer.addTo(gw.map);
+      if (level !== 'subdistrict') {
+        layer.bindTooltip(unitTooltip(level), { sticky: true, className: 'gw-tip', direction: 'top' });
+      }
       gw.layers[level] = layer;
-      gw.typical[level] = typicalSide(layer);
+      adding.push(layer);
     });
-    gw.applyGridColours(true);
     if (!gw.fitted || !gw.userMoved) gw.fitDistrict(false);
+    adding.forEach(function (layer) { layer.addTo(gw.map); });
+    LEVELS.forEach(function (level) { if (gw.layers[level]) gw.typical[level] = typicalSide(gw.layers[level]); });
+    gw.applyGridColours(true);
     gw.updateZoomClasses();
     if (gw.highlightCode) gw.highlight(gw.highlightCode);
   };

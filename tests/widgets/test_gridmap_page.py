@@ -10,21 +10,33 @@ from pathlib import Path
 
 import pytest
 
+from widgets.gridmap import page as page_module
 from widgets.gridmap.blocker import ExternalRequestBlocker
 from widgets.gridmap.config import LOCAL_TILES_URL, MapConfig
-from widgets.gridmap.page import _source_key, build_page_html, cached_page_html, json_for_script, localize
+from widgets.gridmap.page import (
+    LOCAL_ASSETS,
+    _source_key,
+    build_page_html,
+    cached_page_html,
+    inline_asset,
+    json_for_script,
+    localize,
+)
 from widgets.gridmap.scheme import LIBRARY_ROOTS, MAP_ASSETS_DIR, GridwallSchemeHandler, resolve_under
 from widgets.gridmap.tiles import TileArchive
 
 _REF = re.compile(r"\b(?:src|href)=\"([^\"]+)\"")
 
 
+def _markup(html: str) -> str:
+    """The page without the bodies of its inline scripts and style sheets."""
+    return re.sub(r"<(script|style)>.*?</\1>", r"<\1></\1>", html, flags=re.DOTALL)
+
+
 def test_page_has_no_remote_reference() -> None:
-    """folium's CDN links are rewritten to gridwall:// or dropped; nothing remote is left."""
+    """folium's CDN links are replaced by our files, inline, or dropped; nothing remote is left."""
     html = build_page_html(MapConfig())
-    refs = _REF.findall(html)
-    assert refs, "page has no assets at all"
-    assert all(ref.startswith("gridwall://") for ref in refs), refs
+    assert _REF.findall(_markup(html)) == []
     for needed in (
         "lib/leaflet/leaflet.js",
         "lib/leaflet/leaflet.css",
@@ -35,16 +47,32 @@ def test_page_has_no_remote_reference() -> None:
         "map/gridmap_markers.js",
         "map/gridmap.css",
     ):
-        assert f"gridwall://{needed}" in refs
-    assert not re.search(r"jquery|bootstrap|awesome|fontawesome", html, re.IGNORECASE)
+        assert html.count(f"/* gridwall://{needed} */") == 1, needed
+    assert not re.search(r"jquery|bootstrap|awesome|fontawesome", _markup(html), re.IGNORECASE)
 
 
-def test_every_page_asset_is_served() -> None:
-    """Each asset the page references resolves through the scheme handler to real bytes."""
+def test_every_page_asset_is_inlined_as_the_scheme_serves_it() -> None:
+    """Each asset the page carries is the allow-listed file the scheme handler serves, byte for byte;
+    a style sheet's images still load from the scheme."""
     handler = GridwallSchemeHandler()
-    for ref in _REF.findall(build_page_html(MapConfig())):
-        data, _mime = handler._lookup(ref.removeprefix("gridwall://"))
-        assert data, ref
+    html = build_page_html(MapConfig())
+    for key in LOCAL_ASSETS.values():
+        data, _mime = handler._lookup(key)
+        assert data, key
+        text = data.decode("utf-8").replace("\r\n", "\n")
+        if key.endswith(".css"):  # its relative urls point at its folder on the scheme
+            text = text.replace("url(images/", f"url(gridwall://{key.rsplit('/', 1)[0]}/images/")
+        assert text in html, key
+    leaflet_css = inline_asset("lib/leaflet/leaflet.css")
+    assert "url(gridwall://lib/leaflet/images/layers.png)" in leaflet_css and "url(images/" not in leaflet_css
+    assert handler._lookup("lib/leaflet/images/layers.png")[0]
+
+
+def test_an_asset_that_would_end_its_element_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script containing '</script' cannot go inline (it would end the element early)."""
+    monkeypatch.setattr(page_module, "read_asset", lambda key: b"var s = '</script><script>alert(1)';")
+    with pytest.raises(ValueError, match="cannot be inlined"):
+        inline_asset("map/gridmap.js")
 
 
 def test_scripts_are_pinned_by_csp_hashes() -> None:

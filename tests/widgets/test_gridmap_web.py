@@ -180,6 +180,20 @@ def test_many_updates_in_one_tick_make_one_call(qtbot: Any, gmap: GridMap) -> No
     assert state(qtbot, gmap)["cases"] == 0
 
 
+def test_a_batch_waiting_for_the_page_goes_when_the_page_is_done(qtbot: Any, gmap: GridMap) -> None:
+    """An update made while a batch is still in the page is sent once that batch is applied, not
+    after the 10 s a hung renderer is given (a cold start's first marker batch waited for it)."""
+    qtbot.waitUntil(lambda: gmap.is_idle, timeout=WAIT_MS)
+    gmap._in_flight = time.monotonic()  # a batch the page is still applying
+    gmap.push_cases(added=[case("w1")])
+    qtbot.waitUntil(lambda: gmap._flush_timer.remainingTime() > 5000, timeout=WAIT_MS)  # waits for the page
+    gmap._on_batch_applied(gmap.batches_sent)  # the page's answer to that batch
+    assert 0 <= gmap._flush_timer.remainingTime() <= 1000 / 20  # the next tick, at flush_hz=20
+    assert state(qtbot, gmap)["cases"] >= 1
+    gmap.push_cases(removed=["w1"])
+    state(qtbot, gmap)
+
+
 def test_grid_values_colour_the_grid(qtbot: Any, gmap: GridMap) -> None:
     """Grids with a value are coloured; the legend names the mode."""
     codes = grid_codes()
@@ -207,6 +221,23 @@ def test_unit_click_emits_drill_down(qtbot: Any, gmap: GridMap) -> None:
     with qtbot.waitSignal(gmap.sigUnitClicked, timeout=WAIT_MS) as blocker:
         run_js(qtbot, gmap, f"gridwall.clickUnit('{SUBS[1]}')")
     assert blocker.args == [SUBS[1], "subdistrict"]
+
+
+def test_hovering_a_unit_shows_its_own_tooltip(qtbot: Any, gmap: GridMap) -> None:
+    """The community and grid tooltips (one per layer group) show the hovered unit's name and code
+    (events fired as the map fires a pointer's: propagated to the layer group)."""
+    code = grid_codes()[3]
+    show = (
+        "(function () {{ const l = gridwall.findUnit('{code}');"
+        " l.fire('mouseover', {{ latlng: l.getBounds().getCenter() }}, true);"
+        " const t = document.querySelector('.leaflet-tooltip.gw-tip'); const text = t ? t.textContent : null;"
+        " l.fire('mouseout', {{}}, true); return text; }})()"
+    )
+    assert code in run_js(qtbot, gmap, show.format(code=code))
+    community = synthetic_units()[1]["features"][2]["properties"]
+    text = run_js(qtbot, gmap, show.format(code=community["code"]))
+    assert community["code"] in text and code not in text
+    assert run_js(qtbot, gmap, "document.querySelectorAll('.leaflet-tooltip.gw-tip').length") == 0
 
 
 def test_case_click_emits_case_id(qtbot: Any, gmap: GridMap) -> None:

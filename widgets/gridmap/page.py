@@ -2,10 +2,16 @@
 
 folium links Leaflet, jQuery, Bootstrap and friends from CDNs; offline such a
 page loads "ok" and stays blank. :func:`build_page_html` renders folium's
-page, then rewrites every ``<script src>`` / ``<link href>`` it can serve
-locally to the ``gridwall://`` scheme and drops the rest, adds our own assets
-and pins the inline scripts with a Content-Security-Policy (hashes, no
+page, then replaces every ``<script src>`` / ``<link href>`` it can serve
+locally by the file itself, inline (read from the ``gridwall://`` scheme's
+allow-listed roots), drops the rest, adds our own assets the same way and pins
+every inline script with a Content-Security-Policy (hashes, no
 ``unsafe-inline``), so injected markup could not run script even if it got in.
+
+Inline, because every request of the page waits for a turn of the GUI thread's
+event loop (QtWebEngine answers ``gridwall://`` requests there), and a wall's
+start keeps that thread busy: twelve requests took twelve times as many turns
+as one (docs/performance-notes.md, cold start, 6 Dec).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import Any
 
 from feeds.paths import data_dir
 from widgets.gridmap.config import MapConfig
-from widgets.gridmap.scheme import SCHEME
+from widgets.gridmap.scheme import SCHEME, read_asset
 
 log = logging.getLogger(__name__)
 
@@ -35,19 +41,19 @@ OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
 GENERATED_NOTE = {"en": "grids & community areas generated", "zh": "网格与社区范围为生成数据"}
 
 LOCAL_ASSETS: dict[str, str] = {
-    "leaflet.js": f"{SCHEME}://lib/leaflet/leaflet.js",
-    "leaflet.css": f"{SCHEME}://lib/leaflet/leaflet.css",
-    "leaflet.markercluster.js": f"{SCHEME}://lib/markercluster/leaflet.markercluster.js",
-    "MarkerCluster.css": f"{SCHEME}://lib/markercluster/MarkerCluster.css",
-    "qwebchannel.js": f"{SCHEME}://lib/qwebchannel/qwebchannel.js",
-    "gridmap.js": f"{SCHEME}://map/gridmap.js",
-    "gridmap_controls.js": f"{SCHEME}://map/gridmap_controls.js",
-    "gridmap_markers.js": f"{SCHEME}://map/gridmap_markers.js",
-    "gridmap_labels.js": f"{SCHEME}://map/gridmap_labels.js",
-    "gridmap_supervision.js": f"{SCHEME}://map/gridmap_supervision.js",
-    "gridmap.css": f"{SCHEME}://map/gridmap.css",
+    "leaflet.js": "lib/leaflet/leaflet.js",
+    "leaflet.css": "lib/leaflet/leaflet.css",
+    "leaflet.markercluster.js": "lib/markercluster/leaflet.markercluster.js",
+    "MarkerCluster.css": "lib/markercluster/MarkerCluster.css",
+    "qwebchannel.js": "lib/qwebchannel/qwebchannel.js",
+    "gridmap.js": "map/gridmap.js",
+    "gridmap_controls.js": "map/gridmap_controls.js",
+    "gridmap_markers.js": "map/gridmap_markers.js",
+    "gridmap_labels.js": "map/gridmap_labels.js",
+    "gridmap_supervision.js": "map/gridmap_supervision.js",
+    "gridmap.css": "map/gridmap.css",
 }
-"""Every asset the page may load, by file name, and where it is served."""
+"""Every asset the page carries, by file name, and where the ``gridwall://`` scheme keeps it."""
 
 _EXTRA_JS = (
     "leaflet.markercluster.js",
@@ -64,6 +70,7 @@ _SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc\s*=\s*\"([^\"]*)\"[^>]*>\s*</scri
 _LINK_HREF = re.compile(r"<link\b[^>]*\bhref\s*=\s*\"([^\"]*)\"[^>]*/?>", re.IGNORECASE)
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 _REMOTE_REF = re.compile(r"\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\((['\"]?)(?![a-z]+:|#|/)", re.IGNORECASE)
 
 _INIT_TEMPLATE = """
 {% macro script(this, kwargs) %}
@@ -162,7 +169,7 @@ def cached_page_html(
     The cache key covers every argument, folium's version and this module's source, so a
     changed page or a folium upgrade builds afresh. An unwritable folder only costs the build.
     """
-    args = repr((config, scale, language, show_controls, metadata.version("folium"), _source_key()))
+    args = repr((config, scale, language, show_controls, metadata.version("folium"), _source_key(), _assets_key()))
     path = data_dir() / "cache" / f"map-page-{hashlib.sha256(args.encode()).hexdigest()[:24]}.html"
     try:
         return path.read_text(encoding="utf-8")
@@ -189,29 +196,67 @@ def _source_key(source: Path = Path(__file__)) -> str:
         return f"{sys.executable}:{built.st_size}:{built.st_mtime_ns}"
 
 
-def localize(text: str) -> str:
-    """Point every asset at the ``gridwall://`` scheme, drop what cannot be served, pin scripts.
+def _assets_key() -> str:
+    """Every inlined asset hashed: a changed script or a Leaflet upgrade builds the page afresh."""
+    digest = hashlib.sha256()
+    for key in LOCAL_ASSETS.values():
+        digest.update(key.encode() + b"\0" + (read_asset(key) or b"") + b"\0")
+    return digest.hexdigest()
+
+
+def inline_asset(key: str) -> str:
+    """The ``<script>`` or ``<style>`` element that carries the asset at ``gridwall://<key>``.
+
+    A style sheet's relative ``url(...)`` (Leaflet's ``images/``) is pointed at the sheet's folder
+    on the scheme, where it still loads from.
 
     Raises:
-        ValueError: A remote ``src``/``href`` survived (folium changed its template).
+        ValueError: The asset is missing, or its text would end its element early.
     """
+    data = read_asset(key)
+    if data is None:
+        raise ValueError(f"map page asset not found: {SCHEME}://{key}")
+    body = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as the HTML parser reads it
+    tag = "style" if key.endswith(".css") else "script"
+    if f"</{tag}" in body.lower():
+        raise ValueError(f"map page asset {SCHEME}://{key} contains '</{tag}' and cannot be inlined")
+    if tag == "style":
+        folder = key.rsplit("/", 1)[0]
+        body = _CSS_URL.sub(lambda m: f"url({m.group(1)}{SCHEME}://{folder}/", body)
+    return f"<{tag}>/* {SCHEME}://{key} */\n{body}\n</{tag}>"
+
+
+def localize(text: str) -> str:
+    """Put every asset we serve into the page inline, drop what cannot be served, pin scripts.
+
+    Raises:
+        ValueError: A remote ``src``/``href`` survived (folium changed its template), or an asset
+            cannot be inlined.
+    """
+    assets: dict[str, str] = {}  # placeholder -> element: the markup is checked before the assets go in
+
+    def placeholder(key: str | None) -> str:
+        if key is None:
+            return ""
+        mark = f"<!--gridwall-asset-{len(assets)}-->"
+        assets[mark] = inline_asset(key)
+        return mark
 
     def script_tag(match: re.Match[str]) -> str:
-        local = LOCAL_ASSETS.get(match.group(1).rsplit("/", 1)[-1])
-        return f'<script src="{local}"></script>' if local else ""
+        return placeholder(LOCAL_ASSETS.get(match.group(1).rsplit("/", 1)[-1]))
 
     def link_tag(match: re.Match[str]) -> str:
-        local = LOCAL_ASSETS.get(match.group(1).rsplit("/", 1)[-1])
-        return f'<link rel="stylesheet" href="{local}"/>' if local else ""
+        return placeholder(LOCAL_ASSETS.get(match.group(1).rsplit("/", 1)[-1]))
 
     text = _SCRIPT_SRC.sub(script_tag, text)
     text = _LINK_HREF.sub(link_tag, text)
-    extra = "".join(f'\n    <link rel="stylesheet" href="{LOCAL_ASSETS[n]}"/>' for n in _EXTRA_CSS)
-    extra += "".join(f'\n    <script src="{LOCAL_ASSETS[n]}"></script>' for n in _EXTRA_JS)
+    extra = "".join(f"\n    {placeholder(LOCAL_ASSETS[n])}" for n in _EXTRA_CSS + _EXTRA_JS)
     text = text.replace("</head>", extra + "\n</head>", 1)
     text = re.sub(r"\n\s*\n", "\n", re.sub(r"[ \t]+\n", "\n", text))
     if _REMOTE_REF.search(text):
         raise ValueError("map page still references a remote URL: " + _REMOTE_REF.findall(text)[0])
+    for mark, element in assets.items():
+        text = text.replace(mark, element, 1)
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
         for body in _INLINE_SCRIPT.findall(text)

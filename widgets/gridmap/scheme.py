@@ -2,11 +2,14 @@
 
 Layout of the scheme (host / first path segment → source):
 
-- ``gridwall://page/index.html``: the base page, built once and held in memory;
+- ``gridwall://page/index.html``: the base page, built once and held in memory; it carries
+  the scripts and style sheets below inline (``page.localize``, read with :func:`read_asset`),
+  so the page loads with this one request;
 - ``gridwall://lib/leaflet/...``, ``gridwall://lib/markercluster/...``: the
   Leaflet files shipped in the ``xstatic-leaflet*`` PyPI packages;
 - ``gridwall://lib/qwebchannel/qwebchannel.js``: Qt's own copy (Qt resources);
 - ``gridwall://map/...``: ``resources/map`` (gridmap.js, gridmap.css);
+  these stay served for what the style sheets link (Leaflet's ``images/``);
 - ``gridwall://tiles/{z}/{x}/{y}.png``: a local tile archive, when configured.
 
 Only files under those allow-listed roots, with known extensions, are served.
@@ -17,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+import PySide6.QtWebChannel  # noqa: F401  (holds the resource :/qtwebchannel/qwebchannel.js)
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_markercluster
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QFile, QIODevice, QObject, Qt
@@ -82,6 +86,21 @@ def schemes_registered() -> bool:
     return QWebEngineUrlScheme.schemeByName(SCHEME_BYTES).name() == SCHEME_BYTES
 
 
+def read_asset(key: str) -> bytes | None:
+    """The bytes of the library or map file at ``gridwall://<key>`` (e.g. ``lib/leaflet/leaflet.js``),
+    from Qt's resources or an allow-listed root; None when the key names no such file."""
+    if key in QT_RESOURCES:
+        file = QFile(QT_RESOURCES[key])
+        if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+            return None
+        return bytes(file.readAll().data())
+    for prefix, root in LIBRARY_ROOTS.items():
+        if key.startswith(prefix + "/"):
+            path = resolve_under(root, key[len(prefix) + 1 :])
+            return path.read_bytes() if path else None
+    return None
+
+
 def resolve_under(root: Path, relative: str) -> Path | None:
     """Return ``root / relative`` if it stays inside ``root`` and is a served file type.
 
@@ -145,18 +164,9 @@ class GridwallSchemeHandler(QWebEngineUrlSchemeHandler):
         mime = _MIME.get(PurePosixPath(key).suffix.lower(), b"application/octet-stream")
         if key in self._documents:
             return self._documents[key], mime
-        if key in QT_RESOURCES:
-            file = QFile(QT_RESOURCES[key])
-            if not file.open(QIODevice.OpenModeFlag.ReadOnly):
-                return None, mime
-            return bytes(file.readAll().data()), mime
         if key.startswith("tiles/"):
             return self._tile(key), mime
-        for prefix, root in LIBRARY_ROOTS.items():
-            if key.startswith(prefix + "/"):
-                path = resolve_under(root, key[len(prefix) + 1 :])
-                return (path.read_bytes() if path else None), mime
-        return None, mime
+        return read_asset(key), mime
 
     def _tile(self, key: str) -> bytes | None:
         if self._tiles is None:

@@ -313,6 +313,7 @@ class GridMap(QWidget):
                 log.warning("map renderer restored (restart #%d)", self.renderer_restarts)
                 self.sigRendererRestarted.emit()
         if self._model.has_delta():
+            self._flush_timer.stop()  # a flush that found this batch in flight waits for the timeout: not now
             self._schedule()
 
     # ----- page life cycle -----
