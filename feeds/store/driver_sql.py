@@ -53,5 +53,8 @@ def _compile(
     names = tuple(compiled.positiontup or ())
     if set(names) != set(keys) or compiled.escaped_bind_names:
         return None
-    processors: Mapping[str, Any] = compiled._bind_processors  # SQLAlchemy 2.0's own
+    # SQLAlchemy's own table of bind processors (2.0 and 2.1); without it, let SQLAlchemy run the statement
+    processors: Mapping[str, Any] | None = getattr(compiled, "_bind_processors", None)
+    if processors is None:
+        return None
     return compiled.string, names, tuple(processors.get(n) for n in names)
