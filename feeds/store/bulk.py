@@ -370,24 +370,35 @@ SORT_CACHE_KIB = 512 * 1024
 """SQLite page cache while rebuilding indexes after a load: the sorter keeps a ten-year index in memory."""
 SORT_THREADS = 2
 """SQLite sorter threads while rebuilding indexes (``PRAGMA threads``; 2 cores are the target machine)."""
+SORT_MMAP_BYTES = 16 << 30
+"""SQLite ``mmap_size`` while rebuilding indexes and the text index (capped by SQLite's build limit).
+
+Each ``CREATE INDEX`` and the text index's rebuild scan the whole ``cases`` table (2.3 GB at ten
+years, past the page cache): read through the memory map, not copied by ``read`` calls page by
+page. On a ten-year store the nine indexes took 24 s of CPU instead of 28 s (system time 2.2 s
+instead of 5.2 s) and half the wall-clock time (measured on a copy under load 5).
+"""
 
 
 @contextlib.contextmanager
 def _sort_memory(conn: Connection, wanted: bool) -> Iterator[None]:
-    """SQLite: a large page cache and sorter threads for ``CREATE INDEX`` on this connection, restored after."""
+    """SQLite: a big page cache, sorter threads and a memory map for the rebuild on this connection, set back after."""
     if not wanted or conn.dialect.name != "sqlite":
         yield
         return
     cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
     threads = conn.exec_driver_sql("PRAGMA threads").scalar()
+    mmap = conn.exec_driver_sql("PRAGMA mmap_size").scalar()
     conn.exec_driver_sql(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
     conn.exec_driver_sql(f"PRAGMA threads={SORT_THREADS}")
+    conn.exec_driver_sql(f"PRAGMA mmap_size={SORT_MMAP_BYTES}")
     conn.commit()  # the pragmas began a transaction (autobegin); each index gets its own
     try:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(cache or 0)}")
         conn.exec_driver_sql(f"PRAGMA threads={int(threads or 0)}")
+        conn.exec_driver_sql(f"PRAGMA mmap_size={int(mmap or 0)}")
         conn.commit()
 
 

@@ -72,6 +72,19 @@ def test_the_index_follows_live_appends_updates_deletes_and_upserts(store: Store
     _assert_index_agrees(store)
 
 
+def test_the_rebuild_leaves_the_text_index_configured_as_before(tmp_path: Path) -> None:
+    """SQLite: the bulk load's rebuild runs with a large term table but leaves FTS5's own settings."""
+    path = tmp_path / "fts.db"
+    store = open_store(str(path))
+    try:
+        _seed(store, 300, int(time.time()) - 10 * DAY)
+        _assert_index_agrees(store)
+    finally:
+        store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute(f"SELECT k FROM {search.FTS_TABLE}_config").fetchall() == [("version",)]
+
+
 def _as_schema_2(path: Path) -> None:
     """Turn a store back into what schema version 2 wrote: no text index."""
     with sqlite3.connect(path) as conn:

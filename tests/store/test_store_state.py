@@ -20,6 +20,7 @@ from feeds.protocol import (
 )
 from feeds.store import SCHEMA_VERSION, SchemaTooNewError, Store, StoreError, open_store
 from feeds.store import store as store_module
+from feeds.store.bulk import SORT_THREADS, _sort_memory
 from feeds.store.counters import beijing_day, day_start
 from feeds.store.schema import cases, meta, sensor_readings
 from feeds.store.snapshot import ACTIVE_WINDOW_S
@@ -125,6 +126,23 @@ def test_bulk_insert_matches_group_by_and_rebuilds_indexes(store: Store) -> None
     assert found is not None and [h["action"] for h in found[1]] == ["urge"]
     with pytest.raises(ValueError, match="grid"):
         store.bulk_insert_cases([{k: v for k, v in bulk_row(9999, base).items() if k != "grid"}])
+
+
+def test_the_index_rebuild_settings_are_set_back(tmp_path: Path) -> None:
+    """SQLite: the page cache, sorter threads and memory map of an index rebuild are this connection's own,
+    for the rebuild only: the connection goes back to the pool with its settings as before."""
+    store = open_store(str(tmp_path / "pragmas.db"))
+    pragmas = ("cache_size", "threads", "mmap_size")
+    try:
+        with store.engine.connect() as conn:
+            before = [conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in pragmas]
+            with _sort_memory(conn, True):
+                assert conn.exec_driver_sql("PRAGMA threads").scalar() == SORT_THREADS
+                assert (conn.exec_driver_sql("PRAGMA mmap_size").scalar() or 0) > 0
+            assert [conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in pragmas] == before
+            conn.rollback()
+    finally:
+        store.close()
 
 
 def test_bulk_columns_round_trip_every_column_type(store: Store) -> None:

@@ -42,7 +42,7 @@ from feeds.simulator.history.seed_store import SeedRefusedError, open_for_seedin
 from feeds.simulator.model.arrivals import YEAR_S
 from feeds.simulator.model.calendar import DAY_S, local_date, local_day
 from feeds.simulator.model.district import load_district
-from feeds.simulator.response.history import RequestSeedReport, plan_request_rows
+from feeds.simulator.response.history import RequestRows, RequestSeedReport, plan_request_rows
 from feeds.simulator.response.plan import expected_requests
 from feeds.store import Store, StoreError
 
@@ -127,7 +127,8 @@ def seed_history(
     """Write every case reported in ``[start, end)``, as it stood at ``end``, into ``store``.
 
     Every year is planned and cut at ``end`` and its column chunks built in a
-    worker thread one step ahead, while this thread writes them through one
+    worker thread one step ahead (the 全响应 requests planned there after the last year, and
+    each chunk encoded into the cube there too), while this thread writes them through one
     :meth:`~feeds.store.Store.bulk_insert_columns` call (a transaction per chunk;
     the ``case_history`` rows after all cases). The garbage collector is paused
     meanwhile (millions of short-lived objects, no cycles).
@@ -165,28 +166,32 @@ def seed_history(
     cache = default_cache_path(store.engine) if build_cube else None
     builder = CubeBuilder(expected) if cache is not None else None
     windows: list[WindowDone] = []
-    requested = plan_request_rows(start, end, district, seed=used_seed) if requests else None
+    planned: list[RequestRows] = []
+
+    def produced() -> Iterator[Chunk | WindowDone]:
+        """The worker thread's part: plan, build the chunks, encode them into the cube."""
+        for item in history_chunks(start, end, used_seed, district, chunk_rows):
+            if builder is not None and not isinstance(item, WindowDone):
+                builder.add(item)
+            yield item
+        if requests:  # the 全响应 requests: same bulk call, not in the (city) cube
+            planned.append(plan_request_rows(start, end, district, seed=used_seed))
+            yield from planned[0].chunks(chunk_rows)
 
     def rows() -> Iterator[Chunk]:
         written = 0
-        for item in _ahead(history_chunks(start, end, used_seed, district, chunk_rows)):
+        for item in _ahead(produced()):
             if isinstance(item, WindowDone):
                 windows.append(item)
                 continue
             report(written, expected)
             written += len(item["id"])
-            if builder is not None:
-                builder.add(item)
             yield item
-        if requested is not None:  # the 全响应 requests: same bulk call, not in the (city) cube
-            for chunk in requested.chunks(chunk_rows):
-                report(written, expected)
-                written += len(chunk["id"])
-                yield chunk
 
     def history() -> Iterator[Chunk]:
         for window in windows:
             yield from window.history
+        requested = planned[0] if planned else None
         if requested is not None:
             extra = requested.history(end)
             if extra["case_id"]:
@@ -206,7 +211,7 @@ def seed_history(
     planning_s = sum(w.planning_s for w in windows)
     history_rows = sum(len(h["case_id"]) for w in windows for h in w.history) + urged
     seconds = time.perf_counter() - started
-    request_report = requested.report(0.0) if requested is not None else None
+    request_report = planned[0].report(0.0) if planned else None
     report(cases + (request_report.requests if request_report is not None else 0), expected)
     last_day = local_day(end)
     return SeedReport(
