@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import re
 import sqlite3
 from importlib import metadata
 from pathlib import Path
@@ -75,7 +76,7 @@ def summary_rows(outcomes: list[Outcome]) -> list[str]:
             continue
         for f in out.figures:
             base = f"{_num(f.baseline, f.unit)} ({f.baseline_label})" if f.baseline is not None else "–"
-            ratio = f"{f.ratio:.2f}×" if f.ratio is not None else "–"
+            ratio = "–" if f.ratio is None else f"{f.ratio:.2f}×" if f.ratio >= 0.1 else f"{f.ratio:.2g}×"
             why = f"missed because: {f.reason}" if f.reason and f.met is False else ""
             notes = "; ".join(x for x in (f.note, why) if x)
             rows.append(
@@ -146,10 +147,14 @@ _NOTE = "Rows after this point:"
 
 
 def _measure(line: str) -> str | None:
-    """The measure (first cell) of a summary table row, None for a header or separator row."""
+    """The measure (first cell) of a summary table row, numbers left out; None for a header or separator row.
+
+    Numbers are left out so that a measure naming its data ("over 3,223,840 cases") is the same
+    measure when the next run's data differs by a few cases.
+    """
     if not line.startswith("| ") or line.startswith("| measure |"):
         return None
-    return line[2:].split(" | ", 1)[0].strip()
+    return re.sub(r"\d[\d,.]*", "#", line[2:].split(" | ", 1)[0].strip())
 
 
 def _drop_superseded(lines: list[str], outcomes: list[Outcome]) -> list[str]:

@@ -37,10 +37,19 @@ def test_append_replaces_earlier_rows_and_sections(tmp_path: Path) -> None:
     assert "each measure appears once, with its latest figure" in text
     assert "1970-01-01 01:00 UTC" in text
 
+    drill = _outcome(
+        "drill", "Drill", [Figure("drill p95 over 3,223,840 cases", 9.0, "ms", 100.0, baseline=9000.0)], ""
+    )
+    append(report, [drill], 5400.0, quick=False)
+    assert "| 0.001× |" in report.read_text()  # a small ratio keeps its digits
+    redrill = _outcome("drill", "Drill", [Figure("drill p95 over 3,224,012 cases", 8.0, "ms", 100.0)], "")
+    append(report, [redrill], 6000.0, quick=False)
+    text = report.read_text()
+    assert "over 3,223,840 cases" not in text and "over 3,224,012 cases" in text  # the same measure, other data
     third = _outcome("seed", "Seeding", [Figure("seeding time", 30.0, "s", target=30.0)], "seed run three")
     append(report, [third], 7200.0, quick=False)
     text = report.read_text()
     assert len(_rows(text, "seeding time")) == 1 and "| 30.0 s |" in _rows(text, "seeding time")[0]
-    assert text.count("Rows after this point:") == 1  # the second run's table, left empty, went with its note
+    assert text.count("Rows after this point:") == 2  # seeding's earlier table, left empty, went with its note
     assert text.count("## Seeding") == 1 and "seed run two" not in text
     assert "\n\n\n" not in text
