@@ -198,15 +198,20 @@ def parse_search(out: str) -> list[Figure]:
 def parse_seed(out: str) -> list[Figure]:
     """``seed.py`` (issue 11 §3): seeding end to end with the cube vs plain ``sqlite3.executemany``."""
     cases = find(r"^cases: ([\d,]+)", out)
+    baseline = find(r"^baseline executemany: median ([\d.]+) s wall", out)
     return [
         Figure(
             f"seeding {cases:,.0f} cases end to end, cube included",
             find(r"^seeding with cube: median ([\d.]+) s wall", out),
             "s",
             target=30.0,
-            baseline=find(r"^baseline executemany: median ([\d.]+) s wall", out),
+            baseline=baseline,
             baseline_label="plain `sqlite3.executemany` of the same rows",
             runs=int(find(r"runs: (\d+)", out)),
+            reason=f"the plain `executemany` of the same rows alone takes "
+            f"{baseline:.0f} s here; the store adds its secondary "
+            "indexes, the case search's text index and the KPI counters, all work of SQLite's one writing thread "
+            "(profile by phase: performance-notes.md, seeding ten years, 6 Dec)",
         )
     ]
 
@@ -254,7 +259,20 @@ def parse_event_to_screen(out: str) -> list[Figure]:
     lost = re.search(r"^no event lost on the wall.*: (yes|NO)", out, flags=re.MULTILINE)
     if lost is None:
         raise ParseError("no loss line")
-    for rate, _, _, _, b99, got, sent, _, _, w99 in lines:
+    drain = re.search(r"^bridge drain interval: (\d+) ms", out, flags=re.MULTILINE)
+    busy: dict[str, list[float]] = {}
+    for r, pct in re.findall(r"^\s+(\d+)\s+\d+\s+\d+\s.*? all (\d+);", out, flags=re.MULTILINE):
+        busy.setdefault(r, []).append(float(pct))
+    for rate, _, _, _, b99, got, sent, w50, _, w99 in lines:
+        cpu = (
+            "the server, the producer, the bare client and the wall kept the machine "
+            f"{statistics.median(busy[rate]):.0f} % busy (100 % = one core)"
+            if rate in busy
+            else ""
+        )
+        batching = (
+            f"the wall applies events every {drain.group(1)} ms (its p50 is {float(w50):.0f} ms)" if drain else ""
+        )
         figures.append(
             Figure(
                 f"event to feed and counters p99 at {int(rate):,} events/s",
@@ -265,6 +283,7 @@ def parse_event_to_screen(out: str) -> list[Figure]:
                 baseline_label="a bare client (decode only)",
                 runs=runs,
                 note=f"wall received {int(got):,}/{int(sent):,}; no event lost: {lost.group(1)}",
+                reason="; ".join(x for x in (cpu, batching) if x),
             )
         )
     return figures
@@ -306,6 +325,8 @@ def parse_store_bulk(out: str) -> list[Figure]:
             target=30.0,
             baseline=3_220_000 / base,
             baseline_label="one `execute` per row (extrapolated)",
+            reason="the insert path alone, timed on a small store and scaled; the same work end to end is the "
+            "row 'seeding … cases end to end, cube included', where the time was found in SQLite's one writing thread",
         )
     ]
 
