@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -9,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from desktop.bridge import LiveBridge
 from desktop.map_feed import MapFeed
-from desktop.panels import Placed, Translatable, widgets_of
+from desktop.panels import Follow, Placed, Translatable, widgets_of
 from feeds.client.status import ClientStatus
 from feeds.live import Changes, LiveState
 from feeds.protocol import ReplayStatus
@@ -29,6 +31,9 @@ class WallController(QObject):
     What a panel reads and how it follows is its :class:`~desktop.panels.PanelKind`;
     each part of the state is read once per batch however many panels show it. Maps
     follow through a :class:`MapFeed` each.
+
+    A follow with a pace (the charts) is shown at most once per pace: a change within it is
+    shown, read afresh, when the pace is over.
 
     Nothing reaches a panel before the first snapshot: until then every panel
     shows "no data" (never a zero or an all-clear). While the connection is not
@@ -75,9 +80,21 @@ class WallController(QObject):
         bridge.sigStatus.connect(self._on_status)
         bridge.sigSecond.connect(self._on_second)
         bridge.sigReplay.connect(self._on_replay)
+        self._shown_at: dict[Follow[Any, Any], float] = {}  # paced follows: monotonic time last shown
+        self._held: set[Follow[Any, Any]] = set()  # paced follows changed since, waiting for their pace
+        self._pace = QTimer(self)
+        self._pace.setSingleShot(True)
+        self._pace.timeout.connect(self._show_held)
         self._freshness: tuple[str, float | None] | None = None
         self._show_freshness()
         self._on_second(bridge.clock.now())
+
+    def stop(self) -> None:
+        """Stop the timers (before the panels close): no held chart is shown after this."""
+        self._pace.stop()
+        self._held.clear()
+        if self._cycle is not None:
+            self._cycle.stop()
 
     def _on_cycle(self) -> None:
         for feed in self.map_feeds:
@@ -113,16 +130,45 @@ class WallController(QObject):
         if self.state.store_id is None:
             return  # a day roll before any data: there is nothing to show
         self._show_freshness()
+        due = {f for p in self.placed for f in p.kind.follows if ch.reset or f.changed(ch)}
+        mono = time.monotonic()
+        for follow in [f for f in due if f.pace_s > 0 and not ch.reset]:
+            if mono - self._shown_at.get(follow, -math.inf) < follow.pace_s:
+                due.discard(follow)
+                self._held.add(follow)
+        self._show(due, mono)
+        self._arm_pace(mono)
+        for feed in self.map_feeds:
+            feed.update(ch)
+
+    def _show(self, follows: set[Follow[Any, Any]], mono: float) -> None:
+        """Hand each of ``follows`` to its panels, each part read once."""
+        if not follows:
+            return
         now = self.bridge.clock.now()
         read: dict[Callable[[LiveState], Any], Any] = {}
         for panel in self.placed:
             for follow in panel.kind.follows:
-                if ch.reset or follow.changed(ch):
+                if follow in follows:
                     if follow.read not in read:
                         read[follow.read] = follow.read(self.state)
                     follow.show(panel.widget, read[follow.read], now)
-        for feed in self.map_feeds:
-            feed.update(ch)
+        for follow in follows:
+            self._held.discard(follow)
+            if follow.pace_s > 0:
+                self._shown_at[follow] = mono
+
+    def _arm_pace(self, mono: float) -> None:
+        if not self._held or self._pace.isActive():
+            return
+        ends = min(self._shown_at.get(f, -math.inf) + f.pace_s for f in self._held)
+        self._pace.start(max(0, math.ceil((ends - mono) * 1000)))
+
+    def _show_held(self) -> None:
+        mono = time.monotonic()
+        ready = {f for f in self._held if mono - self._shown_at.get(f, -math.inf) >= f.pace_s - 0.001}
+        self._show(ready, mono)
+        self._arm_pace(mono)
 
     def _on_status(self, status: ClientStatus) -> None:
         for panel in self.placed:

@@ -57,11 +57,16 @@ class Follow(Generic[V_contra, T]):
         read: Reads it from the live state; called once per batch and shared by every panel
             with the same ``read`` (so use the :class:`LiveState` method itself).
         show: Hands it to the widget, with the batch's time.
+        pace_s: At most one show per this many seconds (0: every batch). A change within the
+            pace is shown when the pace is over, read from the state as it is then; a snapshot
+            is shown at once. For parts that cost much to redraw and that no one reads to the
+            second (the charts), so a flood of events does not redraw them twenty times a second.
     """
 
     changed: Callable[[Changes], bool]
     read: Callable[[LiveState], T]
     show: Callable[[V_contra, T, float], object]
+    pace_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -126,8 +131,10 @@ def _map_clicks(gmap: GridMap, drill: DrillTo) -> None:
 
 Chart = HourlyTrendChart | TopTypesChart | SourceMixChart | SubdistrictRankingChart
 """The charts of the bottom strip: they read the chart series and drill by their bars."""
+CHART_PACE_S = 1.0
+"""The charts redraw at most once a second (the tiles, the feed and the counters at every batch)."""
 CHART_SERIES: Follow[Chart, ChartView] = Follow(
-    lambda ch: ch.charts, LiveState.charts, lambda w, c, _now: w.update_charts(c)
+    lambda ch: ch.charts, LiveState.charts, lambda w, c, _now: w.update_charts(c), pace_s=CHART_PACE_S
 )
 
 

@@ -241,6 +241,7 @@ class WallSession(QObject):
         """Stop the feed, close the windows and free them (web pages before their profiles)."""
         self.tour.stop()
         self.bridge.stop()
+        self.controller.stop()
         self.replays.shutdown()
         if self.briefing is not None:
             self.briefing.shutdown()

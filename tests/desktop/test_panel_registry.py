@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
+from waiting import WAIT_MS
 
 from desktop.controller import WallController
 from desktop.layout import LayoutError, parse_layout
@@ -81,3 +84,40 @@ def test_a_new_panel_is_one_entry_and_reads_once_per_batch(qtbot: QtBot) -> None
     assert [label.text() for label in labels] == ["812", "812"] and len(reads) == 1
     bridge.sigChanged.emit(Changes(weather=True))
     assert len(reads) == 1 and controller.placed[0].widget is labels[0]
+
+
+def test_a_paced_follow_shows_at_most_once_per_pace_then_the_latest_state(qtbot: QtBot) -> None:
+    """Under a flood a paced part (the charts) is shown once per pace, an unpaced one every batch.
+
+    The last change is not lost: it is shown when its pace is over."""
+    pace = 0.3
+    shown: dict[str, list[tuple[float, str]]] = {"paced": [], "every": []}
+
+    def kind(name: str, pace_s: float) -> PanelKind[QLabel]:
+        def show(label: QLabel, n: float, _now: float) -> None:
+            label.setText(f"{n:.0f}")
+            shown[name].append((time.monotonic(), label.text()))
+
+        follow = Follow(lambda ch: ch.kpi, LiveState.kpi, lambda w, k, now: show(w, k.filed, now), pace_s=pace_s)
+        return PanelKind[QLabel](name, lambda ctx: QLabel(), follows=(follow,))
+
+    kinds = [kind("paced", pace), kind("every", 0.0)]
+    labels = [k.build(PanelContext(Scale(), "en")) for k in kinds]
+    for label in labels:
+        qtbot.addWidget(label)
+    bridge = FakeBridge()
+    controller = WallController(bridge, [Placed(k, w) for k, w in zip(kinds, labels, strict=True)])  # type: ignore[arg-type]
+    bridge.state.apply([Snapshot(1, "s", ())], now=0.0)
+    bridge.sigChanged.emit(Changes(reset=True))  # a snapshot: shown at once, paced or not
+    began = time.monotonic()
+    batches = 40
+    for n in range(1, batches + 1):
+        bridge.state.apply([Kpis({"filed": float(n)}, {"cases": 1})], now=0.0)
+        bridge.sigChanged.emit(Changes(kpi=True))
+        qtbot.wait(20)
+    took = time.monotonic() - began
+    assert [text for _, text in shown["every"][-batches:]] == [str(n) for n in range(1, batches + 1)]
+    qtbot.waitUntil(lambda: labels[0].text() == str(batches), timeout=WAIT_MS)  # the last change, after its pace
+    paced = [t for t, _ in shown["paced"]]
+    assert all(b - a >= pace - 0.002 for a, b in itertools.pairwise(paced[1:])), paced  # after the snapshot
+    assert len(paced) - 1 <= took / pace + 2 < batches and controller.placed[0].widget is labels[0]
