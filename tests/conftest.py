@@ -20,8 +20,20 @@ os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --no-sandbox 
 os.environ.setdefault("GRIDWALL_DATA_DIR", os.path.join(os.environ.get("TMPDIR", "/tmp"), "gridwall-tests"))
 
 
-def pytest_configure(config: object) -> None:
-    """Register the map's URL scheme before pytest-qt creates the QApplication."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the map's URL scheme before pytest-qt creates the QApplication; no Qt log capture.
+
+    pytest-qt's log capture installs a Python Qt message handler around every test and puts the
+    previous one back after it. Qt's own threads keep logging meanwhile (the FFmpeg back end's
+    loader says "HTTP error 404" when a camera goes down), and a message that arrives while the
+    handler is swapped calls a freed Python callable: the process died with SIGSEGV in
+    ``PyVectorcall_Function(callable=0x0)`` under ``qt_message_output`` on a "Thread (pooled)"
+    (gdb; 1 run in 8-18 of the camera tests on a loaded machine). No test reads the captured Qt
+    log, so it is off (``--no-qt-log``); Qt's messages go to the captured stderr instead.
+    """
+    if hasattr(config.option, "qt_log"):
+        config.option.qt_log = False
     if importlib.util.find_spec("PySide6") is None:
         return
     from widgets.gridmap import register_schemes
