@@ -172,4 +172,6 @@ def run_bench(bench: Bench, quick: bool, echo: Callable[[str], None]) -> Outcome
             echo(f"[bench] {bench.name} BROKEN: {broken}\n{tail}")
             return Outcome(bench, [], "\n".join(outputs), time.monotonic() - start, command, broken)
     figures = parsed[0] if len(parsed) == 1 else _median_figures(parsed)
-    return Outcome(bench, figures, "\n".join(outputs), time.monotonic() - start, command)
+    took = time.monotonic() - start
+    echo(f"[bench] {bench.name}: done in {took:.0f} s")
+    return Outcome(bench, figures, "\n".join(outputs), took, command)
