@@ -212,7 +212,8 @@ class RawClient(RawWall):
         self.protocol = ClientProtocol(parse_uri(f"ws://127.0.0.1:{port}"), max_size=None)
         self.token = token
         self.latencies: list[float] = []
-        self.events = 0
+        self.events = 0  # frames with a server-given seq (gridwall)
+        self.stamped = 0  # stamped frames (the relay forwards the producer's frames, which have no seq)
         self.acks = 0
         self.errors = 0
         self.measuring = False
@@ -258,6 +259,7 @@ class RawClient(RawWall):
                 return
             if self.measuring:
                 self.latencies.append(now - float(buf[i + len(STAMP) : j]))
+            self.stamped += 1
             pos = j
         self._tail = buf[-6:]
 
@@ -308,14 +310,18 @@ async def _paced(producer: RawClient, frames: list[str], rate: float) -> float:
     return time.perf_counter() - started
 
 
-async def _walls_done(walls: list[RawClient], expected: int) -> None:
+def _delivered(wall: RawClient, relay: bool) -> int:
+    return wall.stamped if relay else wall.events
+
+
+async def _walls_done(walls: list[RawClient], expected: int, relay: bool) -> None:
     deadline = time.perf_counter() + 30
-    while min(w.events for w in walls) < expected and time.perf_counter() < deadline:
+    while min(_delivered(w, relay) for w in walls) < expected and time.perf_counter() < deadline:
         await asyncio.sleep(0.01)
 
 
 async def _session(
-    port: int, pipe: Connection, phases: list[tuple[str, list[str], float]], walls_n: int
+    port: int, pipe: Connection, phases: list[tuple[str, list[str], float]], walls_n: int, relay: bool
 ) -> list[dict[str, Any]]:
     """Connect the producer and walls once, then run each phase between a mark and a stop."""
     walls = [await _connect(port, "wall") for _ in range(walls_n)]
@@ -325,23 +331,25 @@ async def _session(
         for w in walls:
             w.latencies.clear()
             w.measuring = True
-        events0 = [w.events for w in walls]
+        events0 = [_delivered(w, relay) for w in walls]
+        # the relay's walls are counted by stamp, and only the frames that carry the mark have one
+        need = sum(MARK in f for f in frames) if relay else len(frames)
         errors0 = producer.errors
         pipe.send("mark")
         if kind == "flood":
             elapsed = await _flood(producer, frames, int(param))
         else:
             elapsed = await _paced(producer, frames, param)
-        await _walls_done(walls, min(events0) + len(frames))
+        await _walls_done(walls, min(events0) + need, relay)
         pipe.send("stop")
         server = pipe.recv()
         lat = sorted(x for w in walls for x in w.latencies)
         results.append(
             {
                 "phase": kind,
-                "events": len(frames),
+                "events": need,
                 "errors": producer.errors - errors0,
-                "delivered": min(w.events - e0 for w, e0 in zip(walls, events0, strict=True)),
+                "delivered": min(_delivered(w, relay) - e0 for w, e0 in zip(walls, events0, strict=True)),
                 "rate": len(frames) / elapsed,
                 "cpu_pct": 100 * server["cpu_s"] / server["wall_s"],
                 "per_cpu_s": len(frames) / server["cpu_s"],
@@ -376,7 +384,7 @@ def run_server(
             port = parent.recv()
             tag = f"I{int(time.time() * 1000) % 10**9:09d}"
             built = [(name, workflow_frames(n, f"{tag}{i}"), param) for i, (name, n, param) in enumerate(phases)]
-            results = asyncio.run(_session(port, parent, built, walls))
+            results = asyncio.run(_session(port, parent, built, walls, kind == "relay"))
             proc.join(30)
         finally:
             if proc.is_alive():
