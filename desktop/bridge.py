@@ -29,8 +29,7 @@ from feeds.live.replay_clock import ReplayClock
 from feeds.protocol import Focus, TourControl
 
 DRAIN_MS = 50  # the periodic drain (a safety net for a missed wake-up, and statuses)
-MIN_GAP_MS = 50  # at most 20 drains (and repaints) a second, however fast events come
-# (20 ms gave a lower p50 at 100 events/s but more repaints and a worse p99 at 1,000/s: performance-notes.md)
+MIN_GAP_MS = 20  # at most 50 drains a second, however fast events come
 MAX_GAP_MS = 200
 MAX_PER_TICK = 5000
 
