@@ -259,7 +259,7 @@ def parse_event_to_screen(out: str) -> list[Figure]:
     lost = re.search(r"^no event lost on the wall.*: (yes|NO)", out, flags=re.MULTILINE)
     if lost is None:
         raise ParseError("no loss line")
-    drain = re.search(r"^bridge: drains on the client's wake-up, >= (\d+) ms apart", out, flags=re.MULTILINE)
+    drain = re.search(r"^bridge drain interval: (\d+) ms", out, flags=re.MULTILINE)
     busy: dict[str, list[float]] = {}
     for r, pct in re.findall(r"^\s+(\d+)\s+\d+\s+\d+\s.*? all (\d+);", out, flags=re.MULTILINE):
         busy.setdefault(r, []).append(float(pct))
@@ -271,9 +271,7 @@ def parse_event_to_screen(out: str) -> list[Figure]:
             else ""
         )
         batching = (
-            f"the wall applies events on arrival, at most every {drain.group(1)} ms (its p50 is {float(w50):.0f} ms)"
-            if drain
-            else ""
+            f"the wall applies events every {drain.group(1)} ms (its p50 is {float(w50):.0f} ms)" if drain else ""
         )
         figures.append(
             Figure(

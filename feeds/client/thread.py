@@ -1,7 +1,7 @@
 """Run a :class:`~feeds.client.CaseClient` on its own thread, for a GUI (or any sync code).
 
 Decoded messages and status changes land in two thread-safe queues that the
-GUI drains (:attr:`ClientThread.wake` tells it when something is waiting); requests (:meth:`ClientThread.publish`,
+GUI drains once per frame; requests (:meth:`ClientThread.publish`,
 :meth:`ClientThread.act`, :meth:`ClientThread.query`) can be made from any
 thread. The websockets connection never leaves the client's own loop.
 """
@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
-import contextlib
 import queue
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from feeds.client.case_client import CaseClient, NotConnectedError
@@ -37,18 +36,12 @@ class ClientThread:
     Attributes:
         messages: Decoded messages, in order (the GUI drains it).
         statuses: Status changes, in order.
-        wake: Called on the client's thread when a message or status is queued and none has been
-            since the last :meth:`drain_stamped` (so once per drain at most); ``None``: not called.
-            It must be quick and thread-safe (a GUI posts itself an event); an exception it raises
-            is dropped, so it cannot stop the client.
     """
 
     def __init__(self, url: str, token: str, **client_options: Any) -> None:
         self.messages: queue.Queue[Message] = queue.Queue()
         self.statuses: queue.Queue[ClientStatus] = queue.Queue()
         self._arrivals: collections.deque[float] = collections.deque()  # monotonic time of each queued message
-        self.wake: Callable[[], None] | None = None
-        self._wake_armed = True
         self._options = {k: v for k, v in client_options.items() if k not in ("last_seq", "store_id")}
         self.client = CaseClient(url, token, on_message=self._on_message, on_status=self._on_status, **client_options)
         self._next: CaseClient | None = None
@@ -76,7 +69,6 @@ class ClientThread:
     def drain_stamped(self, limit: int | None = None) -> list[tuple[float, Message]]:
         """Like :meth:`drain`, with the ``time.monotonic()`` at which each message was decoded."""
         out: list[tuple[float, Message]] = []
-        self._wake_armed = True  # before taking: a message queued after this wakes again, none is missed
         while limit is None or len(out) < limit:
             try:
                 msg = self.messages.get_nowait()
@@ -88,15 +80,6 @@ class ClientThread:
     def _on_message(self, msg: Message) -> None:
         self._arrivals.append(time.monotonic())  # before the message: a drain never outruns its stamp
         self.messages.put_nowait(msg)
-        self._nudge()
-
-    def _nudge(self) -> None:
-        wake = self.wake
-        if wake is None or not self._wake_armed:
-            return
-        self._wake_armed = False
-        with contextlib.suppress(Exception):  # the GUI side is gone (shutting down): nothing to wake
-            wake()
 
     def publish_async(self, msg: Message) -> concurrent.futures.Future[Ack]:
         """Send an event or ``staff.positions``; the future resolves with the ``ack``."""
@@ -167,7 +150,6 @@ class ClientThread:
     def _on_status(self, status: ClientStatus) -> None:
         self._status = status
         self.statuses.put_nowait(status)
-        self._nudge()
 
     def _main(self) -> None:
         asyncio.run(self._run())
