@@ -178,11 +178,8 @@ class MapFeed:
         self.gmap.push_cases(added, updated, removed)
 
     def _push_grid_values(self) -> None:
-        values = self.state.grid_values()
-        if self.grid_mode == "overdue":
-            self.gmap.set_grid_values({g.grid: g.overdue for g in values if g.overdue}, "overdue")
-        else:
-            self.gmap.set_grid_values({g.grid: g.open for g in values if g.open}, "density")
+        mode = self.grid_mode
+        self.gmap.set_grid_values(self.state.grid_counts(mode), mode)
 
     def _push_spots(self) -> None:
         if self.layers and "crowd" not in self.layers:

@@ -201,6 +201,15 @@ class OpenCases:
         over, soon = self.book.overdue["grid"], self.book.soon["grid"]
         return [GridValue(g, self._grid_open.get(g, 0), over.get(g, 0), soon.get(g, 0)) for g in codes]
 
+    def grid_counts(self, mode: str) -> dict[str, int]:
+        """Open (``density``) or overdue (``overdue``) cases per grid, grids with none left out.
+
+        A copy of the running counters, without a record per grid: the map asks on every batch.
+        """
+        if mode == "overdue":
+            return {g: n for g, n in self.book.overdue["grid"].items() if n > 0}
+        return {g: n for g, n in self._grid_open.items() if n > 0}
+
     def sizes(self) -> dict[str, int]:
         """Sizes of the growing structures."""
         return {

@@ -331,6 +331,10 @@ class LiveState:
         """Values of ``grids`` (zeros included), or of every grid with an open case when ``None``."""
         return self._cases.grid_values(grids)
 
+    def grid_counts(self, mode: str = "density") -> dict[str, int]:
+        """Open (``density``) or overdue (``overdue``) cases per grid; grids with none are left out."""
+        return self._cases.grid_counts(mode)
+
     def weather(self) -> list[WeatherView]:
         """Active weather warnings, most severe first."""
         return self._env.weather()

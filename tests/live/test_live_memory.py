@@ -74,6 +74,11 @@ def test_counts_match_a_full_recount() -> None:
     a, b = st.overdue(), fresh.overdue()
     assert (a.overdue, a.open) == (b.overdue, b.open)
     assert {v.grid: v.overdue for v in st.grid_values()} == {v.grid: v.overdue for v in fresh.grid_values()}
+    # the map's per-grid counts: the running counters equal the records, and a fresh recount
+    for mode, field in (("density", "open"), ("overdue", "overdue")):
+        counted = {v.grid: getattr(v, field) for v in st.grid_values() if getattr(v, field)}
+        assert st.grid_counts(mode) == counted == fresh.grid_counts(mode)
+        assert counted
 
 
 def _as_info(v: CaseView) -> CaseInfo:

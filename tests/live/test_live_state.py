@@ -92,6 +92,8 @@ def test_per_grid_density_and_overdue(state: LiveState) -> None:
     assert (values[GRID_A1].open, values[GRID_A1].overdue) == (2, 1)
     assert (values[GRID_A2].open, values[GRID_A2].overdue) == (1, 0)
     assert state.grid_values([GRID_B1])[0].open == 0
+    assert state.grid_counts("density") == {GRID_A1: 2, GRID_A2: 1}
+    assert state.grid_counts("overdue") == {GRID_A1: 1}
 
 
 def test_stage_change_updates_row_deadline_and_department(state: LiveState) -> None:
