@@ -26,11 +26,12 @@ from PySide6.QtCore import (
     QVariantAnimation,
     Signal,
 )
-from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from feeds.live import CaseView, deadline_status
 from widgets.panel import Panel, clock, format_age, stage_name
+from widgets.shapes import RoundedRects
 from widgets.theme import (
     ACCENT,
     CLOSED,
@@ -145,6 +146,7 @@ class CaseRowDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.model = model
         self.show_description = False
+        self.shapes = RoundedRects()
         self.set_scale(scale)
 
     def set_scale(self, scale: Scale) -> None:
@@ -167,15 +169,12 @@ class CaseRowDelegate(QStyledItemDelegate):
         lang, now, s = self.model.lang, self.model.now, self.scale
         r = QRectF(option.rect).adjusted(0, s.gap * 0.3, 0, -s.gap * 0.3)
         p.save()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         glow = self.model.glow(row.id)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(colour(ACCENT, 0.07 + 0.28 * glow) if glow else colour(PANEL_EDGE, 0.35))
-        p.drawRoundedRect(r, s.radius, s.radius)
+        shapes = self.shapes
+        shapes.draw(p, r, s.radius, colour(ACCENT, 0.07 + 0.28 * glow) if glow else colour(PANEL_EDGE, 0.35))
         status = "closed" if row.stage == "closed" else deadline_status(row.deadline, row.stage_since, now)
         stripe = _STATUS_COLOURS.get(status, ACCENT if glow else PANEL_EDGE)
-        p.setBrush(colour(stripe))
-        p.drawRoundedRect(QRectF(r.left(), r.top(), s.px(0.22), r.height()), s.px(0.1), s.px(0.1))
+        shapes.draw(p, QRectF(r.left(), r.top(), s.px(0.22), r.height()), s.px(0.1), colour(stripe))
         x0 = r.left() + s.px(0.6)
         inner = QRectF(x0, r.top() + s.gap * 0.5, r.right() - x0 - s.px(0.5), r.height() - s.gap)
         # line 1: type ........ age
@@ -200,9 +199,7 @@ class CaseRowDelegate(QStyledItemDelegate):
         chip_w = cfm.horizontalAdvance(chip) + s.px(0.8)
         chip_r = QRectF(line2.right() - chip_w, line2.top(), chip_w, line2.height())
         chip_col = _STATUS_COLOURS.get(status, TEXT_DIM)
-        p.setPen(QPen(colour(chip_col, 0.9), s.line))
-        p.setBrush(colour(chip_col, 0.14))
-        p.drawRoundedRect(chip_r.adjusted(0, 1, 0, -1), s.radius, s.radius)
+        shapes.draw(p, chip_r.adjusted(0, 1, 0, -1), s.radius, colour(chip_col, 0.14), colour(chip_col, 0.9), s.line)
         p.setPen(colour(chip_col if status else TEXT))
         p.drawText(chip_r, Qt.AlignmentFlag.AlignCenter, chip)
         place = f"{row.subdistrict.get(lang)} · {row.community.get(lang)} · {row.source_name.get(lang)}"
@@ -333,8 +330,15 @@ class CaseFeed(Panel):
         if bar.value() > 0:
             bar.setValue(bar.value() + rows * self.delegate.row_h)  # an operator scrolled down: keep their rows
             return
-        offset = self.view.slide_px + rows * self.delegate.row_h
         self._slide.stop()
+        screen = self.view.viewport().height()
+        if rows * self.delegate.row_h >= screen:
+            # A whole screen of new rows at once (a flood): show them, no slide to watch.
+            self.view.slide_px = 0
+            self.view.viewport().update()
+            return
+        # Rows still sliding and the new ones: at most a screen's height to go.
+        offset = min(self.view.slide_px + rows * self.delegate.row_h, screen)
         self._slide.setStartValue(offset)
         self._slide.setEndValue(0)
         self.view.slide_px = offset

@@ -92,6 +92,29 @@ def test_feed_inserts_new_rows_and_highlights_them(feed: CaseFeed, qtbot: QtBot)
     assert feed.view.visualRect(feed.model.index(0)).top() == 0
 
 
+def test_feed_slides_at_most_a_screen_and_not_a_flood(feed: CaseFeed) -> None:
+    """Rows arriving while others slide add to the slide, up to a screen; a screen of new rows at once just shows."""
+    from widgets.case_feed import SLIDE_MS
+
+    screen = feed.view.viewport().height()
+    per_screen = -(-screen // feed.delegate.row_h)  # rows that fill the screen
+    assert per_screen >= 3
+    shown = [row("a")]
+    feed.update_cases(shown, NOW)
+    feed.stop_animations()
+    shown = [row("b"), *shown]
+    assert feed.update_cases(shown, NOW) == 1
+    assert feed.view.slide_px == feed.delegate.row_h and feed._slide.state() == feed._slide.State.Running
+    shown = [row(f"n{i}") for i in range(per_screen - 1)] + shown  # one row short of a screen, mid-slide
+    assert feed.update_cases(shown, NOW) == per_screen - 1
+    assert feed.view.slide_px == screen  # capped: never more than a screen to slide
+    assert feed._slide.duration() == SLIDE_MS
+    flood = [row(f"f{i}") for i in range(per_screen)] + shown  # a whole screen at once
+    assert feed.update_cases(flood, NOW) == per_screen
+    assert feed.view.slide_px == 0 and feed._slide.state() == feed._slide.State.Stopped
+    assert feed.view.visualRect(feed.model.index(0)).top() == 0  # the newest row on top, at once
+
+
 def test_feed_updates_changed_rows_in_place_and_trims(feed: CaseFeed) -> None:
     """A changed record emits dataChanged for its row; rows past the end are removed."""
     a, b, c = row("a"), row("b"), row("c")
