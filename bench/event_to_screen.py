@@ -340,7 +340,9 @@ def main() -> None:
         producer.start()
         assert base_pipe.recv() == "ready" and prod_pipe.recv() == "ready"
         pids = {"server": server.pid, "producer": producer.pid, "baseline": baseline.pid, "wall": os.getpid()}
-        meter = CpuMeter({k: v for k, v in pids.items() if v is not None and (k != "wall" or probe)})
+        if probe is not None:
+            pids["map renderer"] = session.wall_windows[0].panels["map"].page().renderProcessPid()
+        meter = CpuMeter({k: v for k, v in pids.items() if v and (k != "wall" or probe)})
         _spin_until(lambda: False, 2.0)  # settle
 
         phases = [
