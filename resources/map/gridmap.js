@@ -311,8 +311,62 @@
     return true;
   };
 
-  /* ---------- batch API ---------- */
+  /* ---------- one clock for every animation ----------
+   * The page's CSS animations move in steps of FRAME_MS (gridmap.css). Each new animation's
+   * start is set to the last multiple of FRAME_MS on the document timeline (before its first
+   * frame when it is new, so it is never drawn off the clock), so all steps fall in the same
+   * frames: a wall with pulsing cases, fading closures and a ringing hot spot draws 16 frames a
+   * second, not 60 (each frame is work for the renderer, Chromium's compositor and the wall's
+   * GUI thread). Transitions (Leaflet's fades and zooms: short, on a user's action) are left be. */
+  const FRAME_MS = 62.5;
+  gw.FRAME_MS = FRAME_MS;
+  gw.aligned = 0;
+  gw.alignAnimations = function () {
+    const now = performance.now();
+    for (const a of document.getAnimations()) {
+      if (a._gwAligned || !a.animationName) continue;
+      a._gwAligned = true;
+      a.startTime = Math.floor((a.startTime === null ? now : a.startTime) / FRAME_MS) * FRAME_MS;
+      gw.aligned += 1;
+    }
+  };
+
+  /* Work that changes what the page shows runs on the same clock: queued, then run at the next
+   * multiple of FRAME_MS, so a batch's markers are drawn in the frame the animations step in,
+   * not in a frame of their own. */
+  let clockQueue = [];
+  let clockTimer = 0;
+  function runClock() {
+    clockTimer = 0;
+    const queue = clockQueue;
+    clockQueue = [];
+    for (const fn of queue) fn();
+    gw.alignAnimations();
+  }
+  gw.atNextFrame = function (fn) {
+    clockQueue.push(fn);
+    if (!clockTimer) clockTimer = setTimeout(runClock, FRAME_MS - performance.now() % FRAME_MS);
+  };
+  /* Run what is queued now (a snapshot, a reading of the page's state). */
+  gw.flushClock = function () {
+    if (!clockTimer) return;
+    clearTimeout(clockTimer);
+    runClock();
+  };
+
+  /* ---------- batch API ----------
+   * A batch with units or a reset (the first screen, a snapshot) is applied at once, after any
+   * queued one; other batches at the next tick of the clock. The answer is the batch's id. */
   gw.applyBatch = function (b) {
+    if (b.units || b.reset) {
+      gw.flushClock();
+      return apply(b);
+    }
+    gw.atNextFrame(function () { apply(b); });
+    return b.id || gw.lastBatch;
+  };
+
+  function apply(b) {
     try {
       if (b.reset && gw.resetMarkers) gw.resetMarkers();
       if (b.scale !== undefined) gw.setScale(b.scale);
@@ -323,15 +377,17 @@
       if (gw.applySupervision) gw.applySupervision(b);
       if (b.highlight !== undefined) gw.highlight(b.highlight && b.highlight.code, b.highlight && b.highlight.fly);
       if (gw.scheduleLabels) gw.scheduleLabels();
+      gw.alignAnimations();
     } catch (err) {
       gw.errors += 1;
       console.error('gridwall batch ' + b.id + ' failed: ' + (err && err.stack ? err.stack : err));
     }
     gw.lastBatch = b.id || gw.lastBatch;
     return gw.lastBatch;
-  };
+  }
 
   gw.state = function () {
+    gw.flushClock();
     const out = {
       leaflet: typeof L === 'object' ? L.version : null,
       channel: gw.channelReady,

@@ -20,7 +20,26 @@
     en: { rain_gauge: 'rain gauge', water_level: 'water level', manhole: 'manhole cover', rfid: 'RFID facility' },
   };
   const PULSE_MS = 2600;
+  /* New cases pulse; at most PULSE_PER_S of them a second (a token bucket, in the order they
+   * come). At a command centre's pace every new case pulses; in a flood the rest
+   * appear without a ring: a thousand rings a second say nothing more than ten, and every
+   * ring is a frame to draw for the renderer, Chromium's compositor and the wall. */
+  const PULSE_PER_S = 10;
+  const pulses = { tokens: PULSE_PER_S, at: 0 };
   const icons = {};
+
+  gw.PULSE_PER_S = PULSE_PER_S;
+  gw.pulseTokens = function () {
+    const now = performance.now();
+    pulses.tokens = Math.min(PULSE_PER_S, pulses.tokens + (now - pulses.at) * PULSE_PER_S / 1000);
+    pulses.at = now;
+    return pulses.tokens;
+  };
+  function takePulse() {
+    if (gw.pulseTokens() < 1) return false;
+    pulses.tokens -= 1;
+    return true;
+  }
 
   function status(s) { return s in SEVERITY ? s : 'open'; }
   function caseIcon(st, fresh) {
@@ -133,14 +152,15 @@
         if (old.status !== c.status) { m.setIcon(caseIcon(c.status, m._gwFresh)); toRefresh.push(m); }
         continue;
       }
-      m = L.marker([c.lat, c.lon], { icon: caseIcon(c.status, fresh), keyboard: false, riseOnHover: true });
+      const pulse = fresh && takePulse();
+      m = L.marker([c.lat, c.lon], { icon: caseIcon(c.status, pulse), keyboard: false, riseOnHover: true });
       m._gw = c;
-      m._gwFresh = fresh;
+      m._gwFresh = pulse;
       m.on('click', onCaseClick);
       m.bindTooltip(caseTooltip, { className: 'gw-tip', direction: 'top' });
       gw.cases.set(id, m);
       toAdd.push(m);
-      if (fresh) pulsing.push(m);
+      if (pulse) pulsing.push(m);
     }
   }
 
@@ -166,7 +186,7 @@
     upsertCases(b.updated, false, toAdd, toRefresh, pulsing);
     if (toAdd.length) gw.clusters.addLayers(toAdd);
     if (toRefresh.length) gw.clusters.refreshClusters(toRefresh);
-    if (pulsing.length) setTimeout(function () { settle(pulsing); }, PULSE_MS);
+    if (pulsing.length) setTimeout(function () { gw.atNextFrame(function () { settle(pulsing); }); }, PULSE_MS);
     if (b.staff) gw.setStaff(b.staff);
     if (b.hotspots) gw.setHotspots(b.hotspots);
     if (b.sensors) gw.setSensors(b.sensors);
@@ -271,13 +291,15 @@
   /* ---------- counts for tests and diagnostics ---------- */
   gw.markerState = function () {
     const byStatus = { new: 0, open: 0, due_soon: 0, overdue: 0, closed: 0 };
-    gw.cases.forEach(function (m) { byStatus[m._gw.status] += 1; });
+    let pulsing = 0;
+    gw.cases.forEach(function (m) { byStatus[m._gw.status] += 1; if (m._gwFresh) pulsing += 1; });
     let alarms = 0;
     gw.sensors.forEach(function (m) { if (m._gw.alarm) alarms += 1; });
     const pane = gw.map.getPane('markerPane');
     return {
       cases: gw.cases.size,
       casesByStatus: byStatus,
+      pulsing: pulsing,
       clusterLayers: gw.clusters.getLayers().length,
       visibleCaseIcons: pane.querySelectorAll('.gw-case').length,
       visibleClusters: pane.querySelectorAll('.gw-cluster').length,

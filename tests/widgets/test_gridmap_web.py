@@ -317,6 +317,81 @@ def test_staff_hotspots_sensors(qtbot: Any, gmap: GridMap) -> None:
     assert state(qtbot, gmap)["staff"] == 1
 
 
+ANIMATIONS = """(function () {
+  const out = [];
+  const META = ['offset', 'computedOffset', 'easing', 'composite'];
+  for (const a of document.getAnimations()) {
+    if (!a.animationName) continue;  /* a transition (Leaflet's fades): short, not a running animation */
+    const duration = a.effect.getComputedTiming().duration;
+    const frames = a.effect.getKeyframes();
+    for (let i = 0; i + 1 < frames.length; i++) {
+      const m = /^steps\\((\\d+)/.exec(frames[i].easing);
+      const span = (frames[i + 1].computedOffset - frames[i].computedOffset) * duration;
+      const props = Object.keys(frames[i]).filter(k => !META.includes(k));
+      out.push({ name: a.animationName, start: a.startTime, step: m ? span / +m[1] : null, props: props });
+    }
+  }
+  return out;
+})()"""
+
+
+def test_pulses_are_budgeted_and_every_animation_steps_on_one_clock(qtbot: Any, gmap: GridMap) -> None:
+    """A flood of new cases pulses at most PULSE_PER_S a second; every running animation (pulses, a
+    critical hot spot's ring, a sensor alarm's blink) moves in steps of 62.5 ms starting on that clock,
+    so the page draws at most 16 frames a second while anything animates. Each animates a property
+    Chromium's compositor thread cannot run alone (that thread keeps a clock of its own)."""
+    frame_ms, per_s = js(qtbot, gmap, "[gridwall.FRAME_MS, gridwall.PULSE_PER_S]")
+    assert (frame_ms, per_s) == (62.5, 10)
+    gmap.set_hotspots([{"id": "xidan", "lon": 116.373, "lat": 39.907, "level": "critical"}])
+    gmap.set_sensors([{"id": "w1", "kind": "water_level", "lon": 116.36, "lat": 39.91, "alarm": True}])
+    gmap.push_cases(added=[case(f"q{i}") for i in range(3)])
+    qtbot.waitUntil(lambda: js(qtbot, gmap, "gridwall.pulseTokens()") >= per_s, timeout=WAIT_MS)
+    gmap.push_cases(added=[case(f"p{i}") for i in range(40)])
+    st = state(qtbot, gmap)
+    assert per_s <= st["pulsing"] <= per_s + 1  # the budget (+1: a token refilled while the batch went)
+    # every animation has been aligned once it started, and steps on the clock
+    qtbot.waitUntil(
+        lambda: js(qtbot, gmap, "document.getAnimations().every(a => a.startTime !== null)"), timeout=WAIT_MS
+    )
+    intervals = js(qtbot, gmap, ANIMATIONS)
+    names = {i["name"] for i in intervals}
+    assert {"gw-ring", "gw-blink"} <= names and names & {"gw-pulse", "gw-pulse-small"}, names
+    for interval in intervals:
+        assert interval["step"] is not None and interval["step"] % frame_ms == 0, interval
+        assert interval["start"] % frame_ms == 0, interval
+        # not transform/opacity/filter alone: those run on Chromium's compositor clock, off this one
+        assert set(interval["props"]) - {"transform", "opacity", "filter"}, interval
+    gmap.push_cases(removed=[f"p{i}" for i in range(40)] + [f"q{i}" for i in range(3)])
+    gmap.set_hotspots([])
+    gmap.set_sensors([])
+    assert state(qtbot, gmap)["cases"] == 0
+
+
+def test_a_batch_is_drawn_on_the_clock_and_a_snapshot_at_once(qtbot: Any, gmap: GridMap) -> None:
+    """A batch of markers waits for the next 62.5 ms tick (the frame the animations step in); the
+    answer comes at once. A reset (a snapshot) is applied at once, after what was queued."""
+    qtbot.waitUntil(lambda: gmap.is_idle, timeout=WAIT_MS)
+    first, second = json.dumps(case("clk1")), json.dumps(case("clk2"))
+    queued = js(
+        qtbot,
+        gmap,
+        "(function () { const id = gridwall.lastBatch;"
+        f" const answer = gridwall.applyBatch({{ id: id, added: [{first}] }});"
+        " return [answer === id, gridwall.cases.has('clk1')]; })()",
+    )
+    assert queued == [True, False]
+    qtbot.waitUntil(lambda: js(qtbot, gmap, "gridwall.cases.has('clk1')"), timeout=WAIT_MS)  # no state(): the clock
+    now = js(
+        qtbot,
+        gmap,
+        "(function () { const id = gridwall.lastBatch;"
+        f" gridwall.applyBatch({{ id: id, added: [{second}] }}); gridwall.applyBatch({{ id: id, reset: true }});"
+        " return [gridwall.cases.has('clk1'), gridwall.cases.has('clk2'), gridwall.cases.size]; })()",
+    )
+    assert now == [False, False, 0]  # the queued batch went first, then the reset cleared both
+    assert state(qtbot, gmap)["cases"] == 0
+
+
 def test_external_requests_are_blocked_and_nothing_leaves(qtbot: Any, gmap: GridMap) -> None:
     """fetch, images and scripts to outside hosts are blocked and counted; a local server sees nothing."""
     hits: list[str] = []
