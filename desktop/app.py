@@ -169,7 +169,7 @@ def create_application(language: str) -> tuple[QApplication, Translations]:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("GridWall")
-    gc_policy.install()  # cycles collected on this thread only (desktop/gc_policy.py)
+    gc_policy.install(freeze=True)  # cycles collected on this thread only; survivors frozen (desktop/gc_policy.py)
     app.setOrganizationName("GridWall")
     if find_cjk_font() is None:
         message = cjk_missing_message()

@@ -54,3 +54,63 @@ def test_install_is_idempotent(qtbot: QtBot) -> None:
     first = gc_policy.install()
     assert gc_policy.install() is first
     assert first.timer.isActive()
+
+
+class _Frozen:
+    """A cycle that notes when it is freed."""
+
+    freed: ClassVar[list[int]] = []
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.me = self
+
+    def __del__(self) -> None:
+        _Frozen.freed.append(self.n)
+
+
+def test_full_collections_freeze_the_survivors_and_thaw_them_once_per_interval(qtbot: QtBot) -> None:
+    """With freezing on, a full collection leaves its survivors frozen: later full collections do not
+    walk them (a cycle among them that became garbage stays) until REFREEZE_S has passed, when the
+    next full collection thaws, frees that cycle and freezes again."""
+    now = [1000.0]
+    parent = QObject()
+    collector = gc_policy.GuiCollector(parent, interval_ms=3_600_000, freeze=True, clock=lambda: now[0])
+    _Frozen.freed.clear()
+    try:
+        old = _Frozen(1)
+        collector.collect(2)  # the first: thaws (nothing), collects, freezes
+        assert collector.thawed_at == 1000.0
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000 and len(gc.get_objects(generation=2)) < frozen
+        del old  # garbage now, but frozen
+        _Frozen(2)  # new garbage, not frozen
+        now[0] += 60
+        collector.collect(2)
+        assert _Frozen.freed == [2]  # the new cycle is freed, the frozen one is not walked
+        assert collector.thawed_at == 1000.0
+        now[0] = 1000.0 + gc_policy.REFREEZE_S
+        collector.collect(2)
+        assert sorted(_Frozen.freed) == [1, 2]  # thawed and freed within the interval
+        assert collector.thawed_at == now[0] and gc.get_freeze_count() > 1000
+        collector.collect(0)  # younger generations: a plain collection, nothing thawed
+        assert collector.thawed_at == now[0]
+    finally:
+        collector.timer.stop()
+        gc.unfreeze()  # the rest of the test run collects as before
+
+
+def test_freezing_is_off_unless_asked_and_install_can_turn_it_on(qtbot: QtBot) -> None:
+    """The default collector freezes nothing; install(freeze=True) turns it on for the same collector."""
+    collector = gc_policy.install()
+    was = collector.freeze
+    try:
+        parent = QObject()
+        plain = gc_policy.GuiCollector(parent, interval_ms=3_600_000)
+        plain.collect(2)
+        plain.timer.stop()
+        assert gc.get_freeze_count() == 0
+        assert gc_policy.install(freeze=True) is collector and collector.freeze
+    finally:
+        collector.freeze = was
+        gc.unfreeze()
