@@ -49,6 +49,8 @@ from widgets.theme import (
 HIGHLIGHT_S = 4.0
 """How long a new row glows, seconds."""
 SLIDE_MS = 450
+GLOW_TICK_MS = 100
+"""How often glowing rows repaint as they fade (a step of 2.5 % of the glow: not seen as steps)."""
 
 _Index = QModelIndex | QPersistentModelIndex
 _STATUS_COLOURS = {"overdue": OVERDUE, "due_soon": DUE_SOON, "closed": CLOSED}
@@ -282,7 +284,7 @@ class CaseFeed(Panel):
         self._slide.setEasingCurve(QEasingCurve.Type.OutCubic)
         self._slide.valueChanged.connect(self._on_slide)
         self._glow_timer = QTimer(self)
-        self._glow_timer.setInterval(50)
+        self._glow_timer.setInterval(GLOW_TICK_MS)
         self._glow_timer.timeout.connect(self._on_glow_tick)
         self.retranslate()
 
