@@ -21,7 +21,8 @@ stall of the feed and counters each time. With freezing on, a due full collectio
 survives it to the permanent generation (``gc.freeze``), and the next ones walk only what came
 after. Every :data:`REFREEZE_S` a due full collection first thaws the frozen objects
 (``gc.unfreeze``), so a cycle among them that became garbage is freed within that time, then
-freezes again: one long pause an hour instead of one every 20 s.
+freezes again: one long pause an hour instead of one every 20 s. The first freeze comes right
+after the wall's start (:func:`settle`, once the first state is on the panels).
 """
 
 from __future__ import annotations
@@ -99,6 +100,21 @@ class GuiCollector(QObject):
             self.thawed_at = now
         gc.collect(2)
         gc.freeze()
+
+
+def settle() -> bool:
+    """A full collection now, its survivors frozen, if the installed collector freezes; else nothing.
+
+    The wall calls it once its first state is on the panels: the one long walk of everything the
+    start made then costs nothing, where the first due full collection would have come ~20 s into
+    live updates. Returns whether it collected.
+    """
+    app = QCoreApplication.instance()
+    found = app.findChild(GuiCollector) if app is not None else None
+    if not isinstance(found, GuiCollector) or not found.freeze:
+        return False
+    found.collect(2)
+    return True
 
 
 def install(interval_ms: int = INTERVAL_MS, *, freeze: bool = False) -> GuiCollector:

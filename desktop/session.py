@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop import gc_policy
 from desktop.app import CLIENT_NAME, WallOptions
 from desktop.bridge import LiveBridge
 from desktop.briefing_button import BriefingExport
@@ -132,8 +133,15 @@ class WallSession(QObject):
         if self.workstation is not None:  # a workstation's look-up also steers every wall of the server
             self.supervision.send_focus = self.client.publish_async
         mark("supervision built")
+        self.bridge.sigChanged.connect(self._settle_heap)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
+
+    def _settle_heap(self, ch: Changes) -> None:
+        """Once the first state is on the panels: freeze what the start made (desktop/gc_policy.py)."""
+        if ch.reset:
+            self.bridge.sigChanged.disconnect(self._settle_heap)
+            QTimer.singleShot(0, gc_policy.settle)  # after the panels' own slots and a paint
 
     def _follow_alarms(self, desk: Any, ch: Changes) -> None:
         if self.state.store_id is None:

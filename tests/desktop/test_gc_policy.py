@@ -110,7 +110,9 @@ def test_freezing_is_off_unless_asked_and_install_can_turn_it_on(qtbot: QtBot) -
         plain.collect(2)
         plain.timer.stop()
         assert gc.get_freeze_count() == 0
+        assert gc_policy.settle() is False and gc.get_freeze_count() == 0  # the test run's collector: off
         assert gc_policy.install(freeze=True) is collector and collector.freeze
+        assert gc_policy.settle() is True and gc.get_freeze_count() > 1000
     finally:
         collector.freeze = was
         gc.unfreeze()

@@ -123,6 +123,27 @@ def test_events_reach_feed_counters_and_map(qtbot: Any, server: ServerThread, wa
     assert gmap.blocked_requests == 0  # type: ignore[attr-defined]  # the page never tried the network
 
 
+def test_the_heap_is_settled_once_when_the_first_state_is_shown(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, server: ServerThread
+) -> None:
+    """The wall freezes what its start made once, after the first snapshot reached the panels
+    (desktop/gc_policy.py), not again on later batches."""
+    from desktop import gc_policy
+
+    calls: list[int] = []
+    monkeypatch.setattr(gc_policy, "settle", lambda: bool(calls.append(len(calls))))
+    session = WallSession(server.url, WALL, WallOptions(language="en", windowed=True, size=(1280, 720)), Translations())
+    try:
+        session.show()
+        qtbot.waitUntil(lambda: calls == [0], timeout=WAIT_MS)
+        _publish(server, [CaseCreated(_case(7))])
+        feed = session.wall_windows[0].panels["feed"]
+        qtbot.waitUntil(lambda: "XCTEST000007" in {r.id for r in feed.model.rows()}, timeout=WAIT_MS)  # type: ignore[attr-defined]
+        assert calls == [0]
+    finally:
+        session.close()
+
+
 def test_stale_banner_while_server_is_down(qtbot: Any, tmp_path: Path, server: ServerThread, wall: WallSession) -> None:
     """Stopping the server shows 'Reconnecting · last update'; a restart clears it and events flow again."""
     title = wall.wall_windows[0].panels["title"]
