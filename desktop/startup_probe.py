@@ -69,6 +69,20 @@ class StartupProbe(QObject):
         if self._map is not None and not (self._map.is_ready and self._map.applied_batch >= self._map_batch):
             return
         self._poll.stop()
+        if self._map is None:
+            self._complete()
+            return
+        # The page answers a batch of markers when it takes it and applies it on its next frame tick
+        # (resources/map/gridmap.js); gridwall.state() applies what the page took before it answers.
+        self._map.run_js("gridwall.state().lastBatch", self._on_page_batch)
+
+    def _on_page_batch(self, applied: Any) -> None:
+        if isinstance(applied, (int, float)) and applied >= self._map_batch:
+            self._complete()
+        else:
+            self._poll.start()
+
+    def _complete(self) -> None:
         startup_trace.mark("first complete screen")
         for window in self._session.windows:
             window.removeEventFilter(self)
