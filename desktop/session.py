@@ -35,6 +35,8 @@ from widgets.theme import Scale
 log = logging.getLogger(__name__)
 WORKSTATION_OVERVIEW = 0.62
 """Overview panels on a workstation are sized for this fraction of the window height."""
+SETTLE_HEAP_MS = 2000
+"""How long after its first state is on the panels the wall freezes its heap (desktop/gc_policy.py)."""
 
 
 def wall_state() -> LiveState:
@@ -138,10 +140,14 @@ class WallSession(QObject):
         self._inhibitor: ScreensaverInhibitor | None = None
 
     def _settle_heap(self, ch: Changes) -> None:
-        """Once the first state is on the panels: freeze what the start made (desktop/gc_policy.py)."""
+        """Once the first state is on the panels: freeze what the start made (desktop/gc_policy.py).
+
+        :data:`SETTLE_HEAP_MS` later, so the pause (~0.1 s) does not hold up the map page, which
+        is usually still loading then.
+        """
         if ch.reset:
             self.bridge.sigChanged.disconnect(self._settle_heap)
-            QTimer.singleShot(0, gc_policy.settle)  # after the panels' own slots and a paint
+            QTimer.singleShot(SETTLE_HEAP_MS, gc_policy.settle)
 
     def _follow_alarms(self, desk: Any, ch: Changes) -> None:
         if self.state.store_id is None:
