@@ -69,11 +69,11 @@ class StartupProbe(QObject):
         if self._map is not None and not (self._map.is_ready and self._map.applied_batch >= self._map_batch):
             return
         self._poll.stop()
-        if self._map is None:
-            self._complete()
+        if self._map is None or self._map_batch <= self._map.reset_batch:
+            self._complete()  # the markers went with the page's full state, applied as it was taken
             return
-        # The page answers a batch of markers when it takes it and applies it on its next frame tick
-        # (resources/map/gridmap.js); gridwall.state() applies what the page took before it answers.
+        # A later batch of markers is answered when the page takes it and applied on its next frame
+        # tick (resources/map/gridmap.js); gridwall.state() applies what the page took before it answers.
         self._map.run_js("gridwall.state().lastBatch", self._on_page_batch)
 
     def _on_page_batch(self, applied: Any) -> None:

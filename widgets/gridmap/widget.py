@@ -37,7 +37,9 @@ class GridMap(QWidget):
 
     The page is built once; every update goes into a Python-side model and is
     flushed as ONE ``runJavaScript`` batch per tick (``flush_hz``), only once the
-    page is ready; nothing queued before that is lost. A crashed renderer is
+    page is ready; nothing queued before that is lost. The page answers a batch as
+    it takes it (:attr:`applied_batch`) and applies it on its next 62.5 ms frame
+    tick; the full state (first load, restart) it applies at once. A crashed renderer is
     reloaded and handed the full current state. All methods must be called on
     the GUI thread. Coordinates are WGS-84 ``lon``/``lat``.
 
@@ -95,6 +97,8 @@ class GridMap(QWidget):
         self.applied_batch = 0
         self.renderer_restarts = 0
         self._snapshot_batch = 0
+        self.reset_batch = 0
+        """The last batch that reset the page (the full state, applied as the page takes it)."""
 
         # Order matters for teardown: children die in creation order and the
         # page (a child of the view) must go before its profile.
@@ -334,7 +338,7 @@ class GridMap(QWidget):
         self._in_flight = None
         self._model.clear_delta()
         self._send(self._model.snapshot())
-        self._snapshot_batch = self.batches_sent
+        self._snapshot_batch = self.reset_batch = self.batches_sent
 
     def _on_render_process_terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int) -> None:
         log.warning("map renderer terminated (%s, exit code %s); reloading", status, code)
