@@ -22,7 +22,7 @@ survives it to the permanent generation (``gc.freeze``), and the next ones walk 
 after. Every :data:`REFREEZE_S` a due full collection first thaws the frozen objects
 (``gc.unfreeze``), so a cycle among them that became garbage is freed within that time, then
 freezes again: one long pause an hour instead of one every 20 s. The first freeze comes right
-after the wall's start (:func:`settle`, once the first state is on the panels).
+after the wall's start (:func:`settle`, 2 s after the first state is on the panels).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 INTERVAL_MS = 200
 REFREEZE_S = 3600.0
+"""How often (at most) a due full collection thaws the frozen objects first (see the module's notes)."""
 
 
 def collect_due() -> int | None:
@@ -105,9 +106,10 @@ class GuiCollector(QObject):
 def settle() -> bool:
     """A full collection now, its survivors frozen, if the installed collector freezes; else nothing.
 
-    The wall calls it once its first state is on the panels: the one long walk of everything the
-    start made then costs nothing, where the first due full collection would have come ~20 s into
-    live updates. Returns whether it collected.
+    The wall calls it 2 s after its first state is on the panels (``SETTLE_HEAP_MS`` in
+    desktop/session.py): the one long walk of everything the start made then costs nothing,
+    where the first due full collection would have come ~20 s into live updates. Returns
+    whether it collected.
     """
     app = QCoreApplication.instance()
     found = app.findChild(GuiCollector) if app is not None else None

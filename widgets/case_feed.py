@@ -50,7 +50,9 @@ HIGHLIGHT_S = 4.0
 """How long a new row glows, seconds."""
 SLIDE_MS = 450
 GLOW_TICK_MS = 100
-"""How often glowing rows repaint as they fade (a step of 2.5 % of the glow: not seen as steps)."""
+"""How often glowing rows repaint as they fade."""
+GLOW_LEVELS = 20
+"""Steps of the glow's fade (each ~1.4 % of opacity, not seen as steps): one cached row background each."""
 
 _Index = QModelIndex | QPersistentModelIndex
 _STATUS_COLOURS = {"overdue": OVERDUE, "due_soon": DUE_SOON, "closed": CLOSED}
@@ -171,7 +173,7 @@ class CaseRowDelegate(QStyledItemDelegate):
         lang, now, s = self.model.lang, self.model.now, self.scale
         r = QRectF(option.rect).adjusted(0, s.gap * 0.3, 0, -s.gap * 0.3)
         p.save()
-        glow = self.model.glow(row.id)
+        glow = round(self.model.glow(row.id) * GLOW_LEVELS) / GLOW_LEVELS  # a bounded set of cached backgrounds
         shapes = self.shapes
         shapes.draw(p, r, s.radius, colour(ACCENT, 0.07 + 0.28 * glow) if glow else colour(PANEL_EDGE, 0.35))
         status = "closed" if row.stage == "closed" else deadline_status(row.deadline, row.stage_since, now)

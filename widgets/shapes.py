@@ -18,15 +18,24 @@ class RoundedRects:
     """Draws rounded rectangles from a bounded pixmap cache.
 
     Args:
-        capacity: Shapes kept; the cache is emptied when it is full (a resize or a new
+        capacity: Shapes kept at most.
+        max_bytes: Pixels kept at most (4 bytes each): a wall-sized feed row is ~0.4 MB.
+            The cache is emptied when either bound would be passed (a resize or a new
             scale makes every old shape useless at once).
     """
 
-    def __init__(self, capacity: int = 512) -> None:
+    def __init__(self, capacity: int = 512, max_bytes: int = 24 << 20) -> None:
         self.capacity = capacity
+        self.max_bytes = max_bytes
         self._cache: dict[_Key, QPixmap] = {}
+        self._bytes = 0
         self.drawn = 0
         """Shapes rendered into a pixmap (cache misses); tests read it."""
+
+    @property
+    def bytes(self) -> int:
+        """Bytes of the pixmaps kept."""
+        return self._bytes
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -55,10 +64,13 @@ class RoundedRects:
         )
         pm = self._cache.get(key)
         if pm is None:
-            if len(self._cache) >= self.capacity:
-                self._cache.clear()
             pm = self._render(rect.width(), rect.height(), radius, fill, pen, pen_width, dpr)
+            size = pm.width() * pm.height() * 4
+            if len(self._cache) >= self.capacity or self._bytes + size > self.max_bytes:
+                self._cache.clear()
+                self._bytes = 0
             self._cache[key] = pm
+            self._bytes += size
         pad = pen_width / 2 if pen is not None else 0.0  # the pen's outer half lies outside the rect
         p.drawPixmap(QPointF(rect.left() - pad, rect.top() - pad), pm)
 

@@ -340,7 +340,14 @@
     clockTimer = 0;
     const queue = clockQueue;
     clockQueue = [];
-    for (const fn of queue) fn();
+    for (const fn of queue) {
+      try {
+        fn();
+      } catch (err) {  /* one failing piece of work stops no other */
+        gw.errors += 1;
+        console.error('gridwall clock: ' + (err && err.stack ? err.stack : err));
+      }
+    }
     gw.alignAnimations();
   }
   gw.atNextFrame = function (fn) {

@@ -67,7 +67,8 @@ def test_cached_shape_matches_the_painters_and_is_drawn_once(qtbot: QtBot) -> No
 
 
 def test_cache_is_bounded_and_skips_empty_rects(qtbot: QtBot) -> None:
-    """New sizes beyond the capacity empty the cache instead of growing it; an empty rect draws nothing."""
+    """New shapes beyond the capacity or the byte budget empty the cache instead of growing it; an
+    empty rect draws nothing."""
     shapes = RoundedRects(capacity=8)
     img = _canvas()
     p = QPainter(img)
@@ -75,5 +76,9 @@ def test_cache_is_bounded_and_skips_empty_rects(qtbot: QtBot) -> None:
         shapes.draw(p, QRectF(0, 0, w, 20), 4.0, QColor("#4fd1c5"))
         assert len(shapes) <= 8
     shapes.draw(p, QRectF(5, 5, 0, 20), 4.0, QColor("#4fd1c5"))
-    p.end()
     assert shapes.drawn == 40
+    big = RoundedRects(max_bytes=100 * 20 * 4 * 3)  # room for three 100x20 shapes
+    for alpha in range(10, 200, 10):
+        big.draw(p, QRectF(0, 0, 100, 20), 4.0, QColor(79, 209, 197, alpha))
+        assert 0 < big.bytes <= big.max_bytes and len(big) <= 3
+    p.end()
