@@ -21,7 +21,6 @@ import random
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -34,11 +33,6 @@ STILL = (
     " s.textContent = '*, *::after, *::before { animation: none !important; }';"
     " document.head.appendChild(s); gridwall.pulseTokens = function () { return 0; }; return true; })()"
 )
-
-
-def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -54,6 +48,7 @@ def main() -> int:
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from bench.event_to_screen import _cpu_s
     from widgets.gridmap import GridMap, MapConfig, register_schemes
     from widgets.gridmap.demo import fake_feed
 
