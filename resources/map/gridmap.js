@@ -369,7 +369,9 @@
   gw.applyBatch = function (b) {
     if (b.units || b.reset) {
       gw.flushClock();
-      return apply(b);
+      const id = apply(b);
+      gw.alignAnimations();
+      return id;
     }
     gw.atNextFrame(function () { apply(b); });
     return b.id || gw.lastBatch;
@@ -386,7 +388,6 @@
       if (gw.applySupervision) gw.applySupervision(b);
       if (b.highlight !== undefined) gw.highlight(b.highlight && b.highlight.code, b.highlight && b.highlight.fly);
       if (gw.scheduleLabels) gw.scheduleLabels();
-      gw.alignAnimations();
     } catch (err) {
       gw.errors += 1;
       console.error('gridwall batch ' + b.id + ' failed: ' + (err && err.stack ? err.stack : err));
