@@ -205,6 +205,9 @@
     const bounds = base.getBounds();
     if (!bounds.isValid()) return;
     const pad = 24 * gw.scale;
+    const size = gw.map.getSize();
+    if (Math.min(size.x, size.y) < 4 * pad) return;  /* not laid out yet (a hidden view is 100×30): the padding
+      would leave no room and Leaflet would zoom to its maximum; the first resize fits the district */
     gw.map.fitBounds(bounds, { padding: [pad, pad], animate: !!animate });
     gw.fitted = true;
   };
@@ -364,10 +367,11 @@
   };
 
   /* ---------- batch API ----------
-   * A batch with units or a reset (the first screen, a snapshot) is applied at once, after any
-   * queued one; other batches at the next tick of the clock. The answer is the batch's id. */
+   * A batch with units or a reset (the first screen, a snapshot), or one sent to be drawn now (the
+   * wall's snapshot, ``GridMap.flush_now``), is applied at once, after any queued one; other
+   * batches at the next tick of the clock. The answer is the batch's id. */
   gw.applyBatch = function (b) {
-    if (b.units || b.reset) {
+    if (b.units || b.reset || b.now) {
       gw.flushClock();
       const id = apply(b);
       gw.alignAnimations();
