@@ -97,6 +97,8 @@ class MapFeed:
             self._push_spots()
         if ch.reset or ch.sensors or ch.plans:
             self._push_sensors()
+        if ch.reset:  # the whole state: to the renderer before the panels repaint, drawn at once
+            self.gmap.flush_now()
 
     def set_freshness(self, freshness: str, as_of: float | None = None) -> None:
         """The wall's data freshness: a stale wall greys the plan overlay and says "as of HH:MM" on it."""

@@ -1,8 +1,7 @@
 """Marks a wall's start-up phases on the GUI thread (only under ``GRIDWALL_STARTUP_TRACE``).
 
 Phases: ``first paint`` (a window painted), ``connected`` (the client is live), ``snapshot on
-panels`` (the first full state reached every panel), ``map page ready`` (Leaflet up and the
-page's first batch applied) and ``first complete screen``: the snapshot's markers applied in the
+panels`` (the first full state reached every panel) and ``first complete screen``: the snapshot's markers applied in the
 map page after the panels got it. With ``GRIDWALL_STARTUP_TRACE=exit`` the application then quits.
 """
 
@@ -37,8 +36,6 @@ class StartupProbe(QObject):
         self._poll.timeout.connect(self._check_map)
         session.bridge.sigChanged.connect(self._on_changed)
         session.bridge.sigStatus.connect(self._on_status)
-        if self._map is not None:
-            self._map.sigReady.connect(self._on_map_ready)
         for window in session.windows:
             window.installEventFilter(self)
 
@@ -53,24 +50,21 @@ class StartupProbe(QObject):
         if status.state == "live":
             startup_trace.mark("connected")
 
-    def _on_map_ready(self) -> None:
-        startup_trace.mark("map page ready")
-
     def _on_changed(self, changes: Changes) -> None:
         if self._snapshot or not changes.reset:
             return
         self._snapshot = True
         startup_trace.mark("snapshot on panels")
-        if self._map is not None:  # the next batch the map sends carries the snapshot's markers
-            self._map_batch = self._map.batches_sent + 1
+        if self._map is not None:  # the batch that carries the snapshot's markers: sent already, or the next one
+            self._map_batch = self._map.batches_sent + (1 if self._map.has_queued or not self._map.is_ready else 0)
         self._poll.start()
 
     def _check_map(self) -> None:
         if self._map is not None and not (self._map.is_ready and self._map.applied_batch >= self._map_batch):
             return
         self._poll.stop()
-        if self._map is None or self._map_batch <= self._map.reset_batch:
-            self._complete()  # the markers went with the page's full state, applied as it was taken
+        if self._map is None or self._map_batch <= self._map.drawn_batch:
+            self._complete()  # the markers went in a batch the page drew as it took it
             return
         # A later batch of markers is answered when the page takes it and applied on its next frame
         # tick (resources/map/gridmap.js); gridwall.state() applies what the page took before it answers.

@@ -32,6 +32,9 @@ class _RecordingMap:
     def set_sensors(self, items: Any) -> None:
         self.calls.append(("sensors", list(items)))
 
+    def flush_now(self) -> None:
+        self.calls.append(("flush", None))
+
     def last(self, kind: str) -> Any:
         return next(args for name, args in reversed(self.calls) if name == kind)
 
@@ -71,12 +74,14 @@ def test_cases_and_colours_follow_the_state() -> None:
     now = time.time()
     overdue, fine = _case(1, now - 60), _case(2, now + 7200)
     feed.update(state.apply([Snapshot(10, "store", (overdue, fine))], now))
+    assert gmap.calls[-1][0] == "flush"  # the whole state goes to the renderer before the panels repaint
     added, updated, removed = gmap.last("cases")
     assert {c["id"] for c in updated} == {overdue.id, fine.id} and not added and not removed
     assert {c["id"]: c["status"] for c in updated}[overdue.id] == "overdue"
     values, mode = gmap.last("grid")
     assert mode == "overdue" and values == {overdue.grid: 1}
     feed.update(state.apply([CaseCreated(_case(3, now + 3600, age_s=10), seq=11)], now))
+    assert gmap.calls[-1][0] != "flush" and [c for c, _ in gmap.calls].count("flush") == 1  # events: on the tick
     added, _, _ = gmap.last("cases")
     assert [c["id"] for c in added] == ["XC000003"] and added[0]["status"] == "new"
     feed.update(state.apply([CaseClosed(fine.id, seq=12)], now))
@@ -188,7 +193,7 @@ def test_wall_for_one_platform_keeps_the_others_cases_off_the_map(qtbot: Any) ->
             self.recorder = _RecordingMap()
 
         def __getattribute__(self, name: str) -> Any:
-            if name in ("push_cases", "set_grid_values", "set_staff", "set_hotspots", "set_sensors"):
+            if name in ("push_cases", "set_grid_values", "set_staff", "set_hotspots", "set_sensors", "flush_now"):
                 return getattr(object.__getattribute__(self, "recorder"), name)
             if name in ("set_units", "set_freshness"):
                 return lambda *a, **k: None

@@ -397,6 +397,32 @@ def test_a_batch_is_drawn_on_the_clock_and_a_snapshot_at_once(qtbot: Any, gmap: 
     assert state(qtbot, gmap)["cases"] == 0
 
 
+def test_flush_now_sends_without_waiting_and_the_page_draws_it_as_it_takes_it(qtbot: Any, gmap: GridMap) -> None:
+    """flush_now (a snapshot's markers) sends in the same call and the page draws the batch as it takes it:
+    once answered it is drawn (``drawn_batch``), where a plain batch waits for the page's next tick. Asked
+    while a batch is in flight, the next batch goes as the answer comes, drawn at once too."""
+    qtbot.waitUntil(lambda: gmap.is_idle, timeout=WAIT_MS)
+    sent = gmap.batches_sent
+    gmap.push_cases(added=[case("now1")])
+    gmap.flush_now()
+    assert gmap.batches_sent == sent + 1  # sent at once, not on a timer
+    probe: list[Any] = []
+    script = "JSON.stringify([gridwall.lastBatch, gridwall.cases.has('now1'), gridwall.clockPending()])"
+    gmap.run_js(script, probe.append)  # not js(): that applies what waits for the tick before it reads
+    qtbot.waitUntil(lambda: bool(probe), timeout=WAIT_MS)
+    assert json.loads(probe[0]) == [sent + 1, True, False]  # drawn when taken: nothing waits for the tick
+    assert gmap.drawn_batch == sent + 1
+    gmap.push_cases(added=[case("later1")])  # a plain batch: answered as taken, drawn on the tick
+    qtbot.waitUntil(lambda: gmap.is_idle, timeout=WAIT_MS)
+    assert gmap.applied_batch == sent + 2 and gmap.drawn_batch == sent + 1
+    gmap.push_cases(added=[case("busy1")])
+    qtbot.waitUntil(lambda: gmap.batches_sent == sent + 3, timeout=WAIT_MS)
+    gmap.push_cases(added=[case("now2")])
+    gmap.flush_now()  # the last batch may still be in the page: then "now" goes with the next one
+    qtbot.waitUntil(lambda: gmap.is_idle and gmap.drawn_batch == gmap.batches_sent, timeout=WAIT_MS)
+    assert js(qtbot, gmap, "['now1', 'later1', 'busy1', 'now2'].every(id => gridwall.cases.has(id))")
+
+
 def test_external_requests_are_blocked_and_nothing_leaves(qtbot: Any, gmap: GridMap) -> None:
     """fetch, images and scripts to outside hosts are blocked and counted; a local server sees nothing."""
     hits: list[str] = []
@@ -437,6 +463,30 @@ def test_external_requests_are_blocked_and_nothing_leaves(qtbot: Any, gmap: Grid
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_units_drawn_before_the_map_is_laid_out_are_fitted_once_it_is(qtbot: Any, gmap: GridMap) -> None:
+    """A map not yet shown (a child widget is 100×30 until its window lays it out; the wall builds the map
+    first so the page draws the units meanwhile) does not zoom to Leaflet's maximum, where drawing ~2,700
+    polygons froze the renderer for seconds; once it has its size, the district is fitted."""
+    early = GridMap(flush_hz=20)
+    try:
+        early.set_units(*synthetic_units())
+        qtbot.waitUntil(lambda: early.is_idle and early.drawn_batch >= 1, timeout=WAIT_MS)
+        size = js(qtbot, early, "gridwall.map.getSize()")
+        assert size["y"] < 4 * 24  # really not laid out: the padding leaves no room
+        assert js(qtbot, early, "gridwall.map.getZoom()") < js(qtbot, early, "gridwall.map.getMaxZoom()")
+        early.resize(900, 700)
+        early.show()
+        fitted = "gridwall.map.getBoundsZoom(gridwall.layers.subdistrict.getBounds(), false, L.point(48, 48))"
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while js(qtbot, early, "gridwall.map.getSize().x") != 900 and time.monotonic() < deadline:
+            qtbot.wait(50)
+        qtbot.waitUntil(lambda: js(qtbot, early, f"gridwall.map.getZoom() === {fitted}"), timeout=WAIT_MS)
+        assert js(qtbot, early, "gridwall.map.getSize()") == {"x": 900, "y": 700}
+        assert js(qtbot, early, f"{fitted} < gridwall.map.getMaxZoom()")
+    finally:
+        dispose(early)
 
 
 def test_real_units_load(qtbot: Any, gmap: GridMap) -> None:

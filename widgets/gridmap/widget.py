@@ -97,8 +97,12 @@ class GridMap(QWidget):
         self.applied_batch = 0
         self.renderer_restarts = 0
         self._snapshot_batch = 0
-        self.reset_batch = 0
-        """The last batch that reset the page (the full state, applied as the page takes it)."""
+        self._at_once = 0  # the last batch sent to be drawn as the page takes it
+        self._now_pending = False  # the next batch is to be drawn as the page takes it (flush_now)
+        self.drawn_batch = 0
+        """The last batch known drawn: one the page draws as it takes it (the full state, units, or
+        :meth:`flush_now`), once answered. Other batches are answered as taken and drawn on the
+        page's next frame tick."""
 
         # Order matters for teardown: children die in creation order and the
         # page (a child of the view) must go before its profile.
@@ -251,6 +255,11 @@ class GridMap(QWidget):
         return self._ready
 
     @property
+    def has_queued(self) -> bool:
+        """True when updates wait to be sent to the page."""
+        return self._model.has_delta()
+
+    @property
     def is_idle(self) -> bool:
         """True when the page is ready and has applied everything queued so far."""
         return self._ready and self._in_flight is None and not self._model.has_delta()
@@ -275,6 +284,21 @@ class GridMap(QWidget):
         else:
             self._page.runJavaScript(script, 0, callback)
 
+    def flush_now(self) -> None:
+        """Send what is queued now, not on the next turn of the event loop, and have the page draw it at once.
+
+        For a large update the wall repaints for next (a snapshot's markers): the renderer draws
+        them while the GUI thread paints the panels. While the page is busy with the last batch,
+        the next one goes as its answer comes, still drawn at once; while the page is loading,
+        the full state it gets once up is drawn at once anyway.
+        """
+        if not self._ready or not self._model.has_delta():
+            return
+        self._now_pending = True
+        if self._in_flight is None:
+            self._flush_timer.stop()
+            self._flush()
+
     # ----- batching -----
     def _schedule(self) -> None:
         """Flush on the next loop turn if the last batch is a tick old, else when the tick is up.
@@ -294,11 +318,17 @@ class GridMap(QWidget):
             # Should the callback never come (hung renderer), send anyway after the timeout.
             self._flush_timer.start(int((_IN_FLIGHT_TIMEOUT_S - busy_for) * 1000) + 1)
             return
-        self._send(self._model.take_delta())
+        batch = self._model.take_delta()
+        if self._now_pending:
+            batch["now"] = True
+        self._send(batch, at_once=self._now_pending)
 
-    def _send(self, batch: dict[str, Any]) -> None:
+    def _send(self, batch: dict[str, Any], at_once: bool = False) -> None:
         self.batches_sent += 1
+        self._now_pending = False
         batch["id"] = self.batches_sent
+        if at_once or "units" in batch or batch.get("reset"):  # as gridwall.applyBatch decides
+            self._at_once = self.batches_sent
         payload = json.dumps(batch, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         script = f"window.gridwall.applyBatch(JSON.parse({json.dumps(payload, ensure_ascii=True)}))"
         self._in_flight = self._last_send = time.monotonic()
@@ -308,8 +338,11 @@ class GridMap(QWidget):
         self._in_flight = None
         if isinstance(result, (int, float)):
             self.applied_batch = int(result)
+            if self._at_once and self.applied_batch >= self._at_once:
+                self.drawn_batch = self._at_once
         if self._snapshot_batch and self.applied_batch >= self._snapshot_batch:
             self._snapshot_batch = 0
+            startup_trace.mark("map page ready")
             self.sigReady.emit()
             if self._restarting:
                 self._restarting = False
@@ -318,7 +351,10 @@ class GridMap(QWidget):
                 self.sigRendererRestarted.emit()
         if self._model.has_delta():
             self._flush_timer.stop()  # a flush that found this batch in flight waits for the timeout: not now
-            self._schedule()
+            if self._now_pending:
+                self._flush()  # asked for now (flush_now): not after the panels' repaint
+            else:
+                self._schedule()
 
     # ----- page life cycle -----
     def _load(self) -> None:
@@ -338,7 +374,7 @@ class GridMap(QWidget):
         self._in_flight = None
         self._model.clear_delta()
         self._send(self._model.snapshot())
-        self._snapshot_batch = self.reset_batch = self.batches_sent
+        self._snapshot_batch = self.batches_sent
 
     def _on_render_process_terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int) -> None:
         log.warning("map renderer terminated (%s, exit code %s); reloading", status, code)
