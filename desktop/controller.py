@@ -17,7 +17,6 @@ from feeds.live import Changes, LiveState
 from feeds.protocol import ReplayStatus
 from widgets.case_feed import CaseFeed
 from widgets.gridmap import GridMap
-from widgets.gridmap.adapters import unit_collections
 from widgets.panel import Panel
 from widgets.title_bar import TitleBar
 
@@ -70,12 +69,6 @@ class WallController(QObject):
             self._cycle.setInterval(CYCLE_S * 1000)
             self._cycle.timeout.connect(self._on_cycle)
             self._cycle.start()
-        if self.map_feeds:
-            from feeds.geo.units import load_units
-
-            units = unit_collections(load_units())
-            for feed in self.map_feeds:
-                feed.gmap.set_units(*units)
         bridge.sigChanged.connect(self._on_changed)
         bridge.sigStatus.connect(self._on_status)
         bridge.sigSecond.connect(self._on_second)

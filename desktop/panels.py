@@ -15,12 +15,14 @@ from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from PySide6.QtWidgets import QWidget
 
+from feeds.geo.units import UnitRegistry
 from feeds.live import Changes, ChartView, LiveState, WeatherView
 from widgets.alarm_panel import AlarmPanel
 from widgets.alerts import CrowdPanel, SensorPanel, WeatherPanel
 from widgets.case_feed import CaseFeed
 from widgets.charts import HourlyTrendChart, SourceMixChart, SubdistrictRankingChart, TopTypesChart
 from widgets.gridmap import GridMap, MapConfig
+from widgets.gridmap.adapters import unit_collections
 from widgets.kpi import KpiTiles
 from widgets.overdue import OverdueCounter
 from widgets.plan_checklist import PlanChecklist
@@ -160,7 +162,23 @@ def _response_clicks(panel: ResponsePanel, drill: DrillTo) -> None:
 
 
 def _map(ctx: PanelContext) -> GridMap:
-    return GridMap(ctx.map_config, scale=ctx.scale.height / 1080.0, language=ctx.language)
+    """The map with the units (the adopted ones: packaged, or the store's or server's city) set at once,
+    so the page draws them while the other panels are built (:class:`desktop.wall.WallWindow`)."""
+    from feeds.geo.units import load_units
+
+    gmap = GridMap(ctx.map_config, scale=ctx.scale.height / 1080.0, language=ctx.language)
+    gmap.set_units(*_unit_layers(load_units()))
+    return gmap
+
+
+_UNIT_LAYERS: list[tuple[UnitRegistry, tuple[Any, Any, Any]]] = []
+
+
+def _unit_layers(registry: UnitRegistry) -> tuple[Any, Any, Any]:
+    """The map's three unit layers of ``registry``, built once per registry (a wall of several maps shares them)."""
+    if not _UNIT_LAYERS or _UNIT_LAYERS[0][0] is not registry:
+        _UNIT_LAYERS[:] = [(registry, unit_collections(registry))]
+    return _UNIT_LAYERS[0][1]
 
 
 PANELS: dict[str, PanelKind[Any]] = {

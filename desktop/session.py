@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -37,6 +37,18 @@ WORKSTATION_OVERVIEW = 0.62
 """Overview panels on a workstation are sized for this fraction of the window height."""
 SETTLE_HEAP_MS = 2000
 """How long after its first state is on the panels the wall freezes its heap (desktop/gc_policy.py)."""
+
+
+def let_qt_run() -> None:
+    """Run the events pending now, user input excluded: a turn of the event loop in the middle of the start.
+
+    Chromium's browser side runs on the GUI thread, in Qt's event loop, so the map page (built first)
+    loads and draws its units only when this thread turns that loop; called between the steps of
+    building the windows, Chromium's work goes on beside Python's instead of after it. Nothing that
+    is not yet wired can be reached: the client's updates reach the panels only once the bridge is
+    started (:meth:`WallSession.show`), and user input waits for the event loop.
+    """
+    QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
 
 def wall_state() -> LiveState:
@@ -108,7 +120,8 @@ class WallSession(QObject):
             workstation=self.workstation,
         )
         mark("drill-down built")
-        self.bridge.sigStatus.connect(self.drill.warnings_feed.on_status)
+        let_qt_run()
+        self.bridge.sigChanged.connect(self.drill.warnings_feed.on_changed)
         self.bridge.sigTour.connect(self._on_tour)
         browser = self.drill.extra.get("browser")
         if browser is not None:  # the workstation's case list loads once the connection is live
@@ -135,6 +148,7 @@ class WallSession(QObject):
         if self.workstation is not None:  # a workstation's look-up also steers every wall of the server
             self.supervision.send_focus = self.client.publish_async
         mark("supervision built")
+        gc_policy.freeze_now()  # what the start built lives as long as the wall: no walk of it until settle()
         self.bridge.sigChanged.connect(self._settle_heap)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
@@ -176,7 +190,13 @@ class WallSession(QObject):
         if self.options.workstation or self.options.headless or self.options.windowed:
             layouts = layouts[:1]  # a desk window shows the first screen's layout
         for screen_layout in layouts:
-            window = WallWindow(screen_layout, self._scale_for(screen_layout), self.language, self.layout.map_config)
+            window = WallWindow(
+                screen_layout,
+                self._scale_for(screen_layout),
+                self.language,
+                self.layout.map_config,
+                between_panels=let_qt_run,
+            )
             self.wall_windows.append(window)
             if self.options.workstation:
                 self.windows.append(Workstation(window))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -23,9 +24,19 @@ class WallWindow(QWidget):
         scale: Sizes for the screen(s) this window sits on.
         language: ``zh`` or ``en`` for domain names.
         map_config: Basemap settings for a ``map`` panel.
+        between_panels: Called after each panel is built. The map is built first: its page loads
+            and draws the units in Chromium while the other panels are built, provided the
+            caller lets Qt's events run here (Chromium's browser side runs on this thread).
     """
 
-    def __init__(self, layout: ScreenLayout, scale: Scale, language: str, map_config: MapConfig | None = None) -> None:
+    def __init__(
+        self,
+        layout: ScreenLayout,
+        scale: Scale,
+        language: str,
+        map_config: MapConfig | None = None,
+        between_panels: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.setObjectName("WallWindow")
         self.setWindowTitle("GridWall")
@@ -45,8 +56,13 @@ class WallWindow(QWidget):
         for row in range(layout.rows):
             grid.setRowStretch(row, 1)
         context = PanelContext(scale, language, map_config)
+        built: dict[str, Placed[Any]] = {}
+        for place in sorted(layout.panels, key=lambda p: p.name != "map"):  # the map first: see the class doc
+            built[place.name] = build_panel(place.name, context)
+            if between_panels is not None:
+                between_panels()
         for place in layout.panels:
-            panel = build_panel(place.name, context)
+            panel = built[place.name]
             if place.name == "title":
                 grid.setRowMinimumHeight(place.row, scale.px(3.4))
             grid.addWidget(panel.widget, place.row, place.col, place.rowspan, place.colspan)
