@@ -294,7 +294,7 @@ def install_drilldown(
         workstation: The operator window, when this is a workstation.
 
     The returned controller owns the query runner (``.runner``), the warnings refresh
-    (``.warnings_feed``: call its ``on_status`` with the connection status), any window it
+    (``.warnings_feed``: hand it the live changes, ``on_changed``), any window it
     made (``.windows``) and, on a workstation, ``.extra["browser"]`` and ``.extra["export"]``.
     Call ``shutdown()`` on close.
     """

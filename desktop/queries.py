@@ -26,6 +26,10 @@ from widgets.warnings_panel import WarningsPanel
 log = logging.getLogger(__name__)
 WORKERS = 3
 WARNINGS_INTERVAL_MS = 60_000
+WARNINGS_FIRST_MS = 1_500
+"""The first ask waits this long after the first state reached the panels: on a start the server
+answers from the store (the cube still loading), ~0.4 s of Python that would otherwise compete for
+the interpreter with the first screen (the snapshot's panels and the map's markers)."""
 
 
 class QueryBackend(Protocol):
@@ -189,12 +193,15 @@ def wire_view(view: Any, runner: QueryRunner) -> None:
 
 
 class WarningsFeed(QObject):
-    """Asks for ``warnings`` and ``forecast`` now and every minute, and hands them to the warnings panels.
+    """Asks for ``warnings`` and ``forecast`` and every minute after, and hands them to the warnings panels.
+
+    The first ask comes ``first_ms`` after the first full state reached the panels (:meth:`on_changed`).
 
     Args:
         runner: The query runner.
         panels: :class:`~widgets.warnings_panel.WarningsPanel` widgets.
         interval_ms: Refresh period.
+        first_ms: Wait after the first state before the first ask.
     """
 
     def __init__(
@@ -203,6 +210,7 @@ class WarningsFeed(QObject):
         panels: list[WarningsPanel],
         parent: QObject | None = None,
         interval_ms: int = WARNINGS_INTERVAL_MS,
+        first_ms: int = WARNINGS_FIRST_MS,
     ) -> None:
         super().__init__(parent)
         self.runner, self.panels = runner, panels
@@ -210,6 +218,10 @@ class WarningsFeed(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.refresh)
+        self._first = QTimer(self)
+        self._first.setSingleShot(True)
+        self._first.setInterval(first_ms)
+        self._first.timeout.connect(self.start)
         runner.sigResult.connect(self._on_result)
         runner.sigError.connect(self._on_error)
 
@@ -221,13 +233,15 @@ class WarningsFeed(QObject):
 
     def stop(self) -> None:
         """Stop refreshing; answers still under way are dropped (their panels may be gone by then)."""
+        self._first.stop()
         self._timer.stop()
         self._ids.clear()
 
-    def on_status(self, status: object) -> None:
-        """Start once the connection is live (a status object with ``state``, or the state itself)."""
-        if getattr(status, "state", status) == "live" and not self._timer.isActive():
-            self.start()
+    def on_changed(self, changes: Any) -> None:
+        """Start ``first_ms`` after the first full state reached the panels (``changes.reset``: a
+        :class:`~feeds.live.Changes`); later states change nothing, the refresh runs on."""
+        if getattr(changes, "reset", False) and not self._timer.isActive() and not self._first.isActive():
+            self._first.start()
 
     def refresh(self) -> None:
         """Ask for both answers."""

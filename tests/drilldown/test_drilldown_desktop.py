@@ -21,7 +21,7 @@ from desktop.panels import PANELS, Placed
 from desktop.queries import QueryRunner, ServiceBackend, WarningsFeed
 from desktop.workstation import CaseExport
 from feeds.analytics import QueryService
-from feeds.live import TableNames
+from feeds.live import Changes, TableNames
 from feeds.protocol.answers import DrillAnswer, ForecastAnswer, WarningsAnswer
 from widgets.drilldown import DrillDownView, RangeSpec
 from widgets.drilldown.export import BOM
@@ -187,15 +187,27 @@ def test_warnings_panel_rows_and_clicks(qtbot: QtBot, service: QueryService) -> 
 
 
 def test_warnings_feed_refreshes_panels(qtbot: QtBot, service: QueryService) -> None:
-    """Once live, the feed asks for warnings and forecast and hands both to every panel."""
+    """Once the first state is on the panels, the feed asks for warnings and forecast and hands both to
+    every panel; events before that ask nothing."""
     runner = QueryRunner(ServiceBackend(service))
     panel = WarningsPanel(SCALE)
     qtbot.addWidget(panel)
-    feed = WarningsFeed(runner, [panel], interval_ms=60_000)
-    feed.on_status("connecting")
-    assert panel.updated_at is None
-    feed.on_status("live")
+    asked: list[str] = []
+    submit = runner.submit
+
+    def counted(request_id: int, name: str, params: object) -> None:
+        asked.append(name)
+        submit(request_id, name, params)
+
+    runner.submit = counted  # type: ignore[method-assign]
+    feed = WarningsFeed(runner, [panel], interval_ms=60_000, first_ms=50)
+    feed.on_changed(Changes(reset=False))
+    qtbot.wait(200)
+    assert asked == [] and panel.updated_at is None
+    feed.on_changed(Changes(reset=True))
+    feed.on_changed(Changes(reset=True))  # a second snapshot (a reconnection) does not ask twice
     qtbot.waitUntil(lambda: bool(panel.rows["forecast"]), timeout=WAIT_MS)
+    assert sorted(asked) == ["forecast", "warnings"]
     feed.stop()
     runner.stop()
 
