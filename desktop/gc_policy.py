@@ -21,8 +21,10 @@ stall of the feed and counters each time. With freezing on, a due full collectio
 survives it to the permanent generation (``gc.freeze``), and the next ones walk only what came
 after. Every :data:`REFREEZE_S` a due full collection first thaws the frozen objects
 (``gc.unfreeze``), so a cycle among them that became garbage is freed within that time, then
-freezes again: one long pause an hour instead of one every 20 s. The first freeze comes right
-after the wall's start (:func:`settle`, 2 s after the first state is on the panels).
+freezes again: one long pause an hour instead of one every 20 s. During the start, what the
+imports and then the windows made is frozen as it is made (:func:`freeze_now`), so no collection
+on the way walks it; the first full collection comes right after the start (:func:`settle`, 2 s
+after the first state is on the panels) and thaws, collects and freezes it all once.
 """
 
 from __future__ import annotations
@@ -103,6 +105,23 @@ class GuiCollector(QObject):
         gc.freeze()
 
 
+def freeze_now() -> bool:
+    """Move every object tracked now to the permanent generation, if the installed collector freezes.
+
+    For what a start builds (the modules, then the windows): with the automatic collector off,
+    the young generations hold everything allocated since the last turn of the collector, and
+    the first collections in the start would walk it all (0.1-0.2 s each on the GUI thread). The
+    first full collection (:func:`settle`) thaws them and collects once, so nothing is kept that
+    a collection would free. Returns whether it froze.
+    """
+    app = QCoreApplication.instance()
+    found = app.findChild(GuiCollector) if app is not None else None
+    if not isinstance(found, GuiCollector) or not found.freeze:
+        return False
+    gc.freeze()
+    return True
+
+
 def settle() -> bool:
     """A full collection now, its survivors frozen, if the installed collector freezes; else nothing.
 
@@ -123,7 +142,8 @@ def install(interval_ms: int = INTERVAL_MS, *, freeze: bool = False) -> GuiColle
     """Run the cyclic collector only from the GUI thread's event loop (idempotent).
 
     Call with the application made, from the GUI thread. ``freeze`` turns the frozen heap on
-    (the wall); a later call can turn it on, never off.
+    (the wall); a later call can turn it on, never off. With freezing on, what exists now (the
+    imports) is frozen at once (:func:`freeze_now`).
     """
     app = QCoreApplication.instance()
     if app is None:
@@ -131,8 +151,11 @@ def install(interval_ms: int = INTERVAL_MS, *, freeze: bool = False) -> GuiColle
     found = app.findChild(GuiCollector)
     if isinstance(found, GuiCollector):
         gc.disable()
-        found.freeze = found.freeze or freeze
+        if freeze and not found.freeze:
+            found.freeze = True
+            freeze_now()
         return found
     collector = GuiCollector(app, interval_ms, freeze=freeze)
     gc.disable()
+    freeze_now()  # what the imports made
     return collector

@@ -116,3 +116,26 @@ def test_freezing_is_off_unless_asked_and_install_can_turn_it_on(qtbot: QtBot) -
     finally:
         collector.freeze = was
         gc.unfreeze()
+
+
+def test_what_the_start_builds_is_frozen_as_made_and_the_first_settle_frees_its_garbage(qtbot: QtBot) -> None:
+    """freeze_now (the start) freezes nothing with the test run's collector; with freezing on, it
+    freezes what exists, so the start's collections do not walk it, and settle() thaws and frees a
+    cycle among it."""
+    collector = gc_policy.install()
+    was, thawed = collector.freeze, collector.thawed_at
+    _Frozen.freed.clear()
+    try:
+        assert gc_policy.freeze_now() is False and gc.get_freeze_count() == 0
+        collector.freeze, collector.thawed_at = True, None  # the wall's collector, not yet settled
+        _Frozen(3)  # garbage made during the start
+        assert gc_policy.freeze_now() is True
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000
+        gc.collect(1)  # a collection on the way: walks nothing frozen
+        assert _Frozen.freed == [] and gc.get_freeze_count() == frozen
+        assert gc_policy.settle() is True  # the first full collection: thaws, frees, freezes again
+        assert _Frozen.freed == [3] and gc.get_freeze_count() > 1000
+    finally:
+        collector.freeze, collector.thawed_at = was, thawed
+        gc.unfreeze()
