@@ -32,10 +32,9 @@ class _ChartPanel(Panel):
 
     def __init__(self, scale: Scale | None = None, parent: QWidget | None = None) -> None:
         super().__init__(scale, parent)
-        self.plot = pg.PlotWidget(self, background=PANEL)
+        self.plot = pg.PlotWidget(self, background=PANEL, enableMenu=False)  # no context menu ever: not built
         self.plot.setFrameShape(self.plot.Shape.NoFrame)
         self.plot.hideButtons()
-        self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
         self.plot.setAntialiasing(True)
         self.vb = self.plot.getPlotItem().getViewBox()
