@@ -8,6 +8,7 @@ imported its real GeoJSON into an override folder (:mod:`feeds.geo.importer`).
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any, Final, cast
 
@@ -167,6 +168,7 @@ def _build(override_dir: Path | None) -> UnitRegistry:
 
 
 _CACHE: dict[tuple[Any, ...], UnitRegistry] = {}
+_BUILDING = threading.RLock()
 
 
 def _cache_key(override_dir: Path | None) -> tuple[Any, ...]:
@@ -216,9 +218,10 @@ def load_units(override_dir: Path | None = None) -> UnitRegistry:
             return _ADOPTED[0]
         override_dir = geo_override_dir()
     key = _cache_key(override_dir)
-    registry = _CACHE.get(key)
-    if registry is None:
-        registry = _CACHE[key] = _build(override_dir)
+    with _BUILDING:  # one build, whichever thread asks first (a start preloads them: desktop/demo.py)
+        registry = _CACHE.get(key)
+        if registry is None:
+            registry = _CACHE[key] = _build(override_dir)
     return registry
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import shapely
@@ -163,3 +164,31 @@ def test_hotspots_fall_in_their_subdistrict(registry: UnitRegistry) -> None:
             continue
         assert grid is not None, spot.name_en
         assert grid.code[:9] == names[spot.subdistrict], spot.name_en
+
+
+def test_threads_asking_at_once_share_one_build(tmp_path: Path) -> None:
+    """The start loads the units in a thread while the GUI thread may ask too: one registry is built
+    (the map's unit layers are cached per registry object) and every caller gets that one."""
+    import threading
+
+    from feeds.geo import units
+
+    got: list[UnitRegistry] = []
+    built: list[int] = []
+    build = units._build
+
+    def counted(override_dir: Path) -> UnitRegistry:
+        built.append(1)
+        return build(override_dir)
+
+    units._build = counted  # type: ignore[assignment]
+    try:
+        workers = [threading.Thread(target=lambda: got.append(load_units(tmp_path))) for _ in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        units._build = build  # type: ignore[assignment]
+    assert len(got) == 4 and all(r is got[0] for r in got)
+    assert len(built) == 1
