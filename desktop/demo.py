@@ -13,7 +13,7 @@ import logging
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.app import WallOptions
 from desktop.startup import StartedApp, UserError, run_wall_session, server_config, start_application
@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from feeds.store import Store
 
 log = logging.getLogger(__name__)
+
+SIMULATOR_AFTER_MS = 1000
+"""The live simulator starts this long after the wall shows its first state: its start (its imports,
+the day's script, its own snapshot) and its first events would compete with the wall's first screen
+(the map's markers, the wall's first paint) for the interpreter and the cores."""
 
 
 def seed_with_splash(store: Store, days: int, seed: int | None, started: StartedApp) -> SeedReport:
@@ -86,7 +91,6 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     from feeds.server import ServerThread
     from feeds.server.tokens import ensure_default_tokens
     from feeds.simulator.history.seed_store import holds_cases
-    from feeds.simulator.live.live_thread import SimulatorThread
     from feeds.store import StoreError, open_store
 
     try:
@@ -125,10 +129,17 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     viewer = tokens.token_for("operator" if options.workstation else "wall")
     if producer is None or viewer is None:
         raise UserError("the tokens file lacks a producer or wall token; see 'gridwall tokens'")
-    simulator = SimulatorThread(server.url, producer, speed=args.speed, seed=args.seed)
+    simulators: list[Any] = []
 
-    def start_simulator() -> None:  # once the wall shows its first state: its snapshot waits till then
-        simulator.start()
+    def launch_simulator() -> None:
+        from feeds.simulator.live.live_thread import SimulatorThread
+
+        simulators.append(SimulatorThread(server.url, producer, speed=args.speed, seed=args.seed).start())
+
+    def start_simulator() -> None:  # its snapshot and its first events wait for the wall's first screen
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(SIMULATOR_AFTER_MS, launch_simulator)
 
     try:
         from desktop.replay import ReplaySource
@@ -143,6 +154,7 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
             ask_units=False,
         )
     finally:
-        simulator.stop()
+        for simulator in simulators:
+            simulator.stop()
         server.stop()
         store.close()
