@@ -30,6 +30,7 @@
     bridge: null,
     channelReady: false,
     userMoved: false,
+    focusBounds: null,
     fitted: false,
     highlightLayer: null,
     highlightCode: null,
@@ -82,9 +83,9 @@
     gw.legend = gw.makeLegend().addTo(map);
     gw.updateAttribution();
     map.on('zoomend', gw.updateZoomClasses);
-    map.on('resize', function () { if (!gw.userMoved) gw.fitDistrict(false); });
+    map.on('resize', function () { gw.onResize(); });
     ['mousedown', 'wheel', 'touchstart', 'dblclick'].forEach(function (ev) {
-      container.addEventListener(ev, function () { gw.userMoved = true; }, { passive: true });
+      container.addEventListener(ev, function () { gw.userMoved = true; gw.focusBounds = null; }, { passive: true });
     });
     if (gw.initMarkers) gw.initMarkers();
     if (gw.initLabels) gw.initLabels();
@@ -199,17 +200,39 @@
     return sides.length ? sides[Math.floor(sides.length / 2)] : 0;
   }
 
+  /* Is the map laid out, with room for a view padded by `pad` (× scale)? A view not yet shown is
+   * 100×30 px: fitting there leaves no room and Leaflet zooms to its maximum, where drawing the
+   * ~2,700 units kept the renderer busy for seconds; the first resize fits instead. */
+  function roomFor(pad) {
+    const size = gw.map.getSize();
+    return Math.min(size.x, size.y) >= 4 * pad * gw.scale;
+  }
+  const DISTRICT_PAD = 24;
+  const FOCUS_PAD = 60;
+
   gw.fitDistrict = function (animate) {
     const base = gw.layers.subdistrict || gw.layers.community || gw.layers.grid;
     if (!base || !gw.map) return;
     const bounds = base.getBounds();
-    if (!bounds.isValid()) return;
-    const pad = 24 * gw.scale;
-    const size = gw.map.getSize();
-    if (Math.min(size.x, size.y) < 4 * pad) return;  /* not laid out yet (a hidden view is 100×30): the padding
-      would leave no room and Leaflet would zoom to its maximum; the first resize fits the district */
+    if (!bounds.isValid() || !roomFor(DISTRICT_PAD)) return;
+    const pad = DISTRICT_PAD * gw.scale;
     gw.map.fitBounds(bounds, { padding: [pad, pad], animate: !!animate });
     gw.fitted = true;
+  };
+
+  /* After a resize: the unit flown to stays framed; else, unless someone moved the map, the district. */
+  gw.onResize = function () {
+    if (gw.map._animatingZoom) {  /* the end of a running zoom animation would put its own target back */
+      gw.map.once('zoomend', gw.onResize);
+      return;
+    }
+    if (gw.focusBounds) {
+      if (roomFor(FOCUS_PAD)) {
+        gw.map.fitBounds(gw.focusBounds, { padding: [FOCUS_PAD * gw.scale, FOCUS_PAD * gw.scale], animate: false });
+      }
+    } else if (!gw.userMoved) {
+      gw.fitDistrict(false);
+    }
   };
 
   gw.onUnitClick = function (e) {
@@ -303,14 +326,27 @@
     gw.highlightCode = code || null;
     const layer = code ? gw.findUnit(code) : null;
     if (!layer) {
-      if (!code && fly) gw.fitDistrict(true);  /* back to the whole district, smoothly (the tour) */
+      if (!code && fly) {  /* back to the whole district, smoothly (the tour, the drill-down's way back) */
+        gw.userMoved = false;
+        gw.focusBounds = null;
+        gw.fitDistrict(true);
+      }
       return false;
     }
     gw.highlightLayer = L.geoJSON(layer.toGeoJSON(), {
       pane: 'gw-highlight', interactive: false,
       style: { color: '#fde68a', weight: 3 * gw.scale, opacity: 1, fill: false, className: 'gw-highlight' },
     }).addTo(gw.map);
-    if (fly) gw.map.flyToBounds(layer.getBounds(), { padding: [60 * gw.scale, 60 * gw.scale], duration: 0.8 });
+    if (fly) {
+      /* Placed on purpose: a resize frames this unit again instead of sending the view back to the
+       * district (a wall that is just starting gets its page's real size after a look-up may have
+       * come). A map not laid out yet is framed on its first resize, not flown to Leaflet's maximum. */
+      gw.userMoved = true;
+      gw.focusBounds = layer.getBounds();
+      if (roomFor(FOCUS_PAD)) {
+        gw.map.flyToBounds(gw.focusBounds, { padding: [FOCUS_PAD * gw.scale, FOCUS_PAD * gw.scale], duration: 0.8 });
+      }
+    }
     return true;
   };
 

@@ -206,6 +206,7 @@
       interactive: false }).addTo(gw.map);
     if (tr.fit !== false) gw.map.fitBounds(gw.track.line.getBounds(), { padding: [60 * gw.scale, 60 * gw.scale], animate: false });
     gw.userMoved = true;
+    gw.focusBounds = null;
     gw.setTrackTime(tr.at[0]);
   };
 
@@ -237,6 +238,7 @@
       interactive: false }).addTo(gw.map);
     if (pin.label) gw.pin.bindTooltip(gw.el('span', null, pin.label), { permanent: true, direction: 'top', className: 'gw-pin-label' });
     gw.userMoved = true;
+    gw.focusBounds = null;
     gw.map.flyTo([pin.lat, pin.lon], pin.zoom || 17, { duration: 0.8 });
   };
 

@@ -489,6 +489,36 @@ def test_units_drawn_before_the_map_is_laid_out_are_fitted_once_it_is(qtbot: Any
         dispose(early)
 
 
+def test_a_unit_flown_to_stays_framed_when_the_map_is_resized(qtbot: Any, gmap: GridMap) -> None:
+    """A look-up or drill-down flies to a unit; a resize afterwards (a starting wall gets its page's real size
+    late) frames that unit again instead of sending the view back to the district; flying back to the
+    district clears it."""
+    grid = grid_codes()[5]
+    framed = f"gridwall.map.getBoundsZoom(gridwall.findUnit('{grid}').getBounds(), false, L.point(120, 120))"
+    district = "gridwall.map.getBoundsZoom(gridwall.layers.subdistrict.getBounds(), false, L.point(48, 48))"
+
+    def size_is(w: int, h: int) -> bool:
+        return bool(js(qtbot, gmap, f"gridwall.map.getSize().x === {w} && gridwall.map.getSize().y === {h}"))
+
+    try:
+        gmap.highlight(grid, fly=True)
+        qtbot.waitUntil(lambda: js(qtbot, gmap, f"gridwall.map.getZoom() === {framed}"), timeout=WAIT_MS)
+        assert js(qtbot, gmap, f"{framed} > {district} + 1")  # the grid, not the district
+        gmap.resize(700, 560)
+        qtbot.waitUntil(lambda: size_is(700, 560), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: js(qtbot, gmap, f"gridwall.map.getZoom() === {framed}"), timeout=WAIT_MS)
+        inside = f"gridwall.findUnit('{grid}').getBounds().contains(gridwall.map.getCenter())"
+        assert js(qtbot, gmap, inside)
+        gmap.highlight(None, fly=True)
+        qtbot.waitUntil(lambda: js(qtbot, gmap, f"gridwall.map.getZoom() === {district}"), timeout=WAIT_MS)
+        gmap.resize(900, 700)
+        qtbot.waitUntil(lambda: size_is(900, 700), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: js(qtbot, gmap, f"gridwall.map.getZoom() === {district}"), timeout=WAIT_MS)
+    finally:
+        gmap.resize(900, 700)
+        gmap.highlight(None)
+
+
 def test_real_units_load(qtbot: Any, gmap: GridMap) -> None:
     """The packaged Xicheng units (15 / 263 / ~2,432) load in one batch."""
     from feeds.geo.units import load_units
