@@ -35,6 +35,7 @@ def seed_with_splash(store: Store, days: int, seed: int | None, started: Started
     """Seed in a worker thread while a splash (and the console's progress bar) show progress."""
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
+    from sqlalchemy.exc import SQLAlchemyError
 
     from desktop.splash import ProgressSplash
     from feeds.simulator.history.progress import ProgressBar
@@ -78,6 +79,12 @@ def seed_with_splash(store: Store, days: int, seed: int | None, started: Started
     splash.close()
     if errors:
         bar.abort()
+        if isinstance(errors[0], (SQLAlchemyError, OSError)):  # a full disk, a locked or unwritable store
+            reason = getattr(errors[0], "orig", None) or errors[0]
+            raise UserError(
+                f"seeding the history stopped: {reason}. The store keeps what was written and is seeded "
+                "again from the start by the next 'gridwall demo'"
+            ) from None
         raise errors[0]
     bar.finish(progress["done"])
     log.info("%s", reports[0].summary())
@@ -90,11 +97,16 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
 
     from feeds.server import ServerThread
     from feeds.server.tokens import ensure_default_tokens
-    from feeds.simulator.history.seed_store import holds_cases
+    from feeds.simulator.history.seed_store import holds_cases, open_for_seeding, seeding_unfinished
     from feeds.store import StoreError, open_store
 
     try:
         store = open_store(args.db)
+        if holds_cases(store) and seeding_unfinished(store):
+            shown = store.engine.url.render_as_string(hide_password=True)
+            log.warning("the store %s holds an unfinished history (its seeding stopped): seeding it again", shown)
+            store.close()
+            store = open_for_seeding(args.db, replace=True)
     except StoreError as exc:
         raise UserError(str(exc)) from None
     mark("store open")

@@ -233,3 +233,34 @@ def test_seeding_leaves_a_cube_cache_equal_to_a_build_from_the_store(seeded: tup
     assert _decoded(cached) == _decoded(built)
     assert {k: v[1] for k, v in cached.open.items()} == {k: v[1] for k, v in built.open.items()}
     assert len(cached.open) == report.open
+
+
+def test_a_finished_seeding_leaves_no_mark_and_a_stopped_one_does(
+    seeded: tuple[Store, SeedReport], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store seeded to the end is complete; a seeding stopped midway (here: the disk full after the first
+    chunk) leaves the store marked unfinished with what was written, and opening it to seed again empties it."""
+    from sqlalchemy.exc import OperationalError
+
+    from feeds.simulator.history.seed_store import holds_cases, open_for_seeding, seeding_unfinished
+
+    store, _ = seeded
+    assert not seeding_unfinished(store)
+    partial = open_store(str(tmp_path / "partial.db"))
+    real = partial.bulk_insert_columns
+
+    def full_after_one(chunks: Iterator[Any], history: Iterator[Any]) -> Any:
+        first = next(iter(chunks))
+        real(iter([first]), iter(()))
+        raise OperationalError("COMMIT", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(partial, "bulk_insert_columns", full_after_one)
+    with pytest.raises(OperationalError):
+        seed_history(partial, START, END, seed=3, requests=False, build_cube=False)
+    assert holds_cases(partial) and seeding_unfinished(partial)
+    partial.close()
+    again = open_for_seeding(str(tmp_path / "partial.db"), replace=True)
+    try:
+        assert not holds_cases(again) and not seeding_unfinished(again)
+    finally:
+        again.close()

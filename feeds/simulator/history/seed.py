@@ -38,7 +38,7 @@ from feeds.alarms.history import past_escalations
 from feeds.analytics.cube_store import CubeBuilder, default_cache_path, save
 from feeds.simulator.history.progress import ProgressBar
 from feeds.simulator.history.seed_plan import Chunk, WindowDone, expected_cases, history_chunks
-from feeds.simulator.history.seed_store import SeedRefusedError, open_for_seeding
+from feeds.simulator.history.seed_store import SeedRefusedError, clear_seeding, mark_seeding, open_for_seeding
 from feeds.simulator.model.arrivals import YEAR_S
 from feeds.simulator.model.calendar import DAY_S, local_date, local_day
 from feeds.simulator.model.district import load_district
@@ -151,6 +151,10 @@ def seed_history(
             officer; :func:`feeds.alarms.history.past_escalations`), so a server started on the
             store begins calm instead of escalating the whole backlog at once.
 
+    Until everything is written the store carries a ``meta`` row that says a seeding is under
+    way (:func:`~feeds.simulator.history.seed_store.seeding_unfinished`): a seeding stopped by an
+    error, a full disk or a killed process leaves it, and ``gridwall demo`` seeds such a store again.
+
     Raises:
         ValueError: If ``end <= start``.
     """
@@ -198,10 +202,12 @@ def seed_history(
                 yield extra
 
     try:
+        mark_seeding(store, time.time())  # cleared below only if everything was written
         # one bulk call for every year: the indexes are dropped once and rebuilt once
         store.bulk_insert_columns(rows(), history())
         cube_s = _save_cube(builder, store, cache)
         past, urged = past_escalations(store, load_alarm_config(), end) if escalations else (0, 0)
+        clear_seeding(store)
     finally:
         if gc_was_enabled:
             gc.enable()

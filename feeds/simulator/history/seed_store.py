@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from feeds.store import Store, open_store
 from feeds.store.engine import make_engine, resolve_url
-from feeds.store.schema import cases, metadata
+from feeds.store.schema import cases, meta, metadata
+
+SEEDING_KEY = "seeding_started_at"
+"""``meta`` key present while a seeding runs: a store that still has it after the seeding ended
+(an error, a full disk, a killed process) holds an unfinished history."""
 
 
 class SeedRefusedError(RuntimeError):
@@ -46,3 +50,22 @@ def open_for_seeding(url: str | None, *, replace: bool) -> Store:
     finally:
         engine.dispose()
     return open_store(url)
+
+
+def mark_seeding(store: Store, started_at: float) -> None:
+    """Record that a seeding starts (:data:`SEEDING_KEY`); :func:`clear_seeding` when it has ended well."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(meta).where(meta.c.key == SEEDING_KEY))
+        conn.execute(insert(meta).values(key=SEEDING_KEY, value=repr(float(started_at))))
+
+
+def clear_seeding(store: Store) -> None:
+    """The seeding ended well: the store's history is complete."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(meta).where(meta.c.key == SEEDING_KEY))
+
+
+def seeding_unfinished(store: Store) -> bool:
+    """Whether the store's last seeding stopped before its end (its history is partial)."""
+    with store.engine.connect() as conn:
+        return conn.execute(select(meta.c.value).where(meta.c.key == SEEDING_KEY)).first() is not None
