@@ -125,6 +125,7 @@ class QueryService:
         cube = open_cube(self.engine, self.cache_path, progress=progress)
         sync(cube, self.engine)  # rows changed while it loaded
         self.cube = cube
+        sync(cube, self.engine)  # rows committed between that sync and now: apply() skipped them (no cube yet)
         self._last_sync = time.monotonic()
         return cube
 

@@ -181,3 +181,44 @@ def test_background_load_then_cube(seeded: Store, tmp_path: Any) -> None:
     second = svc.handle("indicators", {"range": "7d"})
     assert second["engine"] == "cube" and _strip(first) == _strip(second)
     assert (tmp_path / "c.npz").exists()
+
+
+def test_an_event_committed_while_the_cube_is_published_is_not_lost(tmp_path: Any, monkeypatch: Any) -> None:
+    """A case committed between the load's last sync and the moment the cube is published (apply() skips
+    events while there is no cube) is in the cube once load_cube returns, not only after the next periodic sync."""
+    import time
+
+    from feeds.analytics import service as service_module
+    from feeds.geo.units import load_units
+    from feeds.protocol import CaseCreated, CaseInfo
+    from feeds.store import open_store
+    from feeds.taxonomy import load_taxonomy
+
+    store = open_store(str(tmp_path / "s.db"))
+    grid, sub = load_units().grids[3], load_taxonomy().subclasses[3]
+
+    def case(n: int) -> CaseInfo:
+        return CaseInfo(
+            f"XC{n:06d}", sub.kind, sub.code, "patrol", grid.code, grid.centroid[0], grid.centroid[1],
+            "handling", time.time() - 600, sub.department, deadline=time.time() + 3600,
+        )  # fmt: skip
+
+    store.append([CaseCreated(case(1))])
+    real_sync = service_module.sync
+    calls: list[int] = []
+
+    def sync_then_commit(cube: CaseCube, engine: Any) -> int:
+        n = real_sync(cube, engine)
+        calls.append(n)
+        if len(calls) == 1:  # the load's own sync is done; an event lands before the cube is published
+            store.append([CaseCreated(case(2))])
+        return n
+
+    monkeypatch.setattr(service_module, "sync", sync_then_commit)
+    svc = QueryService(store.engine, cache_path=None, create_indexes=False)
+    try:
+        cube = svc.load_cube()
+        assert svc.cube is cube
+        assert cube.n == 2
+    finally:
+        store.close()
