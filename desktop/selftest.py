@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import faulthandler
 import json
 import logging
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -42,6 +44,9 @@ DEFAULT_TIMEOUT_S = 60.0
 WALL_TOKEN, PRODUCER_TOKEN = "selftest-wall", "selftest-producer"
 MIN_COLOURED_SHARE = 0.05
 """A painted map has at least this share of clearly coloured pixels (grids, markers); the blank page has none."""
+STUCK_GRACE_S = 20.0
+"""A run still going this long after its timeout is stuck (a step that does not return, or the closing):
+the watchdog reports the step, dumps every thread's stack to stderr and ends the process with 1."""
 
 
 class SelfTestFailure(Exception):
@@ -74,6 +79,7 @@ def run_self_test(
     stream = out or sys.stdout
     target = screenshot or default_screenshot()
     runner = _SelfTest(stream, time.monotonic() + timeout_s)
+    watchdog = Watchdog(stream, timeout_s + STUCK_GRACE_S, lambda: runner.step)
     try:
         runner.run(target)
     except SelfTestFailure as exc:
@@ -82,6 +88,8 @@ def run_self_test(
         reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
     else:
         reason = ""
+    finally:
+        watchdog.cancel()
     if reason:
         stream.write(f"self-test FAILED: {reason}\n")
         stream.flush()
@@ -106,22 +114,65 @@ def _temporary_data_dir() -> Iterator[Path]:
                 os.environ["GRIDWALL_DATA_DIR"] = old
 
 
+class Watchdog:
+    """Ends a stuck self-test: after ``after_s`` it writes ``self-test FAILED: stuck …`` naming the
+    step, dumps every thread's stack to stderr and exits the process with 1 (unless cancelled).
+
+    A thread of its own, so a step that never returns to the checks' deadline (a call blocked in
+    Qt, a thread that does not stop while closing) still ends in one line instead of a hang.
+    """
+
+    def __init__(
+        self,
+        out: TextIO,
+        after_s: float,
+        step: Callable[[], str],
+        exit: Callable[[int], object] | None = None,  # default: the process's os._exit
+    ) -> None:
+        self._out, self._after_s, self._step, self._exit = out, after_s, step, exit
+        self._cancelled = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="selftest-watchdog", daemon=True)
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def _watch(self) -> None:
+        if self._cancelled.wait(self._after_s):
+            return
+        self._out.write(
+            f"self-test FAILED: stuck in '{self._step()}' ({self._after_s:.0f} s without an end; "
+            "every thread's stack is on stderr)\n"
+        )
+        self._out.flush()
+        faulthandler.dump_traceback(sys.stderr, all_threads=True)
+        sys.stderr.flush()
+        (self._exit or os._exit)(1)
+
+
 class _SelfTest:
     def __init__(self, out: TextIO, deadline: float) -> None:
         self.out = out
         self.deadline = deadline
         self.t0 = time.monotonic()
         self.app: QApplication | None = None
+        self.step = "starting"
+        """What the run is doing now (named by the watchdog when it is stuck)."""
 
     def ok(self, name: str, detail: str) -> None:
         self.out.write(f"  ok  {name:<10} {detail}  [{time.monotonic() - self.t0:4.1f} s]\n")
         self.out.flush()
+
+    def closing(self, what: str, close: Callable[[], object]) -> None:
+        self.step = f"closing {what}"
+        close()
 
     def wait(self, what: str, predicate: Callable[[], bool], why: Callable[[], str] = lambda: "") -> None:
         """Process events until ``predicate()`` holds; fail with ``what`` at the deadline."""
         from PySide6.QtCore import QEventLoop
 
         assert self.app is not None
+        self.step = f"waiting until not: {what}"
         while not predicate():
             if time.monotonic() > self.deadline:
                 reason = why()
@@ -134,12 +185,17 @@ class _SelfTest:
             logging.getLogger().setLevel(logging.WARNING)
         with ExitStack() as stack:
             folder = stack.enter_context(_temporary_data_dir())
+            self.step = "starting Qt"
             self.app = self.start_qt()
+            self.step = "checking the fonts"
             self.check_fonts()
+            self.step = "seeding the store and starting the server"
             url = self.start_backend(folder, stack)
+            self.step = "opening the wall"
             session = self.open_wall(url, stack)
             self.check_data(session)
             self.check_map(session)
+            self.step = "saving the screenshot"
             self.save(session.windows[0], screenshot)
 
     # ------------------------------------------------------------------ steps
@@ -173,7 +229,7 @@ class _SelfTest:
         from feeds.store import open_store
 
         store = open_store(str(folder / "selftest.db"))
-        stack.callback(store.close)
+        stack.callback(self.closing, "the store", store.close)
         end = time.time()
         report = seed_history(store, end - HISTORY_DAYS * 86400.0, end, seed=13)
         self.ok("store", f"seeded {HISTORY_DAYS} days of history: {report.cases:,} cases, {report.open:,} open")
@@ -186,10 +242,10 @@ class _SelfTest:
             server.start()
         except RuntimeError as exc:
             raise SelfTestFailure(f"the embedded case server did not start: {exc}") from None
-        stack.callback(server.stop)
+        stack.callback(self.closing, "the case server", server.stop)
         simulator = SimulatorThread(server.url, PRODUCER_TOKEN, speed=SIM_SPEED, seed=13)
         simulator.start()
-        stack.callback(simulator.stop)
+        stack.callback(self.closing, "the simulator", simulator.stop)
         self.ok("server", f"case server on {server.url}, live simulator at {SIM_SPEED:g}×")
         return server.url
 
@@ -200,7 +256,7 @@ class _SelfTest:
 
         options = WallOptions(language="zh", windowed=True, size=(1920, 1080))
         session = WallSession(url, WALL_TOKEN, options, Translations())
-        stack.callback(session.close)
+        stack.callback(self.closing, "the wall", session.close)
         session.show()
         self.wait("the wall did not connect to the server", lambda: session.bridge.status.state == "live")
         self.ok("connect", "wall connected and live")

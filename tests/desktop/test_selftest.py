@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import struct
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +28,14 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 
 @pytest.mark.webengine
+@pytest.mark.timeout(330)
 def test_self_test_passes_and_writes_a_screenshot(tmp_path: Path) -> None:
     """The self-test in the venv passes every check and saves a full-HD screenshot."""
     shot = tmp_path / "selftest.png"
     env = dict(os.environ, PYTHONPATH=python_path(ROOT), GRIDWALL_DATA_DIR=str(tmp_path / "user-data"))
+    # a stuck run ends itself by 200 + 2 × 20 s (its watchdogs), with its output, before this timeout
     out = subprocess.run(
-        [sys.executable, "-m", "desktop.cli", "self-test", "--screenshot", str(shot), "--timeout", "240"],
+        [sys.executable, "-m", "desktop.cli", "self-test", "--screenshot", str(shot), "--timeout", "200"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -69,6 +73,36 @@ def test_an_unexpected_error_is_one_line_too(monkeypatch: pytest.MonkeyPatch) ->
     out = io.StringIO()
     assert selftest.run_self_test(Path("x.png"), out=out) == 1
     assert out.getvalue() == "self-test FAILED: ImportError: libfoo.so.1: cannot open shared object file second line\n"
+
+
+def test_a_stuck_run_is_ended_by_the_watchdog(monkeypatch: pytest.MonkeyPatch, capfd: Any) -> None:
+    """A step that never returns (past the timeout and the grace) ends in one line naming the step,
+    every thread's stack on stderr and exit status 1; a run that ends in time cancels the watchdog."""
+    release = threading.Event()
+    exits: list[int] = []
+
+    def stuck(self: Any, screenshot: Path) -> None:
+        self.step = "closing the case server"
+        release.wait(10)
+
+    def exit_(code: int) -> None:
+        exits.append(code)
+        release.set()  # the process would end here; let the blocked step return instead
+
+    monkeypatch.setattr(selftest._SelfTest, "run", stuck)
+    monkeypatch.setattr(selftest, "STUCK_GRACE_S", 0.2)
+    monkeypatch.setattr(selftest.os, "_exit", exit_)
+    out = io.StringIO()
+    selftest.run_self_test(Path("x.png"), timeout_s=0.1, out=out)
+    assert exits == [1]
+    assert out.getvalue().splitlines()[0] == (
+        "self-test FAILED: stuck in 'closing the case server' (0 s without an end; every thread's stack is on stderr)"
+    )
+    assert re.search(r'test_selftest\.py", line \d+ in stuck', capfd.readouterr().err)  # the stuck thread's stack
+    quick = selftest.Watchdog(io.StringIO(), 0.2, lambda: "x", exit=exits.append)
+    quick.cancel()
+    quick.thread.join(2)
+    assert not quick.thread.is_alive() and exits == [1]
 
 
 def test_top_level_option_runs_the_self_test(monkeypatch: pytest.MonkeyPatch) -> None:
