@@ -160,6 +160,8 @@ class QueryRunner(QObject):
 
     def _on_done(self, request_id: int, ok: bool, payload: object) -> None:
         self.in_flight -= 1
+        if self._pool is None:  # stopped: the views that asked may be deleted by now
+            return
         self.answered += 1
         if ok:
             data, elapsed = cast(tuple[Any, float], payload)
@@ -172,7 +174,8 @@ class QueryRunner(QObject):
             self.sigError.emit(request_id, error_text(exc))
 
     def stop(self) -> None:
-        """Stop taking requests; running ones finish in the background (idempotent)."""
+        """Stop taking requests; running ones finish in the background and their answers are
+        dropped, not emitted: the panels and maps that asked may be gone (idempotent)."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None

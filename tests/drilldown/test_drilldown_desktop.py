@@ -6,7 +6,7 @@ import csv
 import io
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from conftest import FakeRunner
@@ -155,6 +155,39 @@ def test_query_runner_answers_on_the_gui_thread(qtbot: QtBot, service: QueryServ
     assert "params.unit" in got[2] or "unit" in got[2]
     assert got[3].startswith("not allowed for this connection") and forbidden == [3]
     runner.stop()
+
+
+def test_a_stopped_runner_drops_the_answers_still_running(qtbot: QtBot) -> None:
+    """An answer (or error) that comes after ``stop()`` is not emitted: the session that asked is closing
+    and its maps may be deleted (a wall's inventory answer reached a deleted map in a test run)."""
+    release = threading.Event()
+
+    class Slow:
+        def query(self, name: str, params: dict[str, Any] | None = None, timeout: float = 10.0) -> Any:
+            release.wait(10)
+            if name == "fail":
+                raise RuntimeError("late failure")
+            return {"late": True}
+
+    runner = QueryRunner(cast(Any, Slow()))
+    heard: list[object] = []
+    runner.sigResult.connect(lambda request_id, data: heard.append(data))
+    runner.sigError.connect(lambda request_id, message: heard.append(message))
+    runner.submit(1, "components", {})
+    runner.submit(2, "fail", {})
+    runner.stop()
+    release.set()
+    qtbot.waitUntil(lambda: runner.in_flight == 0, timeout=WAIT_MS)
+    qtbot.wait(50)
+    assert heard == [] and runner.answered == 0
+    running = QueryRunner(cast(Any, Slow()))  # the same, not stopped: both arrive
+    running.sigResult.connect(lambda request_id, data: heard.append(data))
+    running.sigError.connect(lambda request_id, message: heard.append(message))
+    running.submit(1, "components", {})
+    running.submit(2, "fail", {})
+    qtbot.waitUntil(lambda: len(heard) == 2, timeout=WAIT_MS)
+    assert {"late": True} in heard
+    running.stop()
 
 
 def test_warnings_panel_rows_and_clicks(qtbot: QtBot, service: QueryService) -> None:
