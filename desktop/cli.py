@@ -356,6 +356,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         sys.stderr.write(f"gridwall {args.command}: {exc}\n")
         return 1
+    except Exception as exc:
+        from feeds.store import StoreError  # here, not at the top: the wall's start does not import the store
+
+        if not isinstance(exc, StoreError):
+            raise
+        sys.stderr.write(f"gridwall {args.command}: {exc}\n")  # a store that cannot be opened: one line, any command
+        return 1
 
 
 if __name__ == "__main__":

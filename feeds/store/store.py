@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from feeds.protocol import CaseInfo, Kpis, Message, ProtocolError, Snapshot, StaffPosition, encode
 from feeds.store import bulk, search
@@ -363,6 +363,11 @@ def _migrate(conn: Connection, found: dict[str, str], url: str) -> None:
     _log.info("store: %s migrated from schema version %d to %d", url, version, SCHEMA_VERSION)
 
 
+def _driver_message(exc: DBAPIError) -> str:
+    """The driver's own message of ``exc`` on one line (SQLAlchemy's adds the statement and a link)."""
+    return " ".join(str(exc.orig or exc).split())[:300]
+
+
 def open_store(url: str | None = None, *, load_reference_data: bool = True) -> Store:
     """Open (and on first use create) the case store.
 
@@ -375,7 +380,8 @@ def open_store(url: str | None = None, *, load_reference_data: bool = True) -> S
     Raises:
         SchemaTooNewError: If the store's schema_version is newer than this code's.
         StoreError: If it is older than ``OLDEST_MIGRATABLE`` or a migration step fails
-            (the store is then left as it was).
+            (the store is then left as it was); if it cannot be opened at all (no such folder
+            and none can be made, not a database, no server, no access), with the driver's reason.
     """
     resolved = resolve_url(url)
     try:
@@ -385,7 +391,11 @@ def open_store(url: str | None = None, *, load_reference_data: bool = True) -> S
             f"store {resolve_url(url).split('@')[-1]}: no database driver ({exc}); for PostgreSQL install "
             "the libpq library (Debian: apt-get install libpq5) or `pip install 'gridwall[postgres]'`"
         ) from exc
-    shown = engine.url.render_as_string(hide_password=True)
+    except OSError as exc:  # the SQLite file's folder cannot be made
+        where = f"store {url or resolved}: cannot create its folder {exc.filename or ''}"
+        raise StoreError(f"{where}: {exc.strerror or exc}") from exc
+    sqlite = engine.dialect.name == "sqlite"
+    shown = (engine.url.database or ":memory:") if sqlite else engine.url.render_as_string(hide_password=True)
     try:
         with engine.connect() as conn, conn.begin():
             if engine.dialect.name == "postgresql":  # servers starting together create the schema once
@@ -414,6 +424,9 @@ def open_store(url: str | None = None, *, load_reference_data: bool = True) -> S
             if load_reference_data:
                 load_reference(conn)
             reference = Reference.read(conn)
+    except DBAPIError as exc:  # cannot connect, not a database, no access: one line, not the driver's traceback
+        engine.dispose()
+        raise StoreError(f"store {shown}: cannot open it: {_driver_message(exc)}") from exc
     except Exception:
         engine.dispose()
         raise

@@ -105,6 +105,17 @@ def test_bad_arguments_give_one_line(args: list[str], needle: str) -> None:
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
+@pytest.mark.parametrize("command", ["server", "seed", "stats"])
+def test_a_store_that_is_not_a_database_is_one_line(command: str, tmp_path: Path) -> None:
+    """Any command given a file that is not a database says so in one line (exit 1), no traceback."""
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database" * 400)
+    out = _run(command, "--db", str(garbage), env={"GRIDWALL_DATA_DIR": str(tmp_path / "data")})
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    errors = [line for line in out.stderr.splitlines() if line.startswith("gridwall ")]
+    assert errors == [f"gridwall {command}: store {garbage}: cannot open it: file is not a database"], out.stderr
+
+
 def test_unreachable_server_for_simulate_is_one_line() -> None:
     """simulate against a closed port says so in one line and exits 1."""
     port = _free_port()

@@ -233,3 +233,24 @@ def test_a_missing_database_driver_is_a_clear_store_error(monkeypatch: pytest.Mo
     with pytest.raises(StoreError, match=r"127\.0\.0\.1/wall: no database driver .*libpq5") as raised:
         open_store("postgresql://operator:secret@127.0.0.1/wall")
     assert "secret" not in str(raised.value)
+
+
+def test_a_store_that_cannot_be_opened_is_a_store_error_naming_it(tmp_path: Path) -> None:
+    """No folder can be made for it, it is a folder, it is not a database: each a StoreError with the path
+    and the reason on one line (commands print it as their one-line error), never the driver's traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    folder = tmp_path / "folder.db"
+    folder.mkdir()
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(bytes(range(256)) * 20)
+    for path, reason in (
+        (blocker / "s.db", "cannot create its folder"),
+        (folder, "cannot open it: unable to open database file"),
+        (garbage, "cannot open it: file is not a database"),
+    ):
+        with pytest.raises(StoreError) as raised:
+            open_store(str(path), load_reference_data=False)
+        message = str(raised.value)
+        assert message.startswith(f"store {path}: {reason}") and "\n" not in message, message
+    assert garbage.read_bytes() == bytes(range(256)) * 20  # left as it was
