@@ -31,6 +31,7 @@ from feeds.importers.producer import ProducerError
 from feeds.importers.records import MappingError, case_id
 from feeds.importers.report import ImportReport
 from feeds.importers.sinks import CaseSink, locate
+from feeds.importers.times import epoch_of, in_range
 from feeds.protocol import ProtocolError
 from feeds.store.engine import resolve_url
 from feeds.taxonomy import UNMAPPED
@@ -151,9 +152,11 @@ class DbPoller:
     def _epoch(self, value: Any) -> float | None:
         if value is None or value == "":
             return None
-        if isinstance(value, datetime):
-            return (value if value.tzinfo else value.replace(tzinfo=self.mapping.columns.tz)).timestamp()
+        if isinstance(value, datetime):  # ValueError outside 1970–2099, as for text
+            return epoch_of(value if value.tzinfo else value.replace(tzinfo=self.mapping.columns.tz))
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not in_range(value):  # NaN too
+                raise ValueError(f"time {value!r} is not between 1970 and 2099")
             return float(value)
         parsed = self._parse(str(value))
         return float(parsed) if parsed is not None else None

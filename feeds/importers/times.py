@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
+from feeds.protocol.fields import TS_MAX, TS_MIN
+
 _WIDTH = {"Y": 4, "m": 2, "d": 2, "H": 2, "I": 2, "M": 2, "S": 2, "p": 2}
 
 
@@ -23,11 +25,28 @@ class TimeFormatError(ValueError):
     """A time zone or time format that cannot be used."""
 
 
+def in_range(epoch: float) -> bool:
+    """Whether ``epoch`` is a time the protocol carries (1970 to 2099): an imported time outside it
+    is unreadable, as the wire refuses it (one such row in the store would break every snapshot)."""
+    return TS_MIN <= epoch < TS_MAX
+
+
+def epoch_of(dt: datetime) -> float:
+    """``dt``'s epoch seconds; ``ValueError`` outside 1970–2099."""
+    try:
+        epoch = dt.timestamp()
+    except (OverflowError, OSError) as exc:
+        raise ValueError(f"time {dt.isoformat()} is out of range") from exc
+    if not in_range(epoch):
+        raise ValueError(f"time {dt.isoformat()} is not between 1970 and 2099")
+    return epoch
+
+
 def parse_w3(text: str, tz: tzinfo | None) -> float | None:
     """An ISO 8601 / w3 datetime (``2010-04-14T06:37:38-08:00``, ``…Z``) to epoch seconds.
 
     Text without an offset takes ``tz``; with ``tz`` None it is refused. Blank or
-    unreadable text gives None.
+    unreadable text, and a time outside 1970–2099, give None.
     """
     text = text.strip()
     if not text:
@@ -40,7 +59,10 @@ def parse_w3(text: str, tz: tzinfo | None) -> float | None:
         if tz is None:
             return None
         dt = dt.replace(tzinfo=tz)
-    return dt.timestamp()
+    try:
+        return epoch_of(dt)
+    except ValueError:
+        return None
 
 
 def zone(name: str) -> tzinfo:
@@ -110,17 +132,18 @@ class TimeParser:
                 raise TimeFormatError(f"bad time format {fmt!r}: {exc}") from exc
 
     def __call__(self, text: str) -> int | None:
-        """One timestamp (``None`` if blank; ``ValueError`` if unreadable)."""
+        """One timestamp (``None`` if blank; ``ValueError`` if unreadable or outside 1970–2099)."""
         text = text.strip()
         if not text:
             return None
         dt = datetime.fromisoformat(text) if self.fmt == "iso" else datetime.strptime(text, self.fmt)
         if dt.tzinfo is None:
             dt = dt.replace(tzinfo=self.tz)
-        return int(dt.timestamp())
+        return int(epoch_of(dt))
 
     def parse_many(self, texts: Sequence[str]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """``(values, bad)`` for a column: epoch seconds (``BLANK`` where blank) and a mask of unreadable text."""
+        """``(values, bad)`` for a column: epoch seconds (``BLANK`` where blank) and a mask of unreadable text
+        (a time outside 1970–2099 is unreadable)."""
         n = len(texts)
         values = np.full(n, _BIG, dtype=np.int64)
         bad = np.zeros(n, dtype=bool)
@@ -149,6 +172,10 @@ class TimeParser:
                 continue
             if t is not None:
                 values[i] = t
+        outside = (values != _BIG) & ((values < TS_MIN) | (values >= TS_MAX))  # the fixed-width path's years 0000–9999
+        if outside.any():
+            bad |= outside
+            values[outside] = _BIG
         return values, bad
 
     def _fixed(self, chars: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:

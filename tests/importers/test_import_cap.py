@@ -74,10 +74,15 @@ def test_warnings_are_lifted_when_their_validity_ends(data_dir: Path, store: Sto
         ("<feed/>", "not a CAP alert"),
         ("<alert><identifier>x</identifier><msgType>Alert</msgType></alert>", "sent"),
         ("<alert><identifier>x</identifier><sent>2026-11-27T08:00:00</sent><msgType>Alert</msgType></alert>", "sent"),
+        (
+            "<alert><identifier>x</identifier><sent>9999-11-27T08:00:00+08:00</sent><msgType>Alert</msgType></alert>",
+            "sent",
+        ),
     ],
 )
 def test_malformed_alerts_are_refused_with_a_reason(xml: str, match: str) -> None:
-    """Broken XML, another root, a missing or offset-less sent time: CapError naming it."""
+    """Broken XML, another root, a missing, offset-less or out-of-range (not 1970–2099) sent time: CapError
+    naming it."""
     with pytest.raises(CapError, match=match):
         parse_cap(xml)
 

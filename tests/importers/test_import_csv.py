@@ -145,7 +145,10 @@ def test_bad_times_and_missing_ids_are_skipped(tmp_path: Path, store: Store) -> 
         "case_enquiry_id,open_dt,type,latitude,longitude\n"
         ",2022-01-01 08:00:00,x,39.913,116.365\n"
         "8,yesterday,x,39.913,116.365\n"
-        "9,2022-01-01 08:00:00,x,39.913,116.365\n",
+        "9,2022-01-01 08:00:00,x,39.913,116.365\n"
+        "10,9999-12-31 23:00:00,x,39.913,116.365\n"  # readable, but no wire time: a snapshot would carry it
+        "11,1969-12-31 08:00:00,x,39.913,116.365\n"
+        "12,2099-12-31 23:59:59,x,39.913,116.365\n",  # the last Beijing second the wire takes
         encoding="utf-8",
     )
     mapping_file = tmp_path / "m.toml"
@@ -155,9 +158,9 @@ def test_bad_times_and_missing_ids_are_skipped(tmp_path: Path, store: Store) -> 
         encoding="utf-8",
     )
     report = import_csv(path, load_csv_mapping(str(mapping_file)), store.engine, store_locator(store.engine))
-    assert report.skipped == {"missing_id": 1, "bad_time": 1}
-    assert report.examples["bad_time"] == ["line 3"]
-    assert report.taken == 1 and report.unmapped == {"x": 1}
+    assert report.skipped == {"missing_id": 1, "bad_time": 3}
+    assert report.examples["bad_time"] == ["line 3", "line 5", "line 6"]
+    assert report.taken == 2 and report.unmapped == {"x": 2}
 
 
 def test_line_numbers_count_quoted_line_breaks_and_short_rows_are_skipped(tmp_path: Path, store: Store) -> None:

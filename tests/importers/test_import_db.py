@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -128,6 +130,23 @@ def test_unmapped_categories_and_an_older_state_are_reported(tmp_path: Path, sto
     _put(db, "A", "立案", "2026-11-27 08:30:00", category="井盖丢失")
     assert poller.poll_once().skipped == {"stale_update": 1}
     assert _stages(store)["LEGA"] == "handling"
+
+
+def test_times_outside_the_wire_range_are_bad_times(tmp_path: Path, store: Store) -> None:
+    """A row created in 9999 or before 1970 (text) is skipped as a bad time: the wire refuses such a time, so
+    stored it would break every snapshot; the row beside it is taken."""
+    db = _legacy(tmp_path / "legacy.db")
+    _put(db, "OK", "立案", "2026-11-27 08:00:00")
+    _put(db, "LATE", "立案", "2026-11-27 08:00:00", created="9999-12-31 23:00:00")
+    _put(db, "EARLY", "立案", "2026-11-27 08:00:00", created="1969-07-20 20:17:00")
+    report = _poller(tmp_path, store).poll_once()
+    assert report.skipped == {"bad_time": 2} and report.taken == 1
+    assert set(_stages(store)) == {"LEGOK"}
+    poller = _poller(tmp_path, store)  # typed columns (PostgreSQL's timestamps, epoch numbers) are checked alike
+    for typed in (datetime(9999, 12, 31, 23, tzinfo=UTC), datetime(1960, 1, 1), 1e12, -1.0, math.nan):
+        with pytest.raises(ValueError, match="between 1970 and 2099"):
+            poller._epoch(typed)
+    assert poller._epoch(datetime(2026, 11, 27, tzinfo=UTC)) == 1_795_737_600.0
 
 
 def test_a_missing_table_or_column_is_named(tmp_path: Path, store: Store) -> None:

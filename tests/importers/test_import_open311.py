@@ -97,12 +97,14 @@ def test_missing_coordinates_and_unknown_services_are_reported() -> None:
             req("3", service_code="999", service_name="Noisy pigeons"),
             req("", lat=1),
             req("5", requested_datetime="yesterday"),
+            req("6", requested_datetime="9999-12-31T23:59:59+14:00"),  # outside the wire's 1970–2099
+            req("7", requested_datetime="0001-01-01T00:00:00+08:00"),
         ],
         load_open311_mapping(),
         report,
     )
     assert [s.id for s in states] == ["O311-1", "O311-3"]
-    assert report.skipped == {"no_coordinates": 1, "missing_id": 1, "bad_time": 1}
+    assert report.skipped == {"no_coordinates": 1, "missing_id": 1, "bad_time": 3}
     assert states[1].subclass == UNMAPPED.code and states[1].unmapped_type == "Noisy pigeons"
 
 
