@@ -81,7 +81,8 @@ class CaseClient:
         last_seq: Last event held from an earlier run (with ``store_id``) to resume from.
         store_id: Store the ``last_seq`` belongs to.
         client_name: Sent in ``hello`` (shows in the server log).
-        ssl_context: TLS settings for ``wss://`` (``None``: system defaults).
+        ssl_context: TLS settings for ``wss://`` (``None``: the system's defaults, which trust the
+            system's certificate authorities, or those of ``$SSL_CERT_FILE`` / ``$SSL_CERT_DIR``).
         reconnect_delays: Delay generator factory (default :func:`~feeds.client.status.backoff`).
         refused_delays: Delays after the server refused the token (default
             :func:`~feeds.client.status.refusal_backoff`: minutes, not seconds).
@@ -154,9 +155,10 @@ class CaseClient:
         self._task = asyncio.current_task()
         failed = self._delays()
         refusals = self._refused_delays()
+        secure = self.url[:6].lower() == "wss://"
         connector = connect(
             self.url,
-            ssl=self._ssl,
+            ssl=self._ssl or (True if secure else None),  # True: the default context (ssl=None refuses wss://)
             max_size=None,  # snapshots can be large; the server is trusted
             compression=None,
             proxy=None,
@@ -217,9 +219,12 @@ class CaseClient:
         self._closer = asyncio.get_running_loop().create_task(close_then_cancel())
 
     def _connect_failed(self, exc: Exception) -> Exception | None:
-        if isinstance(exc, (InvalidURI, ValueError, TypeError)):
+        reason = str(exc)
+        if isinstance(exc, ssl.SSLCertVerificationError):  # also a ValueError; the certificate may be fixed: retry
+            reason = f"certificate verify failed: {exc.verify_message} (a private CA: trust it with $SSL_CERT_FILE)"
+        elif isinstance(exc, (InvalidURI, ValueError, TypeError)) and not isinstance(exc, ssl.SSLError):
             return exc  # a configuration error: retrying cannot help
-        self._set_state("reconnecting", f"cannot reach {self.url}: {exc}")
+        self._set_state("reconnecting", f"cannot reach {self.url}: {reason}")
         return None
 
     async def _serve(self, ws: ClientConnection) -> str:

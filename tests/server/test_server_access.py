@@ -98,7 +98,9 @@ def test_an_unreadable_tokens_file_keeps_the_tokens_in_force(
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
-def test_wss_with_a_self_signed_certificate(tmp_path: Path, start_server: Callable[..., ServerThread]) -> None:
+def test_wss_with_a_self_signed_certificate(
+    tmp_path: Path, start_server: Callable[..., ServerThread], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A certificate made here serves wss://; a client trusting it goes live, one that does not is refused."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
@@ -124,3 +126,21 @@ def test_wss_with_a_self_signed_certificate(tmp_path: Path, start_server: Callab
         client.stop()
     with pytest.raises(ssl.SSLError):
         connect(server.url, ssl=ssl.create_default_context(), proxy=None, open_timeout=10)
+    # No context given (the commands: wall, tail, simulate): the system's defaults, which $SSL_CERT_FILE extends;
+    # without it the client says why in its status and keeps trying (a status is only set on the retry path;
+    # ssl=None once refused wss:// outright)
+    for trusted in (True, False):
+        if trusted:
+            monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        else:
+            monkeypatch.delenv("SSL_CERT_FILE")
+        default = ClientThread(server.url, "wall-token").start()
+        try:
+            status = default.statuses.get(timeout=30)
+            while status.state != "live" and "certificate verify failed" not in status.detail:
+                status = default.statuses.get(timeout=30)
+            assert status.state == ("live" if trusted else "connecting"), status
+            if not trusted:
+                assert "self-signed certificate" in status.detail and "SSL_CERT_FILE" in status.detail
+        finally:
+            default.stop()
