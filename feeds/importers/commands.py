@@ -17,6 +17,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from feeds.csvfile import CsvReadError
 from feeds.geo.errors import GeoDataError
 from feeds.geo.extent_grid import Extent, grid_units, robust_extent
 from feeds.geo.locate import GridLocator, PointLocator
@@ -103,7 +104,8 @@ def run_import_csv(opts: CsvImportOptions, out: TextIO | None = None, err: TextI
     """``gridwall import-csv``: import a 311-style CSV export into the store's bulk path.
 
     Raises:
-        ImportUserError: For a missing file, a bad mapping, a header that lacks a mapped column.
+        ImportUserError: For a missing file, a bad mapping, a header that lacks a mapped column, a line the
+            ``csv`` module cannot read (a field over its limit).
     """
     if not opts.file.is_file():
         raise ImportUserError(f"file not found: {opts.file}")
@@ -120,7 +122,7 @@ def run_import_csv(opts: CsvImportOptions, out: TextIO | None = None, err: TextI
             else store_locator(store.engine)
         )
         report = import_csv(opts.file, mapping, store.engine, locator, progress=bar.update if bar else None)
-    except (CsvLayoutError, UnicodeDecodeError) as exc:
+    except (CsvLayoutError, CsvReadError, UnicodeDecodeError) as exc:
         if bar:
             bar.abort()
         raise ImportUserError(f"{opts.file}: {exc}") from None

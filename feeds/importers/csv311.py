@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine, func, select
 
+from feeds.csvfile import csv_errors_named
 from feeds.geo.locate import GridLocator
 from feeds.importers.mapping import CsvMapping
 from feeds.importers.records import ID_MAX, case_id
@@ -378,13 +379,19 @@ def import_csv(
 
     Raises:
         CsvLayoutError: If the header lacks a mapped column.
+        CsvReadError: If the ``csv`` module cannot read a line (a field over its limit: an unclosed quote?);
+            the batches before it are stored.
         OSError, UnicodeDecodeError: If the file cannot be read.
     """
     report = ImportReport(source=str(path))
     start = time.perf_counter()
     size = path.stat().st_size
-    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=mapping.encoding, newline="") as f, _gc_paused():
-        reader = csv.reader(f, delimiter=mapping.delimiter)
+    with (
+        path.open("rb") as raw,
+        io.TextIOWrapper(raw, encoding=mapping.encoding, newline="") as f,
+        _gc_paused(),
+        csv_errors_named(reader := csv.reader(f, delimiter=mapping.delimiter)),
+    ):
         header = next(reader, None)
         if header is None:
             raise CsvLayoutError(f"{path} is empty")
@@ -427,8 +434,10 @@ def read_coordinates(path: Path, mapping: CsvMapping) -> tuple[np.ndarray[Any, A
         raise CsvLayoutError("the mapping names no lon/lat columns: units cannot be generated")
     lons: list[float] = []
     lats: list[float] = []
-    with path.open(encoding=mapping.encoding, newline="") as f:
-        reader = csv.reader(f, delimiter=mapping.delimiter)
+    with (
+        path.open(encoding=mapping.encoding, newline="") as f,
+        csv_errors_named(reader := csv.reader(f, delimiter=mapping.delimiter)),
+    ):
         header = next(reader, None) or []
         index = header_index(header, mapping)
         i_lon, i_lat = index["lon"], index["lat"]

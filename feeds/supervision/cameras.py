@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
+from feeds.csvfile import csv_errors_named
 from feeds.geo.units import load_hotspots, load_units
 from feeds.romanize import english_name
 from feeds.simulator.model.streets import street_of_grid
@@ -102,8 +103,8 @@ def read_camera_file(path: Path) -> list[dict[str, Any]]:
                 lon, lat = ((feat.get("geometry") or {}).get("coordinates") or [None, None])[:2]
                 records.append((f"feature {i}", {**(feat.get("properties") or {}), "lon": lon, "lat": lat}))
         else:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                records = [(f"line {i + 2}", dict(r)) for i, r in enumerate(csv.DictReader(fh))]
+            with path.open(encoding="utf-8-sig", newline="") as fh, csv_errors_named(reader := csv.DictReader(fh)):
+                records = [(f"line {i + 2}", dict(r)) for i, r in enumerate(reader)]
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise CameraFileError(f"{path}: cannot read: {exc}") from None
     rows, errors, seen = [], [], set()

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from feeds.csvfile import csv_errors_named
 from feeds.supervision.codes import STATES, ComponentCodeError, parse_code
 from feeds.taxonomy import Taxonomy
 
@@ -51,8 +52,8 @@ def _records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             lon, lat = geom.get("coordinates", [None, None])[:2]
             yield f"feature {i}", {**props, "lon": lon, "lat": lat}
         return
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        for i, rec in enumerate(csv.DictReader(fh)):
+    with path.open(encoding="utf-8-sig", newline="") as fh, csv_errors_named(reader := csv.DictReader(fh)):
+        for i, rec in enumerate(reader):
             yield f"line {i + 2}", {k.strip().lower(): v for k, v in rec.items() if k}
 
 
