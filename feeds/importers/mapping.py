@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -87,6 +88,28 @@ def _str_table(data: dict[str, Any], key: str, where: str) -> dict[str, str]:
     return {str(k): v for k, v in table.items()}
 
 
+def _delimiter(data: dict[str, Any], where: str) -> str:
+    """``delimiter``: one character, not a quote or a line break (what the ``csv`` module takes)."""
+    value = data.get("delimiter", ",")
+    if not isinstance(value, str) or len(value) != 1 or value in '"\r\n':
+        raise MappingError(f"{where}: delimiter must be one character (not a quote or a line break), not {value!r}")
+    return value
+
+
+def _encoding(data: dict[str, Any], where: str) -> str:
+    """``encoding``: a text codec Python knows (``gbk``, ``utf-8``…)."""
+    value = data.get("encoding", "utf-8-sig")
+    try:
+        if not isinstance(value, str):
+            raise LookupError
+        codecs.lookup(value)
+        "".encode(value)  # a codec that does not work on text (base64, zlib…) is no file encoding
+    except LookupError:
+        known = "e.g. utf-8, gbk"
+        raise MappingError(f"{where}: encoding {value!r} is not a text encoding Python knows ({known})") from None
+    return value
+
+
 def load_csv_mapping(name_or_path: str, taxonomy: Taxonomy | None = None) -> CsvMapping:
     """Read and check a CSV mapping file.
 
@@ -111,6 +134,7 @@ def load_csv_mapping(name_or_path: str, taxonomy: Taxonomy | None = None) -> Csv
     bad_sources = sorted({default_source, *sources.values()} - set(SOURCES))
     if bad_sources:
         raise MappingError(f"{where}: unknown source(s) {', '.join(bad_sources)} (known: {', '.join(SOURCES)})")
+    delimiter, encoding = _delimiter(data, where), _encoding(data, where)
     try:
         tz = zone(str(data.get("timezone", "UTC")))
         mapping = CsvMapping(
@@ -124,8 +148,8 @@ def load_csv_mapping(name_or_path: str, taxonomy: Taxonomy | None = None) -> Csv
             default_stage=check_statuses({"": str(data.get("default_stage", "reported"))}, where)[""],
             sources=sources,
             default_source=default_source,
-            delimiter=str(data.get("delimiter", ",")),
-            encoding=str(data.get("encoding", "utf-8-sig")),
+            delimiter=delimiter,
+            encoding=encoding,
         )
         mapping.time_parser()
     except (TimeFormatError, MappingError) as exc:

@@ -49,3 +49,25 @@ def test_a_field_over_the_csv_limit_refuses_the_file_naming_the_line(
     assert "line 3: a field is longer than 131,072 characters" in line
     line = _one_line([*argv, "--no-progress", "--generate-units"], capsys)  # the pre-pass reads it first
     assert "line 3: a field is longer than" in line
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        ('encoding = "no-such-codec"', "encoding 'no-such-codec' is not a text encoding"),
+        ('encoding = "base64"', "encoding 'base64'"),
+        ("encoding = 8", "encoding 8"),
+        ('delimiter = ";;"', "delimiter must be one character"),
+        ('delimiter = ""', "delimiter must be one character"),
+        ("delimiter = 1", "delimiter must be one character"),
+    ],
+)
+def test_a_mapping_with_a_bad_encoding_or_delimiter_is_refused_naming_the_key(
+    extra: str, needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unknown codec was a LookupError, a delimiter of two or no characters a TypeError."""
+    path = tmp_path / "a.csv"
+    path.write_text(HEADER + ROW.format(n=1), encoding="utf-8")
+    mapping = _mapping(tmp_path, extra)
+    line = _one_line(["import-csv", str(path), "--mapping", str(mapping), "--db", str(tmp_path / "s.db")], capsys)
+    assert f"{mapping}: {needle}" in line
