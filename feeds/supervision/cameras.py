@@ -10,8 +10,6 @@ panel says so. Load real ones with ``gridwall import-cameras``.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -19,12 +17,12 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
-from feeds.csvfile import csv_errors_named
 from feeds.geo.units import load_hotspots, load_units
 from feeds.romanize import english_name
 from feeds.simulator.model.streets import street_of_grid
 from feeds.store.schema import cameras
 from feeds.supervision.geometry import bbox, metres_arrays
+from feeds.supervision.point_files import point_records
 
 CAMERA_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 URL_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "file://", "udp://", "rtmp://")
@@ -70,6 +68,8 @@ def modelled_cameras() -> list[dict[str, Any]]:
 
 
 def _check(rec: dict[str, Any], where: str) -> dict[str, Any]:
+    if "_error" in rec:
+        raise CameraFileError(f"{where}: {rec['_error']}")
     cam_id = str(rec.get("id") or "").strip()
     if not CAMERA_ID.fullmatch(cam_id):
         raise CameraFileError(f"{where}: id {cam_id!r} must be 1-64 of A-Z a-z 0-9 _ . : -")
@@ -96,15 +96,8 @@ def _check(rec: dict[str, Any], where: str) -> dict[str, Any]:
 
 def read_camera_file(path: Path) -> list[dict[str, Any]]:
     """Cameras from a CSV or GeoJSON file; raises :class:`CameraFileError` listing every bad entry."""
-    records: list[tuple[str, dict[str, Any]]] = []
     try:
-        if path.suffix.lower() in (".geojson", ".json"):
-            for i, feat in enumerate(json.loads(path.read_text(encoding="utf-8")).get("features", [])):
-                lon, lat = ((feat.get("geometry") or {}).get("coordinates") or [None, None])[:2]
-                records.append((f"feature {i}", {**(feat.get("properties") or {}), "lon": lon, "lat": lat}))
-        else:
-            with path.open(encoding="utf-8-sig", newline="") as fh, csv_errors_named(reader := csv.DictReader(fh)):
-                records = [(f"line {i + 2}", dict(r)) for i, r in enumerate(reader)]
+        records = point_records(path)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise CameraFileError(f"{path}: cannot read: {exc}") from None
     rows, errors, seen = [], [], set()

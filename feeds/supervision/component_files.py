@@ -11,17 +11,15 @@ any bad row writes nothing.
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from feeds.csvfile import csv_errors_named
 from feeds.supervision.codes import STATES, ComponentCodeError, parse_code
+from feeds.supervision.point_files import lon_lat, point_records
 from feeds.taxonomy import Taxonomy
 
 Locate = Callable[[np.ndarray[Any, Any], np.ndarray[Any, Any]], np.ndarray[Any, Any]]
@@ -40,33 +38,11 @@ class ComponentFile:
         return not self.errors
 
 
-def _records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    if path.suffix.lower() in (".geojson", ".json"):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for i, feat in enumerate(data.get("features", [])):
-            props = dict(feat.get("properties") or {})
-            geom = feat.get("geometry") or {}
-            if geom.get("type") != "Point":
-                yield f"feature {i}", {"_error": "geometry is not a Point"}
-                continue
-            lon, lat = geom.get("coordinates", [None, None])[:2]
-            yield f"feature {i}", {**props, "lon": lon, "lat": lat}
-        return
-    with path.open(encoding="utf-8-sig", newline="") as fh, csv_errors_named(reader := csv.DictReader(fh)):
-        for i, rec in enumerate(reader):
-            yield f"line {i + 2}", {k.strip().lower(): v for k, v in rec.items() if k}
-
-
 def _row(rec: dict[str, Any], taxonomy: Taxonomy) -> dict[str, Any]:
     if "_error" in rec:
         raise ValueError(rec["_error"])
     code = parse_code(str(rec.get("code") or ""), taxonomy)
-    try:
-        lon, lat = float(rec["lon"]), float(rec["lat"])
-    except (KeyError, TypeError, ValueError):
-        raise ValueError("lon/lat missing or not numbers") from None
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ValueError(f"lon/lat {lon}, {lat} out of range")
+    lon, lat = lon_lat(rec)
     state = str(rec.get("state") or "ok").strip().lower()
     if state not in STATES:
         raise ValueError(f"state {state!r} is not one of {', '.join(STATES)}")
@@ -89,7 +65,7 @@ def read_component_file(path: Path, taxonomy: Taxonomy, locate: Locate) -> Compo
     out = ComponentFile()
     seen: set[str] = set()
     try:
-        records = list(_records(path))
+        records = point_records(path)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         out.errors.append(f"{path}: cannot read: {exc}")
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,46 @@ def test_a_field_over_the_csv_limit_is_named_by_its_line(tmp_path: Path, capsys:
     cams.write_text(f"id,name_zh,lon,lat,url\nC1,甲,116.3,39.9,\nC2,{LONG},116.3,39.9,\n", encoding="utf-8")
     err = _refused(["import-cameras", str(cams), "--db", str(tmp_path / "s.db")], capsys)
     assert len(err.splitlines()) == 1 and "line 3: a field is longer than 131,072 characters" in err
+
+
+@pytest.mark.parametrize("command", ["import-parts", "import-cameras"])
+@pytest.mark.parametrize(
+    ("document", "needle"),
+    [
+        ([1, 2, 3], "not a GeoJSON FeatureCollection (type 'list')"),
+        (
+            {"type": "FeatureCollection", "features": "nope"},
+            "not a GeoJSON FeatureCollection ('features' is str, not a list)",
+        ),
+        ({"type": "Topology", "objects": {}}, "not a GeoJSON FeatureCollection (type 'Topology')"),
+    ],
+)
+def test_geojson_that_is_not_a_feature_collection_is_refused(
+    command: str, document: object, needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list, or ``features`` that is no list, was an AttributeError traceback."""
+    path = tmp_path / "f.geojson"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    err = _refused([command, str(path), "--db", str(tmp_path / "s.db")], capsys)
+    assert f"{path}: cannot read: {needle}" in err
+
+
+@pytest.mark.parametrize("command", ["import-parts", "import-cameras"])
+def test_features_that_are_not_objects_are_named_and_nothing_is_written(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``"features": [1, "x", null]`` was an AttributeError traceback; now each is a problem of the file."""
+    path = tmp_path / "f.geojson"
+    point = {
+        "type": "Feature",
+        "properties": {"code": "1101020119000001", "id": "C1", "name_zh": "甲"},
+        "geometry": {"type": "Point", "coordinates": [116.3681, 39.9204]},
+    }
+    features = [point, 1, "x", None, {"type": "Feature", "properties": 5, "geometry": {"type": "Point"}}]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    err = _refused([command, str(path), "--db", str(tmp_path / "s.db")], capsys)
+    assert "feature 1: not a GeoJSON Feature object (int)" in err
+    assert "feature 2: not a GeoJSON Feature object (str)" in err
+    assert "feature 3: not a GeoJSON Feature object (NoneType)" in err
+    assert "feature 4: " in err  # properties that are no object: no code, no id
+    assert "feature 0" not in err
