@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 from sqlalchemy import Connection, Engine, delete, func, insert, select
@@ -22,7 +23,7 @@ from feeds.romanize import english_name
 from feeds.simulator.model.streets import street_of_grid
 from feeds.store.schema import cameras
 from feeds.supervision.geometry import bbox, metres_arrays
-from feeds.supervision.point_files import point_records
+from feeds.supervision.point_files import lon_lat, point_records
 
 CAMERA_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 URL_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "file://", "udp://", "rtmp://")
@@ -67,6 +68,19 @@ def modelled_cameras() -> list[dict[str, Any]]:
     return rows
 
 
+def _url_problem(url: str) -> str | None:
+    """What is wrong with a stream URL of a known scheme: a network one needs a host (and a valid port),
+    a ``file://`` one a path."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises for a port that is no number or out of range)
+    except ValueError as exc:
+        return f"is not a URL ({exc})"
+    if parts.scheme.lower() == "file":
+        return None if parts.path not in ("", "/") else "names no file"
+    return None if parts.hostname else "names no host"
+
+
 def _check(rec: dict[str, Any], where: str) -> dict[str, Any]:
     if "_error" in rec:
         raise CameraFileError(f"{where}: {rec['_error']}")
@@ -77,12 +91,14 @@ def _check(rec: dict[str, Any], where: str) -> dict[str, Any]:
     if not name:
         raise CameraFileError(f"{where}: camera {cam_id} has no name")
     try:
-        lon, lat = float(rec["lon"]), float(rec["lat"])
-    except (KeyError, TypeError, ValueError):
-        raise CameraFileError(f"{where}: camera {cam_id}: lon/lat missing or not numbers") from None
+        lon, lat = lon_lat(rec)
+    except ValueError as exc:
+        raise CameraFileError(f"{where}: camera {cam_id}: {exc}") from None
     url = str(rec.get("url") or "").strip()
     if url and not url.lower().startswith(URL_SCHEMES):
         raise CameraFileError(f"{where}: camera {cam_id}: url must start with one of {', '.join(URL_SCHEMES)}")
+    if url and (problem := _url_problem(url)):
+        raise CameraFileError(f"{where}: camera {cam_id}: url {url!r} {problem}")
     return {
         "id": cam_id,
         "name_zh": name[:100],

@@ -73,3 +73,40 @@ def test_features_that_are_not_objects_are_named_and_nothing_is_written(
     assert "feature 3: not a GeoJSON Feature object (NoneType)" in err
     assert "feature 4: " in err  # properties that are no object: no code, no id
     assert "feature 0" not in err
+
+
+def test_every_camera_row_is_checked_like_a_component_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """lon ``nan`` was an IntegrityError traceback; lat 95, lon -500 and ``rtsp://`` without a host were stored."""
+    path = tmp_path / "cams.csv"
+    rows = [
+        "id,name_zh,lon,lat,url",
+        "C1,甲,116.3,39.9,rtsp://10.1.2.3:554/a",
+        "C2,乙,nan,39.9,",
+        "C3,丙,116.3,95,",
+        "C4,丁,-500,39.9,",
+        "C5,戊,116.3,39.9,rtsp://",
+        "C6,己,116.3,39.9,http://:8080/live.m3u8",
+        "C7,庚,116.3,39.9,rtsp://cam:99999/a",
+        "C8,辛,116.3,inf,",
+        "C9,壬,116.3,39.9,file:///srv/cam9.mp4",
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    db = tmp_path / "s.db"
+    err = _refused(["import-cameras", str(path), "--db", str(db)], capsys)
+    assert len(err.splitlines()) == 1
+    assert "line 3: camera C2: lon/lat nan, 39.9 out of range" in err
+    assert "line 4: camera C3: lon/lat 116.3, 95.0 out of range" in err
+    assert "line 5: camera C4: lon/lat -500.0, 39.9 out of range" in err
+    assert "line 6: camera C5: url 'rtsp://' names no host" in err
+    assert "line 7: camera C6: url 'http://:8080/live.m3u8' names no host" in err
+    assert "line 8: camera C7: url 'rtsp://cam:99999/a' is not a URL" in err
+    assert "line 9: camera C8: lon/lat 116.3, inf out of range" in err
+    assert "line 2" not in err and "line 10" not in err
+    from feeds.store import open_store
+    from feeds.supervision.cameras import camera_count
+
+    store = open_store(str(db))
+    try:
+        assert camera_count(store.engine) == 0  # nothing was written
+    finally:
+        store.close()
