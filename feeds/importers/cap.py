@@ -13,6 +13,7 @@ cancelled, test and malformed warnings are reported and never shown.
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -109,14 +110,26 @@ def _referenced(references: str) -> list[str]:
 
 
 def _polygon(text: str) -> Any:
-    """A CAP polygon (``lat,lon lat,lon …``, closed) as a shapely polygon in lon/lat, or None if bad."""
+    """A CAP polygon (``lat,lon lat,lon …``, closed) as a shapely polygon in lon/lat.
+
+    Raises:
+        CapError: Not at least four ``lat,lon`` pairs of finite degrees within ±90, ±180 (the area cannot
+            be told, so neither can whether the warning concerns the district).
+    """
+    shown = " ".join(text.split())
+    shown = shown if len(shown) <= 60 else shown[:57] + "…"
     try:
         pairs = [tuple(float(v) for v in point.split(",")) for point in text.split()]
-        if len(pairs) < 4 or any(len(p) != 2 for p in pairs):
-            return None
-        return shapely.Polygon([(lon, lat) for lat, lon in pairs])
     except ValueError:
-        return None
+        raise CapError(f"area polygon {shown!r}: not lat,lon numbers") from None
+    if len(pairs) < 4 or any(len(p) != 2 for p in pairs):
+        raise CapError(f"area polygon {shown!r}: not at least four lat,lon pairs")
+    if not all(math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180 for lat, lon in pairs):
+        raise CapError(f"area polygon {shown!r}: coordinates are not finite lat,lon degrees")
+    try:
+        return shapely.Polygon([(lon, lat) for lat, lon in pairs])
+    except (ValueError, shapely.errors.GEOSException) as exc:
+        raise CapError(f"area polygon {shown!r}: {exc}") from None
 
 
 def _words(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
@@ -172,7 +185,12 @@ def parse_cap(text: str, chains: dict[str, str] | None = None) -> CapWarning:
     expires = _time(_find(info, "expires"))
     areas = _all(info, "area")
     names = "、".join(d for d in (_find(a, "areaDesc") for a in areas) if d)
-    polygons = [p for a in areas for p in (_polygon(e.text or "") for e in _all(a, "polygon")) if p is not None]
+    try:
+        polygons = [_polygon(e.text or "") for a in areas for e in _all(a, "polygon")]
+    except CapError:
+        if msg_type.split(":")[0] in ("Alert", "Update"):  # its area decides whether it is shown
+            raise
+        polygons = []
     parts = [headline or event, names, f"至 {_when(expires)}" if expires else ""]
     text_out = " · ".join(p for p in parts if p)[:500]
     return CapWarning(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,36 @@ def test_a_mapping_with_a_bad_encoding_or_delimiter_is_refused_naming_the_key(
     mapping = _mapping(tmp_path, extra)
     line = _one_line(["import-csv", str(path), "--mapping", str(mapping), "--db", str(tmp_path / "s.db")], capsys)
     assert f"{mapping}: {needle}" in line
+
+
+CAP = """<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>{ident}</identifier><sent>2026-11-27T08:00:00+08:00</sent>
+  <status>Actual</status><msgType>Alert</msgType>
+  <info><event>暴雨黄色预警</event><severity>Moderate</severity><expires>2099-11-27T20:00:00+08:00</expires>
+    <headline>西城区气象台发布暴雨黄色预警</headline>
+    <area><areaDesc>西城区</areaDesc><polygon>{polygon}</polygon></area></info>
+</alert>
+"""
+
+
+@pytest.mark.parametrize(
+    ("polygon", "why"),
+    [
+        ("nan,116.31 39.87,inf 39.98,116.40 nan,116.31", "coordinates are not finite lat,lon degrees"),
+        ("39.87,116.31 39.87,516.40 95,116.40 39.87,116.31", "coordinates are not finite lat,lon degrees"),
+        ("39.87,116.31 39.87,116.40 39.87,116.31", "not at least four lat,lon pairs"),
+    ],
+)
+def test_a_cap_polygon_of_unusable_coordinates_skips_its_alert_as_malformed(
+    polygon: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``<polygon>nan,116.31 39.87,inf …</polygon>`` was a GEOSException traceback; the other alert is taken."""
+    bad, good = tmp_path / "bad.xml", tmp_path / "good.xml"
+    bad.write_text(CAP.format(ident="bad-1", polygon=polygon), encoding="utf-8")
+    good.write_text(CAP.format(ident="good-1", polygon="39.87,116.31 39.87,116.40 39.98,116.40 39.87,116.31"), "utf-8")
+    assert main(["import-cap", str(bad), str(good), "--db", str(tmp_path / "s.db"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["read"], report["taken"], report["skipped"]) == (2, 1, {"malformed": 1})
+    (example,) = report["skip_examples"]["malformed"]
+    assert example.startswith(f"{bad}: area polygon ") and why in example
