@@ -25,7 +25,7 @@ from feeds.geo.outline_units import OutlineReport, outline_units, read_outlines
 from feeds.importers.cap import WarningBook
 from feeds.importers.cap_feed import AlertSink, CapPoller, ProducerAlertSink, StoreAlertSink, import_cap_files
 from feeds.importers.csv311 import CsvLayoutError, import_csv, read_coordinates
-from feeds.importers.dbpoll import DbCheckpoint, DbPoller, load_db_mapping
+from feeds.importers.dbpoll import DbCheckpoint, DbPoller, DbSourceError, load_db_mapping
 from feeds.importers.mapping import load_csv_mapping
 from feeds.importers.open311 import (
     Open311Error,
@@ -378,6 +378,8 @@ def run_poll_db(
             poller = DbPoller(url, mapping, _sink(opts, store), store_locator(store.engine), point)
         except (ArgumentError, NoSuchModuleError) as exc:
             raise ImportUserError(f"bad database URL {url!r}: {exc}") from None
+        except DbSourceError as exc:
+            raise ImportUserError(str(exc)) from None
 
         def poll() -> ImportReport:
             try:

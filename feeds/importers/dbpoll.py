@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, Table, and_, create_engine, or_, select
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
 from feeds.geo.geojson_io import write_atomic
@@ -42,6 +43,51 @@ PAGE_ROWS = 5_000
 def _text(value: Any) -> str:
     """A column value as text: ``None`` is blank, but ``0`` (an integer id or code) stays ``"0"``."""
     return "" if value is None else str(value)
+
+
+class DbSourceError(ValueError):
+    """A source database that cannot be read: no driver installed for its URL, or a SQLite file that is not there."""
+
+
+DRIVER_HINTS = {
+    "mysql": "`pip install mysqlclient` (or PyMySQL and a mysql+pymysql:// URL)",
+    "mariadb": "`pip install mariadb` (or PyMySQL and a mysql+pymysql:// URL)",
+    "postgresql": "the libpq library (Debian: apt-get install libpq5) or `pip install 'gridwall[postgres]'`",
+    "mssql": "`pip install pyodbc` and an ODBC driver",
+    "oracle": "`pip install oracledb` and an oracle+oracledb:// URL",
+}
+"""What to install for a dialect whose default driver is missing (the words ``open_store`` uses for PostgreSQL)."""
+
+
+def _read_only_sqlite(url: URL, shown: str) -> URL:
+    """A SQLite file URL opened read-only (``file:…?mode=ro``): a file that is not there is refused, never made."""
+    database = url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:") or url.query.get("uri"):
+        return url  # in memory, or a URI the user wrote: left as given
+    path = Path(database).expanduser()
+    if not path.is_file():
+        raise DbSourceError(f"{shown}: no SQLite database {path} (poll-db reads an existing one and creates nothing)")
+    return url.set(database=path.resolve().as_uri(), query={**url.query, "mode": "ro", "uri": "true"})
+
+
+def source_engine(url: str) -> Engine:
+    """The engine of another system's database, read-only where the URL allows it (SQLite files).
+
+    Raises:
+        DbSourceError: A SQLite file that does not exist, or no driver installed for the URL (naming what
+            to install).
+        sqlalchemy.exc.ArgumentError, NoSuchModuleError: Not a URL, or an unknown dialect.
+    """
+    resolved = make_url(resolve_url(url))  # postgresql:// goes through psycopg 3, as the store
+    shown = resolved.render_as_string(hide_password=True)
+    if resolved.get_backend_name() == "sqlite":
+        resolved = _read_only_sqlite(resolved, shown)
+    try:
+        return create_engine(resolved)
+    except ImportError as exc:
+        backend = resolved.get_backend_name()
+        hint = DRIVER_HINTS.get(backend, f"the Python driver of {backend} (see SQLAlchemy's dialect documentation)")
+        raise DbSourceError(f"{shown}: no database driver ({exc}); install {hint}") from None
 
 
 @dataclass(frozen=True)
@@ -102,7 +148,7 @@ class DbPoller:
     """Reads new and changed rows of another system's case table into a sink.
 
     Args:
-        url: SQLAlchemy URL of the other system (read only).
+        url: SQLAlchemy URL of the other system (read only; a SQLite file is opened read-only and must exist).
         mapping: Table, columns, types, statuses.
         sink: Where located states go.
         locator: Unit grids for the points.
@@ -124,7 +170,8 @@ class DbPoller:
         self.url, self.mapping, self.sink, self.locator = url, mapping, sink, locator
         self.checkpoint, self.page_rows = checkpoint, page_rows
         self._own_engine = engine is None
-        self.engine = engine or create_engine(resolve_url(url))  # postgresql:// goes through psycopg 3, as the store
+        self._display = make_url(resolve_url(url)).render_as_string(hide_password=True) if engine is None else None
+        self.engine = engine or source_engine(url)
         self._table: Table | None = None
         self._parse = mapping.columns.time_parser()
 
@@ -147,7 +194,7 @@ class DbPoller:
         return self._table
 
     def _shown(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        return self._display or self.engine.url.render_as_string(hide_password=True)  # the URL as given
 
     def _epoch(self, value: Any) -> float | None:
         if value is None or value == "":

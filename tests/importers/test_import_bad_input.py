@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from desktop.cli import main
 
@@ -105,3 +108,51 @@ def test_a_cap_polygon_of_unusable_coordinates_skips_its_alert_as_malformed(
     assert (report["read"], report["taken"], report["skipped"]) == (2, 1, {"malformed": 1})
     (example,) = report["skip_examples"]["malformed"]
     assert example.startswith(f"{bad}: area polygon ") and why in example
+
+
+def _db_mapping(tmp_path: Path) -> Path:
+    return _mapping(tmp_path, 'table = "v_cases"\nupdated_at = "modified"')
+
+
+@pytest.mark.skipif(importlib.util.find_spec("MySQLdb") is not None, reason="the MySQL driver is installed here")
+def test_poll_db_names_the_missing_driver_and_what_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``mysql://`` without mysqlclient was a ModuleNotFoundError traceback."""
+    argv = ["poll-db", "mysql://x@y/z", "--mapping", str(_db_mapping(tmp_path)), "--checkpoint", str(tmp_path / "c")]
+    line = _one_line([*argv, "--db", str(tmp_path / "s.db"), "--once"], capsys)
+    assert "mysql://x@y/z: no database driver (No module named 'MySQLdb'); install `pip install mysqlclient`" in line
+
+
+@pytest.mark.parametrize("url", ["sqlite:///{tmp}/missing.db", "notaurl"])
+def test_poll_db_refuses_a_sqlite_file_that_is_not_there_and_creates_none(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """poll-db is read-only: a missing SQLite source was created empty (then 'no table or view')."""
+    monkeypatch.chdir(tmp_path)
+    argv = ["poll-db", url.format(tmp=tmp_path), "--mapping", str(_db_mapping(tmp_path))]
+    line = _one_line([*argv, "--checkpoint", "c.json", "--db", str(tmp_path / "s.db"), "--once"], capsys)
+    assert "no SQLite database" in line and "creates nothing" in line
+    assert not (tmp_path / "missing.db").exists() and not (tmp_path / "notaurl").exists()
+
+
+def test_poll_db_opens_a_sqlite_source_read_only(tmp_path: Path) -> None:
+    """An existing SQLite source is read through a read-only connection; the report shows the URL as given."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    from feeds.importers.dbpoll import source_engine
+
+    path = tmp_path / "legacy #1.db"
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE t (a)")
+        conn.commit()
+    engine = source_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 0
+            with pytest.raises(OperationalError, match="readonly"):
+                conn.execute(text("INSERT INTO t VALUES (1)"))
+    finally:
+        engine.dispose()
