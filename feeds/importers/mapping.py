@@ -153,5 +153,6 @@ def load_csv_mapping(name_or_path: str, taxonomy: Taxonomy | None = None) -> Csv
         )
         mapping.time_parser()
     except (TimeFormatError, MappingError) as exc:
-        raise MappingError(f"{where}: {exc}") from None
+        message = str(exc)  # check_statuses names the file itself
+        raise MappingError(message if message.startswith(f"{where}: ") else f"{where}: {message}") from None
     return mapping

@@ -64,6 +64,8 @@ def test_a_field_over_the_csv_limit_refuses_the_file_naming_the_line(
         ('delimiter = ";;"', "delimiter must be one character"),
         ('delimiter = ""', "delimiter must be one character"),
         ("delimiter = 1", "delimiter must be one character"),
+        ('default_stage = "nope"', "unknown stage(s) nope"),
+        ('[statuses]\n"x" = "nope"', "unknown stage(s) nope"),
     ],
 )
 def test_a_mapping_with_a_bad_encoding_or_delimiter_is_refused_naming_the_key(
@@ -74,7 +76,7 @@ def test_a_mapping_with_a_bad_encoding_or_delimiter_is_refused_naming_the_key(
     path.write_text(HEADER + ROW.format(n=1), encoding="utf-8")
     mapping = _mapping(tmp_path, extra)
     line = _one_line(["import-csv", str(path), "--mapping", str(mapping), "--db", str(tmp_path / "s.db")], capsys)
-    assert f"{mapping}: {needle}" in line
+    assert f"{mapping}: {needle}" in line and line.count(str(mapping)) == 1, line  # the file named once
 
 
 CAP = """<?xml version="1.0" encoding="UTF-8"?>
