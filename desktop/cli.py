@@ -19,6 +19,8 @@ from feeds.paths import default_store_file, default_tokens_path, geo_override_di
 
 DEFAULT_PORT = 8765
 DEFAULT_SERVER = f"ws://127.0.0.1:{DEFAULT_PORT}"
+MAX_AFTER_S = 86400.0
+"""The longest ``--after`` (a day): the screenshot's timer counts milliseconds in 32 bits (under 25 days)."""
 EPILOG = "Run 'gridwall COMMAND --help' for the options of one command."
 
 
@@ -30,7 +32,11 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _positive(kind: type[float] | type[int]) -> Callable[[str], float | int]:
+def _positive(
+    kind: type[float] | type[int], high: float | None = None, low: float | None = None
+) -> Callable[[str], float | int]:
+    """A finite number greater than 0; also at most ``high`` and at least ``low`` when given."""
+
     def parse(text: str) -> float | int:
         try:
             value = kind(text)
@@ -40,6 +46,10 @@ def _positive(kind: type[float] | type[int]) -> Callable[[str], float | int]:
             raise argparse.ArgumentTypeError(f"{text!r} must be a finite number")
         if value <= 0:
             raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+        if low is not None and value < low:
+            raise argparse.ArgumentTypeError(f"{text!r} must be at least {low:g}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{text!r} must be at most {high:g}")
         return value
 
     return parse
@@ -126,7 +136,11 @@ def _wall_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--size", default="1920x1080", help="window size for --windowed/--screenshot (default 1920x1080)")
     g.add_argument("--screenshot", type=Path, metavar="PNG", help="render headless, save a PNG and exit")
     g.add_argument(
-        "--after", type=_positive(float), default=8.0, metavar="SECONDS", help="screenshot delay (default 8)"
+        "--after",
+        type=_positive(float, high=MAX_AFTER_S),
+        default=8.0,
+        metavar="SECONDS",
+        help=f"screenshot delay (default 8; at most {MAX_AFTER_S:.0f})",
     )
     g.add_argument("--tour", action="store_true", help="start the self-running tour (the layout's [tour] scenes)")
 
@@ -281,11 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from desktop.selftest import add_arguments as self_test_arguments
 
-    self_test_arguments(_command(sub, "self-test", "offscreen wall on a temporary store: checks, screenshot"))
+    self_test = _command(sub, "self-test", "offscreen wall on a temporary store: checks, screenshot")
+    self_test_arguments(self_test, _positive)
 
     from desktop.importing import add_import_parsers
 
-    add_import_parsers(sub, _positive)
+    add_import_parsers(sub, _positive, _port)
 
     tour = _command(sub, "tour", "start or stop the visitors' tour on every wall of a server")
     tour.add_argument("action", choices=("start", "stop"))

@@ -11,8 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+Positive = Callable[..., Callable[[str], float | int]]
+"""The command line's number check (``desktop.cli._positive``: a kind, then ``high`` and ``low`` bounds)."""
 
-def add_import_parsers(sub: Any, positive: Callable[[type[float] | type[int]], Callable[[str], float | int]]) -> None:
+
+def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int]) -> None:
     """Add ``import-csv`` (and the other importers) to the sub-command parser."""
     csv_p = sub.add_parser("import-csv", help="import a 311-style CSV export into the store (bulk, idempotent)")
     csv_p.add_argument("file", type=Path, help="the CSV file")
@@ -98,18 +101,25 @@ def add_import_parsers(sub: Any, positive: Callable[[type[float] | type[int]], C
     poll_db.add_argument("--interval", type=positive(float), default=60.0, help="seconds between polls (default 60)")
     poll_db.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
     _sink_options(poll_db, "cases go to")
-    add_replay_parser(sub, positive)
+    add_replay_parser(sub, positive, port)
 
 
-def add_replay_parser(sub: Any, positive: Callable[[type[float] | type[int]], Callable[[str], float | int]]) -> None:
-    """Add ``replay``."""
+def add_replay_parser(sub: Any, positive: Positive, port: Callable[[str], int]) -> None:
+    """Add ``replay``: ``--speed`` within the range the ``replay`` messages carry (feeds/protocol/replay.py)."""
+    from feeds.protocol.replay import REPLAY_SPEED_MAX, REPLAY_SPEED_MIN
+
     rp = sub.add_parser("replay", help="replay a stored period to walls at N× (a replay server walls connect to)")
     rp.add_argument("--from", dest="start", required=True, help="start, ISO date/time (Beijing time unless offset)")
     rp.add_argument("--to", dest="end", required=True, help="end, ISO date/time")
-    rp.add_argument("--speed", type=positive(float), default=60.0, help="replayed seconds per real second (default 60)")
+    rp.add_argument(
+        "--speed",
+        type=positive(float, high=REPLAY_SPEED_MAX, low=REPLAY_SPEED_MIN),
+        default=60.0,
+        help=f"replayed seconds per real second (default 60; {REPLAY_SPEED_MIN:g} to {REPLAY_SPEED_MAX:g})",
+    )
     rp.add_argument("--db", help="store to replay from (default: SQLite in the user data folder)")
     rp.add_argument("--host", default="127.0.0.1", help="replay server address (default 127.0.0.1)")
-    rp.add_argument("--port", type=int, default=8766, help="replay server port (default 8766)")
+    rp.add_argument("--port", type=port, default=8766, help="replay server port (default 8766; 0: any free port)")
     rp.add_argument(
         "--live",
         default="ws://127.0.0.1:8765",

@@ -41,6 +41,8 @@ HISTORY_DAYS = 2
 SIM_SPEED = 30.0
 """The live simulator runs this much faster than real time, so new cases arrive at once."""
 DEFAULT_TIMEOUT_S = 60.0
+MAX_TIMEOUT_S = 3600.0
+"""The longest ``--timeout`` (an hour): a run that long is stuck anyway."""
 WALL_TOKEN, PRODUCER_TOKEN = "selftest-wall", "selftest-producer"
 MIN_COLOURED_SHARE = 0.05
 """A painted map has at least this share of clearly coloured pixels (grids, markers); the blank page has none."""
@@ -58,17 +60,17 @@ def default_screenshot() -> Path:
     return Path(tempfile.gettempdir()) / "gridwall-selftest.png"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of the ``self-test`` sub-command."""
+def add_arguments(parser: argparse.ArgumentParser, positive: Callable[..., Callable[[str], float]]) -> None:
+    """Options of the ``self-test`` sub-command (``positive``: the command line's number check)."""
     parser.add_argument(
         "--screenshot", type=Path, metavar="PNG", help=f"where to save the wall (default {default_screenshot()})"
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=positive(float, high=MAX_TIMEOUT_S),
         default=DEFAULT_TIMEOUT_S,
         metavar="SECONDS",
-        help=f"give up after this long (default {DEFAULT_TIMEOUT_S:.0f})",
+        help=f"give up after this long (default {DEFAULT_TIMEOUT_S:.0f}; at most {MAX_TIMEOUT_S:.0f})",
     )
 
 

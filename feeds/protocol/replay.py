@@ -12,6 +12,8 @@ from feeds.protocol.messages import Message
 REPLAY_ACTIONS = frozenset({"pause", "resume", "seek", "speed", "live"})
 LIVE_URL = re.compile(r"wss?://[^\s]+")
 """A live server's URL in a ``replay`` message: ``ws://`` or ``wss://``, no blanks."""
+REPLAY_SPEED_MIN, REPLAY_SPEED_MAX = 0.001, 1e7
+"""The replay speeds (replayed seconds per real second) ``replay`` and ``replay.control`` messages carry."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,7 @@ class ReplayStatus(Message):
             f.req_num(d, "now", lo=0),
             f.req_ts(d, "start"),
             f.req_ts(d, "end"),
-            f.req_num(d, "speed", lo=0.001, hi=1e7),
+            f.req_num(d, "speed", lo=REPLAY_SPEED_MIN, hi=REPLAY_SPEED_MAX),
             f.flag(d, "paused"),
             f.text(d, "live", required=False, max_len=500, pattern=LIVE_URL),
             f.flag(d, "ended"),
@@ -79,7 +81,7 @@ class ReplayControl(Message):
         return cls(
             action,
             f.timestamp(d, "at", required=action == "seek"),
-            f.number(d, "speed", required=action == "speed", lo=0.001, hi=1e7),
+            f.number(d, "speed", required=action == "speed", lo=REPLAY_SPEED_MIN, hi=REPLAY_SPEED_MAX),
             **cls._head(d),
         )
 

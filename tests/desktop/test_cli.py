@@ -94,6 +94,16 @@ def test_command_help_shows_defaults(command: str, needles: list[str], tmp_path:
         (["tail", "--token", "t", "--server", "http://x"], "ws:// or wss://"),
         (["wall", "--server", "ws://", "--token", "t"], "ws:// or wss://"),
         (["import-geo", "/nonexistent.geojson", "--level", "grid"], "nonexistent.geojson: file: cannot read"),
+        (["demo", "--after", "1e308"], "'1e308' must be at most 86400"),
+        (["wall", "--server", "ws://x", "--token", "t", "--after", "3000000"], "must be at most 86400"),
+        (["demo", "--after", "inf"], "must be a finite number"),
+        (["self-test", "--timeout", "nan"], "must be a finite number"),
+        (["self-test", "--timeout", "1e308"], "must be at most 3600"),
+        (["self-test", "--timeout", "0"], "must be greater than 0"),
+        (["self-test", "--timeout", "-1"], "must be greater than 0"),
+        (["replay", "--from", "2026-12-01", "--to", "2026-12-02", "--speed", "1e12"], "must be at most 1e+07"),
+        (["replay", "--from", "2026-12-01", "--to", "2026-12-02", "--speed", "0.0001"], "must be at least 0.001"),
+        (["replay", "--from", "2026-12-01", "--to", "2026-12-02", "--port", "99999"], "port 99999 is out of range"),
     ],
 )
 def test_bad_arguments_give_one_line(args: list[str], needle: str) -> None:
