@@ -306,3 +306,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         )
     except ImportUserError as exc:
         raise UserError(str(exc)) from None
+    except RuntimeError as exc:  # the replay's case server did not start: as 'gridwall server' says it
+        if not isinstance(exc.__cause__, OSError):
+            raise
+        reason = exc.__cause__.strerror or exc.__cause__
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {reason}") from None

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,36 @@ def test_tokens_issue_and_hash_leave_only_hashes_in_the_file(tmp_path: Path) -> 
         ("producer", "feed"),
         ("wall", "lobby"),
     ]
+
+
+def test_replay_on_a_port_in_use_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """replay on a port already taken says so in one line, as 'server' does (it raised a RuntimeError)."""
+    from datetime import datetime
+
+    from desktop.cli import main
+    from feeds.briefing import BEIJING
+    from feeds.store import open_store
+    from feeds.store.bulk import upsert_cases
+
+    t0 = 1_795_744_000.0
+    store = open_store(str(tmp_path / "s.db"))
+    case = {"id": "A", "kind": "event", "subclass": "1201", "source": "patrol", "grid": "110102001004001",
+            "department": "D01", "lon": 116.368, "lat": 39.92, "stage": "reported", "reported_at": int(t0)}  # fmt: skip
+    for _ in upsert_cases(store.engine, [case]):
+        pass
+    store.close()
+    monkeypatch.setenv("GRIDWALL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("GRIDWALL_CONFIG_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the replay's store folder, left by a failed start
+    when = [datetime.fromtimestamp(t, BEIJING).isoformat(timespec="minutes") for t in (t0 - 60, t0 + 600)]
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        args = ["replay", "--db", str(tmp_path / "s.db"), "--from", when[0], "--to", when[1], "--port", str(port)]
+        code = main(args)
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("gridwall ")]
+    assert code == 1 and len(err) == 1, err
+    assert err[0].startswith(f"gridwall replay: cannot listen on 127.0.0.1:{port}: ") and "in use" in err[0], err
