@@ -7,7 +7,7 @@ A layout file (TOML) lists screens; each screen is a grid of ``columns`` ×
     language = "zh"          # or "en"
     cursor_idle_s = 3
     drilldown = "panel"      # "panel" (inside the map area) or a screen index
-    drilldown_idle_s = 90    # back to the overview after this long untouched (0: never)
+    drilldown_idle_s = 90    # back to the overview after this long untouched (0: never; at most 86400)
 
     [[screen]]
     index = 0                # QScreen number; "span" = [0, 1, 2] covers several
@@ -144,6 +144,18 @@ def _screen(d: Any, where: str) -> ScreenLayout:
     return ScreenLayout(screens, columns, rows, panels)
 
 
+MAX_IDLE_S = 86400
+"""The longest ``cursor_idle_s`` and ``drilldown_idle_s`` (a day): their timers count milliseconds in 32 bits."""
+
+
+def _seconds(wall: dict[str, Any], key: str, default: float, source: str, note: str) -> float:
+    """A ``[wall]`` duration from 0 to :data:`MAX_IDLE_S` seconds (not NaN, not infinite)."""
+    value = wall.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_IDLE_S:
+        raise LayoutError(f"{source}: [wall] {key} must be a number from 0 to {MAX_IDLE_S} (seconds{note})")
+    return float(value)
+
+
 def parse_layout(data: dict[str, Any], source: str) -> WallLayout:
     """Validate a decoded layout document."""
     wall = data.get("wall", {})
@@ -152,15 +164,11 @@ def parse_layout(data: dict[str, Any], source: str) -> WallLayout:
     language = wall.get("language", "zh")
     if language not in ("zh", "en"):
         raise LayoutError(f"{source}: [wall] language must be 'zh' or 'en'")
-    idle = wall.get("cursor_idle_s", 3)
-    if isinstance(idle, bool) or not isinstance(idle, (int, float)) or idle < 0:
-        raise LayoutError(f"{source}: [wall] cursor_idle_s must be a number ≥ 0")
+    idle = _seconds(wall, "cursor_idle_s", 3, source, "")
     drill = str(wall.get("drilldown", "panel"))
     if drill != "panel" and not drill.isdigit():
         raise LayoutError(f"{source}: [wall] drilldown must be 'panel' or a screen number")
-    drill_idle = wall.get("drilldown_idle_s", 90)
-    if isinstance(drill_idle, bool) or not isinstance(drill_idle, (int, float)) or drill_idle < 0:
-        raise LayoutError(f"{source}: [wall] drilldown_idle_s must be a number ≥ 0 (seconds; 0 = never)")
+    drill_idle = _seconds(wall, "drilldown_idle_s", 90, source, "; 0 = never")
     raw_screens = data.get("screen")
     if not isinstance(raw_screens, list) or not raw_screens:
         raise LayoutError(f"{source}: at least one [[screen]] is needed")
@@ -176,7 +184,7 @@ def parse_layout(data: dict[str, Any], source: str) -> WallLayout:
     except TourError as exc:
         raise LayoutError(str(exc)) from None
     return WallLayout(
-        screens, language, float(idle), drill, float(drill_idle), source, extra, map_config, colour, tour,
+        screens, language, idle, drill, drill_idle, source, extra, map_config, colour, tour,
         PLATFORM_CHOICES[platforms],
     )  # fmt: skip
 

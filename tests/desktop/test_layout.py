@@ -56,6 +56,11 @@ GOOD_PANEL = '{ name = "map", row = 0, col = 0, rowspan = 2, colspan = 2 }'
         ("[[screen]]\npanels = []", "non-empty list"),
         ("[[screen]]\nspan = [0, -1]\npanels = [" + GOOD_PANEL + "]", "span"),
         ("[wall]\ndrilldown = 'left'\n[[screen]]\npanels = [" + GOOD_PANEL + "]", "drilldown"),
+        *(
+            (f"[wall]\n{key} = {value}\n[[screen]]\npanels = [" + GOOD_PANEL + "]", f"{key} must be a number from 0")
+            for key in ("drilldown_idle_s", "cursor_idle_s")
+            for value in ("nan", "inf", "1e300", "3000000", "-1", "'90'")
+        ),
     ],
 )
 def test_bad_layouts_are_refused_clearly(tmp_path: Path, text: str, needle: str) -> None:
