@@ -60,7 +60,14 @@ def cmd_wall(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _missing_sqlite_file(url: str) -> Path | None:
+def _require_store(url: str | None) -> None:
+    """Refuse a SQLite store that does not exist: a command that reads it would create an empty one."""
+    missing = _missing_sqlite_file(url)
+    if missing is not None:
+        raise UserError(f"no store at {missing} (seed one first: gridwall seed)")
+
+
+def _missing_sqlite_file(url: str | None) -> Path | None:
     """The file of a SQLite store URL or path when it does not exist (opening it would create an empty store)."""
     from sqlalchemy.engine import make_url
 
@@ -160,6 +167,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from desktop.briefing import run_report
     from feeds.briefing import BEIJING
 
+    _require_store(args.db)
     day = args.date or datetime.now(BEIJING).date() - timedelta(days=1)
     run_report(args.db, day, args.period, args.lang, args.out)
     return 0
@@ -169,11 +177,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """``gridwall stats``: the source document's facts next to the store's figures."""
     from feeds.analytics.facts import document_facts, render_markdown, render_text
     from feeds.store import StoreError, open_store
-    from feeds.store.engine import resolve_url
 
-    url = resolve_url(args.db)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
-        raise UserError(f"no store at {url.removeprefix('sqlite:///')} (seed one first: gridwall seed)")
+    _require_store(args.db)
     try:
         store = open_store(args.db, load_reference_data=False)
     except StoreError as exc:

@@ -105,6 +105,7 @@ def test_command_help_shows_defaults(command: str, needles: list[str], tmp_path:
         (["replay", "--from", "2026-12-01", "--to", "2026-12-02", "--speed", "1e12"], "must be at most 1e+07"),
         (["replay", "--from", "2026-12-01", "--to", "2026-12-02", "--speed", "0.0001"], "must be at least 0.001"),
         (["replay", "--from", "2026-12-01", "--to", "2026-12-02", "--port", "99999"], "port 99999 is out of range"),
+        (["report", "--db", "/nonexistent/path.db"], "no store at /nonexistent/path.db (seed one first"),
     ],
 )
 def test_bad_arguments_give_one_line(args: list[str], needle: str) -> None:
