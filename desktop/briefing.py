@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QFile, QFileDevice, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -352,9 +352,29 @@ def briefing_document(b: Briefing, lang: str) -> QTextDocument:
 
 
 def write_briefing_pdf(b: Briefing, path: Path, lang: str = "zh") -> int:
-    """Write the briefing to ``path`` (A4 portrait); returns the number of pages."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    writer = QPdfWriter(str(path))
+    """Write the briefing to ``path`` (A4 portrait); returns the number of pages.
+
+    Raises:
+        OSError: ``cannot write <path>: <reason>`` (a folder, a place that cannot be written, a full disk).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(f"cannot write {path}: {exc.strerror or exc}") from None
+    file = QFile(str(path))  # opened here: QPdfWriter given a path that cannot be written writes nothing, silently
+    if not file.open(QIODevice.OpenModeFlag.WriteOnly):
+        raise OSError(f"cannot write {path}: {file.errorString()}")
+    try:
+        pages = _print_briefing(b, file, lang)
+    finally:
+        file.close()
+    if file.error() != QFileDevice.FileError.NoError:
+        raise OSError(f"cannot write {path}: {file.errorString()}")
+    return pages
+
+
+def _print_briefing(b: Briefing, file: QFile, lang: str) -> int:
+    writer = QPdfWriter(file)
     writer.setResolution(300)
     writer.setTitle(WORDS[lang]["title"].format(unit=b.summary.unit.name(lang), kind=WORDS[lang][b.period]))
     writer.setCreator("GridWall")
@@ -381,7 +401,7 @@ def run_report(db: str | None, day: date, period: str, lang: str, out: Path | No
     """``gridwall report``: open the store, gather the figures, write the PDF; returns its path.
 
     Raises:
-        UserError: If the store cannot be opened.
+        UserError: If the store cannot be opened or the PDF cannot be written.
     """
     import os
     import time
@@ -408,6 +428,9 @@ def run_report(db: str | None, day: date, period: str, lang: str, out: Path | No
     finally:
         store.close()
     path = out or default_report_path(briefing, lang)
-    pages = write_briefing_pdf(briefing, path, lang)
+    try:
+        pages = write_briefing_pdf(briefing, path, lang)
+    except OSError as exc:
+        raise UserError(str(exc)) from None
     print(f"{path}: {pages} pages, {span_text(briefing, lang)}")
     return path

@@ -254,3 +254,18 @@ def test_replay_on_a_port_in_use_is_one_line(
     err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("gridwall ")]
     assert code == 1 and len(err) == 1, err
     assert err[0].startswith(f"gridwall replay: cannot listen on 127.0.0.1:{port}: ") and "in use" in err[0], err
+
+
+def test_report_that_cannot_be_written_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """report --out a folder, or under a file, exits 1 with one line (it printed '4 pages', exit 0, no file)."""
+    from desktop.cli import main
+    from feeds.store import open_store
+
+    open_store(str(tmp_path / "s.db"), load_reference_data=False).close()
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    for out, reason in ((tmp_path, "Is a directory"), (tmp_path / "file" / "r.pdf", "File exists")):
+        code = main(["report", "--db", str(tmp_path / "s.db"), "--date", "2026-12-01", "--out", str(out)])
+        captured = capsys.readouterr()
+        assert code == 1 and "pages" not in captured.out, captured.out
+        errors = [line for line in captured.err.splitlines() if line.startswith("gridwall ")]
+        assert errors == [f"gridwall report: cannot write {out}: {reason}"], captured.err
