@@ -152,6 +152,8 @@ class WallSession(QObject):
         self.bridge.sigChanged.connect(self._settle_heap)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
+        self.screenshot_error: str | None = None
+        """Why ``--screenshot`` could not be saved (the run then ends with exit code 1)."""
 
     def _settle_heap(self, ch: Changes) -> None:
         """Once the first state is on the panels: freeze what the start made (desktop/gc_policy.py).
@@ -260,16 +262,23 @@ class WallSession(QObject):
 
     # --------------------------------------------------------------- screenshot
     def _take_screenshot(self) -> None:
+        """Save every window (``PNG``, ``PNG-1``, …) and quit; a picture not saved is :attr:`screenshot_error`."""
         path = self.options.screenshot
         assert path is not None  # only scheduled with --screenshot
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for i, window in enumerate(self.windows):
+        failed: list[str] = []
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            failed.append(f"{path} ({exc.strerror or exc})")
+        for i, window in enumerate(self.windows if not failed else []):
             target = path if i == 0 else path.with_name(f"{path.stem}-{i}{path.suffix}")
             if window.grab().save(str(target)):
                 log.info("screenshot saved: %s", target)
             else:
-                log.error("could not save screenshot %s", target)
-        QApplication.quit()
+                failed.append(str(target))
+        if failed:
+            self.screenshot_error = f"could not save the screenshot {', '.join(failed)}"
+        QApplication.exit(1 if failed else 0)
 
     def close(self) -> None:
         """Stop the feed, close the windows and free them (web pages before their profiles)."""

@@ -53,6 +53,8 @@ def wall_options(args: argparse.Namespace) -> WallOptions:
         raise UserError(str(exc)) from None
     if args.layout is not None and not args.layout.is_file():
         raise UserError(f"layout file not found: {args.layout}")
+    if args.screenshot is not None:
+        check_screenshot_path(args.screenshot)
     return WallOptions(
         language=args.lang,
         layout=args.layout,
@@ -64,6 +66,39 @@ def wall_options(args: argparse.Namespace) -> WallOptions:
         after=args.after,
         tour=bool(getattr(args, "tour", False)),
     )
+
+
+def check_screenshot_path(path: Path) -> None:
+    """Refuse a ``--screenshot`` target that cannot be written, before any work.
+
+    It must not be a folder, its suffix must be a picture format Qt writes (png, jpg, …),
+    its folder must exist or be made, and a file must be creatable there (tried: a new
+    file is removed again).
+
+    Raises:
+        UserError: Naming the path and the reason.
+    """
+    from PySide6.QtGui import QImageWriter
+
+    if path.is_dir():
+        raise UserError(f"--screenshot {path} is a folder")
+    formats = sorted(bytes(f.data()).decode() for f in QImageWriter.supportedImageFormats())
+    suffix = path.suffix.lower().removeprefix(".")
+    if suffix not in formats:
+        named = f"a '.{suffix}' file" if suffix else "a file without a suffix"
+        raise UserError(f"--screenshot {path}: cannot save a picture as {named} (formats: {', '.join(formats)})")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"--screenshot {path}: cannot make its folder: {exc.strerror or exc}") from None
+    existed = path.exists()
+    try:
+        with path.open("ab"):
+            pass
+    except OSError as exc:
+        raise UserError(f"--screenshot {path}: cannot write it: {exc.strerror or exc}") from None
+    if not existed:
+        path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -167,11 +202,14 @@ def run_wall_session(
     beat.timeout.connect(watchdog.beat)
     beat.start(250)
     try:
-        return int(started.app.exec())
+        code = int(started.app.exec())
     finally:
         beat.stop()
         watchdog.stop()
         session.close()
+    if session.screenshot_error is not None:  # the run did not do what was asked: exit 1, in one line
+        raise UserError(session.screenshot_error)
+    return code
 
 
 UNITS_WAIT_S = 5.0

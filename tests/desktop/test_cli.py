@@ -106,6 +106,10 @@ def test_command_help_shows_defaults(command: str, needles: list[str], tmp_path:
         (["replay", "--from", "2026-12-01", "--to", "2026-12-02", "--speed", "0.0001"], "must be at least 0.001"),
         (["replay", "--from", "2026-12-01", "--to", "2026-12-02", "--port", "99999"], "port 99999 is out of range"),
         (["report", "--db", "/nonexistent/path.db"], "no store at /nonexistent/path.db (seed one first"),
+        (["wall", "--server", "ws://x", "--token", "t", "--screenshot", "/proc/x.png"], "/proc/x.png: cannot write"),
+        (["wall", "--server", "ws://x", "--token", "t", "--screenshot", "/tmp"], "--screenshot /tmp is a folder"),
+        (["wall", "--server", "ws://x", "--token", "t", "--screenshot", "x.txt"], "picture as a '.txt' file"),
+        (["demo", "--screenshot", "/proc/no/x.png"], "/proc/no/x.png: cannot make its folder"),
     ],
 )
 def test_bad_arguments_give_one_line(args: list[str], needle: str) -> None:
