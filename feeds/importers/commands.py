@@ -463,7 +463,11 @@ def run_replay(
         )
     finally:
         source.close()
-    replay.start()
+    try:
+        replay.start()
+    except BaseException:  # cannot listen (a port in use): remove its store folder too
+        replay.stop()
+        raise
     print(f"回放 / REPLAY {start_text} → {end_text}: {len(events):,} events at {speed:g}× on {replay.url}")
     print(f"open a wall: gridwall wall --server {replay.url} --token {wall_token or '<wall-token>'}")
     print(REPLAY_HELP)

@@ -247,7 +247,7 @@ def test_replay_on_a_port_in_use_is_one_line(
     store.close()
     monkeypatch.setenv("GRIDWALL_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("GRIDWALL_CONFIG_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the replay's store folder, left by a failed start
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the replay's store folder goes
     when = [datetime.fromtimestamp(t, BEIJING).isoformat(timespec="minutes") for t in (t0 - 60, t0 + 600)]
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -258,6 +258,7 @@ def test_replay_on_a_port_in_use_is_one_line(
     err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("gridwall ")]
     assert code == 1 and len(err) == 1, err
     assert err[0].startswith(f"gridwall replay: cannot listen on 127.0.0.1:{port}: ") and "in use" in err[0], err
+    assert not list(tmp_path.glob("gridwall-replay-*"))  # its temporary store is removed
 
 
 def test_report_that_cannot_be_written_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
