@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.panels import PANELS
-from desktop.tour_scenes import TourConfig, TourError, parse_tour
+from desktop.tour_scenes import MAX_SECONDS, TourConfig, TourError, parse_tour
 from resources import resource_path
 from widgets.gridmap.config import MapConfig
 
@@ -144,7 +144,7 @@ def _screen(d: Any, where: str) -> ScreenLayout:
     return ScreenLayout(screens, columns, rows, panels)
 
 
-MAX_IDLE_S = 86400
+MAX_IDLE_S = MAX_SECONDS
 """The longest ``cursor_idle_s`` and ``drilldown_idle_s`` (a day): their timers count milliseconds in 32 bits."""
 
 

@@ -31,6 +31,7 @@ from typing import Any
 from feeds.live import LiveState
 from feeds.protocol import BEIJING
 from feeds.protocol.answers import ResponseAnswer
+from feeds.protocol.replay import REPLAY_SPEED_MAX
 from widgets.panel import hazard_name, warning_level_name
 
 SCENE_KINDS = ("live", "history", "subdistrict", "top_types", "overdue", "weather", "replay", "response")
@@ -122,10 +123,14 @@ class TourConfig:
     languages: tuple[str, ...] = ("zh",)
 
 
-def _number(d: dict[str, Any], key: str, default: float, where: str, lo: float = 1.0) -> float:
+MAX_SECONDS = 86_400
+"""The longest scene or idle time (a day): Qt's timers count milliseconds in 32 bits."""
+
+
+def _number(d: dict[str, Any], key: str, default: float, where: str, lo: float = 1.0, hi: float = MAX_SECONDS) -> float:
     value = d.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < lo:
-        raise TourError(f"{where}: '{key}' must be a number ≥ {lo:g}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:  # NaN too
+        raise TourError(f"{where}: '{key}' must be a number from {lo:g} to {hi:g}")
     return float(value)
 
 
@@ -155,9 +160,8 @@ def parse_tour(raw: Any, source: str) -> TourConfig | None:
         unit = d.get("unit")
         if unit is not None and (not isinstance(unit, str) or len(unit) != 9 or not unit.isdigit()):
             raise TourError(f"{at}: 'unit' must be a 9-digit subdistrict code")
-        scenes.append(
-            TourScene(d["kind"], _number(d, "seconds", scene_s, at), unit, start, _number(d, "speed", 600.0, at), text)
-        )
+        seconds, speed = _number(d, "seconds", scene_s, at), _number(d, "speed", 600.0, at, hi=REPLAY_SPEED_MAX)
+        scenes.append(TourScene(d["kind"], seconds, unit, start, speed, text))
     if not scenes:
         raise TourError(f"{where}: at least one [[tour.scene]] is needed")
     return TourConfig(tuple(scenes), idle_s, tuple(languages))

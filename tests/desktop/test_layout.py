@@ -61,6 +61,19 @@ GOOD_PANEL = '{ name = "map", row = 0, col = 0, rowspan = 2, colspan = 2 }'
             for key in ("drilldown_idle_s", "cursor_idle_s")
             for value in ("nan", "inf", "1e300", "3000000", "-1", "'90'")
         ),
+        *(  # the tour's times and replay speed: a NaN or infinite one overflowed a timer or timedelta at the tour
+            (
+                "[[screen]]\npanels = [" + GOOD_PANEL + f"]\n[tour]\n{tour}\n[[tour.scene]]\nkind = 'live'\n{scene}",
+                f"'{key}' must be a number from ",
+            )
+            for tour, scene, key in (
+                ("scene_s = nan", "", "scene_s"),
+                ("idle_s = inf", "", "idle_s"),
+                ("", "seconds = 1e300", "seconds"),
+                ("", "speed = nan", "speed"),
+                ("", "speed = 1e12", "speed"),
+            )
+        ),
     ],
 )
 def test_bad_layouts_are_refused_clearly(tmp_path: Path, text: str, needle: str) -> None:
