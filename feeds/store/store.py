@@ -337,7 +337,10 @@ def _read_meta(conn: Connection) -> dict[str, str]:
 
 
 def _check_version(found: dict[str, str], url: str) -> None:
-    version = int(found.get("schema_version", "0"))
+    text = found.get("schema_version", "0")
+    if not text.isdigit():
+        raise StoreError(f"store {url}: its schema_version {text[:20]!r} is not a number (a damaged store?)")
+    version = int(text)
     if version > SCHEMA_VERSION:
         raise SchemaTooNewError(
             f"store {url} has schema version {version}, newer than this GridWall's {SCHEMA_VERSION}: "
@@ -361,6 +364,17 @@ def _migrate(conn: Connection, found: dict[str, str], url: str) -> None:
         ) from exc
     conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
     _log.info("store: %s migrated from schema version %d to %d", url, version, SCHEMA_VERSION)
+
+
+def _refuse_a_foreign_file(conn: Connection, shown: str) -> None:
+    """A SQLite file without GridWall's ``meta`` that holds other tables is another program's database:
+    opening it would add GridWall's tables to it, so it is refused (a PostgreSQL database may be shared)."""
+    own = set(metadata.tables)
+    names = sorted(set(inspect(conn).get_table_names()) - own)
+    foreign = [name for name in names if not name.startswith(("sqlite_", search.FTS_TABLE))]  # + its shadow tables
+    if foreign:
+        listed = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+        raise StoreError(f"store {shown}: not a GridWall store (it holds other tables: {listed}); give a new file")
 
 
 def _driver_message(exc: DBAPIError) -> str:
@@ -405,6 +419,8 @@ def open_store(url: str | None = None, *, load_reference_data: bool = True) -> S
                 found = _read_meta(conn)
                 if found:
                     _check_version(found, shown)
+            if sqlite and not found:
+                _refuse_a_foreign_file(conn, shown)
             metadata.create_all(conn)
             if found and int(found["schema_version"]) < SCHEMA_VERSION:
                 _migrate(conn, found, shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
@@ -254,3 +255,27 @@ def test_a_store_that_cannot_be_opened_is_a_store_error_naming_it(tmp_path: Path
         message = str(raised.value)
         assert message.startswith(f"store {path}: {reason}") and "\n" not in message, message
     assert garbage.read_bytes() == bytes(range(256)) * 20  # left as it was
+
+
+def test_another_programs_database_is_refused_untouched(tmp_path: Path) -> None:
+    """A SQLite file with other tables and no GridWall ``meta`` is not made a store (its tables were added
+    to it, even by the read-only ``stats``); a ``schema_version`` that is no number is a StoreError too."""
+    import sqlite3
+
+    other = tmp_path / "accounts.db"
+    with contextlib.closing(sqlite3.connect(other)) as db:
+        db.execute("CREATE TABLE invoices (id INTEGER, amount REAL)")
+        db.commit()
+    with pytest.raises(StoreError, match=r"not a GridWall store \(it holds other tables: invoices\)"):
+        open_store(str(other), load_reference_data=False)
+    with contextlib.closing(sqlite3.connect(other)) as db:
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["invoices"]
+    damaged = open_store(str(tmp_path / "s.db"), load_reference_data=False)
+    with damaged.engine.begin() as conn:
+        conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="abc"))
+    damaged.close()
+    with pytest.raises(StoreError, match="schema_version 'abc' is not a number"):
+        open_store(str(tmp_path / "s.db"), load_reference_data=False)
+    fresh = open_store(str(tmp_path / "new.db"), load_reference_data=False)  # a new file, and opened again
+    fresh.close()
+    open_store(str(tmp_path / "new.db"), load_reference_data=False).close()
