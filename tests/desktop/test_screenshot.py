@@ -14,10 +14,16 @@ from desktop.app import WallOptions
 from desktop.startup import StartedApp, UserError, run_wall_session
 
 
-def test_a_window_not_saved_is_the_sessions_screenshot_error(qtbot: QtBot, tmp_path: Path) -> None:
-    """Saving fails (Qt writes no '.txt'): the session records why instead of only logging it."""
+def test_a_window_not_saved_is_the_sessions_screenshot_error(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving fails (Qt writes no '.txt'): the session records why instead of only logging it, and ends the
+    event loop with 1 (0 when saved)."""
+    import desktop.session
     from desktop.session import WallSession
 
+    codes: list[int] = []  # the test's own application must not be told to exit: later tests' waits would end
+    monkeypatch.setattr(desktop.session, "QApplication", SimpleNamespace(exit=codes.append))
     window = QWidget()
     qtbot.addWidget(window)
     window.resize(64, 48)
@@ -29,6 +35,7 @@ def test_a_window_not_saved_is_the_sessions_screenshot_error(qtbot: QtBot, tmp_p
     session.screenshot_error = None
     WallSession._take_screenshot(session)  # type: ignore[arg-type]
     assert session.screenshot_error is None and (tmp_path / "shot.png").stat().st_size > 0
+    assert codes == [1, 0]
 
 
 def test_a_run_whose_screenshot_failed_ends_in_a_user_error(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
