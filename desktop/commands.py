@@ -234,13 +234,8 @@ def cmd_import_geo(args: argparse.Namespace) -> int:
 
 def cmd_self_test(args: argparse.Namespace) -> int:
     """``gridwall self-test`` (or ``--self-test``): offscreen wall on a temporary store, checked."""
-    import faulthandler
+    from desktop.selftest import run_self_test
 
-    from desktop.selftest import STUCK_GRACE_S, run_self_test
-
-    # The last resort, in C: should the process not end (a hang in Qt while exiting, or in a call
-    # holding the GIL, where the self-test's own watchdog cannot run), dump every stack and exit 1.
-    faulthandler.dump_traceback_later(args.timeout + 2 * STUCK_GRACE_S, exit=True)
     return run_self_test(args.screenshot, timeout_s=args.timeout)
 
 

@@ -185,6 +185,11 @@ class _SelfTest:
     def run(self, screenshot: Path) -> None:
         if logging.getLogger().level > logging.DEBUG:  # quiet unless --verbose
             logging.getLogger().setLevel(logging.WARNING)
+        # The last resort, in C, never cancelled (the real run is the process of the self-test command): should
+        # the process not end (a hang in Qt while exiting, or in a call holding the GIL, where the watchdog
+        # thread cannot run), dump every stack and exit 1. Not armed by the command: a test calling it in its
+        # own process would be ended by it (it was, 100 s later, in CI).
+        faulthandler.dump_traceback_later(max(self.deadline - time.monotonic(), 0.0) + 2 * STUCK_GRACE_S, exit=True)
         with ExitStack() as stack:
             folder = stack.enter_context(_temporary_data_dir())
             self.step = "starting Qt"
