@@ -96,10 +96,17 @@ def operator_client(server: str, token: str, name: str) -> Iterator[Any]:
     client = ClientThread(server, token, client_name=name, stop_when_refused=True).start()
     try:
         deadline = time.monotonic() + 15
-        while client.status.state not in ("live", "refused") and time.monotonic() < deadline:
+        while (
+            client.status.state not in ("live", "refused", "stopped")
+            and client.client.refused is None  # "refused" lasts a moment: the client stops at once
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.05)
         if client.status.state != "live":
-            raise UserError(f"cannot reach {server}: {client.status.detail or client.status.state}")
+            if client.client.refused is not None:  # a wrong or revoked token: not a network problem
+                raise UserError(f"{server} refused the token: {client.client.refused}")
+            detail = client.status.detail or client.status.state
+            raise UserError(detail if detail.startswith("cannot reach ") else f"cannot reach {server}: {detail}")
         yield client
     except (ProtocolError, NotConnectedError, TimeoutError) as exc:
         raise UserError(str(exc)) from None

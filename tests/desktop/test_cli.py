@@ -275,3 +275,27 @@ def test_report_that_cannot_be_written_is_one_line(tmp_path: Path, capsys: pytes
         assert code == 1 and "pages" not in captured.out, captured.out
         errors = [line for line in captured.err.splitlines() if line.startswith("gridwall ")]
         assert errors == [f"gridwall report: cannot write {out}: {reason}"], captured.err
+
+
+def test_look_at_says_a_refused_token_and_an_unreachable_server_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wrong token is named as refused (it said 'cannot reach …: stopped'); a closed port says 'cannot
+    reach' once (it said it twice)."""
+    from desktop.cli import main
+    from feeds.server import ServerConfig, ServerThread, TokenBook
+
+    book = TokenBook()
+    book.add("op-token", "operator", "duty leader")
+    server = ServerThread(ServerConfig(host="127.0.0.1", port=0, store_url=str(tmp_path / "s.db"), tokens=book))
+    url = server.start().url
+    try:
+        assert main(["look-at", "110102001004001", "--server", url, "--token", "wrong"]) == 1
+    finally:
+        server.stop()
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("gridwall ")]
+    assert len(errors) == 1 and errors[0].startswith(f"gridwall look-at: {url} refused the token: "), errors
+    port = _free_port()
+    assert main(["look-at", "110102001004001", "--server", f"ws://127.0.0.1:{port}", "--token", "x"]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("gridwall ")]
+    assert len(errors) == 1 and errors[0].count("cannot reach") == 1 and str(port) in errors[0], errors
