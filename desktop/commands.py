@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 from desktop.importing import (
     cmd_import_cap,
@@ -17,7 +16,15 @@ from desktop.importing import (
     cmd_poll_open311,
     cmd_replay,
 )
-from desktop.startup import UserError, run_wall_session, server_config, start_application, wall_options
+from desktop.startup import (
+    UserError,
+    missing_sqlite_file,
+    require_store,
+    run_wall_session,
+    server_config,
+    start_application,
+    wall_options,
+)
 from desktop.supervision_cli import cmd_import_cameras, cmd_import_parts, cmd_look_at, operator_client
 
 __all__ = [
@@ -46,7 +53,7 @@ def cmd_wall(args: argparse.Namespace) -> int:
     from desktop.replay import own_replay_source
     from feeds.store import StoreError, open_store
 
-    missing = _missing_sqlite_file(args.db)
+    missing = missing_sqlite_file(args.db)
     if missing is not None:
         raise UserError(f"--db: no store at {missing} (give the server's store)")
     try:
@@ -58,26 +65,6 @@ def cmd_wall(args: argparse.Namespace) -> int:
         return run_wall_session(start_application(options), args.server, args.token, options, replay_source=source)
     finally:
         store.close()
-
-
-def _require_store(url: str | None) -> None:
-    """Refuse a SQLite store that does not exist: a command that reads it would create an empty one."""
-    missing = _missing_sqlite_file(url)
-    if missing is not None:
-        raise UserError(f"no store at {missing} (seed one first: gridwall seed)")
-
-
-def _missing_sqlite_file(url: str | None) -> Path | None:
-    """The file of a SQLite store URL or path when it does not exist (opening it would create an empty store)."""
-    from sqlalchemy.engine import make_url
-
-    from feeds.store.engine import resolve_url
-
-    parsed = make_url(resolve_url(url))
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    path = Path(parsed.database)
-    return None if path.is_file() else path
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -167,7 +154,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from desktop.briefing import run_report
     from feeds.briefing import BEIJING
 
-    _require_store(args.db)
+    require_store(args.db)
     day = args.date or datetime.now(BEIJING).date() - timedelta(days=1)
     run_report(args.db, day, args.period, args.lang, args.out)
     return 0
@@ -178,7 +165,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from feeds.analytics.facts import document_facts, render_markdown, render_text
     from feeds.store import StoreError, open_store
 
-    _require_store(args.db)
+    require_store(args.db)
     try:
         store = open_store(args.db, load_reference_data=False)
     except StoreError as exc:

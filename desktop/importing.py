@@ -279,11 +279,12 @@ def cmd_poll_db(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """``gridwall replay``."""
-    from desktop.startup import UserError
+    from desktop.startup import UserError, require_store
     from feeds.importers.commands import ImportUserError, run_replay
     from feeds.protocol.replay import LIVE_URL
     from feeds.server.tokens import ensure_default_tokens
 
+    require_store(args.db)  # a replay of a store that is not there would create an empty one
     try:
         tokens = ensure_default_tokens()
     except (OSError, ValueError) as exc:

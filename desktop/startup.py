@@ -101,6 +101,26 @@ def check_screenshot_path(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def require_store(url: str | None) -> None:
+    """Refuse a SQLite store that does not exist: a command that reads it would create an empty one."""
+    missing = missing_sqlite_file(url)
+    if missing is not None:
+        raise UserError(f"no store at {missing} (seed one first: gridwall seed)")
+
+
+def missing_sqlite_file(url: str | None) -> Path | None:
+    """The file of a SQLite store URL or path when it does not exist (opening it would create an empty store)."""
+    from sqlalchemy.engine import make_url
+
+    from feeds.store.engine import resolve_url
+
+    parsed = make_url(resolve_url(url))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    return None if path.is_file() else path
+
+
 @dataclass(frozen=True)
 class StartedApp:
     """The application, its translator switcher and the wall layout (read once)."""

@@ -95,6 +95,10 @@ def test_command_help_shows_defaults(command: str, needles: list[str], tmp_path:
         (["tail", "--token", "t", "--server", "http://x"], "ws:// or wss://"),
         (["wall", "--server", "ws://", "--token", "t"], "ws:// or wss://"),
         (["import-geo", "/nonexistent.geojson", "--level", "grid"], "nonexistent.geojson: file: cannot read"),
+        (  # a store that is not there is not created (it was, and then found no cases in it)
+            ["replay", "--db", "/nonexistent/x.db", "--from", "2026-12-01", "--to", "2026-12-02"],
+            "no store at /nonexistent/x.db",
+        ),
         (["demo", "--after", "1e308"], "'1e308' must be at most 86400"),
         (["wall", "--server", "ws://x", "--token", "t", "--after", "3000000"], "must be at most 86400"),
         (["demo", "--after", "inf"], "must be a finite number"),
