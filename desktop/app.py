@@ -127,6 +127,8 @@ QT_NOISE = (
     "Sandboxing disabled by user",  # QtWebEngine as root
     "Release of profile requested but WebEnginePage still not deleted",
     "GPUInfo not initialized",  # Chromium with the GPU disabled (headless)
+    "Couldn't load pipewire-0.3",  # QtMultimedia without PipeWire: the camera panels play through FFmpeg
+    "Couldn't resolve pipewire-0.3",
 )
 """Qt messages that say nothing to a wall operator; logged at DEBUG (``-v``) instead of the console."""
 
@@ -165,6 +167,12 @@ def create_application(language: str) -> tuple[QApplication, Translations]:
     from widgets.gridmap import register_schemes
 
     register_schemes()  # must precede the QApplication
+    # QtMultimedia (the camera panels) is loaded here, before Qt's messages go through Python and before
+    # any thread of ours runs: its import emits warnings (no PipeWire). Imported later, with the case server
+    # and the simulator running, one self-test hung for good inside that import, in the Python message
+    # handler writing the warning (every thread's stack: a clock run of CI, 6 Dec).
+    import PySide6.QtMultimedia  # noqa: F401
+
     _route_qt_messages()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
