@@ -30,8 +30,10 @@ from typing import Any
 
 from desktop.panels import PANELS
 from desktop.tour_scenes import MAX_SECONDS, TourConfig, TourError, parse_tour
+from feeds.config_keys import unknown_keys
 from resources import resource_path
 from widgets.gridmap.config import MapConfig
+from widgets.gridmap.tiles import TileArchive
 
 
 class LayoutError(ValueError):
@@ -77,7 +79,6 @@ class WallLayout:
     drilldown: str = "panel"
     drilldown_idle_s: float = 90.0
     source: str = "<built-in>"
-    extra: dict[str, Any] = field(default_factory=dict)
     map_config: MapConfig = field(default_factory=MapConfig)
     map_colour: str = "density"
     tour: TourConfig | None = None
@@ -86,6 +87,20 @@ class WallLayout:
     def panel_names(self) -> set[str]:
         """Every panel named anywhere in the layout."""
         return {p.name for s in self.screens for p in s.panels}
+
+
+TOP_KEYS = ("wall", "screen", "map", "tour")
+WALL_KEYS = ("language", "cursor_idle_s", "drilldown", "drilldown_idle_s", "platforms")
+SCREEN_KEYS = ("index", "span", "columns", "rows", "panels")
+PANEL_KEYS = ("name", "row", "col", "rowspan", "colspan")
+MAP_KEYS = ("colour", "tiles", "tiles_crs", "attribution", "local_tiles", "min_zoom", "max_zoom", "tms")
+"""The keys a layout knows, per table; any other is refused (a misspelt key would silently keep its default)."""
+
+
+def _check_keys(table: dict[str, Any], known: tuple[str, ...], where: str) -> None:
+    problem = unknown_keys(table, known)
+    if problem is not None:
+        raise LayoutError(f"{where}: {problem}")
 
 
 def _int(d: dict[str, Any], key: str, where: str, default: int | None = None, lo: int = 0) -> int:
@@ -98,6 +113,7 @@ def _int(d: dict[str, Any], key: str, where: str, default: int | None = None, lo
 def _panel(d: Any, where: str, columns: int, rows: int) -> PanelPlace:
     if not isinstance(d, dict):
         raise LayoutError(f"{where}: each panel must be a table")
+    _check_keys(d, PANEL_KEYS, where)
     name = d.get("name")
     if not isinstance(name, str) or name not in PANELS:
         raise LayoutError(f"{where}: unknown panel name {name!r}; known: {', '.join(sorted(PANELS))}")
@@ -125,6 +141,7 @@ def _overlaps(a: PanelPlace, b: PanelPlace) -> bool:
 def _screen(d: Any, where: str) -> ScreenLayout:
     if not isinstance(d, dict):
         raise LayoutError(f"{where}: must be a table")
+    _check_keys(d, SCREEN_KEYS, where)
     span = d.get("span")
     if span is not None:
         if not isinstance(span, list) or not span or not all(isinstance(i, int) and i >= 0 for i in span):
@@ -158,9 +175,11 @@ def _seconds(wall: dict[str, Any], key: str, default: float, source: str, note: 
 
 def parse_layout(data: dict[str, Any], source: str) -> WallLayout:
     """Validate a decoded layout document."""
+    _check_keys(data, TOP_KEYS, source)
     wall = data.get("wall", {})
     if not isinstance(wall, dict):
         raise LayoutError(f"{source}: [wall] must be a table")
+    _check_keys(wall, WALL_KEYS, f"{source}: [wall]")
     language = wall.get("language", "zh")
     if language not in ("zh", "en"):
         raise LayoutError(f"{source}: [wall] language must be 'zh' or 'en'")
@@ -176,15 +195,13 @@ def parse_layout(data: dict[str, Any], source: str) -> WallLayout:
     platforms = wall.get("platforms", "both")
     if platforms not in PLATFORM_CHOICES:
         raise LayoutError(f"{source}: [wall] platforms must be one of {', '.join(PLATFORM_CHOICES)}")
-    known = {"language", "cursor_idle_s", "drilldown", "drilldown_idle_s", "platforms"}
-    extra = {k: v for k, v in wall.items() if k not in known}
     map_config, colour = _map_section(data.get("map", {}), source)
     try:
         tour = parse_tour(data.get("tour"), source)
     except TourError as exc:
         raise LayoutError(str(exc)) from None
     return WallLayout(
-        screens, language, idle, drill, drill_idle, source, extra, map_config, colour, tour,
+        screens, language, idle, drill, drill_idle, source, map_config, colour, tour,
         PLATFORM_CHOICES[platforms],
     )  # fmt: skip
 
@@ -207,9 +224,7 @@ def _map_section(raw: Any, source: str) -> tuple[MapConfig, str]:
     """
     if not isinstance(raw, dict):
         raise LayoutError(f"{source}: [map] must be a table")
-    unknown = set(raw) - {"colour", "tiles", "tiles_crs", "attribution", "local_tiles", "min_zoom", "max_zoom", "tms"}
-    if unknown:
-        raise LayoutError(f"{source}: [map] has unknown keys: {', '.join(sorted(unknown))}")
+    _check_keys(raw, MAP_KEYS, f"{source}: [map]")
     colour = raw.get("colour", "density")
     if colour not in MAP_COLOURS:
         raise LayoutError(f"{source}: [map] colour must be one of {', '.join(MAP_COLOURS)}")
@@ -219,8 +234,8 @@ def _map_section(raw: Any, source: str) -> tuple[MapConfig, str]:
         if not isinstance(local, str):
             raise LayoutError(f"{source}: [map] local_tiles must be a path")
         local_path = Path(local) if Path(local).is_absolute() else Path(source).parent / local
-        if not local_path.exists():
-            raise LayoutError(f"{source}: [map] local_tiles {local_path} does not exist")
+        if (problem := TileArchive.problem(local_path)) is not None:
+            raise LayoutError(f"{source}: [map] local_tiles {problem}")
     try:
         config = MapConfig(
             tiles=raw.get("tiles"),

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from feeds.config_keys import unknown_keys
 from feeds.live import LiveState
 from feeds.protocol import BEIJING
 from feeds.protocol.answers import ResponseAnswer
@@ -123,6 +124,9 @@ class TourConfig:
     languages: tuple[str, ...] = ("zh",)
 
 
+SCENE_KEYS = ("kind", "seconds", "unit", "from", "speed")
+"""A ``[[tour.scene]]``'s keys, besides its captions (``title_zh``, ``detail_en``…)."""
+
 MAX_SECONDS = 86_400
 """The longest scene or idle time (a day): Qt's timers count milliseconds in 32 bits."""
 
@@ -141,16 +145,23 @@ def parse_tour(raw: Any, source: str) -> TourConfig | None:
     where = f"{source} [tour]"
     if not isinstance(raw, dict):
         raise TourError(f"{where}: must be a table")
+    if (problem := unknown_keys(raw, ("scene_s", "idle_s", "languages", "scene"))) is not None:
+        raise TourError(f"{where}: {problem}")
     scene_s = _number(raw, "scene_s", 20.0, where)
     idle_s = _number(raw, "idle_s", 60.0, where)
     languages = raw.get("languages", ["zh"])
     if not isinstance(languages, list) or not languages or any(lang not in ("zh", "en") for lang in languages):
         raise TourError(f"{where}: 'languages' must be a list of 'zh' and 'en'")
     scenes = []
-    for i, d in enumerate(raw.get("scene", [])):
+    raw_scenes = raw.get("scene", [])
+    if not isinstance(raw_scenes, list):
+        raise TourError(f"{where}: the scenes must be [[tour.scene]] tables")
+    for i, d in enumerate(raw_scenes):
         at = f"{where} scene {i + 1}"
         if not isinstance(d, dict) or d.get("kind") not in SCENE_KINDS:
             raise TourError(f"{at}: 'kind' must be one of {', '.join(SCENE_KINDS)}")
+        if (problem := unknown_keys(d, SCENE_KEYS, ("title_", "detail_"))) is not None:
+            raise TourError(f"{at}: {problem}")
         text = {k: str(v) for k, v in d.items() if k.startswith(("title_", "detail_"))}
         start = str(d.get("from", "08:00"))
         try:

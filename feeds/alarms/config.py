@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from feeds.config_keys import unknown_keys
 from feeds.protocol import ALARM_KINDS, PRIORITIES
 from resources import resource_path
 
@@ -63,11 +64,40 @@ class AlarmConfig:
         return table.get(level) or table.get("")
 
 
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "priority": (),  # its keys are alarm kinds, checked on their own
+    "escalation": ("lead_min", "urge_delay_min", "window_h", "max_per_scan"),
+    "shelve": ("max_min",),
+    "flood": ("count", "window_min"),
+    "metrics": ("stale_h", "operators"),
+    "early_warning": ("every_min", "by", "weeks", "alpha", "min_count", "severe_alpha"),
+}
+"""The file's tables and the keys each knows; any other key is refused (a misspelt one would keep its default)."""
+
+MAX_NUMBER = 1e9
+"""The largest number a setting takes (minutes, hours, counts): more is a mistake, and ``inf`` would overflow."""
+
+
 def _num(table: dict[str, Any], key: str, default: float, path: Path, lo: float = 0.0) -> float:
     value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < lo:
-        raise ValueError(f"{path}: '{key}' must be a number of at least {lo:g}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= MAX_NUMBER:  # NaN too
+        raise ValueError(f"{path}: '{key}' must be a number from {lo:g} to {MAX_NUMBER:g}")
     return float(value)
+
+
+def _sections(data: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
+    """Every table of the file (empty when absent), each checked for unknown keys."""
+    if (problem := unknown_keys(data, SECTIONS)) is not None:
+        raise ValueError(f"{path}: {problem}")
+    tables: dict[str, dict[str, Any]] = {}
+    for name, known in SECTIONS.items():
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise ValueError(f"{path}: [{name}] must be a table")
+        if known and (problem := unknown_keys(table, known)) is not None:
+            raise ValueError(f"{path}: [{name}] {problem}")
+        tables[name] = table
+    return tables
 
 
 def load_alarm_config(path: Path | None = None) -> AlarmConfig:
@@ -79,8 +109,9 @@ def load_alarm_config(path: Path | None = None) -> AlarmConfig:
     path = path or DEFAULT_ALARMS
     with path.open("rb") as fh:
         data = tomllib.load(fh)
+    sections = _sections(data, path)
     priority: dict[str, dict[str, str]] = {}
-    for kind, value in data.get("priority", {}).items():
+    for kind, value in sections["priority"].items():
         if kind not in ALARM_KINDS:
             raise ValueError(f"{path}: unknown alarm kind '{kind}' (known: {', '.join(sorted(ALARM_KINDS))})")
         table = value if isinstance(value, dict) else {"": value}
@@ -89,7 +120,7 @@ def load_alarm_config(path: Path | None = None) -> AlarmConfig:
                 raise ValueError(f"{path}: priority of {kind} {level or ''} must be one of {', '.join(PRIORITIES)}")
         priority[kind] = dict(table)
     esc, shelve, flood, metrics, early = (
-        data.get(k, {}) for k in ("escalation", "shelve", "flood", "metrics", "early_warning")
+        sections[k] for k in ("escalation", "shelve", "flood", "metrics", "early_warning")
     )
     by = early.get("by", "subdistrict")
     if by not in ("subdistrict", "community"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -114,13 +115,57 @@ def test_map_section_builds_the_basemap_config(tmp_path: Path) -> None:
         ("tiles_crs = 'bd09'", "tiles_crs"),
         ("tiles = 'ftp://x/{z}/{x}/{y}.png'", "http(s) URL"),
         ("local_tiles = 'missing-dir'", "does not exist"),
-        ("zoom = 3", "unknown keys: zoom"),
+        ("local_tiles = 'wall.toml'", "neither a z/x/y.png folder nor an .mbtiles file"),
+        ("local_tiles = 'empty.mbtiles'", "is not an MBTiles file (no such table: tiles)"),
+        ("zoom = 3", "unknown key 'zoom'"),
+        ("colur = 'overdue'", "unknown key 'colur' (did you mean 'colour'?)"),
     ],
 )
 def test_bad_map_section(tmp_path: Path, section: str, needle: str) -> None:
     """A bad [map] table is refused naming the key."""
-    path = tmp_path / "wall.toml"
-    path.write_text(f"[map]\n{section}\n[[screen]]\npanels = [{GOOD_PANEL}]", encoding="utf-8")
+    sqlite3.connect(tmp_path / "empty.mbtiles").close()  # a SQLite file without the tiles table
+    assert needle in _refusal(tmp_path / "wall.toml", f"[map]\n{section}\n[[screen]]\npanels = [{GOOD_PANEL}]")
+
+
+def _refusal(path: Path, text: str) -> str:
+    """The error of a layout file holding ``text``."""
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(LayoutError) as err:
         load_layout(path)
-    assert needle in str(err.value)
+    return str(err.value)
+
+
+def test_an_mbtiles_archive_is_accepted(tmp_path: Path) -> None:
+    """An .mbtiles file with its tiles table is a basemap archive."""
+    with sqlite3.connect(tmp_path / "city.mbtiles") as db:
+        db.execute("CREATE TABLE tiles (zoom_level INT, tile_column INT, tile_row INT, tile_data BLOB)")
+    path = tmp_path / "wall.toml"
+    path.write_text(f"[map]\nlocal_tiles = 'city.mbtiles'\n[[screen]]\npanels = [{GOOD_PANEL}]", encoding="utf-8")
+    assert load_layout(path).map_config.local_tiles_dir == tmp_path / "city.mbtiles"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("languge = 'en'\n", "wall.toml: unknown key 'languge'"),
+        ("[wall]\nlangauge = 'en'\n", "[wall]: unknown key 'langauge' (did you mean 'language'?)"),
+        ("[wall]\ndrilldown_idle = 30\n", "did you mean 'drilldown_idle_s'?"),
+        ("[[screen]]\ncolumn = 24\n", "[[screen]] 1: unknown key 'column' (did you mean 'columns'?)"),
+        ("[tour]\nscene_seconds = 5\n", "[tour]: unknown key 'scene_seconds'"),
+        ("[tour]\n[[tour.scene]]\nkind = 'live'\nsecond = 5\n", "did you mean 'seconds'?"),
+        ("[tour]\n[tour.scene]\nkind = 'live'\n", "the scenes must be [[tour.scene]] tables"),
+    ],
+)
+def test_a_misspelt_key_is_refused(tmp_path: Path, text: str, needle: str) -> None:
+    """A key the layout does not know is named (it would silently keep its default), with the likely one."""
+    screen = "" if "[[screen]]" in text else f"[[screen]]\npanels = [{GOOD_PANEL}]\n"
+    body = text.replace("[[screen]]\n", f"[[screen]]\npanels = [{GOOD_PANEL}]\n")
+    assert needle in _refusal(tmp_path / "wall.toml", body + screen)
+
+
+def test_a_misspelt_panel_key_is_refused(tmp_path: Path) -> None:
+    """``rowspn`` would have left the panel one row high without a word."""
+    path = tmp_path / "wall.toml"
+    path.write_text('[[screen]]\npanels = [{ name = "map", row = 0, col = 0, rowspn = 2 }]', encoding="utf-8")
+    with pytest.raises(LayoutError, match=r"panel 1: unknown key 'rowspn' \(did you mean 'rowspan'\?\)"):
+        load_layout(path)
