@@ -21,6 +21,10 @@ DEFAULT_PORT = 8765
 DEFAULT_SERVER = f"ws://127.0.0.1:{DEFAULT_PORT}"
 MAX_AFTER_S = 86400.0
 """The longest ``--after`` (a day): the screenshot's timer counts milliseconds in 32 bits (under 25 days)."""
+MAX_HISTORY_YEARS = 50
+"""The longest simulated history (``seed --years/--days``, ``demo --history-days``): it starts after 1970,
+where the store's times begin; a billion days was killed for memory."""
+MAX_HISTORY_DAYS = round(MAX_HISTORY_YEARS * 365.25)
 EPILOG = "Run 'gridwall COMMAND --help' for the options of one command."
 
 
@@ -163,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=_port, default=0, help="server port (default: 0, any free port)")
     demo.add_argument(
         "--history-days",
-        type=_positive(int),
+        type=_positive(int, MAX_HISTORY_DAYS),
         default=3650,
         metavar="DAYS",
         help="days of history to seed into an empty store (default 3650: ten years, ~3.2M cases, "
@@ -233,8 +237,16 @@ def build_parser() -> argparse.ArgumentParser:
     seed = _command(sub, "seed", "seed the store with simulated history (default ten years)")
     _db_option(seed)
     span = seed.add_mutually_exclusive_group()
-    span.add_argument("--days", type=_positive(int), help="days of history ending now")
-    span.add_argument("--years", type=_positive(float), help="years of history ending now (default 10 ≈ 3.22M cases)")
+    span.add_argument(
+        "--days",
+        type=_positive(int, MAX_HISTORY_DAYS),
+        help=f"days of history ending now (at most {MAX_HISTORY_DAYS:,})",
+    )
+    span.add_argument(
+        "--years",
+        type=_positive(float, MAX_HISTORY_YEARS),
+        help=f"years of history ending now (default 10 ≈ 3.22M cases; at most {MAX_HISTORY_YEARS})",
+    )
     seed.add_argument("--seed", type=_seed, default=None, help="random seed (default: random)")
     seed.add_argument(
         "--replace", action="store_true", help="start the store over: drop all its data first (new store id)"
@@ -372,11 +384,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"gridwall {args.command}: {exc}\n")
         return 1
     except Exception as exc:
+        from feeds.geo.errors import GeoDataError
         from feeds.store import StoreError  # here, not at the top: the wall's start does not import the store
 
-        if not isinstance(exc, StoreError):
+        if not isinstance(exc, (StoreError, GeoDataError)):
             raise
-        sys.stderr.write(f"gridwall {args.command}: {exc}\n")  # a store that cannot be opened: one line, any command
+        # a store that cannot be opened, geodata that cannot be read (an imported city's files): one line
+        sys.stderr.write(f"gridwall {args.command}: {exc}\n")
         return 1
 
 

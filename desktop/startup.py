@@ -110,15 +110,10 @@ def require_store(url: str | None) -> None:
 
 def missing_sqlite_file(url: str | None) -> Path | None:
     """The file of a SQLite store URL or path when it does not exist (opening it would create an empty store)."""
-    from sqlalchemy.engine import make_url
+    from feeds.store.engine import sqlite_file
 
-    from feeds.store.engine import resolve_url
-
-    parsed = make_url(resolve_url(url))
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    path = Path(parsed.database)
-    return None if path.is_file() else path
+    path = sqlite_file(url)
+    return None if path is None or path.is_file() else path
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ one-line error; everything else is here so it can be tested without Qt.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -48,6 +49,7 @@ from feeds.importers.units import GeneratingLocator, district_outline, replace_u
 from feeds.server import TokenBook
 from feeds.simulator.history.progress import ProgressBar
 from feeds.store import Store, open_store
+from feeds.store.new_file import new_sqlite_file, remove_if_unused
 from feeds.store.store import StoreError
 
 BEIJING = timezone(timedelta(hours=8))
@@ -76,6 +78,20 @@ def _open(db: str | None) -> Store:
         return open_store(db)
     except (StoreError, OSError) as exc:
         raise ImportUserError(f"cannot open the store: {exc}") from None
+
+
+@contextlib.contextmanager
+def _import_store(db: str | None) -> Iterator[Store]:
+    """The store an import writes to, closed after it; a SQLite file this import created is removed
+    again when the import fails with nothing stored (``feeds.store.new_file``)."""
+    created = new_sqlite_file(db)
+    store = _open(db)
+    try:
+        yield store
+    except BaseException:
+        remove_if_unused(store, created)
+        raise
+    store.close()
 
 
 def print_report(report: ImportReport, as_json: bool, out: TextIO | None = None) -> None:
@@ -113,21 +129,19 @@ def run_import_csv(opts: CsvImportOptions, out: TextIO | None = None, err: TextI
         mapping = load_csv_mapping(opts.mapping)
     except MappingError as exc:
         raise ImportUserError(str(exc)) from None
-    store = _open(opts.db)
     bar = ProgressBar(err or sys.stderr, label="importing", unit="bytes") if opts.progress else None
-    try:
-        locator = (
-            _generated_locator(store, opts, opts.mapping, err or sys.stderr)
-            if opts.generate_units
-            else store_locator(store.engine)
-        )
-        report = import_csv(opts.file, mapping, store.engine, locator, progress=bar.update if bar else None)
-    except (CsvLayoutError, CsvReadError, UnicodeDecodeError) as exc:
-        if bar:
-            bar.abort()
-        raise ImportUserError(f"{opts.file}: {exc}") from None
-    finally:
-        store.close()
+    with _import_store(opts.db) as store:
+        try:
+            locator = (
+                _generated_locator(store, opts, opts.mapping, err or sys.stderr)
+                if opts.generate_units
+                else store_locator(store.engine)
+            )
+            report = import_csv(opts.file, mapping, store.engine, locator, progress=bar.update if bar else None)
+        except (CsvLayoutError, CsvReadError, UnicodeDecodeError) as exc:
+            if bar:
+                bar.abort()
+            raise ImportUserError(f"{opts.file}: {exc}") from None
     if bar:
         bar.finish(bar.done)
     print_report(report, opts.json, out)
@@ -224,8 +238,7 @@ def run_import_open311(
             raise ImportUserError(f"{services}: {exc}") from None
     started = time.perf_counter()
     report = ImportReport(source=", ".join(str(f) for f in files))
-    store = _open(opts.db)
-    try:
+    with _import_store(opts.db) as store:
         sink = _sink(opts, store)
         locator = store_locator(store.engine)
         for path in files:
@@ -238,8 +251,6 @@ def run_import_open311(
                 sink.put(locate(states, locator, report), report)
             except ProducerError as exc:
                 raise ImportUserError(str(exc)) from None
-    finally:
-        store.close()
     return _finish(report, started, opts.json, out)
 
 
@@ -333,15 +344,12 @@ def run_import_cap(files: list[Path], opts: Open311Options, out: TextIO | None =
     texts = [(str(path), _read_text(path)) for path in files]
     started = time.perf_counter()
     report = ImportReport(source=", ".join(str(f) for f in files))
-    store = _open(opts.db)
-    try:
+    with _import_store(opts.db) as store:
         book = WarningBook(district_outline(store.engine))
         try:
             import_cap_files(texts, book, _alert_sink(opts, store), time.time(), report)
         except ProducerError as exc:
             raise ImportUserError(str(exc)) from None
-    finally:
-        store.close()
     return _finish(report, started, opts.json, out)
 
 

@@ -42,6 +42,14 @@ def resolve_url(url: str | None) -> str:
     return url
 
 
+def sqlite_file(url: str | None) -> Path | None:
+    """The file of a SQLite store URL or path (``None``: another database, or SQLite in memory)."""
+    parsed = make_url(resolve_url(url))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     """Per-connection pragmas; hand transaction control to SQLAlchemy's ``begin`` hook."""
     dbapi_connection.isolation_level = None  # the driver must not BEGIN on its own

@@ -114,6 +114,9 @@ def test_command_help_shows_defaults(command: str, needles: list[str], tmp_path:
         (["wall", "--server", "ws://x", "--token", "t", "--screenshot", "/tmp"], "--screenshot /tmp is a folder"),
         (["wall", "--server", "ws://x", "--token", "t", "--screenshot", "x.txt"], "picture as a '.txt' file"),
         (["demo", "--screenshot", "/proc/no/x.png"], "/proc/no/x.png: cannot make its folder"),
+        (["seed", "--days", "1000000000"], "'1000000000' must be at most 18262"),  # it was killed for memory
+        (["seed", "--years", "1e6"], "'1e6' must be at most 50"),  # it said: ordinal must be >= 1
+        (["demo", "--history-days", "99999"], "'99999' must be at most 18262"),
     ],
 )
 def test_bad_arguments_give_one_line(args: list[str], needle: str) -> None:
@@ -134,6 +137,22 @@ def test_a_store_that_is_not_a_database_is_one_line(command: str, tmp_path: Path
     assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
     errors = [line for line in out.stderr.splitlines() if line.startswith("gridwall ")]
     assert errors == [f"gridwall {command}: store {garbage}: cannot open it: file is not a database"], out.stderr
+
+
+def test_unreadable_imported_geodata_is_one_line(tmp_path: Path) -> None:
+    """A corrupt unit file in the data folder (where ``import-geo`` writes) is named in one line, no traceback;
+    the store the run created is not left behind empty."""
+    geo = tmp_path / "data" / "geo"
+    geo.mkdir(parents=True)
+    (geo / "subdistricts.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    out = _run("seed", "--days", "1", "--db", str(tmp_path / "x.db"), env={"GRIDWALL_DATA_DIR": str(tmp_path / "data")})
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    errors = [line for line in out.stderr.splitlines() if line.startswith("gridwall ")]
+    assert errors == [
+        f"gridwall seed: {geo / 'subdistricts.geojson'}: cannot read subdistrict GeoJSON: "
+        + ("Expecting value: line 1 column 44 (char 43)")
+    ], out.stderr
+    assert not list(tmp_path.glob("x.db*"))
 
 
 def test_unreachable_server_for_simulate_is_one_line() -> None:

@@ -34,11 +34,12 @@ from desktop.cli import main
 def test_bad_input_is_one_line(
     args: list[str], needle: str, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Exit code 1 and a single line naming the problem, no traceback."""
+    """Exit code 1 and a single line naming the problem, no traceback; no empty store is left behind."""
     argv = [a.format(data=data_dir, tmp=tmp_path) for a in args]
     assert main(argv) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and needle in err[0] and err[0].startswith(f"gridwall {argv[0]}: ")
+    assert not list(tmp_path.glob("x.db*"))  # a failed first import removes the store it created
 
 
 def test_import_csv_prints_the_report_as_json(

@@ -45,6 +45,7 @@ from feeds.simulator.model.district import load_district
 from feeds.simulator.response.history import RequestRows, RequestSeedReport, plan_request_rows
 from feeds.simulator.response.plan import expected_requests
 from feeds.store import Store, StoreError
+from feeds.store.new_file import new_sqlite_file, remove_if_unused, remove_new_file
 
 CHUNK_ROWS = 50_000
 T = TypeVar("T")
@@ -319,9 +320,11 @@ def run_seed(
         return 2
     end = time.time()
     bar = ProgressBar(out)
+    created = new_sqlite_file(url)
     try:
         store = open_for_seeding(url, replace=replace)
-    except (SeedRefusedError, StoreError, SQLAlchemyError, OSError) as exc:
+    except (SeedRefusedError, StoreError, SQLAlchemyError, OSError, ValueError) as exc:  # ValueError: geodata
+        remove_new_file(created)  # made by this failed open: nothing of the user's is in it
         out.write(f"gridwall seed: {_one_line(exc)}\n")
         return 1
     try:
@@ -330,12 +333,13 @@ def run_seed(
         bar.abort()
         out.write(f"gridwall seed: interrupted after about {bar.done:,} cases (each chunk written is complete)\n")
         return 130
-    except (SQLAlchemyError, OSError, ValueError) as exc:
+    except (SQLAlchemyError, OSError, ValueError) as exc:  # unreadable geodata (GeoDataError) too
         bar.abort()
+        remove_if_unused(store, created)  # a store this run created, with nothing in it: not left behind
         out.write(f"gridwall seed: {_one_line(exc)}\n")
         return 1
     finally:
-        store.close()
+        store.close()  # closing twice is harmless (the engine's pool is disposed)
     bar.finish(report.cases + (report.requests.requests if report.requests is not None else 0))
     out.write(report.summary() + "\n")
     return 0
