@@ -196,10 +196,12 @@ def run_wall_session(
         mark("server units known")
     from PySide6.QtCore import QTimer
 
+    from desktop import gc_policy
     from desktop.session import WallSession
     from feeds.watchdog import FreezeWatchdog
 
     mark("wall imports")
+    gc_policy.freeze_now()  # what the imports made: the collections while the windows are built do not walk it
     session = WallSession(
         url, token, options, started.translations, layout=started.layout, client=client, replay_source=replay_source
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import socket
@@ -322,3 +323,22 @@ def test_look_at_says_a_refused_token_and_an_unreachable_server_once(
     assert main(["look-at", "110102001004001", "--server", f"ws://127.0.0.1:{port}", "--token", "x"]) == 1
     errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("gridwall ")]
     assert len(errors) == 1 and errors[0].count("cannot reach") == 1 and str(port) in errors[0], errors
+
+
+def test_the_command_line_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    """A command without windows, or a command line refused, gives the automatic collector back; a windowed
+    command leaves it off, for the GUI thread's collector (desktop/gc_policy.py) to take over."""
+    from desktop.cli import main
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        assert main(["stats", "--db", str(tmp_path / "none.db")]) == 1  # no store there
+        assert gc.isenabled()
+        with pytest.raises(SystemExit):
+            main(["seed", "--days", "many"])
+        assert gc.isenabled()
+        assert main(["demo", "--screenshot", str(tmp_path / "wall.txt")]) == 1  # refused before any work
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
