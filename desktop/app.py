@@ -171,7 +171,7 @@ def create_application(language: str) -> tuple[QApplication, Translations]:
     # any thread of ours runs: its import emits warnings (no PipeWire). Imported later, with the case server
     # and the simulator running, one self-test hung for good inside that import, in the Python message
     # handler writing the warning (every thread's stack: a clock run of CI, 6 Dec).
-    import PySide6.QtMultimedia  # noqa: F401
+    import widgets.video.player  # noqa: F401  (it loads QtMultimedia, quiet about PipeWire)
 
     _route_qt_messages()
     existing = QApplication.instance()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +17,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from subprocesses import python_path
 from waiting import WAIT_MS
 
 from widgets.theme import Scale
@@ -157,3 +160,15 @@ def test_every_offered_camera_reads_light_on_the_dark_panel_under_a_light_palett
         background = sorted(lightness)[len(lightness) // 2]  # most of a row is background
         assert background < 80, f"row {row}: background lightness {background}"
         assert max(lightness) > 150, f"row {row}: no light text (brightest {max(lightness)})"
+
+
+def test_loading_the_camera_player_prints_nothing() -> None:
+    """QtMultimedia's load-time PipeWire warning is filtered: every command that reads a layout printed it."""
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "QT_LOGGING_RULES"}
+    env["PYTHONPATH"] = python_path(root)
+    done = subprocess.run(
+        [sys.executable, "-c", "import widgets.video.player"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pipewire" not in done.stderr.lower(), done.stderr

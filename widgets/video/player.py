@@ -18,9 +18,14 @@ from __future__ import annotations
 import enum
 import time
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QLoggingCategory, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
+
+# QtMultimedia says when it loads that PipeWire is missing ("Couldn't load pipewire-0.3 library"):
+# PipeWire serves screen capture only, the camera streams play through FFmpeg. Printed by every
+# command that reads a layout, it said nothing to an operator. QT_LOGGING_RULES still wins.
+QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver.warning=false")
+from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink  # noqa: E402
 
 CHECK_MS = 250
 RETRY_FIRST_S = 2.0
