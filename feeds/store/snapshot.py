@@ -10,6 +10,8 @@ together with the event ``head`` it corresponds to.
 from __future__ import annotations
 
 import json
+import logging
+import math
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -26,6 +28,7 @@ from feeds.protocol import (
     WeatherWarning,
     from_dict,
 )
+from feeds.protocol.fields import TS_MAX, TS_MIN
 from feeds.store.alarm_state import open_alarms, open_runs
 from feeds.store.counters import DAY_S, beijing_day, day_start
 from feeds.store.schema import alerts, cases, staff_positions
@@ -64,6 +67,28 @@ _CASE_COLUMNS = (
     cases.c.reporter,
 )
 M = TypeVar("M")
+_log = logging.getLogger(__name__)
+_TIME_COLUMNS = ("reported_at", "deadline_at", "handle_deadline_at", "response_deadline_at")
+
+
+def _sendable(row: RowMapping) -> bool:
+    """Whether a row's times (1970-2099) and position can go on the wire, where the walls check them.
+
+    Rows stored by an older version may not (an imported time in the year 9999): one such row
+    made every snapshot fail, and every wall showed no data.
+    """
+    for column in _TIME_COLUMNS:
+        value = row[column]
+        if value is not None and not TS_MIN <= value < TS_MAX:  # NaN fails too
+            return False
+    lon, lat = row["lon"], row["lat"]
+    return (
+        lon is not None
+        and lat is not None
+        and math.isfinite(lon)
+        and math.isfinite(lat)
+        and (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0)
+    )
 
 
 def case_info(row: RowMapping) -> CaseInfo:
@@ -104,14 +129,25 @@ def read_cases(conn: Connection, now: float) -> list[CaseInfo]:
     """Open cases of the last 30 days, cases reported in the last 24 h and cases closed today."""
     since_today = day_start(beijing_day(now))
     found: dict[str, CaseInfo] = {}
+    left_out: set[str] = set()
     for condition in (
         and_(cases.c.stage.in_(sorted(OPEN_STAGES)), cases.c.reported_at >= int(now - ACTIVE_WINDOW_S)),
         cases.c.reported_at >= int(now - DAY_S),
         cases.c.closed_at >= int(since_today),
     ):
         for row in conn.execute(select(*_CASE_COLUMNS).where(condition)).mappings():
-            if row["id"] not in found:
+            if row["id"] in found or row["id"] in left_out:
+                continue
+            if _sendable(row):
                 found[row["id"]] = case_info(row)
+            else:
+                left_out.add(row["id"])
+    if left_out:
+        _log.warning(
+            "snapshot: %d case(s) left out, their times or position cannot be sent (first: %s)",
+            len(left_out),
+            min(left_out),
+        )
     return sorted(found.values(), key=lambda c: (c.reported_at, c.id))
 
 
@@ -121,7 +157,11 @@ def _frames(conn: Connection, kind: str, cls: type[M], active_only: bool) -> lis
         query = query.where(alerts.c.active.is_(True))
     out: list[M] = []
     for frame in conn.execute(query).scalars():
-        msg = from_dict(json.loads(frame))
+        try:
+            msg = from_dict(json.loads(frame))
+        except ValueError as exc:  # bad JSON or a refused field, stored by an older version: the others go out
+            _log.warning("snapshot: a stored %s left out: %s", kind, exc)
+            continue
         if isinstance(msg, cls):
             out.append(msg)
     return out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import re
 import time
 from pathlib import Path
 
@@ -16,14 +18,16 @@ from feeds.protocol import (
     CaseStageChanged,
     CrowdFlow,
     SensorReading,
+    Snapshot,
     StaffPosition,
     WeatherWarning,
 )
+from feeds.protocol.codec import decode, encode
 from feeds.store import SCHEMA_VERSION, SchemaTooNewError, Store, StoreError, open_store
 from feeds.store import store as store_module
 from feeds.store.bulk import SORT_THREADS, _sort_memory
 from feeds.store.counters import beijing_day, day_start
-from feeds.store.schema import cases, meta, sensor_readings
+from feeds.store.schema import alerts, cases, meta, sensor_readings
 from feeds.store.snapshot import ACTIVE_WINDOW_S
 
 DAY = 86_400
@@ -279,3 +283,38 @@ def test_another_programs_database_is_refused_untouched(tmp_path: Path) -> None:
     fresh = open_store(str(tmp_path / "new.db"), load_reference_data=False)  # a new file, and opened again
     fresh.close()
     open_store(str(tmp_path / "new.db"), load_reference_data=False).close()
+
+
+def test_a_stored_row_that_cannot_be_sent_is_left_out_of_the_snapshot(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A case with a time outside 1970-2099 or a stored alert the protocol refuses (from an older version)
+    is left out and named in the log; the rest of the snapshot goes out and a wall takes it. One such row
+    made every snapshot fail: the server could not encode it, or every wall refused the whole snapshot."""
+    now = time.time()
+    store.append_events(
+        [
+            CaseCreated(make_case("GOOD", reported_at=now - 3600)),
+            CaseCreated(make_case("FAR_DEADLINE", reported_at=now - 1800)),
+            CaseCreated(make_case("BAD_POSITION", reported_at=now - 900)),
+            WeatherWarning("W-RAIN", "rainstorm", "yellow"),
+            WeatherWarning("W-OLD", "rainstorm", "blue"),
+        ]
+    )
+    with store.engine.connect() as conn:
+        frame = conn.execute(select(alerts.c.frame).where(alerts.c.id == "W-OLD")).scalar_one()
+    assert '"ts":"' in frame
+    with store.engine.begin() as conn:  # what an older import could leave in a store
+        conn.execute(update(cases).where(cases.c.id == "FAR_DEADLINE").values(deadline_at=253_402_300_800))
+        conn.execute(update(cases).where(cases.c.id == "BAD_POSITION").values(lon=500.0))
+        far = re.sub(r'"ts":"[^"]*"', '"ts":"9999-12-31T23:59:59+08:00"', frame)  # a CAP alert dated 9999
+        conn.execute(update(alerts).where(alerts.c.id == "W-OLD").values(frame=far))
+    with caplog.at_level(logging.WARNING, logger="feeds.store.snapshot"):
+        snap = store.snapshot(now)
+    assert [c.id for c in snap.cases] == ["GOOD"]
+    assert [w.alert_id for w in snap.weather] == ["W-RAIN"]
+    taken = decode(encode(snap))  # the wall's own check of the snapshot passes
+    assert isinstance(taken, Snapshot) and [c.id for c in taken.cases] == ["GOOD"]
+    messages = [r.getMessage() for r in caplog.records]
+    assert "snapshot: 2 case(s) left out, their times or position cannot be sent (first: BAD_POSITION)" in messages
+    assert any(m.startswith("snapshot: a stored weather left out: ") for m in messages)
