@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QFontMetrics
 from PySide6.QtWidgets import QLabel, QWidget
 
 from feeds.live import ChartView, Ranked
-from widgets.panel import Panel, format_count, no_data_text, short_unit_name
+from widgets.panel import Panel, format_count, no_data_text, short_unit_name, translate
 from widgets.theme import ACCENT, ACCENT_DIM, COMPARE, PANEL, PANEL_EDGE, TEXT, TEXT_DIM, Scale, colour
 
 _TEXT_MARGIN = 8
@@ -48,11 +48,17 @@ class _ChartPanel(Panel):
         self.body.addWidget(self.no_data)
 
     def freshness_changed(self) -> None:
-        """No data: the words "no data" instead of an empty chart with a zero axis."""
-        self.plot.setVisible(self.has_data)
-        self.no_data.setText(no_data_text())
+        """No data: the words "no data" instead of an empty chart with a zero axis; data with
+        nothing to draw: the chart's own words for it (:meth:`empty_text`)."""
+        words = no_data_text() if not self.has_data else self.empty_text()
+        self.plot.setVisible(words is None)
+        self.no_data.setText(words or "")
         self.no_data.setFont(self.scale.font(0.9))
-        self.no_data.setVisible(not self.has_data)
+        self.no_data.setVisible(words is not None)
+
+    def empty_text(self) -> str | None:
+        """Words instead of the chart when its data has nothing to draw (override); None: draw it."""
+        return None
 
     def _style_axes(self) -> None:
         s = self.scale
@@ -185,6 +191,11 @@ class _RankingChart(_ChartPanel):
     def refresh_names(self) -> None:
         """Relabel the axis in the new language."""
         self._fit()
+        self.freshness_changed()
+
+    def empty_text(self) -> str | None:
+        """Just after midnight today has no case yet: words, not an empty frame of axes."""
+        return None if self._all else translate("Vocab", "No cases yet today")
 
     def short_name(self, item: Ranked) -> str:
         """Axis label of an item (override to shorten)."""
@@ -204,6 +215,7 @@ class _RankingChart(_ChartPanel):
         self._all = tuple(items)
         self._total = sum(i.count for i in items) if total is None else total
         self._fit()
+        self.freshness_changed()
 
     @property
     def all_items(self) -> tuple[Ranked, ...]:

@@ -867,7 +867,7 @@
 <context>
     <name>CaseFeed</name>
     <message>
-        <location filename="../../widgets/case_feed.py" line="294"/>
+        <location filename="../../widgets/case_feed.py" line="295"/>
         <source>Latest cases</source>
         <translation>最新案件</translation>
     </message>
@@ -1055,12 +1055,12 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../desktop/demo.py" line="38"/>
+        <location filename="../../desktop/demo.py" line="44"/>
         <source>Preparing the case history…</source>
         <translation>正在准备历史案件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/demo.py" line="70"/>
+        <location filename="../../desktop/demo.py" line="76"/>
         <source>%1 of %2 cases · %3 cases/s</source>
         <translation>已写入 %1 / %2 件 · %3 件/秒</translation>
     </message>
@@ -1207,22 +1207,22 @@
 <context>
     <name>HourlyTrendChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="114"/>
+        <location filename="../../widgets/charts.py" line="119"/>
         <source>Cases per hour</source>
         <translation>每小时案件数</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="115"/>
+        <location filename="../../widgets/charts.py" line="120"/>
         <source>today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="116"/>
+        <location filename="../../widgets/charts.py" line="121"/>
         <source>same day last week</source>
         <translation>上周同日</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="142"/>
+        <location filename="../../widgets/charts.py" line="147"/>
         <source>%1 today</source>
         <translation>今日 %1 件</translation>
     </message>
@@ -1370,27 +1370,27 @@
 <context>
     <name>Queries</name>
     <message>
-        <location filename="../../desktop/queries.py" line="78"/>
+        <location filename="../../desktop/queries.py" line="82"/>
         <source>not allowed for this connection (%1)</source>
         <translation>此连接无权执行（%1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="80"/>
+        <location filename="../../desktop/queries.py" line="84"/>
         <source>not found (%1)</source>
         <translation>未找到（%1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="83"/>
+        <location filename="../../desktop/queries.py" line="87"/>
         <source>not connected to the case server</source>
         <translation>未连接案件服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="85"/>
+        <location filename="../../desktop/queries.py" line="89"/>
         <source>the case server did not answer in time</source>
         <translation>案件服务器响应超时</translation>
     </message>
     <message>
-        <location filename="../../desktop/queries.py" line="86"/>
+        <location filename="../../desktop/queries.py" line="90"/>
         <source>unexpected error (%1)</source>
         <translation>意外错误（%1）</translation>
     </message>
@@ -1586,7 +1586,7 @@
 <context>
     <name>SourceMixChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="332"/>
+        <location filename="../../widgets/charts.py" line="343"/>
         <source>Sources today</source>
         <translation>今日案件来源</translation>
     </message>
@@ -1594,7 +1594,7 @@
 <context>
     <name>SubdistrictRankingChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="354"/>
+        <location filename="../../widgets/charts.py" line="365"/>
         <source>Subdistricts today</source>
         <translation>今日街道排名</translation>
     </message>
@@ -1953,12 +1953,12 @@
 <context>
     <name>TopTypesChart</name>
     <message>
-        <location filename="../../widgets/charts.py" line="303"/>
+        <location filename="../../widgets/charts.py" line="314"/>
         <source>Top case types today</source>
         <translation>今日高发案件类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/charts.py" line="304"/>
+        <location filename="../../widgets/charts.py" line="315"/>
         <source>top 5: %1</source>
         <translation>前五类占 %1</translation>
     </message>
@@ -2274,6 +2274,11 @@
         <location filename="../../widgets/panel.py" line="172"/>
         <source>as of %1</source>
         <translation>数据截至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charts.py" line="198"/>
+        <source>No cases yet today</source>
+        <translation>今日暂无案件</translation>
     </message>
 </context>
 <context>

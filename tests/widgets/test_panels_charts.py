@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.i18n import Translations
 from feeds.live import ChartView, Label, Ranked
 from widgets.charts import HourlyTrendChart, SourceMixChart, SubdistrictRankingChart, TopTypesChart
 from widgets.theme import Scale, configure_pyqtgraph
@@ -120,3 +121,24 @@ def test_panels_are_garbage_collected(qtbot: QtBot) -> None:
         del w
     gc.collect()
     assert [r() for r in refs] == [None] * len(kinds)
+
+
+@pytest.mark.parametrize("make", [TopTypesChart, SourceMixChart, SubdistrictRankingChart])
+def test_a_ranking_with_nothing_today_says_so(qtbot: QtBot, make: type[TopTypesChart]) -> None:
+    """Just after midnight today has no case yet: the words, not an empty frame of axes; the bars come back
+    with the first case, and the words follow the language."""
+    w = _shown(qtbot, make(scale=SCALE))
+    w.set_freshness("live")
+    w.set_items([])
+    assert not w.plot.isVisible() and w.no_data.isVisible() and w.no_data.text() == "No cases yet today"
+    translations = Translations()
+    try:
+        translations.set_language("zh")  # what the wall's language switch does: the translator, then the panels
+        w.set_language("zh")
+        assert w.no_data.text() == "今日暂无案件"
+        w.set_items(SUBS)
+        assert w.plot.isVisible() and not w.no_data.isVisible() and w.items == SUBS
+        w.set_freshness("none")
+        assert not w.plot.isVisible() and w.no_data.text() == "无数据"
+    finally:
+        translations.set_language("en")
