@@ -147,7 +147,9 @@ def main() -> int:
         centre = next(w for w in wall.wall_windows if "map" in w.panels)
         gmap: Any = centre.panels["map"]
         pump_until(lambda: wall.bridge.status.state == "live" and gmap.is_ready, "the live feed and the map")
-        pump_until(lambda: wall.state.kpi().reported, "today's cases")
+        # the state on the panels: the seeded history's totals (today's count may still be 0 just after
+        # Beijing midnight, at the simulator's night rate: this wait timed out at 00:15)
+        pump_until(lambda: bool(wall.state.kpi().total_cases), "the seeded history on the panels")
         pump(args.settle)
         painted(gmap)
         result["windows"] = [
