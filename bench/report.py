@@ -90,10 +90,16 @@ _ONE_RUN = (
     "; every figure below comes from that one run, each beside a baseline measured in the same run on the same machine."
 )
 _APPENDED = (
-    "; the first table comes from that run. Each later table comes from a run of some benchmarks "
+    "; its table comes first (or a line saying that each of its measures was run again later). Each later "
+    "table comes from a run of some benchmarks "
     "(`--only … --append`, saying when) and replaces the earlier rows of the same measures, so each "
     "measure appears once, with its latest figure. Every figure sits beside a baseline measured in the "
     "same run on the same machine."
+)
+
+_ALL_AGAIN = (
+    "That run's own table is gone: every one of its measures has been measured again since, and the tables "
+    "below hold the latest figures."
 )
 
 
@@ -202,10 +208,16 @@ def append(path: Path, outcomes: list[Outcome], started: float, quick: bool) -> 
     names = ", ".join(o.bench.name for o in outcomes)
     lines = _drop_superseded(path.read_text(encoding="utf-8").splitlines(), outcomes)
     lines = [line.replace(_ONE_RUN, _APPENDED) for line in lines]
-    head = lines.index("## Summary")
-    end = next(i for i in range(head + 2, len(lines)) if lines[i].startswith("|") and not lines[i + 1].startswith("|"))
+    start = lines.index("## Summary") + 2  # the full run's table, or the line that says it was all run again
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    if end > start and not any(_measure(line) for line in lines[start:end]):
+        lines[start:end] = [_ALL_AGAIN]  # no empty table: each of its measures has a later row below
+    if lines[start] == _ALL_AGAIN:
+        end = start + 1
     rows = summary_rows(outcomes)[2:]
     note = f"{_NOTE} `python -m bench{' --quick' if quick else ''} --only {names} --append` at {when}."
-    lines[end + 1 : end + 1] = ["", note, "", *summary_rows([])[:2], *rows]
+    lines[end:end] = ["", note, "", *summary_rows([])[:2], *rows]
     lines += _sections(outcomes, quick)
     path.write_text("\n".join(lines), encoding="utf-8")

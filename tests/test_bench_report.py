@@ -53,3 +53,21 @@ def test_append_replaces_earlier_rows_and_sections(tmp_path: Path) -> None:
     assert text.count("Rows after this point:") == 2  # seeding's earlier table, left empty, went with its note
     assert text.count("## Seeding") == 1 and "seed run two" not in text
     assert "\n\n\n" not in text
+
+
+def test_a_full_run_measured_again_leaves_no_empty_table(tmp_path: Path) -> None:
+    """When every measure of the full run has a later row, its table goes, a line says so, and the newest
+    table still comes first."""
+    report = tmp_path / "PERFORMANCE.md"
+    write(report, [_outcome("seed", "Seeding", [Figure("seeding time", 86.1, "s")], "one")], 0.0, (1.0, 1.0), False)
+    append(report, [_outcome("seed", "Seeding", [Figure("seeding time", 80.0, "s")], "two")], 3600.0, quick=False)
+    append(report, [_outcome("search", "Search", [Figure("search p95", 13.9, "ms")], "s")], 7200.0, quick=False)
+    lines = report.read_text().splitlines()
+    summary = lines.index("## Summary")
+    assert "measured again since" in lines[summary + 2]
+    headers = [i for i, line in enumerate(lines) if line.startswith("| measure |")]
+    assert len(headers) == 2 and all(lines[i + 2].startswith("| ") for i in headers)  # no table without rows
+    notes = [line for line in lines if line.startswith("Rows after this point:")]
+    assert "--only search" in notes[0] and "--only seed" in notes[1]  # the newest on top
+    seeding = next(line for line in lines if line.startswith("| seeding time |"))
+    assert seeding.startswith("| seeding time | 80.0 s |")
