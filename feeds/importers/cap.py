@@ -24,7 +24,7 @@ import shapely
 
 from feeds.importers.report import ImportReport
 from feeds.importers.times import parse_w3
-from feeds.protocol import WeatherWarning
+from feeds.protocol import BEIJING, WeatherWarning
 
 NS = "{urn:oasis:names:tc:emergency:cap:1.2}"
 SEVERITY_LEVEL = {"minor": "blue", "moderate": "yellow", "severe": "orange", "extreme": "red"}
@@ -141,9 +141,10 @@ def _words(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
 
 
 def _when(t: float | None) -> str:
+    """``MM-DD HH:MM`` in Beijing time (the wall's clock), whatever zone this machine is in."""
     if t is None:
         return ""
-    return datetime.fromtimestamp(t).astimezone().strftime("%m-%d %H:%M")
+    return datetime.fromtimestamp(t, BEIJING).strftime("%m-%d %H:%M")
 
 
 def parse_cap(text: str, chains: dict[str, str] | None = None) -> CapWarning:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -65,6 +67,23 @@ def test_warnings_are_lifted_when_their_validity_ends(data_dir: Path, store: Sto
     lifted = book.expire(datetime(2026, 11, 27, 20, 0, 1, tzinfo=BJ).timestamp(), report)
     assert [(w.alert_id, w.active) for w in lifted] == [(RAIN_ID, False)]
     assert lifted[0].ts == datetime(2026, 11, 27, 20, tzinfo=BJ).timestamp()
+
+
+@pytest.fixture
+def new_york_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process's local time zone is New York's for the test (then back to what it was)."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("new_york_machine")
+def test_the_validity_shown_is_in_beijing_time_whatever_the_machines_zone(data_dir: Path) -> None:
+    """An expiry of 20:00+08:00 reads 至 11-27 20:00 on a machine in New York (it read 11-27 07:00)."""
+    (doc,) = _docs(data_dir, "rainstorm_yellow")
+    assert parse_cap(doc[1]).text.endswith("至 11-27 20:00")
 
 
 @pytest.mark.parametrize(
