@@ -13,6 +13,7 @@ cancelled, test and malformed warnings are reported and never shown.
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -47,6 +48,7 @@ HAZARD_WORDS = (
     ("fog", ("大雾", "fog")),
 )
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
+_DECLARED = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
 
 
 class CapError(ValueError):
@@ -89,6 +91,32 @@ def _find(el: ET.Element, name: str) -> str:
 
 def _all(el: ET.Element, name: str) -> list[ET.Element]:
     return el.findall(NS + name) or el.findall(name)
+
+
+def xml_text(data: str | bytes) -> str:
+    """A document as text: bytes are decoded as their byte-order mark or XML declaration says (else UTF-8).
+
+    The parser is then given text, so any encoding Python knows works (expat itself reads no
+    multi-byte encoding but UTF-8 and UTF-16, and would refuse a valid ``encoding="GBK"`` file).
+
+    Raises:
+        CapError: An encoding Python does not know, or bytes that are not text in it.
+    """
+    if isinstance(data, str):
+        return data
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        declared = _DECLARED.match(data.lstrip())
+        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise CapError(f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        raise CapError(f"not {encoding} text: {exc.reason} at byte {exc.start}") from None
 
 
 def _time(text: str) -> float | None:
@@ -147,18 +175,18 @@ def _when(t: float | None) -> str:
     return datetime.fromtimestamp(t, BEIJING).strftime("%m-%d %H:%M")
 
 
-def parse_cap(text: str, chains: dict[str, str] | None = None) -> CapWarning:
+def parse_cap(text: str | bytes, chains: dict[str, str] | None = None) -> CapWarning:
     """Read one CAP 1.2 alert.
 
     Args:
-        text: The XML document.
+        text: The XML document (bytes: in the encoding its declaration names, see :func:`xml_text`).
         chains: identifier → alert_id of warnings seen before (Update/Cancel chains); updated here.
 
     Raises:
-        CapError: Not XML, not a CAP alert, or lacking identifier/sent/msgType/info.
+        CapError: Not text in its encoding, not XML, not a CAP alert, or lacking identifier/sent/msgType/info.
     """
     try:
-        root = ET.fromstring(text.lstrip("\ufeff").strip())
+        root = ET.fromstring(xml_text(text).lstrip("\ufeff").strip())
     except ET.ParseError as exc:
         raise CapError(f"not XML: {exc}") from None
     if root.tag not in (NS + "alert", "alert"):
@@ -212,7 +240,7 @@ class WarningBook:
         self.active: dict[str, WeatherWarning] = {}  # alert_id -> last shown warning
         self.expires: dict[str, float] = {}
 
-    def read(self, text: str, where: str, now: float, report: ImportReport) -> list[WeatherWarning]:
+    def read(self, text: str | bytes, where: str, now: float, report: ImportReport) -> list[WeatherWarning]:
         """The events one CAP document leads to (none when it is skipped; the reason goes to ``report``)."""
         report.read += 1
         try:

@@ -99,16 +99,17 @@ def _fetch(url: str, timeout: float) -> str:
 
 
 def import_cap_files(
-    texts: Sequence[tuple[str, str]], book: WarningBook, sink: AlertSink, now: float, report: ImportReport
+    texts: Sequence[tuple[str, str | bytes]], book: WarningBook, sink: AlertSink, now: float, report: ImportReport
 ) -> None:
-    """Read ``(where, xml)`` documents in the order they were sent and publish the resulting events."""
+    """Read ``(where, xml)`` documents (bytes in their declared encoding) in the order they were sent and publish
+    the resulting events."""
     ordered = sorted(texts, key=lambda item: _sent_or_zero(item[1]))
     for where, text in ordered:
         sink.publish(book.read(text, where, now, report), report)
     sink.publish(book.expire(now, report), report)
 
 
-def _sent_or_zero(text: str) -> float:
+def _sent_or_zero(text: str | bytes) -> float:
     try:
         return parse_cap(text, {}).sent
     except CapError:

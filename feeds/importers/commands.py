@@ -339,9 +339,17 @@ def _alert_sink(opts: Open311Options, store: Store) -> AlertSink:
     return ProducerAlertSink(lambda: ProducerSession(url, token))
 
 
+def _read_cap(path: Path) -> bytes:
+    """A CAP file's bytes: the XML parser decodes them as the file's declaration says (a GBK file is valid XML)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportUserError(f"cannot read {path}: {exc}") from None
+
+
 def run_import_cap(files: list[Path], opts: Open311Options, out: TextIO | None = None) -> ImportReport:
     """``gridwall import-cap``: CAP 1.2 warning files (read in the order they were sent) to the store or a server."""
-    texts = [(str(path), _read_text(path)) for path in files]
+    texts: list[tuple[str, str | bytes]] = [(str(path), _read_cap(path)) for path in files]
     started = time.perf_counter()
     report = ImportReport(source=", ".join(str(f) for f in files))
     with _import_store(opts.db) as store:

@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from desktop.cli import main
+from feeds.store import open_store
+from feeds.store.schema import alerts
 
 MAPPING = """name = "Sweep"
 timezone = "Asia/Shanghai"
@@ -110,6 +113,37 @@ def test_a_cap_polygon_of_unusable_coordinates_skips_its_alert_as_malformed(
     assert (report["read"], report["taken"], report["skipped"]) == (2, 1, {"malformed": 1})
     (example,) = report["skip_examples"]["malformed"]
     assert example.startswith(f"{bad}: area polygon ") and why in example
+
+
+def test_a_cap_file_is_read_in_the_encoding_it_declares_and_an_undecodable_one_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A valid ``encoding="GBK"`` file aborted the whole batch ('utf-8' codec can't decode); now it is taken, a file
+    that is not text in its declared encoding (or names an unknown one) is skipped as malformed, the others taken."""
+    polygon = "39.87,116.31 39.87,116.40 39.98,116.40 39.87,116.31"
+    gbk = CAP.format(ident="gbk-1", polygon=polygon).replace('encoding="UTF-8"', 'encoding="GBK"')
+    files = {
+        "gbk.xml": gbk.encode("gbk"),
+        "broken.xml": gbk.replace("gbk-1", "gbk-2").encode("gbk").replace("暴雨".encode("gbk"), b"\xff\xff"),
+        "unknown.xml": gbk.replace("gbk-1", "x-3").replace('"GBK"', '"x-no-such"').encode("gbk"),
+        "utf8.xml": CAP.format(ident="utf8-1", polygon=polygon).encode("utf-8"),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    argv = ["import-cap", *(str(tmp_path / n) for n in files), "--db", str(tmp_path / "s.db"), "--json"]
+    assert main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["read"], report["taken"], report["skipped"]) == (4, 2, {"malformed": 2})
+    broken, unknown = sorted(report["skip_examples"]["malformed"])
+    assert broken.startswith(f"{tmp_path / 'broken.xml'}: not GBK text: illegal multibyte sequence"), broken
+    assert unknown == f"{tmp_path / 'unknown.xml'}: unknown encoding 'x-no-such'"
+    store = open_store(str(tmp_path / "s.db"))
+    try:
+        with store.engine.connect() as conn:
+            frame = conn.execute(select(alerts.c.frame).where(alerts.c.id == "gbk-1")).scalar_one()
+    finally:
+        store.close()
+    assert "西城区气象台发布暴雨黄色预警" in frame
 
 
 def _db_mapping(tmp_path: Path) -> Path:
