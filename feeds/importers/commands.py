@@ -228,24 +228,27 @@ def run_import_open311(
     """``gridwall import-open311``: GeoReport v2 ``requests`` documents (JSON or XML) into the store or a server.
 
     Raises:
-        ImportUserError: For a missing or unreadable file, an error document, a bad mapping.
+        ImportUserError: For a missing or unreadable file, an error document, a document that is not requests
+            (a services list, an object, another XML root), a bad mapping; nothing is stored then.
     """
     mapping = _open311_mapping(opts)
     if services is not None:
         try:
-            mapping = replace(mapping, services=read_services(parse_document(_read_text(services))))
+            mapping = replace(mapping, services=read_services(parse_document(_read_text(services), "services")))
         except Open311Error as exc:
             raise ImportUserError(f"{services}: {exc}") from None
     started = time.perf_counter()
     report = ImportReport(source=", ".join(str(f) for f in files))
+    documents = []
+    for path in files:  # every file is read before any is stored: a refused one leaves nothing half-written
+        try:
+            documents.append(parse_document(_read_text(path)))
+        except Open311Error as exc:
+            raise ImportUserError(f"{path}: {exc}") from None
     with _import_store(opts.db) as store:
         sink = _sink(opts, store)
         locator = store_locator(store.engine)
-        for path in files:
-            try:
-                items = parse_document(_read_text(path))
-            except Open311Error as exc:
-                raise ImportUserError(f"{path}: {exc}") from None
+        for items in documents:
             states = request_states(items, mapping, report)
             try:
                 sink.put(locate(states, locator, report), report)

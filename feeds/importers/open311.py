@@ -107,24 +107,108 @@ def _strip_preamble(text: str) -> str:
 
 
 def _text(value: Any) -> str:
-    if value is None:
+    """A scalar field as text ("" for none; a list or object is no text: see :func:`_bad_field`)."""
+    if value is None or isinstance(value, (list, dict)):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
 
-def _xml_items(root: ET.Element) -> list[dict[str, Any]]:
+REQUEST_FIELDS = (
+    "service_request_id",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "status",
+    "service_code",
+    "service_name",
+    "lat",
+    "long",
+    "address",
+    "description",
+)
+"""The fields of a request that are read: each a text or a number."""
+
+_REQUEST_ONLY = (frozenset(REQUEST_FIELDS) - {"service_code", "service_name", "description"}) | {
+    "status_notes",
+    "address_id",
+    "zipcode",
+    "media_url",
+    "agency_responsible",
+    "service_notice",
+    "token",
+}
+"""Keys of a request that a service never has (a list holding one is a requests list)."""
+_SERVICE_ONLY = frozenset({"metadata", "type", "keywords", "group"})
+_KINDS = {"requests": "service_requests", "services": "services"}  # expected kind -> XML root element
+
+
+def _bad_field(item: dict[str, Any]) -> str | None:
+    """The first read field of a request holding a list or an object (nested XML), if any."""
+    return next((name for name in REQUEST_FIELDS if isinstance(item.get(name), (list, dict))), None)
+
+
+def _keys(keys: Any) -> str:
+    names = sorted(str(k) for k in keys)
+    return ", ".join(names[:5]) + (", …" if len(names) > 5 else "") if names else "none"
+
+
+def _list_kind(keys: set[str]) -> str:
+    """``requests``, ``services`` or "" (neither) by the keys of a list's objects."""
+    if keys & _REQUEST_ONLY:
+        return "requests"
+    if "service_code" in keys or keys & _SERVICE_ONLY:
+        return "services"
+    return ""
+
+
+def _xml_items(root: ET.Element, expect: str) -> list[dict[str, Any]]:
     if root.tag == "errors":
-        raise Open311Error("; ".join(_text(e.findtext("description")) for e in root) or "error document")
-    return [{child.tag: (child.text or "").strip() for child in item} for item in root]
+        raise Open311Error(_xml_error(root))
+    if root.tag != _KINDS[expect]:
+        other = next((kind for kind, tag in _KINDS.items() if tag == root.tag), None)
+        raise Open311Error(f"a {other} list, not {expect}" if other else f"an XML <{root.tag}> document, not {expect}")
+    # an element holding elements is no text: kept as an object, so the request is skipped as bad_value
+    return [
+        {child.tag: {g.tag: g.text for g in child} if len(child) else (child.text or "").strip() for child in item}
+        for item in root
+    ]
 
 
-def parse_document(text: str) -> list[dict[str, Any]]:
-    """The items of a GeoReport v2 list document (``services`` or ``service_requests``), JSON or XML.
+def error_message(text: str) -> str | None:
+    """The server's text when ``text`` is a GeoReport v2 error document, else None (an HTTP error's body)."""
+    body = _strip_preamble(text.lstrip("\ufeff")).strip()
+    try:
+        if body.startswith("<"):
+            root = ET.fromstring(body)
+            return _xml_error(root) if root.tag == "errors" else None
+        data = json.loads(body)
+    except (ET.ParseError, json.JSONDecodeError):
+        return None
+    return _json_error(data)
+
+
+def _xml_error(root: ET.Element) -> str:
+    """The text of an ``<errors>`` document."""
+    return "; ".join(_text(e.findtext("description")) for e in root) or "error document"
+
+
+def _json_error(data: Any) -> str | None:
+    """The text of a JSON error document (``[{"code":403,"description":…}]``), else None."""
+    errors = isinstance(data, list) and data and all(isinstance(x, dict) for x in data)
+    if not errors or not all(set(x) <= {"code", "description"} and "code" in x for x in data):
+        return None
+    return "; ".join(f"{x.get('code')}: {x.get('description')}" for x in data)
+
+
+def parse_document(text: str, expect: str = "requests") -> list[dict[str, Any]]:
+    """The items of a GeoReport v2 list document of the kind ``expect`` (``requests`` or ``services``), JSON or XML.
 
     Raises:
-        Open311Error: For an error document (``[{"code":403,...}]`` / ``<errors>``) or unreadable text.
+        Open311Error: For an error document (``[{"code":403,...}]`` / ``<errors>``), unreadable text, or a document
+            of another shape (a services list where requests are read, an object, another XML root), saying
+            what it looks like.
     """
     body = _strip_preamble(text.lstrip("\ufeff")).strip()
     if body.startswith("<"):
@@ -132,7 +216,7 @@ def parse_document(text: str) -> list[dict[str, Any]]:
             root = ET.fromstring(body)
         except ET.ParseError as exc:
             raise Open311Error(f"not XML: {exc}") from None
-        return _xml_items(root)
+        return _xml_items(root, expect)
     try:
         data = json.loads(body)
     except json.JSONDecodeError:
@@ -141,17 +225,28 @@ def parse_document(text: str) -> list[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             raise Open311Error(f"not JSON: {exc}") from None
     if isinstance(data, dict):
-        data = data.get("service_requests", data.get("services", data.get("requests", [data])))
+        wrapped = next((data[k] for k in ("service_requests", "requests", "services") if k in data), None)
+        if wrapped is None and "service_request_id" not in data:
+            raise Open311Error(f"a JSON object with keys {_keys(data)}, not a list of {expect}")
+        data = [data] if wrapped is None else wrapped
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
         raise Open311Error("not a GeoReport v2 list")
-    if data and all(set(x) <= {"code", "description"} and "code" in x for x in data):
-        raise Open311Error("; ".join(f"{x.get('code')}: {x.get('description')}" for x in data))
+    error = _json_error(data)
+    if error is not None:
+        raise Open311Error(error)
+    keys: set[str] = set().union(*data)
+    kind = _list_kind(keys)
+    if data and kind != expect:
+        raise Open311Error(
+            f"a {kind} list, not {expect}" if kind else f"a list of objects with keys {_keys(keys)}, not {expect}"
+        )
     return list(data)
 
 
 def read_services(items: list[dict[str, Any]]) -> dict[str, str]:
-    """``service_code`` → ``service_name`` of a services document."""
-    return {_text(s.get("service_code")): _text(s.get("service_name")) for s in items if s.get("service_code")}
+    """``service_code`` → ``service_name`` of a services document (a code that is no text or number is left out)."""
+    codes = ((_text(s.get("service_code")), _text(s.get("service_name"))) for s in items)
+    return {code: name for code, name in codes if code}
 
 
 def parse_time(text: str, tz: tzinfo) -> float | None:
@@ -170,14 +265,19 @@ def _coordinate(value: Any) -> float:
 def request_states(items: list[dict[str, Any]], mapping: Open311Mapping, report: ImportReport) -> list[CaseState]:
     """Requests as case states, oldest update first (duplicates and reordered updates are left to the sink).
 
-    Skipped, with reasons: ``missing_id``, ``bad_time`` (no readable ``requested_datetime``),
-    ``no_coordinates``. Unknown services are stored under the unmapped type and counted.
+    Skipped, with reasons: ``bad_value`` (a read field holding a list or an object), ``missing_id``,
+    ``bad_time`` (no readable ``requested_datetime``), ``no_coordinates``. Unknown services are stored
+    under the unmapped type and counted.
     """
     states: list[CaseState] = []
     for n, item in enumerate(items, start=1):
         report.read += 1
         external = _text(item.get("service_request_id"))
         where = f"request {n}" + (f" id {external}" if external else "")
+        bad = _bad_field(item)
+        if bad is not None:
+            report.skip("bad_value", f"{where}: {bad} is {'a list' if isinstance(item[bad], list) else 'an object'}")
+            continue
         cid = case_id(mapping.id_prefix, external)
         if cid is None:
             report.skip("missing_id", where)

@@ -25,7 +25,7 @@ from typing import Any
 
 from feeds.geo.geojson_io import write_atomic
 from feeds.geo.locate import PointLocator
-from feeds.importers.open311 import Open311Error, Open311Mapping, parse_document, request_states
+from feeds.importers.open311 import Open311Error, Open311Mapping, error_message, parse_document, request_states
 from feeds.importers.producer import ProducerError
 from feeds.importers.report import ImportReport
 from feeds.importers.sinks import CaseSink, locate
@@ -112,11 +112,7 @@ class Open311Poller:
                 body = response.read().decode("utf-8", errors="replace")
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", errors="replace")
-            try:
-                parse_document(detail)
-                message = exc.reason
-            except Open311Error as err:
-                message = str(err)
+            message = error_message(detail) or exc.reason
             raise Open311Error(f"HTTP {exc.code} from {self.endpoint}: {message}") from None
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
             reason = getattr(exc, "reason", exc)

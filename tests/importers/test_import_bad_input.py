@@ -146,6 +146,24 @@ def test_a_cap_file_is_read_in_the_encoding_it_declares_and_an_undecodable_one_i
     assert "西城区气象台发布暴雨黄色预警" in frame
 
 
+def test_import_open311_refuses_a_services_list_in_one_line_and_stores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A services list given as requests was 'skipped 3 missing_id' (rc 0); now refused, the good file before it
+    not stored either (no store file is left)."""
+    good = tmp_path / "requests.json"
+    good.write_text(
+        '[{"service_request_id": "1", "requested_datetime": "2026-11-27T08:00:00+08:00", '
+        '"lat": 39.92, "long": 116.368}]',
+        encoding="utf-8",
+    )
+    services = tmp_path / "services.json"
+    services.write_text('[{"service_code": 001, "service_name": "Cans left out 24x7", "group": "sanitation"}]', "utf-8")
+    line = _one_line(["import-open311", str(good), str(services), "--db", str(tmp_path / "s.db")], capsys)
+    assert line == f"gridwall import-open311: {services}: a services list, not requests"
+    assert not (tmp_path / "s.db").exists()
+
+
 def _db_mapping(tmp_path: Path) -> Path:
     return _mapping(tmp_path, 'table = "v_cases"\nupdated_at = "modified"')
 

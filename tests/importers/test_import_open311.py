@@ -46,7 +46,7 @@ def req(rid: str, status: str = "open", updated: str = "2026-11-27T09:00:00+08:0
 
 def test_spec_examples_with_invalid_json_are_read(data_dir: Path) -> None:
     """`"service_code":001` is not JSON, yet the services and requests examples are read, codes kept as text."""
-    services = read_services(parse_document((data_dir / "open311" / "json-service-list.json").read_text()))
+    services = read_services(parse_document((data_dir / "open311" / "json-service-list.json").read_text(), "services"))
     assert services == {
         "001": "Cans left out 24x7",
         "002": "Construction plate shifted",
@@ -71,7 +71,9 @@ def test_xml_and_json_examples_give_the_same_states(data_dir: Path) -> None:
     assert closed.reported_at == datetime(2010, 4, 14, 14, 37, 38, tzinfo=ZoneInfo("UTC")).timestamp()
     assert closed.deadline == closed.reported_at + 86_400  # expected_datetime → deadline
     assert closed.subclass == "1125"  # by service_name "Sidewalk and Curb Issues"
-    xml_services = read_services(parse_document((data_dir / "open311" / "xml-service-list.xml").read_text()))
+    xml_services = read_services(
+        parse_document((data_dir / "open311" / "xml-service-list.xml").read_text(), "services")
+    )
     assert xml_services["002"] == "Construction plate shifted"
 
 
@@ -85,6 +87,49 @@ def test_error_documents_raise_with_the_servers_message(data_dir: Path) -> None:
         parse_document(
             "<errors><error><code>404</code><description>jurisdiction not found</description></error></errors>"
         )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expect", "says"),
+    [
+        ("json-service-list.json", None, "requests", "a services list, not requests"),
+        ("xml-service-list.xml", None, "requests", "a services list, not requests"),
+        ("json-service-requests.json", None, "services", "a requests list, not services"),
+        ("xml-service-requests.xml", None, "services", "a requests list, not services"),
+        ("", '{"foo": 1}', "requests", "a JSON object with keys foo, not a list of requests"),
+        ("", '[{"foo": 1}, {"bar": 2}]', "requests", "a list of objects with keys bar, foo, not requests"),
+        ("", "<foo/>", "requests", "an XML <foo> document, not requests"),
+    ],
+)
+def test_a_document_of_another_shape_is_refused_saying_what_it_looks_like(
+    name: str, text: str | None, expect: str, says: str, data_dir: Path
+) -> None:
+    """A services list read as requests gave 'skipped 3 missing_id', {"foo":1} a missing_id, <foo/> 'read 0'."""
+    body = text if text is not None else (data_dir / "open311" / name).read_text()
+    with pytest.raises(Open311Error) as refused:
+        parse_document(body, expect)
+    assert str(refused.value) == says
+
+
+def test_a_field_holding_a_list_or_an_object_skips_its_request_as_bad_value() -> None:
+    """A service_name of ["x"] was stored as the text "['x']"; nested XML elements are no text either."""
+    nested = parse_document(
+        "<service_requests><request><service_request_id>9</service_request_id>"
+        "<lat><deg>39.92</deg></lat></request></service_requests>"
+    )
+    report = ImportReport("t")
+    states = request_states(
+        [req("1", service_name=["x"]), req("2", service_request_id={"id": 2}), req("3"), *nested],
+        load_open311_mapping(),
+        report,
+    )
+    assert [s.id for s in states] == ["O311-3"]
+    assert report.skipped == {"bad_value": 3}
+    assert report.examples["bad_value"] == [
+        "request 1 id 1: service_name is a list",
+        "request 2: service_request_id is an object",
+        "request 4 id 9: lat is an object",
+    ]
 
 
 def test_missing_coordinates_and_unknown_services_are_reported() -> None:
