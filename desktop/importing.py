@@ -83,7 +83,7 @@ def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int])
 
     cap = sub.add_parser("import-cap", help="import CAP 1.2 weather warning files (Alert, Update, Cancel)")
     cap.add_argument("files", type=Path, nargs="+", help="CAP 1.2 XML files")
-    _sink_options(cap, "warnings go to")
+    _sink_options(cap, CAP_DB)
 
     poll_cap = sub.add_parser("poll-cap", help="poll a CAP feed (one alert or an Atom/RSS index of alerts)")
     poll_cap.add_argument("url", help="feed URL")
@@ -92,7 +92,7 @@ def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int])
     )
     poll_cap.add_argument("--interval", type=positive(float), default=60.0, help="seconds between polls (default 60)")
     poll_cap.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
-    _sink_options(poll_cap, "warnings go to")
+    _sink_options(poll_cap, CAP_DB)
 
     poll_db = sub.add_parser("poll-db", help="poll another system's case table or view by its updated-at column")
     poll_db.add_argument("url", help="SQLAlchemy URL of the other system, e.g. postgresql://reader@host/cases")
@@ -137,6 +137,9 @@ def add_replay_parser(sub: Any, positive: Positive, port: Callable[[str], int]) 
 def _open311_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mapping", help="Open311 mapping file (TOML); default: the shipped example")
     _sink_options(p, "requests go to")
+
+
+CAP_DB = "warnings go to; with --server too, it keeps the record of the CAP messages read, for later runs"
 
 
 def _sink_options(p: argparse.ArgumentParser, what: str) -> None:

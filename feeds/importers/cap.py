@@ -17,6 +17,7 @@ import codecs
 import math
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -227,8 +228,30 @@ def parse_cap(text: str | bytes, chains: dict[str, str] | None = None) -> CapWar
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CapMessage:
+    """What is kept of a CAP message read, so that a later run continues where this one ended.
+
+    Attributes:
+        identifier: The message's own identifier.
+        alert_id: Its warning (the first identifier of its Update/Cancel chain).
+        sent: When it was sent (epoch seconds).
+        expires: The validity an Alert/Update gave, None if open-ended (and for a Cancel).
+        shown: Whether it changed the warning shown (read again, it changes nothing).
+    """
+
+    identifier: str
+    alert_id: str
+    sent: float
+    expires: float | None
+    shown: bool
+
+
 class WarningBook:
     """Turns CAP alerts into ``alert.weather`` events, keeping the chains and the active warnings.
+
+    A book starts empty; :meth:`restore` gives it what earlier runs showed and read, and
+    :meth:`take_messages` hands over the messages read since, to be kept for the next run.
 
     Args:
         district: The units' outline (lon/lat, shapely); alerts whose polygons all miss it are skipped.
@@ -239,17 +262,57 @@ class WarningBook:
         self.chains: dict[str, str] = {}
         self.active: dict[str, WeatherWarning] = {}  # alert_id -> last shown warning
         self.expires: dict[str, float] = {}
+        self.shown_ids: set[str] = set()  # identifiers of the messages that changed what is shown
+        self.last_sent: dict[str, float] = {}  # alert_id -> when its latest shown message was sent
+        self._read: list[CapMessage] = []
+
+    def restore(self, shown: Mapping[str, WeatherWarning], messages: Iterable[CapMessage]) -> None:
+        """Take up the warnings active where the events go (``shown``, by alert id) and the messages read before.
+
+        The chains are the messages' own; a shown warning's validity is the one its latest shown message gave.
+        """
+        self.active = {alert_id: w for alert_id, w in shown.items() if w.active}
+        latest: dict[str, CapMessage] = {}
+        for message in sorted(messages, key=lambda m: (m.sent, m.identifier)):
+            self.chains[message.identifier] = message.alert_id
+            if message.shown:
+                self.shown_ids.add(message.identifier)
+                latest[message.alert_id] = message
+        self.last_sent = {alert_id: m.sent for alert_id, m in latest.items()}
+        self.expires = {
+            alert_id: m.expires for alert_id, m in latest.items() if alert_id in self.active and m.expires is not None
+        }
+
+    def take_messages(self) -> list[CapMessage]:
+        """The messages read since the last call (malformed ones aside)."""
+        taken, self._read = self._read, []
+        return taken
 
     def read(self, text: str | bytes, where: str, now: float, report: ImportReport) -> list[WeatherWarning]:
-        """The events one CAP document leads to (none when it is skipped; the reason goes to ``report``)."""
+        """The events one CAP document leads to (none when it is skipped, or was shown before: ``unchanged``)."""
         report.read += 1
         try:
             cap = parse_cap(text, self.chains)
         except CapError as exc:
             report.skip("malformed", f"{where}: {exc}")
             return []
+        if cap.identifier in self.shown_ids:
+            report.unchanged += 1  # a file imported again, an alert the feed still lists
+            return []
+        events = self._events(cap, where, now, report)
+        if events:
+            self.shown_ids.add(cap.identifier)
+            self.last_sent[cap.alert_id] = max(cap.sent, self.last_sent.get(cap.alert_id, cap.sent))
+        gave = cap.expires if cap.msg_type in ("Alert", "Update") else None
+        self._read.append(CapMessage(cap.identifier, cap.alert_id, cap.sent, gave, bool(events)))
+        return events
+
+    def _events(self, cap: CapWarning, where: str, now: float, report: ImportReport) -> list[WeatherWarning]:
         if ":" in cap.msg_type:
             report.skip("not_actual", f"{where} ({cap.msg_type.split(':')[1]})")
+            return []
+        if cap.sent < self.last_sent.get(cap.alert_id, cap.sent):
+            report.skip("stale_update", where)  # sent before what its warning shows (read in a later run)
             return []
         if cap.msg_type == "Cancel":
             return self._lift(cap.alert_id, cap.sent, f"{where}", "cancelled", report)
@@ -275,6 +338,8 @@ class WarningBook:
         self.active[cap.alert_id] = warning
         if cap.expires is not None:
             self.expires[cap.alert_id] = cap.expires
+        else:  # an Update without expires leaves the warning open-ended
+            self.expires.pop(cap.alert_id, None)
         if known:
             report.updated += 1
         else:

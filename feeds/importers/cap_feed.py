@@ -3,8 +3,11 @@
 A feed is a URL answering either one CAP alert or an Atom/RSS index whose entries
 link to CAP alerts (the way weather services publish them). Each poll reads the
 linked alerts not read before, in the order they were sent, and lifts warnings
-whose validity ended. The checkpoint keeps the links read, the Update/Cancel
-chains and the warnings shown, so a restart neither repeats nor forgets one.
+whose validity ended. Every import and poll starts from the warnings shown where
+the events go (the store's, or the case server's) and the messages recorded by
+earlier ones (:class:`~feeds.importers.cap_ledger.CapLedger`: the Update/Cancel
+chains, validity, what was shown); the poller's checkpoint keeps the links read.
+So neither a later run nor a restart repeats or forgets a warning.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from feeds.geo.geojson_io import write_atomic
-from feeds.importers.cap import CapError, WarningBook, parse_cap
+from feeds.importers.cap import CapError, CapMessage, WarningBook, parse_cap
+from feeds.importers.cap_ledger import CapLedger
 from feeds.importers.producer import LazyProducer, ProducerError, ProducerSession
 from feeds.importers.report import ImportReport
-from feeds.protocol import Error, ProtocolError, WeatherWarning, decode, encode
+from feeds.protocol import Error, ProtocolError, WeatherWarning
 from feeds.store import Store
+from feeds.store.snapshot import active_weather
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -35,6 +40,10 @@ class AlertSink(Protocol):
 
     def publish(self, events: Sequence[WeatherWarning], report: ImportReport) -> None:
         """Publish in order; refusals are counted in ``report``."""
+        ...
+
+    def shown(self) -> dict[str, WeatherWarning]:
+        """The weather warnings active where the events go, by alert id."""
         ...
 
 
@@ -52,6 +61,11 @@ class StoreAlertSink:
             except ProtocolError as exc:
                 report.skip(f"refused_{exc.code}", f"{event.alert_id}: {exc}")
 
+    def shown(self) -> dict[str, WeatherWarning]:
+        """The store's active weather warnings."""
+        with self.store.engine.connect() as conn:
+            return {w.alert_id: w for w in active_weather(conn)}
+
 
 class ProducerAlertSink:
     """Publishes the events as a producer (live on every wall)."""
@@ -67,6 +81,10 @@ class ProducerAlertSink:
         for event, reply in zip(events, replies, strict=True):
             if isinstance(reply, Error):
                 report.skip(f"refused_{reply.code}", f"{event.alert_id}: {reply.message}")
+
+    def shown(self) -> dict[str, WeatherWarning]:
+        """The server's active weather warnings; ``ProducerError`` if it cannot be reached."""
+        return self._producer.run(lambda session: session.shown_weather())
 
 
 def feed_links(text: str, base: str) -> list[str] | None:
@@ -99,13 +117,26 @@ def _fetch(url: str, timeout: float) -> str:
 
 
 def import_cap_files(
-    texts: Sequence[tuple[str, str | bytes]], book: WarningBook, sink: AlertSink, now: float, report: ImportReport
+    texts: Sequence[tuple[str, str | bytes]],
+    book: WarningBook,
+    sink: AlertSink,
+    now: float,
+    report: ImportReport,
+    ledger: CapLedger | None = None,
 ) -> None:
     """Read ``(where, xml)`` documents (bytes in their declared encoding) in the order they were sent and publish
-    the resulting events."""
+    the resulting events; then lift the warnings whose validity has ended.
+
+    With a ``ledger`` the book first takes up the warnings the sink shows and the messages recorded by earlier
+    runs, and each document's message is recorded once its events are published.
+    """
+    if ledger is not None:
+        book.restore(sink.shown(), ledger.messages())
     ordered = sorted(texts, key=lambda item: _sent_or_zero(item[1]))
     for where, text in ordered:
         sink.publish(book.read(text, where, now, report), report)
+        if ledger is not None:
+            ledger.record(book.take_messages())
     sink.publish(book.expire(now, report), report)
 
 
@@ -122,7 +153,8 @@ class CapPoller:
     Args:
         url: The feed.
         sink: Where warning events go.
-        checkpoint: JSON file with what was read and shown.
+        checkpoint: JSON file with the links (or, for a single-alert feed, the identifiers) read.
+        ledger: Where the messages read are recorded (each poll rebuilds its book from it and the sink).
         district: Outline of the units (alerts whose polygons miss it are skipped).
         clock: Now, in epoch seconds.
     """
@@ -133,39 +165,34 @@ class CapPoller:
         sink: AlertSink,
         checkpoint: Path,
         *,
+        ledger: CapLedger,
         district: Any | None = None,
         clock: Callable[[], float] = time.time,
         timeout: float = 15.0,
     ) -> None:
-        self.url, self.sink, self.checkpoint = url, sink, checkpoint
-        self.clock, self.timeout = clock, timeout
-        self.book = WarningBook(district)
+        self.url, self.sink, self.checkpoint, self.ledger = url, sink, checkpoint, ledger
+        self.district, self.clock, self.timeout = district, clock, timeout
         self.seen: set[str] = set()
         self._load()
 
     def _load(self) -> None:
+        """The links read; the chains and validity an older checkpoint kept go to the ledger."""
         if not self.checkpoint.exists():
             return
         try:
             data = json.loads(self.checkpoint.read_text(encoding="utf-8"))
             self.seen = set(data["seen"])
-            self.book.chains = dict(data["chains"])
-            self.book.expires = {k: float(v) for k, v in data["expires"].items()}
-            for frame in data["active"]:
-                msg = decode(frame, max_bytes=None)
-                if isinstance(msg, WeatherWarning):
-                    self.book.active[msg.alert_id] = msg
-        except (OSError, ValueError, KeyError, TypeError, ProtocolError) as exc:
+            expires = {str(k): float(v) for k, v in data.get("expires", {}).items()}
+            older = [
+                CapMessage(str(identifier), str(alert_id), 0.0, expires.get(str(alert_id)), True)
+                for identifier, alert_id in data.get("chains", {}).items()
+            ]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"unreadable checkpoint {self.checkpoint}: {exc}") from None
+        self.ledger.record(older)
 
     def _save(self) -> None:
-        data = {
-            "seen": sorted(self.seen),
-            "chains": self.book.chains,
-            "expires": self.book.expires,
-            "active": [encode(w) for w in self.book.active.values()],
-        }
-        write_atomic(self.checkpoint, json.dumps(data, ensure_ascii=False))
+        write_atomic(self.checkpoint, json.dumps({"seen": sorted(self.seen)}, ensure_ascii=False))
 
     def poll_once(self) -> ImportReport:
         """Read what is new, lift what expired, save the checkpoint; failures go to ``report.errors``."""
@@ -179,7 +206,7 @@ class CapPoller:
             texts = [(u, t or _fetch(u, self.timeout)) for u, t in documents]
             if links is None:
                 texts = [(u, t) for u, t in texts if _identifier(t) not in self.seen]
-            import_cap_files(texts, self.book, self.sink, now, report)
+            import_cap_files(texts, WarningBook(self.district), self.sink, now, report, self.ledger)
             for where, text in texts:
                 self.seen.add(where if links is not None else _identifier(text))
         except (ConnectionError, ProducerError) as exc:

@@ -25,6 +25,7 @@ from feeds.geo.locate import GridLocator, PointLocator
 from feeds.geo.outline_units import OutlineReport, outline_units, read_outlines
 from feeds.importers.cap import WarningBook
 from feeds.importers.cap_feed import AlertSink, CapPoller, ProducerAlertSink, StoreAlertSink, import_cap_files
+from feeds.importers.cap_ledger import CapLedger
 from feeds.importers.csv311 import CsvLayoutError, import_csv, read_coordinates
 from feeds.importers.dbpoll import DbCheckpoint, DbPoller, DbSourceError, load_db_mapping
 from feeds.importers.mapping import load_csv_mapping
@@ -350,15 +351,21 @@ def _read_cap(path: Path) -> bytes:
         raise ImportUserError(f"cannot read {path}: {exc}") from None
 
 
-def run_import_cap(files: list[Path], opts: Open311Options, out: TextIO | None = None) -> ImportReport:
-    """``gridwall import-cap``: CAP 1.2 warning files (read in the order they were sent) to the store or a server."""
+def run_import_cap(
+    files: list[Path], opts: Open311Options, out: TextIO | None = None, clock: Callable[[], float] = time.time
+) -> ImportReport:
+    """``gridwall import-cap``: CAP 1.2 warning files (read in the order they were sent) to the store or a server.
+
+    It continues from earlier runs: the warnings shown (the store's, or the server's) and the messages recorded
+    in the store's ``cap_messages`` (with ``--server`` too: the ``--db`` store keeps them).
+    """
     texts: list[tuple[str, str | bytes]] = [(str(path), _read_cap(path)) for path in files]
     started = time.perf_counter()
     report = ImportReport(source=", ".join(str(f) for f in files))
     with _import_store(opts.db) as store:
         book = WarningBook(district_outline(store.engine))
         try:
-            import_cap_files(texts, book, _alert_sink(opts, store), time.time(), report)
+            import_cap_files(texts, book, _alert_sink(opts, store), clock(), report, CapLedger(store.engine))
         except ProducerError as exc:
             raise ImportUserError(str(exc)) from None
     return _finish(report, started, opts.json, out)
@@ -372,7 +379,8 @@ def run_poll_cap(
         raise ImportUserError(f"the feed must be an http:// or https:// URL, not {url!r}")
     store = _open(opts.db)
     try:
-        poller = CapPoller(url, _alert_sink(opts, store), checkpoint, district=district_outline(store.engine))
+        sink, ledger = _alert_sink(opts, store), CapLedger(store.engine)
+        poller = CapPoller(url, sink, checkpoint, ledger=ledger, district=district_outline(store.engine))
     except ValueError as exc:
         store.close()
         raise ImportUserError(str(exc)) from None

@@ -3,7 +3,9 @@
 :class:`ProducerSession` is a small synchronous client (``websockets.sync``) for
 command-line importers and pollers: ``hello`` with a producer token, then
 requests pipelined in windows, each answered by ``ack``/``result``/``error``
-with its ``id``; every other frame (events, heartbeats, KPIs) is ignored.
+with its ``id``; every other frame (events, heartbeats, KPIs) is ignored, but for
+the weather warnings, which it keeps up to date from the snapshot on (the CAP
+importer asks which are shown).
 """
 
 from __future__ import annotations
@@ -17,7 +19,21 @@ from typing import Any, TypeVar
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import ClientConnection, connect
 
-from feeds.protocol import Ack, Error, Hello, Message, ProtocolError, Query, Result, decode, encode
+from feeds.protocol import (
+    Ack,
+    Error,
+    Hello,
+    Message,
+    Ping,
+    Pong,
+    ProtocolError,
+    Query,
+    Result,
+    Snapshot,
+    WeatherWarning,
+    decode,
+    encode,
+)
 
 WINDOW = 64
 T = TypeVar("T")
@@ -39,6 +55,7 @@ class ProducerSession:
     def __init__(self, url: str, token: str, timeout: float = 15.0) -> None:
         self.timeout = timeout
         self._ids = itertools.count(1)
+        self._weather: dict[str, WeatherWarning] = {}  # alert_id -> latest frame seen
         self._stack = contextlib.ExitStack()
         try:
             self._ws: ClientConnection = self._stack.enter_context(
@@ -67,7 +84,12 @@ class ProducerSession:
             raise ProducerError(f"no reply from the server within {self.timeout:.0f} s") from None
         except (OSError, WebSocketException) as exc:
             raise ProducerError(f"connection lost: {exc}") from None
-        return decode(raw, max_bytes=None)
+        msg = decode(raw, max_bytes=None)
+        if isinstance(msg, Snapshot):
+            self._weather = {w.alert_id: w for w in msg.weather}
+        elif isinstance(msg, WeatherWarning):
+            self._weather[msg.alert_id] = msg
+        return msg
 
     def _send(self, msg: Message) -> str:
         request_id = f"i{next(self._ids)}"
@@ -87,7 +109,7 @@ class ProducerSession:
             waiting = set(batch)
             while waiting:
                 msg = self._recv()
-                if msg.id in waiting and isinstance(msg, (Ack, Error, Result)):
+                if msg.id in waiting and isinstance(msg, (Ack, Error, Result, Pong)):
                     replies[msg.id] = msg
                     waiting.discard(msg.id)
         return [replies[i] for i in ids]
@@ -95,6 +117,12 @@ class ProducerSession:
     def publish(self, events: Sequence[Message]) -> list[Ack | Error]:
         """Publish events in order; one ``ack`` or ``error`` each."""
         return [r for r in self.requests(events) if isinstance(r, (Ack, Error))]
+
+    def shown_weather(self) -> dict[str, WeatherWarning]:
+        """The weather warnings the server shows now, by alert id: its snapshot brought up to date by the events
+        since (a ``ping`` first, so every event sent before its ``pong`` has been read)."""
+        self.requests([Ping()])
+        return {alert_id: w for alert_id, w in self._weather.items() if w.active}
 
     def current_stages(self, case_ids: Sequence[str]) -> dict[str, str]:
         """The stage of each of ``case_ids`` the server holds (absent ones are left out)."""

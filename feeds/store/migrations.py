@@ -130,3 +130,8 @@ def _case_reporter(conn: Connection) -> None:
     """8: ``cases.reporter`` (existing cases name no reporter: supervisor figures credit them by beat) and its index."""
     add_column(conn, cases, "reporter")
     next(i for i in cases.indexes if i.name == "ix_cases_reporter").create(conn, checkfirst=True)
+
+
+@migration(9)
+def _cap_messages(conn: Connection) -> None:
+    """9: only a new table (``cap_messages``), which ``create_all`` made; warnings imported before are not in it."""

@@ -31,7 +31,7 @@ from feeds.protocol import OPEN_STAGES
 
 _OPEN_STAGE_LIST = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGES))
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bumped on every schema change; recorded in ``meta``; older stores are brought forward by ``migrations``.
 
 History: 1 = first layout; 2 = ``kpi_daily`` counters, indexes on ``cases`` closed_at,
@@ -41,7 +41,8 @@ trigram, on SQLite; ``pg_trgm`` indexes on PostgreSQL; :mod:`feeds.store.search`
 5 = the 全响应 platform on ``cases`` (platform, response deadline, responded, evaluation);
 6 = the supervision tables ``components``, ``supervisors``, ``staff_tracks`` and ``cameras`` (new tables only);
 7 = ``cases.component`` (a component case's component code) with its partial index ``ix_cases_component``;
-8 = ``cases.reporter`` (the supervisor who reported a patrol case) with its partial index ``ix_cases_reporter``.
+8 = ``cases.reporter`` (the supervisor who reported a patrol case) with its partial index ``ix_cases_reporter``;
+9 = ``cap_messages`` (the CAP weather messages imported; new table only).
 """
 
 metadata = MetaData()
@@ -197,6 +198,18 @@ alerts = Table(
     Column("frame", Text, nullable=False),  # latest encoded wire frame
 )
 """Latest state of every alert source (for snapshots)."""
+
+cap_messages = Table(
+    "cap_messages",
+    metadata,
+    Column("identifier", Text, primary_key=True),  # the CAP message's own identifier
+    Column("alert_id", String(64), nullable=False),  # its warning: the first identifier of its Update/Cancel chain
+    Column("sent", BigInteger, nullable=False),
+    Column("expires", BigInteger),  # the validity an Alert/Update gave (NULL: open-ended, or a Cancel)
+    Column("shown", Boolean, nullable=False),  # it changed the warning shown (read again, it changes nothing)
+)
+"""CAP messages read by ``import-cap`` and ``poll-cap`` (``feeds.importers.cap_ledger``): every later run rebuilds
+the Update/Cancel chains, the validity of the warnings shown and what was already shown from them."""
 
 sensor_readings = Table(
     "sensor_readings",

@@ -167,6 +167,11 @@ def _frames(conn: Connection, kind: str, cls: type[M], active_only: bool) -> lis
     return out
 
 
+def active_weather(conn: Connection) -> list[WeatherWarning]:
+    """The weather warnings active now (their latest stored frames)."""
+    return _frames(conn, "weather", WeatherWarning, active_only=True)
+
+
 def read_staff(conn: Connection, now: float) -> list[StaffPosition]:
     """Staff positions reported within :data:`STAFF_FRESH_S`."""
     rows = conn.execute(
@@ -183,7 +188,7 @@ def read_snapshot(conn: Connection, *, head: int, store_id: str, now: float, kpi
         head=head,
         store_id=store_id,
         cases=tuple(read_cases(conn, now)),
-        weather=tuple(_frames(conn, "weather", WeatherWarning, active_only=True)),
+        weather=tuple(active_weather(conn)),
         crowd=tuple(_frames(conn, "crowd", CrowdFlow, active_only=False)),
         sensors=tuple(_frames(conn, "sensor", SensorReading, active_only=False)),
         staff=tuple(read_staff(conn, now)),

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from feeds.importers.cap import CapError, WarningBook, parse_cap
 from feeds.importers.cap_feed import CapPoller, ProducerAlertSink, StoreAlertSink, import_cap_files
+from feeds.importers.cap_ledger import CapLedger
 from feeds.importers.producer import ProducerSession
 from feeds.importers.report import ImportReport
 from feeds.importers.units import district_outline
@@ -118,6 +119,11 @@ def test_colour_comes_from_the_text_or_else_from_the_severity() -> None:
     assert parse_cap(base.format(i="c", e="Tsunami", s="Extreme")).hazard == ""
 
 
+def _poller(feed: str, store: Store, checkpoint: Path) -> CapPoller:
+    """A poller of ``feed`` into ``store`` (a new one is a restart), at the tests' noon."""
+    return CapPoller(feed, StoreAlertSink(store), checkpoint, ledger=CapLedger(store.engine), clock=lambda: NOON)
+
+
 def test_feed_poller_reads_new_entries_once_and_survives_a_restart(
     data_dir: Path, store: Store, tmp_path: Path
 ) -> None:
@@ -137,14 +143,14 @@ def test_feed_poller_reads_new_entries_once_and_survives_a_restart(
     try:
         feed = http.url + "/feed.atom"
         checkpoint = tmp_path / "cap.json"
-        poller = CapPoller(feed, StoreAlertSink(store), checkpoint, clock=lambda: NOON)
+        poller = _poller(feed, store, checkpoint)
         assert poller.poll_once().taken == 1
         assert poller.poll_once().read == 0  # nothing new
         entries.append("rainstorm_orange_update")
-        restarted = CapPoller(feed, StoreAlertSink(store), checkpoint, clock=lambda: NOON)
+        restarted = _poller(feed, store, checkpoint)
         assert restarted.poll_once().updated == 1
         entries.append("rainstorm_cancel")
-        late = CapPoller(feed, StoreAlertSink(store), checkpoint, clock=lambda: NOON)
+        late = _poller(feed, store, checkpoint)
         report = late.poll_once()
         assert report.updated == 1 and report.errors == []
         assert [(w.level, w.active) for w in _weather_log(store)] == [
@@ -154,7 +160,7 @@ def test_feed_poller_reads_new_entries_once_and_survives_a_restart(
         ]
     finally:
         http.stop()
-    gone = CapPoller(feed, StoreAlertSink(store), checkpoint, clock=lambda: NOON).poll_once()
+    gone = _poller(feed, store, checkpoint).poll_once()
     assert gone.errors and "unreachable" in gone.errors[0]
 
 
