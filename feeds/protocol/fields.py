@@ -172,12 +172,20 @@ def req_int(d: Mapping[str, Any], name: str, path: str = "", **kw: Any) -> int:
 def number(
     d: Mapping[str, Any], name: str, path: str = "", *, required: bool = True, lo: float = -1e12, hi: float = 1e12
 ) -> float | None:
-    """Read a finite number within ``[lo, hi]``."""
+    """Read a finite number within ``[lo, hi]``.
+
+    A JSON integer too large for a float (``1`` and 400 zeros) is out of range, not an ``OverflowError``:
+    an ``int`` is compared with the bounds exactly and converted only once it lies between them.
+    """
     value = _get(d, name, path, required)
     if value is None:
         return None
     p = _path(path, name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         raise ProtocolError("bad_field", f"field '{p}' must be a number", p)
     if not lo <= value <= hi:
         raise ProtocolError("bad_field", f"field '{p}' must be between {lo:g} and {hi:g}", p)

@@ -145,6 +145,33 @@ def test_bad_frames(raw: str, code: str) -> None:
     assert err.value.code == code
 
 
+HUGE = 10**400
+"""A JSON integer too large for a float: ``float(HUGE)`` raises ``OverflowError``."""
+_SENSOR = p.SensorReading("wl-7", "water_level", 0.4, "m", 0.3, True, 116.36, 39.9).to_wire()
+
+
+@pytest.mark.parametrize(
+    ("frame", "field"),
+    [
+        ({"type": "ping", "v": 1, "id": "p1", "t": HUGE}, "t"),
+        ({"type": "ping", "v": 1, "id": "p1", "t": -HUGE}, "t"),
+        (
+            p.CaseCreated(_case()).to_wire() | {"case": p.CaseCreated(_case()).to_wire()["case"] | {"lon": HUGE}},
+            "case.lon",
+        ),
+        (_SENSOR | {"value": HUGE}, "value"),
+        ({"type": "replay.control", "v": 1, "action": "speed", "speed": HUGE}, "speed"),
+    ],
+    ids=["ping.t", "ping.t negative", "case.lon", "alert.sensor.value", "replay.control.speed"],
+)
+def test_an_integer_too_big_for_a_float_is_out_of_range(frame: dict[str, object], field: str) -> None:
+    """1 followed by 400 zeros in a number field is ``bad_field`` naming it (it raised OverflowError)."""
+    with pytest.raises(p.ProtocolError) as err:
+        p.decode(json.dumps(frame))
+    assert (err.value.code, err.value.field) == ("bad_field", field)
+    assert "must be between" in str(err.value)
+
+
 def test_a_nul_in_text_is_refused_naming_the_field() -> None:
     """U+0000, which PostgreSQL's text cannot hold, is ``bad_field`` naming the field wherever text is read."""
     case = p.CaseCreated(_case()).to_wire()

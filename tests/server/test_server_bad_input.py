@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -67,6 +68,18 @@ BAD_EVENTS: list[tuple[str, str, str | None]] = [
         "bad_field",
         "count",
     ),
+    (_case_with(lon=10**400), "bad_field", "case.lon"),
+]
+HUGE_NUMBERS: list[tuple[str, str, dict[str, Any]]] = [
+    ("wall-token", "t", {"type": "ping", "t": 10**400}),
+    ("prod-token", "case.lon", {**GOOD, "case": {**GOOD["case"], "lon": 10**400}}),
+    (
+        "prod-token",
+        "value",
+        {"type": "alert.sensor", "sensor_id": "wl-7", "sensor_kind": "water_level", "value": 10**400}
+        | {"unit": "m", "threshold": 0.3, "alarm": True, "lon": 116.36, "lat": 39.9},
+    ),
+    ("op-token", "speed", {"type": "replay.control", "action": "speed", "speed": 10**400}),
 ]
 
 
@@ -101,6 +114,20 @@ def test_a_bad_frame_in_session_gets_its_error_and_the_session_goes_on(
     logged = [r for r in caplog.records if getattr(r, "event", None) == "refused_frame"]
     assert [(r.code, r.field) for r in logged] == [(code, field)]  # type: ignore[attr-defined]
     producer.close()
+
+
+@pytest.mark.parametrize(("token", "field", "frame"), HUGE_NUMBERS, ids=[f for _, f, _ in HUGE_NUMBERS])
+def test_an_integer_too_big_for_a_float_is_bad_field_with_the_id(
+    server: ServerThread, token: str, field: str, frame: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """1 followed by 400 zeros in a number field: ``bad_field`` naming it, with the id, no traceback (was internal)."""
+    client = Wire(server.url, token)
+    client.hello()
+    client.send_raw(json.dumps({**frame, "v": 1, "id": "big"}))
+    reply = client.reply("big")
+    assert isinstance(reply, Error) and (reply.code, reply.field) == ("bad_field", field)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    client.close()
 
 
 def test_a_store_error_on_one_event_fails_no_other(tmp_path: Path, start_server: Callable[..., ServerThread]) -> None:
