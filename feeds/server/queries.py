@@ -11,9 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from feeds.protocol import ProtocolError, iso
+from feeds.protocol import fields as f
 from feeds.protocol import vocab as v
 from feeds.server.config import QueryHandler
 from feeds.store import Store
+
+EPOCH_MAX = 100_000_000_000
+"""Largest epoch seconds a query's time may be (as the drill-down queries' ``1e11``): the store's integers hold it."""
 
 
 def _param_text(params: dict[str, Any], name: str) -> str:
@@ -59,13 +63,8 @@ def query_weather_log(store: Store, params: dict[str, Any]) -> list[dict[str, An
     """Weather warnings issued, changed or lifted in ``[params.start, params.end)`` (epoch seconds), from the log."""
     from feeds.briefing import weather_log
 
-    bounds = []
-    for name in ("start", "end"):
-        value = params.get(name)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ProtocolError("bad_field", f"field 'params.{name}' must be epoch seconds", f"params.{name}")
-        bounds.append(value)
-    return weather_log(store.engine, bounds[0], bounds[1])
+    start, end = (f.req_int(params, name, "params", hi=EPOCH_MAX) for name in ("start", "end"))
+    return weather_log(store.engine, start, end)
 
 
 BUILTIN_QUERIES: dict[str, QueryHandler] = {
