@@ -17,6 +17,27 @@ from pathlib import Path
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 MAX_BYTES = 10 * 1024 * 1024
 BACKUPS = 5
+LOG_TEXT_MAX = 200
+"""Characters of a client's text that a log record keeps (:func:`log_text`)."""
+
+
+def _escape(char: str) -> str:
+    """One character as a Python escape (``\\`` for the backslash)."""
+    return "\\\\" if char == "\\" else repr(char)[1:-1]
+
+
+def log_text(value: str, max_chars: int = LOG_TEXT_MAX) -> str:
+    """``value`` (text a client sent) made fit for a one-line log record.
+
+    Cut to ``max_chars`` (marked ``…``); the backslash and every character that is not printable
+    (newline, NUL and the other controls, U+2028, format characters, lone surrogates) are written
+    as Python escapes (``\\n``, ``\\x00``, ``\\u2028``), so a client cannot start a forged line or
+    make the log binary.
+    """
+    cut = value[:max_chars]
+    if not cut.isprintable() or "\\" in cut:
+        cut = "".join(c if c.isprintable() and c != "\\" else _escape(c) for c in cut)
+    return cut + "…" if len(value) > max_chars else cut
 
 
 class JsonLineFormatter(logging.Formatter):
@@ -34,7 +55,13 @@ class JsonLineFormatter(logging.Formatter):
                 data[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False)
+        line = json.dumps(data, ensure_ascii=False)
+        if not line.isascii():
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate, which the UTF-8 file cannot take: escape it
+                line = json.dumps(data)
+        return line
 
 
 def add_rotating_log(

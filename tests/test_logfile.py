@@ -6,7 +6,7 @@ import json
 import logging
 from pathlib import Path
 
-from feeds.logfile import add_rotating_log
+from feeds.logfile import add_rotating_log, log_text
 
 
 def test_records_are_json_lines_with_extras_and_rotate(tmp_path: Path) -> None:
@@ -30,3 +30,26 @@ def test_records_are_json_lines_with_extras_and_rotate(tmp_path: Path) -> None:
     finally:
         logging.getLogger().removeHandler(handler)
         handler.close()
+
+
+def test_a_lone_surrogate_is_written_escaped_not_lost(tmp_path: Path) -> None:
+    """A record holding a lone surrogate is one JSON line (it failed to encode and the record was lost)."""
+    path = tmp_path / "server.jsonl"
+    handler = add_rotating_log(path)
+    log = logging.getLogger("feeds.test.surrogate")
+    try:
+        log.warning("bad key %s", "k\ud800", extra={"field": "x.\udfff"})
+        (line,) = path.read_text(encoding="utf-8").splitlines()
+        record = json.loads(line)
+        assert (record["msg"], record["field"]) == ("bad key k\ud800", "x.\udfff")
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+
+
+def test_log_text_escapes_what_would_break_a_line_and_caps_it() -> None:
+    """Newlines, NUL, U+2028, lone surrogates and backslashes become escapes; long text is cut with a mark."""
+    assert log_text("zz\n18:30 INFO x") == "zz\\n18:30 INFO x"
+    assert log_text("k\x00\u2028\ud800\\") == "k\\x00\\u2028\\ud800\\\\"
+    assert log_text("西城 ok") == "西城 ok"
+    assert log_text("x" * 300) == "x" * 200 + "…"

@@ -19,6 +19,7 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from feeds.logfile import log_text
 from feeds.privacy import mask_frame
 from feeds.protocol import (
     EVENT_TYPES,
@@ -69,6 +70,8 @@ URGE_NOTE_MAX = 500
 PRIVATE_ROLES = frozenset({"wall"})
 """Roles that never receive personal data: every frame they get is masked (``feeds.privacy``)."""
 MAX_IN_FLIGHT = 512
+LOGGED_MESSAGE = 500
+"""Characters of a refusal's message a log line keeps (it may quote the client's text: escaped, see ``log_text``)."""
 """Requests of one client being processed at once; beyond that its frames wait (TCP backpressure)."""
 
 
@@ -200,7 +203,9 @@ class Session:
 
     async def _refuse_and_close(self, exc: ProtocolError, request_id: str | None = None) -> None:
         self.hub.stats.errors[exc.code] += 1
-        _log.warning("refused %s: %s (%s)", self.peer, exc, exc.code, extra=self._refusal(exc))
+        _log.warning(
+            "refused %s: %s (%s)", self.peer, log_text(str(exc), LOGGED_MESSAGE), exc.code, extra=self._refusal(exc)
+        )
         try:
             await self.ws.send(encode(error_for(exc, request_id)))
             await self.ws.close(POLICY_CLOSE_CODE, close_reason(str(exc)))
@@ -208,14 +213,14 @@ class Session:
             pass
 
     def _refusal(self, exc: ProtocolError) -> dict[str, Any]:
-        """Structured fields of a refused-frame log record (see ``feeds.logfile``)."""
+        """Structured fields of a refused-frame log record (see ``feeds.logfile``), the client's text escaped."""
         return {
             "event": "refused_frame",
             "peer": self.peer,
             "client": self.grant.name,
             "role": self.grant.role,
             "code": exc.code,
-            "field": exc.field,
+            "field": log_text(exc.field) if exc.field is not None else None,
         }
 
     async def _catch_up(self, mode: str, last_seq: int) -> int:
@@ -295,14 +300,15 @@ class Session:
 
     def _refuse(self, exc: ProtocolError, request_id: str | None) -> None:
         self.hub.stats.errors[exc.code] += 1
+        extra = self._refusal(exc)
         _log.warning(
             "refused frame from %s %r: %s (%s, field %s)",
             self.peer,
             self.grant.name,
-            exc,
+            log_text(str(exc), LOGGED_MESSAGE),
             exc.code,
-            exc.field,
-            extra=self._refusal(exc),
+            extra["field"],
+            extra=extra,
         )
         self._reply(error_for(exc, request_id))
 

@@ -13,6 +13,7 @@ import pytest
 from server_helpers import Wire, make_case
 from websockets.exceptions import ConnectionClosed
 
+from feeds.logfile import JsonLineFormatter
 from feeds.protocol import (
     MAX_CLIENT_FRAME,
     Ack,
@@ -128,6 +129,45 @@ def test_an_integer_too_big_for_a_float_is_bad_field_with_the_id(
     assert isinstance(reply, Error) and (reply.code, reply.field) == ("bad_field", field)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     client.close()
+
+
+FORGED_LINE = "\n18:30:00 INFO feeds.server: FORGED connect 1.2.3.4 operator 'admin'"
+FORGING_FRAMES = [
+    json.dumps({"type": "zz" + FORGED_LINE, "v": 1, "id": "f1"}),  # quoted in the unknown_type message
+    json.dumps({"type": "ping", "v": 1, "id": "f2", "k" + FORGED_LINE: "\ud800"}),  # a field path from a JSON key
+    json.dumps({"type": "ping", "v": 1, "id": "f3", "k\x00": "\ud800"}),  # a NUL made server.log binary
+    json.dumps({"type": "ping", "v": 1, "id": "f4", "k" * 5000: "\ud800"}),  # capped
+]
+
+
+def _one_line_each(records: list[logging.LogRecord]) -> None:
+    """Each refused-frame record is one printable line in the text log and one JSON line in the .jsonl file."""
+    text = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for record in records:
+        line = text.format(record)
+        assert line.isprintable() and "FORGED" not in line.split(": ", 1)[0], line
+        assert len(line) < 1000
+        structured = JsonLineFormatter().format(record)
+        assert "\n" not in structured and json.loads(structured)["field"].isprintable()
+        structured.encode("utf-8")
+
+
+def test_client_text_cannot_forge_a_log_line(server: ServerThread, caplog: pytest.LogCaptureFixture) -> None:
+    """A type or JSON key holding a newline, a NUL or 5,000 characters is logged escaped and cut, on one line."""
+    producer = Wire(server.url, "prod-token")
+    producer.hello()
+    for frame in FORGING_FRAMES:
+        producer.send_raw(frame)
+        assert isinstance(producer.until(lambda m: isinstance(m, Error))[-1], Error)
+    first = Wire(server.url, "wall-token")  # before hello: refused and closed, logged the same way
+    first.send_raw(FORGING_FRAMES[0])
+    assert isinstance(first.recv(), Error)
+    refused = [r for r in caplog.records if getattr(r, "event", None) == "refused_frame"]
+    assert len(refused) == len(FORGING_FRAMES) + 1
+    _one_line_each(refused)
+    assert "zz\\n18:30:00 INFO" in refused[0].getMessage()  # escaped, still readable
+    producer.close()
+    first.close()
 
 
 def test_a_store_error_on_one_event_fails_no_other(tmp_path: Path, start_server: Callable[..., ServerThread]) -> None:
