@@ -106,8 +106,8 @@ class SensorReading(Message):
             f.req_text(d, "unit", max_len=16),
             f.req_num(d, "threshold"),
             f.flag(d, "alarm"),
-            f.req_num(d, "lon", lo=115.0, hi=118.0),
-            f.req_num(d, "lat", lo=39.0, hi=41.0),
+            f.req_num(d, "lon", lo=-180.0, hi=180.0),  # any city (imports), as a case's position
+            f.req_num(d, "lat", lo=-90.0, hi=90.0),
             f.text(d, "name", required=False, max_len=100) or "",
             **cls._head(d),
         )
@@ -139,8 +139,8 @@ class StaffPosition:
         return cls(
             f.req_text(d, "id", path, pattern=v.PLAIN_ID),
             f.req_text(d, "grid", path, pattern=v.GRID_CODE),
-            f.req_num(d, "lon", path, lo=115.0, hi=118.0),
-            f.req_num(d, "lat", path, lo=39.0, hi=41.0),
+            f.req_num(d, "lon", path, lo=-180.0, hi=180.0),  # any city (imports), as a case's position
+            f.req_num(d, "lat", path, lo=-90.0, hi=90.0),
             f.flag(d, "on_duty", path, default=True),
         )
 

@@ -172,6 +172,24 @@ def test_an_integer_too_big_for_a_float_is_out_of_range(frame: dict[str, object]
     assert "must be between" in str(err.value)
 
 
+NEW_YORK = (-73.9857, 40.7484)
+
+
+def test_staff_and_sensors_may_stand_in_any_city_as_cases_do() -> None:
+    """A supervisor and a sensor in an imported New York are accepted (only 115-118 E was); off the globe is not."""
+    staff = p.StaffPositions((p.StaffPosition("S1", "990000001001001", *NEW_YORK),))
+    sensor = p.SensorReading("wl-ny", "water_level", 0.4, "m", 0.3, True, *NEW_YORK)
+    for msg in (staff, sensor):
+        assert p.decode(p.encode(msg)) == msg
+    for frame, field in (
+        (staff.to_wire() | {"positions": [staff.positions[0].to_wire() | {"lon": 180.5}]}, "positions[0].lon"),
+        (sensor.to_wire() | {"lat": -90.5}, "lat"),
+    ):
+        with pytest.raises(p.ProtocolError) as err:
+            p.from_dict(frame)
+        assert (err.value.code, err.value.field) == ("bad_field", field)
+
+
 def test_a_nul_in_text_is_refused_naming_the_field() -> None:
     """U+0000, which PostgreSQL's text cannot hold, is ``bad_field`` naming the field wherever text is read."""
     case = p.CaseCreated(_case()).to_wire()
