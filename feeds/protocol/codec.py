@@ -87,7 +87,10 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _lone_surrogate_path(data: Any) -> str | None:
-    """Dotted path of the first string (or key) that is not valid Unicode, or ``None``."""
+    """Dotted path of the first string (or key) that is not valid Unicode, or ``None``.
+
+    A bad key's path is its object's path plus the key, its lone surrogates written as ``\\udXXX``.
+    """
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:
         path, value = stack.pop()
@@ -96,10 +99,10 @@ def _lone_surrogate_path(data: Any) -> str | None:
                 return path or "frame"
         elif isinstance(value, dict):
             for key, item in value.items():
-                key_path = f"{path}.{key}" if path else str(key)
                 if not fields.valid_unicode(key):
-                    return path or "frame"
-                stack.append((key_path, item))
+                    key = key.encode("utf-8", "backslashreplace").decode("utf-8")
+                    return f"{path}.{key}" if path else key
+                stack.append((f"{path}.{key}" if path else key, item))
         elif isinstance(value, list):
             stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
     return None
@@ -140,8 +143,10 @@ def from_dict(data: Any) -> Message:
     if not isinstance(data, dict):
         raise ProtocolError("bad_json", "frame must be a JSON object")
     msg_type = data.get("type")
-    if not isinstance(msg_type, str):
+    if msg_type is None:
         raise ProtocolError("bad_field", "missing field 'type'", "type")
+    if not isinstance(msg_type, str):
+        raise ProtocolError("bad_field", "field 'type' must be a string", "type")
     cls = MESSAGE_TYPES.get(msg_type)
     if cls is None:
         raise ProtocolError("unknown_type", f"unknown message type '{fields.clip(msg_type, 40)}'", "type")

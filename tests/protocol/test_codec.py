@@ -303,3 +303,29 @@ def test_encode_ack_is_encode_of_an_ack(event_seq: int | None, request_id: str |
         **({"id": request_id} if request_id else {}),
         **({"event_seq": event_seq} if event_seq is not None else {}),
     }
+
+
+def test_a_type_that_is_no_string_is_named_as_such() -> None:
+    """``"type": 7`` is "must be a string" (it said "missing field 'type'"); a missing type still says missing."""
+    for raw, message in (('{"type":7,"v":1}', "field 'type' must be a string"), ('{"v":1}', "missing field 'type'")):
+        with pytest.raises(p.ProtocolError) as err:
+            p.decode(raw)
+        assert (err.value.code, err.value.field, str(err.value)) == ("bad_field", "type", message)
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('{"type":"ping","v":1,"x":{"a\\ud800b":1}}', "x.a\\ud800b"),
+        ('{"type":"ping","v":1,"x":[0,{"\\udfff":1}]}', "x[1].\\udfff"),
+        ('{"\\ud800":1,"type":"ping","v":1}', "\\ud800"),
+        ('{"type":"ping","v":1,"x":{"k\\ud800":"\\ud800"}}', "x.k\\ud800"),
+    ],
+)
+def test_a_key_that_is_not_valid_unicode_is_named_by_its_path(raw: str, field: str) -> None:
+    """A lone surrogate in a key: the field is the object's path plus the key, escaped (it was 'frame')."""
+    with pytest.raises(p.ProtocolError) as err:
+        p.decode(raw)
+    assert (err.value.code, err.value.field) == ("bad_json", field)
+    reply = p.decode(p.encode(p.error_for(err.value)), max_bytes=None)  # the reply itself is valid text
+    assert isinstance(reply, p.Error) and reply.field == field
