@@ -108,6 +108,31 @@ def _lone_surrogate_path(data: Any) -> str | None:
     return None
 
 
+def _parse(raw: str | bytes, max_bytes: int | None) -> Any:
+    """The frame's JSON value (any: :func:`from_dict` refuses what is not an object)."""
+    try:
+        size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
+    except UnicodeEncodeError:
+        raise ProtocolError("bad_json", "frame is not valid Unicode") from None
+    if max_bytes is not None and size > max_bytes:
+        raise ProtocolError("too_large", f"frame of {size} bytes exceeds the limit of {max_bytes}")
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ProtocolError("bad_json", "frame is nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError("bad_json", f"frame is not valid JSON: {fields.clip(str(exc), 200)}") from None
+
+
+def _check_unicode(raw: str | bytes, data: Any) -> None:
+    """Refuse a frame holding a string or key that is not valid Unicode (a lone surrogate), naming its path."""
+    text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    if _SURROGATE_ESCAPE.search(text):
+        bad = _lone_surrogate_path(data)
+        if bad is not None:
+            raise ProtocolError("bad_json", f"'{fields.clip(bad, 100)}' holds text that is not valid Unicode", bad)
+
+
 def decode(raw: str | bytes, *, max_bytes: int | None = MAX_CLIENT_FRAME) -> Message:
     """Parse and validate one frame.
 
@@ -118,23 +143,33 @@ def decode(raw: str | bytes, *, max_bytes: int | None = MAX_CLIENT_FRAME) -> Mes
     Raises:
         ProtocolError: naming the field when anything is wrong.
     """
-    try:
-        size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
-    except UnicodeEncodeError:
-        raise ProtocolError("bad_json", "frame is not valid Unicode") from None
-    if max_bytes is not None and size > max_bytes:
-        raise ProtocolError("too_large", f"frame of {size} bytes exceeds the limit of {max_bytes}")
-    try:
-        data = json.loads(raw, parse_constant=_refuse_constant)
-    except RecursionError:
-        raise ProtocolError("bad_json", "frame is nested too deeply") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ProtocolError("bad_json", f"frame is not valid JSON: {fields.clip(str(exc), 200)}") from None
-    text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
-    if _SURROGATE_ESCAPE.search(text):
-        bad = _lone_surrogate_path(data)
-        if bad is not None:
-            raise ProtocolError("bad_json", f"'{fields.clip(bad, 100)}' holds text that is not valid Unicode", bad)
+    data = _parse(raw, max_bytes)
+    _check_unicode(raw, data)
+    return from_dict(data)
+
+
+def decode_request(raw: str | bytes, role: str | None, *, max_bytes: int | None = MAX_CLIENT_FRAME) -> Message:
+    """Parse and validate one frame a client sent to the server holding ``role`` (``None``: before ``hello``).
+
+    As :func:`decode`, except that the role's permission is checked on the ``type`` first,
+    before the rest of the frame is read: a type ``role`` may not send is ``forbidden`` (field
+    ``type``), however malformed its body. A ``seq`` in the frame is ignored: the server assigns it.
+
+    Raises:
+        ProtocolError: naming the field when anything is wrong.
+    """
+    data = _parse(raw, max_bytes)
+    if isinstance(data, dict):
+        msg_type = data.get("type")
+        if (
+            role is not None
+            and isinstance(msg_type, str)
+            and msg_type in MESSAGE_TYPES
+            and not may_send(role, msg_type)
+        ):
+            raise ProtocolError("forbidden", f"role '{role}' may not send '{msg_type}'", "type")
+        data.pop("seq", None)
+    _check_unicode(raw, data)
     return from_dict(data)
 
 

@@ -45,12 +45,11 @@ from feeds.protocol import (
     StaffPositions,
     TourControl,
     Welcome,
-    decode,
+    decode_request,
     encode,
     encode_ack,
     error_for,
     max_frame,
-    may_send,
 )
 from feeds.protocol import vocab as v
 from feeds.server.fanout import Subscriber
@@ -184,7 +183,7 @@ class Session:
             await self._refuse_and_close(BINARY_REFUSED)
             return None
         try:
-            msg = decode(raw, max_bytes=max_frame(None))
+            msg = decode_request(raw, None, max_bytes=max_frame(None))
         except ProtocolError as exc:
             await self._refuse_and_close(exc, _request_id(raw, max_frame(None)))
             return None
@@ -325,15 +324,11 @@ class Session:
             return
         limit = max_frame(self.grant.role)
         try:
-            msg = decode(raw, max_bytes=limit)
+            msg = decode_request(raw, self.grant.role, max_bytes=limit)  # the role's permission first: forbidden
         except ProtocolError as exc:
             self._refuse(exc, _request_id(raw, limit))
             return
-        if not may_send(self.grant.role, msg.TYPE):
-            self._refuse(
-                ProtocolError("forbidden", f"role '{self.grant.role}' may not send '{msg.TYPE}'", "type"), msg.id
-            )
-        elif isinstance(msg, Ping):
+        if isinstance(msg, Ping):
             self._reply(Pong(msg.t, id=msg.id))
         elif isinstance(msg, Hello):
             self._refuse(ProtocolError("conflict", "'hello' was already received", "type"), msg.id)
@@ -354,7 +349,7 @@ class Session:
         elif isinstance(msg, PlanAction):
             await self._publish([PlanStepDone(msg.run_id, msg.step_id, msg.done, self.grant.name, msg.note)], msg.id)
         elif msg.TYPE in EVENT_TYPES:
-            event = msg if msg.seq is None and msg.id is None else dataclasses.replace(msg, seq=None, id=None)
+            event = msg if msg.id is None else dataclasses.replace(msg, id=None)  # its seq: the store's
             await self._publish([event], msg.id)
         else:
             await self._in_flight.acquire()

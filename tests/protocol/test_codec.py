@@ -329,3 +329,18 @@ def test_a_key_that_is_not_valid_unicode_is_named_by_its_path(raw: str, field: s
     assert (err.value.code, err.value.field) == ("bad_json", field)
     reply = p.decode(p.encode(p.error_for(err.value)), max_bytes=None)  # the reply itself is valid text
     assert isinstance(reply, p.Error) and reply.field == field
+
+
+def test_a_request_is_judged_on_its_type_first_and_its_seq_is_ignored() -> None:
+    """decode_request: a type the role may not send is forbidden however broken; a client's seq is dropped."""
+    with pytest.raises(p.ProtocolError) as err:
+        p.decode_request('{"type":"case.created","v":9,"case":{"id":"PX1"}}', "wall")
+    assert (err.value.code, err.value.field) == ("forbidden", "type")
+    with pytest.raises(p.ProtocolError) as err:  # an unknown type stays unknown_type, a known one is read as before
+        p.decode_request('{"type":"launch","v":1}', "wall")
+    assert err.value.code == "unknown_type"
+    event = p.CaseCreated(_case()).to_wire() | {"seq": -5}
+    assert p.decode_request(json.dumps(event), "producer").seq is None
+    assert p.decode_request(json.dumps({"type": "hello", "v": 1, "token": "t", "seq": -5}), None).seq is None
+    with pytest.raises(p.ProtocolError):
+        p.decode(json.dumps(event))  # a server's frame keeps its seq checked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from server_helpers import GRID, Wire, make_case
 
 from feeds.protocol import (
@@ -12,6 +14,7 @@ from feeds.protocol import (
     CaseNoted,
     CaseUrged,
     Error,
+    Hello,
     StaffPosition,
     StaffPositions,
     WeatherWarning,
@@ -45,6 +48,46 @@ def test_wall_can_neither_publish_nor_act(server: ServerThread) -> None:
     assert found is not None and found[0].urges == 0
     assert server.server.stats.errors["forbidden"] == 3
     wall.close()
+    producer.close()
+
+
+MALFORMED_FORBIDDEN = [
+    ("wall-token", '{"type":"case.created","v":1,"id":"m1","case":{"id":"PX1"}}'),
+    ("wall-token", '{"type":"welcome","v":1,"id":"m2"}'),
+    ("wall-token", '{"type":"error","v":1,"id":"m3","code":7}'),
+    ("wall-token", '{"type":"action","v":2,"id":"m4"}'),
+    ("op-token", '{"type":"alert.weather","v":1,"id":"m5","hazard":"meteor","x":"\\ud800"}'),
+    ("prod-token", '{"type":"alarm.raised","v":1,"id":"m6","alarm":{"id":7}}'),
+    ("prod-token", '{"type":"plan.closed","v":1,"id":"m7"}'),
+]
+
+
+def test_a_malformed_message_the_role_may_not_send_is_forbidden(server: ServerThread) -> None:
+    """The role is judged on the type before the body: a wall's broken case.created is forbidden, not bad_field."""
+    for token, frame in MALFORMED_FORBIDDEN:
+        client = Wire(server.url, token)
+        client.hello()
+        client.send_raw(frame)
+        reply = client.until(lambda m: isinstance(m, Error))[-1]
+        assert isinstance(reply, Error) and (reply.code, reply.field, reply.id) == (
+            "forbidden",
+            "type",
+            json.loads(frame)["id"],
+        )
+        client.close()
+    assert server.server.store.head() == 0
+
+
+def test_a_seq_a_client_sends_is_ignored(server: ServerThread) -> None:
+    """A producer's event and a hello carrying seq -5 are taken (the server assigns seq), as unknown fields are."""
+    producer = Wire(server.url, "prod-token")
+    producer.send_raw(json.dumps({**Hello("prod-token", client="test").to_wire(), "seq": -5}))
+    assert producer.until(lambda m: m.TYPE == "caught_up")
+    for i, seq in enumerate((-5, 0, 10**30, 99)):
+        producer.send_raw(json.dumps({**CaseCreated(make_case(f"Q{i}")).to_wire(), "seq": seq, "id": f"q{i}"}))
+        ack = producer.reply(f"q{i}")
+        assert isinstance(ack, Ack) and ack.event_seq == i + 1
+    assert server.server.store.head() == 4
     producer.close()
 
 
