@@ -7,6 +7,7 @@ one-line error; everything else is here so it can be tested without Qt.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 import threading
 import time
@@ -490,35 +491,55 @@ def run_replay(
         )
     finally:
         source.close()
-    try:
-        replay.start()
-    except BaseException:  # cannot listen (a port in use): remove its store folder too
-        replay.stop()
-        raise
-    print(f"回放 / REPLAY {start_text} → {end_text}: {len(events):,} events at {speed:g}× on {replay.url}")
-    print(f"open a wall: gridwall wall --server {replay.url} --token {wall_token or '<wall-token>'}")
-    print(REPLAY_HELP)
-    if live:
-        print(f"when it ends, walls go back to the live server {live}")
+    with _terminate_as_interrupt():  # SIGTERM stops it as Ctrl+C does: its store removed, the stop logged
+        try:
+            replay.start()
+        except BaseException:  # cannot listen (a port in use): remove its store folder too
+            replay.stop()
+            raise
+        try:
+            print(f"回放 / REPLAY {start_text} → {end_text}: {len(events):,} events at {speed:g}× on {replay.url}")
+            print(f"open a wall: gridwall wall --server {replay.url} --token {wall_token or '<wall-token>'}")
+            print(REPLAY_HELP)
+            if live:
+                print(f"when it ends, walls go back to the live server {live}")
+            sys.stdout.flush()
 
-    def console() -> None:  # on a thread of its own, so an end after --hold is not stuck in readline
-        while not replay.ended.is_set():
-            line = sys.stdin.readline()
-            if not line or not _replay_command(replay, line):
-                replay.stop()
-                return
+            def console() -> None:  # on a thread of its own, so an end after --hold is not stuck in readline
+                while not replay.ended.is_set():
+                    line = sys.stdin.readline()
+                    if not line or not _replay_command(replay, line):
+                        replay.stop()
+                        return
 
-    if sys.stdin.isatty():
-        threading.Thread(target=console, name="gridwall-replay-console", daemon=True).start()
-    try:
-        while not replay.ended.wait(1.0):
+            if sys.stdin.isatty():
+                threading.Thread(target=console, name="gridwall-replay-console", daemon=True).start()
+            while not replay.ended.wait(1.0):
+                pass
+        except KeyboardInterrupt:
             pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        replay.stop()
-    print("replay ended")
+        finally:
+            replay.stop()
+    print("replay ended", flush=True)
     return 0
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Within, SIGTERM raises ``KeyboardInterrupt`` in the main thread (once: a second one ends the process)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass(frozen=True)

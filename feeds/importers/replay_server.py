@@ -136,7 +136,10 @@ class ReplayServer:
         with self._lock:
             self._halt()
             self.ended.set()
+            removing = os.path.isdir(self._folder)
         shutil.rmtree(self._folder, ignore_errors=True)
+        if removing:
+            log.info("replay stopped: its store %s removed", self._folder)
 
     def _end_after_hold(self) -> None:
         """Stop the replay once the period's end has been held for ``hold_s`` (a seek back starts the wait again)."""

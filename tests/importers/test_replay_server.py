@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 
 import pytest
+from subprocesses import python_path
 from test_replay import T0, _seed
 from waiting import wait_until
 from websockets.sync.client import connect
 
 from feeds.importers.replay import timeline
 from feeds.importers.replay_server import ReplayServer
-from feeds.protocol import Ack, Hello, Message, ReplayControl, ReplayStatus, Snapshot, Welcome, decode, encode
+from feeds.protocol import (
+    BEIJING,
+    Ack,
+    Hello,
+    Message,
+    ReplayControl,
+    ReplayStatus,
+    Snapshot,
+    Welcome,
+    decode,
+    encode,
+)
 from feeds.server import TokenBook
-from feeds.store import Store
+from feeds.store import Store, open_store
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -96,3 +116,40 @@ def test_a_wall_may_not_steer_a_replay(replay: ReplayServer) -> None:
             if reply.id == "w1":
                 break
     assert reply.TYPE == "error" and replay.paused
+
+
+def test_sigterm_stops_the_replay_command_like_its_end(tmp_path: Path) -> None:
+    """``gridwall replay`` sent SIGTERM logs its stop, removes its temporary store, exits 0 (it died, leaving both)."""
+    store = open_store(str(tmp_path / "s.db"))
+    _seed(store)
+    store.close()
+    (tmp_path / "tmp").mkdir()
+    env = dict(os.environ, PYTHONPATH=python_path(ROOT), TMPDIR=str(tmp_path / "tmp"))
+    env |= {"GRIDWALL_DATA_DIR": str(tmp_path / "data"), "GRIDWALL_CONFIG_DIR": str(tmp_path / "data")}
+    when = [datetime.fromtimestamp(t, BEIJING).isoformat(timespec="minutes") for t in (T0 - 60, T0 + 3600)]
+    command = ["replay", "--db", str(tmp_path / "s.db"), "--from", when[0], "--to", when[1], "--port", "0"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop.cli", *command],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        said = [proc.stdout.readline()]
+        while said[-1] and not said[-1].startswith("open a wall"):
+            said.append(proc.stdout.readline())
+        assert said[-1], "the replay did not start"
+        assert list((tmp_path / "tmp").glob("gridwall-replay-*/*.db"))  # its temporary store
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "replay ended" in out
+    assert "feeds.server: stopped" in err and "replay stopped: its store" in err, err
+    assert not list((tmp_path / "tmp").glob("gridwall-replay-*/*.db"))  # a late cube cache may appear (test_cli)
