@@ -1,4 +1,4 @@
-"""Every query a ``gridwall server`` answers refuses out-of-range numbers in its params as ``bad_field``, never ``internal``."""
+"""Every query of ``gridwall server`` refuses out-of-range numbers in params as ``bad_field``, never ``internal``."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def _all_queries() -> dict[str, Any]:
 
 
 def test_weather_log_refuses_an_end_beyond_sqlite_integers(server: ServerThread) -> None:
-    """``weather_log`` with ``params.end`` = 10**30 is ``bad_field`` naming it (it was ``internal``: an OverflowError)."""
+    """``weather_log`` with ``params.end`` = 10**30 is ``bad_field`` naming it (it was an OverflowError: internal)."""
     wall = Wire(server.url, "wall-token")
     wall.hello()
     wall.send(Query("weather_log", {"start": 0, "end": 10**30}, id="w"))
@@ -65,7 +65,7 @@ def test_weather_log_refuses_an_end_beyond_sqlite_integers(server: ServerThread)
 def test_no_query_fails_on_a_huge_negative_or_fractional_number(
     start_server: Callable[..., ServerThread], caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Each query × each numeric param × huge/negative/fractional values: a result or a ``params`` error, no traceback."""
+    """Each query × numeric param × huge/negative/fractional value: a result or a ``params`` error, no traceback."""
     queries = _all_queries()
     server = start_server(queries=queries)
     operator = Wire(server.url, "op-token")
