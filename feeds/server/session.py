@@ -69,9 +69,9 @@ URGE_NOTE_MAX = 500
 PRIVATE_ROLES = frozenset({"wall"})
 """Roles that never receive personal data: every frame they get is masked (``feeds.privacy``)."""
 MAX_IN_FLIGHT = 512
+"""Requests of one client being processed at once; beyond that its frames wait (TCP backpressure)."""
 LOGGED_MESSAGE = 500
 """Characters of a refusal's message a log line keeps (it may quote the client's text: escaped, see ``log_text``)."""
-"""Requests of one client being processed at once; beyond that its frames wait (TCP backpressure)."""
 
 
 def _request_id(raw: str | bytes, limit: int) -> str | None:
