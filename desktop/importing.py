@@ -26,11 +26,10 @@ def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int])
     csv_p.add_argument(
         "--generate-units",
         action="store_true",
-        help="a city with no units loaded: generate square unit grids over the data's extent (new store only)",
+        help="a city with no units loaded: generate square unit grids over the data's extent (new store only; "
+        "a store holding a city's units keeps them)",
     )
-    csv_p.add_argument(
-        "--cell-m", type=positive(float), default=1000.0, help="generated grid cell size (default 1000 m)"
-    )
+    csv_p.add_argument("--cell-m", type=_cell_m(positive), default=1000.0, help=_cell_help(1000))
     csv_p.add_argument("--city", default="Imported city", help="name of the generated district")
     _report_options(csv_p)
 
@@ -51,7 +50,10 @@ def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int])
         "--crs", choices=("wgs84", "gcj02"), default="wgs84", help="coordinate system of the file (default wgs84)"
     )
     units_p.add_argument(
-        "--cell-m", type=positive(float), default=500.0, help="grid cell size inside the areas (default 500 m)"
+        "--cell-m",
+        type=_cell_m(positive),
+        default=500.0,
+        help=_cell_help(500, " inside the areas", "an area needs over 999 blocks"),
     )
 
     o311 = sub.add_parser("import-open311", help="import Open311 GeoReport v2 requests documents (JSON or XML)")
@@ -70,11 +72,9 @@ def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int])
         "--generate-units",
         action="store_true",
         help="a city with no units loaded: generate square unit grids over --extent or the first requests' "
-        "extent (new store only)",
+        "extent (new store only; a store holding a city's units keeps them)",
     )
-    poll.add_argument(
-        "--cell-m", type=positive(float), default=1000.0, help="generated grid cell size (default 1000 m)"
-    )
+    poll.add_argument("--cell-m", type=_cell_m(positive), default=1000.0, help=_cell_help(1000))
     poll.add_argument("--city", default="Imported city", help="name of the generated district")
     poll.add_argument(
         "--extent", metavar="W,S,E,N", help="box the generated units cover (default: the first requests')"
@@ -102,6 +102,20 @@ def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int])
     poll_db.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
     _sink_options(poll_db, "cases go to")
     add_replay_parser(sub, positive, port)
+
+
+def _cell_m(positive: Positive) -> Callable[[str], float | int]:
+    """``--cell-m``: metres within the bounds of :mod:`feeds.geo.extent_grid`."""
+    from feeds.importers import CELL_M_MAX, CELL_M_MIN
+
+    return positive(float, high=CELL_M_MAX, low=CELL_M_MIN)
+
+
+def _cell_help(default: int, where: str = "", grown: str = "it makes over 999 areas") -> str:
+    from feeds.importers import CELL_M_MAX, CELL_M_MIN
+
+    bounds = f"{CELL_M_MIN:g} to {CELL_M_MAX:g} m"
+    return f"grid cell size{where} (default {default} m; {bounds}; grown if {grown})"
 
 
 def add_replay_parser(sub: Any, positive: Positive, port: Callable[[str], int]) -> None:

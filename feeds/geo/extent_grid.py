@@ -65,19 +65,29 @@ def _row(code: str, level: str, parent: str | None, name: str, geom: Any) -> dic
     }
 
 
+def grid_cell_m(extent: Extent, cell_m: float) -> float:
+    """The cell size :func:`grid_units` uses: ``cell_m``, grown by half until the extent needs at most
+    999 subdistricts (what the generated-units messages name)."""
+    m_lon, m_lat = metres_per_degree((extent.south + extent.north) / 2)
+    width_m = max((extent.east - extent.west) * m_lon, cell_m)
+    height_m = max((extent.north - extent.south) * m_lat, cell_m)
+    while math.ceil(width_m / (SUBDISTRICT_CELLS * cell_m)) * math.ceil(height_m / (SUBDISTRICT_CELLS * cell_m)) > (
+        MAX_PER_LEVEL
+    ):
+        cell_m *= 1.5
+    return cell_m
+
+
 def grid_units(extent: Extent, cell_m: float = 1000.0, name: str = "Imported city") -> list[dict[str, Any]]:
     """``units`` rows (district, subdistricts, communities, grids) covering ``extent`` with square cells.
 
-    The cell grows when the extent would need more than 999 subdistricts.
+    The cell grows when the extent would need more than 999 subdistricts (:func:`grid_cell_m`).
     """
     mid_lat = (extent.south + extent.north) / 2
     m_lon, m_lat = metres_per_degree(mid_lat)
+    cell_m = grid_cell_m(extent, cell_m)
     width_m = max((extent.east - extent.west) * m_lon, cell_m)
     height_m = max((extent.north - extent.south) * m_lat, cell_m)
-    block = SUBDISTRICT_CELLS * cell_m
-    while math.ceil(width_m / block) * math.ceil(height_m / block) > MAX_PER_LEVEL:
-        cell_m *= 1.5
-        block = SUBDISTRICT_CELLS * cell_m
     cols, rows = math.ceil(width_m / cell_m), math.ceil(height_m / cell_m)
     dx, dy = cell_m / m_lon, cell_m / m_lat
     district_geom = box(extent.west, extent.south, extent.west + cols * dx, extent.south + rows * dy)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,19 @@ class OutlineReport:
     repaired: list[str] = field(default_factory=list)
     trimmed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    skip_reasons: Counter[str] = field(default_factory=Counter)  # the kind of each skip ("not a polygon"…)
+
+    def skip(self, index: int, label: str, reason: str, kind: str | None = None) -> None:
+        """One feature skipped: ``feature N 'name': reason``, counted under ``kind`` (default: the reason)."""
+        self.skipped.append(f"feature {index}{label}: {reason}")
+        self.skip_reasons[kind or reason] += 1
+
+    def why_none(self) -> str:
+        """Why no feature was usable, in a few words: the skip kinds counted, and the first skip."""
+        if not self.skipped:
+            return "the file holds no features" if not self.features_read else "none was kept"
+        counts = ", ".join(f"{n} {kind}" for kind, n in self.skip_reasons.most_common())
+        return f"skipped {counts}; first: {self.skipped[0]}"
 
     def summary(self) -> str:
         """Human-readable lines."""
@@ -78,26 +92,26 @@ def _feature_geometry(index: int, label: str, feature: Any, gcj02: bool, report:
     geometry = feature.get("geometry") if isinstance(feature, dict) else None
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     if not isinstance(geometry, dict) or kind not in ("Polygon", "MultiPolygon"):
-        report.skipped.append(f"feature {index}{label}: not a polygon ({kind or 'no geometry'})")
+        report.skip(index, label, f"not a polygon ({kind or 'no geometry'})", "not a polygon")
         return None
     try:
         geom = shape(geometry_gcj02_to_wgs84(geometry) if gcj02 else geometry)
     except (ValueError, TypeError, IndexError, KeyError, AttributeError, shapely.errors.GEOSException):
-        report.skipped.append(f"feature {index}{label}: unreadable coordinates")
+        report.skip(index, label, "unreadable coordinates")
         return None
     if geom.is_empty or geom.area == 0:
-        report.skipped.append(f"feature {index}{label}: empty")
+        report.skip(index, label, "empty")
         return None
     coords = shapely.get_coordinates(geom)
     if not (np.isfinite(coords).all() and (np.abs(coords[:, 0]) <= 180).all() and (np.abs(coords[:, 1]) <= 90).all()):
-        report.skipped.append(f"feature {index}{label}: coordinates are not lon/lat degrees")
+        report.skip(index, label, "coordinates are not lon/lat degrees")
         return None
     if not geom.is_valid:
         why = explain_validity(geom)
         fixed = _polygonal(make_valid(geom))
         change = abs(fixed.area - geom.area) / geom.area if not fixed.is_empty else 1.0
         if fixed.is_empty or change > REPAIR_MAX_CHANGE:
-            report.skipped.append(f"feature {index}{label}: invalid geometry ({why}), not repairable")
+            report.skip(index, label, f"invalid geometry ({why}), not repairable", "invalid geometry")
             return None
         report.repaired.append(f"feature {index}{label}: {why} (area changed {change:.2%})")
         geom = fixed
@@ -121,20 +135,22 @@ def read_outlines(
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GeoDataError(f"{path}: not a readable UTF-8 JSON file ({exc})") from None
-    if (
-        not isinstance(data, dict)
-        or data.get("type") != "FeatureCollection"
-        or not isinstance(data.get("features"), list)
-    ):
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         kind = data.get("type") if isinstance(data, dict) else type(data).__name__
         raise GeoDataError(f"{path}: not a GeoJSON FeatureCollection (type {kind!r})")
-    features = data["features"]
+    features = data.get("features")
+    if not isinstance(features, list):
+        raise GeoDataError(f"{path}: the FeatureCollection's features must be a list, not {type(features).__name__}")
     report = OutlineReport(source=str(path), features_read=len(features))
-    props = [f.get("properties") or {} if isinstance(f, dict) else {} for f in features]
+    raw_props = [f.get("properties") if isinstance(f, dict) else None for f in features]
+    props = [p if isinstance(p, dict) else {} for p in raw_props]  # a string or list of properties: none
     if features and not any(name_property in p for p in props):
         seen = sorted({k for p in props for k in p})
+        not_objects = sum(1 for p in raw_props if p is not None and not isinstance(p, dict))
+        note = f"; {not_objects} feature(s) have properties that are not an object" if not_objects else ""
         raise GeoDataError(
-            f"{path}: no feature has the name property {name_property!r} (properties: {', '.join(seen) or 'none'})"
+            f"{path}: no feature has the name property {name_property!r} "
+            f"(properties: {', '.join(seen) or 'none'}{note})"
         )
     kept: list[tuple[str, str | None, Any, int]] = []
     names: dict[str, int] = {}
@@ -144,20 +160,24 @@ def read_outlines(
         name = str(raw).strip() if raw is not None else ""
         label = f" {name!r}" if name else ""
         if not name:
-            report.skipped.append(f"feature {index}: no {name_property!r}")
+            given = raw_props[index - 1]
+            not_object = ""
+            if given is not None and not isinstance(given, dict):
+                not_object = f" (its properties are a {type(given).__name__}, not an object)"
+            report.skip(index, "", f"no {name_property!r}{not_object}", f"no {name_property!r}")
             continue
         own = None
         if code_property is not None:
             raw_code = p.get(code_property)
             own = str(raw_code).strip() if raw_code is not None and str(raw_code).strip() else None
             if own is None:
-                report.skipped.append(f"feature {index}{label}: no {code_property!r}")
+                report.skip(index, label, f"no {code_property!r}")
                 continue
             if own in own_codes:
-                report.skipped.append(f"feature {index}{label}: duplicate code {own!r} (feature {own_codes[own]})")
+                report.skip(index, label, f"duplicate code {own!r} (feature {own_codes[own]})", "duplicate code")
                 continue
         if name in names:
-            report.skipped.append(f"feature {index}{label}: duplicate name (feature {names[name]})")
+            report.skip(index, label, f"duplicate name (feature {names[name]})", "duplicate name")
             continue
         geom = _feature_geometry(index, label, feature, crs == "gcj02", report)
         if geom is None:
@@ -173,7 +193,7 @@ def read_outlines(
     for name, own, geom, index in kept:
         rest = _polygonal(geom.difference(taken)) if not taken.is_empty else geom
         if rest.is_empty or rest.area < geom.area * 1e-9:
-            report.skipped.append(f"feature {index} {name!r}: lies inside earlier areas")
+            report.skip(index, f" {name!r}", "lies inside earlier areas")
             continue
         if rest.area < geom.area * (1 - 1e-9):
             report.trimmed.append(
@@ -182,7 +202,7 @@ def read_outlines(
         areas.append((name, own, rest))
         taken = shapely.union(taken, rest)
     if not areas:
-        raise GeoDataError(f"{path}: no usable polygon features ({len(features)} read)")
+        raise GeoDataError(f"{path}: no usable polygon features ({len(features)} read; {report.why_none()})")
     if len(areas) > MAX_PER_LEVEL:
         raise GeoDataError(f"{path}: {len(areas)} areas, at most {MAX_PER_LEVEL}")
     return areas, report

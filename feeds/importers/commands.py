@@ -21,15 +21,16 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from feeds.csvfile import CsvReadError
 from feeds.geo.errors import GeoDataError
-from feeds.geo.extent_grid import Extent, grid_units, robust_extent
+from feeds.geo.extent_grid import Extent, grid_cell_m, grid_units, robust_extent
 from feeds.geo.locate import GridLocator, PointLocator
 from feeds.geo.outline_units import OutlineReport, outline_units, read_outlines
+from feeds.importers import CELL_M_MAX, CELL_M_MIN
 from feeds.importers.cap import WarningBook
 from feeds.importers.cap_feed import AlertSink, CapPoller, ProducerAlertSink, StoreAlertSink, import_cap_files
 from feeds.importers.cap_ledger import CapLedger
-from feeds.importers.csv311 import CsvLayoutError, import_csv, read_coordinates
+from feeds.importers.csv311 import CsvLayoutError, decode_error_line, import_csv, read_coordinates
 from feeds.importers.dbpoll import DbCheckpoint, DbPoller, DbSourceError, load_db_mapping
-from feeds.importers.mapping import load_csv_mapping
+from feeds.importers.mapping import CsvMapping, load_csv_mapping
 from feeds.importers.open311 import (
     Open311Error,
     Open311Mapping,
@@ -47,7 +48,14 @@ from feeds.importers.replay_server import ReplayServer
 from feeds.importers.report import ImportReport
 from feeds.importers.sinks import CaseSink, ProducerSink, StoreSink, locate
 from feeds.importers.times import parse_w3
-from feeds.importers.units import GeneratingLocator, district_outline, replace_units, store_locator
+from feeds.importers.units import (
+    GeneratingLocator,
+    city_units,
+    district_outline,
+    kept_units_line,
+    replace_units,
+    store_locator,
+)
 from feeds.server import TokenBook
 from feeds.simulator.history.progress import ProgressBar
 from feeds.store import Store, open_store
@@ -83,9 +91,11 @@ def _open(db: str | None) -> Store:
 
 
 @contextlib.contextmanager
-def _import_store(db: str | None) -> Iterator[Store]:
+def _import_store(db: str | None, err: TextIO | None = None) -> Iterator[Store]:
     """The store an import writes to, closed after it; a SQLite file this import created is removed
-    again when the import fails with nothing stored (``feeds.store.new_file``)."""
+    again when the import stored nothing in it (``feeds.store.new_file``): when it failed, and when it
+    went through but every record was skipped (or there was none), so no empty store is left for a
+    later command to take as the store; the latter is said on ``err`` (stderr)."""
     created = new_sqlite_file(db)
     store = _open(db)
     try:
@@ -93,7 +103,35 @@ def _import_store(db: str | None) -> Iterator[Store]:
     except BaseException:
         remove_if_unused(store, created)
         raise
-    store.close()
+    if remove_if_unused(store, created):
+        (err or sys.stderr).write(f"nothing was stored: removed the new store {created} this import created\n")
+
+
+def _need_file(path: Path) -> None:
+    """Refuse, in one line, an input that is not a file (missing, or a folder)."""
+    if path.is_dir():
+        raise ImportUserError(f"{path} is a folder, not a file")
+    if not path.is_file():
+        raise ImportUserError(f"file not found: {path}")
+
+
+def _cell_m(cell_m: float) -> float:
+    """``--cell-m`` within :data:`~feeds.importers.CELL_M_MIN`–``CELL_M_MAX`` (the command line checks it too)."""
+    if not CELL_M_MIN <= cell_m <= CELL_M_MAX:
+        raise ImportUserError(f"--cell-m must be from {CELL_M_MIN:,.0f} to {CELL_M_MAX:,.0f} metres, not {cell_m:g}")
+    return cell_m
+
+
+def _decode_problem(path: Path, mapping: CsvMapping, exc: UnicodeDecodeError) -> str:
+    """A file the mapping's encoding cannot read, in one line: where, and which ``encoding`` to set."""
+    at = decode_error_line(path, mapping.encoding)
+    where = f"line {at[0]:,} (byte {at[1]:,} of the file)" if at is not None else "a line"
+    shown = "utf-8" if mapping.encoding == "utf-8-sig" else mapping.encoding
+    hint = 'encoding = "gbk"' if shown == "utf-8" else 'encoding = "utf-8"'
+    return (
+        f"{path}: {where} is not {shown} text (0x{exc.object[exc.start]:02x}: {exc.reason}); "
+        f"name the file's encoding in the mapping, e.g. {hint}"
+    )
 
 
 def print_report(report: ImportReport, as_json: bool, out: TextIO | None = None) -> None:
@@ -102,19 +140,25 @@ def print_report(report: ImportReport, as_json: bool, out: TextIO | None = None)
     out.write((report.to_json() if as_json else report.summary()) + "\n")
 
 
-def _generated_locator(store: Store, opts: CsvImportOptions, mapping_file: str, err: TextIO) -> GridLocator:
-    mapping = load_csv_mapping(mapping_file)
+def _generated_locator(store: Store, opts: CsvImportOptions, mapping: CsvMapping, err: TextIO) -> GridLocator:
+    """Units generated over the file's extent, or the store's own when it already holds a city's units
+    (generated, or real outlines from ``import-units``): those are kept, and that is said on ``err``."""
+    kept = city_units(store.engine)
+    if kept is not None:
+        err.write(kept_units_line(kept) + "\n")
+        return store_locator(store.engine)
     lons, lats = read_coordinates(opts.file, mapping)
     extent = robust_extent(lons, lats)
     if extent is None:
         raise ImportUserError(f"{opts.file}: no usable coordinates to generate units from")
-    rows = grid_units(extent, opts.cell_m, opts.city)
+    cell_m = grid_cell_m(extent, opts.cell_m)
+    rows = grid_units(extent, cell_m, opts.city)
     try:
         replace_units(store.engine, rows)
     except ValueError as exc:
         raise ImportUserError(str(exc)) from None
     grids = sum(1 for r in rows if r["level"] == "grid")
-    err.write(f"generated {grids:,} unit grids of {opts.cell_m:,.0f} m over the data's extent (marked generated)\n")
+    err.write(f"generated {grids:,} unit grids of {cell_m:,.0f} m over the data's extent (marked generated)\n")
     return GridLocator((r["code"], r["geometry"]) for r in rows if r["level"] == "grid")
 
 
@@ -125,17 +169,18 @@ def run_import_csv(opts: CsvImportOptions, out: TextIO | None = None, err: TextI
         ImportUserError: For a missing file, a bad mapping, a header that lacks a mapped column, a line the
             ``csv`` module cannot read (a field over its limit).
     """
-    if not opts.file.is_file():
-        raise ImportUserError(f"file not found: {opts.file}")
+    _need_file(opts.file)
+    if opts.generate_units:
+        _cell_m(opts.cell_m)
     try:
         mapping = load_csv_mapping(opts.mapping)
     except MappingError as exc:
         raise ImportUserError(str(exc)) from None
     bar = ProgressBar(err or sys.stderr, label="importing", unit="bytes") if opts.progress else None
-    with _import_store(opts.db) as store:
+    with _import_store(opts.db, err) as store:
         try:
             locator = (
-                _generated_locator(store, opts, opts.mapping, err or sys.stderr)
+                _generated_locator(store, opts, mapping, err or sys.stderr)
                 if opts.generate_units
                 else store_locator(store.engine)
             )
@@ -143,9 +188,11 @@ def run_import_csv(opts: CsvImportOptions, out: TextIO | None = None, err: TextI
         except (CsvLayoutError, CsvReadError, UnicodeDecodeError) as exc:
             if bar:
                 bar.abort()
+            if isinstance(exc, UnicodeDecodeError):
+                raise ImportUserError(_decode_problem(opts.file, mapping, exc)) from None
             raise ImportUserError(f"{opts.file}: {exc}") from None
-    if bar:
-        bar.finish(bar.done)
+        if bar:
+            bar.finish(bar.done)
     print_report(report, opts.json, out)
     return report
 
@@ -186,17 +233,21 @@ def _poll_locator(opts: Open311Options, store: Store, err: TextIO | None) -> Poi
         raise ImportUserError(
             "--generate-units writes the units into the store (--db): poll into the store, then serve it"
         )
+    _cell_m(opts.cell_m)
     extent = _extent(opts.extent) if opts.extent is not None else None
     stream = err or sys.stderr
 
-    def told(grids: int) -> None:
+    def told(grids: int, cell_m: float) -> None:
         where = "--extent" if extent is not None else "the first requests' extent"
-        stream.write(f"generated {grids:,} unit grids of {opts.cell_m:,.0f} m over {where} (marked generated)\n")
+        stream.write(f"generated {grids:,} unit grids of {cell_m:,.0f} m over {where} (marked generated)\n")
 
     try:
-        return GeneratingLocator(store.engine, opts.cell_m, opts.city, extent, on_generate=told)
+        locator = GeneratingLocator(store.engine, opts.cell_m, opts.city, extent, on_generate=told)
     except ValueError as exc:
         raise ImportUserError(str(exc)) from None
+    if locator.kept is not None:
+        stream.write(kept_units_line(locator.kept) + "\n")
+    return locator
 
 
 def _open311_mapping(opts: Open311Options) -> Open311Mapping:
@@ -218,6 +269,8 @@ def _sink(opts: Open311Options, store: Store) -> CaseSink:
 
 
 def _read_text(path: Path) -> str:
+    if path.is_dir():
+        raise ImportUserError(f"{path} is a folder, not a file")
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -250,11 +303,14 @@ def run_import_open311(
     with _import_store(opts.db) as store:
         sink = _sink(opts, store)
         locator = store_locator(store.engine)
-        for items in documents:
+        for done, items in enumerate(documents):
             states = request_states(items, mapping, report)
             try:
                 sink.put(locate(states, locator, report), report)
             except ProducerError as exc:
+                if done:  # the documents before this one went through: say what they stored, then the error
+                    report.source = ", ".join(str(f) for f in files[:done])
+                    _finish(report, started, opts.json, out)
                 raise ImportUserError(str(exc)) from None
     return _finish(report, started, opts.json, out)
 
@@ -561,8 +617,8 @@ def run_import_units(opts: UnitsImportOptions, out: TextIO | None = None) -> Out
     Raises:
         ImportUserError: For a missing or unusable file, or a store that already holds cases.
     """
-    if not opts.file.is_file():
-        raise ImportUserError(f"file not found: {opts.file}")
+    _need_file(opts.file)
+    _cell_m(opts.cell_m)
     try:
         areas, report = read_outlines(opts.file, opts.name_property, opts.code_property, opts.crs)
     except GeoDataError as exc:

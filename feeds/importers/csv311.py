@@ -216,20 +216,20 @@ class _BatchParser:
         unplaced = no_grid & ~(no_id | bad_time | no_report)
         no_point = unplaced & (np.isnan(lons) | np.isnan(lats))
 
-        def where(hits: Array, with_id: bool) -> Iterator[str]:  # only the first few are made
+        def where(hits: Array) -> Iterator[str]:  # only the first few are made
             for i in hits.tolist():
-                line = line_of[i] if line_of else first_line + i
-                yield f"line {line} id {external_ids[i].strip()}" if with_id else f"line {line}"
+                line, external = line_of[i] if line_of else first_line + i, external_ids[i].strip()
+                yield f"line {line} id {external}" if external else f"line {line}"
 
-        for reason, mask, with_id in (
-            ("missing_id", no_id, False),
-            ("bad_time", bad_time, False),
-            ("missing_reported_at", no_report, False),
-            ("no_coordinates", no_point, True),
-            ("outside_units", unplaced & ~no_point, True),
+        for reason, mask in (
+            ("missing_id", no_id),
+            ("bad_time", bad_time),
+            ("missing_reported_at", no_report),
+            ("no_coordinates", no_point),
+            ("outside_units", unplaced & ~no_point),
         ):
             hits = np.flatnonzero(mask)
-            report.skip_many(reason, len(hits), where(hits, with_id))
+            report.skip_many(reason, len(hits), where(hits))
         if not keep.any():
             return None
         rows: list[int] | None = None if keep.all() else np.flatnonzero(keep).tolist()
@@ -319,12 +319,44 @@ def _reporter(value: str, source: str, report: ImportReport) -> str | None:
 
 
 def header_index(header: list[str], mapping: CsvMapping) -> dict[str, int]:
-    """GridWall field → column position (``CsvLayoutError`` naming missing headers)."""
-    positions = {name.strip(): i for i, name in enumerate(header)}
+    """GridWall field → column position (``CsvLayoutError`` naming missing headers, or a mapped header that
+    appears twice: which of the two columns was meant cannot be told)."""
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(header):
+        positions.setdefault(name.strip(), []).append(i)
     missing = [column for column in mapping.columns.values() if column not in positions]
     if missing:
         raise CsvLayoutError(f"the file has no column(s) {', '.join(repr(m) for m in missing)} named by the mapping")
-    return {fld: positions[column] for fld, column in mapping.columns.items()}
+    twice = [column for column in dict.fromkeys(mapping.columns.values()) if len(positions[column]) > 1]
+    if twice:
+        listed = "; ".join(
+            f"{column!r} is column {' and '.join(str(i + 1) for i in positions[column])}" for column in twice
+        )
+        raise CsvLayoutError(f"the header names a mapped column more than once ({listed}): rename or remove one")
+    return {fld: positions[column][0] for fld, column in mapping.columns.items()}
+
+
+def decode_error_line(path: Path, encoding: str) -> tuple[int, int] | None:
+    """``(line, byte offset)`` of the first bytes of ``path`` that ``encoding`` cannot decode, or None.
+
+    Read again line by line after a :class:`UnicodeDecodeError` (whose position is within a buffer, not the
+    file); only for encodings that write a line break as the byte ``\\n`` (UTF-8, GBK…), else None.
+    """
+    if encoding.replace("_", "-").lower() == "utf-8-sig":
+        encoding = "utf-8"  # a byte-order mark is UTF-8 too; the mark would make the check below fail
+    if "\n".encode(encoding) != b"\n":
+        return None
+    offset = 0
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                return number, offset + exc.start
+            except LookupError:
+                return None
+            offset += len(raw)
+    return None
 
 
 DEFER_SHARE = 0.25

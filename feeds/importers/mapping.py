@@ -9,7 +9,8 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
-from feeds.importers.records import MappingError, TypeMapping, check_statuses
+from feeds.config_keys import unknown_keys
+from feeds.importers.records import MappingError, TypeMapping, check_prefix, check_statuses
 from feeds.importers.times import TimeFormatError, TimeParser, zone
 from feeds.protocol import SOURCES
 from feeds.taxonomy import Taxonomy, load_taxonomy
@@ -30,6 +31,23 @@ OPTIONAL_COLUMNS = (
     "component",
     "reporter",
 )
+KEYS = (
+    "name",
+    "id_prefix",
+    "timezone",
+    "time_format",
+    "source",
+    "default_stage",
+    "delimiter",
+    "encoding",
+    "columns",
+    "statuses",
+    "sources",
+    "types",
+)
+"""The keys and tables of a CSV mapping file; any other key is refused (a misspelt one would be ignored)."""
+DB_KEYS = ("table", "updated_at")
+"""The two keys a ``poll-db`` mapping adds (accepted, unused, in a mapping given to ``import-csv``)."""
 
 
 @dataclass(frozen=True)
@@ -97,17 +115,26 @@ def _delimiter(data: dict[str, Any], where: str) -> str:
 
 
 def _encoding(data: dict[str, Any], where: str) -> str:
-    """``encoding``: a text codec Python knows (``gbk``, ``utf-8``…)."""
+    """``encoding``: a text codec Python knows (``gbk``, ``utf-8``…); UTF-8 in any spelling is read as
+    ``utf-8-sig``, so a byte-order mark at the start of the file is dropped, not made part of the first header."""
     value = data.get("encoding", "utf-8-sig")
     try:
         if not isinstance(value, str):
             raise LookupError
-        codecs.lookup(value)
+        name = codecs.lookup(value).name
         "".encode(value)  # a codec that does not work on text (base64, zlib…) is no file encoding
     except LookupError:
         known = "e.g. utf-8, gbk"
         raise MappingError(f"{where}: encoding {value!r} is not a text encoding Python knows ({known})") from None
-    return value
+    return "utf-8-sig" if name == "utf-8" else value
+
+
+def check_keys(data: dict[str, Any], known: tuple[str, ...], where: str, table: str = "") -> None:
+    """Refuse a key of ``data`` (the file, or its ``[table]``) that is not in ``known``, in one line with a
+    did-you-mean (``feeds.config_keys``)."""
+    problem = unknown_keys(data, known)
+    if problem is not None:
+        raise MappingError(f"{where}: {f'[{table}] ' if table else ''}{problem}")
 
 
 def load_csv_mapping(name_or_path: str, taxonomy: Taxonomy | None = None) -> CsvMapping:
@@ -122,13 +149,12 @@ def load_csv_mapping(name_or_path: str, taxonomy: Taxonomy | None = None) -> Csv
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise MappingError(f"{where}: {exc}") from None
+    check_keys(data, KEYS + DB_KEYS, where)
     columns = _str_table(data, "columns", where)
+    check_keys(columns, REQUIRED_COLUMNS + OPTIONAL_COLUMNS, where, "columns")
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise MappingError(f"{where}: [columns] lacks {', '.join(missing)}")
-    unknown = sorted(set(columns) - set(REQUIRED_COLUMNS) - set(OPTIONAL_COLUMNS))
-    if unknown:
-        raise MappingError(f"{where}: [columns] has unknown field(s) {', '.join(unknown)}")
     sources = {k.strip().casefold(): v for k, v in _str_table(data, "sources", where).items()}
     default_source = str(data.get("source", "hotline_12345"))
     bad_sources = sorted({default_source, *sources.values()} - set(SOURCES))
@@ -139,7 +165,7 @@ def load_csv_mapping(name_or_path: str, taxonomy: Taxonomy | None = None) -> Csv
         tz = zone(str(data.get("timezone", "UTC")))
         mapping = CsvMapping(
             name=str(data.get("name", path.stem)),
-            id_prefix=str(data.get("id_prefix", "")),
+            id_prefix=check_prefix(data.get("id_prefix", ""), where),
             columns=columns,
             tz=tz,
             time_format=str(data.get("time_format", "iso")),

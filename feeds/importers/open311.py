@@ -20,8 +20,9 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
+from feeds.config_keys import unknown_keys
 from feeds.importers.cases import CaseState
-from feeds.importers.records import MappingError, TypeMapping, case_id, check_statuses
+from feeds.importers.records import MappingError, TypeMapping, case_id, check_prefix, check_statuses
 from feeds.importers.report import ImportReport
 from feeds.importers.times import TimeFormatError, parse_w3, zone
 from feeds.protocol import SOURCES
@@ -32,6 +33,9 @@ SHIPPED = resource_path("importers", "open311.toml")
 
 # a bare number with a leading zero after a key (``"service_code":001``) is not JSON: quote it
 _LEADING_ZERO = re.compile(r"(:\s*)(-?0\d+(?:\.\d+)?)(\s*[,}\]])")
+
+MAPPING_KEYS = ("id_prefix", "timezone", "source", "service_codes", "service_names", "statuses")
+"""The keys and tables of an Open311 mapping file; any other key is refused (a misspelt one would be ignored)."""
 
 
 class Open311Error(ValueError):
@@ -75,6 +79,8 @@ def load_open311_mapping(path: str | None = None, taxonomy: Taxonomy | None = No
         data = tomllib.loads(Path(where).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise MappingError(f"{where}: {exc}") from None
+    if (problem := unknown_keys(data, MAPPING_KEYS)) is not None:
+        raise MappingError(f"{where}: {problem}")
     tax = taxonomy or load_taxonomy()
 
     def table(key: str) -> dict[str, str]:
@@ -87,9 +93,10 @@ def load_open311_mapping(path: str | None = None, taxonomy: Taxonomy | None = No
     if source not in SOURCES:
         raise MappingError(f"{where}: unknown source {source!r}")
     statuses = table("statuses") or {"open": "filed", "closed": "closed"}
+    prefix = check_prefix(data.get("id_prefix", ""), where)
     try:
         return Open311Mapping(
-            id_prefix=str(data.get("id_prefix", "")),
+            id_prefix=prefix,
             tz=zone(str(data.get("timezone", "UTC"))),
             by_code=TypeMapping.build(table("service_codes"), tax),
             by_name=TypeMapping.build(table("service_names"), tax),
@@ -97,7 +104,8 @@ def load_open311_mapping(path: str | None = None, taxonomy: Taxonomy | None = No
             source=source,
         )
     except (TimeFormatError, MappingError) as exc:
-        raise MappingError(f"{where}: {exc}") from None
+        message = str(exc)  # check_statuses and table() name the file themselves
+        raise MappingError(message if message.startswith(f"{where}: ") else f"{where}: {message}") from None
 
 
 def _strip_preamble(text: str) -> str:

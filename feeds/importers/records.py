@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,27 +12,57 @@ from feeds.protocol import STAGES
 from feeds.taxonomy import UNMAPPED, Taxonomy
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_ID_CLEAN = re.compile(r"[A-Za-z0-9_-]+")
 ID_MAX = 40
+"""The protocol's case id: ``[A-Za-z0-9_-]{1,40}`` (``feeds.protocol.vocab.CASE_ID``)."""
+PREFIX_MAX = 16
+"""The longest ``id_prefix`` a mapping may set: it leaves room for a hashed id's readable part."""
+ID_HASH_HEX = 16
+"""Hex digits of the hash an unclean or over-long external id carries (64 bits of BLAKE2b)."""
 
 
 class MappingError(ValueError):
     """A mapping file is unreadable or names something that does not exist."""
 
 
-def _clean_id(external_id: str) -> str:
-    return _ID_UNSAFE.sub("-", external_id.strip()).strip("-")
+def check_prefix(value: object, where: str) -> str:
+    """A mapping's ``id_prefix``: text of at most :data:`PREFIX_MAX` letters, digits, ``_`` or ``-``.
+
+    Raises:
+        MappingError: naming the file and the value (one line).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and len(value) <= PREFIX_MAX and (not value or _ID_CLEAN.fullmatch(value)):
+        return value
+    raise MappingError(
+        f"{where}: id_prefix must be text of at most {PREFIX_MAX} ASCII letters, digits, '_' or '-' "
+        f"(case ids are [A-Za-z0-9_-], at most {ID_MAX} characters), not {value!r}"
+    )
 
 
 def case_id(prefix: str, external_id: str) -> str | None:
-    """The store id of an external record: ``prefix`` + the external id made safe, or None if blank.
+    """The store id of an external record: ``prefix`` + the external id, or None if blank.
 
-    Ids longer than the protocol's 40 characters keep their tail (the distinctive part).
+    The external id is trimmed of surrounding blanks. One made only of ASCII letters, digits,
+    ``_`` and ``-`` that fits the protocol's 40 characters with the prefix is kept as it is.
+    Any other id (other characters, or too long) becomes a readable part (its unsafe runs
+    replaced by ``-``, the tail kept) plus ``_`` and :data:`ID_HASH_HEX` hex digits of the
+    BLAKE2b hash of the whole id: distinct external ids never share a case id (``X/1``,
+    ``X 1`` and ``X-1``; ``西城2026001`` and ``东城2026001``), and the same id always gives the
+    same case id, on any machine, so a re-import updates. ``prefix`` must be clean
+    (:func:`check_prefix`).
     """
-    cleaned = external_id if external_id.isalnum() and external_id.isascii() else _clean_id(external_id)
-    if not cleaned:
+    text = external_id.strip()
+    if not text:
         return None
-    full = f"{prefix}{cleaned}"
-    return full if len(full) <= ID_MAX else full[-ID_MAX:]
+    if len(prefix) + len(text) <= ID_MAX and _ID_CLEAN.fullmatch(text):
+        return prefix + text
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=ID_HASH_HEX // 2).hexdigest()
+    room = ID_MAX - len(prefix) - 1 - ID_HASH_HEX
+    readable = _ID_UNSAFE.sub("-", text).strip("-")
+    readable = readable[len(readable) - room :].lstrip("-") if room > 0 and len(readable) > room else readable
+    return f"{prefix}{readable if room > 0 else ''}_{digest}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,6 +96,16 @@ _ISO_FIXED = "%Y-%m-%d %H:%M:%S"
 _BIG = np.iinfo(np.int64).min  # marks blank (None) in parsed arrays
 
 
+_MONTH_DAYS = np.array([31, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)  # [0]: unused
+
+
+def _days_in_month(y: Any, m: Any) -> Any:
+    """Days in each month ``m`` (1–12; others give 31, and are refused by the caller) of year ``y``, leap years
+    (proleptic Gregorian) counted: ``2026/02/31`` and ``2025/02/29`` are unreadable, as ``strptime`` says."""
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    return np.where((m >= 1) & (m <= 12), _MONTH_DAYS[np.clip(m, 0, 12)], 31) + ((m == 2) & leap)
+
+
 def _days_from_civil(y: Any, m: Any, d: Any) -> Any:
     """Days since 1970-01-01 of proleptic Gregorian dates (vectorised; H. Hinnant's algorithm)."""
     y = y - (m <= 2)
@@ -206,7 +216,7 @@ class TimeParser:
             ok &= (twelve >= 1) & (twelve <= 12)
             hour = twelve % 12 + np.where(num["pm"], 12, 0)
         second = num.get("S", 0)
-        ok &= (num["m"] >= 1) & (num["m"] <= 12) & (num["d"] >= 1) & (num["d"] <= 31)
+        ok &= (num["m"] >= 1) & (num["m"] <= 12) & (num["d"] >= 1) & (num["d"] <= _days_in_month(num["Y"], num["m"]))
         ok &= (hour <= 23) & (num["M"] <= 59) & (second <= 59)
         days = _days_from_civil(num["Y"], num["m"], num["d"])
         naive = days * 86_400 + hour * 3600 + num["M"] * 60 + second

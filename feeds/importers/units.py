@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 
-from feeds.geo.extent_grid import GENERATED_DISTRICT, Extent, grid_units, robust_extent
+from feeds.geo.extent_grid import GENERATED_DISTRICT, Extent, grid_cell_m, grid_units, robust_extent
 from feeds.geo.locate import GridLocator
 from feeds.store.schema import cases, units
 
@@ -22,6 +22,26 @@ def store_locator(engine: Engine) -> GridLocator:
             select(units.c.code, units.c.geometry).where(units.c.level == "grid").order_by(units.c.code)
         )
         return GridLocator((code, geometry) for code, geometry in rows)
+
+
+def city_units(engine: Engine) -> tuple[str, int] | None:
+    """``(city name, grids)`` of a store holding a foreign city's units (generated over a data extent, or made
+    from real outlines by ``import-units``: the district ``990000``), else None (Xicheng's, or none)."""
+    with engine.connect() as conn:
+        name = conn.execute(select(units.c.name_en).where(units.c.code == GENERATED_DISTRICT)).scalar()
+        if name is None:
+            return None
+        grids = conn.execute(select(func.count()).select_from(units).where(units.c.level == "grid")).scalar_one()
+    return str(name), int(grids)
+
+
+def kept_units_line(city: tuple[str, int]) -> str:
+    """What ``--generate-units`` says when the store already holds a city's units and keeps them."""
+    name, grids = city
+    return (
+        f"kept the store's units of {name} ({grids:,} unit grids): --generate-units generates only into a store "
+        "without a city's units"
+    )
 
 
 def replace_units(engine: Engine, rows: list[dict[str, Any]]) -> None:
@@ -70,7 +90,8 @@ class GeneratingLocator:
     --generate-units`` into a new store): the units are generated (as by ``import-csv
     --generate-units``, :func:`feeds.geo.extent_grid.grid_units`) over ``extent`` if given, else
     over the first batch holding usable coordinates, and written into the store. A store
-    that already holds generated units (a restarted poll) keeps them. Later points
+    that already holds a city's units (generated ones: a restarted poll; or real outlines loaded
+    by ``import-units``) keeps them (:attr:`kept` names them). Later points
     outside that extent are outside every grid.
 
     Args:
@@ -78,7 +99,7 @@ class GeneratingLocator:
         cell_m: Grid cell size in metres.
         city: Name of the generated district.
         extent: The box to cover (``None``: the first batch's).
-        on_generate: Called with the number of grids once they are generated.
+        on_generate: Called with the number of grids and their cell size (metres) once they are generated.
 
     Raises:
         ValueError: If units must be generated into a store that already holds cases.
@@ -90,13 +111,13 @@ class GeneratingLocator:
         cell_m: float,
         city: str,
         extent: Extent | None = None,
-        on_generate: Callable[[int], None] | None = None,
+        on_generate: Callable[[int, float], None] | None = None,
     ) -> None:
         self._engine, self._cell_m, self._city, self._on_generate = engine, cell_m, city, on_generate
         self._locator: GridLocator | None = None
-        with engine.connect() as conn:
-            found = conn.execute(select(units.c.code).where(units.c.code == GENERATED_DISTRICT)).first()
-        if found is not None:
+        self.kept = city_units(engine)
+        """``(city, grids)`` of the units found in the store and kept, or None."""
+        if self.kept is not None:
             self._locator = store_locator(engine)
         elif extent is not None:
             self._generate(extent)
@@ -111,12 +132,13 @@ class GeneratingLocator:
         return self._locator is not None
 
     def _generate(self, extent: Extent) -> None:
-        rows = grid_units(extent, self._cell_m, self._city)
+        cell_m = grid_cell_m(extent, self._cell_m)
+        rows = grid_units(extent, cell_m, self._city)
         replace_units(self._engine, rows)
         grids = [(r["code"], r["geometry"]) for r in rows if r["level"] == "grid"]
         self._locator = GridLocator(grids)
         if self._on_generate is not None:
-            self._on_generate(len(grids))
+            self._on_generate(len(grids), cell_m)
 
     def locate_arrays(self, lons: np.ndarray[Any, Any], lats: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """Grid code per point (``None`` outside), generating the units first if they do not exist yet."""

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from feeds.importers.commands import CsvImportOptions, ImportUserError, run_import_csv
 from feeds.importers.csv311 import CsvLayoutError, import_csv
 from feeds.importers.mapping import load_csv_mapping
-from feeds.importers.records import MappingError
+from feeds.importers.records import MappingError, case_id
 from feeds.importers.units import store_locator
 from feeds.store import Store, open_store
 from feeds.store.schema import cases, units
@@ -159,7 +159,7 @@ def test_bad_times_and_missing_ids_are_skipped(tmp_path: Path, store: Store) -> 
     )
     report = import_csv(path, load_csv_mapping(str(mapping_file)), store.engine, store_locator(store.engine))
     assert report.skipped == {"missing_id": 1, "bad_time": 3}
-    assert report.examples["bad_time"] == ["line 3", "line 5", "line 6"]
+    assert report.examples["bad_time"] == ["line 3 id 8", "line 5 id 10", "line 6 id 11"]
     assert report.taken == 2 and report.unmapped == {"x": 2}
 
 
@@ -184,10 +184,12 @@ def test_line_numbers_count_quoted_line_breaks_and_short_rows_are_skipped(tmp_pa
     report = import_csv(path, load_csv_mapping(str(mapping_file)), store.engine, store_locator(store.engine))
     assert report.read == 5
     assert report.skipped == {"short_row": 1, "bad_time": 1, "missing_id": 1}
-    assert report.examples == {"short_row": ["line 4"], "bad_time": ["line 5"], "missing_id": ["line 9"]}
+    assert report.examples == {"short_row": ["line 4"], "bad_time": ["line 5 id 3"], "missing_id": ["line 9"]}
     assert report.taken == 2
     assert _case(store, "1")["address"] == "two\nlines"
-    assert _case(store, "4-A")["address"] == "three\r\nline\r\nbreaks"
+    odd = case_id("", "4 / A")
+    assert odd is not None and odd.startswith("4-A_")  # readable, with the hash of the id (unsafe characters)
+    assert _case(store, odd)["address"] == "three\r\nline\r\nbreaks"
 
 
 def test_a_large_reimport_rebuilds_the_indexes_it_dropped(

@@ -194,7 +194,25 @@ def test_csv_cases_go_to_the_outlined_areas(tmp_path: Path, store: Store) -> Non
         ("[1, 2", "not a readable UTF-8 JSON file"),
         (
             json.dumps({"type": "FeatureCollection", "features": [_feature({"NAME": "P"}, {"type": "Point"})]}),
-            "no usable polygon features (1 read)",
+            "no usable polygon features (1 read; skipped 1 not a polygon; first: feature 1 'P': not a polygon (Point))",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        _feature({"NAME": "P"}, {"type": "Point"}),
+                        {**_feature({}, OSTFELD), "properties": "NAME"},
+                        _feature({"NAME": "Q"}, None),
+                    ],
+                }
+            ),
+            "no usable polygon features (3 read; skipped 2 not a polygon, 1 no 'NAME'; first: feature 1 'P'",
+        ),
+        ('{"type": "FeatureCollection", "features": {}}', "the FeatureCollection's features must be a list, not dict"),
+        (
+            json.dumps({"type": "FeatureCollection", "features": [{**_feature({}, OSTFELD), "properties": ["NAME"]}]}),
+            "no feature has the name property 'NAME' (properties: none; 1 feature(s) have properties that are not an",
         ),
         (
             json.dumps({"type": "FeatureCollection", "features": [_feature({"Name": "P"}, OSTFELD)]}),
