@@ -16,7 +16,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from desktop.app import WallOptions
-from desktop.startup import StartedApp, UserError, run_wall_session, server_config, start_application
+from desktop.startup import (
+    StartedApp,
+    UserError,
+    check_can_listen,
+    run_wall_session,
+    server_config,
+    start_application,
+)
 from feeds.startup_trace import mark
 
 if TYPE_CHECKING:
@@ -25,6 +32,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+DEMO_HOST = "127.0.0.1"
+"""The demo's case server listens on loopback only."""
 SIMULATOR_AFTER_MS = 1000
 """The live simulator starts this long after the wall shows its first state: its start (its imports,
 the day's script, its own snapshot) and its first events would compete with the wall's first screen
@@ -93,6 +102,7 @@ def seed_with_splash(store: Store, days: int, seed: int | None, started: Started
 
 def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
     """Run the whole demo until the wall is closed."""
+    check_can_listen(DEMO_HOST, args.port)  # before the store is made and seeded (minutes), not after
     started = start_application(options)
 
     from feeds.server import ServerThread
@@ -130,7 +140,7 @@ def run_demo(args: argparse.Namespace, options: WallOptions) -> int:
         log.info("the store holds an imported city: no simulator; replay its days with the workstation's Replay dock")
     else:
         prepare_supervision(store, seed=args.seed or 0)
-    server = ServerThread(server_config(tokens.book, port=args.port, store=store))
+    server = ServerThread(server_config(tokens.book, host=DEMO_HOST, port=args.port, store=store))
     try:
         server.start()
     except RuntimeError as exc:

@@ -13,6 +13,7 @@ import argparse
 import concurrent.futures
 import contextlib
 import logging
+import socket
 import ssl
 import threading
 import time
@@ -99,6 +100,27 @@ def check_screenshot_path(path: Path) -> None:
         raise UserError(f"--screenshot {path}: cannot write it: {exc.strerror or exc}") from None
     if not existed:
         path.unlink(missing_ok=True)
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Refuse a port this machine cannot listen on (another program holds it), before any slow work.
+
+    The demo seeds its history before its server starts: with a port in use that took minutes and left
+    a store behind, then failed. The port is bound as the server binds it (``SO_REUSEADDR``) and
+    released at once; port 0 (any free port) always works.
+
+    Raises:
+        UserError: ``cannot listen on HOST:PORT: <reason>``, as ``gridwall server`` says it.
+    """
+    if port == 0:
+        return
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def require_store(url: str | None) -> None:
