@@ -35,6 +35,7 @@ from widgets.theme import Scale
 log = logging.getLogger(__name__)
 WORKSTATION_OVERVIEW = 0.62
 """Overview panels on a workstation are sized for this fraction of the window height."""
+NOT_TAKEN = "the wall was closed before the screenshot was taken"
 SETTLE_HEAP_MS = 2000
 """How long after its first state is on the panels the wall freezes its heap (desktop/gc_policy.py)."""
 
@@ -152,8 +153,9 @@ class WallSession(QObject):
         self.bridge.sigChanged.connect(self._settle_heap)
         self._cursor: IdleCursor | None = None
         self._inhibitor: ScreensaverInhibitor | None = None
-        self.screenshot_error: str | None = None
-        """Why ``--screenshot`` could not be saved (the run then ends with exit code 1)."""
+        self.screenshot_error: str | None = NOT_TAKEN if options.screenshot is not None else None
+        """Why ``--screenshot`` did not give a good picture (the run then ends with exit code 1): not taken
+        yet (the wall closed first, e.g. by Ctrl+C), or not saved."""
 
     def _settle_heap(self, ch: Changes) -> None:
         """Once the first state is on the panels: freeze what the start made (desktop/gc_policy.py).
@@ -276,8 +278,7 @@ class WallSession(QObject):
                 log.info("screenshot saved: %s", target)
             else:
                 failed.append(str(target))
-        if failed:
-            self.screenshot_error = f"could not save the screenshot {', '.join(failed)}"
+        self.screenshot_error = f"could not save the screenshot {', '.join(failed)}" if failed else None
         QApplication.exit(1 if failed else 0)
 
     def close(self) -> None:

@@ -209,6 +209,8 @@ def run_wall_session(
     starts its simulator then, so its own snapshot does not compete with the wall's).
     A watchdog logs any freeze of the GUI thread longer than ``FREEZE_S`` (with its stack).
     ``replay_source`` lets the session replay periods of that store itself (the demo's).
+    SIGINT (Ctrl+C) and SIGTERM end the event loop as Ctrl+Q does (:mod:`desktop.stop_signals`):
+    the wall closes and the caller stops what it started (the demo's server and simulator).
     """
     from feeds.client import ClientThread
 
@@ -220,6 +222,7 @@ def run_wall_session(
 
     from desktop import gc_policy
     from desktop.session import WallSession
+    from desktop.stop_signals import StopOnSignals
     from feeds.watchdog import FreezeWatchdog
 
     mark("wall imports")
@@ -241,7 +244,8 @@ def run_wall_session(
     beat.timeout.connect(watchdog.beat)
     beat.start(250)
     try:
-        code = int(started.app.exec())
+        with StopOnSignals(started.app):  # Ctrl+C and SIGTERM close the wall as Ctrl+Q does (exit code 0)
+            code = int(started.app.exec())
     finally:
         beat.stop()
         watchdog.stop()
