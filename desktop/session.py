@@ -264,7 +264,8 @@ class WallSession(QObject):
 
     # --------------------------------------------------------------- screenshot
     def _take_screenshot(self) -> None:
-        """Save every window (``PNG``, ``PNG-1``, …) and quit; a picture not saved is :attr:`screenshot_error`."""
+        """Save every window (``PNG``, ``PNG-1``, …) and quit; a picture not saved, or saved of a wall that never
+        reached its server (it shows no data: not a good screenshot), is :attr:`screenshot_error`."""
         path = self.options.screenshot
         assert path is not None  # only scheduled with --screenshot
         failed: list[str] = []
@@ -279,7 +280,18 @@ class WallSession(QObject):
             else:
                 failed.append(str(target))
         self.screenshot_error = f"could not save the screenshot {', '.join(failed)}" if failed else None
-        QApplication.exit(1 if failed else 0)
+        if not failed and self.state.store_id is None:  # no snapshot ever reached the panels
+            self.screenshot_error = f"saved {path}, but the wall never reached its server: {self._why_not_live()}"
+        QApplication.exit(1 if self.screenshot_error else 0)
+
+    def _why_not_live(self) -> str:
+        """The client's reason for not being live (a refused token, a server that cannot be reached)."""
+        status = self.bridge.status
+        if status.state == "refused":
+            return f"{self.client.url} refused the token: {status.detail.removeprefix('access refused: ')}"
+        if status.detail:
+            return status.detail
+        return f"no answer from {self.client.url} yet ({status.state})"
 
     def close(self) -> None:
         """Stop the feed, close the windows and free them (web pages before their profiles)."""
