@@ -103,3 +103,25 @@ def test_sigterm_closes_the_demo_and_stops_its_server_and_simulator(tmp_path: Pa
     after = text[text.index("SIGTERM: closing the wall") :]
     assert "producer 'simulator'" in after and "code=1000" in after, after  # the simulator said goodbye
     assert "feeds.server: stopped" in after, after
+
+
+@pytest.mark.webengine
+@pytest.mark.timeout(400)
+def test_ctrl_c_before_the_screenshot_fails_the_run(tmp_path: Path) -> None:
+    """SIGINT to a ``--screenshot`` run before its picture ends it with exit 1 in one line, not 0 without a picture."""
+    from feeds.server import ServerConfig, ServerThread, TokenBook
+
+    book = TokenBook()
+    book.add("wall-token", "wall", "lobby")
+    server = ServerThread(ServerConfig(host="127.0.0.1", port=0, store_url=str(tmp_path / "s.db"), tokens=book))
+    server.start()
+    shot = tmp_path / "shot.png"
+    try:
+        args = ["wall", "--server", server.url, "--token", "wall-token", "--screenshot", str(shot), "--after", "86400"]
+        with _gridwall(args, tmp_path) as (process, lines):
+            code = _stopped_by(process, lines, signal.SIGINT)
+    finally:
+        server.stop()
+    errors = [line for line in lines if line.startswith("gridwall ")]
+    assert code == 1 and errors == ["gridwall wall: the wall was closed before the screenshot was taken\n"], lines
+    assert not shot.exists()
