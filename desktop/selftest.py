@@ -183,6 +183,13 @@ class _SelfTest:
             time.sleep(0.01)
 
     def run(self, screenshot: Path) -> None:
+        from desktop.startup import UserError, check_screenshot_path
+
+        self.step = "checking the screenshot's path"
+        try:  # as the wall does, before the checks: not a whole run and then "could not write the screenshot"
+            check_screenshot_path(screenshot)
+        except UserError as exc:
+            raise SelfTestFailure(str(exc)) from None
         if logging.getLogger().level > logging.DEBUG:  # quiet unless --verbose
             logging.getLogger().setLevel(logging.WARNING)
         # The last resort, in C, never cancelled (the real run is the process of the self-test command): should

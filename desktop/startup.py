@@ -73,8 +73,8 @@ def check_screenshot_path(path: Path) -> None:
     """Refuse a ``--screenshot`` target that cannot be written, before any work.
 
     It must not be a folder, its suffix must be a picture format Qt writes (png, jpg, …),
-    its folder must exist or be made, and a file must be creatable there (tried: a new
-    file is removed again).
+    its folder must exist or be made (no folder on its way may be a file), and a file must be
+    creatable there (tried: a new file is removed again).
 
     Raises:
         UserError: Naming the path and the reason.
@@ -88,6 +88,9 @@ def check_screenshot_path(path: Path) -> None:
     if suffix not in formats:
         named = f"a '.{suffix}' file" if suffix else "a file without a suffix"
         raise UserError(f"--screenshot {path}: cannot save a picture as {named} (formats: {', '.join(formats)})")
+    blocking = next((folder for folder in path.parents if folder.exists() and not folder.is_dir()), None)
+    if blocking is not None:  # mkdir says only "File exists" (or "Not a directory")
+        raise UserError(f"--screenshot {path}: cannot make its folder: {blocking} is a file")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

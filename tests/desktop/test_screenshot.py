@@ -146,3 +146,15 @@ def test_a_wall_screenshot_with_a_refused_token_exits_1(tmp_path: Path) -> None:
         f"gridwall wall: saved {shot}, but the wall never reached its server: {url} refused the token: unknown token"
     ], out.stderr[-3000:]
     assert shot.stat().st_size > 0
+
+
+def test_a_screenshot_under_a_file_names_the_file(tmp_path: Path) -> None:
+    """A --screenshot whose folder would be under a file says which file is in the way (it said only
+    'cannot make its folder: File exists', or 'Not a directory' further down)."""
+    from desktop.startup import check_screenshot_path
+
+    (tmp_path / "notdb.db").write_text("", encoding="utf-8")
+    for shot in (tmp_path / "notdb.db" / "x.png", tmp_path / "notdb.db" / "a" / "b" / "x.png"):
+        with pytest.raises(UserError) as caught:
+            check_screenshot_path(shot)
+        assert str(caught.value) == f"--screenshot {shot}: cannot make its folder: {tmp_path / 'notdb.db'} is a file"

@@ -52,6 +52,22 @@ def test_self_test_passes_and_writes_a_screenshot(tmp_path: Path) -> None:
     assert not user_data.exists() or not any(user_data.iterdir()), "the self-test wrote into the user's data folder"
 
 
+def test_a_screenshot_path_it_cannot_write_is_refused_before_the_checks(tmp_path: Path) -> None:
+    """self-test --screenshot x.txt fails at once, naming the formats as the wall does; it ran every check
+    first and then said 'could not write the screenshot'."""
+    env = dict(os.environ, PYTHONPATH=python_path(ROOT), GRIDWALL_DATA_DIR=str(tmp_path / "user-data"))
+    shot = tmp_path / "x.txt"
+    out = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "self-test", "--screenshot", str(shot), "--timeout", "200"],
+        capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert out.returncode == 1, out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 1 and " png, " in lines[0], out.stdout  # no check ran
+    assert lines[0].startswith(f"self-test FAILED: --screenshot {shot}: cannot save a picture as a '.txt' file")
+    assert not shot.exists()
+
+
 def test_a_failed_check_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
     """A failing check ends the run with 'self-test FAILED: <reason>' and exit status 1."""
 
