@@ -224,6 +224,12 @@ class CaseClient:
             reason = f"certificate verify failed: {exc.verify_message} (a private CA: trust it with $SSL_CERT_FILE)"
         elif isinstance(exc, (InvalidURI, ValueError, TypeError)) and not isinstance(exc, ssl.SSLError):
             return exc  # a configuration error: retrying cannot help
+        elif self.url[:6].lower() == "wss://" and (
+            isinstance(exc, ssl.SSLError) or (isinstance(exc, ConnectionResetError) and not reason)
+        ):  # a plain ws:// server drops the TLS hello: asyncio's handshake says ConnectionResetError(), no reason
+            why = reason or "the connection was reset"
+            reason = f"TLS handshake failed ({why}): is the server plain ws://?"
+        reason = reason or type(exc).__name__
         self._set_state("reconnecting", f"cannot reach {self.url}: {reason}")
         return None
 

@@ -88,6 +88,27 @@ def test_unreachable_server_gives_one_clear_line_and_keeps_retrying() -> None:
     assert "Traceback" not in err.getvalue() and out.getvalue() == ""
 
 
+def test_wss_to_a_plain_server_says_the_tls_handshake_failed(server: ServerThread) -> None:
+    """wss:// against a plain ws:// server gives a reason and a hint; it said 'cannot reach wss://…:' and nothing."""
+    url = server.url.replace("ws://", "wss://", 1)
+    out, err = io.StringIO(), io.StringIO()
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(tail(url, "wall-token", out=out, err=err, reconnect_delays=backoff(0.05, 0.1)))
+        for _ in range(int(WAIT_S / 0.05)):  # until the first line, however slow the machine
+            if err.getvalue() or run.done():
+                break
+            await asyncio.sleep(0.05)
+        run.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await run
+
+    asyncio.run(scenario())
+    assert err.getvalue().splitlines() == [
+        f"-- connecting · cannot reach {url}: TLS handshake failed (the connection was reset): is the server plain ws://?"
+    ]
+
+
 def test_clean_escapes_controls_and_caps_length() -> None:
     """Terminal escapes and newlines are shown as \\x.., long text is cut with an ellipsis."""
     assert clean("a\x1bb\nc") == "a\\x1bb\\x0ac"
