@@ -25,7 +25,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class StopOnSignals:
-    """While entered (on the main thread, around ``app.exec()``): SIGINT and SIGTERM quit ``app``.
+    """While entered (on the main thread, around the application's event loop): SIGINT and SIGTERM quit ``app``.
 
     A signal that was ignored when entered (a program started in the background with SIGINT
     ignored) stays ignored. :attr:`received` names the first signal that arrived.
