@@ -17,7 +17,7 @@ Positive = Callable[..., Callable[[str], float | int]]
 
 def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int]) -> None:
     """Add ``import-csv`` (and the other importers) to the sub-command parser."""
-    csv_p = sub.add_parser("import-csv", help="import a 311-style CSV export into the store (bulk, idempotent)")
+    csv_p = _add(sub, "import-csv", "import a 311-style CSV export into the store (bulk, idempotent)")
     csv_p.add_argument("file", type=Path, help="the CSV file")
     csv_p.add_argument(
         "--mapping", required=True, help="column-mapping file (TOML) or a shipped one: nyc311, boston311"
@@ -29,13 +29,11 @@ def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int])
         help="a city with no units loaded: generate square unit grids over the data's extent (new store only; "
         "a store holding a city's units keeps them)",
     )
-    csv_p.add_argument("--cell-m", type=_cell_m(positive), default=1000.0, help=_cell_help(1000))
-    csv_p.add_argument("--city", default="Imported city", help="name of the generated district")
+    _generation_options(csv_p, positive)
     _report_options(csv_p)
 
-    units_p = sub.add_parser(
-        "import-units",
-        help="a foreign city's real area outlines (GeoJSON) as the store's units (grids generated inside)",
+    units_p = _add(
+        sub, "import-units", "load a foreign city's real area outlines (GeoJSON) as the store's units (grids inside)"
     )
     units_p.add_argument("file", type=Path, help="GeoJSON FeatureCollection of the areas (polygons, multipolygons)")
     units_p.add_argument(
@@ -56,16 +54,16 @@ def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int])
         help=_cell_help(500, " inside the areas", "an area needs over 999 blocks"),
     )
 
-    o311 = sub.add_parser("import-open311", help="import Open311 GeoReport v2 requests documents (JSON or XML)")
+    o311 = _add(sub, "import-open311", "import Open311 GeoReport v2 requests documents (JSON or XML)")
     o311.add_argument("files", type=Path, nargs="+", help="requests documents (GET /requests.json or .xml)")
     o311.add_argument("--services", type=Path, help="the endpoint's services document (maps codes by their names)")
     _open311_options(o311)
 
-    poll = sub.add_parser("poll-open311", help="poll an Open311 GeoReport v2 endpoint for new and updated requests")
+    poll = _add(sub, "poll-open311", "poll an Open311 GeoReport v2 endpoint for new and updated requests")
     poll.add_argument("endpoint", help="base URL, e.g. https://api.city.gov/dev/v2")
     poll.add_argument("--checkpoint", type=Path, required=True, help="checkpoint file (a restart continues from it)")
     poll.add_argument("--since", help="first poll starts here (ISO date/time; default: 7 days ago)")
-    poll.add_argument("--interval", type=positive(float), default=60.0, help="seconds between polls (default 60)")
+    poll.add_argument("--interval", type=positive(float, low=MIN_INTERVAL_S), default=60.0, help=INTERVAL_HELP)
     poll.add_argument("--page-size", type=positive(int), default=100, help="requests per page (default 100)")
     poll.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
     poll.add_argument(
@@ -74,34 +72,65 @@ def add_import_parsers(sub: Any, positive: Positive, port: Callable[[str], int])
         help="a city with no units loaded: generate square unit grids over --extent or the first requests' "
         "extent (new store only; a store holding a city's units keeps them)",
     )
-    poll.add_argument("--cell-m", type=_cell_m(positive), default=1000.0, help=_cell_help(1000))
-    poll.add_argument("--city", default="Imported city", help="name of the generated district")
+    _generation_options(poll, positive)
     poll.add_argument(
         "--extent", metavar="W,S,E,N", help="box the generated units cover (default: the first requests')"
     )
     _open311_options(poll)
 
-    cap = sub.add_parser("import-cap", help="import CAP 1.2 weather warning files (Alert, Update, Cancel)")
+    cap = _add(sub, "import-cap", "import CAP 1.2 weather warning files (Alert, Update, Cancel)")
     cap.add_argument("files", type=Path, nargs="+", help="CAP 1.2 XML files")
     _sink_options(cap, CAP_DB)
 
-    poll_cap = sub.add_parser("poll-cap", help="poll a CAP feed (one alert or an Atom/RSS index of alerts)")
+    poll_cap = _add(sub, "poll-cap", "poll a CAP feed (one alert or an Atom/RSS index of alerts)")
     poll_cap.add_argument("url", help="feed URL")
     poll_cap.add_argument(
         "--checkpoint", type=Path, required=True, help="checkpoint file (a restart continues from it)"
     )
-    poll_cap.add_argument("--interval", type=positive(float), default=60.0, help="seconds between polls (default 60)")
+    poll_cap.add_argument("--interval", type=positive(float, low=MIN_INTERVAL_S), default=60.0, help=INTERVAL_HELP)
     poll_cap.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
     _sink_options(poll_cap, CAP_DB)
 
-    poll_db = sub.add_parser("poll-db", help="poll another system's case table or view by its updated-at column")
+    poll_db = _add(sub, "poll-db", "poll another system's case table or view by its updated-at column")
     poll_db.add_argument("url", help="SQLAlchemy URL of the other system, e.g. postgresql://reader@host/cases")
     poll_db.add_argument("--mapping", required=True, help="mapping file (TOML): table, updated_at and columns")
     poll_db.add_argument("--checkpoint", type=Path, required=True, help="checkpoint file (a restart continues from it)")
-    poll_db.add_argument("--interval", type=positive(float), default=60.0, help="seconds between polls (default 60)")
+    poll_db.add_argument("--interval", type=positive(float, low=MIN_INTERVAL_S), default=60.0, help=INTERVAL_HELP)
     poll_db.add_argument("--once", action="store_true", help="poll once and exit (1 if it failed)")
     _sink_options(poll_db, "cases go to")
     add_replay_parser(sub, positive, port)
+
+
+MIN_INTERVAL_S = 1.0
+"""The shortest ``--interval`` of a poller (a smaller one polled the source in a tight loop)."""
+INTERVAL_HELP = f"seconds between polls (default 60; at least {MIN_INTERVAL_S:g})"
+GENERATION_DEFAULTS = {"cell_m": 1000.0, "city": "Imported city"}
+"""``--cell-m`` and ``--city`` when ``--generate-units`` is given without them."""
+
+
+def _add(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    """A sub-command whose one-line ``summary`` is its line in ``gridwall --help`` and heads its own ``--help``."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=summary, description=summary[0].upper() + summary[1:] + "."
+    )
+    return parser
+
+
+def _generation_options(p: argparse.ArgumentParser, positive: Positive) -> None:
+    """``--cell-m`` and ``--city``, which go with ``--generate-units`` (no default here: alone, they are refused)."""
+    p.add_argument("--cell-m", type=_cell_m(positive), help=_cell_help(1000) + "; with --generate-units")
+    p.add_argument("--city", help="name of the generated district (default 'Imported city'); with --generate-units")
+
+
+def _generation(args: argparse.Namespace) -> dict[str, Any]:
+    """``cell_m`` and ``city`` for the options; refused (one line) when given without ``--generate-units``."""
+    from desktop.startup import UserError
+
+    given = {key: getattr(args, key) for key in GENERATION_DEFAULTS if getattr(args, key) is not None}
+    if given and not args.generate_units:
+        names = " and ".join("--" + key.replace("_", "-") for key in given)
+        raise UserError(f"{names} go{'es' if len(given) == 1 else ''} with --generate-units")
+    return {**GENERATION_DEFAULTS, **given}
 
 
 def _cell_m(positive: Positive) -> Callable[[str], float | int]:
@@ -122,7 +151,7 @@ def add_replay_parser(sub: Any, positive: Positive, port: Callable[[str], int]) 
     """Add ``replay``: ``--speed`` within the range the ``replay`` messages carry (feeds/protocol/replay.py)."""
     from feeds.protocol.replay import REPLAY_SPEED_MAX, REPLAY_SPEED_MIN
 
-    rp = sub.add_parser("replay", help="replay a stored period to walls at N× (a replay server walls connect to)")
+    rp = _add(sub, "replay", "replay a stored period to walls at N× (a replay server walls connect to)")
     rp.add_argument("--from", dest="start", required=True, help="start, ISO date/time (Beijing time unless offset)")
     rp.add_argument("--to", dest="end", required=True, help="end, ISO date/time")
     rp.add_argument(
@@ -178,8 +207,7 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
         mapping=args.mapping,
         db=args.db,
         generate_units=args.generate_units,
-        cell_m=args.cell_m,
-        city=args.city,
+        **_generation(args),
         json=args.json,
         progress=not args.no_progress,
     )
@@ -214,6 +242,7 @@ def cmd_import_units(args: argparse.Namespace) -> int:
 def _open311(args: argparse.Namespace) -> Any:
     from feeds.importers.commands import Open311Options
 
+    generating = _generation(args) if hasattr(args, "generate_units") else {}
     return Open311Options(
         mapping=getattr(args, "mapping", None),
         db=args.db,
@@ -221,9 +250,8 @@ def _open311(args: argparse.Namespace) -> Any:
         token=args.token,
         json=args.json,
         generate_units=getattr(args, "generate_units", False),
-        cell_m=getattr(args, "cell_m", 1000.0),
-        city=getattr(args, "city", "Imported city"),
         extent=getattr(args, "extent", None),
+        **generating,
     )
 
 

@@ -15,25 +15,31 @@ from typing import Any
 
 def add_supervision_parsers(sub: Any, server_url: Any = str, default_server: str = "") -> None:
     """Add ``import-parts``, ``import-cameras`` and ``look-at``."""
-    comp = sub.add_parser(
-        "import-parts",
-        help="replace the component (部件) inventory with a CSV or GeoJSON file",
-    )
+    comp = _add(sub, "import-parts", "replace the component (部件) inventory with a CSV or GeoJSON file")
     comp.add_argument("file", type=Path, help="CSV (code,lon,lat[,state,department,name]) or GeoJSON points")
     comp.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
     comp.add_argument("--add", action="store_true", help="add to (or update) the inventory instead of replacing it")
-    cam = sub.add_parser("import-cameras", help="replace the video cameras with a CSV or GeoJSON file")
+    cam = _add(sub, "import-cameras", "replace the video cameras with a CSV or GeoJSON file")
     cam.add_argument("file", type=Path, help="CSV (id,name_zh,lon,lat,url[,name_en]) or GeoJSON points")
     cam.add_argument("--db", help="SQLAlchemy URL of the store (default: SQLite in the user data folder)")
-    look = sub.add_parser(
+    look = _add(
+        sub,
         "look-at",
-        help="look up a grid/unit code, case id, component code, supervisor or camera and fly every wall there",
+        "look up a grid/unit code, case id, component code, supervisor or camera and fly every wall there",
     )
     look.add_argument("text", help="what to look up (as typed in the workstation's search box)")
     look.add_argument(
         "--server", type=server_url, default=default_server, help=f"server URL (default {default_server})"
     )
     look.add_argument("--token", required=True, help="operator token (required)")
+
+
+def _add(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    """A sub-command whose one-line ``summary`` is its line in ``gridwall --help`` and heads its own ``--help``."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=summary, description=summary[0].upper() + summary[1:] + "."
+    )
+    return parser
 
 
 def cmd_import_parts(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from feeds.geo.geojson_io import write_atomic
 from feeds.importers.cap import CapError, CapMessage, WarningBook, parse_cap
 from feeds.importers.cap_ledger import CapLedger
+from feeds.importers.checkpoint import checkpoint_error, read_checkpoint
 from feeds.importers.producer import LazyProducer, ProducerError, ProducerSession
 from feeds.importers.report import ImportReport
 from feeds.protocol import Error, ProtocolError, WeatherWarning
@@ -177,18 +178,23 @@ class CapPoller:
 
     def _load(self) -> None:
         """The links read; the chains and validity an older checkpoint kept go to the ledger."""
-        if not self.checkpoint.exists():
+        data = read_checkpoint(self.checkpoint, ("seen",))
+        if data is None:
             return
+        seen, expires_in, chains = data["seen"], data.get("expires", {}), data.get("chains", {})
+        if not isinstance(seen, list) or not all(isinstance(link, str) for link in seen):
+            raise checkpoint_error(self.checkpoint, "'seen' is not a list of the links read")
+        if not isinstance(expires_in, dict) or not isinstance(chains, dict):
+            raise checkpoint_error(self.checkpoint, "'expires' and 'chains' must be JSON objects")
         try:
-            data = json.loads(self.checkpoint.read_text(encoding="utf-8"))
-            self.seen = set(data["seen"])
-            expires = {str(k): float(v) for k, v in data.get("expires", {}).items()}
-            older = [
-                CapMessage(str(identifier), str(alert_id), 0.0, expires.get(str(alert_id)), True)
-                for identifier, alert_id in data.get("chains", {}).items()
-            ]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"unreadable checkpoint {self.checkpoint}: {exc}") from None
+            expires = {str(k): float(v) for k, v in expires_in.items()}
+        except (TypeError, ValueError):
+            raise checkpoint_error(self.checkpoint, "'expires' holds a value that is not a number") from None
+        self.seen = set(seen)
+        older = [
+            CapMessage(str(identifier), str(alert_id), 0.0, expires.get(str(alert_id)), True)
+            for identifier, alert_id in chains.items()
+        ]
         self.ledger.record(older)
 
     def _save(self) -> None:

@@ -7,15 +7,16 @@ one-line error; everything else is here so it can be tested without Qt.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -36,7 +37,6 @@ from feeds.importers.open311 import (
     Open311Mapping,
     load_open311_mapping,
     parse_document,
-    parse_time,
     read_services,
     request_states,
 )
@@ -47,7 +47,7 @@ from feeds.importers.replay import timeline
 from feeds.importers.replay_server import ReplayServer
 from feeds.importers.report import ImportReport
 from feeds.importers.sinks import CaseSink, ProducerSink, StoreSink, locate
-from feeds.importers.times import parse_w3
+from feeds.importers.times import command_line_time
 from feeds.importers.units import (
     GeneratingLocator,
     city_units,
@@ -59,10 +59,11 @@ from feeds.importers.units import (
 from feeds.server import TokenBook
 from feeds.simulator.history.progress import ProgressBar
 from feeds.store import Store, open_store
-from feeds.store.new_file import new_sqlite_file, remove_if_unused
+from feeds.store.new_file import new_sqlite_file, remove_if_unused, remove_new_file
 from feeds.store.store import StoreError
 
 BEIJING = timezone(timedelta(hours=8))
+T = TypeVar("T")
 
 
 class ImportUserError(Exception):
@@ -83,10 +84,12 @@ class CsvImportOptions:
     progress: bool = True
 
 
-def _open(db: str | None) -> Store:
+def _open(db: str | None, created: Path | None = None) -> Store:
+    """Open the store; when that fails, ``created`` (the SQLite file opening it was to create) is removed."""
     try:
         return open_store(db)
     except (StoreError, OSError) as exc:
+        remove_new_file(created)
         raise ImportUserError(f"cannot open the store: {exc}") from None
 
 
@@ -97,7 +100,7 @@ def _import_store(db: str | None, err: TextIO | None = None) -> Iterator[Store]:
     went through but every record was skipped (or there was none), so no empty store is left for a
     later command to take as the store; the latter is said on ``err`` (stderr)."""
     created = new_sqlite_file(db)
-    store = _open(db)
+    store = _open(db, created)
     try:
         yield store
     except BaseException:
@@ -105,6 +108,24 @@ def _import_store(db: str | None, err: TextIO | None = None) -> Iterator[Store]:
         raise
     if remove_if_unused(store, created):
         (err or sys.stderr).write(f"nothing was stored: removed the new store {created} this import created\n")
+
+
+@contextlib.contextmanager
+def _poll_store(db: str | None) -> Iterator[Store]:
+    """The store a poll locates its points with (and, without ``--server``, writes to), closed after it.
+
+    A SQLite file this command created is removed again when the command is refused or fails with
+    nothing stored in it (a table the mapping names missing, a store that cannot take generated units),
+    as an import's; a poll that ran keeps its store, which waits for the later polls.
+    """
+    created = new_sqlite_file(db)
+    store = _open(db, created)
+    try:
+        yield store
+    except BaseException:
+        remove_if_unused(store, created)
+        raise
+    store.close()
 
 
 def _need_file(path: Path) -> None:
@@ -223,18 +244,24 @@ def _extent(text: str) -> Extent:
     return Extent(west, south, east, north)
 
 
-def _poll_locator(opts: Open311Options, store: Store, err: TextIO | None) -> PointLocator:
-    """The store's grids, or with ``--generate-units`` grids generated over ``--extent`` or the first requests."""
+def _generation(opts: Open311Options) -> Extent | None:
+    """Check ``--generate-units`` and the options that go with it before any store is opened; the ``--extent``."""
     if not opts.generate_units:
         if opts.extent is not None:
             raise ImportUserError("--extent goes with --generate-units")
-        return store_locator(store.engine)
+        return None
     if opts.server is not None:
         raise ImportUserError(
             "--generate-units writes the units into the store (--db): poll into the store, then serve it"
         )
     _cell_m(opts.cell_m)
-    extent = _extent(opts.extent) if opts.extent is not None else None
+    return _extent(opts.extent) if opts.extent is not None else None
+
+
+def _poll_locator(opts: Open311Options, extent: Extent | None, store: Store, err: TextIO | None) -> PointLocator:
+    """The store's grids, or with ``--generate-units`` grids generated over ``extent`` or the first requests."""
+    if not opts.generate_units:
+        return store_locator(store.engine)
     stream = err or sys.stderr
 
     def told(grids: int, cell_m: float) -> None:
@@ -257,14 +284,22 @@ def _open311_mapping(opts: Open311Options) -> Open311Mapping:
         raise ImportUserError(str(exc)) from None
 
 
-def _sink(opts: Open311Options, store: Store) -> CaseSink:
+def _producer(opts: Open311Options) -> tuple[str, str] | None:
+    """``--server`` and ``--token`` when publishing to a case server (checked before any store is opened)."""
     if opts.server is None:
-        return StoreSink(store.engine)
+        return None
     if not opts.server.startswith(("ws://", "wss://")):
         raise ImportUserError(f"--server must be a ws:// or wss:// URL, not {opts.server!r}")
     if not opts.token:
         raise ImportUserError("--server needs --token (a producer token)")
-    url, token = opts.server, opts.token
+    return opts.server, opts.token
+
+
+def _sink(opts: Open311Options, store: Store) -> CaseSink:
+    target = _producer(opts)
+    if target is None:
+        return StoreSink(store.engine)
+    url, token = target
     return ProducerSink(lambda: ProducerSession(url, token))
 
 
@@ -342,30 +377,44 @@ def run_poll_open311(
     if not endpoint.startswith(("http://", "https://")):
         raise ImportUserError(f"the endpoint must be an http:// or https:// URL, not {endpoint!r}")
     mapping = _open311_mapping(opts)
-    first_since = None
-    if since is not None:
-        first_since = parse_time(since, UTC)
-        if first_since is None:
-            raise ImportUserError(f"--since must be an ISO date/time, not {since!r}")
-    try:
-        point = Checkpoint.load(checkpoint)
-    except ValueError as exc:
-        raise ImportUserError(str(exc)) from None
-    store = _open(opts.db)
-    try:
+    first_since = _command_line_time(since, "since", UTC) if since is not None else None
+    _producer(opts)
+    extent = _generation(opts)
+    point = _checkpoint(Checkpoint.load, checkpoint)
+    with _poll_store(opts.db) as store:
         poller = Open311Poller(
             endpoint,
             mapping,
             _sink(opts, store),
-            _poll_locator(opts, store, err),
+            _poll_locator(opts, extent, store, err),
             point,
             first_since=first_since,
             page_size=page_size,
         )
-    finally:
-        store.close()
-
+        _checkpoint_folder(checkpoint)
     return poll_loop(poller.poll_once, interval_s=interval_s, once=once, as_json=opts.json, out=out)
+
+
+def _checkpoint(load: Callable[[Path], T], path: Path) -> T:
+    """A poller's checkpoint read from ``path`` (a missing file: from the start), or its problem in one line."""
+    try:
+        return load(path)
+    except ValueError as exc:
+        raise ImportUserError(str(exc)) from None
+
+
+def _checkpoint_folder(path: Path) -> None:
+    """Make the checkpoint's folder if missing, before the first poll stores anything: a checkpoint
+    that cannot be written after a poll went through would stop the command with the poll stored."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImportUserError(
+            f"--checkpoint {path}: cannot create its folder {folder}: {exc.strerror or exc}"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ImportUserError(f"--checkpoint {path}: its folder {folder} is not writable")
 
 
 def poll_loop(
@@ -390,13 +439,10 @@ def poll_loop(
 
 
 def _alert_sink(opts: Open311Options, store: Store) -> AlertSink:
-    if opts.server is None:
+    target = _producer(opts)
+    if target is None:
         return StoreAlertSink(store)
-    if not opts.server.startswith(("ws://", "wss://")):
-        raise ImportUserError(f"--server must be a ws:// or wss:// URL, not {opts.server!r}")
-    if not opts.token:
-        raise ImportUserError("--server needs --token (a producer token)")
-    url, token = opts.server, opts.token
+    url, token = target
     return ProducerAlertSink(lambda: ProducerSession(url, token))
 
 
@@ -434,17 +480,14 @@ def run_poll_cap(
     """``gridwall poll-cap``: poll a CAP feed until interrupted (or once); returns the exit code."""
     if not url.startswith(("http://", "https://")):
         raise ImportUserError(f"the feed must be an http:// or https:// URL, not {url!r}")
-    store = _open(opts.db)
-    try:
+    _producer(opts)
+    with _poll_store(opts.db) as store:
         sink, ledger = _alert_sink(opts, store), CapLedger(store.engine)
-        poller = CapPoller(url, sink, checkpoint, ledger=ledger, district=district_outline(store.engine))
-    except ValueError as exc:
-        store.close()
-        raise ImportUserError(str(exc)) from None
-    try:
+        poller = _checkpoint(
+            lambda path: CapPoller(url, sink, path, ledger=ledger, district=district_outline(store.engine)), checkpoint
+        )
+        _checkpoint_folder(checkpoint)
         return poll_loop(poller.poll_once, interval_s=interval_s, once=once, as_json=opts.json, out=out)
-    finally:
-        store.close()
 
 
 def run_poll_db(
@@ -453,11 +496,11 @@ def run_poll_db(
     """``gridwall poll-db``: poll another system's case table until interrupted (or once); returns the exit code."""
     try:
         mapping = load_db_mapping(mapping_file)
-        point = DbCheckpoint.load(checkpoint)
-    except (MappingError, ValueError) as exc:
+    except MappingError as exc:
         raise ImportUserError(str(exc)) from None
-    store = _open(opts.db)
-    try:
+    point = _checkpoint(DbCheckpoint.load, checkpoint)
+    _producer(opts)
+    with _poll_store(opts.db) as store:
         try:
             poller = DbPoller(url, mapping, _sink(opts, store), store_locator(store.engine), point)
         except (ArgumentError, NoSuchModuleError) as exc:
@@ -472,21 +515,25 @@ def run_poll_db(
                 raise ImportUserError(str(exc)) from None
 
         try:
+            _checkpoint_folder(checkpoint)
             return poll_loop(poll, interval_s=interval_s, once=once, as_json=opts.json)
         finally:
             poller.close()
-    finally:
-        store.close()
 
 
 REPLAY_HELP = "keys: p pause/resume · + faster · - slower · s HH:MM seek (back or forward) · q end (back to live)"
 
 
-def _replay_time(text: str, what: str) -> float:
-    t = parse_w3(text, BEIJING)
-    if t is None:
-        raise ImportUserError(f"--{what} must be an ISO date/time (Beijing time unless it has an offset), not {text!r}")
-    return t
+def _command_line_time(text: str, what: str, tz: tzinfo) -> float:
+    """``--from``, ``--to`` or ``--since`` as epoch seconds, or its problem in one line."""
+    try:
+        return command_line_time(text, tz)
+    except ValueError as exc:
+        problem = str(exc)
+        if problem.startswith("not an ISO"):
+            zone = "Beijing time" if tz is BEIJING else "UTC"
+            problem += f"; e.g. 2026-11-20 or 2026-11-20T08:00 ({zone} unless it has an offset)"
+        raise ImportUserError(f"--{what} {text!r}: {problem}") from None
 
 
 def _replay_command(replay: ReplayServer, line: str) -> bool:
@@ -532,7 +579,7 @@ def run_replay(
     ends the replay that long after the period's end was reached; ``wall_token`` is
     printed in the hint on how to open a wall (the book holds only hashes).
     """
-    start, end = _replay_time(start_text, "from"), _replay_time(end_text, "to")
+    start, end = _command_line_time(start_text, "from", BEIJING), _command_line_time(end_text, "to", BEIJING)
     if end <= start:
         raise ImportUserError("--to must be after --from")
     if not any(grant.role == "wall" for _, grant in tokens):

@@ -27,6 +27,7 @@ from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 from feeds.geo.geojson_io import write_atomic
 from feeds.geo.locate import GridLocator
 from feeds.importers.cases import CaseState
+from feeds.importers.checkpoint import checkpoint_error, read_checkpoint
 from feeds.importers.mapping import CsvMapping, load_csv_mapping, resolve_mapping_path
 from feeds.importers.producer import ProducerError
 from feeds.importers.records import MappingError, case_id
@@ -124,17 +125,17 @@ class DbCheckpoint:
 
     @classmethod
     def load(cls, path: Path) -> DbCheckpoint:
-        """Read the file (missing: from the start; unreadable: ``ValueError``)."""
-        if not path.exists():
+        """Read the file (missing: from the start; an unusable one: ``ValueError``)."""
+        data = read_checkpoint(path, ("updated_at", "id"))
+        if data is None:
             return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            value = data["updated_at"]
-            if data.get("updated_at_type") == "datetime":
+        value = data["updated_at"]
+        if data.get("updated_at_type") == "datetime":
+            try:
                 value = datetime.fromisoformat(value)
-            return cls(path, value, data["id"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"unreadable checkpoint {path}: {exc}") from None
+            except (TypeError, ValueError):
+                raise checkpoint_error(path, f"'updated_at' is {value!r}, not an ISO date/time") from None
+        return cls(path, value, data["id"])
 
     def save(self) -> None:
         """Write atomically."""

@@ -25,10 +25,12 @@ from typing import Any
 
 from feeds.geo.geojson_io import write_atomic
 from feeds.geo.locate import PointLocator
+from feeds.importers.checkpoint import checkpoint_error, read_checkpoint
 from feeds.importers.open311 import Open311Error, Open311Mapping, error_message, parse_document, request_states
 from feeds.importers.producer import ProducerError
 from feeds.importers.report import ImportReport
 from feeds.importers.sinks import CaseSink, locate
+from feeds.importers.times import in_range
 from feeds.protocol import ProtocolError
 
 WINDOW_S = 90 * 86_400
@@ -44,15 +46,16 @@ class Checkpoint:
 
     @classmethod
     def load(cls, path: Path) -> Checkpoint:
-        """Read a checkpoint file (a missing file: start from scratch; unreadable: ``ValueError``)."""
-        if not path.exists():
+        """Read a checkpoint file (a missing file: start from scratch; an unusable one: ``ValueError``)."""
+        data = read_checkpoint(path, ("done_until",))
+        if data is None:
             return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            done = data.get("done_until")
-            return cls(path, float(done) if done is not None else None)
-        except (OSError, ValueError, AttributeError, TypeError) as exc:
-            raise ValueError(f"unreadable checkpoint {path}: {exc}") from None
+        done = data["done_until"]
+        if done is None:
+            return cls(path)
+        if isinstance(done, bool) or not isinstance(done, (int, float)) or not in_range(float(done)):
+            raise checkpoint_error(path, f"'done_until' is {done!r}, not a time from 1970 to 2099 (epoch seconds)")
+        return cls(path, float(done))
 
     def save(self) -> None:
         """Write atomically (a crash leaves the old or the new checkpoint, never half of one)."""

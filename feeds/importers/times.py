@@ -65,6 +65,26 @@ def parse_w3(text: str, tz: tzinfo | None) -> float | None:
         return None
 
 
+def command_line_time(text: str, tz: tzinfo) -> float:
+    """An ISO 8601 date or date/time given on the command line as epoch seconds (``tz`` when it has no offset).
+
+    Raises:
+        ValueError: Saying what is wrong: not an ISO date/time (or a day that does not exist), or a time
+            outside 1970–2099, which the protocol does not carry.
+    """
+    try:
+        dt = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        why = "" if str(exc).startswith("Invalid isoformat") else f" ({exc})"
+        raise ValueError(f"not an ISO date/time{why}") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz)
+    try:
+        return epoch_of(dt)
+    except ValueError:
+        raise ValueError("outside 1970–2099, the times GridWall carries") from None
+
+
 def zone(name: str) -> tzinfo:
     """The IANA time zone ``name`` (``TimeFormatError`` if unknown)."""
     try:

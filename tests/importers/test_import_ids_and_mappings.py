@@ -387,18 +387,18 @@ def test_the_generated_message_names_the_grown_cell_and_cell_m_is_bounded(
 
 def test_poll_open311_generate_units_keeps_imported_outlines_and_says_so(data_dir: Path, tmp_path: Path) -> None:
     """The poll path keeps a city's units as the CSV path does, and names them on stderr (it said nothing)."""
-    from feeds.importers.commands import _poll_locator
+    from feeds.importers.commands import _generation, _poll_locator
 
     db = _outlines(tmp_path, data_dir)
     before = _grids(db)
     store = open_store(str(db))
     try:
         err = io.StringIO()
-        locator = _poll_locator(Open311Options(db=str(db), generate_units=True), store, err)
+        locator = _poll_locator(Open311Options(db=str(db), generate_units=True), None, store, err)
         assert getattr(locator, "kept", None) == ("Made-up", before)
         assert err.getvalue().startswith(f"kept the store's units of Made-up ({before:,} unit grids)")
         with pytest.raises(ImportUserError, match="--cell-m must be from 10"):
-            _poll_locator(Open311Options(db=str(db), generate_units=True, cell_m=5.0), store, err)
+            _generation(Open311Options(db=str(db), generate_units=True, cell_m=5.0))
     finally:
         store.close()
     assert _grids(db) == before
