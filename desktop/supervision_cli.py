@@ -42,6 +42,16 @@ def _add(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_in_memory(db: str | None) -> None:
+    """An import into a store in memory would be gone when the command ends: refused in one line."""
+    from desktop.startup import UserError
+    from feeds.store.engine import in_memory_problem
+
+    problem = in_memory_problem(db)
+    if problem is not None:
+        raise UserError(problem)
+
+
 def cmd_import_parts(args: argparse.Namespace) -> int:
     """``gridwall import-parts``: check the whole file, then write it (nothing is written on any error)."""
     from desktop.startup import UserError
@@ -52,6 +62,7 @@ def cmd_import_parts(args: argparse.Namespace) -> int:
     from feeds.supervision.components import write_components
     from feeds.taxonomy import load_taxonomy
 
+    _refuse_in_memory(args.db)
     locator = GridLocator((u.code, u.geometry) for u in load_units().grids)
     read = read_component_file(args.file, load_taxonomy(), locator.locate_arrays)
     if not read.ok:
@@ -76,6 +87,7 @@ def cmd_import_cameras(args: argparse.Namespace) -> int:
     from feeds.store import StoreError, open_store
     from feeds.supervision.cameras import CameraFileError, read_camera_file, write_cameras
 
+    _refuse_in_memory(args.db)
     try:
         rows = read_camera_file(args.file)
         store = open_store(args.db)

@@ -59,6 +59,7 @@ from feeds.importers.units import (
 from feeds.server import TokenBook
 from feeds.simulator.history.progress import ProgressBar
 from feeds.store import Store, open_store
+from feeds.store.engine import in_memory_problem
 from feeds.store.new_file import new_sqlite_file, remove_if_unused, remove_new_file
 from feeds.store.store import StoreError
 
@@ -91,6 +92,13 @@ def _open(db: str | None, created: Path | None = None) -> Store:
     except (StoreError, OSError) as exc:
         remove_new_file(created)
         raise ImportUserError(f"cannot open the store: {exc}") from None
+
+
+def _writable_store(db: str | None) -> None:
+    """Refuse a store in memory: what an import or a poll writes there is gone when the command ends."""
+    problem = in_memory_problem(db)
+    if problem is not None:
+        raise ImportUserError(problem)
 
 
 @contextlib.contextmanager
@@ -190,6 +198,7 @@ def run_import_csv(opts: CsvImportOptions, out: TextIO | None = None, err: TextI
         ImportUserError: For a missing file, a bad mapping, a header that lacks a mapped column, a line the
             ``csv`` module cannot read (a field over its limit).
     """
+    _writable_store(opts.db)
     _need_file(opts.file)
     if opts.generate_units:
         _cell_m(opts.cell_m)
@@ -321,6 +330,7 @@ def run_import_open311(
         ImportUserError: For a missing or unreadable file, an error document, a document that is not requests
             (a services list, an object, another XML root), a bad mapping; nothing is stored then.
     """
+    _writable_store(opts.db)
     mapping = _open311_mapping(opts)
     if services is not None:
         try:
@@ -374,6 +384,7 @@ def run_poll_open311(
     With ``generate_units`` (a foreign city, a new store) the unit grids are generated over
     ``extent`` or over the first requests read (:class:`~feeds.importers.units.GeneratingLocator`).
     """
+    _writable_store(opts.db)
     if not endpoint.startswith(("http://", "https://")):
         raise ImportUserError(f"the endpoint must be an http:// or https:// URL, not {endpoint!r}")
     mapping = _open311_mapping(opts)
@@ -462,6 +473,7 @@ def run_import_cap(
     It continues from earlier runs: the warnings shown (the store's, or the server's) and the messages recorded
     in the store's ``cap_messages`` (with ``--server`` too: the ``--db`` store keeps them).
     """
+    _writable_store(opts.db)
     texts: list[tuple[str, str | bytes]] = [(str(path), _read_cap(path)) for path in files]
     started = time.perf_counter()
     report = ImportReport(source=", ".join(str(f) for f in files))
@@ -478,6 +490,7 @@ def run_poll_cap(
     url: str, opts: Open311Options, checkpoint: Path, *, interval_s: float, once: bool, out: TextIO | None = None
 ) -> int:
     """``gridwall poll-cap``: poll a CAP feed until interrupted (or once); returns the exit code."""
+    _writable_store(opts.db)
     if not url.startswith(("http://", "https://")):
         raise ImportUserError(f"the feed must be an http:// or https:// URL, not {url!r}")
     _producer(opts)
@@ -494,6 +507,7 @@ def run_poll_db(
     url: str, mapping_file: str, opts: Open311Options, checkpoint: Path, *, interval_s: float, once: bool
 ) -> int:
     """``gridwall poll-db``: poll another system's case table until interrupted (or once); returns the exit code."""
+    _writable_store(opts.db)
     try:
         mapping = load_db_mapping(mapping_file)
     except MappingError as exc:
@@ -664,6 +678,7 @@ def run_import_units(opts: UnitsImportOptions, out: TextIO | None = None) -> Out
     Raises:
         ImportUserError: For a missing or unusable file, or a store that already holds cases.
     """
+    _writable_store(opts.db)
     _need_file(opts.file)
     _cell_m(opts.cell_m)
     try:

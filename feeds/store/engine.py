@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 from feeds.paths import default_store_file
@@ -30,11 +31,13 @@ def resolve_url(url: str | None) -> str:
     Args:
         url: ``None`` for ``$GRIDWALL_STORE_URL`` or else the default SQLite
             file, a path to a SQLite file, or any SQLAlchemy URL
-            (``sqlite:///...``, ``postgresql://...``).
+            (``sqlite:///...``, ``postgresql://...``); ``:memory:`` is SQLite in memory.
     """
     url = url or os.environ.get(STORE_URL_ENV) or None
     if not url:
         return f"sqlite:///{default_store_file()}"
+    if url == ":memory:":  # SQLite's own name for an in-memory database, not a file of that name
+        return "sqlite://"
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -48,6 +51,29 @@ def sqlite_file(url: str | None) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     return Path(parsed.database)
+
+
+def in_memory(url: str | None) -> bool:
+    """Whether ``url`` names a SQLite store in memory (``:memory:``, ``sqlite://``, ``sqlite:///``): it is gone
+    when the process ends, so no other process can read what a command writes into it."""
+    try:
+        parsed = make_url(resolve_url(url))
+    except ArgumentError:
+        return False  # not a URL: opening it names the problem
+    database = parsed.database or ""
+    memory = not database or database == ":memory:" or "mode=memory" in database
+    return parsed.get_backend_name() == "sqlite" and (memory or parsed.query.get("mode") == "memory")
+
+
+def in_memory_problem(url: str | None) -> str | None:
+    """Why a command that writes a store for other processes cannot write ``url`` (``None``: it can)."""
+    if not in_memory(url):
+        return None
+    shown = url or os.environ.get(STORE_URL_ENV) or ""
+    return (
+        f"the store {shown!r} is in memory: what is written there is gone when this command ends "
+        "and no other command can read it; give a SQLite file or a database server's URL"
+    )
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -50,3 +50,37 @@ def test_import_csv_prints_the_report_as_json(
     assert main([*argv, "--generate-units", "--json", "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert '"taken": 98' in out and '"outside_units": 2' in out
+
+
+@pytest.mark.parametrize("db", [":memory:", "sqlite://", "sqlite:///", "sqlite:///:memory:"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["seed", "--days", "1"],
+        ["import-csv", "{data}/boston311_100.csv", "--mapping", "boston311"],
+        ["import-open311", "{data}/open311/json-service-requests.json"],
+        ["import-cap", "{data}/cap/rainstorm_yellow.xml"],
+        ["import-units", "{data}/madeup_areas_boston.geojson", "--name-property", "name"],
+        ["import-parts", "{data}/boston311_100.csv"],
+        ["import-cameras", "{data}/boston311_100.csv"],
+        ["poll-open311", "http://127.0.0.1:1/v2", "--checkpoint", "{tmp}/c.json", "--once"],
+        ["poll-cap", "http://127.0.0.1:1/cap", "--checkpoint", "{tmp}/c.json", "--once"],
+        ["poll-db", "sqlite://", "--mapping", "nyc311", "--checkpoint", "{tmp}/c.json", "--once"],
+    ],
+)
+def test_a_store_in_memory_is_refused_by_the_commands_that_write_one(
+    args: list[str],
+    db: str,
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What seed, an import or a poll writes into a store in memory is lost at its end: refused in one line (seed
+    --db sqlite:/// seeded one, threw it away and said 'seeded'; --db :memory: made a file of that name)."""
+    monkeypatch.chdir(tmp_path)
+    argv = [a.format(data=data_dir, tmp=tmp_path) for a in args]
+    assert main([*argv, "--db", db]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"gridwall {argv[0]}: the store {db!r} is in memory: "), err
+    assert list(tmp_path.iterdir()) == []

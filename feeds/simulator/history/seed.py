@@ -45,6 +45,7 @@ from feeds.simulator.model.district import load_district
 from feeds.simulator.response.history import RequestRows, RequestSeedReport, plan_request_rows
 from feeds.simulator.response.plan import expected_requests
 from feeds.store import Store, StoreError
+from feeds.store.engine import in_memory_problem
 from feeds.store.new_file import new_sqlite_file, remove_if_unused, remove_new_file
 
 CHUNK_ROWS = 50_000
@@ -318,6 +319,10 @@ def run_seed(
     if span <= 0:
         out.write("gridwall seed: the history span must be positive\n")
         return 2
+    problem = in_memory_problem(url)
+    if problem is not None:
+        out.write(f"gridwall seed: {problem}\n")
+        return 1
     end = time.time()
     bar = ProgressBar(out)
     created = new_sqlite_file(url)
