@@ -29,6 +29,7 @@ from feeds.importers.producer import LazyProducer, ProducerError, ProducerSessio
 from feeds.importers.replay import Replayer, cases_as_of
 from feeds.importers.units import copy_units
 from feeds.protocol import Message, ReplayControl, ReplayStatus
+from feeds.protocol.replay import REPLAY_SPEED_MAX, REPLAY_SPEED_MIN
 from feeds.server import QueryHandler, ServerConfig, ServerThread, TokenBook
 from feeds.store import open_store
 from feeds.store.bulk import upsert_cases
@@ -193,7 +194,10 @@ class ReplayServer:
         self._player.resume()
 
     def set_speed(self, speed: float) -> None:
-        """Replayed seconds per real second from now on."""
+        """Replayed seconds per real second from now on, kept within the range the ``replay`` messages carry
+        (:data:`~feeds.protocol.replay.REPLAY_SPEED_MIN` to ``REPLAY_SPEED_MAX``: a wall refuses a message
+        outside it, and the console's ``+``/``-`` double and halve the speed without end)."""
+        speed = min(max(speed, REPLAY_SPEED_MIN), REPLAY_SPEED_MAX)
         with self._lock:
             self._speed = speed
             self._player.set_speed(speed)

@@ -106,6 +106,20 @@ def test_an_operator_steers_the_replay_and_returns_to_live(replay: ReplayServer)
     assert replay.ended.is_set()
 
 
+def test_the_console_keys_keep_the_speed_within_what_replay_messages_carry(replay: ReplayServer) -> None:
+    """``+`` and ``-`` doubled and halved the speed past 1e7 and under 0.001: the project's own decoder then refused
+    every ``replay`` message, so walls lost the replay's status."""
+    from feeds.importers.commands import _replay_command
+    from feeds.protocol.replay import REPLAY_SPEED_MAX, REPLAY_SPEED_MIN
+
+    for key, bound in (("+", REPLAY_SPEED_MAX), ("-", REPLAY_SPEED_MIN)):
+        for _ in range(40):  # 2**40 ≈ 1e12 from 1×: past either bound
+            assert _replay_command(replay, key)
+        assert replay.status().speed == bound
+        told = decode(encode(replay.status()))
+        assert isinstance(told, ReplayStatus) and told.speed == bound
+
+
 def test_a_wall_may_not_steer_a_replay(replay: ReplayServer) -> None:
     """The wall role is read-only: its ``replay.control`` is refused and the replay stays paused."""
     with connect(replay.url, proxy=None, open_timeout=10) as ws:
