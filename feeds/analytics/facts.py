@@ -228,7 +228,9 @@ class _Measure:
             if span.days >= 3650 - 2
             else fact("ten_year_total", None, f"needs ten years; the store spans {span.days:.0f} days"),
             fact("filed_share", self.count("filed_at IS NOT NULL") / n),
-            fact("closure_rate", closed_old / max(filed_old, 1), "filed cases reported ≥ 7 days before the end"),
+            fact("closure_rate", closed_old / filed_old, "filed cases reported ≥ 7 days before the end")
+            if filed_old
+            else fact("closure_rate", None, f"needs cases 7 days old; the store spans {span.days:.0f} days"),
             fact("top5_share", self.count(f"subclass IN ({top5})") / n, "、".join(TOP5)),
             fact("patrol_share", self.count("source = 'patrol'") / n),
             fact("component_share", self.count("kind = 'component'") / n),

@@ -105,6 +105,21 @@ def test_stats_command_refuses_a_missing_store(tmp_path: Path, capsys: pytest.Ca
     assert "no store at" in capsys.readouterr().err and not missing.exists()
 
 
+def test_closure_is_skipped_on_a_store_shorter_than_a_week(tmp_path: Path) -> None:
+    """A store of three days has no case old enough to judge closure: skipped with the reason (it was 0.00 %, off),
+    as the 全响应 closure is."""
+    from feeds.simulator.history.seed import seed_history
+
+    store = open_store(str(tmp_path / "short.db"))
+    try:
+        seed_history(store, END - 3 * DAY_S, END, seed=SEED, build_cube=False)
+        rows = {row.key: row for row in document_facts(store.engine)}
+    finally:
+        store.close()
+    assert rows["closure_rate"].status == "skipped" and rows["r_closure"].status == "skipped"
+    assert rows["closure_rate"].note == "needs cases 7 days old; the store spans 3 days"
+
+
 def test_volume_ramps_without_steps_between_years() -> None:
     """Adjacent seeding years meet at the same rate, and counts do not jump at the boundary."""
     end = epoch(2024, 3, 20)
