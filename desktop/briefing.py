@@ -411,18 +411,22 @@ def run_report(db: str | None, day: date, period: str, lang: str, out: Path | No
     from desktop.app import UserError
     from feeds.analytics import QueryService
     from feeds.briefing import build_briefing
-    from feeds.store import StoreError, open_store
+    from feeds.simulator.history.seed_store import holds_cases
+    from feeds.store import StoreError
+    from feeds.store.read_only import open_read_only
 
     if QGuiApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a PDF needs no display
         app = QGuiApplication([])
         app.setApplicationName("gridwall")
     try:
-        store = open_store(db)
+        store = open_read_only(db)  # the report reads the store: it creates, migrates, changes nothing
     except StoreError as exc:
         raise UserError(str(exc)) from None
     try:
-        service = QueryService(store.engine)
+        if not holds_cases(store):  # as 'gridwall stats' says (a briefing of zeros was written)
+            raise UserError("the store holds no case (seed it first: gridwall seed)")
+        service = QueryService(store.engine, create_indexes=False)
         service.load_cube()
         briefing = build_briefing(service.handle, store.engine, day, period, now=time.time())
     finally:

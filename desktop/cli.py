@@ -10,6 +10,7 @@ import argparse
 import gc
 import logging
 import math
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -77,6 +78,16 @@ def _whole(what: str, high: int, note: str = "") -> Callable[[str], int]:
 
 _port = _whole("port", 65535, "; 0: any free port")
 _seed = _whole("seed", 2**32 - 1)
+
+
+def _day(text: str) -> date:
+    """A day written YYYY-MM-DD that exists (``2026-02-29`` does not)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give YYYY-MM-DD, e.g. 2026-12-03")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} does not exist ({exc})") from None
 
 
 def _server_url(text: str) -> str:
@@ -256,7 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = _command(sub, "report", "write the daily (weekly, monthly) briefing as a PDF")
     _db_option(report)
     report.add_argument(
-        "--date", type=date.fromisoformat, help="the day reported (YYYY-MM-DD; default yesterday, Beijing time)"
+        "--date",
+        type=_day,
+        help="the day reported (YYYY-MM-DD, from 1970-01-02 to today; default yesterday, Beijing time)",
     )
     report.add_argument(
         "--period", choices=("day", "week", "month"), default="day", help="日报, 周报 or 月报 (default day)"

@@ -152,10 +152,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
 
     from desktop.briefing import run_report
-    from feeds.briefing import BEIJING
+    from feeds.briefing import BEIJING, period_problem
 
+    today = datetime.now(BEIJING).date()
+    day = args.date or today - timedelta(days=1)
+    problem = period_problem(day, args.period, today)
+    if problem is not None:
+        raise UserError(problem)
     require_store(args.db)
-    day = args.date or datetime.now(BEIJING).date() - timedelta(days=1)
     run_report(args.db, day, args.period, args.lang, args.out)
     return 0
 
@@ -163,11 +167,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     """``gridwall stats``: the source document's facts next to the store's figures."""
     from feeds.analytics.facts import document_facts, render_markdown, render_text
-    from feeds.store import StoreError, open_store
+    from feeds.store import StoreError
+    from feeds.store.read_only import open_read_only
 
     require_store(args.db)
     try:
-        store = open_store(args.db, load_reference_data=False)
+        store = open_read_only(args.db)  # a command that reads creates, migrates, changes nothing
     except StoreError as exc:
         raise UserError(str(exc)) from None
     try:

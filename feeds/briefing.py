@@ -100,6 +100,25 @@ def period_days(day: date, period: str) -> tuple[date, date]:
     raise ValueError(f"unknown period {period!r}; expected one of {', '.join(PERIODS)}")
 
 
+FIRST_DAY = date(1970, 1, 2)
+"""The first whole Beijing day the store's times hold (they begin at 1970-01-01 08:00 in Beijing)."""
+
+
+def period_problem(day: date, period: str, today: date) -> str | None:
+    """Why the briefing of the ``period`` ending with ``day`` cannot be written on ``today`` (``None``: it can).
+
+    A day after today has nothing to report yet (it was a briefing of zeros); a period beginning before
+    :data:`FIRST_DAY` lies outside the times the store and the protocol carry (it was a traceback).
+    """
+    if day > today:
+        return f"--date {day} is after today ({today}, Beijing time): there is nothing to report yet"
+    first, _ = period_days(day, period)
+    if first < FIRST_DAY:
+        begins = f"is before {FIRST_DAY}" if period == "day" else f"begins its {period} on {first}, before {FIRST_DAY}"
+        return f"--date {day} {begins}, the first whole day (Beijing time) the store's times hold"
+    return None
+
+
 def _midnight(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=BEIJING).timestamp())
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -245,9 +246,14 @@ def sync(cube: CaseCube, engine: Engine) -> int:
 
 
 def default_cache_path(engine: Engine) -> Path | None:
-    """``<database>.cube.npz`` next to a SQLite file; ``None`` for other databases."""
+    """``<database>.cube.npz`` next to a SQLite file (also one opened through a ``file:`` URI, as a store
+    read only is); ``None`` for other databases and SQLite in memory."""
     database = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not database or database == ":memory:" or database.startswith("file:"):
+    if database and database.startswith("file:"):
+        uri = urllib.parse.urlsplit(database)
+        memory = "mode=memory" in uri.query or engine.url.query.get("mode") == "memory"
+        database = None if memory else urllib.parse.unquote(uri.path)
+    if not database or database == ":memory:":
         return None
     return Path(database).with_name(Path(database).name + ".cube.npz")
 

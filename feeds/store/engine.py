@@ -92,8 +92,22 @@ def _on_sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine for a resolved URL (SQLite gets WAL and proper transactions)."""
+def _on_sqlite_read_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Per-connection pragmas of a reading connection: no journal mode is set (that would write the file)."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=1")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.close()
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """Create the engine for a resolved URL (SQLite gets WAL and proper transactions).
+
+    ``read_only``: a SQLite ``file:`` URI opened to read (``feeds.store.read_only``): its connections set
+    no journal mode and refuse to write.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
@@ -104,7 +118,7 @@ def make_engine(url: str) -> Engine:
             if not database.startswith("file:"):
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args=connect_args, pool_size=8, max_overflow=8)
-        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "connect", _on_sqlite_read_connect if read_only else _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)

@@ -288,10 +288,11 @@ def test_replay_on_a_port_in_use_is_one_line(
 
 def test_report_that_cannot_be_written_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """report --out a folder, or under a file, exits 1 with one line (it printed '4 pages', exit 0, no file)."""
-    from desktop.cli import main
-    from feeds.store import open_store
+    from test_reading_commands import _store_with_a_case
 
-    open_store(str(tmp_path / "s.db"), load_reference_data=False).close()
+    from desktop.cli import main
+
+    _store_with_a_case(tmp_path / "s.db")
     (tmp_path / "file").write_text("", encoding="utf-8")
     for out, reason in ((tmp_path, "Is a directory"), (tmp_path / "file" / "r.pdf", "File exists")):
         code = main(["report", "--db", str(tmp_path / "s.db"), "--date", "2026-12-01", "--out", str(out)])
