@@ -122,20 +122,10 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    """``gridwall seed``: simulated history into the store."""
+    """``gridwall seed``: simulated history into the store, then the supervisors, their tracks and the cameras."""
     from feeds.simulator.history.seed import run_seed
 
-    code = run_seed(args.db, days=args.days, years=args.years, seed=args.seed, replace=args.replace, out=sys.stderr)
-    if code == 0:
-        from feeds.store import open_store
-        from feeds.supervision.prepare import prepare_supervision
-
-        store = open_store(args.db)
-        try:
-            prepare_supervision(store, seed=args.seed or 0)
-        finally:
-            store.close()
-    return code
+    return run_seed(args.db, days=args.days, years=args.years, seed=args.seed, replace=args.replace, out=sys.stderr)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

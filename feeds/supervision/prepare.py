@@ -25,9 +25,10 @@ def prepare_supervision(
         _log.info("supervision: %d generated components stored", n)
     if roster.supervisor_count(engine) == 0:
         team = roster.roster(seed=seed)
-        roster.write_supervisors(engine, roster.supervisor_rows(team))
         end = time.time() if now is None else now
+        # the tracks first: supervisors present mean their tracks are too (an interrupted step is done again)
         n = roster.seed_tracks(engine, team, end - track_days * 86_400, end, SEED_TRACK_STEP_S)
+        roster.write_supervisors(engine, roster.supervisor_rows(team))
         _log.info("supervision: %d supervisors, %d track points seeded", len(team.supervisors), n)
     if cameras.camera_count(engine) == 0:
         cameras.write_cameras(engine, cameras.modelled_cameras())

@@ -38,13 +38,22 @@ from feeds.alarms.history import past_escalations
 from feeds.analytics.cube_store import CubeBuilder, default_cache_path, save
 from feeds.simulator.history.progress import ProgressBar
 from feeds.simulator.history.seed_plan import Chunk, WindowDone, expected_cases, history_chunks
-from feeds.simulator.history.seed_store import SeedRefusedError, clear_seeding, mark_seeding, open_for_seeding
+from feeds.simulator.history.seed_store import (
+    SeedRefusedError,
+    clear_finish_pending,
+    clear_seeding,
+    finish_pending,
+    holds_cases,
+    mark_finish_pending,
+    mark_seeding,
+    open_for_seeding,
+)
 from feeds.simulator.model.arrivals import YEAR_S
 from feeds.simulator.model.calendar import DAY_S, local_date, local_day
 from feeds.simulator.model.district import load_district
 from feeds.simulator.response.history import RequestRows, RequestSeedReport, plan_request_rows
 from feeds.simulator.response.plan import expected_requests
-from feeds.store import Store, StoreError
+from feeds.store import Store, StoreError, open_store
 from feeds.store.engine import in_memory_problem
 from feeds.store.new_file import new_sqlite_file, remove_if_unused, remove_new_file
 
@@ -299,10 +308,13 @@ def run_seed(
     replace: bool = False,
     out: TextIO = sys.stderr,
 ) -> int:
-    """The ``gridwall seed`` command: history ending now, with a progress bar; returns the exit code.
+    """The ``gridwall seed`` command: history ending now, with a progress bar, then its last step (the
+    supervisors, their patrol tracks and the cameras: ``feeds.supervision.prepare``); returns the exit code.
 
     Errors are one line on ``out`` (exit code 1); Ctrl+C stops cleanly after the
-    chunk being written (exit code 130; what was written stays consistent).
+    chunk being written (exit code 130; what was written stays consistent). A run stopped in
+    the last step says so, and the next run (without ``replace``) writes that step instead of
+    refusing the store (:data:`~feeds.simulator.history.seed_store.FINISH_KEY`).
 
     Args:
         url: Store URL or SQLite path (``None``: the default store).
@@ -323,6 +335,8 @@ def run_seed(
     if problem is not None:
         out.write(f"gridwall seed: {problem}\n")
         return 1
+    if not replace and _stopped_in_its_last_step(url, out):
+        return _last_step(url, seed, out)
     end = time.time()
     bar = ProgressBar(out)
     created = new_sqlite_file(url)
@@ -333,10 +347,14 @@ def run_seed(
         out.write(f"gridwall seed: {_one_line(exc)}\n")
         return 1
     try:
+        mark_finish_pending(store)  # cleared once the last step (after the history) is done
         report = seed_history(store, end - span, end, seed=seed, progress=bar.update, escalations=True)
     except KeyboardInterrupt:
         bar.abort()
-        out.write(f"gridwall seed: interrupted after about {bar.done:,} cases (each chunk written is complete)\n")
+        out.write(
+            f"gridwall seed: interrupted after about {bar.done:,} cases (each chunk written is complete); "
+            "--replace starts over\n"
+        )
         return 130
     except (SQLAlchemyError, OSError, ValueError) as exc:  # unreadable geodata (GeoDataError) too
         bar.abort()
@@ -347,6 +365,54 @@ def run_seed(
         store.close()  # closing twice is harmless (the engine's pool is disposed)
     bar.finish(report.cases + (report.requests.requests if report.requests is not None else 0))
     out.write(report.summary() + "\n")
+    return _last_step(url, seed, out)
+
+
+LAST_STEP = "the supervisors, their patrol tracks and the cameras"
+"""What ``gridwall seed`` writes after the history (``feeds.supervision.prepare``)."""
+
+
+def _stopped_in_its_last_step(url: str | None, out: TextIO) -> bool:
+    """Whether the store holds a whole history whose seeding stopped in its last step (said on ``out``)."""
+    if new_sqlite_file(url) is not None:
+        return False  # no store yet
+    try:
+        store = open_store(url)
+    except (StoreError, SQLAlchemyError, OSError):
+        return False  # the seeding's own opening says why
+    try:
+        if not finish_pending(store) or not holds_cases(store):
+            return False
+        cases = int((store.kpis().totals or {}).get("cases") or 0)
+    finally:
+        store.close()
+    out.write(
+        f"gridwall seed: the store holds {cases:,} cases whose seeding stopped before {LAST_STEP}: writing them\n"
+    )
+    return True
+
+
+def _last_step(url: str | None, seed: int | None, out: TextIO) -> int:
+    """Write the supervision data after the history; stopped (Ctrl+C) or failed, a re-run does it again."""
+    from feeds.supervision.prepare import prepare_supervision
+
+    try:
+        store = open_store(url)
+    except StoreError as exc:
+        out.write(f"gridwall seed: {_one_line(exc)}\n")
+        return 1
+    again = "run the same command again to write them (--replace starts over)"
+    try:
+        prepare_supervision(store, seed=seed or 0)
+        clear_finish_pending(store)
+    except KeyboardInterrupt:
+        out.write(f"gridwall seed: interrupted while writing {LAST_STEP}; the cases are all stored: {again}\n")
+        return 130
+    except (SQLAlchemyError, OSError) as exc:
+        out.write(f"gridwall seed: writing {LAST_STEP} failed ({_one_line(exc)}); the cases are all stored: {again}\n")
+        return 1
+    finally:
+        store.close()
     return 0
 
 

@@ -52,6 +52,32 @@ def open_for_seeding(url: str | None, *, replace: bool) -> Store:
     return open_store(url)
 
 
+FINISH_KEY = "seeding_finish_pending"
+"""``meta`` key present from the start of a ``gridwall seed`` until its last step (the supervisors, their
+tracks and the cameras, after the history) is done: a run stopped in that step leaves it, and the next run
+finishes the step instead of refusing a store that holds cases."""
+
+
+def mark_finish_pending(store: Store) -> None:
+    """Record that the seeding's last step is still to do (:data:`FINISH_KEY`)."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(meta).where(meta.c.key == FINISH_KEY))
+        conn.execute(insert(meta).values(key=FINISH_KEY, value="supervision"))
+
+
+def clear_finish_pending(store: Store) -> None:
+    """The seeding's last step is done."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(meta).where(meta.c.key == FINISH_KEY))
+
+
+def finish_pending(store: Store) -> bool:
+    """Whether a seeding wrote its whole history but stopped in its last step (to be finished by a re-run)."""
+    with store.engine.connect() as conn:
+        keys = set(conn.execute(select(meta.c.key).where(meta.c.key.in_((FINISH_KEY, SEEDING_KEY)))).scalars())
+    return keys == {FINISH_KEY}
+
+
 def mark_seeding(store: Store, started_at: float) -> None:
     """Record that a seeding starts (:data:`SEEDING_KEY`); :func:`clear_seeding` when it has ended well."""
     with store.engine.begin() as conn:
