@@ -47,7 +47,7 @@ def _positive(
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+            raise argparse.ArgumentTypeError(f"{text!r} {_not_a(kind, text)}") from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"{text!r} must be a finite number")
         if value <= 0:
@@ -59,6 +59,18 @@ def _positive(
         return value
 
     return parse
+
+
+def _not_a(kind: type[float] | type[int], text: str) -> str:
+    """What ``text`` is not, for a number of ``kind``: a number, or (``1.5`` for an int) a whole number."""
+    if kind is int:
+        try:
+            float(text)
+        except ValueError:
+            pass
+        else:
+            return "must be a whole number (digits only)"
+    return "is not a number"
 
 
 def _whole(what: str, high: int, note: str = "") -> Callable[[str], int]:

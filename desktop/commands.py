@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from desktop.importing import (
     cmd_import_cap,
@@ -82,6 +83,7 @@ def cmd_server(args: argparse.Namespace) -> int:
 
     if (args.tls_cert is None) != (args.tls_key is None):
         raise UserError("--tls-cert and --tls-key go together")
+    _check_alarm_files(args.alarms, args.plans)
     try:
         if args.tokens is not None:
             book = TokenBook.load(args.tokens)
@@ -119,6 +121,18 @@ def cmd_server(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
+
+
+def _check_alarm_files(alarms: Path | None, plans: Path | None) -> None:
+    """Refuse ``--alarms`` or ``--plans`` that cannot be used, naming which and the file, before the server starts."""
+    from feeds.alarms import load_alarm_config, load_plans
+
+    for path, what, load in ((alarms, "alarm settings", load_alarm_config), (plans, "linkage plans", load_plans)):
+        if path is not None:
+            try:
+                load(path)
+            except ValueError as exc:
+                raise UserError(f"cannot read the {what}: {exc}") from None
 
 
 def cmd_seed(args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
-"""Unknown keys in a settings file (a layout, the alarm settings, the linkage plans).
+"""Reading a settings file (the alarm settings, the linkage plans), and its unknown keys (a layout too).
 
+:func:`read_toml` names the file in every problem (tomllib's own message has no file name).
 A misspelt key (``rowspn``, ``lead_mins``) would otherwise be ignored without a word and its
 default used: the files' loaders refuse it instead, naming the key and, when one is close, the
 key that was probably meant.
@@ -8,8 +9,25 @@ key that was probably meant.
 from __future__ import annotations
 
 import difflib
+import tomllib
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file ``path`` as a table.
+
+    Raises:
+        ValueError: Naming the file: it cannot be read (missing, a folder, no access), or is not TOML.
+    """
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ValueError(f"{path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a valid TOML file: {exc}") from None
 
 
 def unknown_keys(table: Mapping[str, Any], known: Iterable[str], prefixes: tuple[str, ...] = ()) -> str | None:

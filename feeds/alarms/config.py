@@ -5,12 +5,11 @@ Read from ``resources/alarms/alarms.toml`` (or a copy given with ``--alarms``).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from feeds.config_keys import unknown_keys
+from feeds.config_keys import read_toml, unknown_keys
 from feeds.protocol import ALARM_KINDS, PRIORITIES
 from resources import resource_path
 
@@ -107,8 +106,7 @@ def load_alarm_config(path: Path | None = None) -> AlarmConfig:
         ValueError: naming the file and the key that is wrong.
     """
     path = path or DEFAULT_ALARMS
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+    data = read_toml(path)
     sections = _sections(data, path)
     priority: dict[str, dict[str, str]] = {}
     for kind, value in sections["priority"].items():

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from feeds.config_keys import unknown_keys
+from feeds.config_keys import read_toml, unknown_keys
 from feeds.protocol import PlanRun, PlanStep
 from feeds.protocol import vocab as v
 from resources import resource_path
@@ -59,8 +58,7 @@ def load_plans(path: Path | None = None) -> tuple[LinkagePlan, ...]:
         ValueError: naming the file, the plan and what is wrong.
     """
     path = path or DEFAULT_PLANS
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+    data = read_toml(path)
     if (problem := unknown_keys(data, ("plan",))) is not None:
         raise ValueError(f"{path}: {problem}")
     items = data.get("plan", [])

@@ -89,3 +89,30 @@ def _refused(tmp_path: Path, load: Callable[[Path], object], text: str, message:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         load(path)
+
+
+@pytest.mark.parametrize(
+    ("option", "content", "message"),
+    [
+        ("--plans", None, "cannot read the linkage plans: {path}: Is a directory"),  # it said 'the alarm settings'
+        ("--alarms", "x y\n", "cannot read the alarm settings: {path}: not a valid TOML file: Expected '='"),
+        ("--plans", "[[plan]\n", "cannot read the linkage plans: {path}: not a valid TOML file: "),
+        ("--alarms", None, "cannot read the alarm settings: {path}: No such file or directory"),
+    ],
+)
+def test_server_names_the_alarm_file_it_cannot_read(
+    option: str, content: str | None, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--plans or --alarms that cannot be read or parsed: one line naming which file it is and the file
+    (a TOML error was 'Invalid statement (at line 1, column 1)' with no file name)."""
+    from desktop.cli import main
+
+    path = tmp_path / "settings.toml"
+    if option == "--plans" and content is None:
+        path.mkdir()
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["server", "--port", "0", "--db", str(tmp_path / "s.db"), option, str(path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("gridwall server: " + message.format(path=path)), err
+    assert not (tmp_path / "s.db").exists()

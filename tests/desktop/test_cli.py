@@ -118,6 +118,8 @@ def test_command_help_shows_defaults(command: str, needles: list[str], tmp_path:
         (["seed", "--days", "1000000000"], "'1000000000' must be at most 18262"),  # it was killed for memory
         (["seed", "--years", "1e6"], "'1e6' must be at most 50"),  # it said: ordinal must be >= 1
         (["demo", "--history-days", "99999"], "'99999' must be at most 18262"),
+        (["seed", "--days", "1.5"], "'1.5' must be a whole number (digits only)"),  # it said: is not a number
+        (["poll-open311", "http://x", "--checkpoint", "c", "--page-size", "2.5"], "'2.5' must be a whole number"),
     ],
 )
 def test_bad_arguments_give_one_line(args: list[str], needle: str) -> None:
