@@ -356,7 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
         "tokens",
         "show the access tokens, creating the file if needed",
         " A server's tokens file holds SHA-256 hashes of the tokens; the demo's plain tokens (one per role,"
-        " for its own clients) are in client-tokens.json beside it. --issue adds a new token to the file as"
+        " for its own clients) are in client-tokens.json beside it. A --tokens file that does not exist is"
+        " created with one token per role, printed once. --issue adds a new token to the file as"
         " its hash and prints the token once; --hash rewrites a file's plain tokens as hashes and prints"
         " them once.",
     )
@@ -366,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--issue", choices=ROLES_ORDER, metavar="ROLE", help="add a new token for ROLE (wall, operator or producer)"
     )
     what.add_argument("--hash", action="store_true", help="rewrite the file's plain tokens as sha256: hashes")
-    tokens.add_argument("--name", default="", help="with --issue: the client's name (default: the role)")
+    tokens.add_argument("--name", help="with --issue: the client's name (default: the role)")
     return parser
 
 

@@ -237,14 +237,29 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 
 def cmd_tokens(args: argparse.Namespace) -> int:
     """``gridwall tokens``: show the tokens (the demo's plain ones), issue one, or hash a file's plain tokens."""
-    from feeds.server.tokens import TokenBook, ensure_default_tokens, hash_tokens_file, issue_token, plain_keys
+    from feeds.server.tokens import (
+        TokenBook,
+        create_tokens_file,
+        ensure_default_tokens,
+        hash_tokens_file,
+        issue_token,
+        plain_keys,
+    )
 
+    if args.name is not None and args.issue is None:
+        raise UserError("--name goes with --issue (the name of the client the new token is for)")
     try:
         if args.issue is not None:
             path = args.tokens or ensure_default_tokens().path
-            token = issue_token(path, args.issue, args.name)
+            token = issue_token(path, args.issue, args.name or "")
             print(f"# {path}: added as its sha256 hash; the token is shown only now")
             print(f"{args.issue:9} {args.name or args.issue:12} {token}")
+            return 0
+        if args.tokens is not None and not args.hash and not args.tokens.exists():
+            created = create_tokens_file(args.tokens)
+            print(f"# {args.tokens}: created with one token per role, kept as sha256 hashes; shown only now")
+            for token, grant in created:
+                print(f"{grant.role:9} {grant.name:12} {token}")
             return 0
         if args.hash:
             path = args.tokens or ensure_default_tokens().path  # the default file is kept hashed anyway

@@ -214,6 +214,23 @@ def issue_token(path: Path, role: str, name: str = "") -> str:
     return token
 
 
+def create_tokens_file(
+    path: Path, roles: tuple[str, ...] = ("wall", "operator", "producer")
+) -> list[tuple[str, Grant]]:
+    """A new tokens file at ``path`` (its folder made if needed) with one random token per role, kept as hashes.
+
+    Returns:
+        ``(token, grant)`` of each: the plain tokens, to hand out once (the file keeps only their hashes).
+
+    Raises:
+        OSError: If the file cannot be written.
+    """
+    book = TokenBook()
+    issued = [(book.issue(role, role), Grant(role, role)) for role in roles]
+    book.save(path)
+    return issued
+
+
 @dataclass
 class DefaultTokens:
     """The demo's tokens: the server's file (hashes) and the plain token per role its own clients use."""

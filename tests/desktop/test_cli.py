@@ -253,6 +253,33 @@ def test_tokens_issue_and_hash_leave_only_hashes_in_the_file(tmp_path: Path) -> 
     ]
 
 
+def test_tokens_creates_a_file_not_there_and_refuses_a_name_without_issue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``tokens --tokens NEW.json`` said 'No such file' though its description says it creates the file: it is made
+    with one token per role, shown once; ``--name`` without ``--issue`` was ignored without a word."""
+    from desktop.cli import main
+    from feeds.server.tokens import TokenBook
+
+    monkeypatch.setenv("GRIDWALL_CONFIG_DIR", str(tmp_path / "cfg"))
+    path = tmp_path / "site" / "new.json"
+    assert main(["tokens", "--tokens", str(path)]) == 0
+    shown = [line.split() for line in capsys.readouterr().out.splitlines() if not line.startswith("#")]
+    book = TokenBook.load(path)
+    assert [(role, name) for role, name, _ in shown] == [
+        ("wall", "wall"),
+        ("operator", "operator"),
+        ("producer", "producer"),
+    ]
+    assert all(book.check(token) is not None and token not in path.read_text(encoding="utf-8") for *_, token in shown)
+    assert main(["tokens", "--tokens", str(path), "--name", "lobby"]) == 1
+    assert (
+        capsys.readouterr().err.strip()
+        == "gridwall tokens: --name goes with --issue (the name of the client the new token is for)"
+    )
+    assert len(TokenBook.load(path)) == 3
+
+
 def test_replay_on_a_port_in_use_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
