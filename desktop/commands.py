@@ -137,9 +137,17 @@ def _check_alarm_files(alarms: Path | None, plans: Path | None) -> None:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     """``gridwall seed``: simulated history into the store, then the supervisors, their tracks and the cameras."""
-    from feeds.simulator.history.seed import run_seed
+    from feeds.simulator.history.seed import LastStep, run_seed
+    from feeds.supervision.prepare import prepare_supervision
 
-    return run_seed(args.db, days=args.days, years=args.years, seed=args.seed, replace=args.replace, out=sys.stderr)
+    supervision = LastStep(
+        "the supervisors, their patrol tracks and the cameras",
+        lambda store: prepare_supervision(store, seed=args.seed or 0),
+    )
+    return run_seed(
+        args.db, days=args.days, years=args.years, seed=args.seed, replace=args.replace, out=sys.stderr,
+        last_step=supervision,
+    )  # fmt: skip
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

@@ -188,42 +188,41 @@ def test_run_seed_refuses_a_store_with_cases_unless_replace(tmp_path: Path) -> N
 
 
 def test_a_seeding_stopped_in_its_last_step_says_so_and_the_next_run_finishes_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Ctrl+C while the patrol tracks were written (after the summary) exited 130 without a word and left a store
     that a re-run refused ('already holds N cases'); now it says what is stored, and the re-run writes the step
     (the tracks too: they are written before the supervisors, whose presence marks the step done)."""
     from sqlalchemy import func, select
 
+    from desktop.cli import main
     from feeds.store.schema import staff_tracks
     from feeds.supervision import cameras, roster
 
-    path = str(tmp_path / "last.db")
+    argv = ["seed", "--days", "1", "--seed", "1", "--db", str(tmp_path / "last.db")]
     tracks = roster.seed_tracks
 
     def stopped(*args: Any, **kwargs: Any) -> int:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(roster, "seed_tracks", stopped)
-    out = io.StringIO()
-    assert run_seed(path, days=1, seed=1, out=out) == 130
-    assert out.getvalue().splitlines()[-1] == (
+    assert main(argv) == 130
+    assert capsys.readouterr().err.splitlines()[-1] == (
         "gridwall seed: interrupted while writing the supervisors, their patrol tracks and the cameras; the cases "
         "are all stored: run the same command again to write them (--replace starts over)"
     )
     monkeypatch.setattr(roster, "seed_tracks", tracks)
-    out = io.StringIO()
-    assert run_seed(path, days=1, seed=1, out=out) == 0
-    assert out.getvalue().startswith("gridwall seed: the store holds ") and "writing them" in out.getvalue()
-    store = open_store(path)
+    assert main(argv) == 0
+    said = capsys.readouterr().err
+    assert said.startswith("gridwall seed: the store holds ") and "cases whose seeding stopped before" in said
+    store = open_store(str(tmp_path / "last.db"))
     try:
         assert roster.supervisor_count(store.engine) > 0 and cameras.camera_count(store.engine) > 0
         with store.engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(staff_tracks)).scalar_one() > 0
     finally:
         store.close()
-    out = io.StringIO()
-    assert run_seed(path, days=1, seed=1, out=out) == 1 and "--replace" in out.getvalue()  # finished: a seeded store
+    assert main(argv) == 1 and "--replace" in capsys.readouterr().err  # finished: refused as any seeded store
 
 
 def test_progress_has_a_stable_total_and_ends_at_100_with_a_summary(tmp_path: Path) -> None:

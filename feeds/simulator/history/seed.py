@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import NamedTuple, TextIO, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -307,13 +307,14 @@ def run_seed(
     seed: int | None = None,
     replace: bool = False,
     out: TextIO = sys.stderr,
+    last_step: LastStep | None = None,
 ) -> int:
-    """The ``gridwall seed`` command: history ending now, with a progress bar, then its last step (the
-    supervisors, their patrol tracks and the cameras: ``feeds.supervision.prepare``); returns the exit code.
+    """The ``gridwall seed`` command: history ending now, with a progress bar, then ``last_step`` (``gridwall
+    seed``: the supervisors, their patrol tracks and the cameras); returns the exit code.
 
     Errors are one line on ``out`` (exit code 1); Ctrl+C stops cleanly after the
     chunk being written (exit code 130; what was written stays consistent). A run stopped in
-    the last step says so, and the next run (without ``replace``) writes that step instead of
+    the last step says so, and the next run (without ``replace``) does that step instead of
     refusing the store (:data:`~feeds.simulator.history.seed_store.FINISH_KEY`).
 
     Args:
@@ -323,6 +324,7 @@ def run_seed(
         seed: Seed of the history (random if ``None``).
         replace: If the store already holds cases, drop all its data first.
         out: Where the progress bar and messages go.
+        last_step: What is written after the history, and its name for the messages.
     """
     if days is not None and years is not None:
         out.write("gridwall seed: give --days or --years, not both\n")
@@ -335,8 +337,8 @@ def run_seed(
     if problem is not None:
         out.write(f"gridwall seed: {problem}\n")
         return 1
-    if not replace and _stopped_in_its_last_step(url, out):
-        return _last_step(url, seed, out)
+    if last_step is not None and not replace and _stopped_in_its_last_step(url, last_step, out):
+        return _last_step(url, last_step, out)
     end = time.time()
     bar = ProgressBar(out)
     created = new_sqlite_file(url)
@@ -347,7 +349,8 @@ def run_seed(
         out.write(f"gridwall seed: {_one_line(exc)}\n")
         return 1
     try:
-        mark_finish_pending(store)  # cleared once the last step (after the history) is done
+        if last_step is not None:
+            mark_finish_pending(store)  # cleared once the last step (after the history) is done
         report = seed_history(store, end - span, end, seed=seed, progress=bar.update, escalations=True)
     except KeyboardInterrupt:
         bar.abort()
@@ -365,14 +368,19 @@ def run_seed(
         store.close()  # closing twice is harmless (the engine's pool is disposed)
     bar.finish(report.cases + (report.requests.requests if report.requests is not None else 0))
     out.write(report.summary() + "\n")
-    return _last_step(url, seed, out)
+    return _last_step(url, last_step, out) if last_step is not None else 0
 
 
-LAST_STEP = "the supervisors, their patrol tracks and the cameras"
-"""What ``gridwall seed`` writes after the history (``feeds.supervision.prepare``)."""
+class LastStep(NamedTuple):
+    """What :func:`run_seed` writes into the store after the history (``gridwall seed``: the supervision data)."""
+
+    name: str
+    """What it writes, for the messages (``the supervisors, their patrol tracks and the cameras``)."""
+    run: Callable[[Store], None]
+    """Writes it; a re-run does it again whole when it was stopped."""
 
 
-def _stopped_in_its_last_step(url: str | None, out: TextIO) -> bool:
+def _stopped_in_its_last_step(url: str | None, last_step: LastStep, out: TextIO) -> bool:
     """Whether the store holds a whole history whose seeding stopped in its last step (said on ``out``)."""
     if new_sqlite_file(url) is not None:
         return False  # no store yet
@@ -386,30 +394,27 @@ def _stopped_in_its_last_step(url: str | None, out: TextIO) -> bool:
         cases = int((store.kpis().totals or {}).get("cases") or 0)
     finally:
         store.close()
-    out.write(
-        f"gridwall seed: the store holds {cases:,} cases whose seeding stopped before {LAST_STEP}: writing them\n"
-    )
+    stopped = f"the store holds {cases:,} cases whose seeding stopped before {last_step.name}"
+    out.write(f"gridwall seed: {stopped}: writing them\n")
     return True
 
 
-def _last_step(url: str | None, seed: int | None, out: TextIO) -> int:
-    """Write the supervision data after the history; stopped (Ctrl+C) or failed, a re-run does it again."""
-    from feeds.supervision.prepare import prepare_supervision
-
+def _last_step(url: str | None, last_step: LastStep, out: TextIO) -> int:
+    """Write what comes after the history; stopped (Ctrl+C) or failed, a re-run does it again."""
     try:
         store = open_store(url)
     except StoreError as exc:
         out.write(f"gridwall seed: {_one_line(exc)}\n")
         return 1
-    again = "run the same command again to write them (--replace starts over)"
+    again = "the cases are all stored: run the same command again to write them (--replace starts over)"
     try:
-        prepare_supervision(store, seed=seed or 0)
+        last_step.run(store)
         clear_finish_pending(store)
     except KeyboardInterrupt:
-        out.write(f"gridwall seed: interrupted while writing {LAST_STEP}; the cases are all stored: {again}\n")
+        out.write(f"gridwall seed: interrupted while writing {last_step.name}; {again}\n")
         return 130
     except (SQLAlchemyError, OSError) as exc:
-        out.write(f"gridwall seed: writing {LAST_STEP} failed ({_one_line(exc)}); the cases are all stored: {again}\n")
+        out.write(f"gridwall seed: writing {last_step.name} failed ({_one_line(exc)}); {again}\n")
         return 1
     finally:
         store.close()
