@@ -102,29 +102,13 @@ def _writable_store(db: str | None) -> None:
 
 
 @contextlib.contextmanager
-def _import_store(db: str | None, err: TextIO | None = None) -> Iterator[Store]:
-    """The store an import writes to, closed after it; a SQLite file this import created is removed
-    again when the import stored nothing in it (``feeds.store.new_file``): when it failed, and when it
-    went through but every record was skipped (or there was none), so no empty store is left for a
-    later command to take as the store; the latter is said on ``err`` (stderr)."""
-    created = new_sqlite_file(db)
-    store = _open(db, created)
-    try:
-        yield store
-    except BaseException:
-        remove_if_unused(store, created)
-        raise
-    if remove_if_unused(store, created):
-        (err or sys.stderr).write(f"nothing was stored: removed the new store {created} this import created\n")
+def _import_store(db: str | None, err: TextIO | None = None, *, poll: bool = False) -> Iterator[Store]:
+    """The store an import writes to, closed after it; a SQLite file this command created is removed
+    again when it stored nothing in it (``feeds.store.new_file``): when it failed or was refused, and,
+    for an import, when it went through but every record was skipped (or there was none), so no empty
+    store is left for a later command to take as the store; the latter is said on ``err`` (stderr).
 
-
-@contextlib.contextmanager
-def _poll_store(db: str | None) -> Iterator[Store]:
-    """The store a poll locates its points with (and, without ``--server``, writes to), closed after it.
-
-    A SQLite file this command created is removed again when the command is refused or fails with
-    nothing stored in it (a table the mapping names missing, a store that cannot take generated units),
-    as an import's; a poll that ran keeps its store, which waits for the later polls.
+    A poll (``poll=True``) that ran keeps its store, which waits for the later polls.
     """
     created = new_sqlite_file(db)
     store = _open(db, created)
@@ -133,7 +117,16 @@ def _poll_store(db: str | None) -> Iterator[Store]:
     except BaseException:
         remove_if_unused(store, created)
         raise
-    store.close()
+    if poll:
+        store.close()
+    elif remove_if_unused(store, created):
+        (err or sys.stderr).write(f"nothing was stored: removed the new store {created} this import created\n")
+
+
+def _poll_store(db: str | None) -> contextlib.AbstractContextManager[Store]:
+    """The store a poll locates its points with (and, without ``--server``, writes to): see :func:`_import_store`
+    (a table the mapping names missing, a store that cannot take generated units: the new store goes)."""
+    return _import_store(db, poll=True)
 
 
 def _need_file(path: Path) -> None:
